@@ -1,0 +1,132 @@
+import type { EntityKind, KindDef } from '../types.ts';
+import { labelFrom } from './shared.ts';
+
+/**
+ * Credentials are plugin DAOs (kong/plugins/<plugin>/daos.lua): each has a required `consumer` FK that
+ * cascades, lives at level 2, and is written nested under its consumer (`/consumers/{c}/<segment>/{id}`),
+ * as decK does. They share one shape; this builder keeps the per-kind facts in one table.
+ */
+function credential(
+  kind: EntityKind,
+  facts: {
+    collectionPath: string;
+    segment: string;
+    endpointKey?: string;
+    naturalKey: string[];
+    unique: string[][];
+    secretFields: string[];
+    hashedFields?: { field: string; when?: string }[];
+    setFields?: string[];
+    defaults?: Record<string, unknown>;
+    enterprise?: boolean;
+    extraForeignKeys?: KindDef['foreignKeys'];
+    label: string[];
+  },
+): KindDef {
+  return {
+    kind,
+    section: 'credentials',
+    level: 2,
+    collectionPath: facts.collectionPath,
+    nested: { parentField: 'consumer', parentKind: 'consumers', segment: facts.segment },
+    writeNested: true,
+    ...(facts.endpointKey ? { endpointKey: facts.endpointKey } : {}),
+    naturalKey: facts.naturalKey,
+    unique: facts.unique,
+    foreignKeys: [
+      { field: 'consumer', references: 'consumers', onDelete: 'cascade', required: true },
+      ...(facts.extraForeignKeys ?? []),
+    ],
+    secretFields: facts.secretFields,
+    hashedFields: facts.hashedFields ?? [],
+    setFields: ['tags', ...(facts.setFields ?? [])],
+    defaults: facts.defaults ?? {},
+    readOnlyFields: [],
+    enterprise: facts.enterprise ?? false,
+    deckKey: kind,
+    label: labelFrom(...facts.label),
+  };
+}
+
+/** key-auth: `key` unique (auto-generated when omitted); `ttl` makes keys expire. */
+export const keyauthCredentials = credential('keyauth_credentials', {
+  collectionPath: '/key-auths',
+  segment: 'key-auth',
+  endpointKey: 'key',
+  naturalKey: ['key'],
+  unique: [['key']],
+  secretFields: ['key'],
+  label: [],
+});
+
+/** basic-auth: username unique; the password is stored hashed (SHA-1 with the consumer id), so it cannot round-trip. */
+export const basicauthCredentials = credential('basicauth_credentials', {
+  collectionPath: '/basic-auths',
+  segment: 'basic-auth',
+  endpointKey: 'username',
+  naturalKey: ['username'],
+  unique: [['username']],
+  secretFields: ['password'],
+  hashedFields: [{ field: 'password' }],
+  label: ['username'],
+});
+
+/** jwt: `key` unique; `secret` (HS*) and `rsa_public_key` (RS and ES algorithms); algorithm defaults to HS256. */
+export const jwtSecrets = credential('jwt_secrets', {
+  collectionPath: '/jwts',
+  segment: 'jwt',
+  endpointKey: 'key',
+  naturalKey: ['key'],
+  unique: [['key']],
+  secretFields: ['secret'],
+  defaults: { algorithm: 'HS256' },
+  label: ['key'],
+});
+
+/** hmac-auth: username unique; `secret`. */
+export const hmacauthCredentials = credential('hmacauth_credentials', {
+  collectionPath: '/hmac-auths',
+  segment: 'hmac-auth',
+  endpointKey: 'username',
+  naturalKey: ['username'],
+  unique: [['username']],
+  secretFields: ['secret'],
+  label: ['username'],
+});
+
+/** acl: cache key {consumer, group}. */
+export const acls = credential('acls', {
+  collectionPath: '/acls',
+  segment: 'acls',
+  naturalKey: ['consumer', 'group'],
+  unique: [['consumer', 'group']],
+  secretFields: [],
+  label: ['group'],
+});
+
+/** oauth2: client_id unique; client_secret is hashed when `hash_secret` is true. */
+export const oauth2Credentials = credential('oauth2_credentials', {
+  collectionPath: '/oauth2',
+  segment: 'oauth2',
+  endpointKey: 'client_id',
+  naturalKey: ['client_id'],
+  unique: [['client_id']],
+  secretFields: ['client_secret'],
+  hashedFields: [{ field: 'client_secret', when: 'hash_secret' }],
+  defaults: { client_type: 'confidential', hash_secret: false },
+  label: ['name', 'client_id'],
+});
+
+/** Enterprise mtls-auth: subject_name, optional CA certificate (restrict). */
+export const mtlsAuthCredentials = credential('mtls_auth_credentials', {
+  collectionPath: '/mtls-auths',
+  segment: 'mtls-auth',
+  naturalKey: ['consumer', 'subject_name'],
+  unique: [],
+  secretFields: [],
+  enterprise: true,
+  extraForeignKeys: [
+    { field: 'ca_certificate', references: 'ca_certificates', onDelete: 'restrict', required: false },
+  ],
+  label: ['subject_name'],
+});

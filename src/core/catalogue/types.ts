@@ -1,0 +1,116 @@
+/**
+ * The shape every Kong entity kind is described with. One file per kind in `kinds/`, one registry in
+ * `index.ts`: adding a kind is one file and one table row. Facts come from Kong's schema files
+ * (`kong/db/schema/entities/*.lua`, `kong/plugins/<plugin>/daos.lua`) and decK's engine.
+ */
+
+export const ENTITY_KINDS = [
+  'certificates',
+  'ca_certificates',
+  'consumers',
+  'vaults',
+  'key_sets',
+  'services',
+  'upstreams',
+  'snis',
+  'keys',
+  'consumer_groups',
+  'keyauth_credentials',
+  'basicauth_credentials',
+  'jwt_secrets',
+  'hmacauth_credentials',
+  'acls',
+  'oauth2_credentials',
+  'mtls_auth_credentials',
+  'routes',
+  'targets',
+  'consumer_group_members',
+  'plugins',
+  'filter_chains',
+] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+/** Sections are what a user names in `--only`: one or more kinds restored together. */
+export const SECTIONS = [
+  'services',
+  'routes',
+  'plugins',
+  'consumers',
+  'credentials',
+  'consumer_groups',
+  'upstreams',
+  'targets',
+  'certificates',
+  'snis',
+  'ca_certificates',
+  'vaults',
+  'keys',
+  'key_sets',
+  'filter_chains',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Dependency level: create/update walk 1→4, delete walks 4→1. */
+export type Level = 1 | 2 | 3 | 4;
+
+/** Kong's behaviour when the referenced parent is deleted. */
+export type OnDelete = 'restrict' | 'cascade';
+
+export interface ForeignKey {
+  /** field on this entity, holding `{ id }` (or a bare id for `array` refs). */
+  field: string;
+  references: EntityKind;
+  onDelete: OnDelete;
+  required: boolean;
+  /** true when the field is an array of raw ids (services.ca_certificates), not a `{ id }` object. */
+  array?: boolean;
+}
+
+/** Where an entity is written when it lives under a parent (credentials, targets, members). */
+export interface NestedPath {
+  /** the foreign-key field naming the parent, e.g. `consumer`. */
+  parentField: string;
+  parentKind: EntityKind;
+  /** the path segment after `/<parent collection>/<parent id>/`, e.g. `key-auth`. */
+  segment: string;
+}
+
+export type Entity = Record<string, unknown> & { id: string };
+
+export interface KindDef {
+  kind: EntityKind;
+  section: Section;
+  level: Level;
+  /** Top-level Admin API collection path, or null when the kind is nested-only (targets, members). */
+  collectionPath: string | null;
+  /** Nested collection used for writes (credentials, targets) and for reads of nested-only kinds. */
+  nested?: NestedPath;
+  /** true when writes must go to the nested path (credentials, targets, members). */
+  writeNested: boolean;
+  /** The field the Admin API accepts in place of the id in URLs (`/services/{name}`). */
+  endpointKey?: string;
+  /** Fields identifying the entity when ids are absent (decK files); also a unique constraint. */
+  naturalKey: readonly string[];
+  /** Unique constraints, each a list of fields (FK fields compare by referenced id). */
+  unique: readonly (readonly string[])[];
+  foreignKeys: readonly ForeignKey[];
+  /** Dotted paths holding secrets: masked by `redact`. */
+  secretFields: readonly string[];
+  /**
+   * Fields Kong stores hashed: they cannot round-trip and are never compared. `when` limits the rule
+   * to entities where a flag is set (oauth2 `client_secret` only with `hash_secret: true`).
+   */
+  hashedFields: readonly { field: string; when?: string }[];
+  /** Array fields that are sets in Kong: order is not meaningful, so they are sorted before comparing. */
+  setFields: readonly string[];
+  /** Schema defaults Kong fills on write (used to complete entities read from hand-written files). */
+  defaults: Readonly<Record<string, unknown>>;
+  /** Fields Kong returns on read that are not part of the entity's own configuration. */
+  readOnlyFields: readonly string[];
+  /** Enterprise-only kinds are skipped cleanly on OSS gateways. */
+  enterprise: boolean;
+  /** Key of this kind in decK files (top level or nested under its parent). */
+  deckKey: string;
+  /** The entity's own short label for messages (`orders`, `api.example.com:8000`); falls back to the id. */
+  label(entity: Entity): string;
+}

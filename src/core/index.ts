@@ -1,0 +1,3 @@
+export * from './catalogue/index.ts';
+export * from './model.ts';
+export * from './snapshot.ts';

@@ -1,0 +1,88 @@
+/**
+ * The named types passed between the engine's stages: normalize → diff → plan → (apply). Reporting
+ * (text, Slack blocks, JSON) is built from these by the callers; the engine never prints.
+ */
+import type { Entity, EntityKind, Level, Section } from './catalogue/index.ts';
+
+export type Operation = 'create' | 'update' | 'delete';
+
+export interface FieldChange {
+  /** dotted path, e.g. `config.minute` or `tags`. */
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** One entity that differs between the current and the target snapshot. */
+export interface Change {
+  op: Operation;
+  kind: EntityKind;
+  id: string;
+  /** human label, e.g. `orders` or `rate-limiting for service orders`. */
+  name: string;
+  before?: Entity;
+  after?: Entity;
+  /** for updates: the changed fields (hashed secrets excluded). */
+  fields?: FieldChange[];
+}
+
+export interface DiffResult {
+  changes: Change[];
+  counts: Partial<Record<EntityKind, { create: number; update: number; delete: number }>>;
+}
+
+export type StepPhase = 'predelete' | 'upsert' | 'delete';
+
+/** One write the executor performs. `upsert` steps are PUT by id, so every step is idempotent. */
+export interface PlanStep {
+  phase: StepPhase;
+  op: Operation;
+  kind: EntityKind;
+  id: string;
+  name: string;
+  level: Level;
+  /** for upserts: the full target entity to PUT. */
+  body?: Entity;
+  /** for updates: changed field paths. */
+  fields?: string[];
+  /** why a predelete happens: `rename` (same natural key, other id) or `dependent` (child of one). */
+  reason?: 'rename' | 'dependent';
+}
+
+export interface PlanWarning {
+  code: 'hashed-secret';
+  kind: EntityKind;
+  id: string;
+  name: string;
+  field: string;
+  message: string;
+}
+
+export interface PlanRefusal {
+  code: 'dangling-reference';
+  kind: EntityKind;
+  id: string;
+  name: string;
+  field: string;
+  references: { kind: EntityKind; id: string };
+  message: string;
+}
+
+export interface PlanOptions {
+  only?: Section[];
+  noDeletes?: boolean;
+}
+
+export interface Plan {
+  options: { only: Section[] | null; noDeletes: boolean };
+  /** ordered: predeletes (bottom-up), upserts (top-down by level), deletes (bottom-up). */
+  steps: PlanStep[];
+  changes: Change[];
+  summary: { create: number; update: number; delete: number };
+  perSection: Partial<Record<Section, { create: number; update: number; delete: number }>>;
+  warnings: PlanWarning[];
+  /** non-empty means the plan would break the gateway and must not be applied. */
+  refusals: PlanRefusal[];
+  /** SHA-256 of the canonical JSON of options + steps; approvals bind to it. */
+  planHash: string;
+}

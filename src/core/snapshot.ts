@@ -1,0 +1,50 @@
+/**
+ * Snapshot: the canonical backup content. Flat: for each kind, entities keyed by Kong id, exactly as the
+ * Admin API returns them minus `created_at`/`updated_at`. Ids are always kept: plugin configs hold raw
+ * UUIDs of other entities, so ids must survive a restore.
+ */
+import { z } from 'zod';
+import { ENTITY_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+
+export const SNAPSHOT_FORMAT = 1;
+
+export type DatabaseMode = 'postgres' | 'off' | 'unknown';
+export type Edition = 'community' | 'enterprise';
+
+export interface SnapshotMeta {
+  format: number;
+  kongVersion: string;
+  edition: Edition;
+  database: DatabaseMode;
+  workspace: string | null;
+  /** ISO-8601, supplied by the caller (core has no clock). */
+  takenAt: string;
+  counts: Partial<Record<EntityKind, number>>;
+}
+
+export type EntityMap = Record<string, Entity>;
+
+export interface Snapshot {
+  meta: SnapshotMeta;
+  entities: Partial<Record<EntityKind, EntityMap>>;
+}
+
+const entitySchema = z.looseObject({ id: z.string().min(1) });
+
+export const snapshotMetaSchema = z.object({
+  format: z.literal(SNAPSHOT_FORMAT),
+  kongVersion: z.string(),
+  edition: z.enum(['community', 'enterprise']),
+  database: z.enum(['postgres', 'off', 'unknown']),
+  workspace: z.string().nullable(),
+  takenAt: z.string(),
+  counts: z.partialRecord(z.enum(ENTITY_KINDS), z.number().int().nonnegative()),
+});
+
+export const snapshotSchema = z.object({
+  meta: snapshotMetaSchema,
+  entities: z.partialRecord(z.enum(ENTITY_KINDS), z.record(z.string(), entitySchema)),
+});
+
+/** Fields the server manages; never part of a snapshot. */
+export const SERVER_MANAGED_FIELDS = ['created_at', 'updated_at'] as const;
