@@ -43,7 +43,7 @@ function schemaProblems(error: z.ZodError): ConfigProblem[] {
       const keys = issue.keys.map((k) => `"${k}"`).join(', ');
       return { path: formatPath(issue.path), message: `unknown field ${keys}` };
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
+    if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
       return { path: formatPath(issue.path), message: `is required (expected ${issue.expected})` };
     }
     return { path: formatPath(issue.path), message: issue.message };
