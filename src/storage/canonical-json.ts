@@ -18,6 +18,11 @@ export interface SerializedSnapshot {
   chunks: Buffer[];
   /** sha256 (hex) of the concatenated chunks. */
   sha256: string;
+  /**
+   * sha256 (hex) of canonicalJson(snapshot.entities): the configuration without `meta` (whose takenAt
+   * differs on every backup), so two backups of an unchanged gateway have the same value.
+   */
+  contentSha256: string;
   bytes: number;
 }
 
@@ -122,19 +127,24 @@ export function canonicalString(value: unknown, cache = new KeyOrderCache()): st
 
 export function serializeSnapshot(snapshot: Snapshot): SerializedSnapshot {
   const hash = createHash('sha256');
+  const contentHash = createHash('sha256');
   const cache = new KeyOrderCache();
   const chunks: Buffer[] = [];
   let bytes = 0;
   let parts: string[] = [];
-  const flush = () => {
+  // Chunks between the prefix and the suffix are exactly canonicalJson(snapshot.entities): content hash.
+  const flush = (isContent: boolean) => {
     const buf = Buffer.from(parts.join(''), 'utf8');
     parts = [];
     hash.update(buf);
+    if (isContent) contentHash.update(buf);
     chunks.push(buf);
     bytes += buf.length;
   };
 
-  parts.push('{"entities":{');
+  parts.push('{"entities":');
+  flush(false);
+  parts.push('{');
   const entities = snapshot.entities as Record<string, Record<string, unknown> | undefined>;
   let firstKind = true;
   let sinceFlush = 0;
@@ -151,15 +161,17 @@ export function serializeSnapshot(snapshot: Snapshot): SerializedSnapshot {
       firstId = false;
       parts.push(canonicalString(entity, cache));
       if (++sinceFlush >= ENTITIES_PER_CHUNK) {
-        flush();
+        flush(true);
         sinceFlush = 0;
       }
     }
     parts.push('}');
   }
-  parts.push('},"meta":');
+  parts.push('}');
+  flush(true);
+  parts.push(',"meta":');
   writeCanonical(snapshot.meta, parts);
   parts.push('}');
-  flush();
-  return { chunks, sha256: hash.digest('hex'), bytes };
+  flush(false);
+  return { chunks, sha256: hash.digest('hex'), contentSha256: contentHash.digest('hex'), bytes };
 }

@@ -45,6 +45,8 @@ export const boundHeaderSchema = z.strictObject({
   /** sha256 (hex) of the canonical snapshot JSON before compression. */
   plaintextSha256: z.string().regex(/^[0-9a-f]{64}$/),
   plaintextBytes: z.number().int().nonnegative(),
+  /** sha256 (hex) of the canonical JSON of the entities alone: equal for backups of unchanged config. */
+  contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type BoundHeader = z.infer<typeof boundHeaderSchema>;
 

@@ -8,12 +8,16 @@
  *   3. stream chunks → compression → AES-256-GCM → temp file; fsync; rename; fsync directory;
  *   4. read the file back, decrypt, decompress and compare the plaintext sha256 with step 1 and the file
  *      sha256 with what was written — only then is the artifact reported;
- *   5. copy to each target and compare each copy's sha256 with the primary's.
+ *   5. copy to each target and compare each copy's sha256 with the primary's; if any copy fails, the
+ *      primary file and the copies made so far are removed and the error is thrown.
+ * The name depends only on connection, createdAt, type and backup id: a retried job that passes the same
+ * createdAt (e.g. the backup record's start time) overwrites its own earlier attempt instead of adding one.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Snapshot } from '../core/snapshot.ts';
 import { serializeSnapshot } from './canonical-json.ts';
+import { deleteArtifact } from './copies.ts';
 import type { CopyTarget } from './copy-target.ts';
 import { decryptBody, encryptBody } from './data-stream.ts';
 import { wrapDataKey } from './envelope.ts';
@@ -54,8 +58,10 @@ export interface WrittenArtifact {
   bytes: number;
   /** sha256 of the artifact file. */
   sha256: string;
-  /** sha256 of the canonical snapshot JSON (content fingerprint; equal content → equal value). */
+  /** sha256 of the canonical snapshot JSON (meta included). */
   plaintextSha256: string;
+  /** sha256 of the canonical entities JSON: equal for two backups of an unchanged gateway. */
+  contentSha256: string;
   keyId: string;
   copies: ArtifactCopy[];
 }
@@ -88,6 +94,7 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
     compression,
     plaintextSha256: serialized.sha256,
     plaintextBytes: serialized.bytes,
+    contentSha256: serialized.contentSha256,
   };
   const bound = encodeBound(header);
   const kek = input.keyRing.current();
@@ -119,17 +126,33 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   }
 
   const copies: ArtifactCopy[] = [];
-  for (const target of input.copyTargets ?? []) {
-    const copy = await target.put(name, path);
-    if (copy.sha256 !== sha256) {
-      throw new ArtifactIntegrityError(
-        `copy of ${name} to ${target.id} has sha256 ${copy.sha256}, expected ${sha256}`,
-        path,
-      );
+  const targets = input.copyTargets ?? [];
+  try {
+    for (const target of targets) {
+      const copy = await target.put(name, path);
+      if (copy.sha256 !== sha256) {
+        throw new ArtifactIntegrityError(
+          `copy of ${name} to ${target.id} has sha256 ${copy.sha256}, expected ${sha256}`,
+          path,
+        );
+      }
+      copies.push({ target: target.id, path: copy.location, sha256: copy.sha256 });
     }
-    copies.push({ target: target.id, path: copy.location, sha256: copy.sha256 });
+  } catch (err) {
+    // A backup that is not on every target is not reported at all: leave nothing behind (best effort).
+    await deleteArtifact({ name, primaryDir: input.primaryDir, copyTargets: targets }).catch(() => undefined);
+    throw err;
   }
-  return { name, path, bytes, sha256, plaintextSha256: serialized.sha256, keyId: kek.id, copies };
+  return {
+    name,
+    path,
+    bytes,
+    sha256,
+    plaintextSha256: serialized.sha256,
+    contentSha256: serialized.contentSha256,
+    keyId: kek.id,
+    copies,
+  };
 }
 
 /** Step 4: the file on disk is the file we wrote, and it decrypts to the snapshot we were given. */

@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalString } from '../../../src/storage/canonical-json.ts';
 import {
   ArtifactIntegrityError,
   ArtifactKeyError,
+  type CopyTarget,
   DirectoryCopyTarget,
   KeyRing,
   openArtifact,
@@ -114,6 +115,24 @@ describe('writeArtifact / openArtifact', () => {
     });
   });
 
+  it('gives backups of unchanged config the same contentSha256 even when taken at different times', async () => {
+    await withTempDir(async (dir) => {
+      const later = sampleSnapshot();
+      later.meta.takenAt = '2026-11-22T10:00:00.000Z';
+      const changed = sampleSnapshot();
+      changed.entities.services!['s-1']!.port = 9090;
+      const [a, b, c] = await Promise.all(
+        [sampleSnapshot(), later, changed].map((snapshot, i) =>
+          writeArtifact({ ...base, backupId: `b${i}`, snapshot, keyRing: ringA(), primaryDir: dir }),
+        ),
+      );
+      expect(a!.plaintextSha256).not.toBe(b!.plaintextSha256);
+      expect(a!.contentSha256).toBe(b!.contentSha256);
+      expect(c!.contentSha256).not.toBe(a!.contentSha256);
+      expect((await readArtifactHeader(b!.path)).contentSha256).toBe(a!.contentSha256);
+    });
+  });
+
   it('reads the header without any key', async () => {
     await withTempDir(async (dir) => {
       const written = await writeArtifact({
@@ -154,7 +173,6 @@ describe('writeArtifact / openArtifact', () => {
 
   it('leaves exactly one file (no temp files) in the primary directory', async () => {
     await withTempDir(async (dir) => {
-      const { readdir } = await import('node:fs/promises');
       const written = await writeArtifact({
         ...base,
         snapshot: sampleSnapshot(),
@@ -323,6 +341,36 @@ describe('copies', () => {
       ]);
       for (const copy of written.copies)
         expect(await readFile(copy.path)).toEqual(await readFile(written.path));
+    });
+  });
+});
+
+describe('copy failure', () => {
+  it('removes the primary file and earlier copies when a copy target fails, then throws', async () => {
+    await withTempDir(async (dir) => {
+      const good = new DirectoryCopyTarget(join(dir, 'good'));
+      const failing: CopyTarget = {
+        id: 'directory:/unwritable',
+        put: async () => {
+          throw new Error('EACCES: permission denied');
+        },
+        get: async () => undefined,
+        exists: async () => false,
+        delete: async () => undefined,
+        list: async () => [],
+      };
+      const primaryDir = join(dir, 'primary');
+      await expect(
+        writeArtifact({
+          ...base,
+          snapshot: sampleSnapshot(),
+          keyRing: ringA(),
+          primaryDir,
+          copyTargets: [good, failing],
+        }),
+      ).rejects.toThrow('EACCES');
+      expect(await readdir(primaryDir)).toEqual([]);
+      expect(await good.list()).toEqual([]);
     });
   });
 });
