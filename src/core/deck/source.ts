@@ -31,7 +31,7 @@ export function parseSource(text: string): ParsedSource {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0].line ?? null;
+    const line = first.linePos?.[0].line ?? lines.linePos(first.pos[0]).line;
     throw new DeckFileError(`malformed YAML/JSON: ${first.message.split('\n')[0]}`, { line });
   }
   const contents = doc.contents;
