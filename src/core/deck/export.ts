@@ -40,7 +40,8 @@ function refStyleOf(kind: EntityKind): RefStyle {
 export function toDeckFile(snapshot: Snapshot, opts: ToDeckFileOptions = {}): string {
   const doc = sortKeysDeep(buildDeckDocument(snapshot));
   if (opts.format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
-  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 quoting: decK and Kong read 1.1, where an unquoted `on` or `yes` would become a boolean
+  return stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export function buildDeckDocument(snapshot: Snapshot): Doc {

@@ -2,7 +2,7 @@
  * Reading the text of a decK file: templates, syntax, format version. JSON is a subset of YAML 1.2, so
  * one parser reads both and every problem can be reported with a line as well as a path.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Tags } from 'yaml';
 import { DeckFileError, type DocPath, formatPath } from './errors.ts';
 
 export interface ParsedSource {
@@ -28,7 +28,13 @@ export function parseSource(text: string): ParsedSource {
     });
   }
 
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    version: '1.1',
+    customTags: yaml11WithoutDatesAndBase60,
+  });
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line ?? lines.linePos(first.pos[0]).line;
@@ -75,6 +81,17 @@ export function parseSource(text: string): ParsedSource {
 
   checkFormatVersion(data, fail);
   return { data, lineOf, fail };
+}
+
+/**
+ * decK (go-yaml v2 through sigs.k8s.io/yaml) and Kong (libyaml) read YAML 1.1: `enabled: yes` and
+ * `on` are booleans there, so they are here. Neither turns `2024-01-01` into a date or `12:30` into a
+ * base-60 number, so those 1.1 tags are left out and such values stay strings.
+ */
+function yaml11WithoutDatesAndBase60(tags: Tags): Tags {
+  return tags.filter(
+    (t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+  );
 }
 
 function lineAt(text: string, offset: number): number {

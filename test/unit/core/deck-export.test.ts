@@ -139,6 +139,16 @@ describe('toDeckFile', () => {
     );
   });
 
+  it('quotes strings YAML 1.1 readers (decK, Kong) would take for booleans', () => {
+    const svc = { id: ID.svc, name: 'on', host: 'yes', port: 80, tags: ['no', 'off', 'y'] };
+    const text = toDeckFile({ meta: META, entities: { services: { [ID.svc]: svc } } });
+    expect(text).toContain('name: "on"');
+    expect(text).toContain('host: "yes"');
+    expect(fromDeckFile(text).entities.services?.[ID.svc]).toMatchObject(svc);
+    const yes = fromDeckFile('_format_version: "3.0"\nplugins:\n  - name: cors\n    enabled: no\n');
+    expect(Object.values(yes.entities.plugins ?? {})[0]?.enabled).toBe(false);
+  });
+
   it('writes the workspace when the snapshot has one', () => {
     const text = toDeckFile({ ...SNAPSHOT, meta: { ...META, workspace: 'team-a' } });
     expect(parse(text)._workspace).toBe('team-a');

@@ -78,9 +78,10 @@ describe('decK fixtures', () => {
       );
     });
 
-    it('round-trips through Kong declarative config (POST /config)', () => {
-      const flat = stringify(toKongDeclarative(snapshot));
-      expect(fromDeckFile(flat, { meta: snapshot.meta })).toEqual(snapshot);
+    it('round-trips through Kong declarative config (POST /config), as YAML and as JSON', () => {
+      const flat = toKongDeclarative(snapshot);
+      expect(fromDeckFile(stringify(flat, { version: '1.1' }), { meta: snapshot.meta })).toEqual(snapshot);
+      expect(fromDeckFile(JSON.stringify(flat), { meta: snapshot.meta })).toEqual(snapshot);
     });
 
     it('imports the same file twice to the same ids', () => {
