@@ -1,6 +1,7 @@
 export * from './apply-in-memory.ts';
 export * from './canonical.ts';
 export * from './catalogue/index.ts';
+export * from './deck/index.ts';
 export * from './describe.ts';
 export * from './diff.ts';
 export * from './equality.ts';
