@@ -77,7 +77,7 @@ export function flatten(registry: SchemaRegistry, input: Row): FlatEntity[] {
         out.push({ kind: schema.name, item: {}, path: here, errors: { '@entity': ['expected a record'] } });
         return;
       }
-      const item: Row = { ...raw };
+      const item: Row = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
       delete item._comment;
       delete item._ignore;
       const nested: [EntitySchema, string, unknown][] = [];
