@@ -72,7 +72,8 @@ export function completeNew(schema: EntitySchema, input: Row, clock: Clock): Row
           ? fillRecord(def, undefined)
           : (clone(def.default) ?? null);
     } else {
-      out[name] = def.fields ? fillRecord(def, clone(given)) : clone(given);
+      // request bodies are freshly parsed JSON owned by this request: no copy needed
+      out[name] = def.fields ? fillRecord(def, given) : given;
     }
   }
   return out;
