@@ -1,7 +1,8 @@
 /**
  * Serializes a Snapshot to canonical JSON (object keys sorted by UTF-16 code units, arrays in order,
  * `undefined` members left out, numbers and strings as JSON.stringify writes them) in ~1–2 MB Buffer
- * chunks, hashing as it goes. The bytes are identical to core's `canonicalJson(snapshot)`; producing chunks
+ * chunks, hashing as it goes. The bytes are identical to core's `canonicalJson(snapshot)` (core's token-by-token
+ * `writeCanonical` is the reference and the fallback below); producing chunks
  * lets the writer stream them through compression and encryption without one giant string, and the hash is
  * ready before the header (which carries it) is written.
  *
@@ -12,6 +13,7 @@
  * token-by-token writer is used instead, so the bytes are canonical either way.
  */
 import { createHash } from 'node:crypto';
+import { writeCanonical } from '../core/canonical.ts';
 import type { Snapshot } from '../core/snapshot.ts';
 
 export interface SerializedSnapshot {
@@ -27,53 +29,6 @@ export interface SerializedSnapshot {
 }
 
 const ENTITIES_PER_CHUNK = 2000;
-
-export function writeCanonical(value: unknown, out: string[]): void {
-  if (value === null) {
-    out.push('null');
-    return;
-  }
-  switch (typeof value) {
-    case 'string':
-      out.push(JSON.stringify(value));
-      return;
-    case 'number':
-      out.push(Number.isFinite(value) ? String(value) : 'null');
-      return;
-    case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
-    case 'object':
-      break;
-    case 'bigint':
-      throw new TypeError('bigint values have no JSON form');
-    default:
-      out.push('null');
-      return;
-  }
-  if (Array.isArray(value)) {
-    out.push('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      const item: unknown = value[i];
-      writeCanonical(item === undefined || typeof item === 'function' ? null : item, out);
-    }
-    out.push(']');
-    return;
-  }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  out.push('{');
-  let first = true;
-  for (const key of keys) {
-    const v = obj[key];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out.push(first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
-    first = false;
-    writeCanonical(v, out);
-  }
-  out.push('}');
-}
 
 class UnorderableKey extends Error {}
 
@@ -113,7 +68,7 @@ function sortedClone(value: unknown, cache: KeyOrderCache): unknown {
   return out;
 }
 
-/** Canonical JSON of one value; byte-identical to `writeCanonical`, about 3x faster. */
+/** Canonical JSON of one value; byte-identical to core's `writeCanonical`, about 3x faster. */
 export function canonicalString(value: unknown, cache = new KeyOrderCache()): string {
   try {
     return JSON.stringify(sortedClone(value, cache)) ?? 'null';

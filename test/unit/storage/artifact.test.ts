@@ -396,9 +396,19 @@ describe('canonical serialization', () => {
 });
 
 describe('canonical serialization (property)', () => {
-  it('canonicalString equals the token-by-token writer for any JSON value', async () => {
+  it('serializeSnapshot chunks and hashes equal core canonicalJson of the snapshot and its entities', async () => {
+    const { canonicalJson, sha256Hex } = await import('../../../src/core/canonical.ts');
+    const { serializeSnapshot } = await import('../../../src/storage/canonical-json.ts');
+    const snapshot = sampleSnapshot();
+    const serialized = serializeSnapshot(snapshot);
+    expect(Buffer.concat(serialized.chunks).toString('utf8')).toBe(canonicalJson(snapshot));
+    expect(serialized.sha256).toBe(sha256Hex(canonicalJson(snapshot)));
+    expect(serialized.contentSha256).toBe(sha256Hex(canonicalJson(snapshot.entities)));
+  });
+
+  it('canonicalString equals core canonicalJson for any JSON value', async () => {
     const fc = (await import('fast-check')).default;
-    const { writeCanonical } = await import('../../../src/storage/canonical-json.ts');
+    const { canonicalJson } = await import('../../../src/core/canonical.ts');
     const key = fc.oneof(fc.string(), fc.constantFrom('0', '7', '10', '01', '__proto__', 'constructor'));
     const value = fc.letrec((tie) => ({
       node: fc.oneof(
@@ -410,9 +420,7 @@ describe('canonical serialization (property)', () => {
     })).node;
     fc.assert(
       fc.property(value, (v) => {
-        const parts: string[] = [];
-        writeCanonical(v, parts);
-        expect(canonicalString(v)).toBe(parts.join(''));
+        expect(canonicalString(v)).toBe(canonicalJson(v));
         expect(JSON.parse(canonicalString(v))).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
       }),
     );
