@@ -18,7 +18,7 @@ export interface PlannedState {
   /** entityKey → gone after the plan (deleted or predeleted and not re-upserted). */
   deleted: ReadonlySet<string>;
   /** entityKey → the body written. */
-  upserts: ReadonlyMap<string, { kind: EntityKind; body: Entity }>;
+  upserts: ReadonlyMap<string, { kind: EntityKind; body?: Entity }>;
 }
 
 function suggestion(only: readonly Section[] | null, add: Section): string {
@@ -39,6 +39,7 @@ export function danglingReferences(state: PlannedState): PlanRefusal[] {
     refusals.set(`${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`, r);
 
   for (const { kind, body } of upserts.values()) {
+    if (!body) continue;
     for (const ref of referencesOf(kind, body)) {
       if (exists(ref.kind, ref.id)) continue;
       const child = `${KIND_NOUN[kind]} ${describeEntity(target, kind, body)}`;

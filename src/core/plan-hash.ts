@@ -4,19 +4,23 @@
  * Hashed step by step so a 146k-step plan never becomes one giant string.
  */
 import { createHash } from 'node:crypto';
-import { hashCanonical } from './canonical.ts';
+import { canonicalJson } from './canonical.ts';
 import type { Plan, PlanStep } from './model.ts';
+
+/** Text is handed to the hash in chunks of about this many characters (fewer native calls). */
+const CHUNK = 1 << 16;
 
 export function planHash(options: Plan['options'], steps: readonly PlanStep[]): string {
   const hash = createHash('sha256');
   // canonical key order: "options" < "steps"
-  hash.update('{"options":');
-  hashCanonical(hash, options);
-  hash.update(',"steps":[');
+  let chunk = `{"options":${canonicalJson(options)},"steps":[`;
   for (let i = 0; i < steps.length; i++) {
-    if (i > 0) hash.update(',');
-    hashCanonical(hash, steps[i]);
+    chunk += i === 0 ? canonicalJson(steps[i]) : `,${canonicalJson(steps[i])}`;
+    if (chunk.length >= CHUNK) {
+      hash.update(chunk, 'utf8');
+      chunk = '';
+    }
   }
-  hash.update(']}');
+  hash.update(`${chunk}]}`, 'utf8');
   return hash.digest('hex');
 }

@@ -6,6 +6,7 @@
  * deletes a duplicate service together with its routes and plugins).
  */
 import { CATALOGUE, type Entity, type EntityKind } from './catalogue/index.ts';
+import type { Change } from './model.ts';
 import { normalizeTarget } from './normalize.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -42,29 +43,41 @@ export function uniqueValue(kind: EntityKind, e: Entity, fields: readonly string
   return JSON.stringify(parts);
 }
 
-/** Every entity of `current` (in `kinds`) that holds a unique value some other-id target entity needs. */
+/**
+ * Every entity of `current` holding a unique value that a created or updated target entity with another
+ * id needs. Unchanged target entities cannot clash: the current gateway already holds them, and it is
+ * itself free of duplicates (Kong enforces that), so only the changes need checking.
+ */
 export function findRenames(
   current: Snapshot,
   target: Snapshot,
-  kinds: readonly EntityKind[],
+  changes: readonly Change[],
 ): RenameConflict[] {
+  const changedByKind = new Map<EntityKind, string[]>();
+  for (const c of changes) {
+    if (c.op === 'delete') continue;
+    const list = changedByKind.get(c.kind);
+    if (list) list.push(c.id);
+    else changedByKind.set(c.kind, [c.id]);
+  }
   const out: RenameConflict[] = [];
-  for (const kind of kinds) {
+  for (const [kind, changedIds] of changedByKind) {
     const cur = current.entities[kind];
     const tgt = target.entities[kind];
     if (!cur || !tgt) continue;
     const found = new Set<string>();
     for (const fields of CATALOGUE[kind].unique) {
-      const holders = new Map<string, string>();
-      for (const id of Object.keys(tgt)) {
+      const wanted = new Map<string, string>();
+      for (const id of changedIds) {
         const key = uniqueValue(kind, tgt[id] as Entity, fields);
-        if (key !== null) holders.set(key, id);
+        const own = cur[id];
+        if (key !== null && (!own || uniqueValue(kind, own, fields) !== key)) wanted.set(key, id);
       }
-      if (holders.size === 0) continue;
-      for (const id of Object.keys(cur)) {
+      if (wanted.size === 0) continue;
+      for (const id in cur) {
         if (found.has(id)) continue;
         const key = uniqueValue(kind, cur[id] as Entity, fields);
-        const targetId = key === null ? undefined : holders.get(key);
+        const targetId = key === null ? undefined : wanted.get(key);
         if (targetId !== undefined && targetId !== id) {
           found.add(id);
           out.push({ kind, currentId: id, targetId, fields });

@@ -27,7 +27,7 @@ import { findRenames, type RenameConflict } from './plan-renames.ts';
 import { entityKey, ReferenceIndex, type Referrer } from './references.ts';
 import { SERVER_MANAGED_FIELDS, type Snapshot } from './snapshot.ts';
 
-const KIND_ORDER = new Map<EntityKind, number>(KINDS_TOP_DOWN.map((k, i) => [k, i]));
+const KINDS_BOTTOM_UP: readonly EntityKind[] = [...KINDS_TOP_DOWN].reverse();
 
 function normalizeOnly(only: readonly Section[] | undefined): Section[] | null {
   if (!only || only.length === 0) return null;
@@ -39,10 +39,16 @@ function normalizeOnly(only: readonly Section[] | undefined): Section[] | null {
   return SECTIONS.filter((s) => only.includes(s));
 }
 
+const DROPPED = new Map<EntityKind, readonly string[]>(
+  KINDS_TOP_DOWN.map((k) => [k, [...SERVER_MANAGED_FIELDS, ...CATALOGUE[k].readOnlyFields]]),
+);
+
 /** The body to PUT: the target entity without server-managed or read-only fields (copied only if needed). */
 function bodyOf(kind: EntityKind, e: Entity): Entity {
-  const drop = [...SERVER_MANAGED_FIELDS, ...CATALOGUE[kind].readOnlyFields];
-  if (!drop.some((f) => f in e)) return e;
+  const drop = DROPPED.get(kind) as readonly string[];
+  let present = false;
+  for (const f of drop) if (f in e) present = true;
+  if (!present) return e;
   const out: Record<string, unknown> = { ...e };
   for (const f of drop) delete out[f];
   return out as Entity;
@@ -124,10 +130,21 @@ function uniqueConflict(current: Snapshot, target: Snapshot, r: RenameConflict):
   };
 }
 
-function byKindThenId(direction: 1 | -1) {
-  return (a: PlanStep, b: PlanStep) =>
-    direction * ((KIND_ORDER.get(a.kind) as number) - (KIND_ORDER.get(b.kind) as number)) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Steps grouped by kind in level order (reversed for deletes), each group by id. */
+function ordered(steps: readonly PlanStep[], bottomUp: boolean): PlanStep[] {
+  const byKind = new Map<EntityKind, PlanStep[]>();
+  for (const s of steps) {
+    const list = byKind.get(s.kind);
+    if (list) list.push(s);
+    else byKind.set(s.kind, [s]);
+  }
+  const out: PlanStep[] = [];
+  for (const kind of bottomUp ? KINDS_BOTTOM_UP : KINDS_TOP_DOWN) {
+    // mostly sorted already (diff order), which TimSort handles in linear time
+    const list = byKind.get(kind)?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (list) for (const s of list) out.push(s);
+  }
+  return out;
 }
 
 export function planRestore(current: Snapshot, target: Snapshot, options: PlanOptions = {}): Plan {
@@ -137,7 +154,7 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
   const changes: Change[] = [];
   for (const kind of kinds) for (const c of diffKind(kind, current, target)) changes.push(c);
 
-  const renames = findRenames(current, target, kinds);
+  const renames = findRenames(current, target, changes);
   const refusals: PlanRefusal[] = noDeletes ? renames.map((r) => uniqueConflict(current, target, r)) : [];
   const { predeleted, stranded } = noDeletes
     ? { predeleted: new Map<string, Predelete>(), stranded: [] }
@@ -194,17 +211,15 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
     }
   }
   const steps = [
-    ...predeleteSteps.sort(byKindThenId(-1)),
-    ...[...upserts.values()].sort(byKindThenId(1)),
-    ...deleteSteps.sort(byKindThenId(-1)),
+    ...ordered(predeleteSteps, true),
+    ...ordered([...upserts.values()], false),
+    ...ordered(deleteSteps, true),
   ];
 
   const deleted = new Set<string>();
   for (const s of steps)
     if (s.op === 'delete' && !upserts.has(entityKey(s.kind, s.id))) deleted.add(entityKey(s.kind, s.id));
-  const upserted = new Map<string, { kind: EntityKind; body: Entity }>();
-  for (const [key, s] of upserts) upserted.set(key, { kind: s.kind, body: s.body as Entity });
-  refusals.push(...danglingReferences({ current, target, only, deleted, upserts: upserted }));
+  refusals.push(...danglingReferences({ current, target, only, deleted, upserts }));
 
   const planOptions = { only, noDeletes };
   return {
