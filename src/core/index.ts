@@ -8,5 +8,6 @@ export * from './model.ts';
 export * from './normalize.ts';
 export * from './plan.ts';
 export * from './plan-hash.ts';
+export * from './redact.ts';
 export * from './references.ts';
 export * from './snapshot.ts';

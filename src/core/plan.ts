@@ -219,7 +219,11 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
   const deleted = new Set<string>();
   for (const s of steps)
     if (s.op === 'delete' && !upserts.has(entityKey(s.kind, s.id))) deleted.add(entityKey(s.kind, s.id));
-  refusals.push(...danglingReferences({ current, target, only, deleted, upserts }));
+  // one refusal per broken reference: a stranded dependent is also dangling in the final state
+  const seen = new Set(refusals.map((r) => `${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`));
+  for (const r of danglingReferences({ current, target, only, deleted, upserts })) {
+    if (!seen.has(`${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`)) refusals.push(r);
+  }
 
   const planOptions = { only, noDeletes };
   return {
