@@ -10,6 +10,7 @@
  * which is far slower on large vocabularies.)
  */
 import { createHash } from 'node:crypto';
+import type { Plan, PlanStep } from './model.ts';
 
 /** Characters JSON.stringify escapes: quote, backslash, control characters and lone surrogates. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -77,4 +78,27 @@ function encode(value: unknown): string {
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Text is handed to the hash in chunks of about this many characters (fewer native calls). */
+const CHUNK = 1 << 16;
+
+/**
+ * planHash = SHA-256 of canonicalJson({ options, steps }): approvals bind to it, so it must not depend on
+ * object key order or on the order of the input maps (steps are already in a deterministic order).
+ * Fed to the hash in chunks so a 146k-step plan never becomes one giant string.
+ */
+export function planHash(options: Plan['options'], steps: readonly PlanStep[]): string {
+  const hash = createHash('sha256');
+  // canonical key order: "options" < "steps"
+  let chunk = `{"options":${canonicalJson(options)},"steps":[`;
+  for (let i = 0; i < steps.length; i++) {
+    chunk += i === 0 ? canonicalJson(steps[i]) : `,${canonicalJson(steps[i])}`;
+    if (chunk.length >= CHUNK) {
+      hash.update(chunk, 'utf8');
+      chunk = '';
+    }
+  }
+  hash.update(`${chunk}]}`, 'utf8');
+  return hash.digest('hex');
 }

@@ -7,7 +7,7 @@ export * from './equality.ts';
 export * from './model.ts';
 export * from './normalize.ts';
 export * from './plan.ts';
-export * from './plan-hash.ts';
+export * from './plan-predelete.ts';
 export * from './redact.ts';
 export * from './references.ts';
 export * from './snapshot.ts';

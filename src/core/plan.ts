@@ -9,6 +9,8 @@
  * `only` limits every phase to the sections' kinds; `noDeletes` drops phase 3 and refuses renames.
  * A plan that would leave a dangling reference is refused (plan-check.ts). `planHash` binds approvals.
  */
+
+import { planHash } from './canonical.ts';
 import {
   CATALOGUE,
   type Entity,
@@ -22,9 +24,9 @@ import { diffKind, kindsInScope } from './diff.ts';
 import type { Change, Plan, PlanOptions, PlanRefusal, PlanStep, PlanWarning } from './model.ts';
 import { hashedFieldsOf } from './normalize.ts';
 import { danglingReferences } from './plan-check.ts';
-import { planHash } from './plan-hash.ts';
-import { findRenames, type RenameConflict } from './plan-renames.ts';
-import { entityKey, ReferenceIndex, type Referrer } from './references.ts';
+import { type Predelete, predeletesFor, strandedRefusal, uniqueConflict } from './plan-predelete.ts';
+import { findRenames } from './plan-renames.ts';
+import { entityKey } from './references.ts';
 import { SERVER_MANAGED_FIELDS, type Snapshot } from './snapshot.ts';
 
 const KINDS_BOTTOM_UP: readonly EntityKind[] = [...KINDS_TOP_DOWN].reverse();
@@ -52,82 +54,6 @@ function bodyOf(kind: EntityKind, e: Entity): Entity {
   const out: Record<string, unknown> = { ...e };
   for (const f of drop) delete out[f];
   return out as Entity;
-}
-
-interface Predelete {
-  kind: EntityKind;
-  id: string;
-  reason: 'rename' | 'dependent';
-}
-
-interface Stranded {
-  child: Referrer;
-  parent: Predelete;
-}
-
-/**
- * Rename holders plus their transitive dependents within scope. Dependents outside the scope are
- * `stranded`: Kong would cascade-delete them or refuse the delete, even if the parent is re-created.
- */
-function predeletesFor(current: Snapshot, renames: RenameConflict[], kinds: readonly EntityKind[]) {
-  const out = new Map<string, Predelete>();
-  const stranded: Stranded[] = [];
-  for (const r of renames) {
-    out.set(entityKey(r.kind, r.currentId), { kind: r.kind, id: r.currentId, reason: 'rename' });
-  }
-  if (out.size === 0) return { predeleted: out, stranded };
-  const index = ReferenceIndex.of(current.entities);
-  const inScope = new Set(kinds);
-  const stack = [...out.values()];
-  while (stack.length > 0) {
-    const parent = stack.pop() as Predelete;
-    for (const child of index.referrers(parent.kind, parent.id)) {
-      const key = entityKey(child.kind, child.id);
-      if (!inScope.has(child.kind)) stranded.push({ child, parent });
-      if (!inScope.has(child.kind) || out.has(key)) continue;
-      const dependent: Predelete = { kind: child.kind, id: child.id, reason: 'dependent' };
-      out.set(key, dependent);
-      stack.push(dependent);
-    }
-  }
-  return { predeleted: out, stranded };
-}
-
-function strandedRefusal(current: Snapshot, only: readonly Section[] | null, s: Stranded): PlanRefusal {
-  const child = current.entities[s.child.kind]?.[s.child.id] as Entity;
-  const childName = `${KIND_NOUN[s.child.kind]} ${describeEntity(current, s.child.kind, child)}`;
-  const parentName = `${KIND_NOUN[s.parent.kind]} ${labelOf(current, s.parent.kind, s.parent.id)}`;
-  const wanted = new Set<Section>([...(only ?? []), CATALOGUE[s.child.kind].section]);
-  return {
-    code: 'dangling-reference',
-    kind: s.child.kind,
-    id: s.child.id,
-    name: childName,
-    field: s.child.field,
-    references: { kind: s.parent.kind, id: s.parent.id },
-    message:
-      `restoring only ${(only ?? []).join(', ')} must delete and re-create ${parentName} (a unique value it ` +
-      `holds moves to another id), which would remove or orphan ${childName}; add --only ` +
-      SECTIONS.filter((x) => wanted.has(x)).join(','),
-  };
-}
-
-function uniqueConflict(current: Snapshot, target: Snapshot, r: RenameConflict): PlanRefusal {
-  const noun = KIND_NOUN[r.kind];
-  const after = target.entities[r.kind]?.[r.targetId] as Entity;
-  const name = describeEntity(target, r.kind, after);
-  return {
-    code: 'unique-conflict',
-    kind: r.kind,
-    id: r.targetId,
-    name: `${noun} ${name}`,
-    field: r.fields.join(','),
-    references: { kind: r.kind, id: r.currentId },
-    message:
-      `${noun} ${name} (id ${r.targetId}) needs the ${r.fields.join(', ')} held on the gateway by ` +
-      `${noun} ${labelOf(current, r.kind, r.currentId)} (id ${r.currentId}); it must be deleted first, ` +
-      'which --no-deletes forbids',
-  };
 }
 
 /** Steps grouped by kind in level order (reversed for deletes), each group by id. */
