@@ -8,7 +8,7 @@ import { CATALOGUE, type Entity, type EntityKind, SECTIONS, type Section } from 
 import { describeEntity, KIND_NOUN, labelOf } from './describe.ts';
 import type { PlanRefusal } from './model.ts';
 import type { RenameConflict } from './plan-renames.ts';
-import { entityKey, ReferenceIndex, type Referrer } from './references.ts';
+import { KindIdMap, ReferenceIndex, type Referrer } from './references.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface Predelete {
@@ -27,23 +27,22 @@ export interface Stranded {
  * `stranded`: Kong would cascade-delete them or refuse the delete, even if the parent is re-created.
  */
 export function predeletesFor(current: Snapshot, renames: RenameConflict[], kinds: readonly EntityKind[]) {
-  const out = new Map<string, Predelete>();
+  const out = new KindIdMap<Predelete>();
   const stranded: Stranded[] = [];
   for (const r of renames) {
-    out.set(entityKey(r.kind, r.currentId), { kind: r.kind, id: r.currentId, reason: 'rename' });
+    out.set(r.kind, r.currentId, { kind: r.kind, id: r.currentId, reason: 'rename' });
   }
-  if (out.size === 0) return { predeleted: out, stranded };
+  if (renames.length === 0) return { predeleted: out, stranded };
   const index = ReferenceIndex.of(current.entities);
   const inScope = new Set(kinds);
   const stack = [...out.values()];
   while (stack.length > 0) {
     const parent = stack.pop() as Predelete;
     for (const child of index.referrers(parent.kind, parent.id)) {
-      const key = entityKey(child.kind, child.id);
       if (!inScope.has(child.kind)) stranded.push({ child, parent });
-      if (!inScope.has(child.kind) || out.has(key)) continue;
+      if (!inScope.has(child.kind) || out.has(child.kind, child.id)) continue;
       const dependent: Predelete = { kind: child.kind, id: child.id, reason: 'dependent' };
-      out.set(key, dependent);
+      out.set(child.kind, child.id, dependent);
       stack.push(dependent);
     }
   }

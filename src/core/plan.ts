@@ -26,7 +26,7 @@ import { hashedFieldsOf } from './normalize.ts';
 import { danglingReferences } from './plan-check.ts';
 import { type Predelete, predeletesFor, strandedRefusal, uniqueConflict } from './plan-predelete.ts';
 import { findRenames } from './plan-renames.ts';
-import { entityKey } from './references.ts';
+import { KindIdMap } from './references.ts';
 import { SERVER_MANAGED_FIELDS, type Snapshot } from './snapshot.ts';
 
 const KINDS_BOTTOM_UP: readonly EntityKind[] = [...KINDS_TOP_DOWN].reverse();
@@ -83,12 +83,12 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
   const renames = findRenames(current, target, changes);
   const refusals: PlanRefusal[] = noDeletes ? renames.map((r) => uniqueConflict(current, target, r)) : [];
   const { predeleted, stranded } = noDeletes
-    ? { predeleted: new Map<string, Predelete>(), stranded: [] }
+    ? { predeleted: new KindIdMap<Predelete>(), stranded: [] }
     : predeletesFor(current, renames, kinds);
   for (const s of stranded) refusals.push(strandedRefusal(current, only, s));
 
   const predeleteSteps: PlanStep[] = [];
-  const upserts = new Map<string, PlanStep>();
+  const upserts = new KindIdMap<PlanStep>();
   const deleteSteps: PlanStep[] = [];
   for (const p of predeleted.values()) {
     const before = current.entities[p.kind]?.[p.id] as Entity;
@@ -113,16 +113,15 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
         level: CATALOGUE[p.kind].level,
         body: bodyOf(p.kind, after),
       };
-      upserts.set(entityKey(p.kind, p.id), step);
+      upserts.set(p.kind, p.id, step);
     }
   }
   for (const c of changes) {
-    const key = entityKey(c.kind, c.id);
     const level = CATALOGUE[c.kind].level;
     if (c.op === 'delete') {
-      if (!noDeletes && !predeleted.has(key))
+      if (!noDeletes && !predeleted.has(c.kind, c.id))
         deleteSteps.push({ phase: 'delete', op: 'delete', kind: c.kind, id: c.id, name: c.name, level });
-    } else if (!upserts.has(key)) {
+    } else if (!upserts.has(c.kind, c.id)) {
       const step: PlanStep = {
         phase: 'upsert',
         op: c.op,
@@ -133,7 +132,7 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
         body: bodyOf(c.kind, c.after as Entity),
       };
       if (c.fields) step.fields = c.fields.map((f) => f.path);
-      upserts.set(key, step);
+      upserts.set(c.kind, c.id, step);
     }
   }
   const steps = [
@@ -142,9 +141,8 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
     ...ordered(deleteSteps, true),
   ];
 
-  const deleted = new Set<string>();
-  for (const s of steps)
-    if (s.op === 'delete' && !upserts.has(entityKey(s.kind, s.id))) deleted.add(entityKey(s.kind, s.id));
+  const deleted = new KindIdMap<true>();
+  for (const s of steps) if (s.op === 'delete' && !upserts.has(s.kind, s.id)) deleted.set(s.kind, s.id, true);
   // one refusal per broken reference: a stranded dependent is also dangling in the final state
   const seen = new Set(refusals.map((r) => `${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`));
   for (const r of danglingReferences({ current, target, only, deleted, upserts })) {
