@@ -8,6 +8,7 @@ export * from './model.ts';
 export * from './normalize.ts';
 export * from './plan.ts';
 export * from './plan-predelete.ts';
+export * from './plan-renames.ts';
 export * from './redact.ts';
 export * from './references.ts';
 export * from './snapshot.ts';

@@ -28,19 +28,21 @@ function fieldValue(kind: EntityKind, e: Entity, field: string): unknown {
 }
 
 /**
- * The value of one unique constraint, as a string key; null when the constraint does not bind. A single
- * unset field never clashes (SQL unique allows many NULLs); in a composite key (plugins' cache key
- * {name, service, route, consumer}) an unset member is part of the value, as in Kong's cache_key.
+ * The value of one unique constraint, as a Map key; null when the constraint does not bind. A single
+ * unset field never clashes (SQL unique allows many NULLs), and its value is used as the key itself (no
+ * string building: this runs over every entity of a changed kind). In a composite key (plugins' cache
+ * key {name, service, route, consumer}) an unset member is part of the value, as in Kong's cache_key.
  */
-export function uniqueValue(kind: EntityKind, e: Entity, fields: readonly string[]): string | null {
-  if (fields.length === 1) {
-    const v = fieldValue(kind, e, fields[0] as string);
-    if (v === null) return null;
-    return typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`;
+export function uniqueValue(kind: EntityKind, e: Entity, fields: readonly string[]): unknown {
+  if (fields.length === 1) return fieldValue(kind, e, fields[0] as string);
+  let key = '';
+  let bound = false;
+  for (const f of fields) {
+    const v = fieldValue(kind, e, f);
+    if (v !== null) bound = true;
+    key += v === null ? '\u0002' : typeof v === 'string' ? `\u0001${v}` : `\u0003${JSON.stringify(v)}`;
   }
-  const parts = fields.map((f) => fieldValue(kind, e, f));
-  if (parts.every((p) => p === null)) return null;
-  return JSON.stringify(parts);
+  return bound ? key : null;
 }
 
 /**
@@ -67,7 +69,7 @@ export function findRenames(
     if (!cur || !tgt) continue;
     const found = new Set<string>();
     for (const fields of CATALOGUE[kind].unique) {
-      const wanted = new Map<string, string>();
+      const wanted = new Map<unknown, string>();
       for (const id of changedIds) {
         const key = uniqueValue(kind, tgt[id] as Entity, fields);
         const own = cur[id];
