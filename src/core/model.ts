@@ -58,8 +58,13 @@ export interface PlanWarning {
   message: string;
 }
 
+/**
+ * `dangling-reference`: the plan would leave an entity pointing at a missing parent.
+ * `unique-conflict`: a target entity needs a unique value held on the gateway by an entity with another
+ * id, and `noDeletes` forbids removing that entity first.
+ */
 export interface PlanRefusal {
-  code: 'dangling-reference';
+  code: 'dangling-reference' | 'unique-conflict';
   kind: EntityKind;
   id: string;
   name: string;

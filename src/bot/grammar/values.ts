@@ -1,0 +1,171 @@
+import { SECTIONS, type Section } from '../../core/index.ts';
+import { closestMatches, orList } from './suggest.ts';
+import type { Token } from './tokenize.ts';
+import type { AtTime, BackupRef, UserRef } from './types.ts';
+
+/** Argument readers: each turns one word (or flag value) into a typed value or a sentence saying why not. */
+export type Read<T> = { ok: true; value: T } | { ok: false; message: string; suggestions?: string[] };
+
+const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+const no = <T>(message: string, suggestions?: string[]): Read<T> =>
+  suggestions?.length ? { ok: false, message, suggestions } : { ok: false, message };
+
+export const LIMIT_MIN = 1;
+export const LIMIT_MAX = 100;
+export const TEXT_MAX = 500;
+/** ~10 years: a longer look-back is a typo, not an audit question. */
+export const SINCE_MAX_MS = 3650 * 86_400_000;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A word as typed for error messages: quoted, shortened, never interpreted as markup by the caller. */
+export function shown(text: string): string {
+  const short = text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return `\`${short.replace(/`/g, "'")}\``;
+}
+
+export function readConnection(t: Token): Read<string> {
+  if (t.escape?.kind === 'channel') {
+    return no(`${shown(t.text)} is a channel; name a connection (\`/kong connections\` lists them).`);
+  }
+  if (t.escape?.kind === 'user' || t.escape?.kind === 'usergroup') {
+    return no(`${shown(t.text)} is a person or group; name a connection (\`/kong connections\` lists them).`);
+  }
+  // Slack auto-links names that look like domains (`prod.example.com`); the label is what was typed.
+  const name = t.escape?.kind === 'link' ? (t.escape.label ?? t.text) : t.text;
+  return NAME.test(name)
+    ? ok(name)
+    : no(`${shown(name)} is not a connection name (letters, digits, \`.\`, \`_\`, \`-\`; at most 64).`);
+}
+
+export function readId(t: Token, what: string): Read<string> {
+  const id = t.escape?.kind === 'link' ? (t.escape.label ?? t.text) : t.text;
+  return ID.test(id) ? ok(id) : no(`${shown(id)} is not a ${what} (letters, digits, \`.\`, \`_\`, \`-\`).`);
+}
+
+export function readBackupRef(t: Token): Read<BackupRef> {
+  if (t.text.toLowerCase() === 'latest') return ok({ kind: 'latest' });
+  const id = readId(t, 'backup id');
+  return id.ok ? ok({ kind: 'id', id: id.value }) : id;
+}
+
+export function readLimit(text: string): Read<number> {
+  if (!/^\d+$/.test(text))
+    return no(`--limit takes a whole number from ${LIMIT_MIN} to ${LIMIT_MAX}, not ${shown(text)}.`);
+  const n = Number(text);
+  return n >= LIMIT_MIN && n <= LIMIT_MAX
+    ? ok(n)
+    : no(`--limit must be from ${LIMIT_MIN} to ${LIMIT_MAX}, not ${n}.`);
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_WORDS: Record<string, string> = {
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  w: 'w',
+  wk: 'w',
+  wks: 'w',
+  week: 'w',
+  weeks: 'w',
+};
+
+/** `30m`, `12h`, `7d`, `2w` (also `7 days`) → milliseconds. */
+export function readDuration(text: string): Read<number> {
+  const m = /^(\d{1,6})\s*([a-z]+)$/i.exec(text.trim());
+  const unit = m ? UNIT_WORDS[m[2]!.toLowerCase()] : undefined;
+  if (!m || !unit)
+    return no(`--since takes a duration like \`30m\`, \`12h\`, \`7d\` or \`2w\`, not ${shown(text)}.`);
+  const ms = Number(m[1]) * UNIT_MS[unit]!;
+  if (ms <= 0) return no('--since must be longer than zero.');
+  if (ms > SINCE_MAX_MS) return no('--since reaches back at most 3650 days.');
+  return ok(ms);
+}
+
+/** `plugins,routes`, `plugins routes`, `consumer-groups` → validated, de-duplicated core sections. */
+export function readSections(values: readonly string[]): Read<Section[]> {
+  const words = values.flatMap((v) => v.split(/[\s,]+/)).filter((w) => w !== '');
+  if (words.length === 0) return no(`--only needs one or more sections: ${SECTIONS.join(', ')}.`);
+  const out: Section[] = [];
+  for (const word of words) {
+    const name = word.toLowerCase().replace(/-/g, '_');
+    const section = SECTIONS.find((s) => s === name);
+    if (!section) {
+      const near = closestMatches(name, SECTIONS);
+      const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${SECTIONS.join(', ')}.`;
+      return no(`${shown(word)} is not a section.${hint}`, near);
+    }
+    if (!out.includes(section)) out.push(section);
+  }
+  return ok(out);
+}
+
+const LOCAL_AT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+const ZONED_AT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** `2026-11-20 14:00` (local, the caller applies the user's timezone) or ISO 8601 with `Z`/offset. */
+export function readAt(text: string): Read<AtTime> {
+  const t = text.trim();
+  const zoned = ZONED_AT.exec(t);
+  const local = zoned ? null : LOCAL_AT.exec(t);
+  const m = zoned ?? local;
+  const bad = `--at takes a date and time like \`2026-11-20 14:00\` or \`2026-11-20T14:00:00Z\`, not ${shown(text)}.`;
+  if (!m) return no(bad);
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) {
+    return no(`${shown(text)} is not a real date and time.`);
+  }
+  if (local) {
+    const date = `${m[1]}-${m[2]}-${m[3]}`;
+    const time = `${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}`;
+    return ok({ kind: 'local', text: `${date} ${time}`, date, time });
+  }
+  // Date.parse of a zoned ISO string is a pure computation (no clock involved).
+  return ok({ kind: 'instant', text: t, epochMs: Date.parse(t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) });
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** `<@U123|bob>`, `<@U123>` or a bare `U123ABC`/`W123ABC` id. A typed `@bob` carries no id, so it is refused. */
+export function readUser(t: Token): Read<UserRef> {
+  const e = t.escape;
+  if (e?.kind === 'user') return ok(e.label ? { id: e.id, label: e.label } : { id: e.id });
+  if (e?.kind === 'usergroup') return no(`${shown(t.text)} is a user group; --user takes one person.`);
+  if (/^[UW][A-Z0-9]{2,}$/.test(t.text)) return ok({ id: t.text });
+  return no(
+    `--user takes a mention: type @ and pick the person, so Slack sends their id (got ${shown(t.text)}).`,
+  );
+}
+
+export function readAction(text: string): Read<string> {
+  const a = text.toLowerCase();
+  return /^[a-z][a-z0-9_.:-]{0,63}$/.test(a) ? ok(a) : no(`${shown(text)} is not an audit action name.`);
+}
+
+export function readText(text: string, flag: string): Read<string> {
+  const t = text.trim();
+  if (t === '') return no(`--${flag} needs some text, e.g. --${flag} "rolling back the 14:00 change".`);
+  if (t.length > TEXT_MAX) return no(`--${flag} is ${t.length} characters; keep it under ${TEXT_MAX}.`);
+  return ok(t);
+}

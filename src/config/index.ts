@@ -1,0 +1,5 @@
+export { ConfigError, deepFreeze, formatPath, type LoadConfigOptions, loadConfig } from './load.ts';
+export { decodeKey, type ReadTextFile } from './resolve-secrets.ts';
+export { configFileSchema, isTimeZone } from './schema.ts';
+export { REDACTED, Secret } from './secret.ts';
+export type * from './types.ts';

@@ -1,0 +1,135 @@
+/**
+ * loadConfig: read `snapgate.yml` once, validate the whole file, list every problem at once (fastify's
+ * initial-config-validation does the same), resolve secrets, then deep-freeze the result. The environment
+ * and the file reader are parameters so tests need neither a real environment nor real files.
+ */
+import { readFile as fsReadFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
+import { type ConfigFile, configFileSchema } from './schema.ts';
+import { Secret } from './secret.ts';
+import type { Config, ConfigProblem, ConnectionConfig } from './types.ts';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly configPath: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    const lines = problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`);
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`${configPath} has ${count}:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  path: string;
+  env?: Record<string, string | undefined>;
+  readFile?: ReadTextFile;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    return acc === '' ? String(part) : `${acc}.${String(part)}`;
+  }, '');
+}
+
+function schemaProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+      return { path: formatPath(issue.path), message: `unknown field ${keys}` };
+    }
+    if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+      return { path: formatPath(issue.path), message: `is required (expected ${issue.expected})` };
+    }
+    return { path: formatPath(issue.path), message: issue.message };
+  });
+}
+
+/** Freezes the config tree; Secrets are already frozen and their value is not reachable to freeze. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || value instanceof Secret || Object.isFrozen(value))
+    return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+
+function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecrets): Config {
+  const baseDir = dirname(configPath);
+  const abs = (p: string) => resolvePath(baseDir, p);
+  const connections = file.connections.map(
+    (c, i): ConnectionConfig => ({
+      name: c.name,
+      kongUrl: c.kongUrl.replace(/\/+$/, ''),
+      token: secrets.tokens.get(i)!,
+      workspace: c.workspace ?? null,
+      environment: c.environment,
+      owner: c.owner ?? null,
+      tags: c.tags,
+      tls: c.tls
+        ? {
+            insecure: c.tls.insecure,
+            ...(c.tls.caFile ? { caFile: abs(c.tls.caFile) } : {}),
+            ...(c.tls.certFile ? { certFile: abs(c.tls.certFile) } : {}),
+            ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
+          }
+        : null,
+      schedules: c.schedules.map((s, n) => ({
+        name: s.name ?? `schedule-${n + 1}`,
+        cron: s.cron,
+        timezone: s.timezone,
+      })),
+      retention: c.retention,
+      roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
+    }),
+  );
+  return {
+    configPath,
+    connections,
+    storage: {
+      primary: abs(file.storage.primary),
+      copies: file.storage.copies.map((c) => ({ ...c, path: abs(c.path) })),
+      allowSingleCopy: file.storage.allowSingleCopy,
+    },
+    keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
+    database: { path: abs(file.database.path) },
+    redis: file.redis,
+  };
+}
+
+export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+  const configPath = resolvePath(options.path);
+  const env = options.env ?? process.env;
+  const readFile = options.readFile ?? ((p: string) => fsReadFile(p, 'utf8'));
+
+  let text: string;
+  try {
+    text = await readFile(configPath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(configPath, [{ path: '', message: `cannot read the config file (${code})` }]);
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const line = e.linePos?.[0];
+      return {
+        path: line ? `line ${line.line}:${line.col}` : '',
+        message: `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      };
+    });
+    throw new ConfigError(configPath, problems);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+
+  const parsed = configFileSchema.safeParse(raw);
+  const secrets = await resolveSecrets(raw, env, readFile, dirname(configPath));
+  const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...secrets.problems];
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(configPath, problems);
+
+  return deepFreeze(buildConfig(configPath, parsed.data, secrets));
+}

@@ -1,0 +1,134 @@
+/**
+ * Reads tokens and key-encryption keys from the environment or files named in the config. Works on the
+ * raw parsed YAML (not the schema output) so secret problems are listed even when another part of the file
+ * is invalid. Messages name the variable or file, never the value.
+ */
+import { resolve as resolvePath } from 'node:path';
+import { Secret } from './secret.ts';
+import type { ConfigProblem } from './types.ts';
+
+export type ReadTextFile = (path: string) => Promise<string>;
+
+export interface ResolvedSecrets {
+  tokens: Map<number, Secret<string>>;
+  keys: Map<number, Secret<Buffer>>;
+  problems: ConfigProblem[];
+}
+
+interface SourceSpec {
+  envField: string;
+  fileField: string;
+  what: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/;
+
+/** 32 bytes as 64 hex characters or base64 (standard or URL-safe); null when it is neither. */
+export function decodeKey(text: string): Buffer | null {
+  const t = text.trim();
+  if (HEX_KEY.test(t)) return Buffer.from(t, 'hex');
+  if (BASE64_KEY.test(t)) {
+    const bytes = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
+}
+
+async function readSource(
+  item: Record<string, unknown>,
+  path: string,
+  spec: SourceSpec,
+  ctx: {
+    env: Record<string, string | undefined>;
+    readFile: ReadTextFile;
+    baseDir: string;
+    problems: ConfigProblem[];
+  },
+): Promise<{ text: string; from: string } | null> {
+  const envName = item[spec.envField];
+  const file = item[spec.fileField];
+  const hasEnv = typeof envName === 'string' && envName !== '';
+  const hasFile = typeof file === 'string' && file !== '';
+  if (hasEnv && hasFile) {
+    ctx.problems.push({
+      path,
+      message: `give ${spec.what} either ${spec.envField} or ${spec.fileField}, not both`,
+    });
+    return null;
+  }
+  if (hasEnv) {
+    const value = ctx.env[envName];
+    if (value === undefined || value.trim() === '') {
+      ctx.problems.push({
+        path: `${path}.${spec.envField}`,
+        message: `environment variable ${envName} is not set (it should hold ${spec.what})`,
+      });
+      return null;
+    }
+    return { text: value.trim(), from: `environment variable ${envName}` };
+  }
+  if (hasFile) {
+    const full = resolvePath(ctx.baseDir, file);
+    try {
+      const text = (await ctx.readFile(full)).trim();
+      if (text === '') {
+        ctx.problems.push({ path: `${path}.${spec.fileField}`, message: `file ${full} is empty` });
+        return null;
+      }
+      return { text, from: `file ${full}` };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      ctx.problems.push({ path: `${path}.${spec.fileField}`, message: `cannot read ${full} (${code})` });
+      return null;
+    }
+  }
+  if (item.token === undefined) {
+    ctx.problems.push({
+      path,
+      message: `${spec.what} is missing: set ${spec.envField} or ${spec.fileField}`,
+    });
+  }
+  return null;
+}
+
+export async function resolveSecrets(
+  raw: unknown,
+  env: Record<string, string | undefined>,
+  readFile: ReadTextFile,
+  baseDir: string,
+): Promise<ResolvedSecrets> {
+  const out: ResolvedSecrets = { tokens: new Map(), keys: new Map(), problems: [] };
+  const ctx = { env, readFile, baseDir, problems: out.problems };
+  if (!isRecord(raw)) return out;
+  const connections = Array.isArray(raw.connections) ? raw.connections : [];
+  for (const [i, c] of connections.entries()) {
+    if (!isRecord(c)) continue;
+    const spec = { envField: 'tokenEnv', fileField: 'tokenFile', what: 'the Kong admin token' };
+    const found = await readSource(c, `connections[${i}]`, spec, ctx);
+    if (found) out.tokens.set(i, new Secret(found.text));
+  }
+  const keys = Array.isArray(raw.keys) ? raw.keys : [];
+  for (const [i, k] of keys.entries()) {
+    if (!isRecord(k)) continue;
+    const found = await readSource(
+      k,
+      `keys[${i}]`,
+      { envField: 'env', fileField: 'file', what: 'the key' },
+      ctx,
+    );
+    if (!found) continue;
+    const bytes = decodeKey(found.text);
+    if (bytes) out.keys.set(i, new Secret(bytes));
+    else {
+      out.problems.push({
+        path: `keys[${i}]`,
+        message: `key ${String(k.id)} from ${found.from} must be 32 bytes written as 64 hex characters or base64`,
+      });
+    }
+  }
+  return out;
+}

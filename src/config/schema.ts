@@ -1,0 +1,190 @@
+/**
+ * The shape of `snapgate.yml` as written by people (before secrets are resolved). Objects are strict so
+ * a typo (`keepDialy`) is reported instead of silently ignored. Checks that need more than one field
+ * (unique names, exactly one current key, the 3-2-1 rule) sit on the smallest enclosing node, so they still
+ * run when an unrelated part of the file is wrong. Secrets are resolved later by `resolve-secrets.ts`.
+ */
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+import { parseDuration } from '../core/retention.ts';
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const name = (what: string) =>
+  z
+    .string()
+    .regex(NAME, `${what} must be lowercase letters, digits and "-", starting with a letter or digit`);
+
+const duration = z.string().superRefine((text, ctx) => {
+  try {
+    parseDuration(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+const count = z.number().int('must be a whole number').nonnegative('must be 0 or more');
+
+export const retentionSchema = z.strictObject({
+  keepDaily: count.optional(),
+  keepWeekly: count.optional(),
+  keepMonthly: count.optional(),
+  keepWithin: duration.optional(),
+  minAge: duration.optional(),
+});
+
+export const scheduleSchema = z
+  .strictObject({
+    name: name('schedule name').optional(),
+    cron: z.string().min(1),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/Berlin)' })
+      .default('UTC'),
+  })
+  .superRefine((s, ctx) => {
+    try {
+      CronExpressionParser.parse(s.cron, { tz: s.timezone });
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: `invalid cron "${s.cron}": ${(err as Error).message}`,
+      });
+    }
+  });
+
+const principals = z.array(z.string().min(1, 'a user or group id must not be empty')).default([]);
+
+/** Written by the bot issue: Slack user (U…/W…) or user-group (S…) ids per role and connection. */
+export const rolesSchema = z.strictObject({
+  viewer: principals,
+  operator: principals,
+  approver: principals,
+  admin: principals,
+});
+
+export const tlsSchema = z.strictObject({
+  caFile: z.string().min(1).optional(),
+  certFile: z.string().min(1).optional(),
+  keyFile: z.string().min(1).optional(),
+  insecure: z.boolean().default(false),
+});
+
+const INLINE_TOKEN =
+  'an inline token is not allowed (it would live in the config file): name an environment variable ' +
+  'with tokenEnv or a file with tokenFile';
+
+export const connectionSchema = z.strictObject({
+  name: name('connection name'),
+  kongUrl: z.url({ protocol: /^https?$/, error: 'kongUrl must be an http(s) URL of the Kong Admin API' }),
+  token: z.never({ error: INLINE_TOKEN }).optional(),
+  tokenEnv: z.string().min(1).optional(),
+  tokenFile: z.string().min(1).optional(),
+  workspace: z.string().min(1).optional(),
+  environment: name('environment'),
+  owner: z.string().min(1).optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  tls: tlsSchema.optional(),
+  schedules: z
+    .array(scheduleSchema)
+    .default([])
+    .superRefine((list, ctx) => {
+      const names = list.map((s, i) => s.name ?? `schedule-${i + 1}`);
+      names.forEach((n, i) => {
+        if (names.indexOf(n) !== i)
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate schedule name "${n}"` });
+      });
+    }),
+  retention: retentionSchema.default({}),
+  roles: rolesSchema.optional(),
+});
+
+export const copyTargetSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('directory'), path: z.string().min(1) }),
+]);
+
+export const storageSchema = z
+  .strictObject({
+    primary: z.string().min(1),
+    copies: z.array(copyTargetSchema).default([]),
+    allowSingleCopy: z.boolean().default(false),
+  })
+  .superRefine((s, ctx) => {
+    if (s.copies.length === 0 && !s.allowSingleCopy) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['copies'],
+        message:
+          'at least one copy target is required so the 3-2-1 rule can be met (another disk or a mounted remote); ' +
+          'set allowSingleCopy: true to accept a single copy',
+      });
+    }
+    const paths = [s.primary, ...s.copies.map((c) => c.path)];
+    paths.forEach((p, i) => {
+      if (i > 0 && paths.indexOf(p) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['copies', i - 1, 'path'], message: `"${p}" is already used` });
+      }
+    });
+  });
+
+export const keySchema = z.strictObject({
+  id: z.string().regex(KEY_ID, 'key id must be 1-64 letters, digits, ".", "_" or "-"'),
+  env: z.string().min(1).optional(),
+  file: z.string().min(1).optional(),
+  current: z.boolean().default(false),
+});
+
+export const keysSchema = z
+  .array(keySchema)
+  .min(1, 'at least one key is required')
+  .superRefine((keys, ctx) => {
+    const current = keys.filter((k) => k.current).length;
+    if (keys.length > 0 && current !== 1) {
+      ctx.addIssue({ code: 'custom', message: `exactly one key must have current: true (found ${current})` });
+    }
+    keys.forEach((k, i) => {
+      if (keys.findIndex((o) => o.id === k.id) !== i) {
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate key id "${k.id}"` });
+      }
+    });
+  });
+
+export const configFileSchema = z.strictObject({
+  connections: z
+    .array(connectionSchema)
+    .min(1, 'at least one connection is required')
+    .superRefine((list, ctx) => {
+      list.forEach((c, i) => {
+        if (list.findIndex((o) => o.name === c.name) !== i) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `duplicate connection name "${c.name}"`,
+          });
+        }
+      });
+    }),
+  storage: storageSchema,
+  keys: keysSchema,
+  database: z.strictObject({ path: z.string().min(1) }),
+  redis: z
+    .strictObject({
+      url: z.url({ protocol: /^rediss?$/, error: 'redis.url must be a redis:// or rediss:// URL' }),
+      prefix: z.string().min(1).default('snapgate'),
+    })
+    .default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ConnectionFile = z.infer<typeof connectionSchema>;

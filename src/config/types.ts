@@ -1,0 +1,67 @@
+/** The validated, resolved and frozen configuration every other module receives. */
+import type { RetentionPolicy } from '../core/retention.ts';
+import type { Secret } from './secret.ts';
+
+export type Role = 'viewer' | 'operator' | 'approver' | 'admin';
+
+export interface ScheduleConfig {
+  /** Unique within the connection; `schedule-<n>` when the file gives none. */
+  name: string;
+  cron: string;
+  timezone: string;
+}
+
+export interface TlsConfig {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure: boolean;
+}
+
+export interface ConnectionConfig {
+  name: string;
+  kongUrl: string;
+  token: Secret<string>;
+  workspace: string | null;
+  environment: string;
+  owner: string | null;
+  tags: readonly string[];
+  tls: TlsConfig | null;
+  schedules: readonly ScheduleConfig[];
+  /** An empty policy keeps every backup. */
+  retention: RetentionPolicy;
+  /** Slack user or user-group ids per role; empty lists when the file has no `roles`. */
+  roles: Readonly<Record<Role, readonly string[]>>;
+}
+
+/** Discriminated on `type` so an S3-compatible target can be added next to `directory`. */
+export type CopyTargetConfig = { type: 'directory'; path: string };
+
+export interface StorageConfig {
+  primary: string;
+  copies: readonly CopyTargetConfig[];
+  allowSingleCopy: boolean;
+}
+
+export interface KeyConfig {
+  id: string;
+  /** 32 bytes: the key-encryption key. */
+  key: Secret<Buffer>;
+  current: boolean;
+}
+
+export interface Config {
+  /** Absolute path of the file this came from; relative paths inside it are resolved against its folder. */
+  configPath: string;
+  connections: readonly ConnectionConfig[];
+  storage: StorageConfig;
+  keys: readonly KeyConfig[];
+  database: { path: string };
+  redis: { url: string; prefix: string };
+}
+
+export interface ConfigProblem {
+  /** Dotted path into the file, e.g. `connections[0].tokenEnv`; empty for the file as a whole. */
+  path: string;
+  message: string;
+}

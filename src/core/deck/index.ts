@@ -1,0 +1,8 @@
+/**
+ * decK files and Kong's declarative config: the formats a snapshot leaves and enters snapgate in.
+ * Pure (no I/O, no clock). Must not import anything outside src/core.
+ */
+export { type KongDeclarativeConfig, toKongDeclarative } from './declarative.ts';
+export { DeckFileError } from './errors.ts';
+export { buildDeckDocument, type ToDeckFileOptions, toDeckFile } from './export.ts';
+export { type FromDeckFileOptions, fromDeckFile } from './import.ts';

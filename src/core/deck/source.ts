@@ -1,0 +1,127 @@
+/**
+ * Reading the text of a decK file: templates, syntax, format version. JSON is a subset of YAML 1.2, so
+ * one parser reads both and every problem can be reported with a line as well as a path.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Tags } from 'yaml';
+import { DeckFileError, type DocPath, formatPath } from './errors.ts';
+
+export interface ParsedSource {
+  data: Record<string, unknown>;
+  /** 1-based line of the value (or, with `key: true`, of the key) at `path`; null when unknown. */
+  lineOf(path: DocPath, opts?: { key?: boolean }): number | null;
+  /** Throw a DeckFileError at `path`. */
+  fail(problem: string, path: DocPath, opts?: { key?: boolean }): never;
+}
+
+/**
+ * decK renders `${{ env "DECK_X" }}` before parsing (deck `file render`); a file that still holds one was
+ * never rendered, and importing it would store the template text as a secret or a host name.
+ */
+const TEMPLATE_RE = /\$\{\{[^}]*\}\}/;
+
+export function parseSource(text: string): ParsedSource {
+  const lines = new LineCounter();
+  const template = TEMPLATE_RE.exec(text);
+  if (template) {
+    throw new DeckFileError(`unrendered template ${template[0]}: render the file with decK first`, {
+      line: lineAt(text, template.index),
+    });
+  }
+
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    version: '1.1',
+    customTags: yaml11WithoutDatesAndBase60,
+  });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0].line ?? lines.linePos(first.pos[0]).line;
+    throw new DeckFileError(`malformed YAML/JSON: ${first.message.split('\n')[0]}`, { line });
+  }
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null)) {
+    throw new DeckFileError('the file is empty');
+  }
+  if (!isMap(contents)) {
+    throw new DeckFileError('a decK file must be a mapping at the top level', { line: lineOfNode(contents) });
+  }
+  const data = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+
+  function lineOfNode(node: Node | null | undefined): number | null {
+    if (!node?.range) return null;
+    return lines.linePos(node.range[0]).line;
+  }
+
+  function lineOf(path: DocPath, opts: { key?: boolean } = {}): number | null {
+    let node: unknown = contents;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === seg);
+        if (!pair) return lineOfNode(node as Node);
+        if (last && opts.key) return lineOfNode(pair.key as Node);
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (item === undefined) return lineOfNode(node as Node);
+        node = item;
+      } else {
+        return lineOfNode(node as Node);
+      }
+    }
+    return lineOfNode(node as Node);
+  }
+
+  function fail(problem: string, path: DocPath, opts: { key?: boolean } = {}): never {
+    throw new DeckFileError(problem, { path: formatPath(path), line: lineOf(path, opts) });
+  }
+
+  checkFormatVersion(data, fail);
+  return { data, lineOf, fail };
+}
+
+/**
+ * decK (go-yaml v2 through sigs.k8s.io/yaml) and Kong (libyaml) read YAML 1.1: `enabled: yes` and
+ * `on` are booleans there, so they are here. Neither turns `2024-01-01` into a date or `12:30` into a
+ * base-60 number, so those 1.1 tags are left out and such values stay strings.
+ */
+function yaml11WithoutDatesAndBase60(tags: Tags): Tags {
+  return tags.filter(
+    (t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+  );
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * Only `_format_version: "3.0"` files describe Kong 3.x: decK refuses to apply 1.1 files to Kong ≥ 3.0
+ * ("cannot apply '1.1' config format version to Kong version 3.0 or above", deck cmd/common.go) and
+ * treats a missing version as 1.1 (deck utils/utils.go DefaultFormatVersion).
+ */
+function checkFormatVersion(
+  data: Record<string, unknown>,
+  fail: (problem: string, path: DocPath, opts?: { key?: boolean }) => never,
+): void {
+  const version = data._format_version;
+  if (version === undefined) {
+    fail('missing _format_version: a Kong 3.x decK file starts with _format_version: "3.0"', []);
+  }
+  if (typeof version !== 'string') {
+    fail(`_format_version must be the string "3.0" (quote it), got ${JSON.stringify(version)}`, [
+      '_format_version',
+    ]);
+  }
+  if (version !== '3.0') {
+    fail(
+      `unsupported _format_version "${version}": only "3.0" (Kong 3.x) files are accepted; convert it with \`deck file convert\``,
+      ['_format_version'],
+    );
+  }
+}

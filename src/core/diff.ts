@@ -1,0 +1,92 @@
+/**
+ * diff(current, target): what differs between two gateways, entity by entity. An entity is matched by
+ * id (ids survive restores); it is a create when only the target has it, a delete when only the current
+ * gateway has it, an update when both have it and their normalized forms differ (see normalize.ts).
+ * Order is deterministic: kinds top-down (catalogue order), then creates/updates by id, then deletes by id.
+ *
+ * Speed: two raw entities that are structurally equal normalize equally, so normalization runs only for
+ * pairs whose raw forms differ; identical gateways cost one structural comparison per entity.
+ */
+import {
+  CATALOGUE,
+  type Entity,
+  type EntityKind,
+  KINDS_TOP_DOWN,
+  kindsOfSection,
+  type Section,
+} from './catalogue/index.ts';
+import { describeEntity } from './describe.ts';
+import { deepEqual, fieldChanges } from './equality.ts';
+import type { Change, DiffResult, FieldChange } from './model.ts';
+import { normalizeEntity } from './normalize.ts';
+import type { EntityMap, Snapshot } from './snapshot.ts';
+
+export interface DiffOptions {
+  only?: Section[];
+}
+
+/** The kinds a section filter covers, top-down; every kind without a filter. */
+export function kindsInScope(only?: readonly Section[] | null): EntityKind[] {
+  if (!only || only.length === 0) return [...KINDS_TOP_DOWN];
+  const wanted = new Set<EntityKind>(only.flatMap((s) => kindsOfSection(s)));
+  return KINDS_TOP_DOWN.filter((k) => wanted.has(k));
+}
+
+const LEAF_KEYS = new Map<EntityKind, ReadonlySet<string>>(
+  KINDS_TOP_DOWN.map((k) => [k, new Set(CATALOGUE[k].foreignKeys.map((fk) => fk.field))]),
+);
+
+/** Changed fields of one entity present on both sides, or null when they are equal after normalization. */
+export function compareEntities(kind: EntityKind, before: Entity, after: Entity): FieldChange[] | null {
+  if (deepEqual(before, after)) return null;
+  const nb = normalizeEntity(kind, before);
+  const na = normalizeEntity(kind, after);
+  if (deepEqual(nb, na)) return null;
+  return fieldChanges(nb, na, LEAF_KEYS.get(kind));
+}
+
+function sortedIds(map: EntityMap): string[] {
+  return Object.keys(map).sort();
+}
+
+/** The changes of one kind, in diff order. */
+export function diffKind(kind: EntityKind, current: Snapshot, target: Snapshot): Change[] {
+  const cur = current.entities[kind] ?? {};
+  const tgt = target.entities[kind] ?? {};
+  const out: Change[] = [];
+  for (const id of sortedIds(tgt)) {
+    const after = tgt[id] as Entity;
+    const before = cur[id];
+    if (!before) {
+      out.push({ op: 'create', kind, id, name: describeEntity(target, kind, after), after });
+      continue;
+    }
+    const fields = compareEntities(kind, before, after);
+    if (fields)
+      out.push({ op: 'update', kind, id, name: describeEntity(target, kind, after), before, after, fields });
+  }
+  for (const id of sortedIds(cur)) {
+    if (tgt[id]) continue;
+    const before = cur[id] as Entity;
+    out.push({ op: 'delete', kind, id, name: describeEntity(current, kind, before), before });
+  }
+  return out;
+}
+
+export function countChanges(changes: readonly Change[]): DiffResult['counts'] {
+  const counts: DiffResult['counts'] = {};
+  for (const c of changes) {
+    const entry = counts[c.kind] ?? { create: 0, update: 0, delete: 0 };
+    entry[c.op]++;
+    counts[c.kind] = entry;
+  }
+  return counts;
+}
+
+export function diff(current: Snapshot, target: Snapshot, options: DiffOptions = {}): DiffResult {
+  const changes: Change[] = [];
+  for (const kind of kindsInScope(options.only)) {
+    for (const change of diffKind(kind, current, target)) changes.push(change);
+  }
+  return { changes, counts: countChanges(changes) };
+}

@@ -1,0 +1,133 @@
+/**
+ * Backup records as callers see them, and the repository contract. Every method is async so a
+ * PostgreSQL implementation can replace the SQLite one (`sqlite-backups.ts`) without touching callers.
+ */
+import type { BackupStatus, BackupType } from '../core/status.ts';
+import type { CopyCheckResult } from './schema.ts';
+
+export type { CopyCheckResult };
+
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface Backup {
+  id: string;
+  connection: string;
+  type: BackupType;
+  status: BackupStatus;
+  requestedBy: string;
+  note: string | null;
+  environment: string | null;
+  createdAt: Date;
+  /** when the latest attempt started (a retried job moves it) */
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** how many times a job has started this backup */
+  attempts: number;
+  /** entities per kind */
+  counts: Record<string, number> | null;
+  bytes: number | null;
+  sha256: string | null;
+  keyId: string | null;
+  artifactName: string | null;
+  /** set when the content equals an earlier completed backup's, whose artifact this one shares */
+  unchangedFrom: string | null;
+  failureReason: string | null;
+  kongVersion: string | null;
+  slack: SlackMessageRef | null;
+  /** when retention removed the artifact; the record stays for history */
+  prunedAt: Date | null;
+}
+
+export interface BackupCopy {
+  backupId: string;
+  /** copy target name from config, e.g. `primary`, `offsite` */
+  target: string;
+  /** where the target put it (path or URL) */
+  location: string;
+  sha256: string;
+  createdAt: Date;
+  verifiedAt: Date | null;
+  verifyOk: boolean | null;
+  verifyProblem: string | null;
+}
+
+export interface Verification {
+  id: number;
+  backupId: string;
+  at: Date;
+  ok: boolean;
+  results: CopyCheckResult[];
+}
+
+export interface NewBackup {
+  /** defaults to a fresh id from the repository's `newId` */
+  id?: string;
+  connection: string;
+  type: BackupType;
+  requestedBy: string;
+  note?: string | null;
+  environment?: string | null;
+  slack?: SlackMessageRef | null;
+}
+
+export interface NewCopy {
+  target: string;
+  location: string;
+  sha256: string;
+}
+
+export interface BackupCompletion {
+  counts: Record<string, number>;
+  bytes: number;
+  sha256: string;
+  keyId: string;
+  artifactName: string;
+  unchangedFrom?: string | null;
+  kongVersion?: string | null;
+  /** every copy written (primary included); an unchanged backup repeats the earlier one's copies */
+  copies: NewCopy[];
+}
+
+export interface ListOptions {
+  /** default 20, at most 1000 */
+  limit?: number;
+  /** id of the last row already seen: returns rows older than it (newest first) */
+  before?: string;
+  /** include backups whose artifact retention removed; default false */
+  includePruned?: boolean;
+}
+
+export interface BackupRepository {
+  create(input: NewBackup): Promise<Backup>;
+  get(id: string): Promise<Backup | null>;
+  /** newest first (by creation time, then id) */
+  listByConnection(connection: string, options?: ListOptions): Promise<Backup[]>;
+  /** oldest first; for start-up recovery and verify-all */
+  listByStatus(status: BackupStatus, options?: { connection?: string; limit?: number }): Promise<Backup[]>;
+  /** newest completed, not pruned */
+  findLatestCompleted(connection: string): Promise<Backup | null>;
+  /** newest completed, not pruned, whose content was taken (started) at or before `time` */
+  findCompletedAtOrBefore(connection: string, time: Date): Promise<Backup | null>;
+  /** every completed, not pruned backup that points at this artifact (itself or unchanged ones) */
+  listByArtifact(artifactName: string): Promise<Backup[]>;
+
+  /** pending|running → running; counts the attempt. Throws TransitionError otherwise. */
+  markRunning(id: string): Promise<Backup>;
+  /** running → completed with its results and copies, in one transaction. */
+  markCompleted(id: string, completion: BackupCompletion): Promise<Backup>;
+  /** pending|running → failed with the reason. */
+  markFailed(id: string, reason: string): Promise<Backup>;
+  setSlackMessage(id: string, ref: SlackMessageRef): Promise<void>;
+  /** completed|failed backups only; the record stays (restores and the audit log refer to it) */
+  markPruned(id: string): Promise<Backup>;
+
+  listCopies(backupId: string): Promise<BackupCopy[]>;
+  /** after `keys rotate` re-wrapped the data key: new key id and checksums, same copies */
+  recordRewrap(backupId: string, rewrap: { keyId: string; sha256: string; copies: NewCopy[] }): Promise<void>;
+  /** stores one verify run and the latest result on each copy it checked */
+  recordVerification(backupId: string, results: CopyCheckResult[]): Promise<Verification>;
+  listVerifications(backupId: string, options?: { limit?: number }): Promise<Verification[]>;
+}

@@ -1,0 +1,215 @@
+/**
+ * The SQLite schema (drizzle). `npm run db:generate` turns changes here into a SQL migration under
+ * `drizzle/`; never edit a committed migration. Timestamps are integer milliseconds, JSON is text
+ * (SQLite's JSON functions reject BLOBs), enums carry a CHECK constraint because drizzle's `enum`
+ * option is a TypeScript type only.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  type SQLiteColumn,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+import { ACTIVE_RESTORE_STATUSES, BACKUP_STATUS, BACKUP_TYPES, RESTORE_STATUS } from '../core/status.ts';
+
+export const STEP_STATUSES = ['ok', 'failed', 'not_attempted'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+export const AUDIT_OUTCOMES = ['ok', 'failed', 'refused'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** `"col" IN ('a','b')` for a CHECK constraint; values are our own constants, never input. */
+function oneOf(column: SQLiteColumn, values: readonly string[]): SQL {
+  const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
+  return sql`${sql.identifier(column.name)} IN (${sql.raw(list)})`;
+}
+
+/** drizzle's `enum` option wants a non-empty tuple type; our lists are non-empty constants. */
+function tuple<S extends string>(values: readonly S[]): [S, ...S[]] {
+  return values as [S, ...S[]];
+}
+
+const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const backups = sqliteTable(
+  'backups',
+  {
+    id: text('id').primaryKey(),
+    connection: text('connection').notNull(),
+    type: text('type', { enum: tuple(BACKUP_TYPES) }).notNull(),
+    status: text('status', { enum: tuple(BACKUP_STATUS.statuses) })
+      .notNull()
+      .default('pending'),
+    requestedBy: text('requested_by').notNull(),
+    note: text('note'),
+    environment: text('environment'),
+    createdAt: ms('created_at').notNull(),
+    startedAt: ms('started_at'),
+    finishedAt: ms('finished_at'),
+    attempts: integer('attempts').notNull().default(0),
+    counts: text('counts', { mode: 'json' }).$type<Record<string, number>>(),
+    bytes: integer('bytes'),
+    sha256: text('sha256'),
+    keyId: text('key_id'),
+    artifactName: text('artifact_name'),
+    unchangedFrom: text('unchanged_from'),
+    failureReason: text('failure_reason'),
+    kongVersion: text('kong_version'),
+    slackChannel: text('slack_channel'),
+    slackTs: text('slack_ts'),
+    prunedAt: ms('pruned_at'),
+  },
+  (t) => [
+    check('backups_status_check', oneOf(t.status, BACKUP_STATUS.statuses)),
+    check('backups_type_check', oneOf(t.type, BACKUP_TYPES)),
+    index('backups_connection_created_idx').on(t.connection, t.createdAt),
+    index('backups_status_idx').on(t.status),
+    index('backups_artifact_idx').on(t.artifactName),
+  ],
+);
+
+export const backupCopies = sqliteTable(
+  'backup_copies',
+  {
+    backupId: text('backup_id')
+      .notNull()
+      .references(() => backups.id, { onDelete: 'cascade' }),
+    target: text('target').notNull(),
+    location: text('location').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: ms('created_at').notNull(),
+    verifiedAt: ms('verified_at'),
+    verifyOk: integer('verify_ok', { mode: 'boolean' }),
+    verifyProblem: text('verify_problem'),
+  },
+  (t) => [primaryKey({ columns: [t.backupId, t.target] })],
+);
+
+export interface CopyCheckResult {
+  target: string;
+  location: string;
+  ok: boolean;
+  problem?: string;
+}
+
+export const verifications = sqliteTable(
+  'verifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    backupId: text('backup_id')
+      .notNull()
+      .references(() => backups.id, { onDelete: 'cascade' }),
+    at: ms('at').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    results: text('results', { mode: 'json' }).$type<CopyCheckResult[]>().notNull(),
+  },
+  (t) => [index('verifications_backup_idx').on(t.backupId, t.at)],
+);
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    time: ms('time').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    connection: text('connection'),
+    targetId: text('target_id'),
+    outcome: text('outcome', { enum: AUDIT_OUTCOMES }).notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    check('audit_events_outcome_check', oneOf(t.outcome, AUDIT_OUTCOMES)),
+    index('audit_events_connection_idx').on(t.connection, t.seq),
+    index('audit_events_actor_idx').on(t.actor, t.seq),
+    index('audit_events_action_idx').on(t.action, t.seq),
+  ],
+);
+
+export const restores = sqliteTable(
+  'restores',
+  {
+    id: text('id').primaryKey(),
+    connection: text('connection').notNull(),
+    backupId: text('backup_id')
+      .notNull()
+      .references(() => backups.id),
+    requestedBy: text('requested_by').notNull(),
+    reason: text('reason').notNull(),
+    onlySections: text('only_sections', { mode: 'json' }).$type<string[]>(),
+    noDeletes: integer('no_deletes', { mode: 'boolean' }).notNull().default(false),
+    breakGlass: integer('break_glass', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: tuple(RESTORE_STATUS.statuses) })
+      .notNull()
+      .default('planned'),
+    planHash: text('plan_hash'),
+    liveFingerprint: text('live_fingerprint'),
+    planSummary: text('plan_summary', { mode: 'json' }).$type<Record<string, unknown>>(),
+    expiresAt: ms('expires_at').notNull(),
+    approvedBy: text('approved_by'),
+    preRestoreBackupId: text('pre_restore_backup_id').references(() => backups.id),
+    failureReason: text('failure_reason'),
+    slackChannel: text('slack_channel'),
+    slackTs: text('slack_ts'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    finishedAt: ms('finished_at'),
+  },
+  (t) => [
+    check('restores_status_check', oneOf(t.status, RESTORE_STATUS.statuses)),
+    index('restores_connection_created_idx').on(t.connection, t.createdAt),
+    index('restores_status_idx').on(t.status),
+    // One restore per connection at a time, enforced by the database itself.
+    uniqueIndex('restores_one_active_per_connection')
+      .on(t.connection)
+      .where(oneOf(t.status, ACTIVE_RESTORE_STATUSES)),
+  ],
+);
+
+export const restoreSteps = sqliteTable(
+  'restore_steps',
+  {
+    restoreId: text('restore_id')
+      .notNull()
+      .references(() => restores.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    phase: text('phase').notNull(),
+    op: text('op').notNull(),
+    kind: text('kind').notNull(),
+    entityId: text('entity_id').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: STEP_STATUSES }).notNull(),
+    error: text('error', { mode: 'json' }).$type<Record<string, unknown>>(),
+    at: ms('at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.restoreId, t.seq] }),
+    check('restore_steps_status_check', oneOf(t.status, STEP_STATUSES)),
+  ],
+);
+
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    restoreId: text('restore_id')
+      .notNull()
+      .references(() => restores.id, { onDelete: 'cascade' }),
+    approver: text('approver').notNull(),
+    decision: text('decision', { enum: APPROVAL_DECISIONS }).notNull(),
+    planHash: text('plan_hash').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [
+    check('approvals_decision_check', oneOf(t.decision, APPROVAL_DECISIONS)),
+    index('approvals_restore_idx').on(t.restoreId),
+  ],
+);

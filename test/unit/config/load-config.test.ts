@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, type ReadTextFile } from '../../../src/config/index.ts';
+
+const KEY_HEX = 'a'.repeat(64);
+const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
+const TOKEN = 'kong-admin-token-do-not-print';
+
+/** An in-memory file reader: paths → content; missing paths fail like fs does. */
+function files(map: Record<string, string>): ReadTextFile {
+  return async (path) => {
+    const text = map[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return text;
+  };
+}
+
+const validYaml = `
+connections:
+  - name: prod-eu
+    kongUrl: https://kong.example:8444/
+    tokenEnv: KONG_TOKEN
+    environment: prod
+    schedules:
+      - cron: '0 3 * * *'
+        timezone: Europe/Berlin
+    retention: { keepDaily: 7, keepWithin: 2w, minAge: 1h }
+  - name: staging
+    kongUrl: http://kong.staging:8001
+    tokenFile: secrets/staging-token
+    environment: staging
+storage:
+  primary: artifacts
+  copies: [{ type: directory, path: /mnt/copy }]
+keys:
+  - { id: k1, env: KEY_1, current: true }
+  - { id: k0, file: /keys/k0 }
+database: { path: snap.db }
+`;
+
+const env = { KONG_TOKEN: TOKEN, KEY_1: KEY_HEX };
+const fileMap = {
+  '/etc/snapgate/snapgate.yml': validYaml,
+  '/etc/snapgate/secrets/staging-token': 'staging-token\n',
+  '/keys/k0': `${KEY_B64}\n`,
+};
+
+async function problemsOf(yaml: string, extraEnv: Record<string, string> = {}): Promise<string[]> {
+  const err = await loadConfig({
+    path: '/etc/snapgate/snapgate.yml',
+    env: { ...env, ...extraEnv },
+    readFile: files({ ...fileMap, '/etc/snapgate/snapgate.yml': yaml }),
+  }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ConfigError);
+  return (err as ConfigError).problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+}
+
+describe('loadConfig', () => {
+  it('loads a valid file, resolves secrets and relative paths, applies defaults', async () => {
+    const config = await loadConfig({ path: '/etc/snapgate/snapgate.yml', env, readFile: files(fileMap) });
+    const [prod, staging] = config.connections;
+    expect(prod!.kongUrl).toBe('https://kong.example:8444');
+    expect(prod!.token.reveal()).toBe(TOKEN);
+    expect(staging!.token.reveal()).toBe('staging-token');
+    expect(prod!.schedules).toEqual([{ name: 'schedule-1', cron: '0 3 * * *', timezone: 'Europe/Berlin' }]);
+    expect(prod!.retention).toEqual({ keepDaily: 7, keepWithin: '2w', minAge: '1h' });
+    expect(staging!.roles).toEqual({ viewer: [], operator: [], approver: [], admin: [] });
+    expect(config.storage).toEqual({
+      primary: '/etc/snapgate/artifacts',
+      copies: [{ type: 'directory', path: '/mnt/copy' }],
+      allowSingleCopy: false,
+    });
+    expect(config.keys.map((k) => [k.id, k.current, k.key.reveal().toString('hex')])).toEqual([
+      ['k1', true, KEY_HEX],
+      ['k0', false, Buffer.alloc(32, 7).toString('hex')],
+    ]);
+    expect(config.database.path).toBe('/etc/snapgate/snap.db');
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' });
+  });
+
+  it('returns a deeply frozen config', async () => {
+    const config = await loadConfig({ path: '/etc/snapgate/snapgate.yml', env, readFile: files(fileMap) });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.connections[0]!.retention)).toBe(true);
+    expect(Object.isFrozen(config.storage.copies[0])).toBe(true);
+    expect(() => {
+      (config.connections as unknown as unknown[]).push({});
+    }).toThrow(TypeError);
+    expect(() => {
+      (config.redis as { url: string }).url = 'redis://evil';
+    }).toThrow(TypeError);
+  });
+
+  it('never prints a token or key, whichever way the config is turned into text', async () => {
+    const config = await loadConfig({ path: '/etc/snapgate/snapgate.yml', env, readFile: files(fileMap) });
+    const texts = [JSON.stringify(config), inspect(config, { depth: 10 }), `${config.connections[0]!.token}`];
+    for (const text of texts) {
+      expect(text).toContain('[redacted]');
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(KEY_HEX);
+      expect(text).not.toContain('staging-token');
+    }
+  });
+
+  it('lists every problem at once, with paths', async () => {
+    const yaml = `
+connections:
+  - name: Prod_EU
+    kongUrl: ftp://kong
+    token: abc123
+    environment: prod
+    schedules:
+      - cron: '61 * * * *'
+      - cron: '0 3 * * *'
+        timezone: Mars/Olympus
+    retention: { keepDialy: 7, keepWithin: 30 }
+  - name: second
+    kongUrl: http://kong:8001
+    tokenEnv: MISSING_TOKEN
+    tokenFile: also.txt
+    environment: prod
+  - name: third
+    kongUrl: http://kong:8001
+    tokenEnv: UNSET_TOKEN
+    environment: staging
+storage:
+  primary: /data
+keys:
+  - { id: k1, env: KEY_SHORT }
+  - { id: k1, file: /keys/none, current: false }
+database: { path: snap.db }
+`;
+    const problems = await problemsOf(yaml, { KEY_SHORT: 'abcd' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^connections\[0\]\.name: connection name must be lowercase/),
+        expect.stringMatching(/^connections\[0\]\.kongUrl: kongUrl must be an http\(s\) URL/),
+        expect.stringMatching(
+          /^connections\[0\]\.token: an inline token is not allowed.*tokenEnv.*tokenFile/,
+        ),
+        expect.stringMatching(/^connections\[0\]\.schedules\[1\]\.timezone: not an IANA time zone/),
+        'connections[0].retention: unknown field "keepDialy"',
+        expect.stringMatching(/^connections\[0\]\.retention\.keepWithin: /),
+        'connections[1]: give the Kong admin token either tokenEnv or tokenFile, not both',
+        'connections[2].tokenEnv: environment variable UNSET_TOKEN is not set (it should hold the Kong admin token)',
+        expect.stringMatching(/^storage\.copies: at least one copy target is required .*allowSingleCopy/),
+        'keys: exactly one key must have current: true (found 0)',
+        'keys[1].id: duplicate key id "k1"',
+        'keys[0]: key k1 from environment variable KEY_SHORT must be 32 bytes written as 64 hex characters or base64',
+        'keys[1].file: cannot read /keys/none (ENOENT)',
+      ]),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it('reports an invalid cron with the parser reason', async () => {
+    const yaml = validYaml.replace("'0 3 * * *'", "'61 * * * *'");
+    expect(await problemsOf(yaml)).toEqual([
+      expect.stringMatching(/^connections\[0\]\.schedules\[0\]\.cron: invalid cron "61 \* \* \* \*": .*0-59/),
+    ]);
+  });
+
+  it.each([
+    [
+      'duplicate connection names',
+      validYaml.replace('name: staging', 'name: prod-eu'),
+      'connections[1].name: duplicate connection name "prod-eu"',
+    ],
+    [
+      'copy equal to primary',
+      validYaml.replace('path: /mnt/copy', 'path: artifacts'),
+      'storage.copies[0].path: "artifacts" is already used',
+    ],
+    [
+      'unknown copy type',
+      validYaml.replace('type: directory', 'type: s3'),
+      expect.stringMatching(/^storage\.copies\[0\]\.type: /),
+    ],
+    ['unknown top-level field', `${validYaml}slack: {}\n`, 'unknown field "slack"'],
+    [
+      'no token at all',
+      validYaml.replace('    tokenEnv: KONG_TOKEN\n', ''),
+      'connections[0]: the Kong admin token is missing: set tokenEnv or tokenFile',
+    ],
+  ])('%s', async (_name, yaml, expected) => {
+    expect(await problemsOf(yaml)).toEqual([expected]);
+  });
+
+  it('accepts a single copy only when allowSingleCopy is set', async () => {
+    const yaml = validYaml.replace('copies: [{ type: directory, path: /mnt/copy }]', 'allowSingleCopy: true');
+    const config = await loadConfig({
+      path: '/etc/snapgate/snapgate.yml',
+      env,
+      readFile: files({ ...fileMap, '/etc/snapgate/snapgate.yml': yaml }),
+    });
+    expect(config.storage.copies).toEqual([]);
+  });
+
+  it('reports YAML syntax errors with the line', async () => {
+    const problems = await problemsOf('connections:\n  - name: [unclosed\n');
+    expect(problems[0]).toMatch(/^line \d+:\d+: YAML: /);
+  });
+
+  it('reports an unreadable config file', async () => {
+    const err = await loadConfig({ path: '/nope/snapgate.yml', env, readFile: files({}) }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as ConfigError).message).toBe(
+      '/nope/snapgate.yml has 1 problem:\n  - cannot read the config file (ENOENT)',
+    );
+  });
+
+  it('validates the documented example file', async () => {
+    const root = join(import.meta.dirname, '../../..');
+    const example = readFileSync(join(root, 'snapgate.example.yml'), 'utf8');
+    const config = await loadConfig({
+      path: join(root, 'snapgate.example.yml'),
+      env: { KONG_PROD_EU_TOKEN: 't', SNAPGATE_KEY_2026_11: KEY_B64 },
+      readFile: async (p) => (p.endsWith('snapgate.example.yml') ? example : KEY_HEX),
+    });
+    expect(config.connections.map((c) => c.name)).toEqual(['prod-eu', 'staging']);
+    expect(config.connections[0]!.roles.approver).toEqual(['S0456SRE']);
+    expect(config.keys.filter((k) => k.current).map((k) => k.id)).toEqual(['k2026-11']);
+  });
+});
