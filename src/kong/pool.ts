@@ -28,3 +28,24 @@ export async function mapBounded<I, O>(
   if (failure) throw (failure as { error: unknown }).error;
   return results;
 }
+
+/** A counting semaphore: `run` waits for a free slot, so independent producers share one bound. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) this.active++;
+    // a finishing task hands its slot straight to the next waiter, so `active` never overshoots
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
