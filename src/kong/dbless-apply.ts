@@ -31,6 +31,15 @@ interface ConfigRejection {
 /** Kong's DAO names where they differ from our kinds. */
 const DAO_TO_KIND: Record<string, EntityKind> = { consumer_group_consumers: 'consumer_group_members' };
 
+/**
+ * `entity_type` names the entity's schema; accept the plural DAO name (`services`), the singular form
+ * (`service`) and the DAO aliases above, so the mapping holds whichever Kong version answers.
+ */
+function kindsNamed(entityType: string | undefined): Set<string> {
+  if (!entityType) return new Set();
+  return new Set([entityType, `${entityType}s`, DAO_TO_KIND[entityType] ?? entityType]);
+}
+
 function describeFlat(e: FlatError): string {
   const parts = (e.errors ?? []).map((x) => (x.field ? `${x.field}: ${x.message}` : (x.message ?? '')));
   return parts.filter(Boolean).join('; ') || 'invalid entity';
@@ -39,8 +48,8 @@ function describeFlat(e: FlatError): string {
 function mapRejection(results: StepResult[], body: ConfigRejection): Partial<ApplyResult> {
   const unmatched: string[] = [];
   for (const flat of body.flattened_errors ?? []) {
-    const kind = (flat.entity_type && DAO_TO_KIND[flat.entity_type]) ?? flat.entity_type;
-    const hit = results.find((r) => r.step.kind === kind && r.step.id === flat.entity_id);
+    const kinds = kindsNamed(flat.entity_type);
+    const hit = results.find((r) => kinds.has(r.step.kind) && r.step.id === flat.entity_id);
     const message = describeFlat(flat);
     if (hit) {
       hit.status = 'failed';
