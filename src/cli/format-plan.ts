@@ -40,9 +40,18 @@ export function formatChange(change: Change): string[] {
   return lines;
 }
 
+/**
+ * The changes the plan acts on. With `--no-deletes` the planner still reports deletions it will not
+ * make; they are not shown as `deleting …` and do not count as drift.
+ */
+export function plannedChanges(plan: Plan): Change[] {
+  const acted = new Set(plan.steps.map((s) => `${s.kind}:${s.id}`));
+  return plan.changes.filter((c) => acted.has(`${c.kind}:${c.id}`));
+}
+
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
-  for (const change of plan.changes) lines.push(...formatChange(change));
+  for (const change of plannedChanges(plan)) lines.push(...formatChange(change));
   if (lines.length > 0) lines.push('');
   lines.push(
     'Summary:',

@@ -14,7 +14,7 @@ import {
   type KongClient,
 } from '../../kong/index.ts';
 import { CliError } from '../errors.ts';
-import { formatApplyResult, formatPlan, redactedJson } from '../format-plan.ts';
+import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
@@ -109,13 +109,13 @@ export function registerApply(program: Command): void {
         const result = await applyWithInterrupt(run, plan, current, parallelism);
         out(formatApplyResult(result));
         const after = await planAgainstLive(run);
-        const converged = result.ok && after.plan.changes.length === 0;
+        const converged = result.ok && plannedChanges(after.plan).length === 0;
         if (flags.json) {
           process.stdout.write(redactedJson({ plan, result, remaining: after.plan }));
-        } else if (after.plan.changes.length === 0) {
+        } else if (plannedChanges(after.plan).length === 0) {
           out('Re-diff: the gateway matches the file.\n');
         } else {
-          out(`Re-diff: ${after.plan.changes.length} differences remain:\n${formatPlan(after.plan)}`);
+          out(`Re-diff: ${plannedChanges(after.plan).length} differences remain:\n${formatPlan(after.plan)}`);
         }
         if (!converged) process.exitCode = 1;
       });

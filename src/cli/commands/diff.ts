@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { planRestore } from '../../core/index.ts';
 import { dumpGateway } from '../../kong/index.ts';
-import { formatPlan, redactedJson } from '../format-plan.ts';
+import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
@@ -37,7 +37,7 @@ export function registerDiff(program: Command): void {
         const current = await dumpGateway(client, { gateway, only: only ?? null });
         const plan = planRestore(current, target, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
-        if (flags.exitCode) process.exitCode = plan.changes.length > 0 ? 2 : 0;
+        if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;
       });
     });
 }
