@@ -134,12 +134,15 @@ describe('kong-sim certificates and SNIs (kong/db/dao/certificates.lua, kong/api
     });
   });
 
-  it('PUT without snis clears them (prepare_args sets snis = null on PUT)', async () => {
+  it('PUT without snis keeps them; PUT with snis replaces the list (kong/db/dao/certificates.lua upsert)', async () => {
     const k = await sim();
     const c = (await k.call('POST', '/certificates', { cert, key, snis: ['a.example.com'] })).body;
     const put = await k.call('PUT', `/certificates/${c.id}`, { cert, key });
-    expect(put.body.snis).toEqual([]);
-    expect(k.state.store.table('snis').size).toBe(0);
+    expect(put.body.snis).toEqual(['a.example.com']);
+    expect(k.state.store.table('snis').size).toBe(1);
+    const replaced = await k.call('PUT', `/certificates/${c.id}`, { cert, key, snis: ['b.example.com'] });
+    expect(replaced.body.snis).toEqual(['b.example.com']);
+    expect(k.state.store.table('snis').size).toBe(1);
   });
 
   it('an SNI name held by another certificate is a schema violation (snis:check_list_is_new)', async () => {

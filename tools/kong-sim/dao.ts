@@ -263,8 +263,9 @@ export class Dao {
 
   /** certificates.snis on write (kong/db/dao/certificates.lua parse_name_list + check_list_is_new). */
   private parseSniList(input: Row, mode: Mode, certId: string): string[] | undefined {
-    let snis = input.snis;
-    if (snis === undefined) snis = mode === 'upsert' ? null : undefined;
+    // kong/api/routes/certificates.lua PUT calls certificates:upsert with the body as given; the DAO
+    // (kong/db/dao/certificates.lua) replaces the SNI list only when `snis` is present, else keeps it.
+    const snis = input.snis;
     if (snis === undefined) return undefined;
     const list = snis === null ? [] : (snis as string[]);
     const seen = new Set<string>();
