@@ -1,4 +1,21 @@
 import type { Command } from 'commander';
+import { registerArtifact } from './artifact.ts';
+import { registerAudit } from './audit.ts';
+import { registerBackup } from './backup.ts';
+import { registerConfig } from './config-check.ts';
+import { registerKeys } from './keys.ts';
+import { registerPrune } from './prune.ts';
+import { registerVerify } from './verify.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every verb registers itself here, in the order `--help` lists them. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerWorker(program);
+  registerBackup(program);
+  registerVerify(program);
+  registerPrune(program);
+  registerConfig(program);
+  registerKeys(program);
+  registerArtifact(program);
+  registerAudit(program);
+}
