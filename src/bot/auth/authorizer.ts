@@ -34,7 +34,9 @@ export class Authorizer {
   async check(userId: string, connectionName: string, needed: Role): Promise<AuthDecision> {
     const connection = this.connection(connectionName);
     if (!connection) {
-      return { ok: false, held: null, needed, message: `There is no connection \`${connectionName}\`.` };
+      const known = this.config.connections.map((c) => `\`${c.name}\``).join(', ');
+      const message = `There is no connection \`${connectionName}\`. Known: ${known || 'none'} (\`/kong connections\`).`;
+      return { ok: false, held: null, needed, message };
     }
     const held = await this.roleOn(userId, connection);
     if (roleIncludes(held, needed)) return { ok: true, role: held };
