@@ -1,5 +1,5 @@
 import type { CommandOf } from '../grammar/index.ts';
-import { backupCard, backupCardInput } from '../views/backup-card.ts';
+import { backupCard } from '../views/backup-card.ts';
 import { code } from '../views/format.ts';
 import { note } from '../views/simple.ts';
 import { type CommandContext, type CommandResult, requireRole } from './context.ts';

@@ -83,7 +83,12 @@ export interface Clock {
 
 export function realClockWithOffset(): Clock {
   let offset = 0;
-  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }
 
 export interface BaseFixture {
