@@ -8,13 +8,18 @@ import { CATALOGUE, type EntityKind } from '../../core/index.ts';
 
 export const MASK = '••••••';
 
-const SECRET_NAME =
-  /(^|_)(password|passwd|secret|secrets|token|private|credential|credentials|signature|apikey|api_key|key|jwk|client_secret|secret_id|session)(_|$)/i;
+/** Field names that are secrets whole (`key` of a key-auth credential or certificate) … */
+const SECRET_WHOLE = new Set(['key', 'key_alt', 'jwk', 'pem', 'cert_key']);
+/** … and parts that mark a secret inside a longer name (`redis_password`, `api_key`, `client_secret`). */
+const SECRET_PART = /password|passwd|secret|token|private|credential|signature|apikey|api_key|access_key/i;
+
+const isSecretName = (segment: string) =>
+  SECRET_WHOLE.has(segment.toLowerCase()) || SECRET_PART.test(segment);
 
 /** True when the dotted `path` on an entity of `kind` holds (or is inside) a secret. */
 export function isSecretPath(kind: EntityKind, path: string): boolean {
   const listed = CATALOGUE[kind].secretFields.some((f) => path === f || path.startsWith(`${f}.`));
-  return listed || path.split('.').some((segment) => SECRET_NAME.test(segment));
+  return listed || path.split('.').some(isSecretName);
 }
 
 /** A copy of `value` (an entity or part of one at `path`) with every secret replaced by `MASK`. */

@@ -2,7 +2,7 @@
 import type { Backup } from '../../db/index.ts';
 import { type Block, context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, plural } from './format.ts';
-import { sectionsOfLines } from './lines.ts';
+import { listMessage, sectionsOfLines } from './lines.ts';
 import { colouredCard, type SlackMessage } from './message.ts';
 
 export interface VerifySummary {
@@ -70,7 +70,6 @@ export function pruneMessage(p: PruneSummary): SlackMessage {
       section(
         `:broom: Retention of ${code(p.connection)} ${verb} ${plural(removed.length, 'backup')} of ${p.decisions.length}.`,
       ),
-      ...sectionsOfLines(lines).slice(0, 45),
     ],
   };
 }
