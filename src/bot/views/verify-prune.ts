@@ -2,7 +2,7 @@
 import type { Backup } from '../../db/index.ts';
 import { type Block, context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, plural } from './format.ts';
-import { listMessage, sectionsOfLines } from './lines.ts';
+import { listMessage } from './lines.ts';
 import { colouredCard, type SlackMessage } from './message.ts';
 
 export interface VerifySummary {
@@ -66,10 +66,13 @@ export function pruneMessage(p: PruneSummary): SlackMessage {
   );
   return {
     text: `Retention of ${p.connection}: ${verb} ${removed.length} backups`,
-    blocks: [
-      section(
-        `:broom: Retention of ${code(p.connection)} ${verb} ${plural(removed.length, 'backup')} of ${p.decisions.length}.`,
-      ),
-    ],
+    blocks: listMessage(
+      [
+        section(
+          `:broom: Retention of ${code(p.connection)} ${verb} ${plural(removed.length, 'backup')} of ${p.decisions.length}.`,
+        ),
+      ],
+      lines,
+    ),
   };
 }
