@@ -41,16 +41,11 @@ export function verifyResultCard(v: VerifySummary): SlackMessage {
   const headline = v.ok
     ? `:white_check_mark: *Verified* backup ${code(v.backup.id)} of ${code(v.backup.connection)}: ${plural(v.copies.length, 'copy', 'copies')} ok`
     : `:x: *Verify failed* for backup ${code(v.backup.id)} of ${code(v.backup.connection)}`;
-  const blocks: Block[] = [section(headline), ...sectionsOfLines(copyLines(v))];
-  if (!v.ok)
-    blocks.push(
-      context(['A bad copy can be replaced from a good one; take a fresh backup if none is good.']),
-    );
-  return colouredCard(
-    v.ok ? 'Backup verified' : 'Backup verify failed',
-    v.ok ? GREEN : RED,
-    blocks.slice(0, 40),
-  );
+  const foot: Block[] = v.ok
+    ? []
+    : [context(['A bad copy can be replaced from a good one; take a fresh backup if none is good.'])];
+  const blocks = listMessage([section(headline)], copyLines(v), foot);
+  return colouredCard(v.ok ? 'Backup verified' : 'Backup verify failed', v.ok ? GREEN : RED, blocks);
 }
 
 export function verifyThreadMessage(v: VerifySummary): SlackMessage {
