@@ -10,4 +10,5 @@ export * from './normalize.ts';
 export * from './plan.ts';
 export * from './plan-hash.ts';
 export * from './references.ts';
+export * from './retention.ts';
 export * from './snapshot.ts';

@@ -122,7 +122,7 @@ export function buildDeckDocument(snapshot: Snapshot): Doc {
     doc[kind] = all(kind).map((e) => plain(kind, e));
   }
   for (const [key, list] of layout.topLevel) doc[key] = [...((doc[key] as Doc[] | undefined) ?? []), ...list];
-  return pruneDoc(doc) as Doc;
+  return pruneDoc(doc);
 }
 
 /** Membership is written from the consumer's side, as decK does (`consumers[].groups[]`). */
