@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditLog, createAuditLog } from '../../../src/audit/index.ts';
 import { type BotApp, createBotApp } from '../../../src/bot/app.ts';
+import { readBotEnv } from '../../../src/bot/env.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
+import { createSlackOutput, type SlackOutput } from '../../../src/bot/slack/output.ts';
 import { type Config, loadConfig } from '../../../src/config/index.ts';
 import { createRepositories, type Db, openDatabase, type Repositories } from '../../../src/db/index.ts';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
@@ -36,7 +38,7 @@ export const PEOPLE = {
 } as const;
 export const GROUPS = { viewers: 'S0VIEWERS', oncall: 'S0ONCALL' };
 
-export function configYaml(dir: string, kongUrl: string): string {
+export function configYaml(dir: string, kongUrl: string, stagingUrl = kongUrl): string {
   return `connections:
   - name: prod
     kongUrl: ${kongUrl}
@@ -49,7 +51,7 @@ export function configYaml(dir: string, kongUrl: string): string {
       approver: [${PEOPLE.approver}]
       admin: [${PEOPLE.admin}]
   - name: staging
-    kongUrl: ${kongUrl}
+    kongUrl: ${stagingUrl}
     tokenEnv: KONG_PROD_TOKEN
     environment: staging
     roles:
@@ -101,9 +103,9 @@ export interface BaseFixture {
   cleanup(): void;
 }
 
-export async function openBase(kongUrl = 'http://127.0.0.1:9/'): Promise<BaseFixture> {
+export async function openBase(kongUrl = 'http://127.0.0.1:9/', stagingUrl = kongUrl): Promise<BaseFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'snapgate-bot-'));
-  writeFileSync(join(dir, 'snapgate.yml'), configYaml(dir, kongUrl));
+  writeFileSync(join(dir, 'snapgate.yml'), configYaml(dir, kongUrl, stagingUrl));
   const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env: CONFIG_ENV });
   const db = openDatabase(config.database.path);
   const clock = realClockWithOffset();
@@ -138,21 +140,31 @@ export interface BotFixture {
 
 let seq = 0;
 
+export interface StartBotOptions {
+  cardIntervalMs?: number;
+}
+
+/**
+ * Starts fake Slack, the Slack output (the notifier workers report to) and the bot. `services` may be a
+ * function of the output, so the jobs' services can be built with the bot's notifier.
+ */
 export async function startBot(
-  services: BotServices,
-  opts: { cardIntervalMs?: number } = {},
+  services: BotServices | ((output: SlackOutput) => Promise<BotServices>),
+  opts: StartBotOptions = {},
 ): Promise<BotFixture> {
   const fake = await startFakeSlack({
     users: Object.values(PEOPLE).map((id) => ({ id, name: id.toLowerCase() })),
     usergroups: { [GROUPS.viewers]: [PEOPLE.viewerByGroup], [GROUPS.oncall]: [PEOPLE.operatorByGroup] },
   });
-  const bot = createBotApp({
-    services,
-    env: { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url },
-    port: 0,
-    logger: silentLogger(),
-    cardIntervalMs: opts.cardIntervalMs ?? 200,
+  const env = readBotEnv({
+    SLACK_BOT_TOKEN: fake.token,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.url,
   });
+  const logger = silentLogger();
+  const output = createSlackOutput(env, { logger, cardIntervalMs: opts.cardIntervalMs ?? 200 });
+  const resolved = typeof services === 'function' ? await services(output) : services;
+  const bot = createBotApp({ services: resolved, env, port: 0, logger, output });
   await bot.start();
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   return {
