@@ -2,7 +2,7 @@
  * Serializes a Snapshot to canonical JSON (object keys sorted by UTF-16 code units, arrays in order,
  * `undefined` members left out, numbers and strings as JSON.stringify writes them) in ~1–2 MB Buffer
  * chunks, hashing as it goes. The bytes are identical to core's `canonicalJson(snapshot)` (core's token-by-token
- * `writeCanonical` is the reference and the fallback below); producing chunks
+ * `canonicalJson` is the reference and the fallback below); producing chunks
  * lets the writer stream them through compression and encryption without one giant string, and the hash is
  * ready before the header (which carries it) is written.
  *
@@ -13,7 +13,7 @@
  * token-by-token writer is used instead, so the bytes are canonical either way.
  */
 import { createHash } from 'node:crypto';
-import { writeCanonical } from '../core/canonical.ts';
+import { canonicalJson } from '../core/canonical.ts';
 import type { Snapshot } from '../core/snapshot.ts';
 
 export interface SerializedSnapshot {
@@ -68,15 +68,13 @@ function sortedClone(value: unknown, cache: KeyOrderCache): unknown {
   return out;
 }
 
-/** Canonical JSON of one value; byte-identical to core's `writeCanonical`, about 3x faster. */
+/** Canonical JSON of one value; byte-identical to core's `canonicalJson`, about 3x faster. */
 export function canonicalString(value: unknown, cache = new KeyOrderCache()): string {
   try {
     return JSON.stringify(sortedClone(value, cache)) ?? 'null';
   } catch (err) {
     if (!(err instanceof UnorderableKey)) throw err;
-    const parts: string[] = [];
-    writeCanonical(value, parts);
-    return parts.join('');
+    return canonicalJson(value);
   }
 }
 
@@ -125,7 +123,7 @@ export function serializeSnapshot(snapshot: Snapshot): SerializedSnapshot {
   parts.push('}');
   flush(true);
   parts.push(',"meta":');
-  writeCanonical(snapshot.meta, parts);
+  parts.push(canonicalJson(snapshot.meta));
   parts.push('}');
   flush(false);
   return { chunks, sha256: hash.digest('hex'), contentSha256: contentHash.digest('hex'), bytes };

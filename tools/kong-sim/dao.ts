@@ -187,7 +187,7 @@ export class Dao {
     normalize(schema, candidate);
     applyWriteHooks(kind, candidate, input, mode === 'update' ? 'update' : 'insert', w.transform ?? true);
     const sniList =
-      kind === 'certificates' ? this.parseSniList(input, mode, String(candidate.id)) : undefined;
+      kind === 'certificates' ? this.parseSniList(input, String(candidate.id)) : undefined;
     this.refuseDbless(dblessMsg, w);
     this.checkUnique(schema, candidate);
     this.checkForeign(schema, candidate);
@@ -262,7 +262,7 @@ export class Dao {
   }
 
   /** certificates.snis on write (kong/db/dao/certificates.lua parse_name_list + check_list_is_new). */
-  private parseSniList(input: Row, mode: Mode, certId: string): string[] | undefined {
+  private parseSniList(input: Row, certId: string): string[] | undefined {
     // kong/api/routes/certificates.lua PUT calls certificates:upsert with the body as given; the DAO
     // (kong/db/dao/certificates.lua) replaces the SNI list only when `snis` is present, else keeps it.
     const snis = input.snis;
