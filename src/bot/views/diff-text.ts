@@ -1,9 +1,9 @@
 /**
  * The full diff as plain text for the file uploaded into the thread: every change with its id and, for
- * updates, each field's before and after, with secrets masked. Deterministic: same plan, same text.
+ * updates, each field's before and after. Secrets are masked with core's `redact` (catalogue secret
+ * fields plus secret-looking names) before anything is printed. Deterministic: same plan, same text.
  */
-import type { Plan } from '../../core/index.ts';
-import { isSecretPath, MASK, maskSecrets } from './mask.ts';
+import { type Plan, redact } from '../../core/index.ts';
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 
@@ -15,19 +15,15 @@ export function diffText(header: readonly string[], plan: Plan): string {
     if (c) out.push(`  ${s}: +${c.create} ~${c.update} -${c.delete}`);
   }
   out.push('');
-  for (const c of plan.changes) {
+  for (const raw of plan.changes) {
+    const c = redact(raw);
     const mark = c.op === 'create' ? '+' : c.op === 'update' ? '~' : '-';
     out.push(`${mark} ${c.op} ${c.kind} ${c.name} (id ${c.id})${c.op === 'delete' ? '  [DESTRUCTIVE]' : ''}`);
     if (c.op === 'update') {
-      for (const f of c.fields ?? []) {
-        const secret = isSecretPath(c.kind, f.path);
-        const before = secret ? MASK : show(maskSecrets(c.kind, f.before, f.path));
-        const after = secret ? MASK : show(maskSecrets(c.kind, f.after, f.path));
-        out.push(`    ${f.path}: ${before} -> ${after}${secret ? '  (secret changed)' : ''}`);
-      }
+      for (const f of c.fields ?? []) out.push(`    ${f.path}: ${show(f.before)} -> ${show(f.after)}`);
     } else {
       const entity = c.op === 'create' ? c.after : c.before;
-      if (entity) out.push(`    ${JSON.stringify(maskSecrets(c.kind, entity))}`);
+      if (entity) out.push(`    ${JSON.stringify(entity)}`);
     }
   }
   for (const w of plan.warnings) out.push(`! warning: ${w.message}`);

@@ -12,7 +12,6 @@ import { backupDetailMessage, backupListMessage } from '../../../src/bot/views/b
 import { failureMessage, phaseMessage, resultMessage } from '../../../src/bot/views/backup-thread.ts';
 import { diffResultCard } from '../../../src/bot/views/diff-card.ts';
 import { diffText } from '../../../src/bot/views/diff-text.ts';
-import { isSecretPath, MASK, maskSecrets } from '../../../src/bot/views/mask.ts';
 import { connectionsMessage } from '../../../src/bot/views/simple.ts';
 import { pruneMessage, verifyResultCard } from '../../../src/bot/views/verify-prune.ts';
 import { CATALOGUE, ENTITY_KINDS, planRestore } from '../../../src/core/index.ts';
@@ -184,28 +183,5 @@ describe('diff card and file', () => {
     const card = diffResultCard(input, planRestore(live, live));
     ok(card);
     expect(JSON.stringify(card)).toContain('No differences');
-  });
-});
-
-describe('maskSecrets', () => {
-  it.each([
-    ['keyauth_credentials', 'key', true],
-    ['certificates', 'key', true],
-    ['plugins', 'config.redis.password', true],
-    ['plugins', 'config.my_api_key', true],
-    ['plugins', 'config.key_names', false],
-    ['plugins', 'config.minute', false],
-    ['services', 'host', false],
-    ['vaults', 'config.token', true],
-  ] as const)('%s %s secret=%s', (kind, path, secret) => {
-    expect(isSecretPath(kind, path)).toBe(secret);
-  });
-
-  it('masks nested values and keeps the rest', () => {
-    const masked = maskSecrets('plugins', {
-      name: 'x',
-      config: { redis: { password: 'p', host: 'h' }, minute: 5 },
-    });
-    expect(masked).toEqual({ name: 'x', config: { redis: { password: MASK, host: 'h' }, minute: 5 } });
   });
 });
