@@ -87,30 +87,31 @@ describe('SlackOutbox', () => {
 });
 
 describe('SlackNotifier', () => {
-  const base = (over: Partial<Backup>): Backup => ({
-    id: 'b-1',
-    connection: 'prod',
-    type: 'manual',
-    status: 'pending',
-    requestedBy: 'U0OPER',
-    note: null,
-    environment: 'production',
-    createdAt: new Date(0),
-    startedAt: null,
-    finishedAt: null,
-    attempts: 0,
-    counts: null,
-    bytes: null,
-    sha256: null,
-    keyId: null,
-    artifactName: null,
-    unchangedFrom: null,
-    failureReason: null,
-    kongVersion: null,
-    slack: null,
-    prunedAt: null,
-    ...over,
-  });
+  const base = (over: Partial<Backup>): Backup =>
+    ({
+      id: 'b-1',
+      connection: 'prod',
+      type: 'manual',
+      status: 'pending',
+      requestedBy: 'U0OPER',
+      note: null,
+      environment: 'production',
+      createdAt: new Date(0),
+      startedAt: null,
+      finishedAt: null,
+      attempts: 0,
+      counts: null,
+      bytes: null,
+      sha256: null,
+      keyId: null,
+      artifactName: null,
+      unchangedFrom: null,
+      failureReason: null,
+      kongVersion: null,
+      slack: null,
+      prunedAt: null,
+      ...over,
+    }) as Backup;
 
   it('edits the card, posts each phase once and the result once, in the thread', async () => {
     const ref = await postCard('CN', 'card');

@@ -44,7 +44,7 @@ function backup(i: number, over: Partial<Backup> = {}): Backup {
     slack: null,
     prunedAt: null,
     ...over,
-  };
+  } as Backup;
 }
 
 const ok = (m: object) => expect(validateMessage(m as Record<string, unknown>)).toEqual([]);
