@@ -10,17 +10,17 @@ interface Hint {
 
 const HINTS: readonly Hint[] = [
   {
-    test: /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|socket hang up|timeout|unreachable|network/i,
+    test: /gateway down|cannot reach|connection refused|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|socket hang up|timeout|unreachable|network/i,
     advice:
       "snapgate could not reach this gateway's Kong Admin API. Check that Kong is up and that `kongUrl` in snapgate.yml points at its Admin API, then run the command again.",
   },
   {
-    test: /\b401\b|\b403\b|unauthori[sz]ed|forbidden|invalid (admin )?token|wrong token/i,
+    test: /wrong token|\b401\b|\b403\b|unauthori[sz]ed|forbidden|invalid (admin )?token/i,
     advice:
       'Kong refused the admin token. Check the token named by `tokenEnv`/`tokenFile` for this connection (and its workspace), then run the command again.',
   },
   {
-    test: /EACCES|EPERM|ENOSPC|EROFS|not writable|no space/i,
+    test: /storage not writable|EACCES|EPERM|ENOSPC|EROFS|not writable|no space/i,
     advice:
       'The backup could not be written to storage. Check that the storage directories in snapgate.yml exist, are writable and have free space.',
   },
@@ -30,7 +30,7 @@ const HINTS: readonly Hint[] = [
       'A key in the key ring is missing or wrong. Check `keys` in snapgate.yml and the environment variables or files they name.',
   },
   {
-    test: /\b5\d\d\b|internal server error|bad gateway|service unavailable/i,
+    test: /gateway error|\b5\d\d\b|internal server error|bad gateway|service unavailable/i,
     advice:
       'Kong answered with a server error. Check the gateway and its database, then run the command again.',
   },

@@ -65,6 +65,9 @@ describe('readBotEnv', () => {
 describe('failure reasons', () => {
   it.each([
     ['connect ECONNREFUSED 127.0.0.1:8001', /could not reach/],
+    ['gateway down: cannot reach Kong at http://127.0.0.1:9: connection refused', /could not reach/],
+    ['wrong token: the admin token was refused (401)', /refused the admin token/],
+    ['storage not writable: EACCES on /x', /could not be written/],
     ['Kong answered 401 Unauthorized', /refused the admin token/],
     ["EACCES: permission denied, open '/var/lib/x'", /could not be written/],
     ['key missing: no current key', /key ring/],
