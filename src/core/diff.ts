@@ -45,30 +45,45 @@ export function compareEntities(kind: EntityKind, before: Entity, after: Entity)
   return fieldChanges(nb, na, LEAF_KEYS.get(kind));
 }
 
-function sortedIds(map: EntityMap): string[] {
-  return Object.keys(map).sort();
-}
-
-/** The changes of one kind, in diff order. */
+/**
+ * The changes of one kind, in diff order (creates and updates by id, then deletes by id). Only the ids of
+ * changed entities are sorted: map order must not matter, but sorting every id costs more than the diff.
+ */
 export function diffKind(kind: EntityKind, current: Snapshot, target: Snapshot): Change[] {
-  const cur = current.entities[kind] ?? {};
-  const tgt = target.entities[kind] ?? {};
-  const out: Change[] = [];
-  for (const id of sortedIds(tgt)) {
-    const after = tgt[id] as Entity;
+  const cur: EntityMap = current.entities[kind] ?? {};
+  const tgt: EntityMap = target.entities[kind] ?? {};
+  const upserted: string[] = [];
+  const fieldsById = new Map<string, FieldChange[]>();
+  for (const id in tgt) {
     const before = cur[id];
     if (!before) {
-      out.push({ op: 'create', kind, id, name: describeEntity(target, kind, after), after });
+      upserted.push(id);
       continue;
     }
-    const fields = compareEntities(kind, before, after);
-    if (fields)
-      out.push({ op: 'update', kind, id, name: describeEntity(target, kind, after), before, after, fields });
+    const fields = compareEntities(kind, before, tgt[id] as Entity);
+    if (fields) {
+      upserted.push(id);
+      fieldsById.set(id, fields);
+    }
   }
-  for (const id of sortedIds(cur)) {
-    if (tgt[id]) continue;
+  const deleted: string[] = [];
+  for (const id in cur) if (!tgt[id]) deleted.push(id);
+  upserted.sort();
+  deleted.sort();
+
+  const out: Change[] = new Array(upserted.length + deleted.length);
+  let i = 0;
+  for (const id of upserted) {
+    const after = tgt[id] as Entity;
+    const name = describeEntity(target, kind, after);
+    const fields = fieldsById.get(id);
+    out[i++] = fields
+      ? { op: 'update', kind, id, name, before: cur[id] as Entity, after, fields }
+      : { op: 'create', kind, id, name, after };
+  }
+  for (const id of deleted) {
     const before = cur[id] as Entity;
-    out.push({ op: 'delete', kind, id, name: describeEntity(current, kind, before), before });
+    out[i++] = { op: 'delete', kind, id, name: describeEntity(current, kind, before), before };
   }
   return out;
 }

@@ -15,12 +15,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const keys = Object.keys(ao);
-  if (keys.length !== Object.keys(bo).length) return false;
-  for (const key of keys) {
-    if (!(key in bo) || !deepEqual(ao[key], bo[key])) return false;
+  // for-in with counting: no key arrays allocated (this runs once per entity of two gateways)
+  let count = 0;
+  for (const key in ao) {
+    if (!Object.hasOwn(bo, key) || !deepEqual(ao[key], bo[key])) return false;
+    count++;
   }
-  return true;
+  for (const _ in bo) count--;
+  return count === 0;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

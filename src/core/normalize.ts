@@ -54,9 +54,13 @@ export function stripServerFields(kind: EntityKind, e: Entity): Entity {
 }
 
 /** The hashed fields present on this entity (oauth2 `client_secret` only with `hash_secret: true`). */
-export function hashedFieldsOf(kind: EntityKind, e: Entity): string[] {
+const NONE: readonly string[] = Object.freeze([]);
+
+export function hashedFieldsOf(kind: EntityKind, e: Entity): readonly string[] {
+  const { hashed } = rulesOf(kind);
+  if (hashed.length === 0) return NONE;
   const out: string[] = [];
-  for (const h of rulesOf(kind).hashed) {
+  for (const h of hashed) {
     if (h.when !== undefined && e[h.when] !== true) continue;
     if (e[h.field] !== undefined && e[h.field] !== null) out.push(h.field);
   }

@@ -8,17 +8,17 @@
 import { CATALOGUE, type Entity, type EntityKind, SECTIONS, type Section } from './catalogue/index.ts';
 import { describeEntity, KIND_NOUN, labelOf } from './describe.ts';
 import type { PlanRefusal } from './model.ts';
-import { entityKey, referencesOf } from './references.ts';
+import { type KindIdMap, referencesOf } from './references.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export interface PlannedState {
   current: Snapshot;
   target: Snapshot;
   only: readonly Section[] | null;
-  /** entityKey → gone after the plan (deleted or predeleted and not re-upserted). */
-  deleted: ReadonlySet<string>;
-  /** entityKey → the body written. */
-  upserts: ReadonlyMap<string, { kind: EntityKind; body: Entity }>;
+  /** gone after the plan (deleted, or predeleted and not re-upserted). */
+  deleted: KindIdMap<true>;
+  /** the bodies written. */
+  upserts: KindIdMap<{ kind: EntityKind; body?: Entity }>;
 }
 
 function suggestion(only: readonly Section[] | null, add: Section): string {
@@ -30,8 +30,7 @@ function suggestion(only: readonly Section[] | null, add: Section): string {
 export function danglingReferences(state: PlannedState): PlanRefusal[] {
   const { current, target, only, deleted, upserts } = state;
   const exists = (kind: EntityKind, id: string) => {
-    const key = entityKey(kind, id);
-    return upserts.has(key) || (current.entities[kind]?.[id] !== undefined && !deleted.has(key));
+    return upserts.has(kind, id) || (current.entities[kind]?.[id] !== undefined && !deleted.has(kind, id));
   };
   const scope = only ? `restoring only ${only.join(', ')}` : 'this restore';
   const refusals = new Map<string, PlanRefusal>();
@@ -39,6 +38,7 @@ export function danglingReferences(state: PlannedState): PlanRefusal[] {
     refusals.set(`${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`, r);
 
   for (const { kind, body } of upserts.values()) {
+    if (!body) continue;
     for (const ref of referencesOf(kind, body)) {
       if (exists(ref.kind, ref.id)) continue;
       const child = `${KIND_NOUN[kind]} ${describeEntity(target, kind, body)}`;
@@ -60,15 +60,13 @@ export function danglingReferences(state: PlannedState): PlanRefusal[] {
     }
   }
 
-  const deletedKinds = new Set<EntityKind>();
-  for (const key of deleted) deletedKinds.add(key.slice(0, key.indexOf('\u0000')) as EntityKind);
+  const deletedKinds = new Set<EntityKind>(deleted.kinds());
   for (const kind of Object.keys(CATALOGUE) as EntityKind[]) {
     if (!CATALOGUE[kind].foreignKeys.some((fk) => deletedKinds.has(fk.references))) continue;
     for (const e of Object.values(current.entities[kind] ?? {})) {
-      const key = entityKey(kind, e.id);
-      if (deleted.has(key) || upserts.has(key)) continue;
+      if (deleted.has(kind, e.id) || upserts.has(kind, e.id)) continue;
       for (const ref of referencesOf(kind, e)) {
-        if (!deleted.has(entityKey(ref.kind, ref.id))) continue;
+        if (!deleted.has(ref.kind, ref.id)) continue;
         const child = `${KIND_NOUN[kind]} ${describeEntity(current, kind, e)}`;
         const parent = `${KIND_NOUN[ref.kind]} ${labelOf(current, ref.kind, ref.id)}`;
         const message =

@@ -6,6 +6,7 @@
  * deletes a duplicate service together with its routes and plugins).
  */
 import { CATALOGUE, type Entity, type EntityKind } from './catalogue/index.ts';
+import type { Change } from './model.ts';
 import { normalizeTarget } from './normalize.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -27,44 +28,58 @@ function fieldValue(kind: EntityKind, e: Entity, field: string): unknown {
 }
 
 /**
- * The value of one unique constraint, as a string key; null when the constraint does not bind. A single
- * unset field never clashes (SQL unique allows many NULLs); in a composite key (plugins' cache key
- * {name, service, route, consumer}) an unset member is part of the value, as in Kong's cache_key.
+ * The value of one unique constraint, as a Map key; null when the constraint does not bind. A single
+ * unset field never clashes (SQL unique allows many NULLs), and its value is used as the key itself (no
+ * string building: this runs over every entity of a changed kind). In a composite key (plugins' cache
+ * key {name, service, route, consumer}) an unset member is part of the value, as in Kong's cache_key.
  */
-export function uniqueValue(kind: EntityKind, e: Entity, fields: readonly string[]): string | null {
-  if (fields.length === 1) {
-    const v = fieldValue(kind, e, fields[0] as string);
-    if (v === null) return null;
-    return typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`;
+export function uniqueValue(kind: EntityKind, e: Entity, fields: readonly string[]): unknown {
+  if (fields.length === 1) return fieldValue(kind, e, fields[0] as string);
+  let key = '';
+  let bound = false;
+  for (const f of fields) {
+    const v = fieldValue(kind, e, f);
+    if (v !== null) bound = true;
+    key += v === null ? '\u0002' : typeof v === 'string' ? `\u0001${v}` : `\u0003${JSON.stringify(v)}`;
   }
-  const parts = fields.map((f) => fieldValue(kind, e, f));
-  if (parts.every((p) => p === null)) return null;
-  return JSON.stringify(parts);
+  return bound ? key : null;
 }
 
-/** Every entity of `current` (in `kinds`) that holds a unique value some other-id target entity needs. */
+/**
+ * Every entity of `current` holding a unique value that a created or updated target entity with another
+ * id needs. Unchanged target entities cannot clash: the current gateway already holds them, and it is
+ * itself free of duplicates (Kong enforces that), so only the changes need checking.
+ */
 export function findRenames(
   current: Snapshot,
   target: Snapshot,
-  kinds: readonly EntityKind[],
+  changes: readonly Change[],
 ): RenameConflict[] {
+  const changedByKind = new Map<EntityKind, string[]>();
+  for (const c of changes) {
+    if (c.op === 'delete') continue;
+    const list = changedByKind.get(c.kind);
+    if (list) list.push(c.id);
+    else changedByKind.set(c.kind, [c.id]);
+  }
   const out: RenameConflict[] = [];
-  for (const kind of kinds) {
+  for (const [kind, changedIds] of changedByKind) {
     const cur = current.entities[kind];
     const tgt = target.entities[kind];
     if (!cur || !tgt) continue;
     const found = new Set<string>();
     for (const fields of CATALOGUE[kind].unique) {
-      const holders = new Map<string, string>();
-      for (const id of Object.keys(tgt)) {
+      const wanted = new Map<unknown, string>();
+      for (const id of changedIds) {
         const key = uniqueValue(kind, tgt[id] as Entity, fields);
-        if (key !== null) holders.set(key, id);
+        const own = cur[id];
+        if (key !== null && (!own || uniqueValue(kind, own, fields) !== key)) wanted.set(key, id);
       }
-      if (holders.size === 0) continue;
-      for (const id of Object.keys(cur)) {
+      if (wanted.size === 0) continue;
+      for (const id in cur) {
         if (found.has(id)) continue;
         const key = uniqueValue(kind, cur[id] as Entity, fields);
-        const targetId = key === null ? undefined : holders.get(key);
+        const targetId = key === null ? undefined : wanted.get(key);
         if (targetId !== undefined && targetId !== id) {
           found.add(id);
           out.push({ kind, currentId: id, targetId, fields });

@@ -9,6 +9,8 @@
  * `only` limits every phase to the sections' kinds; `noDeletes` drops phase 3 and refuses renames.
  * A plan that would leave a dangling reference is refused (plan-check.ts). `planHash` binds approvals.
  */
+
+import { planHash } from './canonical.ts';
 import {
   CATALOGUE,
   type Entity,
@@ -22,12 +24,12 @@ import { diffKind, kindsInScope } from './diff.ts';
 import type { Change, Plan, PlanOptions, PlanRefusal, PlanStep, PlanWarning } from './model.ts';
 import { hashedFieldsOf } from './normalize.ts';
 import { danglingReferences } from './plan-check.ts';
-import { planHash } from './plan-hash.ts';
-import { findRenames, type RenameConflict } from './plan-renames.ts';
-import { entityKey, ReferenceIndex, type Referrer } from './references.ts';
+import { type Predelete, predeletesFor, strandedRefusal, uniqueConflict } from './plan-predelete.ts';
+import { findRenames } from './plan-renames.ts';
+import { KindIdMap } from './references.ts';
 import { SERVER_MANAGED_FIELDS, type Snapshot } from './snapshot.ts';
 
-const KIND_ORDER = new Map<EntityKind, number>(KINDS_TOP_DOWN.map((k, i) => [k, i]));
+const KINDS_BOTTOM_UP: readonly EntityKind[] = [...KINDS_TOP_DOWN].reverse();
 
 function normalizeOnly(only: readonly Section[] | undefined): Section[] | null {
   if (!only || only.length === 0) return null;
@@ -39,95 +41,36 @@ function normalizeOnly(only: readonly Section[] | undefined): Section[] | null {
   return SECTIONS.filter((s) => only.includes(s));
 }
 
+const DROPPED = new Map<EntityKind, readonly string[]>(
+  KINDS_TOP_DOWN.map((k) => [k, [...SERVER_MANAGED_FIELDS, ...CATALOGUE[k].readOnlyFields]]),
+);
+
 /** The body to PUT: the target entity without server-managed or read-only fields (copied only if needed). */
 function bodyOf(kind: EntityKind, e: Entity): Entity {
-  const drop = [...SERVER_MANAGED_FIELDS, ...CATALOGUE[kind].readOnlyFields];
-  if (!drop.some((f) => f in e)) return e;
+  const drop = DROPPED.get(kind) as readonly string[];
+  let present = false;
+  for (const f of drop) if (f in e) present = true;
+  if (!present) return e;
   const out: Record<string, unknown> = { ...e };
   for (const f of drop) delete out[f];
   return out as Entity;
 }
 
-interface Predelete {
-  kind: EntityKind;
-  id: string;
-  reason: 'rename' | 'dependent';
-}
-
-interface Stranded {
-  child: Referrer;
-  parent: Predelete;
-}
-
-/**
- * Rename holders plus their transitive dependents within scope. Dependents outside the scope are
- * `stranded`: Kong would cascade-delete them or refuse the delete, even if the parent is re-created.
- */
-function predeletesFor(current: Snapshot, renames: RenameConflict[], kinds: readonly EntityKind[]) {
-  const out = new Map<string, Predelete>();
-  const stranded: Stranded[] = [];
-  for (const r of renames) {
-    out.set(entityKey(r.kind, r.currentId), { kind: r.kind, id: r.currentId, reason: 'rename' });
+/** Steps grouped by kind in level order (reversed for deletes), each group by id. */
+function ordered(steps: readonly PlanStep[], bottomUp: boolean): PlanStep[] {
+  const byKind = new Map<EntityKind, PlanStep[]>();
+  for (const s of steps) {
+    const list = byKind.get(s.kind);
+    if (list) list.push(s);
+    else byKind.set(s.kind, [s]);
   }
-  if (out.size === 0) return { predeleted: out, stranded };
-  const index = ReferenceIndex.of(current.entities);
-  const inScope = new Set(kinds);
-  const stack = [...out.values()];
-  while (stack.length > 0) {
-    const parent = stack.pop() as Predelete;
-    for (const child of index.referrers(parent.kind, parent.id)) {
-      const key = entityKey(child.kind, child.id);
-      if (!inScope.has(child.kind)) stranded.push({ child, parent });
-      if (!inScope.has(child.kind) || out.has(key)) continue;
-      const dependent: Predelete = { kind: child.kind, id: child.id, reason: 'dependent' };
-      out.set(key, dependent);
-      stack.push(dependent);
-    }
+  const out: PlanStep[] = [];
+  for (const kind of bottomUp ? KINDS_BOTTOM_UP : KINDS_TOP_DOWN) {
+    // mostly sorted already (diff order), which TimSort handles in linear time
+    const list = byKind.get(kind)?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (list) for (const s of list) out.push(s);
   }
-  return { predeleted: out, stranded };
-}
-
-function strandedRefusal(current: Snapshot, only: readonly Section[] | null, s: Stranded): PlanRefusal {
-  const child = current.entities[s.child.kind]?.[s.child.id] as Entity;
-  const childName = `${KIND_NOUN[s.child.kind]} ${describeEntity(current, s.child.kind, child)}`;
-  const parentName = `${KIND_NOUN[s.parent.kind]} ${labelOf(current, s.parent.kind, s.parent.id)}`;
-  const wanted = new Set<Section>([...(only ?? []), CATALOGUE[s.child.kind].section]);
-  return {
-    code: 'dangling-reference',
-    kind: s.child.kind,
-    id: s.child.id,
-    name: childName,
-    field: s.child.field,
-    references: { kind: s.parent.kind, id: s.parent.id },
-    message:
-      `restoring only ${(only ?? []).join(', ')} must delete and re-create ${parentName} (a unique value it ` +
-      `holds moves to another id), which would remove or orphan ${childName}; add --only ` +
-      SECTIONS.filter((x) => wanted.has(x)).join(','),
-  };
-}
-
-function uniqueConflict(current: Snapshot, target: Snapshot, r: RenameConflict): PlanRefusal {
-  const noun = KIND_NOUN[r.kind];
-  const after = target.entities[r.kind]?.[r.targetId] as Entity;
-  const name = describeEntity(target, r.kind, after);
-  return {
-    code: 'unique-conflict',
-    kind: r.kind,
-    id: r.targetId,
-    name: `${noun} ${name}`,
-    field: r.fields.join(','),
-    references: { kind: r.kind, id: r.currentId },
-    message:
-      `${noun} ${name} (id ${r.targetId}) needs the ${r.fields.join(', ')} held on the gateway by ` +
-      `${noun} ${labelOf(current, r.kind, r.currentId)} (id ${r.currentId}); it must be deleted first, ` +
-      'which --no-deletes forbids',
-  };
-}
-
-function byKindThenId(direction: 1 | -1) {
-  return (a: PlanStep, b: PlanStep) =>
-    direction * ((KIND_ORDER.get(a.kind) as number) - (KIND_ORDER.get(b.kind) as number)) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return out;
 }
 
 export function planRestore(current: Snapshot, target: Snapshot, options: PlanOptions = {}): Plan {
@@ -137,15 +80,15 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
   const changes: Change[] = [];
   for (const kind of kinds) for (const c of diffKind(kind, current, target)) changes.push(c);
 
-  const renames = findRenames(current, target, kinds);
+  const renames = findRenames(current, target, changes);
   const refusals: PlanRefusal[] = noDeletes ? renames.map((r) => uniqueConflict(current, target, r)) : [];
   const { predeleted, stranded } = noDeletes
-    ? { predeleted: new Map<string, Predelete>(), stranded: [] }
+    ? { predeleted: new KindIdMap<Predelete>(), stranded: [] }
     : predeletesFor(current, renames, kinds);
   for (const s of stranded) refusals.push(strandedRefusal(current, only, s));
 
   const predeleteSteps: PlanStep[] = [];
-  const upserts = new Map<string, PlanStep>();
+  const upserts = new KindIdMap<PlanStep>();
   const deleteSteps: PlanStep[] = [];
   for (const p of predeleted.values()) {
     const before = current.entities[p.kind]?.[p.id] as Entity;
@@ -170,16 +113,15 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
         level: CATALOGUE[p.kind].level,
         body: bodyOf(p.kind, after),
       };
-      upserts.set(entityKey(p.kind, p.id), step);
+      upserts.set(p.kind, p.id, step);
     }
   }
   for (const c of changes) {
-    const key = entityKey(c.kind, c.id);
     const level = CATALOGUE[c.kind].level;
     if (c.op === 'delete') {
-      if (!noDeletes && !predeleted.has(key))
+      if (!noDeletes && !predeleted.has(c.kind, c.id))
         deleteSteps.push({ phase: 'delete', op: 'delete', kind: c.kind, id: c.id, name: c.name, level });
-    } else if (!upserts.has(key)) {
+    } else if (!upserts.has(c.kind, c.id)) {
       const step: PlanStep = {
         phase: 'upsert',
         op: c.op,
@@ -190,21 +132,22 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
         body: bodyOf(c.kind, c.after as Entity),
       };
       if (c.fields) step.fields = c.fields.map((f) => f.path);
-      upserts.set(key, step);
+      upserts.set(c.kind, c.id, step);
     }
   }
   const steps = [
-    ...predeleteSteps.sort(byKindThenId(-1)),
-    ...[...upserts.values()].sort(byKindThenId(1)),
-    ...deleteSteps.sort(byKindThenId(-1)),
+    ...ordered(predeleteSteps, true),
+    ...ordered([...upserts.values()], false),
+    ...ordered(deleteSteps, true),
   ];
 
-  const deleted = new Set<string>();
-  for (const s of steps)
-    if (s.op === 'delete' && !upserts.has(entityKey(s.kind, s.id))) deleted.add(entityKey(s.kind, s.id));
-  const upserted = new Map<string, { kind: EntityKind; body: Entity }>();
-  for (const [key, s] of upserts) upserted.set(key, { kind: s.kind, body: s.body as Entity });
-  refusals.push(...danglingReferences({ current, target, only, deleted, upserts: upserted }));
+  const deleted = new KindIdMap<true>();
+  for (const s of steps) if (s.op === 'delete' && !upserts.has(s.kind, s.id)) deleted.set(s.kind, s.id, true);
+  // one refusal per broken reference: a stranded dependent is also dangling in the final state
+  const seen = new Set(refusals.map((r) => `${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`));
+  for (const r of danglingReferences({ current, target, only, deleted, upserts })) {
+    if (!seen.has(`${r.kind}\u0000${r.id}\u0000${r.field}\u0000${r.references.id}`)) refusals.push(r);
+  }
 
   const planOptions = { only, noDeletes };
   return {

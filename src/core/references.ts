@@ -84,3 +84,33 @@ export class ReferenceIndex {
     return index;
   }
 }
+
+/** A map keyed by (kind, id) without building a composite string key per lookup (hot in the planner). */
+export class KindIdMap<T> {
+  private readonly byKind = new Map<EntityKind, Map<string, T>>();
+
+  has(kind: EntityKind, id: string): boolean {
+    return this.byKind.get(kind)?.has(id) === true;
+  }
+
+  get(kind: EntityKind, id: string): T | undefined {
+    return this.byKind.get(kind)?.get(id);
+  }
+
+  set(kind: EntityKind, id: string, value: T): void {
+    let map = this.byKind.get(kind);
+    if (!map) {
+      map = new Map();
+      this.byKind.set(kind, map);
+    }
+    map.set(id, value);
+  }
+
+  kinds(): EntityKind[] {
+    return [...this.byKind.keys()];
+  }
+
+  *values(): IterableIterator<T> {
+    for (const map of this.byKind.values()) yield* map.values();
+  }
+}

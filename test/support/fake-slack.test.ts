@@ -63,6 +63,9 @@ describe('fake Slack with a real @slack/web-api WebClient', () => {
 
     expect(fake.channel('C0OPS').map((m) => m.ts)).toEqual([card.ts]);
     expect(fake.thread('C0OPS', card.ts!).map((m) => m.text)).toEqual(['dump started']);
+    // text that looks like JSON stays text
+    await client.chat.postMessage({ channel: 'C0OPS', thread_ts: card.ts!, text: '[1]' });
+    expect(fake.thread('C0OPS', card.ts!).map((m) => m.text)).toEqual(['dump started', '[1]']);
     // the recorded call has blocks decoded from the form-encoded JSON string WebClient sends
     expect(fake.callsTo('chat.postMessage')[0]!.body.blocks).toEqual(blocks);
     expect(await slackError(client.chat.update({ channel: 'C0OPS', ts: '1.000001', text: 'x' }))).toBe(

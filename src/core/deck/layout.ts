@@ -31,14 +31,23 @@ export class Layout {
   }
 }
 
-/** Drop undefined values (absent children) at every level and empty top-level lists. */
-export function pruneDoc(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(pruneDoc);
+/**
+ * Drop undefined values (absent children) at every level, and empty lists at the top level only: an
+ * empty array inside an entity (`tags: []`, `config.allow: []`) is content and stays.
+ */
+export function pruneDoc(doc: Doc): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = dropUndefined(v);
+  }
+  return out;
+}
+
+function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
   if (typeof value !== 'object' || value === null) return value;
   const out: Doc = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = pruneDoc(v);
-  }
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefined(v);
   return out;
 }

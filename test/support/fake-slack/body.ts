@@ -13,7 +13,7 @@ export async function readRaw(req: IncomingMessage): Promise<Buffer> {
  * `application/x-www-form-urlencoded` with complex arguments (`blocks`, `attachments`, `files`) as
  * JSON strings (WebClient.serializeBody in node_modules/@slack/web-api/dist/WebClient.js), and
  * `multipart/form-data` when an argument is a Buffer; other clients send `application/json`.
- * JSON-looking strings are decoded so every recorded call has `blocks` as an array.
+ * Those JSON strings are decoded so every recorded call has `blocks` as an array.
  */
 export async function parseArgs(contentType: string, raw: Buffer): Promise<Args | { invalid: string }> {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
@@ -45,10 +45,13 @@ export async function parseArgs(contentType: string, raw: Buffer): Promise<Args 
   return { invalid: 'invalid_post_type' };
 }
 
+/** Arguments Slack takes as JSON; `text` that happens to look like JSON ("[prod] done") stays text. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata']);
+
 function decodeJsonFields(args: Args): Args {
   const out: Args = {};
   for (const [k, v] of Object.entries(args)) {
-    if (typeof v === 'string' && /^\s*[[{]/.test(v)) {
+    if (JSON_FIELDS.has(k) && typeof v === 'string') {
       try {
         out[k] = JSON.parse(v);
         continue;

@@ -6,6 +6,8 @@ import {
   helpText,
   type KongCommand,
   parseKongCommand,
+  type SlackEscape,
+  tokenize,
   usageOf,
 } from '../../../src/bot/grammar/index.ts';
 import { SECTIONS } from '../../../src/core/index.ts';
@@ -178,6 +180,18 @@ const VALID: [string, KongCommand][] = [
       reason: 'x',
     },
   ],
+  [
+    'restore prod latest --only=plugins --reason fix "it now"',
+    {
+      name: 'restore',
+      connection: 'prod',
+      backup: { kind: 'latest' },
+      only: ['plugins'],
+      noDeletes: false,
+      breakGlass: false,
+      reason: 'fix it now',
+    },
+  ],
   ['approve rq-7', { name: 'approve', requestId: 'rq-7' }],
   ['reject rq-7', { name: 'reject', requestId: 'rq-7' }],
   ['cancel rq-7', { name: 'cancel', requestId: 'rq-7' }],
@@ -308,5 +322,37 @@ describe('help and usage come from one table', () => {
   it('every core section is accepted by --only', () => {
     const r = parseKongCommand(`diff prod latest --only ${SECTIONS.join(',')}`);
     expect(r.ok && r.command.name === 'diff' && r.command.only).toEqual([...SECTIONS]);
+  });
+});
+
+describe('tokenize: what Slack sends becomes what the user typed', () => {
+  const ESCAPES: [string, string, SlackEscape][] = [
+    ['<@U1|bob>', '@bob', { kind: 'user', id: 'U1', label: 'bob' }],
+    ['<@U1>', '@U1', { kind: 'user', id: 'U1' }],
+    ['<!subteam^S123|@team>', '@team', { kind: 'usergroup', id: 'S123', label: '@team' }],
+    ['<#C1|ops>', '#ops', { kind: 'channel', id: 'C1', label: 'ops' }],
+    ['<!here>', '@here', { kind: 'special', name: 'here' }],
+    ['<mailto:a@b.io|a@b.io>', 'a@b.io', { kind: 'link', url: 'mailto:a@b.io', label: 'a@b.io' }],
+    ['<https://x.io>', 'https://x.io', { kind: 'link', url: 'https://x.io' }],
+  ];
+  it.each(ESCAPES)('%s reads as %s', (input, text, expected) => {
+    const r = tokenize(input);
+    expect(r).toEqual({
+      ok: true,
+      tokens: [
+        {
+          text,
+          quoted: false,
+          startsQuoted: false,
+          escape: expected,
+          escapes: [{ escape: expected, start: 0, end: text.length }],
+        },
+      ],
+    });
+  });
+
+  it('keeps an apostrophe inside an unquoted word and decodes entities', () => {
+    const r = tokenize("it's a &lt;b&gt; &amp; c");
+    expect(r.ok && r.tokens.map((t) => t.text)).toEqual(["it's", 'a', '<b>', '&', 'c']);
   });
 });

@@ -225,3 +225,24 @@ database: { path: snap.db }
     expect(config.keys.filter((k) => k.current).map((k) => k.id)).toEqual(['k2026-11']);
   });
 });
+
+describe('loadConfig with the real filesystem', () => {
+  it('reads the file and a key file relative to it by default', async () => {
+    const { mkdir, mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'snapgate-config-'));
+    try {
+      await writeFile(join(dir, 'snapgate.yml'), validYaml.replace('file: /keys/k0', 'file: keys/k0'));
+      await mkdir(join(dir, 'keys'));
+      await writeFile(join(dir, 'keys', 'k0'), KEY_HEX);
+      await mkdir(join(dir, 'secrets'));
+      await writeFile(join(dir, 'secrets', 'staging-token'), 'tok');
+      const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
+      expect(config.configPath).toBe(join(dir, 'snapgate.yml'));
+      expect(config.keys[1]!.key.reveal().toString('hex')).toBe(KEY_HEX);
+      expect(config.connections[1]!.token.reveal()).toBe('tok');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

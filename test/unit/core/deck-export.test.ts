@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   buildDeckDocument,
+  completeSnapshot,
   type Entity,
   fromDeckFile,
   type Snapshot,
   toDeckFile,
   toKongDeclarative,
 } from '../../../src/core/index.ts';
-import { fixtureText } from './deck-fixtures.ts';
+import { DECK_FIXTURES, fixtureText } from './deck-fixtures.ts';
 
 const META: Snapshot['meta'] = {
   format: 1,
@@ -149,10 +150,42 @@ describe('toDeckFile', () => {
     expect(Object.values(yes.entities.plugins ?? {})[0]?.enabled).toBe(false);
   });
 
+  it('keeps empty arrays inside entities (tags: [], config lists)', () => {
+    const plugin = {
+      id: ID.route,
+      name: 'acl',
+      enabled: true,
+      protocols: ['http'],
+      config: { allow: [] },
+      tags: [],
+    };
+    const s: Snapshot = { meta: META, entities: { plugins: { [ID.route]: plugin } } };
+    expect(fromDeckFile(toDeckFile(s), { meta: META }).entities.plugins?.[ID.route]).toEqual(plugin);
+  });
+
   it('writes the workspace when the snapshot has one', () => {
     const text = toDeckFile({ ...SNAPSHOT, meta: { ...META, workspace: 'team-a' } });
     expect(parse(text)._workspace).toBe('team-a');
     expect(fromDeckFile(text).meta.workspace).toBe('team-a');
+  });
+});
+
+describe('completeSnapshot', () => {
+  it('is what a decK round trip turns a hand-built snapshot into, and is idempotent', () => {
+    const complete = completeSnapshot(SNAPSHOT);
+    expect(fromDeckFile(toDeckFile(SNAPSHOT), { meta: META })).toEqual(complete);
+    expect(fromDeckFile(JSON.stringify(toKongDeclarative(SNAPSHOT)), { meta: META })).toEqual(complete);
+    expect(completeSnapshot(complete)).toEqual(complete);
+    expect(complete.entities.certificates?.[ID.cert]).toEqual({ id: ID.cert, cert: 'C', key: 'K' });
+    expect(complete.entities.routes?.[ID.route]).toMatchObject({
+      strip_path: true,
+      protocols: ['http', 'https'],
+    });
+  });
+
+  it.each(DECK_FIXTURES)('leaves an imported fixture unchanged: $name', ({ text }) => {
+    const s = fromDeckFile(text);
+    expect(completeSnapshot(s)).toEqual(s);
   });
 });
 

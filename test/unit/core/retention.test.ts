@@ -44,6 +44,24 @@ describe('selectRetention', () => {
     expect(result.remove).toEqual([{ id: 'older', reason: 'older than 1d before the newest backup' }]);
   });
 
+  // keepWithin is calendar arithmetic on the zone's wall clock (restic: latest.AddDate(0, 0, -1)): across the
+  // CET→CEST switch on 2026-03-29, "1 day before 14:00 CEST" is 14:00 CET = 13:00Z, not 12:00Z.
+  it.each([
+    ['UTC', ['newest', 'candidate']],
+    ['Europe/Berlin', ['newest']],
+  ])('keepWithin 1d across a DST switch in %s', (timeZone, kept) => {
+    const result = selectRetention(
+      [
+        { id: 'newest', takenAt: '2026-03-29T12:00:00Z', status: 'completed' },
+        { id: 'candidate', takenAt: '2026-03-28T12:30:00Z', status: 'completed' },
+      ],
+      { keepWithin: '1d' },
+      '2026-03-30T00:00:00Z',
+      { timeZone },
+    );
+    expect(result.keep.map((k) => k.id)).toEqual(kept);
+  });
+
   const backupArb = fc.uniqueArray(
     fc.record({
       id: fc.uuid(),

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:kong`: dump and apply against kong-sim seeded with the ~146k-entity synthetic gateway,
+ * next to the simulator's own ceiling measured in the same run (bench/kong-raw.ts: the same GETs and
+ * PUTs with plain node:http). The simulators run in child processes so their CPU does not share our
+ * event loop (same machine, though). Prints one JSON line last.
+ * Goal: dumpMs ≤ 1.3 × rawListMs, fullApplyMs ≤ 1.5 × rawPutMs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toKongDeclarative } from '../src/core/deck/index.ts';
+import { CATALOGUE, ENTITY_KINDS, type Plan, planRestore, type Snapshot } from '../src/core/index.ts';
+import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
+import { requestBody } from '../src/kong/write-step.ts';
+import { type RawWrite, rawList, rawWrites } from './kong-raw.ts';
+import { mutate, syntheticGateway } from './synthetic.ts';
+
+const DUMP_PARALLELISM = 8;
+const APPLY_PARALLELISM = 10;
+const ROUNDS = 2;
+
+interface Sim {
+  url: string;
+  child: ChildProcess;
+}
+
+function startSim(args: string[]): Promise<Sim> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tools/kong-sim/cli.ts', '--port', '0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
+      if (m?.[1]) resolve({ url: m[1], child });
+    });
+    child.on('exit', (code) => reject(new Error(`kong-sim exited with ${code}: ${out}`)));
+  });
+}
+
+function stopSim(sim: Sim): void {
+  sim.child.removeAllListeners('exit');
+  sim.child.kill('SIGTERM');
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: Math.round(performance.now() - t0), value };
+}
+
+function total(s: Snapshot): number {
+  return Object.values(s.entities).reduce((n, m) => n + Object.keys(m ?? {}).length, 0);
+}
+
+/** The writes a plan's upserts make, grouped like the executor's batches (phase, level). */
+function planWrites(plan: Plan): RawWrite[][] {
+  const batches: RawWrite[][] = [];
+  let key = '';
+  for (const step of plan.steps) {
+    if (!step.body) continue;
+    const k = `${step.phase}:${step.level}`;
+    if (k !== key) batches.push([]);
+    key = k;
+    const body = requestBody(step.kind, step.body);
+    const def = CATALOGUE[step.kind];
+    const parent = (f: string) => (body[f] as { id: string }).id;
+    let w: RawWrite;
+    if (step.kind === 'targets')
+      w = { method: 'POST', path: `/upstreams/${parent('upstream')}/targets`, body };
+    else if (step.kind === 'consumer_group_members') {
+      w = {
+        method: 'POST',
+        path: `/consumer_groups/${parent('consumer_group')}/consumers`,
+        body: { consumer: parent('consumer') },
+      };
+    } else if (def.writeNested && def.nested) {
+      w = { method: 'PUT', path: `/consumers/${parent('consumer')}/${def.nested.segment}/${step.id}`, body };
+    } else w = { method: 'PUT', path: `${def.collectionPath}/${step.id}`, body };
+    batches[batches.length - 1]?.push(w);
+  }
+  return batches;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'snapgate-bench-'));
+  const target = syntheticGateway();
+  const entities = total(target);
+  const seed = join(dir, 'seed.json');
+  writeFileSync(seed, JSON.stringify(toKongDeclarative(target)));
+  const collections = [
+    ...new Set(ENTITY_KINDS.map((k) => CATALOGUE[k].collectionPath).filter((p): p is string => p !== null)),
+  ];
+  const sims: Sim[] = [];
+  try {
+    // 1. dump vs raw list, best of ROUNDS each, interleaved so both see the same machine state
+    const seeded = await startSim(['--seed', seed]);
+    sims.push(seeded);
+    const client = createKongClient({ url: seeded.url, maxSockets: DUMP_PARALLELISM + 2 });
+    let dumpMs = Number.POSITIVE_INFINITY;
+    let rawListMs = Number.POSITIVE_INFINITY;
+    let dumped = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const raw = await timed(() => rawList(seeded.url, collections, DUMP_PARALLELISM));
+      rawListMs = Math.min(rawListMs, raw.ms);
+      const d = await timed(() => dumpGateway(client, { parallelism: DUMP_PARALLELISM }));
+      dumpMs = Math.min(dumpMs, d.ms);
+      dumped = total(d.value);
+    }
+    client.close();
+    console.error(`dump: ${dumped}/${entities} entities in ${dumpMs} ms (raw ${rawListMs} ms)`);
+
+    // 2. full apply to an empty gateway vs raw PUTs of the same bodies to another empty one
+    const [empty, emptyRaw] = await Promise.all([startSim([]), startSim([])]);
+    sims.push(empty, emptyRaw);
+    const c2 = createKongClient({ url: empty.url, maxSockets: APPLY_PARALLELISM + 2 });
+    const plan = planRestore(await dumpGateway(c2), target);
+    const raw = await timed(() => rawWrites(emptyRaw.url, planWrites(plan), APPLY_PARALLELISM));
+    const full = await timed(() => applyPlan(c2, plan, { parallelism: APPLY_PARALLELISM }));
+    console.error(
+      `full apply: ${plan.steps.length} steps in ${full.ms} ms, ok=${full.value.ok} failed=${full.value.counts.failed} ` +
+        `(raw ${raw.ms} ms, ${raw.value} raw failures)`,
+    );
+
+    // 3. 1 % drift: dump, plan and apply the difference
+    const drifted = mutate(target, 0.01, 7);
+    const driftPlan = await timed(async () => planRestore(await dumpGateway(c2), drifted));
+    const drift = await timed(() => applyPlan(c2, driftPlan.value, { parallelism: APPLY_PARALLELISM }));
+    console.error(
+      `drift: ${driftPlan.value.steps.length} steps applied in ${drift.ms} ms (dump+plan ${driftPlan.ms} ms), ok=${drift.value.ok}`,
+    );
+    c2.close();
+
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(
+      JSON.stringify({
+        bench: 'kong',
+        entities,
+        dumpMs,
+        rawListMs,
+        fullApplyMs: full.ms,
+        rawPutMs: raw.ms,
+        driftApplyMs: drift.ms,
+        peakRssMb,
+      }),
+    );
+  } finally {
+    for (const s of sims) stopSim(s);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,114 @@
+/**
+ * The Bolt 5 app: the HTTP receiver on `PORT` at `/slack/events` (signature-checked with the signing
+ * secret) by default, Socket Mode when `SLACK_APP_TOKEN` is set. `SLACK_API_URL` points the Web API
+ * elsewhere (tests). Listeners live in `listeners/`, one per file; this file only wires them.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Logger } from '@slack/bolt';
+import { Authorizer, UsergroupDirectory } from './auth/index.ts';
+import { type BotEnv, readBotEnv } from './env.ts';
+import type { BotRuntime } from './handlers/context.ts';
+import { registerListeners } from './listeners/index.ts';
+import { stderrLogger } from './logger.ts';
+import type { BotServices } from './services.ts';
+import { createSlackOutput, type SlackOutput } from './slack/output.ts';
+import type { SlackNotifier } from './slack-notifier.ts';
+
+export interface CreateBotAppOptions {
+  services: BotServices;
+  /** `process.env` or an already-read BotEnv */
+  env: Record<string, string | undefined> | BotEnv;
+  /** overrides `PORT`; 0 picks a free port (tests) */
+  port?: number;
+  logger?: Logger;
+  /** reuse the output the workers' notifier was built with (serve); default: a new one */
+  output?: SlackOutput;
+  cardIntervalMs?: number;
+  usergroupTtlMs?: number;
+}
+
+export interface BotApp {
+  app: App;
+  notifier: SlackNotifier;
+  mode: 'http' | 'socket';
+  start(): Promise<void>;
+  /** Stops receiving, then delivers every queued card edit and reply. */
+  stop(): Promise<void>;
+  /** The HTTP port after `start()` (0 in Socket Mode). */
+  readonly port: number;
+  /** Resolves when background work (diffs), replies and card edits have all been sent. */
+  idle(): Promise<void>;
+}
+
+export function createBotApp(options: CreateBotAppOptions): BotApp {
+  const env = 'botToken' in options.env ? (options.env as BotEnv) : readBotEnv(options.env);
+  const logger = options.logger ?? stderrLogger();
+  const output =
+    options.output ??
+    createSlackOutput(env, {
+      logger,
+      ...(options.cardIntervalMs !== undefined ? { cardIntervalMs: options.cardIntervalMs } : {}),
+    });
+  const clientOptions = {
+    ...(env.apiUrl ? { slackApiUrl: env.apiUrl } : {}),
+    retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
+  };
+  const socket = env.appToken !== null;
+  const receiver = socket
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: env.signingSecret!.reveal(),
+        endpoints: '/slack/events',
+        logger,
+      });
+  const app = new App({
+    token: env.botToken.reveal(),
+    ...(socket ? { socketMode: true, appToken: env.appToken!.reveal() } : { receiver: receiver! }),
+    clientOptions,
+    logger,
+  });
+  const groups = new UsergroupDirectory({
+    listMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+    now: () => options.services.now().getTime(),
+    ...(options.usergroupTtlMs !== undefined ? { ttlMs: options.usergroupTtlMs } : {}),
+    onError: (id, err) => app.logger.warn(`user group ${id} could not be read: ${(err as Error).message}`),
+  });
+  const rt: BotRuntime = {
+    services: options.services,
+    auth: new Authorizer(options.services.config, groups),
+    outbox: output.outbox,
+    cards: output.cards,
+    notifier: output.notifier,
+    logger: app.logger,
+    background: new Set(),
+  };
+  registerListeners(app, rt);
+
+  let port = 0;
+  const idle = async () => {
+    while (rt.background.size > 0) await Promise.allSettled([...rt.background]);
+    await output.notifier.idle();
+  };
+  return {
+    app,
+    notifier: output.notifier,
+    mode: socket ? 'socket' : 'http',
+    get port() {
+      return port;
+    },
+    async start() {
+      if (socket) {
+        await app.start();
+        return;
+      }
+      const server = (await app.start(options.port ?? env.port)) as Server;
+      port = (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      await app.stop();
+      await idle();
+    },
+    idle,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What the bot needs from the rest of snapgate, as one small interface (restic's habit: consumers depend
+ * on the narrow surface they use). `fromJobServices` in `job-services.ts` builds it from the jobs
+ * module's `Services`; tests build it from the same real pieces.
+ */
+import type { AuditLog } from '../audit/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Section, Snapshot } from '../core/index.ts';
+import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../db/index.ts';
+
+export interface BackupRequestInput {
+  connection: string;
+  requestedBy: string;
+  note?: string;
+  /** The card that becomes the thread root of this backup. */
+  slack?: SlackMessageRef;
+}
+
+export interface VerifyRequestInput {
+  backupId: string;
+  requestedBy: string;
+  slack?: SlackMessageRef;
+}
+
+export interface BotServices {
+  config: Config;
+  backups: BackupRepository;
+  restores: RestoreRepository;
+  audit: AuditLog;
+  /** Creates the pending backup record and enqueues its job (job data carries ids only). */
+  requestBackup(input: BackupRequestInput): Promise<Backup>;
+  /** Enqueues a verify job for one backup; its result reaches Slack through the notifier. */
+  requestVerify(input: VerifyRequestInput): Promise<void>;
+  /** Opens a completed backup's artifact (checksum checked, decrypted) as a snapshot. */
+  loadBackupSnapshot(backup: Backup): Promise<Snapshot>;
+  /** Dumps the live gateway of a connection, limited to sections when given. */
+  dumpLive(connection: string, options?: { only?: Section[] }): Promise<Snapshot>;
+  /** The clock: audit `--since`, ages on cards and the group cache read it (tests pin it). */
+  now(): Date;
+}

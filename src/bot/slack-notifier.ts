@@ -1,0 +1,118 @@
+/**
+ * The jobs' `Notifier` for Slack. A backup that has a card (`backup.slack`) gets it edited in place as its
+ * status moves (throttled by `CardUpdater`), a thread reply on each phase change, and the final result or
+ * the failure in the thread. Calls return at once: the Slack work is queued per channel, so a slow or
+ * rate-limited Slack never holds a job. Backups without a card (scheduled ones) are not posted anywhere.
+ *
+ * Verify results go to the card posted by `/kong verify` when this process posted it, else into the
+ * backup's own thread. Prune summaries go to `reportChannel` when one is configured.
+ */
+import { BACKUP_STATUS } from '../core/status.ts';
+import type { Backup, SlackMessageRef } from '../db/index.ts';
+import type { CardUpdater } from './slack/card-updater.ts';
+import type { SlackOutbox } from './slack/outbox.ts';
+import { backupCard, backupCardInput } from './views/backup-card.ts';
+import { failureMessage, phaseMessage, resultMessage } from './views/backup-thread.ts';
+import type { SlackMessage } from './views/message.ts';
+import {
+  type PruneSummary,
+  pruneMessage,
+  type VerifySummary,
+  verifyResultCard,
+  verifyThreadMessage,
+} from './views/verify-prune.ts';
+
+/** The events, as `src/jobs/notifier.ts` defines them (structurally the same). */
+export interface BackupNotice {
+  backup: Backup;
+  phase?: string;
+  message?: string;
+}
+
+export interface SlackNotifierOptions {
+  outbox: SlackOutbox;
+  cards: CardUpdater;
+  /** where prune summaries go; none = not posted */
+  reportChannel?: string;
+  onError?: (what: string, err: unknown) => void;
+}
+
+export class SlackNotifier {
+  private readonly lastPhase = new Map<string, string>();
+  private readonly finished = new Set<string>();
+  private readonly verifyCards = new Map<string, SlackMessageRef>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: SlackNotifierOptions) {}
+
+  backupChanged({ backup, phase, message }: BackupNotice): void {
+    const ref = backup.slack;
+    if (!ref) return;
+    const terminal = BACKUP_STATUS.isTerminal(backup.status);
+    const line = terminal ? undefined : message ? `${phase ?? backup.status}: ${message}` : phase;
+    this.options.cards.update(ref, backupCard(backupCardInput(backup, line)));
+    if (terminal) {
+      if (this.finished.has(backup.id)) return; // a repeated final event posts its result once
+      this.finished.add(backup.id);
+      this.lastPhase.delete(backup.id);
+      this.reply(ref, backup.status === 'completed' ? resultMessage(backup) : failureMessage(backup));
+      return;
+    }
+    if (phase && phase !== 'finished' && this.lastPhase.get(backup.id) !== phase) {
+      this.lastPhase.set(backup.id, phase);
+      this.reply(ref, phaseMessage(phase, message));
+    }
+  }
+
+  /** Remembers the card `/kong verify` posted, so the result edits it. */
+  verifyRequested(backupId: string, ref: SlackMessageRef): void {
+    this.verifyCards.set(backupId, ref);
+  }
+
+  verifyFinished(event: VerifySummary): void {
+    const card = this.verifyCards.get(event.backup.id);
+    if (card) {
+      this.verifyCards.delete(event.backup.id);
+      this.options.cards.update(card, verifyResultCard(event));
+      return;
+    }
+    if (event.backup.slack) this.reply(event.backup.slack, verifyThreadMessage(event));
+  }
+
+  pruneFinished(event: PruneSummary): void {
+    const channel = this.options.reportChannel;
+    if (!channel) return;
+    this.track(
+      this.options.outbox.run(channel, (c) => c.chat.postMessage({ channel, ...pruneMessage(event) })),
+      'prune summary',
+    );
+  }
+
+  /** Posts a reply in the card's thread, after everything queued before it for that channel. */
+  reply(ref: SlackMessageRef, message: SlackMessage): void {
+    this.track(
+      this.options.outbox.run(ref.channel, (c) =>
+        c.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...message }),
+      ),
+      'thread reply',
+    );
+  }
+
+  /** Waits until every queued reply and card edit has been sent (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0 || this.options.cards.busy()) {
+      await Promise.all([...this.inFlight]);
+      await this.options.cards.flush();
+      await this.options.outbox.idle();
+    }
+  }
+
+  private track(p: Promise<unknown>, what: string): void {
+    const tracked = p.then(
+      () => undefined,
+      (err: unknown) => this.options.onError?.(what, err),
+    );
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+}

@@ -1,0 +1,16 @@
+/** The message shape every view returns: fallback text for notifications plus blocks or a coloured card. */
+import type { types } from '@slack/bolt';
+import type { Block } from '../blocks/index.ts';
+
+export interface SlackMessage {
+  /** Notification and screen-reader fallback; Slack wants it even when blocks are given. */
+  text: string;
+  blocks?: Block[];
+  /** One attachment carrying the status colour as its side bar, with the card's blocks inside. */
+  attachments?: types.MessageAttachment[];
+}
+
+/** A card whose colour bar shows the status (Slack renders `color` only on attachments). */
+export function colouredCard(text: string, color: string, blocks: Block[]): SlackMessage {
+  return { text, attachments: [{ color, fallback: text, blocks }] };
+}

@@ -1,0 +1,48 @@
+/** Short ephemeral answers: help, usage errors, refusals, connections, plain notes. */
+import type { Role } from '../../config/index.ts';
+import { escapeMrkdwn, section } from '../blocks/index.ts';
+import type { ParseError } from '../grammar/index.ts';
+import { code } from './format.ts';
+import type { SlackMessage } from './message.ts';
+
+export function note(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}
+
+export function helpMessage(mrkdwnHelp: string): SlackMessage {
+  return { text: 'snapgate help', blocks: [section(mrkdwnHelp)] };
+}
+
+/** What was wrong, the usage line of that command, and the closest names when something was misspelt. */
+export function usageMessage(error: ParseError): SlackMessage {
+  const lines = [`:warning: ${error.message}`, `Usage: \`${error.usage.replace(/`/g, "'")}\``];
+  if (error.suggestions.length && !error.message.includes('Did you mean')) {
+    lines.push(`Closest: ${error.suggestions.map(code).join(', ')}`);
+  }
+  return { text: error.message, blocks: [section(lines.join('\n'))] };
+}
+
+export function refusalMessage(message: string): SlackMessage {
+  return { text: message, blocks: [section(`:no_entry: ${message}`)] };
+}
+
+export interface ConnectionRow {
+  name: string;
+  environment: string;
+  owner: string | null;
+  role: Role | null;
+}
+
+/** Names, environments, owners and the caller's role: never URLs (they may embed credentials) or tokens. */
+export function connectionsMessage(rows: readonly ConnectionRow[]): SlackMessage {
+  const lines = rows.map(
+    (r) =>
+      `• ${code(r.name)} — ${escapeMrkdwn(r.environment)}` +
+      `${r.owner ? `, owner ${escapeMrkdwn(r.owner)}` : ''}` +
+      ` · your role: ${r.role ? `*${r.role}*` : 'none'}`,
+  );
+  return {
+    text: `${rows.length} connections`,
+    blocks: [section(`*Kong gateways snapgate knows*\n${lines.join('\n')}`)],
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * `snapgate apply`: converge the live gateway on FILE. Prints the plan, asks on a terminal (refuses
+ * without `--yes` when there is none), applies, then dumps and diffs again: exit 0 only when every step
+ * applied and the re-diff is empty, so a script can trust the exit code.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
+import {
+  type ApplyResult,
+  applyPlan,
+  dumpGateway,
+  type GatewayInfo,
+  type KongClient,
+} from '../../kong/index.ts';
+import { CliError } from '../errors.ts';
+import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
+import {
+  addKongOptions,
+  connect,
+  type KongFlags,
+  parsePositiveInt,
+  parseSections,
+  readDeckFile,
+  withClient,
+} from '../kong-options.ts';
+
+interface ApplyFlags extends KongFlags {
+  only?: string;
+  deletes: boolean;
+  parallelism?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+interface Run {
+  client: KongClient;
+  gateway: GatewayInfo;
+  target: Snapshot;
+  only: Section[] | undefined;
+  noDeletes: boolean;
+}
+
+async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
+  const current = await dumpGateway(run.client, { gateway: run.gateway, only: run.only ?? null });
+  const plan = planRestore(current, run.target, {
+    ...(run.only ? { only: run.only } : {}),
+    noDeletes: run.noDeletes,
+  });
+  return { current, plan };
+}
+
+function applyWithInterrupt(
+  run: Run,
+  plan: Plan,
+  current: Snapshot,
+  parallelism: number,
+): Promise<ApplyResult> {
+  const controller = new AbortController();
+  // First Ctrl-C stops new writes and lets in-flight ones finish, so the report stays true.
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  return applyPlan(run.client, plan, { parallelism, signal: controller.signal, current }).finally(() =>
+    process.off('SIGINT', onSigint),
+  );
+}
+
+export function registerApply(program: Command): void {
+  addKongOptions(program.command('apply').description('make the gateway match FILE'))
+    .argument('<file>', 'decK file (yaml or json)')
+    .option('--only <sections>', 'comma list of sections to restore; others stay untouched')
+    .option('--no-deletes', 'create and update only; never delete')
+    .option('--parallelism <n>', 'writes in flight at once', '10')
+    .option('--yes', 'apply without asking')
+    .option('--json', 'print plan, result and re-diff as JSON (secrets redacted)')
+    .action(async (file: string, flags: ApplyFlags) => {
+      const only = parseSections(flags.only);
+      const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 10);
+      const target = await readDeckFile(file);
+      const { client, gateway } = await connect(flags, parallelism);
+      await withClient(client, async () => {
+        const run: Run = { client, gateway, target, only, noDeletes: !flags.deletes };
+        const { current, plan } = await planAgainstLive(run);
+        const out = (text: string) => !flags.json && process.stdout.write(text);
+        out(formatPlan(plan));
+        if (plan.refusals.length > 0) throw new CliError(`refusing to apply: ${plan.refusals[0]?.message}`);
+        if (plan.steps.length === 0) {
+          if (flags.json) process.stdout.write(redactedJson({ plan, result: null }));
+          out('Nothing to apply: the gateway already matches.\n');
+          return;
+        }
+        if (!flags.yes) {
+          if (!process.stdin.isTTY)
+            throw new CliError('refusing to apply without --yes: stdin is not a terminal');
+          const where = `${client.baseUrl}${client.workspace ? ` (workspace ${client.workspace})` : ''}`;
+          if (!(await confirm(`Apply ${plan.steps.length} writes to ${where}? [y/N] `))) {
+            throw new CliError('apply cancelled; nothing was written');
+          }
+        }
+        const result = await applyWithInterrupt(run, plan, current, parallelism);
+        out(formatApplyResult(result));
+        const after = await planAgainstLive(run);
+        const converged = result.ok && plannedChanges(after.plan).length === 0;
+        if (flags.json) {
+          process.stdout.write(redactedJson({ plan, result, remaining: after.plan }));
+        } else if (plannedChanges(after.plan).length === 0) {
+          out('Re-diff: the gateway matches the file.\n');
+        } else {
+          out(`Re-diff: ${plannedChanges(after.plan).length} differences remain:\n${formatPlan(after.plan)}`);
+        }
+        if (!converged) process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * `snapgate diff`: what a restore of FILE would change on the live gateway. It is the restore planner
+ * run dry (one planner, as decK's diff is sync with dry=true), so what it prints is what `apply` does.
+ */
+import type { Command } from 'commander';
+import { planRestore } from '../../core/index.ts';
+import { dumpGateway } from '../../kong/index.ts';
+import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
+import {
+  addKongOptions,
+  connect,
+  type KongFlags,
+  parseSections,
+  readDeckFile,
+  withClient,
+} from '../kong-options.ts';
+
+interface DiffFlags extends KongFlags {
+  only?: string;
+  deletes: boolean;
+  json?: boolean;
+  exitCode?: boolean;
+}
+
+export function registerDiff(program: Command): void {
+  addKongOptions(program.command('diff').description('show what restoring FILE would change on the gateway'))
+    .argument('<file>', 'decK file (yaml or json)')
+    .option('--only <sections>', 'comma list of sections to compare')
+    .option('--no-deletes', 'ignore entities that exist only on the gateway')
+    .option('--json', 'print the plan as JSON (secrets redacted)')
+    .option('--exit-code', 'exit 0 when there are no changes, 2 when there are, 1 on errors')
+    .action(async (file: string, flags: DiffFlags) => {
+      const only = parseSections(flags.only);
+      const target = await readDeckFile(file);
+      const { client, gateway } = await connect(flags);
+      await withClient(client, async () => {
+        const current = await dumpGateway(client, { gateway, only: only ?? null });
+        const plan = planRestore(current, target, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
+        process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
+        if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;
+      });
+    });
+}

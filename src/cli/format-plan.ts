@@ -1,0 +1,98 @@
+/**
+ * Text rendering of plans and apply results for the terminal, in decK's shape (`creating <kind> <name>`,
+ * a `Summary:` block; deck cmd/utils.go printStats) so people who know decK can read it. Secret fields
+ * are masked: catalogue `secretFields`/`hashedFields` by path, anything else by name (mask.ts).
+ */
+import { CATALOGUE, type Change, type EntityKind, type Plan } from '../core/index.ts';
+import type { ApplyResult, StepResult } from '../kong/index.ts';
+import { MASK, maskSecrets } from './mask.ts';
+
+const VERB = { create: 'creating', update: 'updating', delete: 'deleting' } as const;
+const MAX_VALUE = 160;
+
+/** `services` → `service`, `ca_certificates` → `ca_certificate`: Kong's collection names are plurals. */
+export function kindNoun(kind: EntityKind): string {
+  return kind.endsWith('s') ? kind.slice(0, -1) : kind;
+}
+
+function isSecretPath(kind: EntityKind, path: string): boolean {
+  const def = CATALOGUE[kind];
+  const secret = [...def.secretFields, ...def.hashedFields.map((h) => h.field)];
+  return secret.some((s) => path === s || path.startsWith(`${s}.`) || s.startsWith(`${path}.`));
+}
+
+function show(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(maskSecrets(value));
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+export function formatChange(change: Change): string[] {
+  const lines = [`${VERB[change.op]} ${kindNoun(change.kind)} ${change.name}`];
+  if (change.op === 'update') {
+    for (const f of change.fields ?? []) {
+      const secret = isSecretPath(change.kind, f.path);
+      const before = secret ? MASK : show(f.before);
+      const after = secret ? MASK : show(f.after);
+      lines.push(`    ${f.path}: ${before} → ${after}`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * The changes the plan acts on. With `--no-deletes` the planner still reports deletions it will not
+ * make; they are not shown as `deleting …` and do not count as drift.
+ */
+export function plannedChanges(plan: Plan): Change[] {
+  const acted = new Set(plan.steps.map((s) => `${s.kind}:${s.id}`));
+  return plan.changes.filter((c) => acted.has(`${c.kind}:${c.id}`));
+}
+
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [];
+  for (const change of plannedChanges(plan)) lines.push(...formatChange(change));
+  if (lines.length > 0) lines.push('');
+  lines.push(
+    'Summary:',
+    `  Created: ${plan.summary.create}`,
+    `  Updated: ${plan.summary.update}`,
+    `  Deleted: ${plan.summary.delete}`,
+  );
+  if (plan.warnings.length > 0) {
+    lines.push('Warnings:');
+    for (const w of plan.warnings) lines.push(`  - ${w.message}`);
+  }
+  if (plan.refusals.length > 0) {
+    lines.push('Refused (the plan would break the gateway and will not be applied):');
+    for (const r of plan.refusals) lines.push(`  - ${r.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function stepLine(r: StepResult): string {
+  const s = r.step;
+  const e = r.error;
+  const where = e?.status ? `Kong ${e.status}${e.code !== null ? ` (code ${e.code})` : ''}: ` : '';
+  const fields = e?.fields ? ` ${JSON.stringify(maskSecrets(e.fields))}` : '';
+  return `  failed: ${VERB[s.op]} ${kindNoun(s.kind)} ${s.name}: ${where}${e?.message ?? 'unknown error'}${fields}`;
+}
+
+export function formatApplyResult(result: ApplyResult): string {
+  const lines: string[] = [];
+  const failed = result.steps.filter((r) => r.status === 'failed');
+  if (failed.length > 0) {
+    lines.push('Failures:');
+    for (const r of failed) lines.push(stepLine(r));
+  }
+  if (result.error) lines.push(`Error: ${result.error.message}`);
+  if (result.aborted) lines.push('Cancelled: no new writes were started after the interrupt.');
+  const c = result.counts;
+  lines.push(`Applied: ${c.ok} ok, ${c.failed} failed, ${c.notAttempted} not attempted`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Plans and results as JSON for machines: same data, secrets redacted. */
+export function redactedJson(value: unknown): string {
+  return `${JSON.stringify(maskSecrets(value), null, 2)}\n`;
+}

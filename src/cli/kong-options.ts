@@ -1,0 +1,139 @@
+/**
+ * Shared plumbing of the engine verbs (dump, diff, apply): the Kong connection flags with their
+ * environment fallbacks, `--only` parsing, reading a decK file, and turning the engine's typed errors
+ * into the one-line `CliError` the user sees. Nothing here writes to Kong.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DeckFileError, fromDeckFile } from '../core/deck/index.ts';
+import { isSection, SECTIONS, type Section, type Snapshot } from '../core/index.ts';
+import {
+  createKongClient,
+  describeGateway,
+  type GatewayInfo,
+  KongApiError,
+  type KongClient,
+  KongUnreachableError,
+  PlanRefusedError,
+} from '../kong/index.ts';
+import { CliError } from './errors.ts';
+
+export interface KongFlags {
+  kongUrl?: string;
+  kongToken?: string;
+  workspace?: string;
+  kongCaFile?: string;
+  kongInsecure?: boolean;
+  timeout?: string;
+}
+
+export function addKongOptions(cmd: Command): Command {
+  return cmd
+    .option('--kong-url <url>', 'Kong Admin API URL (env SNAPGATE_KONG_URL)')
+    .option('--kong-token <token>', 'Kong-Admin-Token for RBAC-protected gateways (env SNAPGATE_KONG_TOKEN)')
+    .option('--workspace <name>', 'Kong Enterprise workspace')
+    .option('--kong-ca-file <file>', 'PEM CA bundle that signed the Admin API certificate')
+    .option('--kong-insecure', 'skip TLS certificate verification (lab gateways only)')
+    .option('--timeout <seconds>', 'per-request timeout in seconds', '30');
+}
+
+/** `a,b` → validated sections; every unknown name is reported at once. */
+export function parseSections(value: string | undefined): Section[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !isSection(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new CliError(
+      `unknown section${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ') || '(empty)'} in --only; valid sections: ${SECTIONS.join(', ')}`,
+    );
+  }
+  return [...new Set(names)] as Section[];
+}
+
+export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new CliError(`${flag} must be an integer between 1 and 1000`);
+  return n;
+}
+
+export function openClient(flags: KongFlags, parallelism = 10): KongClient {
+  const url = flags.kongUrl ?? process.env.SNAPGATE_KONG_URL;
+  if (!url) throw new CliError('no Kong Admin API URL: pass --kong-url or set SNAPGATE_KONG_URL');
+  const token = flags.kongToken ?? process.env.SNAPGATE_KONG_TOKEN;
+  const timeout = Number(flags.timeout ?? '30');
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new CliError('--timeout must be a positive number of seconds');
+  try {
+    return createKongClient({
+      url,
+      token: token || undefined,
+      workspace: flags.workspace,
+      timeoutMs: Math.round(timeout * 1000),
+      maxSockets: parallelism + 2,
+      tls: {
+        ...(flags.kongCaFile ? { caFile: flags.kongCaFile } : {}),
+        insecure: flags.kongInsecure === true,
+      },
+    });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Connect and identify the gateway: the first call, so a wrong URL or token fails before anything else. */
+export async function connect(
+  flags: KongFlags,
+  parallelism?: number,
+): Promise<{ client: KongClient; gateway: GatewayInfo }> {
+  const client = openClient(flags, parallelism);
+  try {
+    return { client, gateway: await describeGateway(client) };
+  } catch (err) {
+    client.close();
+    throw asCliError(err);
+  }
+}
+
+/** Read and parse a decK file; any problem is one line naming the file. */
+export async function readDeckFile(file: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? String(err));
+    throw new CliError(`cannot read ${file}: ${why}`);
+  }
+  try {
+    return fromDeckFile(text);
+  } catch (err) {
+    if (err instanceof DeckFileError) throw new CliError(`${file}: ${err.message}`);
+    throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The engine's typed errors as a one-line CliError; anything unexpected keeps its stack. */
+export function asCliError(err: unknown): unknown {
+  if (err instanceof CliError) return err;
+  if (err instanceof KongUnreachableError || err instanceof KongApiError || err instanceof PlanRefusedError) {
+    return new CliError(err.message);
+  }
+  return err;
+}
+
+/** Run a verb's body, closing the client and translating errors. */
+export async function withClient<T>(client: KongClient, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw asCliError(err);
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Plan → writes. DB mode walks the plan's phases (predelete → upsert → delete) one dependency level at a
+ * time, with bounded concurrency inside a level; every write is idempotent (PUT by id, DELETE with 404 =
+ * gone), so a failed apply can simply be run again. After a failure the current level finishes and no
+ * new level starts: the result says what ran, what failed (with Kong's error) and what was not attempted.
+ * DB-less gateways take the whole desired config in one atomic `POST /config` (dbless-apply.ts).
+ */
+import type { Entity, Plan, PlanStep, Snapshot } from '../core/index.ts';
+import {
+  type ApplyProgress,
+  type ApplyResult,
+  type StepResult,
+  summarize,
+  toStepError,
+} from './apply-result.ts';
+import type { KongClient } from './client.ts';
+import { applyDbless } from './dbless-apply.ts';
+import { mapBounded } from './pool.ts';
+import { type EntityLookup, executeStep } from './write-step.ts';
+
+export interface ApplyOptions {
+  parallelism?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ApplyProgress) => void;
+  /** the live snapshot the plan was made from; required for DB-less gateways. */
+  current?: Snapshot;
+}
+
+/** Thrown before any write when a plan must not run. */
+export class PlanRefusedError extends Error {
+  constructor(plan: Plan) {
+    const first = plan.refusals[0];
+    super(
+      `the plan is refused (${plan.refusals.length} problem${plan.refusals.length === 1 ? '' : 's'}): ${first?.message ?? ''}`,
+    );
+    this.name = 'PlanRefusedError';
+  }
+}
+
+/** Consecutive steps of the same phase and level: the unit that runs concurrently. */
+function batches(steps: readonly PlanStep[]): PlanStep[][] {
+  const out: PlanStep[][] = [];
+  let current: PlanStep[] = [];
+  for (const step of steps) {
+    const last = current[current.length - 1];
+    if (last && (last.phase !== step.phase || last.level !== step.level)) {
+      out.push(current);
+      current = [];
+    }
+    current.push(step);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Entities the plan knows about, by `kind:id`: delete steps carry no body, the changes do. */
+function lookupFrom(plan: Plan, current: Snapshot | undefined): EntityLookup {
+  const known = new Map<string, Entity>();
+  for (const c of plan.changes) {
+    const e = c.before ?? c.after;
+    if (e) known.set(`${c.kind}:${c.id}`, e);
+  }
+  return (kind, id) => known.get(`${kind}:${id}`) ?? current?.entities[kind]?.[id];
+}
+
+export async function applyPlan(
+  client: KongClient,
+  plan: Plan,
+  opts: ApplyOptions = {},
+): Promise<ApplyResult> {
+  if (plan.refusals.length > 0) throw new PlanRefusedError(plan);
+  if (opts.current?.meta.database === 'off') return applyDbless(client, plan, opts.current, opts);
+
+  const results: StepResult[] = plan.steps.map((step) => ({ step, status: 'not_attempted' }));
+  const indexOf = new Map(plan.steps.map((s, i) => [s, i]));
+  const lookup = lookupFrom(plan, opts.current);
+  const parallelism = Math.max(1, opts.parallelism ?? 10);
+  const aborted = () => opts.signal?.aborted === true;
+  let done = 0;
+
+  for (const batch of batches(plan.steps)) {
+    if (aborted()) break;
+    await mapBounded(
+      batch,
+      parallelism,
+      async (step) => {
+        const slot = results[indexOf.get(step) as number] as StepResult;
+        try {
+          await executeStep(client, step, lookup);
+          slot.status = 'ok';
+        } catch (err) {
+          slot.status = 'failed';
+          slot.error = toStepError(err);
+        }
+        opts.onProgress?.({ done: ++done, total: plan.steps.length, step, status: slot.status });
+      },
+      () => !aborted(),
+    );
+    if (results.some((r) => r.status === 'failed')) break;
+  }
+  return summarize(results, aborted() ? { aborted: true } : {});
+}

@@ -1,0 +1,267 @@
+/**
+ * The Kong Admin API client: one axios instance per gateway with keep-alive agents, the admin token
+ * header, an optional workspace prefix, per-request timeouts and bounded retries (see retry.ts).
+ * Errors come out typed (errors.ts). The token is kept in the axios instance's default headers only:
+ * it is never part of an error, a retry notice or `toJSON()`.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import {
+  describeNetworkError,
+  KongAbortedError,
+  KongApiError,
+  KongAuthError,
+  KongUnreachableError,
+} from './errors.ts';
+import {
+  attemptsAllowed,
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  type Failure,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface KongTlsOptions {
+  /** PEM file with the CA that signed the Admin API's certificate. */
+  caFile?: string;
+  /** PEM client certificate and key for mutual TLS. */
+  certFile?: string;
+  keyFile?: string;
+  /** skip certificate verification; an explicit opt-in for lab gateways only. */
+  insecure?: boolean;
+}
+
+export interface KongClientOptions {
+  /** Admin API base URL, e.g. `http://127.0.0.1:8001`. */
+  url: string;
+  token?: string | undefined;
+  workspace?: string | null | undefined;
+  /** per-request timeout; big `size=1000` pages need more than decK's 10 s. */
+  timeoutMs?: number;
+  tls?: KongTlsOptions;
+  /** sockets kept open per host: size it to the apply/dump parallelism. */
+  maxSockets?: number;
+  retry?: Partial<RetryPolicy>;
+  /** injected for tests: the wait between retries, the jitter source and the clock for HTTP dates. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  onRetry?: (info: RetryNotice) => void;
+}
+
+export interface RetryNotice {
+  method: HttpMethod;
+  path: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** skip the workspace prefix (gateway-wide endpoints such as `/status`). */
+  root?: boolean;
+  /** statuses ≥ 400 the caller handles itself instead of getting a KongApiError. */
+  allowStatus?: readonly number[];
+}
+
+export interface KongResponse<T = unknown> {
+  status: number;
+  data: T;
+  headers: Record<string, unknown>;
+}
+
+export interface ListOptions {
+  size?: number;
+  tags?: string;
+  signal?: AbortSignal;
+  onPage?: (fetched: number) => void;
+}
+
+export interface KongClient {
+  /** base URL without credentials, for messages. */
+  readonly baseUrl: string;
+  readonly workspace: string | null;
+  request<T = unknown>(method: HttpMethod, path: string, opts?: RequestOptions): Promise<KongResponse<T>>;
+  get<T = unknown>(path: string, opts?: RequestOptions): Promise<T>;
+  /** every row of a paged collection, following Kong's `offset` with our own `size`. */
+  listAll<T = Record<string, unknown>>(path: string, opts?: ListOptions): Promise<T[]>;
+  close(): void;
+  toJSON(): { baseUrl: string; workspace: string | null; authenticated: boolean };
+}
+
+const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Percent-encode one path segment (names may hold characters that are special in URLs). */
+export function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function displayUrl(raw: string): string {
+  const u = new URL(raw);
+  u.username = '';
+  u.password = '';
+  return u.toString().replace(/\/$/, '');
+}
+
+function buildAgents(opts: KongClientOptions): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  const maxSockets = Math.max(1, opts.maxSockets ?? 16);
+  const tls = opts.tls ?? {};
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    maxSockets,
+    rejectUnauthorized: tls.insecure !== true,
+    ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+    ...(tls.certFile ? { cert: readFileSync(tls.certFile) } : {}),
+    ...(tls.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
+  });
+  return { httpAgent, httpsAgent };
+}
+
+export function createKongClient(opts: KongClientOptions): KongClient {
+  let parsed: URL;
+  try {
+    parsed = new URL(opts.url);
+  } catch {
+    throw new Error(`invalid Kong Admin API URL: ${JSON.stringify(opts.url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`Kong Admin API URL must be http(s): ${displayUrl(opts.url)}`);
+  }
+  const baseUrl = displayUrl(opts.url);
+  const workspace = opts.workspace ? opts.workspace : null;
+  const prefix = workspace ? `/${seg(workspace)}` : '';
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
+  const sleep = opts.sleep ?? sleepReal;
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const { httpAgent, httpsAgent } = buildAgents(opts);
+
+  const ax: AxiosInstance = axios.create({
+    baseURL: opts.url.replace(/\/$/, ''),
+    timeout: timeoutMs,
+    httpAgent,
+    httpsAgent,
+    maxRedirects: 0, // a redirect could carry the token to another host
+    maxBodyLength: Number.POSITIVE_INFINITY,
+    maxContentLength: Number.POSITIVE_INFINITY,
+    validateStatus: () => true,
+    headers: {
+      Accept: 'application/json',
+      ...(opts.token ? { 'Kong-Admin-Token': opts.token } : {}),
+    },
+  });
+
+  async function once(method: HttpMethod, url: string, ro: RequestOptions): Promise<AxiosResponse | Failure> {
+    try {
+      return await ax.request({
+        method,
+        url,
+        params: ro.query,
+        data: ro.body,
+        signal: ro.signal,
+      });
+    } catch (err) {
+      if (ro.signal?.aborted) throw new KongAbortedError(method, url);
+      const e = err as { code?: string; cause?: { code?: string } };
+      const errno = e.cause?.code ?? e.code;
+      const timedOut = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT';
+      return { type: 'network', errno, timedOut };
+    }
+  }
+
+  async function request<T>(
+    method: HttpMethod,
+    path: string,
+    ro: RequestOptions = {},
+  ): Promise<KongResponse<T>> {
+    const url = ro.root ? path : `${prefix}${path}`;
+    for (let attempt = 1; ; attempt++) {
+      if (ro.signal?.aborted) throw new KongAbortedError(method, url);
+      const res = await once(method, url, ro);
+      const failure: Failure | null =
+        'type' in res
+          ? res
+          : res.status === 429 || res.status >= 500
+            ? { type: 'status', status: res.status }
+            : null;
+      if (!failure) {
+        const r = res as AxiosResponse;
+        if (r.status >= 400 && !ro.allowStatus?.includes(r.status)) {
+          const init = { status: r.status, method, path: url, body: r.data };
+          if (r.status === 401 || (r.status === 403 && path === '/')) throw new KongAuthError(init);
+          throw new KongApiError(init);
+        }
+        return { status: r.status, data: r.data as T, headers: r.headers as Record<string, unknown> };
+      }
+      if (attempt >= attemptsAllowed(failure, policy)) {
+        if (failure.type === 'status') {
+          const r = res as AxiosResponse;
+          throw new KongApiError({ status: r.status, method, path: url, body: r.data });
+        }
+        const reason = failure.timedOut
+          ? `no answer within ${timeoutMs} ms`
+          : describeNetworkError(failure.errno, 'network error');
+        throw new KongUnreachableError({ baseUrl, reason, errno: failure.errno, method, path: url });
+      }
+      const retryAfter =
+        failure.type === 'status'
+          ? parseRetryAfter((res as AxiosResponse).headers['retry-after'], now(), policy.maxRetryAfterMs)
+          : undefined;
+      const delayMs = retryAfter ?? backoffMs(attempt - 1, policy, random);
+      const reason = failure.type === 'status' ? `HTTP ${failure.status}` : (failure.errno ?? 'timeout');
+      opts.onRetry?.({ method, path: url, attempt, delayMs, reason });
+      await sleep(delayMs);
+    }
+  }
+
+  async function listAll<T>(path: string, lo: ListOptions = {}): Promise<T[]> {
+    const size = lo.size ?? 1000;
+    const out: T[] = [];
+    let offset: string | undefined;
+    // Build each page's URL ourselves: Kong's `next` for nested collections drops `size` and `tags`
+    // (kong/api/endpoints.lua), so following it would silently fall back to pages of 100.
+    do {
+      const page = await request<{ data?: T[]; offset?: string | null }>('GET', path, {
+        query: { size, tags: lo.tags, offset },
+        ...(lo.signal ? { signal: lo.signal } : {}),
+      });
+      const data = page.data?.data;
+      if (!Array.isArray(data)) {
+        throw new KongApiError({
+          status: page.status,
+          method: 'GET',
+          path,
+          body: { message: 'response has no data array' },
+        });
+      }
+      for (const row of data) out.push(row);
+      lo.onPage?.(out.length);
+      offset =
+        typeof page.data.offset === 'string' && page.data.offset.length > 0 ? page.data.offset : undefined;
+    } while (offset);
+    return out;
+  }
+
+  return {
+    baseUrl,
+    workspace,
+    request,
+    get: async <T>(path: string, ro?: RequestOptions) => (await request<T>('GET', path, ro)).data,
+    listAll,
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+    toJSON: () => ({ baseUrl, workspace, authenticated: Boolean(opts.token) }),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * What gateway is this? `GET /` once per job for version, edition and database mode, and `/status` as
+ * the health probe. `GET /` scans every plugin row to build `enabled_in_cluster` and takes seconds on
+ * large installs (kong#9117), so it is never used as a health check (kong/api/routes/kong.lua,
+ * kong/api/routes/health.lua).
+ */
+import type { DatabaseMode, Edition } from '../core/index.ts';
+import type { KongClient } from './client.ts';
+import { KongApiError, KongUnreachableError } from './errors.ts';
+
+export interface GatewayInfo {
+  version: string;
+  edition: Edition;
+  /** `off` means DB-less: entity writes answer 405, config goes through `/config`. */
+  database: DatabaseMode;
+  /** `traditional`, `control_plane` or `data_plane` (hybrid mode). */
+  role: string;
+  workspace: string | null;
+  hostname: string | null;
+}
+
+interface RootInfo {
+  version?: string;
+  edition?: string;
+  hostname?: string;
+  configuration?: { database?: string; role?: string };
+}
+
+function databaseMode(value: unknown): DatabaseMode {
+  if (value === 'off') return 'off';
+  if (value === 'postgres') return 'postgres';
+  return 'unknown';
+}
+
+export async function describeGateway(client: KongClient): Promise<GatewayInfo> {
+  // With a workspace, root info lives at `/<ws>/kong` (go-kong workspacedBaseURL, deck fetchKongVersion);
+  // older gateways and OSS only know `/`.
+  let info: RootInfo | undefined;
+  if (client.workspace) {
+    const res = await client.request<RootInfo>('GET', '/kong', { allowStatus: [404] });
+    if (res.status !== 404) info = res.data;
+  }
+  info ??= await client.get<RootInfo>('/', { root: true });
+  if (!info || typeof info.version !== 'string') {
+    throw new KongApiError({
+      status: 200,
+      method: 'GET',
+      path: '/',
+      body: { message: 'the answer does not look like a Kong Admin API (no version)' },
+    });
+  }
+  const enterprise = info.edition === 'enterprise' || /enterprise/i.test(info.version);
+  return {
+    version: info.version,
+    edition: enterprise ? 'enterprise' : 'community',
+    database: databaseMode(info.configuration?.database),
+    role: info.configuration?.role ?? 'traditional',
+    workspace: client.workspace,
+    hostname: info.hostname ?? null,
+  };
+}
+
+export interface HealthStatus {
+  ok: boolean;
+  /** false when Kong reports its database unreachable; null in DB-less / data-plane mode. */
+  databaseReachable: boolean | null;
+  /** DB-less and data planes report the hash of the loaded config. */
+  configurationHash: string | null;
+  /** one line for an operator when not ok. */
+  message: string | null;
+}
+
+interface StatusBody {
+  database?: { reachable?: boolean };
+  configuration_hash?: string;
+}
+
+/** Never throws for an unhealthy gateway: the answer says what is wrong. */
+export async function checkHealth(client: KongClient): Promise<HealthStatus> {
+  try {
+    const status = await client.get<StatusBody>('/status', { root: true });
+    const reachable = typeof status.database?.reachable === 'boolean' ? status.database.reachable : null;
+    return {
+      ok: reachable !== false,
+      databaseReachable: reachable,
+      configurationHash: status.configuration_hash ?? null,
+      message: reachable === false ? 'Kong answers but reports its database unreachable' : null,
+    };
+  } catch (err) {
+    if (err instanceof KongUnreachableError || err instanceof KongApiError) {
+      return { ok: false, databaseReachable: null, configurationHash: null, message: err.message };
+    }
+    throw err;
+  }
+}

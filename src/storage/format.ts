@@ -1,0 +1,164 @@
+/**
+ * The artifact file format (version 1). One self-contained file:
+ *
+ *   MAGIC "SNAPGATE" | u16 format version | u32 H | header JSON (H bytes)      ← bound: the GCM additional data
+ *   u32 K | key block JSON (K bytes)                                           ← key envelope (re-wrappable)
+ *   ciphertext: AES-256-GCM(data key, data nonce, compressed canonical snapshot JSON)
+ *   tag (16 bytes)
+ *
+ * The header is plaintext so `artifact inspect` needs no key. Its exact bytes (with magic, version and
+ * length) are the data's additional authenticated data, so editing any header byte fails decryption.
+ * The key envelope sits outside those bytes on purpose: key rotation rewrites only the envelope and never
+ * touches the ciphertext; the envelope's own GCM wrap is bound to the header bytes (see envelope.ts).
+ * Integers are big-endian.
+ */
+import { open } from 'node:fs/promises';
+import { z } from 'zod';
+import type { KeyEnvelope } from './envelope.ts';
+import { ArtifactError, ArtifactIntegrityError } from './errors.ts';
+import {
+  BACKUP_TYPES,
+  FORMAT_VERSION,
+  MAGIC,
+  MAX_BLOCK_BYTES,
+  PREFIX_FIXED_BYTES,
+  TAG_BYTES,
+} from './layout.ts';
+
+export const COMPRESSIONS = ['gzip', 'brotli'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+export const boundHeaderSchema = z.strictObject({
+  formatVersion: z.literal(FORMAT_VERSION),
+  backupId: z.string().min(1),
+  connection: z.string().min(1),
+  environment: z.string(),
+  type: z.enum(BACKUP_TYPES),
+  createdAt: z.string(),
+  kongVersion: z.string(),
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  cipher: z.literal('aes-256-gcm'),
+  dataNonce: base64,
+  compression: z.enum(COMPRESSIONS),
+  /** sha256 (hex) of the canonical snapshot JSON before compression. */
+  plaintextSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  plaintextBytes: z.number().int().nonnegative(),
+  /** sha256 (hex) of the canonical JSON of the entities alone: equal for backups of unchanged config. */
+  contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type BoundHeader = z.infer<typeof boundHeaderSchema>;
+
+const keyEnvelopeSchema = z.strictObject({
+  keyId: z.string().min(1),
+  keyCheck: base64,
+  nonce: base64,
+  wrappedKey: base64,
+  tag: base64,
+});
+
+/** What `readArtifactHeader` returns: the bound header plus the key envelope. */
+export interface ArtifactHeader extends BoundHeader {
+  keyId: string;
+  key: KeyEnvelope;
+}
+
+export interface ArtifactFrame {
+  header: ArtifactHeader;
+  /** The exact bound bytes (magic … header JSON): the data's additional authenticated data. */
+  bound: Buffer;
+  /** Offset of the first ciphertext byte. */
+  dataStart: number;
+  fileBytes: number;
+}
+
+export function encodeBound(header: BoundHeader): Buffer {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const fixed = Buffer.alloc(PREFIX_FIXED_BYTES);
+  MAGIC.copy(fixed, 0);
+  fixed.writeUInt16BE(FORMAT_VERSION, MAGIC.length);
+  fixed.writeUInt32BE(json.length, MAGIC.length + 2);
+  return Buffer.concat([fixed, json]);
+}
+
+export function encodeKeyBlock(envelope: KeyEnvelope): Buffer {
+  const json = Buffer.from(JSON.stringify(envelope), 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(json.length, 0);
+  return Buffer.concat([len, json]);
+}
+
+function parseJson<T>(bytes: Buffer, schema: z.ZodType<T>, what: string, path: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new ArtifactIntegrityError(`${what} of ${path} is damaged (not JSON)`, path, { cause: err });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new ArtifactIntegrityError(
+      `${what} of ${path} is damaged (${first.path.join('.')}: ${first.message})`,
+      path,
+    );
+  }
+  return parsed.data;
+}
+
+/** Reads magic, header and key block; no key needed. Throws ArtifactError when the file is missing. */
+export async function readFrame(path: string): Promise<ArtifactFrame> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ArtifactError(`cannot open artifact ${path} (${code ?? (err as Error).message})`, path, {
+      cause: err,
+    });
+  }
+  try {
+    const fileBytes = (await fh.stat()).size;
+    const read = async (position: number, length: number): Promise<Buffer> => {
+      if (position + length > fileBytes)
+        throw new ArtifactIntegrityError(`artifact ${path} is truncated`, path);
+      const buf = Buffer.alloc(length);
+      await fh.read(buf, 0, length, position);
+      return buf;
+    };
+    const fixed = await read(0, PREFIX_FIXED_BYTES);
+    if (!fixed.subarray(0, MAGIC.length).equals(MAGIC)) {
+      throw new ArtifactIntegrityError(`${path} is not a snapgate artifact (bad magic)`, path);
+    }
+    const version = fixed.readUInt16BE(MAGIC.length);
+    if (version !== FORMAT_VERSION) {
+      throw new ArtifactError(
+        `${path} has format version ${version}; this snapgate reads ${FORMAT_VERSION}`,
+        path,
+      );
+    }
+    const headerLength = fixed.readUInt32BE(MAGIC.length + 2);
+    if (headerLength > MAX_BLOCK_BYTES)
+      throw new ArtifactIntegrityError(`header of ${path} is damaged (length)`, path);
+    const headerJson = await read(PREFIX_FIXED_BYTES, headerLength);
+    const keyStart = PREFIX_FIXED_BYTES + headerLength;
+    const keyLength = (await read(keyStart, 4)).readUInt32BE(0);
+    if (keyLength > MAX_BLOCK_BYTES)
+      throw new ArtifactIntegrityError(`key block of ${path} is damaged (length)`, path);
+    const keyJson = await read(keyStart + 4, keyLength);
+    const dataStart = keyStart + 4 + keyLength;
+    if (fileBytes < dataStart + TAG_BYTES)
+      throw new ArtifactIntegrityError(`artifact ${path} is truncated`, path);
+    const bound = parseJson(headerJson, boundHeaderSchema, 'header', path);
+    const key = parseJson(keyJson, keyEnvelopeSchema, 'key block', path);
+    return {
+      header: { ...bound, keyId: key.keyId, key },
+      bound: Buffer.concat([fixed, headerJson]),
+      dataStart,
+      fileBytes,
+    };
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,29 @@
+export { canonicalString, type SerializedSnapshot, serializeSnapshot } from './canonical-json.ts';
+export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
+export { type CopyTarget, createCopyTarget } from './copy-target.ts';
+export { DirectoryCopyTarget } from './directory-target.ts';
+export type { KeyEnvelope } from './envelope.ts';
+export { ArtifactError, ArtifactIntegrityError, ArtifactKeyError } from './errors.ts';
+export { type ArtifactHeader, type BoundHeader, COMPRESSIONS, type Compression } from './format.ts';
+export { KeyRing, type RingKey } from './keyring.ts';
+export {
+  ARTIFACT_EXTENSION,
+  artifactName,
+  artifactPath,
+  BACKUP_TYPES,
+  type BackupType,
+  FORMAT_VERSION,
+  isTempName,
+  type ParsedArtifactName,
+  parseArtifactName,
+  shortId,
+} from './layout.ts';
+export { openArtifact, readArtifactHeader, type VerifyResult, verifyArtifactFile } from './read.ts';
+export { type RewrapResult, rewrapArtifact } from './rewrap.ts';
+export {
+  type ArtifactCopy,
+  DEFAULT_COMPRESSION,
+  type WriteArtifactInput,
+  type WrittenArtifact,
+  writeArtifact,
+} from './write.ts';

@@ -1,0 +1,72 @@
+/**
+ * Everything about where artifacts live and how their files are named, in one place (like velero's
+ * `pkg/persistence/object_store_layout.go`): artifact names, temp-file names, and the file's fixed framing.
+ *
+ * Name: `kong-<connection>-<YYYYMMDD-HHMM>-<manual|scheduled|pre-restore>-<short id>.sgb`, time in UTC.
+ * Temp files start with `.` and end with `.tmp` so a listing of artifacts never mistakes a half-written file
+ * for a backup, and a crash leaves something recognisable to sweep.
+ */
+import { join } from 'node:path';
+
+export const ARTIFACT_EXTENSION = '.sgb';
+export const BACKUP_TYPES = ['manual', 'scheduled', 'pre-restore'] as const;
+export type BackupType = (typeof BACKUP_TYPES)[number];
+
+/** File framing: MAGIC | u16 format version | u32 header length | header | u32 key block length | key block | ciphertext | tag. */
+export const MAGIC = Buffer.from('SNAPGATE', 'ascii');
+export const FORMAT_VERSION = 1;
+export const PREFIX_FIXED_BYTES = MAGIC.length + 2 + 4;
+export const TAG_BYTES = 16;
+/** Headers are small JSON; anything bigger means the length field is garbage. */
+export const MAX_BLOCK_BYTES = 1 << 20;
+
+const NAME_PATTERN =
+  /^kong-([a-z0-9][a-z0-9-]*)-(\d{8}-\d{4})-(manual|scheduled|pre-restore)-([a-z0-9]+)\.sgb$/;
+
+/** First 8 letters/digits of the backup id, lowercased: enough to tell backups of the same minute apart. */
+export function shortId(backupId: string): string {
+  const compact = backupId.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (compact === '') throw new RangeError(`backup id "${backupId}" has no letters or digits`);
+  return compact.slice(0, 8);
+}
+
+function stamp(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`createdAt "${iso}" is not a date`);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
+}
+
+export function artifactName(a: {
+  connection: string;
+  createdAt: string;
+  type: BackupType;
+  backupId: string;
+}): string {
+  return `kong-${a.connection}-${stamp(a.createdAt)}-${a.type}-${shortId(a.backupId)}${ARTIFACT_EXTENSION}`;
+}
+
+export interface ParsedArtifactName {
+  connection: string;
+  stamp: string;
+  type: BackupType;
+  shortId: string;
+}
+
+export function parseArtifactName(name: string): ParsedArtifactName | null {
+  const m = NAME_PATTERN.exec(name);
+  if (!m) return null;
+  return { connection: m[1]!, stamp: m[2]!, type: m[3] as BackupType, shortId: m[4]! };
+}
+
+export function artifactPath(dir: string, name: string): string {
+  return join(dir, name);
+}
+
+export function tempPath(dir: string, name: string, unique: string): string {
+  return join(dir, `.${name}.${unique}.tmp`);
+}
+
+export function isTempName(fileName: string): boolean {
+  return fileName.startsWith('.') && fileName.endsWith('.tmp');
+}

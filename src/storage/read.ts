@@ -1,0 +1,104 @@
+/**
+ * Reading artifacts: the header without a key (`readArtifactHeader`), the snapshot with the key ring
+ * (`openArtifact`), and a full check that never throws (`verifyArtifactFile`).
+ */
+import { stat } from 'node:fs/promises';
+import { type Snapshot, snapshotSchema } from '../core/snapshot.ts';
+import { decryptBody } from './data-stream.ts';
+import { unwrapDataKey } from './envelope.ts';
+import { ArtifactIntegrityError, ArtifactKeyError } from './errors.ts';
+import { type ArtifactFrame, type ArtifactHeader, readFrame } from './format.ts';
+import { sha256File } from './fs-util.ts';
+import type { KeyRing } from './keyring.ts';
+
+export async function readArtifactHeader(path: string): Promise<ArtifactHeader> {
+  return (await readFrame(path)).header;
+}
+
+/** The artifact's data key, or a key error naming the key id, or an integrity error for a tampered envelope. */
+export function unlockDataKey(path: string, frame: ArtifactFrame, keyRing: KeyRing): Buffer {
+  const keyId = frame.header.keyId;
+  const kek = keyRing.get(keyId);
+  if (!kek) {
+    throw new ArtifactKeyError(
+      `artifact ${path} is encrypted with key "${keyId}", which is not in the key ring (have: ${keyRing.ids().join(', ')})`,
+      path,
+      keyId,
+    );
+  }
+  const result = unwrapDataKey(frame.header.key, kek, frame.bound);
+  if (result.ok) return result.dataKey;
+  if (result.reason === 'wrong-key') {
+    throw new ArtifactKeyError(
+      `the key ring's key "${keyId}" is not the key artifact ${path} was encrypted with (different key material)`,
+      path,
+      keyId,
+    );
+  }
+  throw new ArtifactIntegrityError(`the wrapped data key of ${path} was changed or damaged`, path);
+}
+
+async function decryptToBuffer(path: string, frame: ArtifactFrame, dataKey: Buffer): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const { sha256 } = await decryptBody(path, frame, dataKey, (c) => chunks.push(c));
+  if (sha256 !== frame.header.plaintextSha256) {
+    throw new ArtifactIntegrityError(`artifact ${path}: snapshot sha256 does not match the header`, path);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Decrypts and parses the snapshot. The GCM tag and the plaintext sha256 prove these are the bytes snapgate
+ * wrote, so the snapshot is not re-validated here (verifyArtifactFile does that).
+ */
+export async function openArtifact(
+  path: string,
+  keyRing: KeyRing,
+): Promise<{ header: ArtifactHeader; snapshot: Snapshot }> {
+  const frame = await readFrame(path);
+  const plaintext = await decryptToBuffer(path, frame, unlockDataKey(path, frame, keyRing));
+  return { header: frame.header, snapshot: JSON.parse(plaintext.toString('utf8')) as Snapshot };
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  problems: string[];
+  header?: ArtifactHeader;
+  /** sha256 of the file as found. */
+  sha256?: string;
+}
+
+/** Present, sha256 as expected, decrypts, parses with snapshotSchema. Collects problems instead of throwing. */
+export async function verifyArtifactFile(
+  path: string,
+  keyRing: KeyRing,
+  expectedSha256?: string,
+): Promise<VerifyResult> {
+  const problems: string[] = [];
+  try {
+    await stat(path);
+  } catch (err) {
+    return {
+      ok: false,
+      problems: [`missing: ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`],
+    };
+  }
+  const sha256 = await sha256File(path);
+  if (expectedSha256 !== undefined && sha256 !== expectedSha256) {
+    problems.push(`sha256 mismatch: expected ${expectedSha256}, found ${sha256}`);
+  }
+  let header: ArtifactHeader | undefined;
+  try {
+    const frame = await readFrame(path);
+    header = frame.header;
+    const plaintext = await decryptToBuffer(path, frame, unlockDataKey(path, frame, keyRing));
+    const parsed = snapshotSchema.safeParse(JSON.parse(plaintext.toString('utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      problems.push(`snapshot does not parse: ${issue.path.join('.')}: ${issue.message}`);
+    }
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  return { ok: problems.length === 0, problems, sha256, ...(header ? { header } : {}) };
+}

@@ -1,0 +1,175 @@
+/**
+ * writeArtifact: snapshot → one encrypted, self-contained `.sgb` file in the primary directory, verified,
+ * then copied to every copy target.
+ *
+ * Order (restic's "encrypt, then decrypt and compare before writing" applied to a file):
+ *   1. canonical JSON in chunks + its sha256 (one copy of the JSON in memory, no more);
+ *   2. fresh 32-byte data key and nonces; header bytes; data key wrapped under the current key;
+ *   3. stream chunks → compression → AES-256-GCM → temp file; fsync; rename; fsync directory;
+ *   4. read the file back, decrypt, decompress and compare the plaintext sha256 with step 1 and the file
+ *      sha256 with what was written — only then is the artifact reported;
+ *   5. copy to each target and compare each copy's sha256 with the primary's; if any copy fails, the
+ *      primary file and the copies made so far are removed and the error is thrown.
+ * The name depends only on connection, createdAt, type and backup id: a retried job that passes the same
+ * createdAt (e.g. the backup record's start time) overwrites its own earlier attempt instead of adding one.
+ */
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Snapshot } from '../core/snapshot.ts';
+import { serializeSnapshot } from './canonical-json.ts';
+import { deleteArtifact } from './copies.ts';
+import type { CopyTarget } from './copy-target.ts';
+import { decryptBody, encryptBody } from './data-stream.ts';
+import { wrapDataKey } from './envelope.ts';
+import { ArtifactIntegrityError } from './errors.ts';
+import { type BoundHeader, type Compression, encodeBound, encodeKeyBlock, readFrame } from './format.ts';
+import { HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
+import type { KeyRing } from './keyring.ts';
+import { artifactName, artifactPath, type BackupType, FORMAT_VERSION } from './layout.ts';
+import { unlockDataKey } from './read.ts';
+
+/** brotli at quality 1 is both smaller and faster than gzip on snapshot JSON (see data-stream.ts). */
+export const DEFAULT_COMPRESSION: Compression = 'brotli';
+
+export interface WriteArtifactInput {
+  snapshot: Snapshot;
+  backupId: string;
+  connection: string;
+  environment: string;
+  type: BackupType;
+  /** ISO time recorded in the header and the name; defaults to `clock()`. */
+  createdAt?: string;
+  keyRing: KeyRing;
+  primaryDir: string;
+  copyTargets?: readonly CopyTarget[];
+  compression?: Compression;
+  clock?: () => Date;
+}
+
+export interface ArtifactCopy {
+  target: string;
+  path: string;
+  sha256: string;
+}
+
+export interface WrittenArtifact {
+  name: string;
+  path: string;
+  bytes: number;
+  /** sha256 of the artifact file. */
+  sha256: string;
+  /** sha256 of the canonical snapshot JSON (meta included). */
+  plaintextSha256: string;
+  /** sha256 of the canonical entities JSON: equal for two backups of an unchanged gateway. */
+  contentSha256: string;
+  keyId: string;
+  copies: ArtifactCopy[];
+}
+
+export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenArtifact> {
+  const createdAt = input.createdAt ?? (input.clock ?? (() => new Date()))().toISOString();
+  const name = artifactName({
+    connection: input.connection,
+    createdAt,
+    type: input.type,
+    backupId: input.backupId,
+  });
+  const path = artifactPath(input.primaryDir, name);
+  const serialized = serializeSnapshot(input.snapshot);
+
+  const dataKey = randomBytes(32);
+  const dataNonce = randomBytes(12);
+  const compression = input.compression ?? DEFAULT_COMPRESSION;
+  const header: BoundHeader = {
+    formatVersion: FORMAT_VERSION,
+    backupId: input.backupId,
+    connection: input.connection,
+    environment: input.environment,
+    type: input.type,
+    createdAt,
+    kongVersion: input.snapshot.meta.kongVersion,
+    counts: input.snapshot.meta.counts as Record<string, number>,
+    cipher: 'aes-256-gcm',
+    dataNonce: dataNonce.toString('base64'),
+    compression,
+    plaintextSha256: serialized.sha256,
+    plaintextBytes: serialized.bytes,
+    contentSha256: serialized.contentSha256,
+  };
+  const bound = encodeBound(header);
+  const kek = input.keyRing.current();
+  const keyBlock = encodeKeyBlock(wrapDataKey(dataKey, kek, bound));
+
+  const { sha256, bytes } = await writeFileAtomically(path, async (fh) => {
+    const out = new HashingWriter(fh);
+    await out.write(bound);
+    await out.write(keyBlock);
+    const tag = await encryptBody({
+      chunks: serialized.chunks,
+      plaintextBytes: serialized.bytes,
+      compression,
+      dataKey,
+      nonce: dataNonce,
+      aad: bound,
+      out,
+    });
+    await out.write(tag);
+    return { sha256: await out.finish(), bytes: out.bytes };
+  });
+  serialized.chunks.length = 0; // let the plaintext go before reading back
+
+  try {
+    await checkWritten(path, input.keyRing, { sha256, plaintextSha256: serialized.sha256 });
+  } catch (err) {
+    await rm(path, { force: true });
+    throw err;
+  }
+
+  const copies: ArtifactCopy[] = [];
+  const targets = input.copyTargets ?? [];
+  try {
+    for (const target of targets) {
+      const copy = await target.put(name, path);
+      if (copy.sha256 !== sha256) {
+        throw new ArtifactIntegrityError(
+          `copy of ${name} to ${target.id} has sha256 ${copy.sha256}, expected ${sha256}`,
+          path,
+        );
+      }
+      copies.push({ target: target.id, path: copy.location, sha256: copy.sha256 });
+    }
+  } catch (err) {
+    // A backup that is not on every target is not reported at all: leave nothing behind (best effort).
+    await deleteArtifact({ name, primaryDir: input.primaryDir, copyTargets: targets }).catch(() => undefined);
+    throw err;
+  }
+  return {
+    name,
+    path,
+    bytes,
+    sha256,
+    plaintextSha256: serialized.sha256,
+    contentSha256: serialized.contentSha256,
+    keyId: kek.id,
+    copies,
+  };
+}
+
+/** Step 4: the file on disk is the file we wrote, and it decrypts to the snapshot we were given. */
+async function checkWritten(
+  path: string,
+  keyRing: KeyRing,
+  expected: { sha256: string; plaintextSha256: string },
+) {
+  const [fileSha256, frame] = await Promise.all([sha256File(path), readFrame(path)]);
+  if (fileSha256 !== expected.sha256) {
+    throw new ArtifactIntegrityError(
+      `artifact ${path} reads back with a different sha256 than was written`,
+      path,
+    );
+  }
+  const plain = await decryptBody(path, frame, unlockDataKey(path, frame, keyRing));
+  if (plain.sha256 !== expected.plaintextSha256) {
+    throw new ArtifactIntegrityError(`artifact ${path} decrypts to different content than was written`, path);
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * `/kong` commands that need no worker: help, connections, parse errors, signatures, roles on reads,
+ * backups/show/status over real records, and audit queries with paging. Real Bolt HTTP receiver, fake
+ * Slack, real SQLite and audit log.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BotServices } from '../../../src/bot/services.ts';
+import {
+  type BaseFixture,
+  type BotFixture,
+  CHANNEL,
+  CONFIG_ENV,
+  GROUPS,
+  openBase,
+  PEOPLE,
+  startBot,
+  textOf,
+} from './harness.ts';
+
+let base: BaseFixture;
+let t: BotFixture;
+
+const noJobs = (what: string) => () => Promise.reject(new Error(`${what}: this test file runs no jobs`));
+
+beforeAll(async () => {
+  base = await openBase();
+  const services: BotServices = {
+    config: base.config,
+    backups: base.repos.backups,
+    restores: base.repos.restores,
+    audit: base.audit,
+    now: base.clock.now,
+    requestBackup: noJobs('requestBackup'),
+    requestVerify: noJobs('requestVerify'),
+    loadBackupSnapshot: noJobs('loadBackupSnapshot'),
+    dumpLive: noJobs('dumpLive'),
+  };
+  t = await startBot(services);
+});
+
+afterAll(async () => {
+  await t.close();
+  base.cleanup();
+});
+
+afterEach(() => t.fake.assertNoProblems());
+
+/** Sends the command and returns the text of its ephemeral answer, once its audit event is written. */
+async function answer(user: string, text: string): Promise<string> {
+  const before = (await base.audit.head())?.seq ?? 0;
+  const r = await t.kong(user, text);
+  expect(r.status).toBe(200);
+  expect(r.ackMs).toBeLessThan(3000);
+  const [body] = await t.fake.waitFor(() => {
+    const got = t.responses(r.responseId);
+    return got.length ? got : undefined;
+  });
+  expect(body!.response_type).toBe('ephemeral');
+  await waitForAudit(before);
+  return textOf(body);
+}
+
+async function waitForAudit(afterSeq: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (((await base.audit.head())?.seq ?? 0) > afterSeq) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('no audit event was written');
+}
+
+async function lastAudit() {
+  const [e] = await base.audit.list({ limit: 1 });
+  return e!;
+}
+
+describe('help and connections', () => {
+  it('help lists every command; help <command> explains one', async () => {
+    const all = await answer(PEOPLE.nobody, 'help');
+    expect(all).toContain('/kong backup <connection>');
+    expect(all).toContain('/kong audit');
+    expect(await answer(PEOPLE.nobody, 'help diff')).toContain('--only');
+  });
+
+  it('connections shows name, environment, owner and my role, never the URL or token', async () => {
+    const text = await answer(PEOPLE.operator, 'connections');
+    expect(text).toContain('prod');
+    expect(text).toContain('production');
+    expect(text).toContain('team-platform');
+    expect(text).toMatch(/your role: \*operator\*/);
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).not.toContain(CONFIG_ENV.KONG_PROD_TOKEN);
+    expect(await lastAudit()).toMatchObject({
+      actor: PEOPLE.operator,
+      action: 'slack.command',
+      outcome: 'ok',
+    });
+  });
+});
+
+describe('bad input: ephemeral usage, nothing posted or queued, audited as refused', () => {
+  it.each([
+    ['bakup prod', /Unknown command[\s\S]*backup/],
+    ['backup', /Usage: `\/kong backup <connection>/],
+    ['backups prod --limit 0', /--limit[\s\S]*Usage: `\/kong backups/],
+    ['diff prod', /Usage: `\/kong diff/],
+    ['diff prod latest --only plugns', /plugins/],
+    ['audit --since forever', /--since/],
+    ['backup prod --colour red', /Usage: `\/kong backup/],
+    ['show', /Usage: `\/kong show <backup-id>`/],
+    ['audit --user bob', /--user takes a mention/],
+  ])('/kong %s', async (text, expected) => {
+    const posts = t.fake.callsTo('chat.postMessage').length;
+    const rows = (await base.repos.backups.listByConnection('prod')).length;
+    expect(await answer(PEOPLE.admin, text)).toMatch(expected);
+    expect(t.fake.callsTo('chat.postMessage').length).toBe(posts);
+    expect((await base.repos.backups.listByConnection('prod')).length).toBe(rows);
+    expect(await lastAudit()).toMatchObject({
+      action: 'slack.command',
+      outcome: 'refused',
+      actor: PEOPLE.admin,
+    });
+  });
+});
+
+describe('request signing', () => {
+  it.each([
+    ['a forged signature', { badSignature: true }],
+    ['a stale timestamp (6 minutes old)', { timestamp: Math.floor(Date.now() / 1000) - 360 }],
+  ])('%s → 401, no Slack calls, no rows', async (_, opts) => {
+    const calls = t.fake.calls.length;
+    const head = await base.audit.head();
+    const r = await t.kong(PEOPLE.admin, 'connections', opts);
+    expect(r.status).toBe(401);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(t.fake.calls.length).toBe(calls);
+    expect(t.fake.responses.filter((p) => p.id === r.responseId)).toEqual([]);
+    expect(await base.audit.head()).toEqual(head);
+  });
+});
+
+describe('roles on reads', () => {
+  it.each([
+    [PEOPLE.viewerByGroup, 'backups prod', true],
+    [PEOPLE.nobody, 'backups prod', false],
+    [PEOPLE.operator, 'backups prod', true],
+    [PEOPLE.operator, 'backups staging', true],
+    [PEOPLE.viewerByGroup, 'backups staging', false],
+  ])('%s: /kong %s allowed=%s', async (user, text, allowed) => {
+    const body = await answer(user, text);
+    if (allowed) {
+      expect(body).toMatch(/No backups of|Newest/);
+      expect(await lastAudit()).toMatchObject({ action: 'slack.command', outcome: 'ok' });
+    } else {
+      expect(body).toMatch(/needs the \*viewer\* role/);
+      expect(await lastAudit()).toMatchObject({ action: 'slack.refused', outcome: 'refused', actor: user });
+    }
+  });
+
+  it('a user removed from a group loses the role once the cache expires', async () => {
+    expect(await answer(PEOPLE.viewerByGroup, 'backups prod')).not.toMatch(/needs/);
+    t.fake.usergroups.set(GROUPS.viewers, []);
+    base.clock.advance(61_000);
+    expect(await answer(PEOPLE.viewerByGroup, 'backups prod')).toMatch(/needs the \*viewer\* role/);
+    t.fake.usergroups.set(GROUPS.viewers, [PEOPLE.viewerByGroup]);
+    base.clock.advance(61_000);
+  });
+
+  it('an unknown connection names the known ones', async () => {
+    expect(await answer(PEOPLE.admin, 'backups prdo')).toMatch(
+      /no connection `prdo`[\s\S]*`prod`, `staging`/,
+    );
+  });
+});
+
+describe('backups, show and status over real records', () => {
+  it('lists, shows and reports status of a completed and a failed backup', async () => {
+    const done = await base.repos.backups.create({
+      connection: 'prod',
+      type: 'manual',
+      requestedBy: PEOPLE.operator,
+      note: 'before rollout',
+      environment: 'production',
+    });
+    await base.repos.backups.markRunning(done.id);
+    await base.repos.backups.markCompleted(done.id, {
+      counts: { services: 3, routes: 5 },
+      bytes: 2048,
+      sha256: 'ab'.repeat(32),
+      keyId: 'k1',
+      artifactName: 'kong-prod-20261121-1200-manual-abcd1234.sgb',
+      copies: [{ target: 'primary', location: '/x', sha256: 'ab'.repeat(32) }],
+    });
+    const failed = await base.repos.backups.create({
+      connection: 'prod',
+      type: 'scheduled',
+      requestedBy: 'system',
+    });
+    await base.repos.backups.markFailed(failed.id, 'connect ECONNREFUSED 127.0.0.1:8001');
+
+    const list = await answer(PEOPLE.viewerByGroup, 'backups prod --limit 5');
+    expect(list).toContain(done.id);
+    expect(list).toContain(failed.id);
+    expect(list).toContain('8 entities');
+
+    const shown = await answer(PEOPLE.viewerByGroup, `show ${done.id}`);
+    expect(shown).toContain('kong-prod-20261121-1200-manual-abcd1234.sgb');
+    expect(shown).toContain('abababababab');
+    expect(shown).toMatch(/services: 3/);
+
+    const status = await answer(PEOPLE.viewerByGroup, `status ${failed.id}`);
+    expect(status).toMatch(/Failed/);
+    expect(status).toContain('ECONNREFUSED');
+
+    expect(await answer(PEOPLE.nobody, `show ${done.id}`)).toMatch(/needs the \*viewer\* role/);
+    expect(await answer(PEOPLE.admin, 'status nope-123')).toMatch(/no backup or restore request/);
+  });
+});
+
+describe('audit from chat', () => {
+  it('filters by connection, user and action, pages with a cursor, and re-checks the role on click', async () => {
+    for (let i = 0; i < 5; i++) {
+      await base.audit.append({
+        actor: PEOPLE.operator,
+        action: 'backup.requested',
+        connection: 'staging',
+        targetId: `b-${i}`,
+        outcome: 'ok',
+      });
+    }
+    await base.audit.append({
+      actor: PEOPLE.approver,
+      action: 'backup.requested',
+      connection: 'staging',
+      targetId: 'b-x',
+      outcome: 'ok',
+    });
+
+    const page1 = await t.kong(
+      PEOPLE.operator,
+      `audit --connection staging --user <@${PEOPLE.operator}|oper> --action backup --limit 2`,
+    );
+    const [body1] = await t.fake.waitFor(() =>
+      t.responses(page1.responseId).length ? t.responses(page1.responseId) : undefined,
+    );
+    const text1 = textOf(body1);
+    expect(text1).toContain('b-4');
+    expect(text1).toContain('b-3');
+    expect(text1).not.toContain('b-x');
+    const next = JSON.stringify(body1).match(/"action_id":"audit_next_page","value":"([^"]+)"/);
+    expect(next).not.toBeNull();
+
+    let before = (await base.audit.head())!.seq;
+    const click = await t.click({ actionId: 'audit_next_page', value: next![1]!, userId: PEOPLE.operator });
+    expect(click.status).toBe(200);
+    const [body2] = await t.fake.waitFor(() =>
+      t.responses(click.responseId).length ? t.responses(click.responseId) : undefined,
+    );
+    expect(body2!.replace_original).toBe(true);
+    expect(textOf(body2)).toContain('b-2');
+    expect(textOf(body2)).toContain('b-1');
+    expect(textOf(body2)).not.toContain('b-4');
+    await waitForAudit(before);
+    expect(await lastAudit()).toMatchObject({
+      action: 'slack.command',
+      outcome: 'ok',
+      details: { action: 'audit_next_page', page: 2 },
+    });
+
+    // Someone without the role replays the button: refused and audited.
+    before = (await base.audit.head())!.seq;
+    const replay = await t.click({ actionId: 'audit_next_page', value: next![1]!, userId: PEOPLE.nobody });
+    const [body3] = await t.fake.waitFor(() =>
+      t.responses(replay.responseId).length ? t.responses(replay.responseId) : undefined,
+    );
+    expect(textOf(body3)).toMatch(/needs the \*viewer\* role/);
+    await waitForAudit(before);
+    expect(await lastAudit()).toMatchObject({ action: 'slack.refused', actor: PEOPLE.nobody });
+
+    // A tampered cursor is refused.
+    const bad = await t.click({ actionId: 'audit_next_page', value: 'eyJ4IjoxfQ', userId: PEOPLE.operator });
+    const [body4] = await t.fake.waitFor(() =>
+      t.responses(bad.responseId).length ? t.responses(bad.responseId) : undefined,
+    );
+    expect(textOf(body4)).toMatch(/not valid/);
+  });
+
+  it('the unfiltered log needs admin somewhere; admins see every connection', async () => {
+    expect(await answer(PEOPLE.operator, 'audit')).toMatch(/needs the \*admin\* role/);
+    const text = await answer(PEOPLE.admin, 'audit --since 1h --limit 50');
+    expect(text).toContain('staging');
+    expect(text).toContain('slack.refused');
+  });
+});
+
+it('acks every command in the same channel without posting there for ephemeral answers', () => {
+  expect(t.fake.channel(CHANNEL)).toEqual([]);
+});

@@ -1,0 +1,179 @@
+/**
+ * The Slack output path against the fake Slack: card edits throttled with the latest state winning,
+ * a 429 on one channel holding only that channel, and the notifier's card + thread behaviour.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readBotEnv } from '../../../src/bot/env.ts';
+import { silentLogger } from '../../../src/bot/logger.ts';
+import { createSlackOutput, type SlackOutput } from '../../../src/bot/slack/output.ts';
+import type { Backup } from '../../../src/db/index.ts';
+import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
+
+let fake: FakeSlack;
+let out: SlackOutput;
+const INTERVAL = 300;
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  out = createSlackOutput(
+    readBotEnv({ SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: fake.url }),
+    { logger: silentLogger(), cardIntervalMs: INTERVAL },
+  );
+});
+afterAll(() => fake.close());
+afterEach(() => fake.assertNoProblems());
+
+async function postCard(channel: string, text: string) {
+  const r = await out.outbox.run(channel, (c) => c.chat.postMessage({ channel, text }));
+  const ref = { channel, ts: r.ts! };
+  out.cards.posted(ref);
+  return ref;
+}
+
+const updatesOf = (ts: string) => fake.callsTo('chat.update').filter((c) => c.body.ts === ts);
+
+describe('CardUpdater', () => {
+  it('edits a card at most once per interval and always ends on the latest state', async () => {
+    const ref = await postCard('C1', 'v0');
+    for (let i = 1; i <= 5; i++) out.cards.update(ref, { text: `v${i}` });
+    await out.notifier.idle();
+    expect(updatesOf(ref.ts).map((c) => c.body.text)).toEqual(['v5']);
+    out.cards.update(ref, { text: 'v6' });
+    out.cards.update(ref, { text: 'v7' });
+    await new Promise((r) => setTimeout(r, INTERVAL * 2));
+    await out.notifier.idle();
+    const edits = updatesOf(ref.ts);
+    expect(edits.map((c) => c.body.text)).toEqual(['v5', 'v7']);
+    expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(INTERVAL - 20);
+    expect(fake.message('C1', ref.ts)?.text).toBe('v7');
+  });
+
+  it('flush delivers a waiting final state at once', async () => {
+    const ref = await postCard('C1', 'start');
+    out.cards.update(ref, { text: 'final' });
+    await out.cards.flush();
+    expect(fake.message('C1', ref.ts)?.text).toBe('final');
+  });
+});
+
+describe('SlackOutbox', () => {
+  it('a 429 on one channel waits Retry-After for that channel only', async () => {
+    fake.inject429('chat.postMessage', 1, 1);
+    const started = Date.now();
+    const slow = out.outbox.run('CSLOW', (c) => c.chat.postMessage({ channel: 'CSLOW', text: 'held' }));
+    await new Promise((r) => setTimeout(r, 50));
+    const fast = await out.outbox.run('CFAST', (c) => c.chat.postMessage({ channel: 'CFAST', text: 'free' }));
+    const fastAt = Date.now() - started;
+    const held = await slow;
+    const heldAt = Date.now() - started;
+    expect(fastAt).toBeLessThan(900);
+    expect(heldAt).toBeGreaterThanOrEqual(1000);
+    expect(Number(held.ts)).toBeGreaterThan(Number(fast.ts));
+    expect(
+      fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.body.channel === 'CSLOW')
+        .map((c) => c.outcome),
+    ).toEqual(['429', 'ok']);
+  });
+
+  it('keeps calls of one channel in order', async () => {
+    const posts = ['a', 'b', 'c', 'd'].map((t) =>
+      out.outbox.run('CORDER', (c) => c.chat.postMessage({ channel: 'CORDER', text: t })),
+    );
+    await Promise.all(posts);
+    expect(fake.channel('CORDER').map((m) => m.text)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('SlackNotifier', () => {
+  const base = (over: Partial<Backup>): Backup =>
+    ({
+      id: 'b-1',
+      connection: 'prod',
+      type: 'manual',
+      status: 'pending',
+      requestedBy: 'U0OPER',
+      note: null,
+      environment: 'production',
+      createdAt: new Date(0),
+      startedAt: null,
+      finishedAt: null,
+      attempts: 0,
+      counts: null,
+      bytes: null,
+      sha256: null,
+      keyId: null,
+      artifactName: null,
+      unchangedFrom: null,
+      failureReason: null,
+      kongVersion: null,
+      slack: null,
+      prunedAt: null,
+      ...over,
+    }) as Backup;
+
+  it('edits the card, posts each phase once and the result once, in the thread', async () => {
+    const ref = await postCard('CN', 'card');
+    const slack = ref;
+    out.notifier.backupChanged({ backup: base({ slack }), phase: 'queued' });
+    out.notifier.backupChanged({
+      backup: base({ slack, status: 'running', startedAt: new Date(0) }),
+      phase: 'started',
+    });
+    out.notifier.backupChanged({
+      backup: base({ slack, status: 'running' }),
+      phase: 'dumping',
+      message: 'services 10/60',
+    });
+    out.notifier.backupChanged({
+      backup: base({ slack, status: 'running' }),
+      phase: 'dumping',
+      message: 'routes 5/120',
+    });
+    const done = base({
+      slack,
+      status: 'completed',
+      startedAt: new Date(0),
+      finishedAt: new Date(4200),
+      counts: { services: 60, routes: 120 },
+      bytes: 5000,
+      sha256: 'deadbeef'.repeat(8),
+      artifactName: 'kong-prod-x.sgb',
+    });
+    out.notifier.backupChanged({ backup: done, phase: 'finished' });
+    out.notifier.backupChanged({ backup: done, phase: 'finished' });
+    await out.notifier.idle();
+    const thread = fake.thread('CN', ref.ts).map((m) => JSON.stringify(m.blocks));
+    expect(thread).toHaveLength(4);
+    expect(thread[0]).toContain('queued');
+    expect(thread[1]).toContain('started');
+    expect(thread[2]).toContain('services 10/60');
+    expect(thread[3]).toContain('kong-prod-x.sgb');
+    expect(thread[3]).toContain('deadbeefdead');
+    expect(thread[3]).toContain('4.2 s');
+    const card = JSON.stringify(fake.message('CN', ref.ts)?.attachments);
+    expect(card).toContain('Completed');
+    expect(updatesOf(ref.ts).length).toBeLessThanOrEqual(2);
+  });
+
+  it('a failed backup shows the reason with advice; backups without a card post nothing', async () => {
+    const ref = await postCard('CF', 'card');
+    const calls = fake.calls.length;
+    out.notifier.backupChanged({ backup: base({ id: 'b-none', status: 'failed', failureReason: 'x' }) });
+    await out.notifier.idle();
+    expect(fake.calls.length).toBe(calls);
+    out.notifier.backupChanged({
+      backup: base({
+        id: 'b-2',
+        slack: ref,
+        status: 'failed',
+        failureReason: 'connect ECONNREFUSED 127.0.0.1:9',
+      }),
+    });
+    await out.notifier.idle();
+    const [reply] = fake.thread('CF', ref.ts);
+    expect(JSON.stringify(reply?.blocks)).toMatch(/could not reach[\s\S]*ECONNREFUSED/);
+    expect(JSON.stringify(fake.message('CF', ref.ts)?.attachments)).toContain('Failed');
+  });
+});

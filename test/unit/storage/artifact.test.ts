@@ -1,0 +1,428 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canonicalString } from '../../../src/storage/canonical-json.ts';
+import {
+  ArtifactIntegrityError,
+  ArtifactKeyError,
+  type CopyTarget,
+  DirectoryCopyTarget,
+  KeyRing,
+  openArtifact,
+  parseArtifactName,
+  readArtifactHeader,
+  verifyArtifactFile,
+  writeArtifact,
+} from '../../../src/storage/index.ts';
+import { KEY_A, KNOWN_KEY_AUTH_KEY, ringA, sampleSnapshot, withTempDir } from './helpers.ts';
+
+const base = {
+  backupId: '3F2A9C1D-7B44-4E0A-9C1D-000000000001',
+  connection: 'prod-eu',
+  environment: 'prod',
+  type: 'manual' as const,
+  createdAt: '2026-11-21T10:07:33.000Z',
+};
+
+function frameOffsets(bytes: Buffer) {
+  const headerLength = bytes.readUInt32BE(10);
+  const keyStart = 14 + headerLength;
+  const dataStart = keyStart + 4 + bytes.readUInt32BE(keyStart);
+  return { headerStart: 14, headerLength, keyStart, dataStart, tagStart: bytes.length - 16 };
+}
+
+describe('writeArtifact / openArtifact', () => {
+  it.each(['brotli', 'gzip'] as const)(
+    'round-trips a snapshot (%s) and names the file by the layout',
+    async (compression) => {
+      await withTempDir(async (dir) => {
+        const snapshot = sampleSnapshot();
+        const written = await writeArtifact({
+          ...base,
+          snapshot,
+          keyRing: ringA(),
+          primaryDir: dir,
+          compression,
+        });
+        expect(written.name).toBe('kong-prod-eu-20261121-1007-manual-3f2a9c1d.sgb');
+        expect(parseArtifactName(written.name)).toEqual({
+          connection: 'prod-eu',
+          stamp: '20261121-1007',
+          type: 'manual',
+          shortId: '3f2a9c1d',
+        });
+        expect(written.path).toBe(join(dir, written.name));
+        expect(written.keyId).toBe('key-a');
+        expect(written.bytes).toBe((await readFile(written.path)).length);
+
+        const opened = await openArtifact(written.path, ringA());
+        expect(opened.snapshot).toEqual(snapshot);
+        expect(opened.header).toMatchObject({
+          formatVersion: 1,
+          backupId: base.backupId,
+          connection: 'prod-eu',
+          environment: 'prod',
+          type: 'manual',
+          createdAt: base.createdAt,
+          kongVersion: '3.9.1',
+          counts: snapshot.meta.counts,
+          keyId: 'key-a',
+          compression,
+          plaintextSha256: written.plaintextSha256,
+        });
+      });
+    },
+  );
+
+  it('takes createdAt from the injected clock when not given', async () => {
+    await withTempDir(async (dir) => {
+      const { createdAt: _omit, ...rest } = base;
+      const written = await writeArtifact({
+        ...rest,
+        type: 'scheduled',
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+        clock: () => new Date('2027-01-02T03:04:05Z'),
+      });
+      expect(written.name).toBe('kong-prod-eu-20270102-0304-scheduled-3f2a9c1d.sgb');
+      expect((await readArtifactHeader(written.path)).createdAt).toBe('2027-01-02T03:04:05.000Z');
+    });
+  });
+
+  it('gives equal content the same plaintext sha256 whatever the key order (canonical JSON)', async () => {
+    await withTempDir(async (dir) => {
+      const a = sampleSnapshot();
+      const b = sampleSnapshot();
+      b.entities.services!['s-1'] = {
+        protocol: 'http',
+        tags: ['b', 'a'],
+        port: 8080,
+        host: 'orders.internal',
+        name: 'orders',
+        id: 's-1',
+      };
+      const wa = await writeArtifact({ ...base, snapshot: a, keyRing: ringA(), primaryDir: dir });
+      const wb = await writeArtifact({
+        ...base,
+        backupId: 'second-1',
+        snapshot: b,
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      expect(wa.plaintextSha256).toBe(wb.plaintextSha256);
+      expect(wa.sha256).not.toBe(wb.sha256); // fresh data key and nonces
+    });
+  });
+
+  it('gives backups of unchanged config the same contentSha256 even when taken at different times', async () => {
+    await withTempDir(async (dir) => {
+      const later = sampleSnapshot();
+      later.meta.takenAt = '2026-11-22T10:00:00.000Z';
+      const changed = sampleSnapshot();
+      changed.entities.services!['s-1']!.port = 9090;
+      const [a, b, c] = await Promise.all(
+        [sampleSnapshot(), later, changed].map((snapshot, i) =>
+          writeArtifact({ ...base, backupId: `b${i}`, snapshot, keyRing: ringA(), primaryDir: dir }),
+        ),
+      );
+      expect(a!.plaintextSha256).not.toBe(b!.plaintextSha256);
+      expect(a!.contentSha256).toBe(b!.contentSha256);
+      expect(c!.contentSha256).not.toBe(a!.contentSha256);
+      expect((await readArtifactHeader(b!.path)).contentSha256).toBe(a!.contentSha256);
+    });
+  });
+
+  it('reads the header without any key', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const header = await readArtifactHeader(written.path);
+      expect(header.backupId).toBe(base.backupId);
+      expect(header.key.keyId).toBe('key-a');
+      expect(Buffer.from(header.key.wrappedKey, 'base64').length).toBe(32);
+      expect(Buffer.from(header.dataNonce, 'base64').length).toBe(12);
+    });
+  });
+
+  it('leaves no plaintext secret, key or entity name in the file', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const bytes = await readFile(written.path);
+      const needles = [
+        KNOWN_KEY_AUTH_KEY,
+        'BEGIN PRIVATE KEY',
+        'orders.internal',
+        'alice',
+        KEY_A.toString('hex'),
+        KEY_A.toString('base64'),
+      ];
+      for (const needle of needles) expect(bytes.includes(Buffer.from(needle)), needle).toBe(false);
+      expect(bytes.includes(KEY_A)).toBe(false);
+    });
+  });
+
+  it('leaves exactly one file (no temp files) in the primary directory', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      expect(await readdir(dir)).toEqual([basename(written.path)]);
+    });
+  });
+});
+
+describe('tampering and keys', () => {
+  type Region = 'header' | 'key block' | 'data' | 'tag';
+  const flip = async (path: string, region: Region) => {
+    const bytes = await readFile(path);
+    const o = frameOffsets(bytes);
+    const at = {
+      // a character inside the connection name value, so the header still parses as JSON
+      header: bytes.indexOf(Buffer.from('prod-eu')) + 2,
+      'key block': bytes.indexOf(Buffer.from('"wrappedKey":"'), o.keyStart) + 16,
+      data: o.dataStart + Math.floor((o.tagStart - o.dataStart) / 2),
+      tag: o.tagStart + 3,
+    }[region];
+    bytes[at] = bytes[at]! ^ (region === 'header' || region === 'key block' ? 0x01 : 0x40);
+    await writeFile(path, bytes);
+  };
+
+  it.each<Region>(['header', 'key block', 'data', 'tag'])(
+    'a flipped %s byte → ArtifactIntegrityError',
+    async (region) => {
+      await withTempDir(async (dir) => {
+        const written = await writeArtifact({
+          ...base,
+          snapshot: sampleSnapshot(),
+          keyRing: ringA(),
+          primaryDir: dir,
+        });
+        await flip(written.path, region);
+        const err = await openArtifact(written.path, ringA()).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ArtifactIntegrityError);
+        expect((err as Error).message).toContain(written.path);
+        const verified = await verifyArtifactFile(written.path, ringA(), written.sha256);
+        expect(verified.ok).toBe(false);
+        expect(verified.problems[0]).toMatch(/^sha256 mismatch/);
+        expect(verified.problems.length).toBe(2);
+      });
+    },
+  );
+
+  it('a truncated file → ArtifactIntegrityError', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const bytes = await readFile(written.path);
+      await writeFile(written.path, bytes.subarray(0, frameOffsets(bytes).dataStart + 5));
+      await expect(openArtifact(written.path, ringA())).rejects.toBeInstanceOf(ArtifactIntegrityError);
+    });
+  });
+
+  it('a file that is not an artifact → ArtifactIntegrityError', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'x.sgb'), 'just some text that is long enough to have a header');
+      await expect(readArtifactHeader(join(dir, 'x.sgb'))).rejects.toThrow(/not a snapgate artifact/);
+    });
+  });
+
+  it.each([
+    [
+      'the key id is missing from the ring',
+      KeyRing.of([{ id: 'other', key: KEY_A, current: true }]),
+      /key "key-a", which is not in the key ring \(have: other\)/,
+    ],
+    [
+      'the ring has different key material under that id',
+      KeyRing.of([{ id: 'key-a', key: Buffer.alloc(32, 9), current: true }]),
+      /key "key-a" is not the key/,
+    ],
+  ])('%s → ArtifactKeyError naming the key id', async (_name, ring, message) => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const err = await openArtifact(written.path, ring).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ArtifactKeyError);
+      expect((err as ArtifactKeyError).keyId).toBe('key-a');
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).not.toContain(KEY_A.toString('hex'));
+    });
+  });
+});
+
+describe('verifyArtifactFile', () => {
+  it('passes a good artifact and reports its sha256', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      expect(await verifyArtifactFile(written.path, ringA(), written.sha256)).toMatchObject({
+        ok: true,
+        problems: [],
+        sha256: written.sha256,
+      });
+    });
+  });
+
+  it('reports a missing file', async () => {
+    const result = await verifyArtifactFile('/nonexistent/kong-x.sgb', ringA());
+    expect(result).toEqual({ ok: false, problems: ['missing: /nonexistent/kong-x.sgb (ENOENT)'] });
+  });
+
+  it('reports content that decrypts but is not a snapshot', async () => {
+    await withTempDir(async (dir) => {
+      const notASnapshot = { meta: { format: 99 }, entities: {} } as unknown as ReturnType<
+        typeof sampleSnapshot
+      >;
+      notASnapshot.meta.kongVersion = '3.9.1';
+      notASnapshot.meta.counts = {};
+      const written = await writeArtifact({
+        ...base,
+        snapshot: notASnapshot,
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const result = await verifyArtifactFile(written.path, ringA(), written.sha256);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual([expect.stringMatching(/^snapshot does not parse: meta\.format: /)]);
+    });
+  });
+});
+
+describe('copies', () => {
+  it('copies to every target and records each copy with its sha256', async () => {
+    await withTempDir(async (dir) => {
+      const targets = [
+        new DirectoryCopyTarget(join(dir, 'copy-1')),
+        new DirectoryCopyTarget(join(dir, 'copy-2')),
+      ];
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: join(dir, 'primary'),
+        copyTargets: targets,
+      });
+      expect(written.copies).toEqual([
+        {
+          target: `directory:${join(dir, 'copy-1')}`,
+          path: join(dir, 'copy-1', written.name),
+          sha256: written.sha256,
+        },
+        {
+          target: `directory:${join(dir, 'copy-2')}`,
+          path: join(dir, 'copy-2', written.name),
+          sha256: written.sha256,
+        },
+      ]);
+      for (const copy of written.copies)
+        expect(await readFile(copy.path)).toEqual(await readFile(written.path));
+    });
+  });
+});
+
+describe('copy failure', () => {
+  it('removes the primary file and earlier copies when a copy target fails, then throws', async () => {
+    await withTempDir(async (dir) => {
+      const good = new DirectoryCopyTarget(join(dir, 'good'));
+      const failing: CopyTarget = {
+        id: 'directory:/unwritable',
+        put: async () => {
+          throw new Error('EACCES: permission denied');
+        },
+        get: async () => undefined,
+        exists: async () => false,
+        delete: async () => undefined,
+        list: async () => [],
+      };
+      const primaryDir = join(dir, 'primary');
+      await expect(
+        writeArtifact({
+          ...base,
+          snapshot: sampleSnapshot(),
+          keyRing: ringA(),
+          primaryDir,
+          copyTargets: [good, failing],
+        }),
+      ).rejects.toThrow('EACCES');
+      expect(await readdir(primaryDir)).toEqual([]);
+      expect(await good.list()).toEqual([]);
+    });
+  });
+});
+
+describe('canonical serialization', () => {
+  it.each([
+    [
+      'sorted keys, nested',
+      { b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } },
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    ],
+    ['undefined members dropped, array holes null', { a: undefined, b: [undefined, 1] }, '{"b":[null,1]}'],
+    ['index-like keys sort as strings', { 10: 'x', 9: 'y', a: 'z' }, '{"10":"x","9":"y","a":"z"}'],
+    ['non-finite numbers', { n: Number.NaN, i: Number.POSITIVE_INFINITY }, '{"i":null,"n":null}'],
+    [
+      'strings escaped as JSON.stringify does',
+      { s: 'line\n"quote" \u2028' },
+      `{"s":${JSON.stringify('line\n"quote" \u2028')}}`,
+    ],
+  ])('%s', (_name, value, expected) => {
+    expect(canonicalString(value)).toBe(expected);
+  });
+});
+
+describe('canonical serialization (property)', () => {
+  it('serializeSnapshot chunks and hashes equal core canonicalJson of the snapshot and its entities', async () => {
+    const { canonicalJson, sha256Hex } = await import('../../../src/core/canonical.ts');
+    const { serializeSnapshot } = await import('../../../src/storage/canonical-json.ts');
+    const snapshot = sampleSnapshot();
+    const serialized = serializeSnapshot(snapshot);
+    expect(Buffer.concat(serialized.chunks).toString('utf8')).toBe(canonicalJson(snapshot));
+    expect(serialized.sha256).toBe(sha256Hex(canonicalJson(snapshot)));
+    expect(serialized.contentSha256).toBe(sha256Hex(canonicalJson(snapshot.entities)));
+  });
+
+  it('canonicalString equals core canonicalJson for any JSON value', async () => {
+    const fc = (await import('fast-check')).default;
+    const { canonicalJson } = await import('../../../src/core/canonical.ts');
+    const key = fc.oneof(fc.string(), fc.constantFrom('0', '7', '10', '01', '__proto__', 'constructor'));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(key, tie('node'), { maxKeys: 5 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalString(v)).toBe(canonicalJson(v));
+        expect(JSON.parse(canonicalString(v))).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+      }),
+    );
+  });
+});
