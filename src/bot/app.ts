@@ -65,7 +65,10 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
         endpoints: '/slack/events',
         logger,
       });
+  // Deferred: Bolt otherwise calls auth.test from the constructor and an unreachable Slack or a revoked
+  // token becomes an unhandled rejection; start() runs it and reports it as an error instead.
   const app = new App({
+    deferInitialization: true,
     token: env.botToken.reveal(),
     ...(socket ? { socketMode: true, appToken: env.appToken!.reveal() } : { receiver: receiver! }),
     clientOptions,
@@ -103,6 +106,11 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
       return port;
     },
     async start() {
+      try {
+        await app.init();
+      } catch (err) {
+        throw new Error(`Slack did not accept the bot token (auth.test): ${(err as Error).message}`);
+      }
       if (socket) {
         await app.start();
         return;
