@@ -30,6 +30,8 @@ export interface Backup {
   counts: Record<string, number> | null;
   bytes: number | null;
   sha256: string | null;
+  /** fingerprint of the gateway content without its time; equal content → equal value */
+  contentSha256: string | null;
   keyId: string | null;
   artifactName: string | null;
   /** set when the content equals an earlier completed backup's, whose artifact this one shares */
@@ -83,6 +85,7 @@ export interface BackupCompletion {
   counts: Record<string, number>;
   bytes: number;
   sha256: string;
+  contentSha256?: string | null;
   keyId: string;
   artifactName: string;
   unchangedFrom?: string | null;

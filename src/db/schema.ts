@@ -56,6 +56,8 @@ export const backups = sqliteTable(
     counts: text('counts', { mode: 'json' }).$type<Record<string, number>>(),
     bytes: integer('bytes'),
     sha256: text('sha256'),
+    /** sha256 of the gateway content without its time (see src/jobs/content-hash.ts): "unchanged" detection */
+    contentSha256: text('content_sha256'),
     keyId: text('key_id'),
     artifactName: text('artifact_name'),
     unchangedFrom: text('unchanged_from'),

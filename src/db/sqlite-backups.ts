@@ -156,6 +156,7 @@ export class SqliteBackupRepository implements BackupRepository {
           counts: c.counts,
           bytes: c.bytes,
           sha256: c.sha256,
+          contentSha256: c.contentSha256 ?? null,
           keyId: c.keyId,
           artifactName: c.artifactName,
           unchangedFrom: c.unchangedFrom ?? null,

@@ -186,8 +186,7 @@ export class Dao {
     if (errors) throw schemaViolation(errors);
     normalize(schema, candidate);
     applyWriteHooks(kind, candidate, input, mode === 'update' ? 'update' : 'insert', w.transform ?? true);
-    const sniList =
-      kind === 'certificates' ? this.parseSniList(input, String(candidate.id)) : undefined;
+    const sniList = kind === 'certificates' ? this.parseSniList(input, String(candidate.id)) : undefined;
     this.refuseDbless(dblessMsg, w);
     this.checkUnique(schema, candidate);
     this.checkForeign(schema, candidate);

@@ -1,11 +1,29 @@
 import type { Command } from 'commander';
 import { registerApply } from './apply.ts';
+import { registerArtifact } from './artifact.ts';
+import { registerAudit } from './audit.ts';
+import { registerBackup } from './backup.ts';
+import { registerConfig } from './config-check.ts';
 import { registerDiff } from './diff.ts';
 import { registerDump } from './dump.ts';
+import { registerKeys } from './keys.ts';
+import { registerPrune } from './prune.ts';
+import { registerVerify } from './verify.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every verb registers itself here, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
+  // engine verbs: talk to one gateway directly
   registerDump(program);
   registerDiff(program);
   registerApply(program);
+  // backup service verbs: read snapgate.yml
+  registerWorker(program);
+  registerBackup(program);
+  registerVerify(program);
+  registerPrune(program);
+  registerConfig(program);
+  registerKeys(program);
+  registerArtifact(program);
+  registerAudit(program);
 }

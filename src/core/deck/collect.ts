@@ -66,14 +66,19 @@ export class Collector {
     const raw: RawEntity = { kind, path, body: {}, refs: {}, ...(parent ? { parent } : {}) };
     this.entities.push(raw);
     const members = MEMBER_SLOTS[kind];
-    for (const [key, v] of Object.entries(value)) {
-      const at = [...path, key];
+    for (const key in value) {
+      const v = value[key];
       if (v === null || IGNORED_FIELDS.includes(key)) continue;
+      // plain fields first and without a path: they are most keys of most entities
+      if (shape.fields.includes(key)) {
+        raw.body[key] = v;
+        continue;
+      }
+      const at = [...path, key];
       const child = shape.children.find((c) => c.key === key);
       if (child) this.collectArray(child.kind, v, at, raw, child);
       else if (members && key === members.key) this.collectMembers(raw, members, v, at);
       else if (shape.refs.includes(key)) raw.refs[key] = { value: v, path: at };
-      else if (shape.fields.includes(key)) raw.body[key] = v;
       else this.src.fail(`unknown key "${key}" in ${kind} entry`, at, { key: true });
     }
   }

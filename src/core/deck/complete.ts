@@ -6,7 +6,7 @@
  */
 import { CATALOGUE, ENTITY_KINDS, type Entity, type EntityKind } from '../catalogue/index.ts';
 import type { EntityMap, Snapshot, SnapshotMeta } from '../snapshot.ts';
-import { completeEntity } from './defaults.ts';
+import { cloneJson, completeEntity } from './defaults.ts';
 import { refId } from './entity-shape.ts';
 import { IGNORED_FIELDS } from './shapes.ts';
 
@@ -33,7 +33,7 @@ function completeOne(kind: EntityKind, entity: Entity): Entity {
     if (value === null || value === undefined || dropped.has(key)) continue;
     const fk = def.foreignKeys.find((f) => f.field === key && !f.array);
     const id = fk ? refId(value) : null;
-    out[key] = id !== null ? { id } : structuredClone(value);
+    out[key] = id !== null ? { id } : cloneJson(value);
   }
   if (kind !== 'consumer_group_members') completeEntity(kind, out as Entity, {});
   return out as Entity;

@@ -13,15 +13,24 @@ export function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function clone<T>(v: T): T {
-  return structuredClone(v);
+/** Deep copy of JSON data (structuredClone is several times slower on the small values copied here). */
+export function cloneJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (!isPlainObject(v)) return v;
+  const out: Json = {};
+  for (const key in v) {
+    // a `__proto__` key from JSON.parse is data; plain assignment would set the prototype instead
+    if (key === '__proto__') Object.defineProperty(out, key, { value: cloneJson(v[key]), enumerable: true });
+    else out[key] = cloneJson(v[key]);
+  }
+  return out as T;
 }
 
 /** Fill every absent field of `target` from `defaults`, descending into nested records (healthchecks). */
 export function fillDefaults(target: Json, defaults: Readonly<Json>): void {
   for (const [key, value] of Object.entries(defaults)) {
     const current = target[key];
-    if (current === undefined) target[key] = clone(value);
+    if (current === undefined) target[key] = cloneJson(value);
     else if (isPlainObject(current) && isPlainObject(value)) fillDefaults(current, value);
   }
 }

@@ -5,11 +5,11 @@
  * certificates. Unlike `deck gateway dump`, every id is kept (plugin configs hold raw ids of other
  * entities) and references are ids, never names, so a rename cannot re-point them.
  */
-import { stringify } from 'yaml';
 import type { Entity, EntityKind } from '../catalogue/index.ts';
 import type { Snapshot } from '../snapshot.ts';
 import { byCodeUnit, fileEntity, type RefStyle, refId, sortEntities, sortKeysDeep } from './entity-shape.ts';
 import { type Doc, Layout, pruneDoc } from './layout.ts';
+import { emitYaml } from './yaml-emit.ts';
 
 export interface ToDeckFileOptions {
   format?: 'yaml' | 'json';
@@ -40,8 +40,7 @@ function refStyleOf(kind: EntityKind): RefStyle {
 export function toDeckFile(snapshot: Snapshot, opts: ToDeckFileOptions = {}): string {
   const doc = sortKeysDeep(buildDeckDocument(snapshot));
   if (opts.format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
-  // YAML 1.1 quoting: decK and Kong read 1.1, where an unquoted `on` or `yes` would become a boolean
-  return stringify(doc, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false });
+  return emitYaml(doc as Doc);
 }
 
 export function buildDeckDocument(snapshot: Snapshot): Doc {

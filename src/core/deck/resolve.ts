@@ -7,7 +7,7 @@
 import { CATALOGUE, type Entity, type EntityKind, KINDS_TOP_DOWN, memberId } from '../catalogue/index.ts';
 import type { EntityMap } from '../snapshot.ts';
 import type { RawEntity, RawRef } from './collect.ts';
-import { completeEntity, expandServiceUrl, type FileDefaults, isPlainObject } from './defaults.ts';
+import { cloneJson, completeEntity, expandServiceUrl, type FileDefaults, isPlainObject } from './defaults.ts';
 import { deriveId } from './ids.ts';
 import { naturalIdParts } from './natural-keys.ts';
 import type { ParsedSource } from './source.ts';
@@ -91,16 +91,23 @@ export function resolveEntities(
     return hit.id;
   }
 
+  const byKind = new Map<EntityKind, RawEntity[]>();
+  for (const raw of raws) {
+    const list = byKind.get(raw.kind);
+    if (list) list.push(raw);
+    else byKind.set(raw.kind, [raw]);
+  }
+
   for (const kind of KINDS_TOP_DOWN) {
     const def = CATALOGUE[kind];
-    const ofKind = raws.filter((r) => r.kind === kind);
+    const ofKind = byKind.get(kind) ?? [];
     // explicit SNIs first, so a name listed in `certificates[].snis` does not shadow a full entry
     ofKind.sort((a, b) => Number(a.impliedSni ?? false) - Number(b.impliedSni ?? false));
     const idx = indexOf(kind);
     const map: EntityMap = {};
 
     for (const raw of ofKind) {
-      const entity = structuredClone(raw.body) as Record<string, unknown>;
+      const entity: Record<string, unknown> = { ...raw.body };
       for (const fk of def.foreignKeys) {
         const ref = raw.refs[fk.field];
         const parentId = raw.parent?.field === fk.field ? raw.parent.entity.id : undefined;
@@ -195,7 +202,7 @@ function prepare(
       src.fail(`_config "${String(name)}" names no entry of _plugin_configs`, [...raw.path, '_config']);
     }
     const own = isPlainObject(entity.config) ? entity.config : {};
-    entity.config = { ...structuredClone(shared), ...own };
+    entity.config = { ...cloneJson(shared), ...own };
     delete entity._config;
   }
   if (opts.selectTags.length > 0 && kind !== 'consumer_group_members') {

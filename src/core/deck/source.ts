@@ -1,8 +1,20 @@
 /**
- * Reading the text of a decK file: templates, syntax, format version. JSON is a subset of YAML 1.2, so
- * one parser reads both and every problem can be reported with a line as well as a path.
+ * Reading the text of a decK file: templates, syntax, format version. JSON files are read with
+ * JSON.parse (a 146k-entity file in well under a second); YAML files with the `yaml` package. Lines for
+ * error messages come from a YAML document of the text (JSON is YAML too), built when a problem is found
+ * rather than up front, and only for files small enough to re-read quickly.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Tags } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Tags,
+} from 'yaml';
 import { DeckFileError, type DocPath, formatPath } from './errors.ts';
 
 export interface ParsedSource {
@@ -19,15 +31,16 @@ export interface ParsedSource {
  */
 const TEMPLATE_RE = /\$\{\{[^}]*\}\}/;
 
-export function parseSource(text: string): ParsedSource {
-  const lines = new LineCounter();
-  const template = TEMPLATE_RE.exec(text);
-  if (template) {
-    throw new DeckFileError(`unrendered template ${template[0]}: render the file with decK first`, {
-      line: lineAt(text, template.index),
-    });
-  }
+/** Above this size a failing JSON file is reported by path only: re-reading it for lines costs seconds. */
+const MAX_LINE_LOOKUP_CHARS = 4_000_000;
 
+interface YamlSource {
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+function readYaml(text: string): YamlSource {
+  const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
     uniqueKeys: true,
@@ -35,52 +48,78 @@ export function parseSource(text: string): ParsedSource {
     version: '1.1',
     customTags: yaml11WithoutDatesAndBase60,
   });
-  const first = doc.errors[0];
-  if (first) {
-    const line = first.linePos?.[0].line ?? lines.linePos(first.pos[0]).line;
-    throw new DeckFileError(`malformed YAML/JSON: ${first.message.split('\n')[0]}`, { line });
-  }
-  const contents = doc.contents;
-  if (contents === null || (isScalar(contents) && contents.value === null)) {
-    throw new DeckFileError('the file is empty');
-  }
-  if (!isMap(contents)) {
-    throw new DeckFileError('a decK file must be a mapping at the top level', { line: lineOfNode(contents) });
-  }
-  const data = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+  return { doc, lines };
+}
 
-  function lineOfNode(node: Node | null | undefined): number | null {
-    if (!node?.range) return null;
-    return lines.linePos(node.range[0]).line;
+export function parseSource(text: string): ParsedSource {
+  const template = TEMPLATE_RE.exec(text);
+  if (template) {
+    throw new DeckFileError(`unrendered template ${template[0]}: render the file with decK first`, {
+      line: lineAt(text, template.index),
+    });
+  }
+
+  let yaml: YamlSource | null = null;
+  let data: unknown;
+  if (/^\ufeff?\s*\{/.test(text)) {
+    try {
+      data = JSON.parse(text.replace(/^\ufeff/, ''));
+    } catch (e) {
+      const position = /position (\d+)/.exec((e as Error).message);
+      const line = position ? lineAt(text, Number(position[1])) : null;
+      throw new DeckFileError(`malformed JSON: ${(e as Error).message}`, { line });
+    }
+  } else {
+    yaml = readYaml(text);
+    const first = yaml.doc.errors[0];
+    if (first) {
+      const line = first.linePos?.[0].line ?? yaml.lines.linePos(first.pos[0]).line;
+      throw new DeckFileError(`malformed YAML: ${first.message.split('\n')[0]}`, { line });
+    }
+    const contents = yaml.doc.contents;
+    if (contents === null || (isScalar(contents) && contents.value === null)) {
+      throw new DeckFileError('the file is empty');
+    }
+    data = yaml.doc.toJS({ maxAliasCount: 1000 });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new DeckFileError('a decK file must be a mapping at the top level', { line: 1 });
   }
 
   function lineOf(path: DocPath, opts: { key?: boolean } = {}): number | null {
-    let node: unknown = contents;
+    if (!yaml) {
+      if (text.length > MAX_LINE_LOOKUP_CHARS) return null;
+      yaml = readYaml(text);
+    }
+    const { doc, lines } = yaml;
+    const lineOfNode = (node: unknown): number | null => {
+      const range = (node as Node | null)?.range;
+      return range ? lines.linePos(range[0]).line : null;
+    };
+    let node: unknown = doc.contents;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];
-      const last = i === path.length - 1;
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === seg);
-        if (!pair) return lineOfNode(node as Node);
-        if (last && opts.key) return lineOfNode(pair.key as Node);
+        if (!pair) return lineOfNode(node);
+        if (i === path.length - 1 && opts.key) return lineOfNode(pair.key);
         node = pair.value;
       } else if (isSeq(node) && typeof seg === 'number') {
         const item = node.items[seg];
-        if (item === undefined) return lineOfNode(node as Node);
+        if (item === undefined) return lineOfNode(node);
         node = item;
-      } else {
-        return lineOfNode(node as Node);
-      }
+      } else return lineOfNode(node);
     }
-    return lineOfNode(node as Node);
+    return lineOfNode(node);
   }
 
   function fail(problem: string, path: DocPath, opts: { key?: boolean } = {}): never {
     throw new DeckFileError(problem, { path: formatPath(path), line: lineOf(path, opts) });
   }
 
-  checkFormatVersion(data, fail);
-  return { data, lineOf, fail };
+  const record = data as Record<string, unknown>;
+  checkFormatVersion(record, fail);
+  return { data: record, lineOf, fail };
 }
 
 /**

@@ -127,18 +127,19 @@ const CASES: { name: string; text: string; message: string; path?: string; line?
   {
     name: 'malformed YAML',
     text: '_format_version: "3.0"\nservices:\n  - name: a\n   host: bad-indent\n',
-    message: 'malformed YAML/JSON',
+    message: 'malformed YAML',
     line: 4,
   },
   {
     name: 'malformed JSON',
     text: '{\n  "_format_version": "3.0",\n  "services": [\n    { "name": "a", }\n  \n',
-    message: 'malformed YAML/JSON',
+    message: 'malformed JSON',
+    line: 4,
   },
   {
     name: 'duplicate keys in a mapping',
     text: '_format_version: "3.0"\nservices:\n  - name: a\n    name: b\n',
-    message: 'malformed YAML/JSON',
+    message: 'malformed YAML: Map keys must be unique',
     line: 4,
   },
   {
@@ -178,6 +179,18 @@ const CASES: { name: string; text: string; message: string; path?: string; line?
     name: 'an empty file',
     text: '# nothing here\n',
     message: 'the file is empty',
+  },
+  {
+    name: 'unknown key in a JSON file, reported with its line',
+    text: '{\n  "_format_version": "3.0",\n  "services": [\n    { "name": "a", "hots": "x" }\n  ]\n}\n',
+    message: 'unknown key "hots" in services entry',
+    path: 'services[0].hots',
+    line: 4,
+  },
+  {
+    name: 'a JSON file that is a list',
+    text: '[{"_format_version": "3.0"}]',
+    message: 'must be a mapping at the top level',
   },
   {
     name: 'a top-level list',

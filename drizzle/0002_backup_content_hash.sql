@@ -1,0 +1,1 @@
+ALTER TABLE `backups` ADD `content_sha256` text;

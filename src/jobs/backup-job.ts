@@ -1,0 +1,275 @@
+/**
+ * The backup job: dump the gateway, write the encrypted artifact and its copies, record the result.
+ *
+ *   pending ──markRunning──▶ running ──▶ completed (new artifact, or unchanged → the previous artifact)
+ *                               └──────▶ failed (reason; re-thrown so BullMQ's failed set has it too)
+ *
+ * Idempotent under retries and crashes (delivery is at-least-once, bullmq patterns/idempotent-jobs.md):
+ * - a completed record is returned as is; status changes are conditional updates (src/db);
+ * - the artifact name is derived from the backup id and the record's creation time, so every attempt
+ *   writes the same name (temp file + rename), and an attempt after the first removes what an earlier,
+ *   crashed attempt left in the primary directory and the copies before it writes;
+ * - an unchanged backup writes no file and removes any leftover of its own.
+ * A retryable failure (gateway restarting, 5xx, network) leaves the record `running` for the next attempt;
+ * the last attempt, or a failure retrying cannot fix, marks it `failed`.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UnrecoverableError } from 'bullmq';
+import type { Snapshot } from '../core/index.ts';
+import type { Backup, NewCopy } from '../db/index.ts';
+import { TransitionError } from '../db/index.ts';
+import { type DumpProgress, describeGateway, dumpGateway } from '../kong/index.ts';
+import { artifactName, deleteArtifact, PRIMARY_TARGET, writeArtifact } from '../storage/index.ts';
+import { contentSha256 } from './content-hash.ts';
+import type { Services } from './context.ts';
+import { describeFailure } from './failure.ts';
+import { type BackupPhase, safeNotify } from './notifier.ts';
+
+export interface BackupAttempt {
+  /** 1 for the first try */
+  attempt: number;
+  maxAttempts: number;
+  /** BullMQ progress (job.updateProgress); ids and counts only */
+  onProgress?: (progress: { phase: BackupPhase; kind?: string; fetched?: number }) => void;
+}
+
+/** Thrown for failures; `retryable` tells the BullMQ wrapper whether to use UnrecoverableError. */
+export class BackupFailedError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'BackupFailedError';
+  }
+}
+
+const PROGRESS_EVERY_MS = 2000;
+
+export async function runBackup(
+  services: Services,
+  backupId: string,
+  attempt: BackupAttempt,
+): Promise<Backup> {
+  const repo = services.repos.backups;
+  const existing = await repo.get(backupId);
+  if (!existing) throw new BackupFailedError(`backup ${backupId} does not exist`, false);
+  if (existing.status === 'completed') return existing;
+  if (existing.status === 'failed') {
+    throw new BackupFailedError(`backup ${backupId} already failed: ${existing.failureReason ?? ''}`, false);
+  }
+  const connection = services.connection(existing.connection);
+
+  let running: Backup;
+  try {
+    running = await repo.markRunning(backupId);
+  } catch (err) {
+    if (err instanceof TransitionError) return settledElsewhere(services, backupId);
+    throw err;
+  }
+  await audit(services, running, 'backup.started', 'ok', { attempt: running.attempts });
+  await notify(services, running, 'started', attempt.attempt > 1 ? `attempt ${attempt.attempt}` : undefined);
+
+  const name = artifactName({
+    connection: running.connection,
+    createdAt: running.createdAt.toISOString(),
+    type: running.type,
+    backupId,
+  });
+  const store = { name, primaryDir: services.primaryDir, copyTargets: services.copyTargets };
+  try {
+    // An earlier attempt may have written the file (or some copies) and died before recording it.
+    if (running.attempts > 1) await deleteArtifact(store);
+
+    const snapshot = await dump(services, running, attempt);
+    const content = contentSha256(snapshot);
+    const counts = snapshot.meta.counts as Record<string, number>;
+    const kongVersion = snapshot.meta.kongVersion;
+
+    const previous = await repo.findLatestCompleted(running.connection);
+    if (previous && previous.id !== backupId && previous.contentSha256 === content && previous.artifactName) {
+      const reusable = await reusableCopies(services, previous);
+      if (reusable) {
+        return await complete(services, running, {
+          counts,
+          bytes: previous.bytes ?? 0,
+          sha256: previous.sha256 ?? '',
+          contentSha256: content,
+          keyId: previous.keyId ?? '',
+          artifactName: previous.artifactName,
+          unchangedFrom: previous.unchangedFrom ?? previous.id,
+          kongVersion,
+          copies: reusable,
+        });
+      }
+    }
+
+    await notify(services, running, 'writing');
+    attempt.onProgress?.({ phase: 'writing' });
+    const written = await writeArtifact({
+      snapshot,
+      backupId,
+      connection: running.connection,
+      environment: connection.environment,
+      type: running.type,
+      createdAt: running.createdAt.toISOString(),
+      keyRing: services.keyRing(),
+      primaryDir: services.primaryDir,
+      copyTargets: services.copyTargets,
+    });
+    const copies: NewCopy[] = [
+      { target: PRIMARY_TARGET, location: written.path, sha256: written.sha256 },
+      ...written.copies.map((c) => ({ target: c.target, location: c.path, sha256: c.sha256 })),
+    ];
+    return await complete(services, running, {
+      counts,
+      bytes: written.bytes,
+      sha256: written.sha256,
+      contentSha256: content,
+      keyId: written.keyId,
+      artifactName: written.name,
+      kongVersion,
+      copies,
+    });
+  } catch (err) {
+    if (err instanceof TransitionError) return settledElsewhere(services, backupId);
+    const failure = describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl });
+    const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
+    if (final) {
+      await fail(services, running, failure.reason);
+    } else {
+      await notify(services, running, 'retrying', `attempt ${attempt.attempt} failed: ${failure.reason}`);
+    }
+    throw new BackupFailedError(failure.reason, failure.retryable);
+  }
+}
+
+async function dump(services: Services, backup: Backup, attempt: BackupAttempt): Promise<Snapshot> {
+  const client = services.kongClient(services.connection(backup.connection));
+  try {
+    const gateway = await describeGateway(client);
+    await notify(services, backup, 'dumping', `Kong ${gateway.version} (${gateway.database})`);
+    let lastReport = services.now().getTime();
+    const onProgress = (p: DumpProgress) => {
+      const at = services.now().getTime();
+      if (at - lastReport < PROGRESS_EVERY_MS) return;
+      lastReport = at;
+      attempt.onProgress?.({ phase: 'dumping', kind: p.kind, fetched: p.fetched });
+      void safeNotify(() =>
+        services.notifier.backupChanged({ backup, phase: 'dumping', message: `${p.kind} ${p.fetched}` }),
+      );
+    };
+    return await dumpGateway(client, { gateway, takenAt: services.now().toISOString(), onProgress });
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The previous artifact can be shared only if its files are still where the record says and its key is
+ * in the key ring (otherwise the new backup would point at something nobody can restore): then its copies
+ * are this backup's copies too.
+ */
+async function reusableCopies(services: Services, previous: Backup): Promise<NewCopy[] | null> {
+  if (!previous.keyId || !services.keyRing().get(previous.keyId)) return null;
+  const copies = await services.repos.backups.listCopies(previous.id);
+  const primary = copies.find((c) => c.target === PRIMARY_TARGET);
+  if (!primary || primary.location !== join(services.primaryDir, previous.artifactName ?? '')) return null;
+  for (const target of services.copyTargets) {
+    if (!copies.some((c) => c.target === target.id)) return null;
+  }
+  const present = await Promise.all([
+    fileExists(primary.location),
+    ...services.copyTargets.map((t) => t.exists(previous.artifactName ?? '')),
+  ]);
+  if (!present.every(Boolean)) return null;
+  return copies.map((c) => ({ target: c.target, location: c.location, sha256: c.sha256 }));
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+async function complete(
+  services: Services,
+  running: Backup,
+  completion: Parameters<Services['repos']['backups']['markCompleted']>[1],
+): Promise<Backup> {
+  const done = await services.repos.backups.markCompleted(running.id, completion);
+  await audit(services, done, 'backup.completed', 'ok', {
+    artifact: done.artifactName,
+    bytes: done.bytes,
+    sha256: done.sha256,
+    keyId: done.keyId,
+    unchangedFrom: done.unchangedFrom,
+    entities: Object.values(done.counts ?? {}).reduce((a, b) => a + b, 0),
+    copies: completion.copies.length,
+  });
+  await notify(
+    services,
+    done,
+    'finished',
+    done.unchangedFrom ? `unchanged since ${done.unchangedFrom}` : undefined,
+  );
+  return done;
+}
+
+async function fail(services: Services, running: Backup, reason: string): Promise<void> {
+  try {
+    const failed = await services.repos.backups.markFailed(running.id, reason);
+    await audit(services, failed, 'backup.failed', 'failed', { reason, attempts: failed.attempts });
+    await notify(services, failed, 'finished', reason);
+  } catch (err) {
+    if (!(err instanceof TransitionError)) throw err;
+  }
+}
+
+/** Another run (a stalled-then-revived worker, start-up recovery) already settled the record. */
+async function settledElsewhere(services: Services, backupId: string): Promise<Backup> {
+  const now = await services.repos.backups.get(backupId);
+  if (now?.status === 'completed') return now;
+  throw new BackupFailedError(
+    `backup ${backupId} is ${now?.status ?? 'gone'}: ${now?.failureReason ?? 'settled by another run'}`,
+    false,
+  );
+}
+
+async function notify(
+  services: Services,
+  backup: Backup,
+  phase: BackupPhase,
+  message?: string,
+): Promise<void> {
+  await safeNotify(() =>
+    services.notifier.backupChanged({ backup, phase, ...(message === undefined ? {} : { message }) }),
+  );
+}
+
+async function audit(
+  services: Services,
+  backup: Backup,
+  action: 'backup.started' | 'backup.completed' | 'backup.failed',
+  outcome: 'ok' | 'failed',
+  details: Record<string, unknown>,
+): Promise<void> {
+  const clean = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== null && v !== undefined));
+  await services.audit.append({
+    // The worker acts; who asked is recorded by `backup.requested` and repeated here for queries.
+    actor: 'system',
+    action,
+    connection: backup.connection,
+    targetId: backup.id,
+    outcome,
+    details: { ...clean, requestedBy: backup.requestedBy },
+  });
+}
+
+/** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
+export function toQueueError(err: unknown): Error {
+  if (err instanceof BackupFailedError && !err.retryable) return new UnrecoverableError(err.message);
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,165 @@
+/**
+ * One place that opens everything a snapgate process needs — records, audit log, key ring, copy targets,
+ * BullMQ queues, Kong clients — and closes it again. The worker, the CLI and the bot all go through
+ * `createServices`; side effects (clock, ids, randomness, Kong client construction, notifier) are
+ * parameters so tests can swap them without mocking our own modules.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { type AuditLog, createAuditLog } from '../audit/index.ts';
+import type { Config, ConnectionConfig } from '../config/index.ts';
+import { createRepositories, type Db, openDatabase, type Repositories } from '../db/index.ts';
+import { createKongClient, type KongClient } from '../kong/index.ts';
+import { type CopyTarget, createCopyTarget, KeyRing } from '../storage/index.ts';
+import { ConsoleNotifier, type Notifier } from './notifier.ts';
+import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
+
+export class UnknownConnectionError extends Error {
+  constructor(
+    readonly connection: string,
+    known: readonly string[],
+  ) {
+    super(`unknown connection "${connection}" (configured: ${known.join(', ') || 'none'})`);
+    this.name = 'UnknownConnectionError';
+  }
+}
+
+/** The key ring could not be built from the config: no current key, or a key of the wrong size. */
+export class KeyRingUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`key missing: ${reason}; check the keys section of the config and the key's env variable or file`);
+    this.name = 'KeyRingUnavailableError';
+  }
+}
+
+export type KongClientFactory = (connection: ConnectionConfig) => KongClient;
+
+export interface CreateServicesOptions {
+  config: Config;
+  now?: () => Date;
+  newId?: () => string;
+  random?: () => number;
+  /** overrides `config.redis`; `prefix` lets tests use a random BullMQ namespace */
+  redis?: { url?: string; prefix?: string };
+  notifier?: Notifier;
+  kongClientFactory?: KongClientFactory;
+  /** backup job retries; tests shorten the backoff */
+  retry?: Partial<RetryPolicy>;
+  /** skip Redis entirely (offline CLI verbs: backups list, audit, artifact export) */
+  withoutQueues?: boolean;
+}
+
+export interface Services {
+  readonly config: Config;
+  readonly db: Db;
+  readonly repos: Repositories;
+  readonly audit: AuditLog;
+  /** artifacts' primary directory */
+  readonly primaryDir: string;
+  readonly copyTargets: readonly CopyTarget[];
+  /** the producer-side queues (fail fast); throws when the services were opened `withoutQueues` */
+  readonly queues: Queues;
+  /** the producer connection (fail-fast); for locks and ad-hoc reads */
+  readonly redis: Redis;
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  readonly retry: RetryPolicy;
+  readonly notifier: Notifier;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly random: () => number;
+  /** the key ring from config; throws KeyRingUnavailableError when it cannot be built */
+  keyRing(): KeyRing;
+  /** the connection's config; throws UnknownConnectionError */
+  connection(name: string): ConnectionConfig;
+  /** a fresh Kong client for the connection (the caller closes it) */
+  kongClient(connection: ConnectionConfig): KongClient;
+  close(): Promise<void>;
+}
+
+export function defaultKongClientFactory(connection: ConnectionConfig): KongClient {
+  return createKongClient({
+    url: connection.kongUrl,
+    token: connection.token.reveal(),
+    workspace: connection.workspace,
+    ...(connection.tls ? { tls: connection.tls } : {}),
+  });
+}
+
+export async function createServices(options: CreateServicesOptions): Promise<Services> {
+  const { config } = options;
+  const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? (() => randomUUID());
+  const db = openDatabase(config.database.path);
+  const repos = createRepositories(db, { now, newId });
+  const audit = createAuditLog(db, { now });
+  const redisUrl = options.redis?.url ?? config.redis.url;
+  const redisPrefix = options.redis?.prefix ?? config.redis.prefix;
+
+  let producer: Redis | undefined;
+  let queues: Queues | undefined;
+  if (!options.withoutQueues) {
+    try {
+      producer = await connectProducer(redisUrl);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    queues = openQueues(producer, redisPrefix);
+  }
+
+  let ring: KeyRing | undefined;
+  const kongClientFactory = options.kongClientFactory ?? defaultKongClientFactory;
+  let closed = false;
+
+  return {
+    config,
+    db,
+    repos,
+    audit,
+    primaryDir: config.storage.primary,
+    copyTargets: config.storage.copies.map(createCopyTarget),
+    get queues(): Queues {
+      if (!queues) throw new Error('these services were opened without queues (no Redis)');
+      return queues;
+    },
+    get redis(): Redis {
+      if (!producer) throw new Error('these services were opened without queues (no Redis)');
+      return producer;
+    },
+    redisUrl,
+    redisPrefix,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    notifier: options.notifier ?? new ConsoleNotifier(),
+    now,
+    newId,
+    random: options.random ?? Math.random,
+    keyRing() {
+      if (!ring) {
+        try {
+          ring = KeyRing.fromConfig(config.keys);
+        } catch (err) {
+          throw new KeyRingUnavailableError((err as Error).message);
+        }
+      }
+      return ring;
+    },
+    connection(name) {
+      const found = config.connections.find((c) => c.name === name);
+      if (!found)
+        throw new UnknownConnectionError(
+          name,
+          config.connections.map((c) => c.name),
+        );
+      return found;
+    },
+    kongClient: kongClientFactory,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (queues) await Promise.all(Object.values(queues).map((q) => q.close()));
+      producer?.disconnect();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The prune job: per connection, `selectRetention` (restic's keep-daily/weekly/monthly/within, see
+ * src/core/retention.ts for the rule) over its backups, then for each backup it removes: mark the record
+ * pruned (the record stays for history) and delete its artifact from the primary directory and every copy
+ * target — unless a kept backup still references that artifact (an unchanged backup shares the artifact of
+ * the backup it repeats). Records are marked before files are deleted, so a crash in between leaves an
+ * orphan file, never a record pointing at nothing. `dryRun` changes nothing and says why each is kept.
+ */
+import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
+import type { Backup } from '../db/index.ts';
+import { deleteArtifact } from '../storage/index.ts';
+import type { Services } from './context.ts';
+import { type PruneDecision, safeNotify } from './notifier.ts';
+
+export interface PruneReport {
+  connection: string;
+  dryRun: boolean;
+  decisions: PruneDecision[];
+  deletedArtifacts: string[];
+}
+
+async function allBackups(services: Services, connection: string): Promise<Backup[]> {
+  const out: Backup[] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = await services.repos.backups.listByConnection(connection, {
+      limit: 1000,
+      ...(before ? { before } : {}),
+    });
+    out.push(...page);
+    if (page.length < 1000) return out;
+    before = page[page.length - 1]!.id;
+  }
+}
+
+/** When the content was taken: the (last) attempt's start; a never-started backup counts from creation. */
+export function takenAt(b: Backup): Date {
+  return b.startedAt ?? b.createdAt;
+}
+
+export async function pruneConnection(
+  services: Services,
+  connectionName: string,
+  options: { dryRun?: boolean; actor?: string } = {},
+): Promise<PruneReport> {
+  const connection = services.connection(connectionName);
+  const dryRun = options.dryRun ?? false;
+  const actor = options.actor ?? 'system';
+  const backups = await allBackups(services, connection.name);
+  const byId = new Map(backups.map((b) => [b.id, b]));
+  const candidates: RetentionCandidate[] = backups.map((b) => ({
+    id: b.id,
+    takenAt: takenAt(b),
+    status: b.status,
+  }));
+  // Calendar days are the team's days: the zone of the connection's first schedule, else UTC.
+  const timeZone = connection.schedules[0]?.timezone ?? 'UTC';
+  const selection = selectRetention(candidates, connection.retention, services.now(), { timeZone });
+
+  const decisions: PruneDecision[] = [
+    ...selection.keep.map((k) => ({ id: k.id, action: 'keep' as const, reasons: k.reasons })),
+    ...selection.remove.map((r) => ({ id: r.id, action: 'remove' as const, reasons: [r.reason] })),
+  ]
+    .map((d) => {
+      const b = byId.get(d.id)!;
+      return { backupId: d.id, takenAt: takenAt(b), status: b.status, action: d.action, reasons: d.reasons };
+    })
+    .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || (a.backupId < b.backupId ? 1 : -1));
+
+  const deletedArtifacts: string[] = [];
+  if (!dryRun) {
+    const removed = decisions.filter((d) => d.action === 'remove').map((d) => byId.get(d.backupId)!);
+    for (const b of removed) {
+      await services.repos.backups.markPruned(b.id);
+      await services.audit.append({
+        actor,
+        action: 'backup.pruned',
+        connection: connection.name,
+        targetId: b.id,
+        outcome: 'ok',
+        details: { reason: decisions.find((d) => d.backupId === b.id)!.reasons.join('; '), status: b.status },
+      });
+    }
+    const names = new Set(removed.map((b) => b.artifactName).filter((n): n is string => Boolean(n)));
+    for (const name of names) {
+      if ((await services.repos.backups.listByArtifact(name)).length > 0) continue; // a kept backup shares it
+      await deleteArtifact({ name, primaryDir: services.primaryDir, copyTargets: services.copyTargets });
+      deletedArtifacts.push(name);
+    }
+  }
+
+  const removedCount = decisions.filter((d) => d.action === 'remove').length;
+  await services.audit.append({
+    actor,
+    action: dryRun ? 'prune.planned' : 'prune.completed',
+    connection: connection.name,
+    outcome: 'ok',
+    details: {
+      kept: decisions.length - removedCount,
+      removed: removedCount,
+      artifactsDeleted: deletedArtifacts.length,
+    },
+  });
+  const report = { connection: connection.name, dryRun, decisions, deletedArtifacts };
+  await safeNotify(() => services.notifier.pruneFinished(report));
+  return report;
+}

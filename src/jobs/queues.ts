@@ -1,0 +1,128 @@
+/**
+ * The BullMQ side: queue names, what each job carries (ids and names only — BullMQ stores job data in
+ * clear text in Redis, bullmq docs guide/going-to-production.md "Protecting data"), default job options
+ * and the two kinds of Redis connection.
+ *
+ * - Producers (bot request path, CLI) fail fast: `enableOfflineQueue: false` and one retry per request, so
+ *   "Redis is down" surfaces at once instead of hanging (bullmq patterns/failing-fast-when-redis-is-down.md).
+ * - Workers use `maxRetriesPerRequest: null`, which BullMQ requires for its blocking commands
+ *   (bullmq guide/connections.md).
+ * BullMQ's own `prefix` namespaces the keys (never ioredis `keyPrefix`, which BullMQ does not support).
+ */
+import { type JobsOptions, Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+
+export const QUEUE_NAMES = { backup: 'backup', verify: 'verify', prune: 'prune' } as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** Job names inside the queues. */
+export const JOB_NAMES = {
+  backup: 'backup',
+  scheduledBackup: 'scheduled-backup',
+  verify: 'verify',
+  verifyScheduled: 'verify-scheduled',
+  prune: 'prune',
+} as const;
+
+/** A requested backup: the row exists already; the job id is the backup id. */
+export interface BackupJobData {
+  backupId: string;
+}
+
+/** Produced by a job scheduler: the job creates the `scheduled` row itself. */
+export interface ScheduledBackupJobData {
+  connection: string;
+  schedule: string;
+}
+
+export type VerifyJobData = { backupId: string } | { scheduled: true; connection?: string };
+
+export interface PruneJobData {
+  connection: string;
+  dryRun?: boolean;
+  requestedBy?: string;
+}
+
+export interface RetryPolicy {
+  /** total tries of a backup job (first run included) */
+  attempts: number;
+  /** first backoff; doubles each retry */
+  backoffMs: number;
+}
+
+/** bullmq guide/retrying-failing-jobs.md; history lives in SQLite, so Redis keeps only recent jobs. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffMs: 5000 };
+
+export function backupJobOptions(retry: RetryPolicy): JobsOptions {
+  return {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+export const ONE_SHOT_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export class RedisUnavailableError extends Error {
+  constructor(url: string, reason: string) {
+    super(`cannot reach Redis at ${redactUrl(url)}: ${reason}`);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/** The URL without a password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid redis url>';
+  }
+}
+
+/** Opens and waits for a producer connection; throws RedisUnavailableError within `timeoutMs`. */
+export async function connectProducer(url: string, timeoutMs = 3000): Promise<Redis> {
+  const options: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: (times) => (times > 20 ? null : Math.min(times * 200, 2000)),
+  };
+  const redis = new Redis(url, options);
+  redis.on('error', () => undefined); // reported through the failing command, not as an unhandled event
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new RedisUnavailableError(url, (err as Error).message);
+  }
+  return redis;
+}
+
+/** A connection for workers: BullMQ duplicates it for its blocking client. */
+export function workerConnection(url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  redis.on('error', () => undefined); // workers report errors through their own `error` listener
+  return redis;
+}
+
+export interface Queues {
+  backup: Queue<BackupJobData | ScheduledBackupJobData>;
+  verify: Queue<VerifyJobData>;
+  prune: Queue<PruneJobData>;
+}
+
+export function openQueues(connection: Redis, prefix: string): Queues {
+  return {
+    backup: new Queue(QUEUE_NAMES.backup, { connection, prefix }),
+    verify: new Queue(QUEUE_NAMES.verify, { connection, prefix }),
+    prune: new Queue(QUEUE_NAMES.prune, { connection, prefix }),
+  };
+}

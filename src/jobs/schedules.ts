@@ -1,0 +1,134 @@
+/**
+ * Job schedulers from the config (bullmq guide/job-schedulers): one per connection schedule (a scheduled
+ * backup), one prune per connection with retention rules, one daily verify. Scheduler ids are derived from
+ * names (`backup-<connection>-<schedule>`, `prune-<connection>`, `verify-daily`), so a sync is
+ * idempotent; schedulers we own that the config no longer names are removed.
+ *
+ * Several processes may start at once (a rolling deploy), and concurrent upserts have raced in BullMQ
+ * (#3085, #3381, #3262), so the whole sync runs under a short Redis lock and upserts only what differs
+ * from what Redis already holds (a needless remove+upsert can lose the next run, #3063).
+ */
+import type { JobSchedulerJson, Queue } from 'bullmq';
+import type { Services } from './context.ts';
+import { backupJobOptions, JOB_NAMES, ONE_SHOT_JOB_OPTIONS } from './queues.ts';
+import { withRedisLock } from './redis-lock.ts';
+
+/** Prune and verify run at fixed quiet hours (UTC); backups follow the config. */
+export const PRUNE_PATTERN = '30 4 * * *';
+export const VERIFY_PATTERN = '0 5 * * *';
+
+export interface DesiredScheduler {
+  queue: 'backup' | 'prune' | 'verify';
+  id: string;
+  pattern: string;
+  tz: string;
+  jobName: string;
+  data: Record<string, unknown>;
+}
+
+export interface ScheduleSyncResult {
+  created: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+const OWNED = /^(backup-|prune-|verify-)/;
+
+export function desiredSchedulers(services: Services): DesiredScheduler[] {
+  const out: DesiredScheduler[] = [];
+  for (const c of services.config.connections) {
+    for (const s of c.schedules) {
+      out.push({
+        queue: 'backup',
+        id: `backup-${c.name}-${s.name}`,
+        pattern: s.cron,
+        tz: s.timezone,
+        jobName: JOB_NAMES.scheduledBackup,
+        data: { connection: c.name, schedule: s.name },
+      });
+    }
+    const r = c.retention;
+    if (r.keepDaily || r.keepWeekly || r.keepMonthly || r.keepWithin) {
+      out.push({
+        queue: 'prune',
+        id: `prune-${c.name}`,
+        pattern: PRUNE_PATTERN,
+        tz: 'UTC',
+        jobName: JOB_NAMES.prune,
+        data: { connection: c.name },
+      });
+    }
+  }
+  out.push({
+    queue: 'verify',
+    id: 'verify-daily',
+    pattern: VERIFY_PATTERN,
+    tz: 'UTC',
+    jobName: JOB_NAMES.verifyScheduled,
+    data: { scheduled: true },
+  });
+  return out;
+}
+
+function same(existing: JobSchedulerJson | undefined, want: DesiredScheduler): boolean {
+  if (!existing) return false;
+  return (
+    existing.pattern === want.pattern &&
+    (existing.tz ?? 'UTC') === want.tz &&
+    existing.name === want.jobName &&
+    JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(want.data)
+  );
+}
+
+export async function syncSchedules(services: Services): Promise<ScheduleSyncResult> {
+  const queues = services.queues;
+  const redis = services.redis;
+  const lockKey = `${services.redisPrefix}:snapgate:schedule-sync-lock`;
+  return withRedisLock(redis, lockKey, async () => {
+    const result: ScheduleSyncResult = { created: [], updated: [], removed: [], unchanged: [] };
+    const desired = desiredSchedulers(services);
+    for (const name of ['backup', 'prune', 'verify'] as const) {
+      const queue = queues[name] as Queue;
+      const existing = new Map(
+        (await queue.getJobSchedulers(0, -1)).filter((s) => s.key).map((s) => [s.key, s] as const),
+      );
+      for (const want of desired.filter((d) => d.queue === name)) {
+        const have = existing.get(want.id);
+        existing.delete(want.id);
+        if (same(have, want)) {
+          result.unchanged.push(want.id);
+          continue;
+        }
+        const opts = name === 'backup' ? backupJobOptions(services.retry) : ONE_SHOT_JOB_OPTIONS;
+        await queue.upsertJobScheduler(
+          want.id,
+          { pattern: want.pattern, tz: want.tz },
+          { name: want.jobName, data: want.data, opts },
+        );
+        (have ? result.updated : result.created).push(want.id);
+        await services.audit.append({
+          actor: 'system',
+          action: 'schedule.created',
+          connection: (want.data.connection as string | undefined) ?? null,
+          targetId: want.id,
+          outcome: 'ok',
+          details: { pattern: want.pattern, tz: want.tz, queue: name, replaced: Boolean(have) },
+        });
+      }
+      for (const id of existing.keys()) {
+        if (!OWNED.test(id)) continue;
+        await queue.removeJobScheduler(id);
+        result.removed.push(id);
+        await services.audit.append({
+          actor: 'system',
+          action: 'schedule.removed',
+          targetId: id,
+          outcome: 'ok',
+          details: { queue: name },
+        });
+      }
+    }
+    return result;
+  });
+}

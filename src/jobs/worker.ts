@@ -1,0 +1,149 @@
+/**
+ * startWorkers: one BullMQ Worker per queue (backup, verify, prune) on a worker connection
+ * (`maxRetriesPerRequest: null`), then the schedule sync and start-up recovery. `close()` stops fetching
+ * and waits for running jobs up to a deadline, then force-closes (bullmq guide/workers/graceful-shutdown.md:
+ * `worker.close()` alone has no timeout). Every worker has an `error` listener: an unhandled `error` event
+ * would crash the process.
+ */
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { runBackup, toQueueError } from './backup-job.ts';
+import type { Services } from './context.ts';
+import type { LogLine } from './notifier.ts';
+import { pruneConnection } from './prune-job.ts';
+import {
+  type BackupJobData,
+  JOB_NAMES,
+  type PruneJobData,
+  QUEUE_NAMES,
+  type ScheduledBackupJobData,
+  type VerifyJobData,
+  workerConnection,
+} from './queues.ts';
+import { type RecoveryResult, recoverBackups } from './recovery.ts';
+import { runScheduledBackup } from './scheduled-backup.ts';
+import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
+import { verifyBackup, verifyScheduled } from './verify-job.ts';
+
+export interface WorkerOptions {
+  /** backups at once in this process; default 2 */
+  backupConcurrency?: number;
+  /** BullMQ lock: a job whose worker stops renewing it for this long is stalled; default 30 s */
+  lockDurationMs?: number;
+  /** how often this process looks for stalled jobs; default 30 s */
+  stalledIntervalMs?: number;
+  /** skip the schedule sync (CLI one-shot runs, tests of one queue) */
+  syncSchedules?: boolean;
+  /** skip start-up recovery */
+  recover?: boolean;
+  log?: LogLine;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  schedules: ScheduleSyncResult | null;
+  recovery: RecoveryResult | null;
+  /** stop fetching, wait for running jobs up to `deadlineMs` (default 30 s), then force-close */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+function attemptOf(job: Job) {
+  return { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 };
+}
+
+function backupProcessor(services: Services) {
+  return async (job: Job<BackupJobData | ScheduledBackupJobData>) => {
+    const attempt = {
+      ...attemptOf(job),
+      onProgress: (p: Record<string, unknown>) => void job.updateProgress(p).catch(() => undefined),
+    };
+    try {
+      const backup =
+        job.name === JOB_NAMES.scheduledBackup
+          ? await runScheduledBackup(services, job.id ?? '', job.data as ScheduledBackupJobData, attempt)
+          : await runBackup(services, (job.data as BackupJobData).backupId, attempt);
+      return { backupId: backup.id, status: backup.status, unchangedFrom: backup.unchangedFrom };
+    } catch (err) {
+      throw toQueueError(err);
+    }
+  };
+}
+
+function verifyProcessor(services: Services) {
+  return async (job: Job<VerifyJobData>) => {
+    const data = job.data;
+    const reports =
+      'backupId' in data
+        ? [await verifyBackup(services, data.backupId)]
+        : await verifyScheduled(services, data.connection);
+    const bad = reports.filter((r) => !r.ok).map((r) => r.backup.id);
+    if (bad.length > 0) throw new Error(`verify found bad copies of ${bad.join(', ')}`);
+    return { verified: reports.map((r) => r.backup.id) };
+  };
+}
+
+function pruneProcessor(services: Services) {
+  return async (job: Job<PruneJobData>) => {
+    const report = await pruneConnection(services, job.data.connection, {
+      dryRun: job.data.dryRun ?? false,
+      actor: job.data.requestedBy ?? 'system',
+    });
+    return {
+      removed: report.decisions.filter((d) => d.action === 'remove').map((d) => d.backupId),
+      deletedArtifacts: report.deletedArtifacts,
+    };
+  };
+}
+
+export async function startWorkers(services: Services, options: WorkerOptions = {}): Promise<RunningWorkers> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const connection: Redis = workerConnection(services.redisUrl);
+  const common = {
+    connection,
+    prefix: services.redisPrefix,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: 1,
+  };
+  const workers = [
+    new Worker(QUEUE_NAMES.backup, backupProcessor(services), {
+      ...common,
+      concurrency: options.backupConcurrency ?? 2,
+    }),
+    new Worker(QUEUE_NAMES.verify, verifyProcessor(services), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.prune, pruneProcessor(services), { ...common, concurrency: 1 }),
+  ];
+  for (const w of workers) {
+    w.on('error', (err) => log(`worker ${w.name}: ${err.message}`));
+    w.on('failed', (job, err) => log(`job ${w.name}/${job?.id ?? '?'} failed: ${err.message}`));
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (deadlineMs = 30_000) => {
+    closing ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const deadline = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), deadlineMs);
+      });
+      const inTime = await Promise.race([graceful, deadline]);
+      clearTimeout(timer);
+      if (!inTime) {
+        log(`workers did not finish within ${deadlineMs} ms; closing anyway (their jobs will be retried)`);
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      connection.disconnect();
+    })();
+    return closing;
+  };
+
+  try {
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    const schedules = options.syncSchedules === false ? null : await syncSchedules(services);
+    const recovery = options.recover === false ? null : await recoverBackups(services);
+    return { workers, schedules, recovery, close };
+  } catch (err) {
+    await close(1000);
+    throw err;
+  }
+}
