@@ -1,7 +1,9 @@
 /**
  * Reading the live gateway for a restore and planning against it. The plan job, the restore job's re-plan
  * and the verification after applying all go through `planAgainstLive`, so all three compare the same way:
- * the live dump limited to the request's sections, `planRestore(live, target, { only, noDeletes })`.
+ * `planRestore(live, target, { only, noDeletes })`. The live dump is always the whole gateway, even for a
+ * section-limited restore: `only` limits the writes, but the planner must see the parents the section's
+ * entities point at (restoring `routes` needs the live services), or it refuses a sound plan as dangling.
  */
 import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
 import type { Restore } from '../../db/index.ts';
@@ -25,7 +27,6 @@ export async function dumpLive(services: Services, client: KongClient, restore: 
   const gateway = await describeGateway(client);
   return dumpGateway(client, {
     gateway,
-    only: (restore.onlySections as Section[] | null) ?? null,
     takenAt: services.now().toISOString(),
   });
 }
