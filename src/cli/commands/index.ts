@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerApply } from './apply.ts';
+import { registerApprove } from './approve.ts';
 import { registerArtifact } from './artifact.ts';
 import { registerAudit } from './audit.ts';
 import { registerBackup } from './backup.ts';
@@ -8,6 +9,7 @@ import { registerDiff } from './diff.ts';
 import { registerDump } from './dump.ts';
 import { registerKeys } from './keys.ts';
 import { registerPrune } from './prune.ts';
+import { registerRestore } from './restore.ts';
 import { registerVerify } from './verify.ts';
 import { registerWorker } from './worker.ts';
 
@@ -26,4 +28,7 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerArtifact(program);
   registerAudit(program);
+  // restore verbs: the break-glass twin of the Slack flow
+  registerRestore(program);
+  registerApprove(program);
 }

@@ -11,7 +11,7 @@ export {
   recoverRestores,
   settleFailedRestoreJob,
 } from './recovery.ts';
-export { requestRestore, selectBackup, slackLink } from './request.ts';
+export { type RequestOptions, requestRestore, selectBackup, slackLink } from './request.ts';
 export { type RunOptions, runRestore, WORKER_STOPPED_REASON } from './run-job.ts';
 export { actedChanges, buildPlanSummary, SUMMARY_CHANGES, type SummaryChange } from './summary.ts';
 export * from './types.ts';

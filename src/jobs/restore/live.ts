@@ -23,7 +23,7 @@ export function planOptions(restore: Restore): { only?: Section[]; noDeletes: bo
   return { ...(only && only.length > 0 ? { only } : {}), noDeletes: restore.noDeletes };
 }
 
-export async function dumpLive(services: Services, client: KongClient, restore: Restore): Promise<Snapshot> {
+export async function dumpLive(services: Services, client: KongClient): Promise<Snapshot> {
   const gateway = await describeGateway(client);
   return dumpGateway(client, {
     gateway,
@@ -37,7 +37,7 @@ export async function planAgainstLive(
   restore: Restore,
   target: Snapshot,
 ): Promise<LivePlan> {
-  const live = await dumpLive(services, client, restore);
+  const live = await dumpLive(services, client);
   const plan = planRestore(live, target, planOptions(restore));
   return { live, plan, liveFingerprint: contentSha256(live) };
 }

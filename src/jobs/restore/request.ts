@@ -77,9 +77,18 @@ function inProgressMessage(err: RestoreInProgressError, slack: SlackMessageRef |
   return `a restore of ${err.connection} is already in progress: ${err.activeRestoreId}, ${err.activeStatus}${link}; wait for it to finish or cancel it`;
 }
 
+export interface RequestOptions {
+  /**
+   * false: the caller runs `runRestorePlan` itself (the CLI plans inline to print the plan); default true,
+   * a worker plans it.
+   */
+  enqueuePlan?: boolean;
+}
+
 export async function requestRestore(
   services: Services,
   input: RestoreRequestInput,
+  options: RequestOptions = {},
 ): Promise<RestoreRequested> {
   let connectionName: string;
   try {
@@ -123,7 +132,7 @@ export async function requestRestore(
     },
   });
   try {
-    await enqueuePlanJob(services, restore.id);
+    if (options.enqueuePlan !== false) await enqueuePlanJob(services, restore.id);
   } catch (err) {
     const why = `could not be queued: ${(err as Error).message}`;
     const failed = await services.repos.restores.finish(restore.id, 'failed', { failureReason: why });
