@@ -8,6 +8,7 @@ import { registerDiff } from './diff.ts';
 import { registerDump } from './dump.ts';
 import { registerKeys } from './keys.ts';
 import { registerPrune } from './prune.ts';
+import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
 import { registerWorker } from './worker.ts';
 
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerDiff(program);
   registerApply(program);
   // backup service verbs: read snapgate.yml
+  registerServe(program);
   registerWorker(program);
   registerBackup(program);
   registerVerify(program);
