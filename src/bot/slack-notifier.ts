@@ -8,26 +8,14 @@
  * backup's own thread. Prune summaries go to `reportChannel` when one is configured.
  */
 import { BACKUP_STATUS } from '../core/status.ts';
-import type { Backup, SlackMessageRef } from '../db/index.ts';
+import type { SlackMessageRef } from '../db/index.ts';
+import type { BackupEvent, Notifier, PruneEvent, VerifyEvent } from '../jobs/index.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
 import { backupCard, backupCardInput } from './views/backup-card.ts';
 import { failureMessage, phaseMessage, resultMessage } from './views/backup-thread.ts';
 import type { SlackMessage } from './views/message.ts';
-import {
-  type PruneSummary,
-  pruneMessage,
-  type VerifySummary,
-  verifyResultCard,
-  verifyThreadMessage,
-} from './views/verify-prune.ts';
-
-/** The events, as `src/jobs/notifier.ts` defines them (structurally the same). */
-export interface BackupNotice {
-  backup: Backup;
-  phase?: string;
-  message?: string;
-}
+import { pruneMessage, verifyResultCard, verifyThreadMessage } from './views/verify-prune.ts';
 
 export interface SlackNotifierOptions {
   outbox: SlackOutbox;
@@ -37,7 +25,7 @@ export interface SlackNotifierOptions {
   onError?: (what: string, err: unknown) => void;
 }
 
-export class SlackNotifier {
+export class SlackNotifier implements Notifier {
   private readonly lastPhase = new Map<string, string>();
   private readonly finished = new Set<string>();
   private readonly verifyCards = new Map<string, SlackMessageRef>();
@@ -45,7 +33,7 @@ export class SlackNotifier {
 
   constructor(private readonly options: SlackNotifierOptions) {}
 
-  backupChanged({ backup, phase, message }: BackupNotice): void {
+  backupChanged({ backup, phase, message }: BackupEvent): void {
     const ref = backup.slack;
     if (!ref) return;
     const terminal = BACKUP_STATUS.isTerminal(backup.status);
@@ -69,7 +57,7 @@ export class SlackNotifier {
     this.verifyCards.set(backupId, ref);
   }
 
-  verifyFinished(event: VerifySummary): void {
+  verifyFinished(event: VerifyEvent): void {
     const card = this.verifyCards.get(event.backup.id);
     if (card) {
       this.verifyCards.delete(event.backup.id);
@@ -79,7 +67,7 @@ export class SlackNotifier {
     if (event.backup.slack) this.reply(event.backup.slack, verifyThreadMessage(event));
   }
 
-  pruneFinished(event: PruneSummary): void {
+  pruneFinished(event: PruneEvent): void {
     const channel = this.options.reportChannel;
     if (!channel) return;
     this.track(

@@ -10,6 +10,7 @@ import { registerDump } from './dump.ts';
 import { registerKeys } from './keys.ts';
 import { registerPrune } from './prune.ts';
 import { registerRestore } from './restore.ts';
+import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
 import { registerWorker } from './worker.ts';
 
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerDiff(program);
   registerApply(program);
   // backup service verbs: read snapgate.yml
+  registerServe(program);
   registerWorker(program);
   registerBackup(program);
   registerVerify(program);

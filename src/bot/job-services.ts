@@ -1,0 +1,67 @@
+/**
+ * `BotServices` from the jobs module's `Services`: the records, the audit log, `requestBackup`, a verify
+ * job, a backup's snapshot read from its artifact, and a live dump through a fresh Kong client.
+ */
+import type { Section, Snapshot } from '../core/index.ts';
+import type { Backup } from '../db/index.ts';
+import { JOB_NAMES, requestBackup, type Services } from '../jobs/index.ts';
+import { dumpGateway } from '../kong/index.ts';
+import { openArtifact } from '../storage/index.ts';
+import type { BotServices } from './services.ts';
+
+export function fromJobServices(services: Services): BotServices {
+  return {
+    config: services.config,
+    backups: services.repos.backups,
+    restores: services.repos.restores,
+    audit: services.audit,
+    now: services.now,
+    requestBackup: (input) =>
+      requestBackup(services, {
+        connection: input.connection,
+        type: 'manual',
+        requestedBy: input.requestedBy,
+        note: input.note ?? null,
+        slack: input.slack ?? null,
+      }),
+    async requestVerify(input) {
+      // A fresh job id per request: verifying the same backup twice is a fair thing to ask.
+      const jobId = `verify-${input.backupId}-${services.now().getTime()}`;
+      await services.queues.verify.add(
+        JOB_NAMES.verify,
+        { backupId: input.backupId },
+        {
+          jobId,
+          attempts: 1,
+          removeOnComplete: { age: 86_400, count: 1000 },
+          removeOnFail: { age: 7 * 86_400 },
+        },
+      );
+    },
+    loadBackupSnapshot: (backup) => loadSnapshot(services, backup),
+    async dumpLive(connection: string, options: { only?: Section[] } = {}): Promise<Snapshot> {
+      const client = services.kongClient(services.connection(connection));
+      try {
+        return await dumpGateway(client, options.only ? { only: options.only } : {});
+      } finally {
+        client.close();
+      }
+    },
+  };
+}
+
+/** Opens the first copy that reads back whole (GCM tag and plaintext checksum checked by openArtifact). */
+async function loadSnapshot(services: Services, backup: Backup): Promise<Snapshot> {
+  const copies = await services.repos.backups.listCopies(backup.id);
+  const problems: string[] = [];
+  for (const copy of copies) {
+    try {
+      return (await openArtifact(copy.location, services.keyRing())).snapshot;
+    } catch (err) {
+      problems.push(`${copy.target}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(
+    `backup ${backup.id} could not be read from any copy (${problems.join('; ') || 'no copies recorded'})`,
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Runs the bot as a process: the Slack output, the jobs' services with a notifier that writes to the log
+ * and to Slack, the workers (unless disabled), then the Bolt app. Resolves when SIGTERM/SIGINT has stopped
+ * everything: receiving first, then running jobs (up to the deadline), then the last card edits.
+ * Loaded lazily by `snapgate serve`, so other CLI verbs do not pay for Bolt.
+ */
+import type { Config } from '../config/index.ts';
+import { CompositeNotifier, ConsoleNotifier, createServices, startWorkers } from '../jobs/index.ts';
+import { createBotApp } from './app.ts';
+import { readBotEnv } from './env.ts';
+import { fromJobServices } from './job-services.ts';
+import { stderrLogger } from './logger.ts';
+import { createSlackOutput } from './slack/output.ts';
+
+export interface ServeOptions {
+  config: Config;
+  env: Record<string, string | undefined>;
+  workers: boolean;
+  shutdownTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+export async function runServe(o: ServeOptions): Promise<void> {
+  const env = readBotEnv(o.env);
+  const logger = stderrLogger();
+  const output = createSlackOutput(env, { logger });
+  const notifier = new CompositeNotifier([new ConsoleNotifier(o.log), output.notifier]);
+  const services = await createServices({ config: o.config, notifier });
+  const running = o.workers ? await startWorkers(services, { log: o.log }) : null;
+  const bot = createBotApp({ services: fromJobServices(services), env, logger, output });
+  try {
+    await bot.start();
+  } catch (err) {
+    await running?.close(5000);
+    await services.close();
+    throw err;
+  }
+  o.log(
+    `snapgate serve: ${bot.mode === 'http' ? `HTTP on port ${bot.port} (/slack/events)` : 'Socket Mode'}, ` +
+      `${running ? 'workers in this process' : 'no workers (--no-workers)'}`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      o.log(`${signal}: stopping`);
+      void (async () => {
+        await bot.stop();
+        await running?.close(o.shutdownTimeoutMs);
+        await output.notifier.idle();
+        await services.close();
+      })().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  o.log('snapgate serve stopped');
+}
