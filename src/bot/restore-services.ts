@@ -3,8 +3,8 @@
  * one narrow interface, and the restore events the jobs report to the notifier. `BotServices` carries it
  * as `restoreRequests`; a server built without it answers that restores do not run here.
  */
-import type { Section } from '../core/index.ts';
-import type { Backup, Restore, RestoreStep, SlackMessageRef } from '../db/index.ts';
+import type { Plan, Section } from '../core/index.ts';
+import type { Backup, Restore, SlackMessageRef } from '../db/index.ts';
 
 export type RestoreBackupChoice =
   | { kind: 'id'; id: string }
@@ -30,50 +30,65 @@ export interface RestoreRequested {
   gapMs?: number;
 }
 
-/** Decides whether `user` may approve or reject on `connection` right now (roles, incl. user groups). */
-export type ApproverCheck = (user: string, connection: string) => Promise<boolean>;
+/** Asked at click time: does `user` hold `role` (or more) on `connection` right now? */
+export type ApproverCheck = (
+  connection: string,
+  user: string,
+  role: 'approver' | 'admin',
+) => Promise<boolean>;
 
 export type RestoreDecisionResult =
   | { ok: true; restore: Restore }
-  | { ok: false; refusal: string; message: string; restore?: Restore | null };
+  | { ok: false; refusal: string; message: string };
 
 export interface RestoreRequests {
   /** Creates the request and enqueues its plan job; throws (with a message for people) when refused. */
   request(input: RestoreRequestInput): Promise<RestoreRequested>;
+  /** `planHash`: the plan the approver saw; a different current plan is refused (`plan_changed`). */
   approve(input: {
     restoreId: string;
     approver: string;
     authorize: ApproverCheck;
+    planHash?: string;
   }): Promise<RestoreDecisionResult>;
   reject(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
   cancel(input: { restoreId: string; by: string }): Promise<RestoreDecisionResult>;
 }
 
-/** Where a restore is, as the jobs report it; the card and thread show these. */
-export type RestorePhase =
-  | 'planning'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'pre_restore_backup'
-  | 'replanned'
-  | 'applying'
-  | 'verifying'
-  | 'finished'
-  | 'expired'
-  | 'rejected'
-  | 'cancelled';
+/** A step of a partial apply that did not go through, with Kong's error in words. */
+export interface FailedRestoreStep {
+  seq: number;
+  op: string;
+  kind: string;
+  name: string;
+  error: string;
+}
 
-/** One restore event (structurally what `src/jobs` passes to `Notifier.restoreChanged`). */
+export interface RestoreRunResult {
+  applied: number;
+  failed: number;
+  notAttempted: number;
+  /** steps a fresh plan still has after the apply (0 = zero drift; null = not checked) */
+  drift: number | null;
+  failedSteps: FailedRestoreStep[];
+}
+
+/**
+ * One restore event: structurally the jobs' `RestoreEvent` (src/jobs/restore/types.ts), which
+ * `Notifier.restoreChanged` receives. Phases: requested, awaiting_approval (with `plan`), approved,
+ * rejected, cancelled, expired, refused, started, pre_restore_backup, replan_required (with the new
+ * `plan`), applying (`progress`), verifying, finished (`result`).
+ */
 export interface RestoreNotice {
   restore: Restore;
   phase?: string;
-  /** the plan awaiting approval (new or re-planned): the card shows it, the full diff goes to a file */
-  plan?: import('../core/index.ts').Plan;
-  backup?: Backup;
-  message?: string;
+  /** the plan awaiting approval: in-process only; the card shows it, the full diff goes to a file */
+  plan?: Plan;
+  backup?: Backup | null;
   progress?: { done: number; total: number };
-  /** failed steps of a partial apply, with Kong's messages */
-  steps?: RestoreStep[];
-  /** entities still differing after the apply (0 = zero drift) */
-  drift?: number;
+  result?: RestoreRunResult;
+  preRestoreBackupId?: string | null;
+  actor?: string;
+  breakGlass?: boolean;
+  message?: string;
 }

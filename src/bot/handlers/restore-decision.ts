@@ -84,18 +84,24 @@ export async function decideRestore(
       `The plan of ${code(restore.id)} changed after this card was drawn (the gateway changed). Read the new plan on the card and approve that one.`,
     );
   }
-  const authorize = async (user: string, connection: string) =>
-    (await rt.auth.check(user, connection, 'approver')).ok;
+  const authorize = async (connection: string, user: string, needed: 'approver' | 'admin') =>
+    (await rt.auth.check(user, connection, needed)).ok;
   let answer: RestoreDecisionResult;
   if (d.kind === 'approve')
-    answer = await flow.approve({ restoreId: restore.id, approver: d.userId, authorize });
+    answer = await flow.approve({
+      restoreId: restore.id,
+      approver: d.userId,
+      authorize,
+      ...(d.shownPlanHash ? { planHash: d.shownPlanHash } : {}),
+    });
   else if (d.kind === 'reject')
     answer = await flow.reject({ restoreId: restore.id, by: d.userId, authorize });
   else answer = await flow.cancel({ restoreId: restore.id, by: d.userId });
   if (!answer.ok) {
     // The record may have moved meanwhile (expired, decided by someone else): the card catches up.
-    if (answer.restore) rt.notifier.restoreChanged({ restore: answer.restore });
-    return refused(answer.restore ?? restore, answer.refusal, answer.message);
+    const now = await rt.services.restores.get(restore.id);
+    if (now && now.status !== restore.status) rt.notifier.restoreChanged({ restore: now });
+    return refused(restore, answer.refusal, answer.message);
   }
   rt.notifier.restores.decided(restore.id, d.userId);
   rt.notifier.restoreChanged({

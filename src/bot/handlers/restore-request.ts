@@ -56,7 +56,10 @@ export async function startRestoreRequest(
     return { ...base, outcome: 'refused', details: { reason: 'unsupported' } };
   }
   const active = await rt.services.restores.findActive(input.connection);
-  if (active) {
+  // A request past its expiry that the expiry job has not reached yet does not hold the connection:
+  // the jobs expire it before creating the new one.
+  const waiting = active?.status === 'planned' || active?.status === 'awaiting_approval';
+  if (active && !(waiting && active.expiresAt.getTime() <= rt.services.now().getTime())) {
     await caller.respond(refusalMessage(await activeRefusal(rt, active, 'Not started.')));
     return {
       ...base,

@@ -25,6 +25,14 @@ import {
 import type { CardUpdater } from './card-updater.ts';
 import type { SlackOutbox } from './outbox.ts';
 
+/** The phases that get a line in the thread, and how they read. */
+const THREAD_PHASES: Record<string, string> = {
+  started: 'restore started',
+  pre_restore_backup: 'pre-restore backup taken',
+  applying: 'applying the plan',
+  verifying: 'verifying: reading the gateway again and comparing it with the backup',
+};
+
 interface Known {
   environment: string | null;
   backup: Backup | null;
@@ -84,35 +92,41 @@ export class RestoreCards {
   changed(n: RestoreNotice): void {
     const r = n.restore;
     const ref = r.slack;
-    if (!ref || this.done.has(r.id)) return;
+    if (!ref || this.done.has(r.id) || n.phase === 'refused') return; // a refused click changes nothing
     const k = this.state(r.id);
     if (n.backup) {
       k.backup = n.backup;
       k.environment = n.backup.environment ?? k.environment;
     }
+    if (n.actor && (n.phase === 'approved' || n.phase === 'rejected' || n.phase === 'cancelled'))
+      k.decidedBy = n.actor;
     if (n.plan && r.status === 'awaiting_approval') this.newPlan(r, ref, k, n.plan);
     else if (n.plan && !k.plan) k.plan = trimmed(n.plan);
     this.o.cards.update(ref, restoreCard(this.cardInput(r, k, this.line(r, k, n))));
     if (r.status === 'approved' && r.breakGlass && r.approvedBy)
       this.announce(r, 'approved', breakGlassApprovedMessage(r, r.approvedBy));
-    const phase = n.phase;
-    if ((r.status === 'running' || r.status === 'approved') && phase && phase !== k.lastPhase) {
-      k.lastPhase = phase;
-      if (phase !== 'approved' && phase !== 'applying')
-        this.o.reply(ref, phaseMessage(phase.replace(/_/g, ' '), n.message));
-    }
+    this.threadPhase(r, ref, k, n);
     if (!RESTORE_STATUS.isTerminal(r.status)) return;
     // An empty plan ends `completed` without a pre-restore backup: the card says so, nothing to undo.
     const applied = r.status !== 'completed' || r.preRestoreBackupId !== null;
-    if (applied && (r.status === 'completed' || r.status === 'partially_failed' || r.status === 'failed')) {
-      const outcome = {
-        ...(n.steps ? { steps: n.steps } : {}),
-        ...(n.drift !== undefined ? { drift: n.drift } : {}),
-      };
-      this.announce(r, 'finished', restoreResultMessage(r, outcome));
-    }
+    if (applied && (r.status === 'completed' || r.status === 'partially_failed' || r.status === 'failed'))
+      this.announce(r, 'finished', restoreResultMessage(r, n.result));
     this.known.delete(r.id);
     this.done.add(r.id);
+  }
+
+  /** One thread reply per phase of the run (progress itself only moves the card's line). */
+  private threadPhase(r: Restore, ref: SlackMessageRef, k: Known, n: RestoreNotice): void {
+    const phase = n.phase;
+    if (!phase || phase === k.lastPhase || !THREAD_PHASES[phase]) return;
+    k.lastPhase = phase;
+    const pre = n.preRestoreBackupId ?? r.preRestoreBackupId;
+    const text =
+      phase === 'pre_restore_backup' && pre
+        ? `pre-restore backup ${pre} taken`
+        : (THREAD_PHASES[phase] ?? phase);
+    const total = n.progress ? ` (${n.progress.total} steps)` : '';
+    this.o.reply(ref, phaseMessage(text, n.message ? `${n.message}${total}` : total.trim() || undefined));
   }
 
   private newPlan(r: Restore, ref: SlackMessageRef, k: Known, plan: Plan): void {
@@ -160,7 +174,7 @@ export class RestoreCards {
       case 'approved':
         return `Approved${who} — restoring…`;
       case 'running': {
-        const p = n.progress ? ` (${n.progress.done}/${n.progress.total})` : '';
+        const p = n.progress ? ` (${n.progress.done}/${n.progress.total} steps)` : '';
         const what = n.phase
           ? `${n.phase.replace(/_/g, ' ')}${n.message ? `: ${n.message}` : ''}`
           : 'restoring';

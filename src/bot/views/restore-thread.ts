@@ -2,7 +2,7 @@
  * Thread replies under a restore card: decisions, phases, a re-plan asking for approval again, the
  * break-glass announcements (posted with `reply_broadcast`) and the final outcome with an Undo button.
  */
-import type { Restore, RestoreStep } from '../../db/index.ts';
+import type { Restore } from '../../db/index.ts';
 import {
   actions,
   type Block,
@@ -12,6 +12,7 @@ import {
   escapeMrkdwn,
   section,
 } from '../blocks/index.ts';
+import type { FailedRestoreStep, RestoreRunResult } from '../restore-services.ts';
 import { scrubReason } from './failure.ts';
 import { code, plural, userMention } from './format.ts';
 import { listMessage } from './lines.ts';
@@ -48,11 +49,9 @@ export function replannedMessage(r: Restore): SlackMessage {
   };
 }
 
-function stepLine(s: RestoreStep): string {
-  const e = s.error ?? {};
-  const status = typeof e.status === 'number' ? `HTTP ${e.status} ` : '';
-  const msg = typeof e.message === 'string' ? e.message : s.status === 'not_attempted' ? 'not attempted' : '';
-  return `• ${escapeMrkdwn(s.op)} ${escapeMrkdwn(s.kind.replace(/_/g, ' '))} ${escapeMrkdwn(s.name)} — ${status}${escapeMrkdwn(scrubReason(msg))}`;
+function stepLine(s: FailedRestoreStep): string {
+  const what = `${s.op} ${s.kind.replace(/_/g, ' ')} ${s.name}`;
+  return `• ${escapeMrkdwn(what)} — ${escapeMrkdwn(scrubReason(s.error))}`;
 }
 
 function undoButton(r: Restore): Block[] {
@@ -74,20 +73,17 @@ function undoButton(r: Restore): Block[] {
   ];
 }
 
-export interface RestoreOutcome {
-  /** failed (or not attempted) steps of a partial apply */
-  steps?: readonly RestoreStep[];
-  /** entities still differing from the target after the apply */
-  drift?: number;
-}
-
-export function restoreResultMessage(r: Restore, o: RestoreOutcome = {}): SlackMessage {
+export function restoreResultMessage(r: Restore, result?: RestoreRunResult): SlackMessage {
   const pre = r.preRestoreBackupId
     ? `The gateway as it was before is in backup ${code(r.preRestoreBackupId)}; *Undo* asks to restore it.`
     : 'No pre-restore backup was taken, so there is nothing to undo.';
   if (r.status === 'completed') {
     const drift =
-      o.drift === undefined || o.drift === 0 ? 'zero drift' : `${plural(o.drift, 'entity')} still differ`;
+      result?.drift === null || result?.drift === undefined
+        ? 'drift not checked'
+        : result.drift === 0
+          ? 'zero drift'
+          : `${plural(result.drift, 'change')} still pending`;
     return {
       text: `Restore ${r.id} of ${r.connection} completed`,
       blocks: [
@@ -101,10 +97,12 @@ export function restoreResultMessage(r: Restore, o: RestoreOutcome = {}): SlackM
     };
   }
   if (r.status === 'partially_failed') {
-    const failed = (o.steps ?? []).filter((s) => s.status !== 'ok');
+    const failed = result?.failedSteps ?? [];
+    const skipped = result?.notAttempted ?? 0;
     const head = [
       section(
-        `:warning: *Restore partially failed* on ${code(r.connection)}: ${plural(failed.length, 'step')} did not apply. ` +
+        `:warning: *Restore partially failed* on ${code(r.connection)}: ${plural(result?.applied ?? 0, 'step')} applied, ` +
+          `${plural(result?.failed ?? failed.length, 'step')} failed${skipped ? `, ${skipped} not attempted` : ''}. ` +
           'It is not retried automatically; the gateway is between the two states.',
       ),
     ];
