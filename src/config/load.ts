@@ -8,7 +8,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
-import { type ConfigFile, configFileSchema } from './schema.ts';
+import { approvalTimeoutMs, type ConfigFile, configFileSchema } from './schema.ts';
 import { Secret } from './secret.ts';
 import type { Config, ConfigProblem, ConnectionConfig } from './types.ts';
 
@@ -98,6 +98,7 @@ function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecr
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
     database: { path: abs(file.database.path) },
     redis: file.redis,
+    restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
   };
 }
 

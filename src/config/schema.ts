@@ -160,6 +160,22 @@ export const keysSchema = z
     });
   });
 
+/** `90s`, `30m`, `2h`: how long a restore request may wait for its approval. */
+const APPROVAL_TIMEOUT = /^([1-9][0-9]*)(s|m|h)$/;
+
+export function approvalTimeoutMs(text: string): number {
+  const m = APPROVAL_TIMEOUT.exec(text);
+  if (!m) throw new RangeError(`"${text}" is not a duration like 90s, 30m or 2h`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+}
+
+export const restoresSchema = z.strictObject({
+  approvalTimeout: z
+    .string()
+    .regex(APPROVAL_TIMEOUT, 'approvalTimeout must be a duration like 90s, 30m or 2h')
+    .default('30m'),
+});
+
 export const configFileSchema = z.strictObject({
   connections: z
     .array(connectionSchema)
@@ -184,6 +200,7 @@ export const configFileSchema = z.strictObject({
       prefix: z.string().min(1).default('snapgate'),
     })
     .default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
+  restores: restoresSchema.default({ approvalTimeout: '30m' }),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -58,6 +58,8 @@ export interface Config {
   keys: readonly KeyConfig[];
   database: { path: string };
   redis: { url: string; prefix: string };
+  /** restore requests: how long one waits for approval before it expires (default 30 minutes) */
+  restores: { approvalTimeoutMs: number };
 }
 
 export interface ConfigProblem {

@@ -38,6 +38,7 @@ export {
   QUEUE_NAMES,
   type Queues,
   RedisUnavailableError,
+  type RestoreJobData,
   type RetryPolicy,
   type ScheduledBackupJobData,
   type VerifyJobData,
@@ -45,6 +46,7 @@ export {
 export { backupIdOfJob, type RecoveryResult, recoverBackups } from './recovery.ts';
 export { LockTimeoutError, withRedisLock } from './redis-lock.ts';
 export { type BackupRequest, enqueueBackupJob, requestBackup } from './request-backup.ts';
+export * from './restore/index.ts';
 export { runScheduledBackup, scheduledBackupId } from './scheduled-backup.ts';
 export {
   type DesiredScheduler,

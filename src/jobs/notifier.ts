@@ -6,6 +6,7 @@
  * backup.
  */
 import type { Backup } from '../db/index.ts';
+import type { RestoreEvent } from './restore/types.ts';
 
 /** Where a running backup is: the bot turns these into a progress line. */
 export type BackupPhase = 'queued' | 'started' | 'dumping' | 'writing' | 'retrying' | 'finished';
@@ -60,6 +61,8 @@ export interface Notifier {
   verifyFinished(event: VerifyEvent): Promise<void> | void;
   pruneFinished(event: PruneEvent): Promise<void> | void;
   recordChanged?(event: RecordEvent): Promise<void> | void;
+  /** a restore request moved (plan ready, approved, progress, finished…); see RestoreEvent */
+  restoreChanged?(event: RestoreEvent): Promise<void> | void;
 }
 
 export type LogLine = (line: string) => void;
@@ -91,6 +94,18 @@ export class ConsoleNotifier implements Notifier {
   recordChanged({ kind, id, connection, status, message }: RecordEvent): void {
     this.write(`${kind} ${id} [${connection}] ${status}${message ? `: ${message}` : ''}`);
   }
+
+  restoreChanged({ restore, phase, progress, result, message, preRestoreBackupId }: RestoreEvent): void {
+    const parts = [`restore ${restore.id} [${restore.connection}] ${restore.status} (${phase})`];
+    if (progress) parts.push(`${progress.phase} level ${progress.level} ${progress.done}/${progress.total}`);
+    if (result) {
+      const drift = result.drift === null ? 'not checked' : String(result.drift);
+      parts.push(`applied ${result.applied}, failed ${result.failed}, drift ${drift}`);
+    }
+    if (preRestoreBackupId) parts.push(`pre-restore backup ${preRestoreBackupId}`);
+    if (message) parts.push(message);
+    this.write(parts.join('; '));
+  }
 }
 
 /** Fans every event out to several notifiers (console + Slack); one failing does not stop the others. */
@@ -111,6 +126,10 @@ export class CompositeNotifier implements Notifier {
 
   async recordChanged(event: RecordEvent): Promise<void> {
     await Promise.all(this.notifiers.map((n) => safeNotify(() => n.recordChanged?.(event))));
+  }
+
+  async restoreChanged(event: RestoreEvent): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => safeNotify(() => n.restoreChanged?.(event))));
   }
 }
 

@@ -12,7 +12,12 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
-export const QUEUE_NAMES = { backup: 'backup', verify: 'verify', prune: 'prune' } as const;
+export const QUEUE_NAMES = {
+  backup: 'backup',
+  verify: 'verify',
+  prune: 'prune',
+  restore: 'restore',
+} as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /** Job names inside the queues. */
@@ -22,6 +27,9 @@ export const JOB_NAMES = {
   verify: 'verify',
   verifyScheduled: 'verify-scheduled',
   prune: 'prune',
+  restorePlan: 'restore-plan',
+  restoreRun: 'restore-run',
+  restoreExpire: 'restore-expire',
 } as const;
 
 /** A requested backup: the row exists already; the job id is the backup id. */
@@ -41,6 +49,11 @@ export interface PruneJobData {
   connection: string;
   dryRun?: boolean;
   requestedBy?: string;
+}
+
+/** Plan, run and expiry jobs of a restore request: the request id only (the plan itself stays in memory). */
+export interface RestoreJobData {
+  restoreId: string;
 }
 
 export interface RetryPolicy {
@@ -117,6 +130,7 @@ export interface Queues {
   backup: Queue<BackupJobData | ScheduledBackupJobData>;
   verify: Queue<VerifyJobData>;
   prune: Queue<PruneJobData>;
+  restore: Queue<RestoreJobData>;
 }
 
 export function openQueues(connection: Redis, prefix: string): Queues {
@@ -124,5 +138,6 @@ export function openQueues(connection: Redis, prefix: string): Queues {
     backup: new Queue(QUEUE_NAMES.backup, { connection, prefix }),
     verify: new Queue(QUEUE_NAMES.verify, { connection, prefix }),
     prune: new Queue(QUEUE_NAMES.prune, { connection, prefix }),
+    restore: new Queue(QUEUE_NAMES.restore, { connection, prefix }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * startWorkers: one BullMQ Worker per queue (backup, verify, prune) on a worker connection
+ * startWorkers: one BullMQ Worker per queue (backup, verify, prune, restore) on a worker connection
  * (`maxRetriesPerRequest: null`), then the schedule sync and start-up recovery. `close()` stops fetching
  * and waits for running jobs up to a deadline, then force-closes (bullmq guide/workers/graceful-shutdown.md:
  * `worker.close()` alone has no timeout). Every worker has an `error` listener: an unhandled `error` event
@@ -16,11 +16,20 @@ import {
   JOB_NAMES,
   type PruneJobData,
   QUEUE_NAMES,
+  type RestoreJobData,
   type ScheduledBackupJobData,
   type VerifyJobData,
   workerConnection,
 } from './queues.ts';
 import { type RecoveryResult, recoverBackups } from './recovery.ts';
+import {
+  expireRestore,
+  type RestoreRecoveryResult,
+  recoverRestores,
+  runRestore,
+  runRestorePlan,
+  settleFailedRestoreJob,
+} from './restore/index.ts';
 import { runScheduledBackup } from './scheduled-backup.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
 import { verifyBackup, verifyScheduled } from './verify-job.ts';
@@ -36,6 +45,8 @@ export interface WorkerOptions {
   syncSchedules?: boolean;
   /** skip start-up recovery */
   recover?: boolean;
+  /** restore jobs (plan, run, expiry) at once in this process; default 4 (one restore per connection) */
+  restoreConcurrency?: number;
   log?: LogLine;
 }
 
@@ -43,6 +54,7 @@ export interface RunningWorkers {
   workers: Worker[];
   schedules: ScheduleSyncResult | null;
   recovery: RecoveryResult | null;
+  restoreRecovery: RestoreRecoveryResult | null;
   /** stop fetching, wait for running jobs up to `deadlineMs` (default 30 s), then force-close */
   close(deadlineMs?: number): Promise<void>;
 }
@@ -95,6 +107,28 @@ function pruneProcessor(services: Services) {
   };
 }
 
+/**
+ * Restore jobs run once: a restore is never retried automatically, and `maxStalledCount: 0` makes BullMQ
+ * fail a stalled job (its worker died) instead of handing it to another worker to apply again.
+ */
+function restoreProcessor(services: Services) {
+  return async (job: Job<RestoreJobData>) => {
+    const id = job.data.restoreId;
+    if (job.name === JOB_NAMES.restorePlan) {
+      const { restore } = await runRestorePlan(services, id);
+      return { restoreId: id, status: restore.status };
+    }
+    if (job.name === JOB_NAMES.restoreExpire) {
+      const expired = await expireRestore(services, id);
+      return { restoreId: id, expired: expired !== null };
+    }
+    const restore = await runRestore(services, id, {
+      onProgress: (p) => void job.updateProgress({ ...p }).catch(() => undefined),
+    });
+    return { restoreId: id, status: restore.status };
+  };
+}
+
 export async function startWorkers(services: Services, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const connection: Redis = workerConnection(services.redisUrl);
@@ -112,11 +146,22 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     }),
     new Worker(QUEUE_NAMES.verify, verifyProcessor(services), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.prune, pruneProcessor(services), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.restore, restoreProcessor(services), {
+      ...common,
+      maxStalledCount: 0,
+      concurrency: options.restoreConcurrency ?? 4,
+    }),
   ];
   for (const w of workers) {
     w.on('error', (err) => log(`worker ${w.name}: ${err.message}`));
     w.on('failed', (job, err) => log(`job ${w.name}/${job?.id ?? '?'} failed: ${err.message}`));
   }
+  // A restore job that failed without settling its request (stalled: its worker died) settles it here.
+  workers[3]?.on('failed', (job) => {
+    void settleFailedRestoreJob(services, job as Job<RestoreJobData> | undefined).catch((err: Error) =>
+      log(`restore recovery: ${err.message}`),
+    );
+  });
 
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 30_000) => {
@@ -141,7 +186,8 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     await Promise.all(workers.map((w) => w.waitUntilReady()));
     const schedules = options.syncSchedules === false ? null : await syncSchedules(services);
     const recovery = options.recover === false ? null : await recoverBackups(services);
-    return { workers, schedules, recovery, close };
+    const restoreRecovery = options.recover === false ? null : await recoverRestores(services);
+    return { workers, schedules, recovery, restoreRecovery, close };
   } catch (err) {
     await close(1000);
     throw err;

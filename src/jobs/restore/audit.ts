@@ -1,0 +1,34 @@
+/**
+ * Audit and notify for restore requests in one shape. Restore events name the plan hash they concern
+ * (src/audit ACTIONS_NAMING_A_PLAN), so a decision can always be traced to the exact writes it allowed.
+ */
+import type { AuditAction } from '../../audit/index.ts';
+import type { Restore } from '../../db/index.ts';
+import type { Services } from '../context.ts';
+import { safeNotify } from '../notifier.ts';
+import type { RestoreEvent } from './types.ts';
+
+export async function auditRestore(
+  services: Services,
+  restore: Restore,
+  action: AuditAction,
+  options: { actor?: string; outcome?: 'ok' | 'failed' | 'refused'; details?: Record<string, unknown> } = {},
+): Promise<void> {
+  const details = Object.fromEntries(
+    Object.entries({ planHash: restore.planHash ?? undefined, ...options.details }).filter(
+      ([, v]) => v !== undefined && v !== null,
+    ),
+  );
+  await services.audit.append({
+    actor: options.actor ?? 'system',
+    action,
+    connection: restore.connection,
+    targetId: restore.id,
+    outcome: options.outcome ?? 'ok',
+    details: { ...details, backupId: restore.backupId },
+  });
+}
+
+export async function notifyRestore(services: Services, event: RestoreEvent): Promise<void> {
+  await safeNotify(() => services.notifier.restoreChanged?.(event));
+}

@@ -1,0 +1,17 @@
+/** src/jobs/restore — restore requests: request, plan, decisions, run, expiry, recovery. */
+export { auditRestore, notifyRestore } from './audit.ts';
+export { approveRestore, cancelRestore, rejectRestore } from './decisions.ts';
+export { expireDueRestores, expireRestore } from './expiry.ts';
+export { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
+export { type PlanOutcome, runRestorePlan } from './plan-job.ts';
+export { expireJobId, planJobId, runJobId } from './queue.ts';
+export {
+  failStoppedRestore,
+  type RestoreRecoveryResult,
+  recoverRestores,
+  settleFailedRestoreJob,
+} from './recovery.ts';
+export { requestRestore, selectBackup, slackLink } from './request.ts';
+export { type RunOptions, runRestore, WORKER_STOPPED_REASON } from './run-job.ts';
+export { actedChanges, buildPlanSummary, SUMMARY_CHANGES, type SummaryChange } from './summary.ts';
+export * from './types.ts';

@@ -1,0 +1,136 @@
+/**
+ * requestRestore: the one way a restore request starts (Slack, CLI, Undo). Everything a person typed is
+ * checked before anything is recorded; a refusal is a RestoreRefusedError whose message can be shown as
+ * is. Then: settle expired requests (so a stale one does not hold the connection), create the `planned`
+ * row (the database allows one active request per connection), audit, queue the plan job.
+ */
+import { SECTIONS, type Section } from '../../core/index.ts';
+import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../db/index.ts';
+import type { Services } from '../context.ts';
+import { UnknownConnectionError } from '../context.ts';
+import { auditRestore, notifyRestore } from './audit.ts';
+import { expireDueRestores } from './expiry.ts';
+import { approvalTimeoutMs, enqueuePlanJob } from './queue.ts';
+import {
+  type BackupSelector,
+  RestoreRefusedError,
+  type RestoreRequested,
+  type RestoreRequestInput,
+} from './types.ts';
+
+/** `https://slack.com/archives/<channel>/p<ts without the dot>`: Slack's permalink shape. */
+export function slackLink(ref: SlackMessageRef): string {
+  return `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
+}
+
+function checkSections(only: readonly string[] | undefined): Section[] | null {
+  if (!only || only.length === 0) return null;
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new RestoreRefusedError(
+      `unknown section ${unknown.join(', ')}; sections are: ${SECTIONS.join(', ')}`,
+    );
+  }
+  return SECTIONS.filter((s) => only.includes(s));
+}
+
+/** The backup a selector names, checked: completed, not pruned, of this connection. */
+export async function selectBackup(
+  services: Services,
+  connection: string,
+  selector: BackupSelector,
+): Promise<{ backup: Backup; gapMs?: number }> {
+  const repo = services.repos.backups;
+  if (selector.kind === 'latest') {
+    const latest = await repo.findLatestCompleted(connection);
+    if (!latest) throw new RestoreRefusedError(`${connection} has no completed backup to restore`);
+    return { backup: latest };
+  }
+  if (selector.kind === 'at') {
+    if (Number.isNaN(selector.time.getTime()))
+      throw new RestoreRefusedError('the time given is not a valid time');
+    const found = await repo.findCompletedAtOrBefore(connection, selector.time);
+    if (!found) {
+      throw new RestoreRefusedError(
+        `${connection} has no completed backup taken at or before ${selector.time.toISOString()}`,
+      );
+    }
+    const takenAt = found.startedAt ?? found.createdAt;
+    return { backup: found, gapMs: selector.time.getTime() - takenAt.getTime() };
+  }
+  const backup = await repo.get(selector.id);
+  if (!backup) throw new RestoreRefusedError(`there is no backup ${selector.id}`);
+  if (backup.connection !== connection) {
+    throw new RestoreRefusedError(`backup ${backup.id} belongs to ${backup.connection}, not ${connection}`);
+  }
+  if (backup.status !== 'completed') {
+    throw new RestoreRefusedError(
+      `backup ${backup.id} is ${backup.status}; only completed backups can be restored`,
+    );
+  }
+  if (backup.prunedAt) throw new RestoreRefusedError(`backup ${backup.id} was removed by retention`);
+  return { backup };
+}
+
+function inProgressMessage(err: RestoreInProgressError, slack: SlackMessageRef | null): string {
+  const link = slack ? ` (${slackLink(slack)})` : '';
+  return `a restore of ${err.connection} is already in progress: ${err.activeRestoreId}, ${err.activeStatus}${link}; wait for it to finish or cancel it`;
+}
+
+export async function requestRestore(
+  services: Services,
+  input: RestoreRequestInput,
+): Promise<RestoreRequested> {
+  let connectionName: string;
+  try {
+    connectionName = services.connection(input.connection).name;
+  } catch (err) {
+    if (err instanceof UnknownConnectionError) throw new RestoreRefusedError(err.message);
+    throw err;
+  }
+  const reason = input.reason.trim();
+  if (reason === '') throw new RestoreRefusedError('a reason is required for a restore (--reason "…")');
+  const only = checkSections(input.only);
+  const { backup, gapMs } = await selectBackup(services, connectionName, input.backup);
+
+  await expireDueRestores(services);
+  let restore: Awaited<ReturnType<typeof services.repos.restores.create>>;
+  try {
+    restore = await services.repos.restores.create({
+      connection: connectionName,
+      backupId: backup.id,
+      requestedBy: input.requestedBy,
+      reason,
+      onlySections: only,
+      noDeletes: input.noDeletes === true,
+      breakGlass: input.breakGlass === true,
+      expiresAt: new Date(services.now().getTime() + approvalTimeoutMs(services)),
+      slack: input.slack ?? null,
+    });
+  } catch (err) {
+    if (!(err instanceof RestoreInProgressError)) throw err;
+    const active = await services.repos.restores.get(err.activeRestoreId);
+    throw new RestoreRefusedError(inProgressMessage(err, active?.slack ?? null), err.activeRestoreId);
+  }
+  await auditRestore(services, restore, 'restore.requested', {
+    actor: input.requestedBy,
+    details: {
+      reason,
+      only: only ?? undefined,
+      noDeletes: restore.noDeletes || undefined,
+      breakGlass: restore.breakGlass || undefined,
+      gapMs,
+    },
+  });
+  try {
+    await enqueuePlanJob(services, restore.id);
+  } catch (err) {
+    const why = `could not be queued: ${(err as Error).message}`;
+    const failed = await services.repos.restores.finish(restore.id, 'failed', { failureReason: why });
+    await auditRestore(services, failed, 'restore.failed', { outcome: 'failed', details: { reason: why } });
+    await notifyRestore(services, { restore: failed, phase: 'finished', backup, message: why });
+    throw err;
+  }
+  await notifyRestore(services, { restore, phase: 'requested', backup });
+  return gapMs === undefined ? { restore, backup } : { restore, backup, gapMs };
+}

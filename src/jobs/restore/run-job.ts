@@ -1,0 +1,204 @@
+/**
+ * The restore job: `approved → running → completed | partially_failed | failed` (or back to
+ * `awaiting_approval` when the gateway changed since the approval).
+ *   1. conditional approved → running; a request already `running` on entry is a job delivered again
+ *      after its worker died mid-restore: it ends `failed` and is never applied a second time (the
+ *      gateway may hold part of the restore; only a person looking at a new diff can decide);
+ *   2. a `pre-restore` backup of the whole gateway, taken inline (Undo restores it);
+ *   3. re-dump and re-plan: a plan hash other than the approved one means someone changed the gateway,
+ *      so the request goes back to `awaiting_approval` with the new plan — nothing is written;
+ *   4. apply with progress; every step's result recorded;
+ *   5. dump again and plan against the target: zero steps = zero drift for the selected sections.
+ * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
+ */
+import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
+import { type Backup, type Restore, TransitionError } from '../../db/index.ts';
+import { type ApplyProgress, type ApplyResult, applyPlan, type KongClient } from '../../kong/index.ts';
+import { BackupFailedError, runBackup } from '../backup-job.ts';
+import type { Services } from '../context.ts';
+import { describeFailure } from '../failure.ts';
+import { auditRestore, notifyRestore } from './audit.ts';
+import { openBackup } from './integrity.ts';
+import { planAgainstLive, withClient } from './live.ts';
+import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
+import { settle } from './plan-job.ts';
+import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
+import { buildPlanSummary } from './summary.ts';
+import type { ApplyProgressEvent } from './types.ts';
+
+export const WORKER_STOPPED_REASON =
+  'the worker stopped during the restore; the gateway may be partially restored — run a new diff';
+
+const PROGRESS_EVERY_MS = 250;
+
+export interface RunOptions {
+  /** BullMQ progress (ids and counts only) */
+  onProgress?: (p: ApplyProgressEvent) => void;
+  /** writes in flight at once within a dependency level (default 10) */
+  parallelism?: number;
+}
+
+export async function runRestore(
+  services: Services,
+  restoreId: string,
+  options: RunOptions = {},
+): Promise<Restore> {
+  const repo = services.repos.restores;
+  const entry = await repo.get(restoreId);
+  if (!entry) throw new Error(`restore ${restoreId} does not exist`);
+  if (entry.status === 'running') return failStopped(services, entry);
+  if (entry.status !== 'approved') return entry;
+  const running = await settle(() => repo.markRunning(restoreId));
+  if (!running) return (await repo.get(restoreId)) ?? entry;
+  await auditRestore(services, running, 'restore.started', { details: { approvedBy: running.approvedBy } });
+  await notifyRestore(services, { restore: running, phase: 'started' });
+
+  const connection = services.connection(running.connection);
+  try {
+    const backup = await services.repos.backups.get(running.backupId);
+    if (!backup) throw new Error(`backup ${running.backupId} is gone`);
+    const withPre = await takePreRestoreBackup(services, running);
+    const target = await openBackup(services, backup);
+    return await withClient(services, withPre, (client) =>
+      replanAndApply(services, client, withPre, backup, target, options),
+    );
+  } catch (err) {
+    const failure =
+      err instanceof BackupFailedError
+        ? `the pre-restore backup failed (${err.message}); nothing was applied`
+        : `${describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl }).reason}; nothing was applied`;
+    const current = (await repo.get(restoreId)) ?? running;
+    return finishRestore(services, current, 'failed', failure, null);
+  }
+}
+
+async function failStopped(services: Services, restore: Restore): Promise<Restore> {
+  return finishRestore(services, restore, 'failed', WORKER_STOPPED_REASON, null);
+}
+
+/** The safety backup, run inline so it is taken before the re-plan and the first write. */
+async function takePreRestoreBackup(services: Services, restore: Restore): Promise<Restore> {
+  const backup = await services.repos.backups.create({
+    connection: restore.connection,
+    type: 'pre-restore',
+    requestedBy: 'system',
+    note: `before restore ${restore.id}`,
+    environment: services.connection(restore.connection).environment,
+  });
+  await services.audit.append({
+    actor: 'system',
+    action: 'backup.requested',
+    connection: restore.connection,
+    targetId: backup.id,
+    outcome: 'ok',
+    details: { type: 'pre-restore', restoreId: restore.id },
+  });
+  const done = await runBackup(services, backup.id, { attempt: 1, maxAttempts: 1 });
+  const updated = await services.repos.restores.setPreRestoreBackup(restore.id, done.id);
+  await notifyRestore(services, {
+    restore: updated,
+    phase: 'pre_restore_backup',
+    preRestoreBackupId: done.id,
+  });
+  return updated;
+}
+
+async function replanAndApply(
+  services: Services,
+  client: KongClient,
+  restore: Restore,
+  backup: Backup,
+  target: Snapshot,
+  options: RunOptions,
+): Promise<Restore> {
+  const { live, plan, liveFingerprint } = await planAgainstLive(services, client, restore, target);
+  if (plan.refusals.length > 0) {
+    const reason = `the new plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}; nothing was applied`;
+    return finishRestore(services, restore, 'failed', reason, null);
+  }
+  if (plan.steps.length === 0) {
+    const empty = { applied: 0, failed: 0, notAttempted: 0, drift: 0, failedSteps: [] };
+    const message = 'nothing to restore: the gateway already matches the backup';
+    return finishRestore(services, restore, 'completed', null, empty, message);
+  }
+  if (plan.planHash !== restore.planHash) return askAgain(services, restore, plan, liveFingerprint, backup);
+
+  const apply = await applyPlan(client, plan, {
+    current: live,
+    parallelism: options.parallelism ?? 10,
+    onProgress: progressReporter(services, restore, plan, options),
+  });
+  await services.repos.restores.recordSteps(restore.id, stepRecords(apply.steps));
+  return verifyAndFinish(services, client, restore, target, apply);
+}
+
+async function verifyAndFinish(
+  services: Services,
+  client: KongClient,
+  restore: Restore,
+  target: Snapshot,
+  apply: ApplyResult,
+): Promise<Restore> {
+  await notifyRestore(services, { restore, phase: 'verifying' });
+  let drift: number | null = null;
+  let verifyError: string | null = null;
+  try {
+    drift = (await planAgainstLive(services, client, restore, target)).plan.steps.length;
+  } catch (err) {
+    verifyError = (err as Error).message;
+  }
+  const result = resultOf(apply, drift);
+  const { status, reason } = decide(apply, result, verifyError);
+  return finishRestore(services, restore, status, reason, result);
+}
+
+/** The gateway changed since the approval: show the new plan and ask again; nothing was written. */
+async function askAgain(
+  services: Services,
+  restore: Restore,
+  plan: Plan,
+  liveFingerprint: string,
+  backup: Backup,
+): Promise<Restore> {
+  const expiresAt = new Date(services.now().getTime() + approvalTimeoutMs(services));
+  let again: Restore;
+  try {
+    again = await services.repos.restores.markAwaitingApproval(restore.id, {
+      planHash: plan.planHash,
+      liveFingerprint,
+      planSummary: buildPlanSummary(plan),
+      expiresAt,
+    });
+  } catch (err) {
+    if (err instanceof TransitionError) return (await services.repos.restores.get(restore.id)) ?? restore;
+    throw err;
+  }
+  await scheduleExpiry(services, again.id, expiresAt);
+  await auditRestore(services, again, 'restore.replan_required', {
+    details: { previousPlanHash: restore.planHash, liveFingerprint, steps: plan.steps.length },
+  });
+  const message = 'the gateway changed after the diff was approved; review the new diff and approve again';
+  await notifyRestore(services, { restore: again, phase: 'replan_required', plan, backup, message });
+  return again;
+}
+
+/** Progress at every phase or level change and at most every 250 ms between (Slack throttles further). */
+function progressReporter(services: Services, restore: Restore, plan: Plan, options: RunOptions) {
+  let last = 0;
+  let lastKey = '';
+  return (p: ApplyProgress) => {
+    const key = `${p.step.phase}:${p.step.level}`;
+    const at = Date.now();
+    if (key === lastKey && p.done < p.total && at - last < PROGRESS_EVERY_MS) return;
+    last = at;
+    lastKey = key;
+    const progress: ApplyProgressEvent = {
+      phase: p.step.phase as StepPhase,
+      level: p.step.level,
+      done: p.done,
+      total: plan.steps.length,
+    };
+    options.onProgress?.(progress);
+    void notifyRestore(services, { restore, phase: 'applying', progress });
+  };
+}

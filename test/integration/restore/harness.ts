@@ -1,0 +1,141 @@
+/**
+ * Restore tests' setup on top of the jobs harness: real SQLite, real Redis (random prefix), kong-sim over
+ * HTTP, an in-process worker (the same `startWorkers` the CLI runs), a clock tests can move forward, a
+ * notifier that records restore events, and helpers to break the gateway and measure drift.
+ */
+import { type Plan, planRestore, type Section, type Snapshot } from '../../../src/core/index.ts';
+import type { Backup, Restore } from '../../../src/db/index.ts';
+import {
+  type Authorize,
+  type RestoreEvent,
+  type RunningWorkers,
+  requestBackup,
+  type Services,
+  startWorkers,
+  verifyAndOpenBackup,
+} from '../../../src/jobs/index.ts';
+import { dumpGateway, type HttpMethod } from '../../../src/kong/index.ts';
+import {
+  createTestEnv,
+  type EnvOptions,
+  RecordingNotifier,
+  type TestEnv,
+  waitFor,
+  waitForBackup,
+} from '../jobs/harness.ts';
+
+export const REQUESTER = 'U0REQUESTER';
+export const APPROVER = 'U0APPROVER';
+export const APPROVER_2 = 'U0APPROVER2';
+export const OUTSIDER = 'U0OUTSIDER';
+export const ADMIN = 'U0ADMIN';
+
+/** Who holds what, as the bot's role check would answer (admins include approvers). */
+export const authorize: Authorize = async (_connection, user, role) =>
+  role === 'admin' ? user === ADMIN : [APPROVER, APPROVER_2, ADMIN].includes(user);
+
+export class RestoreRecorder extends RecordingNotifier {
+  restores: RestoreEvent[] = [];
+  restoreChanged(e: RestoreEvent) {
+    this.restores.push(e);
+  }
+  phases(id: string): string[] {
+    return this.restores.filter((e) => e.restore.id === id && e.phase !== 'applying').map((e) => e.phase);
+  }
+}
+
+export interface RestoreEnv {
+  env: TestEnv;
+  services: Services;
+  workers: RunningWorkers;
+  notifier: RestoreRecorder;
+  /** the backup taken of the seeded gateway */
+  backup: Backup;
+  clock: { advance(ms: number): void };
+  kong<T = unknown>(method: HttpMethod, path: string, body?: unknown): Promise<T>;
+  cleanup(): Promise<void>;
+}
+
+export async function createRestoreEnv(options: EnvOptions = {}): Promise<RestoreEnv> {
+  const env = await createTestEnv(options);
+  const notifier = new RestoreRecorder();
+  let offsetMs = 0;
+  const services = await env.open({ notifier, now: () => new Date(Date.now() + offsetMs) });
+  const workers = await startWorkers(services, {
+    syncSchedules: false,
+    lockDurationMs: 5000,
+    stalledIntervalMs: 1000,
+    log: () => undefined,
+  });
+  const backup = await takeBackup(services);
+  return {
+    env,
+    services,
+    workers,
+    notifier,
+    backup,
+    clock: {
+      advance(ms) {
+        offsetMs += ms;
+      },
+    },
+    async kong<T>(method: HttpMethod, path: string, body?: unknown) {
+      const client = services.kongClient(services.connection('prod'));
+      try {
+        return (await client.request<T>(method, path, body === undefined ? {} : { body })).data;
+      } finally {
+        client.close();
+      }
+    },
+    async cleanup() {
+      await workers.close(2000);
+      await env.cleanup();
+    },
+  };
+}
+
+export async function takeBackup(services: Services): Promise<Backup> {
+  const b = await requestBackup(services, { connection: 'prod', type: 'manual', requestedBy: 'system' });
+  const done = await waitForBackup(services, b.id);
+  if (done.status !== 'completed') throw new Error(`backup failed: ${done.failureReason}`);
+  return done;
+}
+
+/** Three kinds of damage: a changed service, a deleted route, an extra service. */
+export async function breakGateway(t: RestoreEnv): Promise<void> {
+  await t.kong('PATCH', '/services/orders', { port: 9999 });
+  await t.kong('DELETE', '/routes/billing-api');
+  await t.kong('POST', '/services', { name: 'rogue', host: 'rogue.internal' });
+}
+
+export function waitForRestore(services: Services, id: string, statuses: string[], timeoutMs = 20_000) {
+  return waitFor(
+    `restore ${id} to be ${statuses.join('/')}`,
+    async () => {
+      const r = await services.repos.restores.get(id);
+      return r && statuses.includes(r.status) ? r : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export const FINAL = ['completed', 'partially_failed', 'failed', 'rejected', 'expired', 'cancelled'];
+
+export async function liveSnapshot(services: Services, only?: Section[]): Promise<Snapshot> {
+  const client = services.kongClient(services.connection('prod'));
+  try {
+    return await dumpGateway(client, { only: only ?? null, takenAt: '2026-01-01T00:00:00.000Z' });
+  } finally {
+    client.close();
+  }
+}
+
+/** What restoring `backup` would still change on the live gateway (no steps = zero drift). */
+export async function driftFrom(services: Services, backup: Backup, only?: Section[]): Promise<Plan> {
+  const target = await verifyAndOpenBackup(services, backup);
+  return planRestore(await liveSnapshot(services, only), target, only ? { only } : {});
+}
+
+export async function awaitingApproval(services: Services, restore: Restore): Promise<Restore> {
+  return waitForRestore(services, restore.id, ['awaiting_approval', ...FINAL]);
+}
