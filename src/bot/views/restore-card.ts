@@ -68,10 +68,8 @@ export interface RestoreCardInput {
 function backupField(c: RestoreCardInput): string {
   const b = c.backup;
   if (!b) return `*Backup*\n${code(c.backupId)}`;
-  const age = formatDuration(Math.max(0, c.requestedAt.getTime() - b.createdAt.getTime())).replace(
-    / \d+ s$/,
-    '',
-  );
+  const gap = c.requestedAt.getTime() - b.createdAt.getTime();
+  const age = gap < 60_000 ? 'moments' : formatDuration(gap).replace(/ \d+ s$/, '');
   return (
     `*Backup*\n${code(b.id)} · ${escapeMrkdwn(b.type)}\n` +
     `taken ${slackDate(b.createdAt)} (${age} before the request) by ${userMention(b.requestedBy)}`
