@@ -7,6 +7,7 @@ import type { Backup } from '../db/index.ts';
 import { JOB_NAMES, requestBackup, type Services } from '../jobs/index.ts';
 import { dumpGateway } from '../kong/index.ts';
 import { openArtifact } from '../storage/index.ts';
+import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
 
 export function fromJobServices(services: Services): BotServices {
@@ -16,6 +17,7 @@ export function fromJobServices(services: Services): BotServices {
     restores: services.repos.restores,
     audit: services.audit,
     now: services.now,
+    restoreRequests: restoreRequestsFromJobs(services),
     requestBackup: (input) =>
       requestBackup(services, {
         connection: input.connection,

@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Section, Snapshot } from '../core/index.ts';
 import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../db/index.ts';
+import type { RestoreRequests } from './restore-services.ts';
 
 export interface BackupRequestInput {
   connection: string;
@@ -35,6 +36,8 @@ export interface BotServices {
   loadBackupSnapshot(backup: Backup): Promise<Snapshot>;
   /** Dumps the live gateway of a connection, limited to sections when given. */
   dumpLive(connection: string, options?: { only?: Section[] }): Promise<Snapshot>;
+  /** Restore requests and decisions (the jobs' restore layer); absent = this server runs no restores. */
+  restoreRequests?: RestoreRequests;
   /** The clock: audit `--since`, ages on cards and the group cache read it (tests pin it). */
   now(): Date;
 }

@@ -10,8 +10,10 @@
 import { BACKUP_STATUS } from '../core/status.ts';
 import type { SlackMessageRef } from '../db/index.ts';
 import type { BackupEvent, Notifier, PruneEvent, VerifyEvent } from '../jobs/index.ts';
+import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
+import { RestoreCards } from './slack/restore-cards.ts';
 import { backupCard, backupCardInput } from './views/backup-card.ts';
 import { failureMessage, phaseMessage, resultMessage } from './views/backup-thread.ts';
 import type { SlackMessage } from './views/message.ts';
@@ -30,8 +32,22 @@ export class SlackNotifier implements Notifier {
   private readonly finished = new Set<string>();
   private readonly verifyCards = new Map<string, SlackMessageRef>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Restore cards and threads (slack/restore-cards.ts); the bot's handlers tell it about new requests. */
+  readonly restores: RestoreCards;
 
-  constructor(private readonly options: SlackNotifierOptions) {}
+  constructor(private readonly options: SlackNotifierOptions) {
+    this.restores = new RestoreCards({
+      outbox: options.outbox,
+      cards: options.cards,
+      track: (p, what) => this.track(p, what),
+      reply: (ref, message, broadcast) => this.reply(ref, message, broadcast),
+    });
+  }
+
+  /** A restore request moved (the jobs' `Notifier.restoreChanged`): its card and thread follow. */
+  restoreChanged(event: RestoreNotice): void {
+    this.restores.changed(event);
+  }
 
   backupChanged({ backup, phase, message }: BackupEvent): void {
     const ref = backup.slack;
@@ -76,11 +92,18 @@ export class SlackNotifier implements Notifier {
     );
   }
 
-  /** Posts a reply in the card's thread, after everything queued before it for that channel. */
-  reply(ref: SlackMessageRef, message: SlackMessage): void {
+  /**
+   * Posts a reply in the card's thread, after everything queued before it for that channel;
+   * `broadcast` also shows it in the channel (`reply_broadcast`).
+   */
+  reply(ref: SlackMessageRef, message: SlackMessage, broadcast = false): void {
     this.track(
       this.options.outbox.run(ref.channel, (c) =>
-        c.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, ...message }),
+        c.chat.postMessage(
+          broadcast
+            ? { channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true, ...message }
+            : { channel: ref.channel, thread_ts: ref.ts, ...message },
+        ),
       ),
       'thread reply',
     );

@@ -1,15 +1,18 @@
 /**
- * The `/kong` commands this build serves, one handler per file. The restore commands (`restore`,
- * `approve`, `reject`, `cancel`) register here when the restore module adds their handlers; until then
- * the listener answers that this build does not run them.
+ * The `/kong` commands this build serves, one handler per file. The restore commands answer that the
+ * server runs no restores when `BotServices.restoreRequests` is absent.
  */
+import { approve } from './approve.ts';
 import { audit } from './audit.ts';
 import { backup } from './backup.ts';
 import { backups } from './backups.ts';
+import { cancel } from './cancel.ts';
 import { connections } from './connections.ts';
 import type { HandlerTable } from './context.ts';
 import { diff } from './diff.ts';
 import { help } from './help.ts';
+import { reject } from './reject.ts';
+import { restore } from './restore.ts';
 import { show } from './show.ts';
 import { status } from './status.ts';
 import { verify } from './verify.ts';
@@ -24,4 +27,8 @@ export const COMMAND_HANDLERS: HandlerTable = {
   verify,
   status,
   audit,
+  restore,
+  approve,
+  reject,
+  cancel,
 };

@@ -1,0 +1,121 @@
+/**
+ * Approve, reject and cancel of a restore request: one path for the card's buttons and for
+ * `/kong approve|reject|cancel <id>`. The clicker's role is resolved now (config + user groups), on
+ * every click; the jobs' restore layer then applies the rules that need the record (not the requester
+ * unless break-glass, not expired, still awaiting approval, requester-only cancel) atomically, so two
+ * clicks or two approvers at once start one restore. A refusal is an ephemeral answer with the reason;
+ * the caller records every outcome in the audit log.
+ */
+import type { Role } from '../../config/index.ts';
+import type { Restore } from '../../db/index.ts';
+import type { RestoreDecisionResult } from '../restore-services.ts';
+import { code } from '../views/format.ts';
+import type { SlackMessage } from '../views/message.ts';
+import { note, refusalMessage } from '../views/simple.ts';
+import type { BotRuntime, CommandResult } from './context.ts';
+
+export type RestoreDecisionKind = 'approve' | 'reject' | 'cancel';
+
+export interface RestoreDecisionRequest {
+  kind: RestoreDecisionKind;
+  restoreId: string;
+  userId: string;
+  /** the plan hash the clicked card showed; absent for slash commands (they act on the current plan) */
+  shownPlanHash?: string | null;
+}
+
+export interface RestoreDecisionOutcome {
+  result: CommandResult;
+  /** the ephemeral answer to the person who clicked or typed */
+  reply: SlackMessage;
+}
+
+const NEEDED: Record<RestoreDecisionKind, Role> = {
+  approve: 'approver',
+  reject: 'approver',
+  cancel: 'operator',
+};
+const DONE: Record<RestoreDecisionKind, string> = {
+  approve: 'approved; the restore starts with a pre-restore backup. Progress follows in the thread.',
+  reject: 'rejected; nothing was changed.',
+  cancel: 'cancelled; nothing was changed.',
+};
+
+function refused(
+  r: Restore | null,
+  reason: string,
+  message: string,
+  extra: Partial<CommandResult> = {},
+): RestoreDecisionOutcome {
+  const result: CommandResult = { outcome: 'refused', details: { refusal: reason }, ...extra };
+  if (r) {
+    result.connection = r.connection;
+    result.targetId = r.id;
+  }
+  return { result, reply: refusalMessage(message) };
+}
+
+export async function decideRestore(
+  rt: BotRuntime,
+  d: RestoreDecisionRequest,
+): Promise<RestoreDecisionOutcome> {
+  const flow = rt.services.restoreRequests;
+  if (!flow)
+    return {
+      result: { outcome: 'refused', details: { reason: 'unsupported' } },
+      reply: note(`This snapgate server does not run ${code(d.kind)}: it has no restore service.`),
+    };
+  const restore = await rt.services.restores.get(d.restoreId);
+  if (!restore)
+    return refused(null, 'not_found', `There is no restore request ${code(d.restoreId)}.`, {
+      targetId: d.restoreId,
+    });
+  const role = await rt.auth.check(d.userId, restore.connection, NEEDED[d.kind]);
+  if (!role.ok) {
+    const denied = refused(restore, 'role', role.message);
+    denied.result.outcome = 'denied';
+    denied.result.details = { refusal: 'role', needed: role.needed, held: role.held ?? 'none' };
+    return denied;
+  }
+  if (d.kind === 'approve' && d.shownPlanHash && restore.planHash && d.shownPlanHash !== restore.planHash) {
+    return refused(
+      restore,
+      'plan_changed',
+      `The plan of ${code(restore.id)} changed after this card was drawn (the gateway changed). Read the new plan on the card and approve that one.`,
+    );
+  }
+  const authorize = async (connection: string, user: string, needed: 'approver' | 'admin') =>
+    (await rt.auth.check(user, connection, needed)).ok;
+  let answer: RestoreDecisionResult;
+  if (d.kind === 'approve')
+    answer = await flow.approve({
+      restoreId: restore.id,
+      approver: d.userId,
+      authorize,
+      ...(d.shownPlanHash ? { planHash: d.shownPlanHash } : {}),
+    });
+  else if (d.kind === 'reject')
+    answer = await flow.reject({ restoreId: restore.id, by: d.userId, authorize });
+  else answer = await flow.cancel({ restoreId: restore.id, by: d.userId });
+  if (!answer.ok) {
+    // The record may have moved meanwhile (expired, decided by someone else): the card catches up.
+    const now = await rt.services.restores.get(restore.id);
+    if (now && now.status !== restore.status) rt.notifier.restoreChanged({ restore: now });
+    return refused(restore, answer.refusal, answer.message);
+  }
+  rt.notifier.restores.decided(restore.id, d.userId);
+  rt.notifier.restoreChanged({
+    restore: answer.restore,
+    phase: d.kind === 'approve' ? 'approved' : answer.restore.status,
+  });
+  const glass = d.kind === 'approve' && answer.restore.breakGlass && d.userId === restore.requestedBy;
+  return {
+    result: {
+      outcome: 'ok',
+      connection: restore.connection,
+      targetId: restore.id,
+      details: { decision: d.kind, ...(glass ? { breakGlass: true, selfApproved: true } : {}) },
+    },
+    reply: note(`Restore request ${code(restore.id)} ${DONE[d.kind]}`),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The Undo button under a finished restore: a NEW restore request of that restore's pre-restore backup,
+ * by the clicker (operator on the connection, checked now), reason "undo of <id>", going through the same
+ * plan and approval as any request. Its card is a new top-level message (the thread root of the undo).
+ */
+import type {
+  AllMiddlewareArgs,
+  BlockButtonAction,
+  RespondArguments,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
+import type { BotRuntime, CommandResult } from '../../handlers/context.ts';
+import { startRestoreRequest } from '../../handlers/restore-request.ts';
+import { code } from '../../views/format.ts';
+import type { SlackMessage } from '../../views/message.ts';
+import { RESTORE_UNDO_ACTION } from '../../views/restore-card.ts';
+import { note, refusalMessage } from '../../views/simple.ts';
+import { recordInteraction } from '../record.ts';
+
+export function restoreUndo(rt: BotRuntime) {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const userId = body.user.id;
+    const reply = (m: SlackMessage) =>
+      respond({ response_type: 'ephemeral', replace_original: false, ...m } as RespondArguments).then(
+        () => undefined,
+        (err: unknown) => rt.logger.warn(`respond failed: ${err}`),
+      );
+    const result = await undo(
+      rt,
+      userId,
+      body.channel?.id ?? body.container?.channel_id,
+      action.value ?? '',
+      reply,
+    );
+    await recordInteraction(rt, userId, { action: RESTORE_UNDO_ACTION }, result);
+  };
+}
+
+async function undo(
+  rt: BotRuntime,
+  userId: string,
+  channelId: string | undefined,
+  restoreId: string,
+  reply: (m: SlackMessage) => Promise<void>,
+): Promise<CommandResult> {
+  const done = await rt.services.restores.get(restoreId.trim());
+  if (!done?.preRestoreBackupId || !channelId) {
+    await reply(note(`Restore request ${code(restoreId)} has no pre-restore backup to go back to.`));
+    return { outcome: 'refused', targetId: restoreId, details: { reason: 'no_pre_restore_backup' } };
+  }
+  const role = await rt.auth.check(userId, done.connection, 'operator');
+  if (!role.ok) {
+    await reply(refusalMessage(role.message));
+    return {
+      outcome: 'denied',
+      connection: done.connection,
+      targetId: done.id,
+      details: { needed: role.needed, held: role.held ?? 'none' },
+    };
+  }
+  const result = await startRestoreRequest(
+    rt,
+    { userId, channelId, respond: reply },
+    {
+      connection: done.connection,
+      backup: { kind: 'id', id: done.preRestoreBackupId },
+      reason: `undo of ${done.id}`,
+    },
+  );
+  return { ...result, details: { ...result.details, undoOf: done.id } };
+}

@@ -1,0 +1,124 @@
+/**
+ * Thread replies under a restore card: decisions, phases, a re-plan asking for approval again, the
+ * break-glass announcements (posted with `reply_broadcast`) and the final outcome with an Undo button.
+ */
+import type { Restore } from '../../db/index.ts';
+import {
+  actions,
+  type Block,
+  button,
+  confirmDialog,
+  context,
+  escapeMrkdwn,
+  section,
+} from '../blocks/index.ts';
+import type { FailedRestoreStep, RestoreRunResult } from '../restore-services.ts';
+import { scrubReason } from './failure.ts';
+import { code, plural, userMention } from './format.ts';
+import { listMessage } from './lines.ts';
+import type { SlackMessage } from './message.ts';
+import { RESTORE_UNDO_ACTION } from './restore-card.ts';
+
+export function restoreNote(text: string): SlackMessage {
+  return { text: text.replace(/[*_`]/g, ''), blocks: [context([text])] };
+}
+
+export function breakGlassRequestedMessage(r: Restore): SlackMessage {
+  const text =
+    `:rotating_light: *Break-glass restore requested* by ${userMention(r.requestedBy)} on ${code(r.connection)}: ` +
+    `the requester may approve it themselves. Reason: ${escapeMrkdwn(r.reason)}`;
+  return { text: `Break-glass restore requested on ${r.connection}`, blocks: [section(text)] };
+}
+
+export function breakGlassApprovedMessage(r: Restore, approver: string): SlackMessage {
+  const self = approver === r.requestedBy ? ' (their own request, under break-glass)' : '';
+  const text = `:rotating_light: *Break-glass restore approved* by ${userMention(approver)}${self}: restoring ${code(r.connection)} from ${code(r.backupId)} now.`;
+  return { text: `Break-glass restore of ${r.connection} approved`, blocks: [section(text)] };
+}
+
+export function replannedMessage(r: Restore): SlackMessage {
+  return {
+    text: `The gateway changed; the restore of ${r.connection} needs approval again`,
+    blocks: [
+      section(
+        `:warning: *The live gateway changed* after the plan was shown, so nothing was applied. ` +
+          `The card above now shows the new plan (its diff is the newest file in this thread); ` +
+          `it needs approval again — clicks on the old plan are refused.`,
+      ),
+    ],
+  };
+}
+
+function stepLine(s: FailedRestoreStep): string {
+  const what = `${s.op} ${s.kind.replace(/_/g, ' ')} ${s.name}`;
+  return `• ${escapeMrkdwn(what)} — ${escapeMrkdwn(scrubReason(s.error))}`;
+}
+
+function undoButton(r: Restore): Block[] {
+  if (!r.preRestoreBackupId) return [];
+  return [
+    actions([
+      button({
+        text: 'Undo',
+        actionId: RESTORE_UNDO_ACTION,
+        value: r.id,
+        confirm: confirmDialog({
+          title: 'Undo this restore?',
+          text: `This asks for a new restore of ${r.connection} from the pre-restore backup ${r.preRestoreBackupId}; a second person approves it.`,
+          confirm: 'Request undo',
+          deny: 'Keep it',
+        }),
+      }),
+    ]),
+  ];
+}
+
+export function restoreResultMessage(r: Restore, result?: RestoreRunResult): SlackMessage {
+  const pre = r.preRestoreBackupId
+    ? `The gateway as it was before is in backup ${code(r.preRestoreBackupId)}; *Undo* asks to restore it.`
+    : 'No pre-restore backup was taken, so there is nothing to undo.';
+  if (r.status === 'completed') {
+    const drift =
+      result?.drift === null || result?.drift === undefined
+        ? 'drift not checked'
+        : result.drift === 0
+          ? 'zero drift'
+          : `${plural(result.drift, 'change')} still pending`;
+    return {
+      text: `Restore ${r.id} of ${r.connection} completed`,
+      blocks: [
+        section(
+          `:white_check_mark: *Restore completed*: ${code(r.connection)} matches backup ${code(r.backupId)} ` +
+            `(verified after the apply: ${drift}).`,
+        ),
+        context([pre]),
+        ...undoButton(r),
+      ],
+    };
+  }
+  if (r.status === 'partially_failed') {
+    const failed = result?.failedSteps ?? [];
+    const skipped = result?.notAttempted ?? 0;
+    const head = [
+      section(
+        `:warning: *Restore partially failed* on ${code(r.connection)}: ${plural(result?.applied ?? 0, 'step')} applied, ` +
+          `${plural(result?.failed ?? failed.length, 'step')} failed${skipped ? `, ${skipped} not attempted` : ''}. ` +
+          'It is not retried automatically; the gateway is between the two states.',
+      ),
+    ];
+    return {
+      text: `Restore ${r.id} of ${r.connection} partially failed`,
+      blocks: listMessage(head, failed.map(stepLine), [context([pre]), ...undoButton(r)]),
+    };
+  }
+  const reason = scrubReason(r.failureReason ?? 'no reason was recorded');
+  return {
+    text: `Restore ${r.id} of ${r.connection} failed: ${reason}`,
+    blocks: [
+      section(`:x: *Restore failed* on ${code(r.connection)}.`),
+      section(`*Reason*\n\`\`\`${reason.replace(/```/g, "'''")}\`\`\``),
+      context([pre]),
+      ...undoButton(r),
+    ],
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * Restores through Slack end to end: the real Bolt HTTP receiver and fake Slack (bot harness), the real
+ * jobs services and workers on real Redis (random prefix) and SQLite, and kong-sim seeded with a known
+ * gateway (jobs harness). The workers report to the bot's own SlackNotifier, as `serve` wires it. One
+ * clock, movable forward, is shared by the bot and the jobs (expiry tests).
+ */
+import { expect } from 'vitest';
+import { restoreRequestsFromJobs } from '../../../src/bot/restore-jobs.ts';
+import type { BotServices } from '../../../src/bot/services.ts';
+import { type Plan, planRestore } from '../../../src/core/index.ts';
+import type { Backup, Restore } from '../../../src/db/index.ts';
+import {
+  type RunningWorkers,
+  requestBackup,
+  type Services,
+  startWorkers,
+  verifyAndOpenBackup,
+} from '../../../src/jobs/index.ts';
+import { dumpGateway, type HttpMethod } from '../../../src/kong/index.ts';
+import type { FakeMessage } from '../../support/fake-slack/index.ts';
+import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';
+import { type BotFixture, CHANNEL, GROUPS, PEOPLE, startBot, textOf } from './harness.ts';
+
+export { CHANNEL, PEOPLE, textOf };
+
+const ROLES = `roles:
+  viewer: [${GROUPS.viewers}]
+  operator: [${PEOPLE.operator}, ${GROUPS.oncall}]
+  approver: [${PEOPLE.approver}]
+  admin: [${PEOPLE.admin}]`;
+
+export interface RestoreSlackEnv {
+  env: TestEnv;
+  services: Services;
+  workers: RunningWorkers;
+  bot: BotFixture;
+  clock: { advance(ms: number): void };
+  kong<T = unknown>(method: HttpMethod, path: string, body?: unknown): Promise<T>;
+  cleanup(): Promise<void>;
+}
+
+export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
+  const env = await createTestEnv({ connectionExtra: ROLES });
+  let offsetMs = 0;
+  const now = () => new Date(Date.now() + offsetMs);
+  let services!: Services;
+  const bot = await startBot(async (output) => {
+    services = await env.open({ notifier: output.notifier, now });
+    const bs: BotServices = {
+      config: services.config,
+      backups: services.repos.backups,
+      restores: services.repos.restores,
+      audit: services.audit,
+      now,
+      requestBackup: (input) => requestBackup(services, { ...input, type: 'manual' }),
+      requestVerify: () => Promise.reject(new Error('the restore tests run no /kong verify')),
+      loadBackupSnapshot: (b) => verifyAndOpenBackup(services, b),
+      dumpLive: async (connection, options) => {
+        const client = services.kongClient(services.connection(connection));
+        try {
+          return await dumpGateway(client, { only: options?.only ?? null });
+        } finally {
+          client.close();
+        }
+      },
+      restoreRequests: restoreRequestsFromJobs(services),
+    };
+    return bs;
+  });
+  const workers = await startWorkers(services, {
+    syncSchedules: false,
+    lockDurationMs: 5000,
+    stalledIntervalMs: 1000,
+    log: () => undefined,
+  });
+  return {
+    env,
+    services,
+    workers,
+    bot,
+    clock: {
+      advance(ms) {
+        offsetMs += ms;
+      },
+    },
+    async kong<T>(method: HttpMethod, path: string, body?: unknown) {
+      const client = services.kongClient(services.connection('prod'));
+      try {
+        return (await client.request<T>(method, path, body === undefined ? {} : { body })).data;
+      } finally {
+        client.close();
+      }
+    },
+    async cleanup() {
+      await workers.close(2000);
+      await bot.close();
+      await env.cleanup();
+    },
+  };
+}
+
+export async function takeBackup(t: RestoreSlackEnv): Promise<Backup> {
+  const b = await requestBackup(t.services, { connection: 'prod', type: 'manual', requestedBy: 'system' });
+  const done = await waitForBackup(t.services, b.id);
+  if (done.status !== 'completed') throw new Error(`backup failed: ${done.failureReason}`);
+  return done;
+}
+
+/** A changed service, a deleted route, an extra service. */
+export async function breakGateway(t: RestoreSlackEnv, rogue = 'rogue'): Promise<void> {
+  await t.kong('PATCH', '/services/orders', { port: 9999 });
+  await t.kong('DELETE', '/routes/billing-api').catch(() => undefined);
+  await t.kong('POST', '/services', { name: rogue, host: `${rogue}.internal` });
+}
+
+/** What restoring `backup` would still change on the live gateway (no changes = zero drift). */
+export async function driftFrom(t: RestoreSlackEnv, backup: Backup): Promise<Plan> {
+  const target = await verifyAndOpenBackup(t.services, backup);
+  const client = t.services.kongClient(t.services.connection('prod'));
+  try {
+    return planRestore(await dumpGateway(client, { only: null }), target);
+  } finally {
+    client.close();
+  }
+}
+
+export function waitForRestore(t: RestoreSlackEnv, id: string, statuses: string[], timeoutMs = 20_000) {
+  return waitFor(
+    `restore ${id} to be ${statuses.join('/')}`,
+    async () => {
+      const r = await t.services.repos.restores.get(id);
+      return r && statuses.includes(r.status) ? r : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Sends `/kong <text>` and waits for its ephemeral answer and its audit record. */
+export async function command(t: RestoreSlackEnv, user: string, text: string): Promise<string> {
+  const before = (await t.services.audit.head())?.seq ?? 0;
+  const r = await t.bot.kong(user, text);
+  expect(r.status).toBe(200);
+  expect(r.ackMs).toBeLessThan(3000);
+  const body = await t.bot.fake.waitFor(() => t.bot.responses(r.responseId)[0]);
+  expect(body.response_type).toBe('ephemeral');
+  await waitForAudit(t, before, user);
+  return textOf(body);
+}
+
+async function waitForAudit(t: RestoreSlackEnv, afterSeq: number, actor: string): Promise<void> {
+  await waitFor('the command to be audited', async () => {
+    const rows = await t.services.audit.list({ limit: 20 });
+    return rows.some((e) => e.seq > afterSeq && e.actor === actor && e.action.startsWith('slack.'));
+  });
+}
+
+/** The newest top-level restore card in the channel. */
+export function lastCard(t: RestoreSlackEnv): FakeMessage {
+  const cards = t.bot.fake.channel(CHANNEL).filter((m) => !m.threadTs && /restore of/.test(m.text ?? ''));
+  const card = cards.at(-1);
+  if (!card) throw new Error('no restore card was posted');
+  return card;
+}
+
+/** The restore whose card is `card`. */
+export async function restoreOfCard(t: RestoreSlackEnv, card: FakeMessage): Promise<Restore> {
+  return waitFor('the request of the card', async () => {
+    for (const r of await t.services.repos.restores.listByConnection('prod', { limit: 50 }))
+      if (r.slack?.ts === card.ts) return r;
+    return undefined;
+  });
+}
+
+/** The actions block of a card as Slack shows it now (its block id names the plan hash). */
+export function cardActions(
+  card: FakeMessage,
+): { block_id: string; elements: { action_id: string; value: string }[] } | null {
+  const blocks = (card.attachments?.[0] as { blocks?: unknown[] } | undefined)?.blocks ?? card.blocks ?? [];
+  return (
+    (blocks.find((b) => (b as { type: string }).type === 'actions') as ReturnType<typeof cardActions>) ?? null
+  );
+}
+
+/** Clicks a button of a message as `user`; resolves with the ephemeral answer's text. */
+export async function click(
+  t: RestoreSlackEnv,
+  user: string,
+  message: FakeMessage,
+  actionId: string,
+): Promise<string> {
+  const blocks = cardActions(message);
+  const button = blocks?.elements.find((e) => e.action_id === actionId);
+  if (!blocks || !button) throw new Error(`the message has no ${actionId} button`);
+  const before = (await t.services.audit.head())?.seq ?? 0;
+  const r = await t.bot.click({
+    actionId,
+    value: button.value,
+    userId: user,
+    messageTs: message.ts,
+    blockId: blocks.block_id,
+  });
+  expect(r.status).toBe(200);
+  expect(r.ackMs).toBeLessThan(3000);
+  const body = await t.bot.fake.waitFor(() => t.bot.responses(r.responseId)[0]);
+  await waitForAudit(t, before, user);
+  return textOf(body);
+}
+
+/** Waits until the card shows `pattern` (edits are throttled). */
+export function cardShows(t: RestoreSlackEnv, ts: string, pattern: RegExp): Promise<FakeMessage> {
+  return t.bot.fake.waitFor(() => {
+    const m = t.bot.fake.message(CHANNEL, ts);
+    return m && pattern.test(textOf(m)) ? m : undefined;
+  }, 20_000);
+}
+
+export function threadText(t: RestoreSlackEnv, ts: string): string {
+  return t.bot.fake.thread(CHANNEL, ts).map(textOf).join('\n---\n');
+}
