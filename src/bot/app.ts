@@ -14,6 +14,7 @@ import { stderrLogger } from './logger.ts';
 import type { BotServices } from './services.ts';
 import { createSlackOutput, type SlackOutput } from './slack/output.ts';
 import type { SlackNotifier } from './slack-notifier.ts';
+import { WorkQueue } from './work-queue.ts';
 
 export interface CreateBotAppOptions {
   services: BotServices;
@@ -26,6 +27,8 @@ export interface CreateBotAppOptions {
   output?: SlackOutput;
   cardIntervalMs?: number;
   usergroupTtlMs?: number;
+  /** commands processed at once after their ack; default 4 */
+  workConcurrency?: number;
 }
 
 export interface BotApp {
@@ -62,7 +65,10 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
         endpoints: '/slack/events',
         logger,
       });
+  // Deferred: Bolt otherwise calls auth.test from the constructor and an unreachable Slack or a revoked
+  // token becomes an unhandled rejection; start() runs it and reports it as an error instead.
   const app = new App({
+    deferInitialization: true,
     token: env.botToken.reveal(),
     ...(socket ? { socketMode: true, appToken: env.appToken!.reveal() } : { receiver: receiver! }),
     clientOptions,
@@ -82,11 +88,13 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
     notifier: output.notifier,
     logger: app.logger,
     background: new Set(),
+    work: new WorkQueue(options.workConcurrency ?? 4),
   };
   registerListeners(app, rt);
 
   let port = 0;
   const idle = async () => {
+    await rt.work.idle();
     while (rt.background.size > 0) await Promise.allSettled([...rt.background]);
     await output.notifier.idle();
   };
@@ -98,6 +106,11 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
       return port;
     },
     async start() {
+      try {
+        await app.init();
+      } catch (err) {
+        throw new Error(`Slack did not accept the bot token (auth.test): ${(err as Error).message}`);
+      }
       if (socket) {
         await app.start();
         return;

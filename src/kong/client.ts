@@ -78,11 +78,17 @@ export interface KongResponse<T = unknown> {
   headers: Record<string, unknown>;
 }
 
-export interface ListOptions {
+export interface ListOptions<T = Record<string, unknown>> {
   size?: number;
   tags?: string;
   signal?: AbortSignal;
   onPage?: (fetched: number) => void;
+  /**
+   * Take each page's rows as it arrives instead of collecting them: `listAll` then returns an empty
+   * array. A dump of 100k+ entities transforms rows page by page, so the raw page objects die young
+   * instead of being promoted to the old generation along with the copies.
+   */
+  onRows?: (rows: T[]) => void;
 }
 
 export interface KongClient {
@@ -92,7 +98,7 @@ export interface KongClient {
   request<T = unknown>(method: HttpMethod, path: string, opts?: RequestOptions): Promise<KongResponse<T>>;
   get<T = unknown>(path: string, opts?: RequestOptions): Promise<T>;
   /** every row of a paged collection, following Kong's `offset` with our own `size`. */
-  listAll<T = Record<string, unknown>>(path: string, opts?: ListOptions): Promise<T[]>;
+  listAll<T = Record<string, unknown>>(path: string, opts?: ListOptions<T>): Promise<T[]>;
   close(): void;
   toJSON(): { baseUrl: string; workspace: string | null; authenticated: boolean };
 }
@@ -109,6 +115,10 @@ function displayUrl(raw: string): string {
   u.username = '';
   u.password = '';
   return u.toString().replace(/\/$/, '');
+}
+
+function hasProxyEnv(): boolean {
+  return ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'].some((v) => Boolean(process.env[v]));
 }
 
 function buildAgents(opts: KongClientOptions): { httpAgent: http.Agent; httpsAgent: https.Agent } {
@@ -155,6 +165,8 @@ export function createKongClient(opts: KongClientOptions): KongClient {
     maxBodyLength: Number.POSITIVE_INFINITY,
     maxContentLength: Number.POSITIVE_INFINITY,
     validateStatus: () => true,
+    // Without proxy variables in the environment, skip axios's per-request proxy lookup.
+    ...(hasProxyEnv() ? {} : { proxy: false as const }),
     headers: {
       Accept: 'application/json',
       ...(opts.token ? { 'Kong-Admin-Token': opts.token } : {}),
@@ -224,9 +236,10 @@ export function createKongClient(opts: KongClientOptions): KongClient {
     }
   }
 
-  async function listAll<T>(path: string, lo: ListOptions = {}): Promise<T[]> {
+  async function listAll<T>(path: string, lo: ListOptions<T> = {}): Promise<T[]> {
     const size = lo.size ?? 1000;
     const out: T[] = [];
+    let fetched = 0;
     let offset: string | undefined;
     // Build each page's URL ourselves: Kong's `next` for nested collections drops `size` and `tags`
     // (kong/api/endpoints.lua), so following it would silently fall back to pages of 100.
@@ -244,8 +257,10 @@ export function createKongClient(opts: KongClientOptions): KongClient {
           body: { message: 'response has no data array' },
         });
       }
-      for (const row of data) out.push(row);
-      lo.onPage?.(out.length);
+      fetched += data.length;
+      if (lo.onRows) lo.onRows(data);
+      else for (const row of data) out.push(row);
+      lo.onPage?.(fetched);
       offset =
         typeof page.data.offset === 'string' && page.data.offset.length > 0 ? page.data.offset : undefined;
     } while (offset);

@@ -118,37 +118,43 @@ async function readCollections(
     opts.onProgress?.({ kind, fetched, done });
   const signal = opts.signal ? { signal: opts.signal } : {};
 
-  /** list one top-level collection; undefined when the gateway does not offer it. */
-  const cache = new Map<EntityKind, Promise<Entity[] | undefined>>();
-  const list = (kind: EntityKind): Promise<Entity[] | undefined> => {
+  /**
+   * One top-level collection, stripped page by page into a map; undefined when the gateway does not
+   * offer it. Cached: targets and members need their parents' ids whether or not those are dumped.
+   */
+  const cache = new Map<EntityKind, Promise<EntityMap | undefined>>();
+  const list = (kind: EntityKind): Promise<EntityMap | undefined> => {
     let p = cache.get(kind);
     if (!p) {
       const path = CATALOGUE[kind].collectionPath as string;
+      const map: EntityMap = {};
       p = gate
         .run(() =>
           client.listAll<Entity>(path, {
             ...signal,
+            onRows: (rows) => stripInto(kind, rows, map),
             onPage: (n) => wanted.has(kind) && progress(kind, n, false),
           }),
         )
-        .catch((err: unknown) => {
-          if (tolerated(kind, err)) return undefined;
-          throw err;
-        });
+        .then(
+          () => map,
+          (err: unknown) => {
+            if (tolerated(kind, err)) return undefined;
+            throw err;
+          },
+        );
       cache.set(kind, p);
     }
     return p;
   };
 
-  const record = (kind: EntityKind, rows: Entity[] | undefined) => {
-    if (rows === undefined) {
+  const record = (kind: EntityKind, map: EntityMap | undefined) => {
+    if (map === undefined) {
       opts.onProgress?.({ kind, fetched: 0, done: true, skipped: true });
       return;
     }
-    const map: EntityMap = {};
-    for (const row of rows) map[row.id] = stripServerFields(kind, row);
     out[kind] = map;
-    progress(kind, rows.length, true);
+    progress(kind, Object.keys(map).length, true);
   };
 
   const tasks = kinds.map(async (kind) => {
@@ -159,7 +165,7 @@ async function readCollections(
       );
     if (kind === 'consumer_group_members') {
       const groups = await list('consumer_groups');
-      return record(kind, groups && (await listMembers(client, gate, groups, signal)));
+      return record(kind, groups && (await listMembers(client, gate, Object.keys(groups), signal)));
     }
     return record(kind, await list(kind));
   });
@@ -167,25 +173,34 @@ async function readCollections(
   return out;
 }
 
+function stripInto(kind: EntityKind, rows: Entity[], map: EntityMap): void {
+  for (const row of rows) map[row.id] = stripServerFields(kind, row);
+}
+
 async function listTargets(
   client: KongClient,
   gate: Semaphore,
-  upstreams: Entity[] | undefined,
+  upstreams: EntityMap | undefined,
   signal: { signal?: AbortSignal },
   onFetched: (n: number) => void,
-): Promise<Entity[]> {
+): Promise<EntityMap> {
+  const map: EntityMap = {};
   let fetched = 0;
-  const perUpstream = await Promise.all(
-    (upstreams ?? []).map((u) =>
-      gate.run(async () => {
-        const rows = await client.listAll<Entity>(`/upstreams/${seg(u.id)}/targets`, signal);
-        fetched += rows.length;
-        onFetched(fetched);
-        return rows;
-      }),
+  await Promise.all(
+    Object.keys(upstreams ?? {}).map((id) =>
+      gate.run(() =>
+        client.listAll<Entity>(`/upstreams/${seg(id)}/targets`, {
+          ...signal,
+          onRows: (rows) => {
+            stripInto('targets', rows, map);
+            fetched += rows.length;
+            onFetched(fetched);
+          },
+        }),
+      ),
     ),
   );
-  return perUpstream.flat();
+  return map;
 }
 
 interface MembersPage {
@@ -201,31 +216,30 @@ interface MembersPage {
 async function listMembers(
   client: KongClient,
   gate: Semaphore,
-  groups: Entity[],
+  groupIds: string[],
   signal: { signal?: AbortSignal },
-): Promise<Entity[]> {
-  const perGroup = await Promise.all(
-    groups.map((g) =>
+): Promise<EntityMap> {
+  const map: EntityMap = {};
+  await Promise.all(
+    groupIds.map((g) =>
       gate.run(async () => {
-        const members: Entity[] = [];
         let offset: string | undefined;
         do {
-          const page = await client.get<MembersPage>(`/consumer_groups/${seg(g.id)}/consumers`, {
+          const page = await client.get<MembersPage>(`/consumer_groups/${seg(g)}/consumers`, {
             query: { size: 1000, offset },
             ...signal,
           });
-          const rows = page?.data ?? page?.consumers ?? [];
-          for (const c of rows) {
-            members.push({ id: memberId(g.id, c.id), consumer_group: { id: g.id }, consumer: { id: c.id } });
+          for (const c of page?.data ?? page?.consumers ?? []) {
+            const id = memberId(g, c.id);
+            map[id] = { id, consumer_group: { id: g }, consumer: { id: c.id } };
           }
           offset =
             Array.isArray(page?.data) && typeof page.offset === 'string' && page.offset
               ? page.offset
               : undefined;
         } while (offset);
-        return members;
       }),
     ),
   );
-  return perGroup.flat();
+  return map;
 }

@@ -13,6 +13,7 @@ import type { SlackOutbox } from '../slack/outbox.ts';
 import type { SlackNotifier } from '../slack-notifier.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { refusalMessage } from '../views/simple.ts';
+import type { WorkQueue } from '../work-queue.ts';
 
 export interface BotRuntime {
   services: BotServices;
@@ -23,6 +24,8 @@ export interface BotRuntime {
   logger: Logger;
   /** In-process work started after the ack (diffs); awaited on shutdown and by tests. */
   background: Set<Promise<unknown>>;
+  /** The work after each ack, a few commands at a time (see work-queue.ts). */
+  work: WorkQueue;
 }
 
 export interface CommandContext extends BotRuntime {

@@ -2,7 +2,7 @@
 import type { Role } from '../../config/index.ts';
 import { escapeMrkdwn, section } from '../blocks/index.ts';
 import type { ParseError } from '../grammar/index.ts';
-import { code } from './format.ts';
+import { code, plural } from './format.ts';
 import type { SlackMessage } from './message.ts';
 
 export function note(text: string): SlackMessage {
@@ -42,7 +42,7 @@ export function connectionsMessage(rows: readonly ConnectionRow[]): SlackMessage
       ` · your role: ${r.role ? `*${r.role}*` : 'none'}`,
   );
   return {
-    text: `${rows.length} connections`,
+    text: plural(rows.length, 'connection'),
     blocks: [section(`*Kong gateways snapgate knows*\n${lines.join('\n')}`)],
   };
 }

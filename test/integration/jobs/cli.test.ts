@@ -149,6 +149,16 @@ it('backup --wait, backups list/show, verify, artifact inspect/export, keys rota
   expect(all.out).toMatch(/backup\.requested/);
   expect(all.out).toMatch(/verify\.completed/);
   expect(await cli('audit', 'verify', ...c)).toMatchObject({ code: 0 });
+
+  // Someone with database access drops the append-only triggers and edits the completion event.
+  const completed = (await services.audit.list({ action: 'backup.completed' }))[0]!;
+  services.db.sqlite.exec('DROP TRIGGER audit_events_no_update;');
+  services.db.sqlite
+    .prepare('UPDATE audit_events SET details = ? WHERE seq = ?')
+    .run(JSON.stringify({ ...completed.details, bytes: 1 }), completed.seq);
+  const broken = await cli('audit', 'verify', ...c);
+  expect(broken.code).toBe(1);
+  expect(broken.err).toMatch(new RegExp(`^audit chain broken at row ${completed.seq}: `));
 });
 
 it('config check lists every problem; unknown connection and bad flags are clear errors', async () => {

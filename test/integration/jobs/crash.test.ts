@@ -49,10 +49,19 @@ it('a worker killed mid-backup: the job is retried by a new worker, one record, 
   for (const dir of ['primary', 'offsite']) {
     expect(readdirSync(join(env.dir, dir)).filter((f) => !f.startsWith('.'))).toEqual([done.artifactName]);
   }
-  const actions = (await services.audit.list()).reverse().map((e) => e.action);
-  expect(actions).toEqual(['backup.requested', 'backup.started', 'backup.started', 'backup.completed']);
+  // the record turns completed just before the job appends its audit event and BullMQ finishes the job
+  const actionsSoFar = async () => (await services.audit.list()).reverse().map((e) => e.action);
+  await waitFor('the completion to be audited', async () =>
+    (await actionsSoFar()).includes('backup.completed'),
+  );
+  expect(await actionsSoFar()).toEqual([
+    'backup.requested',
+    'backup.started',
+    'backup.started',
+    'backup.completed',
+  ]);
   const job = await services.queues.backup.getJob(backup.id);
-  expect(await job?.getState()).toBe('completed');
+  await waitFor('the job to finish in BullMQ', async () => (await job?.getState()) === 'completed');
   second.proc.kill('SIGTERM');
   expect(await second.exited).toBe(0);
 });

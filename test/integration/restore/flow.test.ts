@@ -203,7 +203,10 @@ describe('two-person restore', () => {
     const replanned = again;
     expect(replanned?.planHash).not.toBe(first.planHash);
     expect(again.status).toBe('awaiting_approval');
-    expect(t.notifier.phases(restore.id)).toContain('replan_required');
+    // the record moves back to awaiting_approval just before the job notifies
+    await waitFor('the re-plan to be notified', async () =>
+      t.notifier.phases(restore.id).includes('replan_required'),
+    );
     const stale = await approveRestore(t.services, {
       restoreId: restore.id,
       approver: APPROVER,

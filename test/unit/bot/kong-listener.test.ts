@@ -12,6 +12,7 @@ import { kongCommand } from '../../../src/bot/listeners/commands/kong.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
 import { createSlackOutput } from '../../../src/bot/slack/output.ts';
+import { WorkQueue } from '../../../src/bot/work-queue.ts';
 import { type BaseFixture, openBase, PEOPLE, textOf } from '../../integration/bot/harness.ts';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
 
@@ -49,6 +50,7 @@ beforeAll(async () => {
     notifier: output.notifier,
     logger: silentLogger(),
     background: new Set(),
+    work: new WorkQueue(2),
   };
 });
 

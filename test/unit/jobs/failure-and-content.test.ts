@@ -104,14 +104,21 @@ describe('contentSha256', () => {
   const entities = { services: { s1: { id: 's1', name: 'orders', host: 'a', tags: ['x'] } } };
   const base = buildSnapshot(meta, entities);
 
-  it('ignores takenAt, the Kong version and key order', () => {
+  it('ignores takenAt, the Kong version and the order entities arrived in', () => {
+    const s2 = { id: 's2', name: 'billing' };
     const later = buildSnapshot(
       { ...meta, takenAt: '2026-11-21T03:00:00.000Z', kongVersion: '3.10.1' },
-      {
-        services: { s1: { tags: ['x'], host: 'a', name: 'orders', id: 's1' } },
-      },
+      { services: { s2, s1: entities.services.s1 } },
     );
-    expect(contentSha256(later)).toBe(contentSha256(base));
+    const withS2 = buildSnapshot(meta, { services: { s1: entities.services.s1, s2 } });
+    expect(contentSha256(later)).toBe(contentSha256(withS2));
+  });
+
+  it('a different key order hashes differently: a new artifact, never a wrong "unchanged"', () => {
+    const reordered = buildSnapshot(meta, {
+      services: { s1: { tags: ['x'], host: 'a', name: 'orders', id: 's1' } },
+    });
+    expect(contentSha256(reordered)).not.toBe(contentSha256(base));
   });
 
   it('changes with any entity field, a new entity or the workspace', () => {

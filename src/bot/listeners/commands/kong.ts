@@ -15,29 +15,35 @@ import { recordInteraction } from '../record.ts';
 export function kongCommand(rt: BotRuntime) {
   return async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    const ctx: CommandContext = {
-      ...rt,
-      userId: command.user_id,
-      channelId: command.channel_id,
-      respond: async (m) => {
-        await respond({ response_type: 'ephemeral', ...m } as RespondArguments);
-      },
-    };
-    const parsed = parseKongCommand(command.text ?? '');
-    let name: string;
-    let result: CommandResult;
-    if (!parsed.ok) {
-      name = parsed.command ?? 'unknown';
-      result = { outcome: 'refused', details: { error: parsed.message.slice(0, 300) } };
-      await ctx
-        .respond(usageMessage(parsed))
-        .catch((err: unknown) => rt.logger.warn(`respond failed: ${err}`));
-    } else {
-      name = parsed.command.name;
-      result = await dispatch(parsed.command, ctx);
-    }
-    await recordInteraction(rt, command.user_id, { command: name }, result);
+    await rt.work.run(() => handleCommand(rt, command, respond));
   };
+}
+
+async function handleCommand(
+  rt: BotRuntime,
+  command: SlackCommandMiddlewareArgs['command'],
+  respond: SlackCommandMiddlewareArgs['respond'],
+): Promise<void> {
+  const ctx: CommandContext = {
+    ...rt,
+    userId: command.user_id,
+    channelId: command.channel_id,
+    respond: async (m) => {
+      await respond({ response_type: 'ephemeral', ...m } as RespondArguments);
+    },
+  };
+  const parsed = parseKongCommand(command.text ?? '');
+  let name: string;
+  let result: CommandResult;
+  if (!parsed.ok) {
+    name = parsed.command ?? 'unknown';
+    result = { outcome: 'refused', details: { error: parsed.message.slice(0, 300) } };
+    await ctx.respond(usageMessage(parsed)).catch((err: unknown) => rt.logger.warn(`respond failed: ${err}`));
+  } else {
+    name = parsed.command.name;
+    result = await dispatch(parsed.command, ctx);
+  }
+  await recordInteraction(rt, command.user_id, { command: name }, result);
 }
 
 async function dispatch(cmd: KongCommand, ctx: CommandContext): Promise<CommandResult> {

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench:backup`: an end-to-end backup of the ~146k-entity synthetic gateway (bench/synthetic.ts)
+ * — requestBackup → BullMQ (real Redis) → worker → dump over HTTP → content hash → encrypted artifact +
+ * one copy → SQLite record — next to the bare `dumpGateway` of the same gateway in the same run. kong-sim
+ * runs in a child process so its CPU is not on our event loop. Each round gets a fresh database and
+ * directories so the backup really writes (an unchanged backup would skip the write); one warm-up dump
+ * first, then the median of the rounds. Prints one JSON line last. Goal: backupMs ≤ 1.3 × dumpMs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/index.ts';
+import { toKongDeclarative } from '../src/core/deck/index.ts';
+import type { Backup } from '../src/db/index.ts';
+import {
+  type BackupEvent,
+  createServices,
+  requestBackup,
+  SILENT_NOTIFIER,
+  startWorkers,
+} from '../src/jobs/index.ts';
+import { createKongClient, dumpGateway } from '../src/kong/index.ts';
+import { simCompatible } from './sim-compat.ts';
+import { syntheticGateway } from './synthetic.ts';
+
+const ROUNDS = 2;
+const TOKEN = 'bench-token';
+const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
+
+function startSim(seed: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tools/kong-sim/cli.ts', '--port', '0', '--token', TOKEN, '--seed', seed],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
+      if (m?.[1]) resolve({ url: m[1], child });
+    });
+    child.on('exit', (code) => reject(new Error(`kong-sim exited with ${code}: ${out}`)));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timedDump(url: string): Promise<{ ms: number; entities: number }> {
+  const client = createKongClient({ url, token: TOKEN });
+  const t0 = performance.now();
+  const snapshot = await dumpGateway(client);
+  const ms = performance.now() - t0;
+  client.close();
+  const entities = Object.values(snapshot.meta.counts).reduce((a, n) => a + (n ?? 0), 0);
+  return { ms, entities };
+}
+
+async function timedBackup(
+  url: string,
+  root: string,
+  round: number,
+): Promise<{ ms: number; backup: Backup }> {
+  const dir = join(root, `round-${round}`);
+  const configPath = join(dir, 'snapgate.yml');
+  const env = { KONG_TOKEN: TOKEN, BENCH_KEY: randomBytes(32).toString('hex') };
+  const prefix = `sgbench-${randomBytes(4).toString('hex')}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    configPath,
+    `connections:
+  - name: bench
+    kongUrl: ${url}
+    tokenEnv: KONG_TOKEN
+    environment: bench
+storage:
+  primary: ${join(dir, 'primary')}
+  copies:
+    - type: directory
+      path: ${join(dir, 'offsite')}
+keys:
+  - id: bench
+    env: BENCH_KEY
+    current: true
+database:
+  path: ${join(dir, 'snapgate.db')}
+redis:
+  url: ${REDIS_URL}
+  prefix: ${prefix}
+`,
+  );
+  const config = await loadConfig({ path: configPath, env });
+  const phases: string[] = [];
+  let t0 = performance.now();
+  const notifier = {
+    ...SILENT_NOTIFIER,
+    backupChanged: (e: BackupEvent) => {
+      // first report of each phase only (dumping also reports progress)
+      if (!phases.some((p) => p.startsWith(`${e.phase} `)))
+        phases.push(`${e.phase} +${Math.round(performance.now() - t0)}`);
+    },
+  };
+  const services = await createServices({ config, notifier, retry: { attempts: 1 } });
+  const workers = await startWorkers(services, {
+    syncSchedules: false,
+    recover: false,
+    log: () => undefined,
+  });
+  try {
+    t0 = performance.now();
+    const requested = await requestBackup(services, {
+      connection: 'bench',
+      type: 'manual',
+      requestedBy: 'system',
+    });
+    for (;;) {
+      const b = await services.repos.backups.get(requested.id);
+      if (b && (b.status === 'completed' || b.status === 'failed')) {
+        const ms = performance.now() - t0;
+        if (b.status === 'failed') throw new Error(`backup failed: ${b.failureReason}`);
+        console.log(`  phases (ms since enqueue): ${phases.join(', ')}`);
+        return { ms, backup: b };
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    await workers.close(5000);
+    await services.queues.backup.obliterate({ force: true });
+    await services.close();
+  }
+}
+
+const root = mkdtempSync(join(tmpdir(), 'snapgate-bench-backup-'));
+const seedPath = join(root, 'seed.json');
+writeFileSync(seedPath, JSON.stringify(toKongDeclarative(simCompatible(syntheticGateway()))));
+const sim = await startSim(seedPath);
+try {
+  const warm = await timedDump(sim.url);
+  console.log(`warm-up dump: ${warm.entities} entities in ${Math.round(warm.ms)} ms`);
+  const dumps: number[] = [];
+  const backups: number[] = [];
+  let last: Backup | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    const d = await timedDump(sim.url);
+    dumps.push(d.ms);
+    const b = await timedBackup(sim.url, root, round);
+    backups.push(b.ms);
+    last = b.backup;
+    console.log(
+      `round ${round + 1}: dump ${Math.round(d.ms)} ms, backup ${Math.round(b.ms)} ms (${b.backup.bytes} bytes)`,
+    );
+  }
+  const dumpMs = Math.round(median(dumps));
+  const backupMs = Math.round(median(backups));
+  console.log(`backup/dump = ${(backupMs / dumpMs).toFixed(2)} (goal ≤ 1.30)`);
+  console.log(
+    JSON.stringify({
+      bench: 'backup',
+      entities: warm.entities,
+      dumpMs,
+      backupMs,
+      artifactBytes: last?.bytes ?? 0,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
+} finally {
+  sim.child.removeAllListeners('exit');
+  sim.child.kill('SIGTERM');
+  rmSync(root, { recursive: true, force: true });
+}
