@@ -24,6 +24,7 @@ import {
   startWorkers,
 } from '../src/jobs/index.ts';
 import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
+import { simCompatible } from './sim-compat.ts';
 import { syntheticGateway } from './synthetic.ts';
 
 const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
@@ -88,7 +89,7 @@ async function deletePrefix(prefix: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'snapgate-bench-restore-'));
   const prefix = `sgbench-${randomUUID().slice(0, 8)}`;
-  const target = syntheticGateway();
+  const target = simCompatible(syntheticGateway());
   const entities = total(target);
   const seed = join(dir, 'seed.json');
   writeFileSync(seed, JSON.stringify(toKongDeclarative(target)));
