@@ -157,8 +157,8 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     w.on('failed', (job, err) => log(`job ${w.name}/${job?.id ?? '?'} failed: ${err.message}`));
   }
   // A restore job that failed without settling its request (stalled: its worker died) settles it here.
-  workers[3]?.on('failed', (job) => {
-    void settleFailedRestoreJob(services, job as Job<RestoreJobData> | undefined).catch((err: Error) =>
+  workers[3]?.on('failed', (job, error) => {
+    void settleFailedRestoreJob(services, job as Job<RestoreJobData> | undefined, error).catch((err: Error) =>
       log(`restore recovery: ${err.message}`),
     );
   });

@@ -44,19 +44,23 @@ export async function failStoppedRestore(services: Services, restoreId: string):
   return done.status === 'failed';
 }
 
-/** A plan job BullMQ gave up on (stalled): the request fails, planning wrote nothing. */
-async function failStoppedPlan(services: Services, restoreId: string): Promise<void> {
+/** A plan job that failed (stalled, or an unexpected error): the request fails, planning wrote nothing. */
+async function failStoppedPlan(services: Services, restoreId: string, why: string): Promise<void> {
   const restore = await services.repos.restores.get(restoreId);
   if (restore?.status !== 'planned') return;
-  const reason = 'the worker stopped while planning the restore; nothing was changed — request it again';
+  const reason = `planning stopped (${why}); nothing was changed — request the restore again`;
   await finishRestore(services, restore, 'failed', reason, null);
 }
 
 /** The restore worker's `failed` listener: a job that failed without settling its request. */
-export async function settleFailedRestoreJob(services: Services, job: Job<RestoreJobData> | undefined) {
+export async function settleFailedRestoreJob(
+  services: Services,
+  job: Job<RestoreJobData> | undefined,
+  error: Error,
+) {
   if (!job) return;
   if (job.name === JOB_NAMES.restoreRun) await failStoppedRestore(services, job.data.restoreId);
-  if (job.name === JOB_NAMES.restorePlan) await failStoppedPlan(services, job.data.restoreId);
+  if (job.name === JOB_NAMES.restorePlan) await failStoppedPlan(services, job.data.restoreId, error.message);
 }
 
 export async function recoverRestores(services: Services): Promise<RestoreRecoveryResult> {

@@ -4,6 +4,7 @@
  * is. Then: settle expired requests (so a stale one does not hold the connection), create the `planned`
  * row (the database allows one active request per connection), audit, queue the plan job.
  */
+import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
 import { SECTIONS, type Section } from '../../core/index.ts';
 import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../db/index.ts';
 import type { Services } from '../context.ts';
@@ -99,6 +100,16 @@ export async function requestRestore(
   }
   const reason = input.reason.trim();
   if (reason === '') throw new RestoreRefusedError('a reason is required for a restore (--reason "…")');
+  // Checked before the row exists: an audit append refused later would leave a request holding the connection.
+  if (!auditActorSchema.safeParse(input.requestedBy).success) {
+    throw new RestoreRefusedError(`"${input.requestedBy}" is not a Slack user id or cli:<user>`);
+  }
+  try {
+    assertNoSecrets({ reason });
+  } catch (err) {
+    if (!(err instanceof AuditInputError)) throw err;
+    throw new RestoreRefusedError('the reason looks like it contains a secret; describe why without it');
+  }
   const only = checkSections(input.only);
   const { backup, gapMs } = await selectBackup(services, connectionName, input.backup);
 

@@ -1,0 +1,201 @@
+/**
+ * `npm run bench:restore`: a full restore of the ~146k-entity synthetic gateway through the whole flow —
+ * request → plan job (integrity check, live dump, plan) → approve → run job (pre-restore backup, re-dump
+ * and re-plan, apply, verification dump) — onto an empty gateway, next to the bare `applyPlan` of the
+ * same plan onto another empty gateway in the same run. Real SQLite, real Redis (random prefix), kong-sim
+ * in child processes; the worker runs in this process. Prints one JSON line last.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/config/index.ts';
+import { toKongDeclarative } from '../src/core/deck/index.ts';
+import { planRestore, type Snapshot } from '../src/core/index.ts';
+import {
+  approveRestore,
+  createServices,
+  requestBackup,
+  requestRestore,
+  type Services,
+  SILENT_NOTIFIER,
+  startWorkers,
+} from '../src/jobs/index.ts';
+import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
+import { simCompatible } from './sim-compat.ts';
+import { syntheticGateway } from './synthetic.ts';
+
+const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
+
+interface Sim {
+  url: string;
+  child: ChildProcess;
+}
+
+function startSim(args: string[]): Promise<Sim> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/kong-sim/cli.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
+      if (m?.[1]) resolve({ url: m[1], child });
+    });
+    child.on('exit', (code) => reject(new Error(`kong-sim exited with ${code}: ${out}`)));
+  });
+}
+
+function stopSim(sim: Sim): Promise<void> {
+  sim.child.removeAllListeners('exit');
+  const gone = new Promise<void>((r) => sim.child.once('exit', () => r()));
+  sim.child.kill('SIGTERM');
+  return gone;
+}
+
+const total = (s: Snapshot) => Object.values(s.entities).reduce((n, m) => n + Object.keys(m ?? {}).length, 0);
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 30 * 60_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function statusIn(services: Services, id: string, statuses: string[]) {
+  return until(`restore ${id} ${statuses.join('/')}`, async () => {
+    const r = await services.repos.restores.get(id);
+    return r && statuses.includes(r.status) ? r : null;
+  });
+}
+
+async function deletePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'snapgate-bench-restore-'));
+  const prefix = `sgbench-${randomUUID().slice(0, 8)}`;
+  const target = simCompatible(syntheticGateway());
+  const entities = total(target);
+  const seed = join(dir, 'seed.json');
+  writeFileSync(seed, JSON.stringify(toKongDeclarative(target)));
+  const sims: Sim[] = [];
+  let services: Services | undefined;
+  try {
+    // The connection's gateway: seeded for the backup, then replaced by an empty one on the same port.
+    const seeded = await startSim(['--port', '0', '--seed', seed]);
+    sims.push(seeded);
+    const port = new URL(seeded.url).port;
+    writeFileSync(
+      join(dir, 'snapgate.yml'),
+      `connections:
+  - name: prod
+    kongUrl: ${seeded.url}
+    tokenEnv: KONG_TOKEN
+    environment: prod
+storage:
+  primary: ${join(dir, 'primary')}
+  copies:
+    - type: directory
+      path: ${join(dir, 'offsite')}
+keys:
+  - id: k1
+    env: SNAPGATE_KEY_1
+    current: true
+database:
+  path: ${join(dir, 'snapgate.db')}
+redis:
+  url: ${REDIS_URL}
+  prefix: ${prefix}
+`,
+    );
+    const env = { KONG_TOKEN: 'unused', SNAPGATE_KEY_1: randomBytes(32).toString('hex') };
+    const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
+    services = await createServices({ config, notifier: SILENT_NOTIFIER });
+    const workers = await startWorkers(services, { syncSchedules: false, log: (l) => console.error(l) });
+    const s = services;
+
+    const b0 = performance.now();
+    const asked = await requestBackup(s, { connection: 'prod', type: 'manual', requestedBy: 'system' });
+    const backup = await until('the backup', async () => {
+      const b = await s.repos.backups.get(asked.id);
+      return b && (b.status === 'completed' || b.status === 'failed') ? b : null;
+    });
+    if (backup.status !== 'completed') throw new Error(`backup failed: ${backup.failureReason}`);
+    console.error(`backup of ${entities} entities in ${Math.round(performance.now() - b0)} ms`);
+
+    sims.splice(sims.indexOf(seeded), 1);
+    await stopSim(seeded);
+    sims.push(await startSim(['--port', port]));
+
+    const t0 = performance.now();
+    const { restore } = await requestRestore(s, {
+      connection: 'prod',
+      backup: { kind: 'id', id: backup.id },
+      reason: 'benchmark: empty gateway',
+      requestedBy: 'U0BENCHREQ',
+    });
+    const planned = await statusIn(s, restore.id, ['awaiting_approval', 'failed', 'completed']);
+    const planMs = Math.round(performance.now() - t0);
+    if (planned.status !== 'awaiting_approval') throw new Error(`plan: ${planned.failureReason}`);
+    const decision = await approveRestore(s, {
+      restoreId: restore.id,
+      approver: 'U0BENCHAPP',
+      authorize: async () => true,
+    });
+    if (!decision.ok) throw new Error(decision.message);
+    const done = await statusIn(s, restore.id, ['completed', 'partially_failed', 'failed']);
+    const flowMs = Math.round(performance.now() - t0);
+    const result = (done.planSummary as { result?: { applied: number; drift: number | null } }).result;
+    console.error(
+      `flow: ${done.status} in ${flowMs} ms (plan ${planMs} ms), applied ${result?.applied}, drift ${result?.drift}` +
+        `${done.failureReason ? `: ${done.failureReason}` : ''}`,
+    );
+    await workers.close(5000);
+
+    // The same plan, bare: an empty gateway, one dump, planRestore, applyPlan.
+    const bare = await startSim(['--port', '0']);
+    sims.push(bare);
+    const client = createKongClient({ url: bare.url, maxSockets: 12 });
+    const plan = planRestore(await dumpGateway(client), target);
+    const a0 = performance.now();
+    const applied = await applyPlan(client, plan, { parallelism: 10 });
+    const bareApplyMs = Math.round(performance.now() - a0);
+    client.close();
+    console.error(`bare apply: ${plan.steps.length} steps in ${bareApplyMs} ms, ok=${applied.ok}`);
+
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(
+      JSON.stringify({
+        bench: 'restore',
+        entities,
+        status: done.status,
+        planMs,
+        flowMs,
+        bareApplyMs,
+        peakRssMb,
+      }),
+    );
+  } finally {
+    await services?.close();
+    for (const sim of sims) await stopSim(sim);
+    await deletePrefix(prefix);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
