@@ -6,13 +6,12 @@
  * Streams entity by entity into the hash, so it never holds a second copy of the JSON.
  */
 import { createHash } from 'node:crypto';
-import type { Snapshot } from '../core/index.ts';
-import { canonicalString } from '../storage/index.ts';
+import { canonicalJson, type Snapshot } from '../core/index.ts';
 
 export function contentSha256(snapshot: Snapshot): string {
   const hash = createHash('sha256');
   const { edition, database, workspace } = snapshot.meta;
-  hash.update(canonicalString({ edition, database, workspace }));
+  hash.update(canonicalJson({ edition, database, workspace }));
   const entities = snapshot.entities as Record<string, Record<string, unknown> | undefined>;
   for (const kind of Object.keys(entities).sort()) {
     const byId = entities[kind];
@@ -22,7 +21,7 @@ export function contentSha256(snapshot: Snapshot): string {
     hash.update(`\n#${kind}`);
     for (const id of ids) {
       hash.update('\n');
-      hash.update(canonicalString(byId[id]));
+      hash.update(canonicalJson(byId[id]));
     }
   }
   return hash.digest('hex');
