@@ -1,16 +1,21 @@
 /**
  * npm run bench:core — times the engine on a synthetic gateway of ~146k entities (bench/synthetic.ts):
- * normalize + diff + plan (planRestore, which runs the diff) for identical gateways (two separate deep
- * copies, as two dumps would be), a 1 %-changed gateway and empty → full. Each case runs once to warm up,
- * then the median of 3 runs is reported. Prints one JSON line last (the lead adds the decK figures).
+ * normalize + diff + plan (planRestore, which runs the diff and the planHash) for identical gateways (two
+ * separate deep copies, as two dumps would be), a 1 %-changed gateway and empty → full; then decK export
+ * (`toDeckFile`, JSON and YAML) and import (`fromDeckFile` of that text) of the same gateway. Each
+ * diff+plan case runs once to warm up, then the median of 3 runs is reported; decK cases run twice and
+ * report the second. Wall time is the figure; CPU time (process.cpuUsage, all threads incl. GC helpers)
+ * is printed beside it because these machines are often shared. Prints one JSON line last.
  */
 import { performance } from 'node:perf_hooks';
 import {
   buildSnapshot,
+  fromDeckFile,
   normalizeSnapshot,
   type Plan,
   planRestore,
   type Snapshot,
+  toDeckFile,
 } from '../src/core/index.ts';
 import { mutate, syntheticGateway } from './synthetic.ts';
 
@@ -23,23 +28,59 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function timePlan(label: string, current: Snapshot, target: Snapshot): number {
-  let plan: Plan | undefined;
-  const runs: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    gc();
-    const start = performance.now();
-    plan = planRestore(current, target);
-    const ms = performance.now() - start;
-    if (i > 0) runs.push(ms);
+interface Timed<T> {
+  result: T;
+  wallMs: number;
+  cpuMs: number;
+}
+
+function timed<T>(fn: () => T): Timed<T> {
+  gc();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = fn();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { result, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** Runs `fn` warmup + runs times; returns the median wall and CPU time of the measured runs. */
+function measure<T>(fn: () => T, runs: number): Timed<T> {
+  let last = timed(fn);
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    last = timed(fn);
+    walls.push(last.wallMs);
+    cpus.push(last.cpuMs);
   }
-  const ms = Math.round(median(runs));
-  const p = plan as Plan;
+  return { result: last.result, wallMs: Math.round(median(walls)), cpuMs: Math.round(median(cpus)) };
+}
+
+function roundTimes<T>(t: Timed<T>): Timed<T> {
+  return { ...t, wallMs: Math.round(t.wallMs), cpuMs: Math.round(t.cpuMs) };
+}
+
+function times(t: Timed<unknown>): string {
+  return `${String(t.wallMs).padStart(6)} ms wall ${String(t.cpuMs).padStart(6)} ms cpu`;
+}
+
+function timePlan(label: string, current: Snapshot, target: Snapshot): number {
+  const t = measure(() => planRestore(current, target), 3);
+  const p: Plan = t.result;
   console.log(
-    `${label.padEnd(12)} ${String(ms).padStart(6)} ms  steps=${p.steps.length} create=${p.summary.create} ` +
+    `${label.padEnd(12)} ${times(t)}  steps=${p.steps.length} create=${p.summary.create} ` +
       `update=${p.summary.update} delete=${p.summary.delete} refusals=${p.refusals.length}`,
   );
-  return ms;
+  return t.wallMs;
+}
+
+/** decK cases: a warm-up run and one measured run, or (`once`, for the slow YAML cases) one run. */
+function timeDeck(label: string, fn: () => string | Snapshot, once = false): number {
+  const t = once ? roundTimes(timed(fn)) : measure(fn, 1);
+  const size = typeof t.result === 'string' ? ` ${(t.result.length / 1e6).toFixed(1)} MB` : '';
+  console.log(`${label.padEnd(12)} ${times(t)}${size}`);
+  return t.wallMs;
 }
 
 const full = syntheticGateway();
@@ -49,19 +90,21 @@ const onePercent = mutate(full, 0.01, 7);
 const empty = buildSnapshot(full.meta, {});
 console.log(`synthetic gateway: ${entities} entities`);
 
-gc();
-const normalizeStart = performance.now();
-normalizeSnapshot(full);
-console.log(
-  `normalizeSnapshot (every entity, for reference): ${Math.round(performance.now() - normalizeStart)} ms`,
-);
+const normalize = roundTimes(timed(() => normalizeSnapshot(full)));
+console.log(`normalizeSnapshot (every entity, for reference): ${times(normalize)}`);
 
 const diffPlanMs = {
   identical: timePlan('identical', full, copy),
   onePercent: timePlan('onePercent', full, onePercent),
   emptyToFull: timePlan('emptyToFull', empty, full),
 };
+
+const json = toDeckFile(full, { format: 'json' });
+const deckExportMs = timeDeck('deck export json', () => toDeckFile(full, { format: 'json' }));
+const deckImportMs = timeDeck('deck import json', () => fromDeckFile(json));
+const yaml = toDeckFile(full, { format: 'yaml' });
+timeDeck('deck export yaml', () => toDeckFile(full, { format: 'yaml' }), true);
+timeDeck('deck import yaml', () => fromDeckFile(yaml), true);
+
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-console.log(
-  JSON.stringify({ bench: 'core', entities, diffPlanMs, deckExportMs: null, deckImportMs: null, peakRssMb }),
-);
+console.log(JSON.stringify({ bench: 'core', entities, diffPlanMs, deckExportMs, deckImportMs, peakRssMb }));

@@ -1,4 +1,4 @@
-export { canonicalString, type SerializedSnapshot, serializeSnapshot } from './canonical-json.ts';
+export { type SerializedSnapshot, serializeSnapshot } from './canonical-json.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
 export { type CopyTarget, createCopyTarget } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';

@@ -18,18 +18,34 @@ export function refId(value: unknown): string | null {
   return null;
 }
 
+/** Per kind, computed once: the fields a file never holds and the single-id foreign keys. */
+const KIND_FIELDS = new Map<EntityKind, { skip: ReadonlySet<string>; refs: ReadonlySet<string> }>();
+
+function kindFields(kind: EntityKind) {
+  let fields = KIND_FIELDS.get(kind);
+  if (!fields) {
+    const def = CATALOGUE[kind];
+    fields = {
+      skip: new Set([...DROPPED, ...def.readOnlyFields]),
+      refs: new Set(def.foreignKeys.filter((fk) => !fk.array).map((fk) => fk.field)),
+    };
+    KIND_FIELDS.set(kind, fields);
+  }
+  return fields;
+}
+
 export function fileEntity(
   kind: EntityKind,
   entity: Entity,
   opts: { omit?: readonly string[]; refStyle: (field: string) => RefStyle },
 ): Record<string, unknown> {
-  const def = CATALOGUE[kind];
+  const { skip, refs } = kindFields(kind);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(entity)) {
-    if (value === null || value === undefined || DROPPED.has(key)) continue;
-    if (def.readOnlyFields.includes(key) || opts.omit?.includes(key)) continue;
-    const fk = def.foreignKeys.find((f) => f.field === key);
-    if (fk && !fk.array) {
+  for (const key of Object.keys(entity)) {
+    const value = entity[key];
+    if (value === null || value === undefined || skip.has(key)) continue;
+    if (opts.omit?.includes(key)) continue;
+    if (refs.has(key)) {
       const id = refId(value);
       if (id === null) continue;
       out[key] = opts.refStyle(key) === 'string' ? id : { id };
@@ -38,12 +54,27 @@ export function fileEntity(
   return out;
 }
 
-/** Deep copy with object keys in code-unit order (never locale order: the output must not vary). */
+/**
+ * Deep copy with object keys in code-unit order (never locale order: the output must not vary). The
+ * default sort compares strings by UTF-16 code units, which is that order.
+ */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(byCodeUnit)) out[key] = sortKeysDeep(value[key]);
+  for (const key of Object.keys(value).sort()) out[key] = sortKeysDeep(value[key]);
+  return out;
+}
+
+/** sortKeysDeep that also leaves out `undefined` object members, at every depth, in the same one copy. */
+export function sortKeysDeepDefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeepDefined);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = value[key];
+    if (v !== undefined) out[key] = sortKeysDeepDefined(v);
+  }
   return out;
 }
 
@@ -74,12 +105,15 @@ const SORT_FIELD: Partial<Record<EntityKind, string>> = {
   mtls_auth_credentials: 'subject_name',
 };
 
-export function sortEntities(kind: EntityKind, list: Entity[]): Entity[] {
+export function sortEntities(kind: EntityKind, list: readonly Entity[]): Entity[] {
   const field = SORT_FIELD[kind];
   const key = (e: Entity): string => {
     const v = field ? e[field] : undefined;
     if (typeof v === 'string') return v;
     return kind === 'consumers' && typeof e.custom_id === 'string' ? e.custom_id : '';
   };
-  return [...list].sort((a, b) => byCodeUnit(key(a), key(b)) || byCodeUnit(a.id, b.id));
+  // sort keys computed once per entity, not once per comparison
+  const keyed = list.map((e) => ({ key: key(e), e }));
+  keyed.sort((a, b) => byCodeUnit(a.key, b.key) || byCodeUnit(a.e.id, b.e.id));
+  return keyed.map((k) => k.e);
 }

@@ -25,29 +25,24 @@ export class Layout {
     else this.topLevel.set(key, [item]);
   }
 
-  /** The items nested in `slot` under `parentId`, or undefined (so the key is left out). */
-  children(slot: string, parentId: string): Doc[] | undefined {
-    return this.nested.get(slot)?.get(parentId);
+  /** The items nested in `slot` by parent id (look-ups per parent skip rebuilding the slot name). */
+  slot(slot: string): ReadonlyMap<string, Doc[]> {
+    return this.nested.get(slot) ?? EMPTY;
   }
 }
 
+const EMPTY: ReadonlyMap<string, Doc[]> = new Map();
+
 /**
- * Drop undefined values (absent children) at every level, and empty lists at the top level only: an
- * empty array inside an entity (`tags: []`, `config.allow: []`) is content and stays.
+ * The document's top level: keys in code-unit order, absent values and empty lists left out. The lists
+ * hold finished file entities (sorted, no `undefined` inside: see export.ts fileDoc), so this is shallow.
  */
 export function pruneDoc(doc: Doc): Doc {
   const out: Doc = {};
-  for (const [k, v] of Object.entries(doc)) {
+  for (const key of Object.keys(doc).sort()) {
+    const v = doc[key];
     if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = dropUndefined(v);
+    out[key] = v;
   }
-  return out;
-}
-
-function dropUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropUndefined);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Doc = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefined(v);
   return out;
 }

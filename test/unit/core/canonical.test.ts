@@ -1,5 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, planHash, sha256Hex } from '../../../src/core/index.ts';
+
+/**
+ * Independent reference for the canonical form, written for clarity rather than speed: keys sorted with
+ * the default (UTF-16 code unit) sort, absent members dropped, absent array items null, every primitive
+ * as JSON.stringify writes it.
+ */
+function referenceCanonical(v: unknown): string {
+  const absent = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
+  if (absent(v)) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x) => (absent(x) ? 'null' : referenceCanonical(x))).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const members = Object.keys(o)
+    .sort()
+    .filter((k) => !absent(o[k]))
+    .map((k) => `${JSON.stringify(k)}:${referenceCanonical(o[k])}`);
+  return `{${members.join(',')}}`;
+}
 
 /** Reference: sort keys by building sorted copies, then JSON.stringify. */
 function sortedCopy(v: unknown): unknown {
@@ -24,6 +43,21 @@ describe('canonicalJson', () => {
     ['numeric keys sorted as strings', { '9': 1, '10': 2 }, '{"10":2,"9":1}'],
     ['non-finite numbers become null', { n: Number.NaN }, '{"n":null}'],
     ['top-level primitives', 'x', '"x"'],
+    ['top-level undefined', undefined, 'null'],
+    ['index-like keys sort as strings', { 10: 'x', 9: 'y', a: 'z' }, '{"10":"x","9":"y","a":"z"}'],
+    ['negative zero and exponents as JSON writes them', [-0, 1e21, 1.5e-7], '[0,1e+21,1.5e-7]'],
+    ['lone surrogates escaped, pairs kept', ['\ud800', '\udfff', '😀'], '["\\ud800","\\udfff","😀"]'],
+    [
+      'line separators and control characters',
+      { s: 'line\n"quote" \u2028\u0000' },
+      `{"s":${JSON.stringify('line\n"quote" \u2028\u0000')}}`,
+    ],
+    [
+      'functions and symbols dropped like undefined',
+      { f: () => 1, s: Symbol('x'), a: [() => 1] },
+      '{"a":[null]}',
+    ],
+    ['nested arrays', [[[]], [[1, [2]]], { b: [{ d: 1, c: 2 }] }], '[[[]],[[1,[2]]],{"b":[{"c":2,"d":1}]}]'],
   ])('%s', (_name, value, expected) => {
     expect(canonicalJson(value)).toBe(expected);
   });
@@ -36,6 +70,55 @@ describe('canonicalJson', () => {
       enabled: true,
     };
     expect(canonicalJson(value)).toBe(JSON.stringify(sortedCopy(value)));
+  });
+
+  it('equals the reference on arbitrary values (unicode, escapes, odd keys, nested arrays, undefined)', () => {
+    const key = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom(
+        '0',
+        '7',
+        '10',
+        '01',
+        '-1',
+        '__proto__',
+        'constructor',
+        'toJSON',
+        '\ud800',
+        'é',
+        'e\u0301',
+      ),
+    );
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: 'grapheme' }),
+      fc.constantFrom('\ud800', 'a\udc00b', '\u2028\u2029', '"\\/\b\f\n\r\t', '\u007f\u0080\u00ff'),
+    );
+    const leaf = fc.oneof(
+      text,
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { maxLength: 5 }),
+        fc.dictionary(key, tie('node'), { maxKeys: 6 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        const text = canonicalJson(v);
+        expect(text).toBe(referenceCanonical(v));
+        // the same data as JSON.stringify would give, only with sorted keys
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('sha256Hex hashes UTF-8', () => {
