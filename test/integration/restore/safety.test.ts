@@ -162,7 +162,11 @@ describe('restore safety', () => {
     ['an empty reason', { reason: '   ' }, /a reason is required/],
     ['an unknown backup', { backup: { kind: 'id', id: 'missing' } }, /there is no backup missing/],
     ['an unknown section', { only: ['nonsense' as Section] }, /unknown section nonsense/],
-    ['a reason holding a secret', { reason: 'use Bearer abcdefghijklmnop' }, /looks like it contains a secret/],
+    [
+      'a reason holding a secret',
+      { reason: 'use Bearer abcdefghijklmnop' },
+      /looks like it contains a secret/,
+    ],
     ['a requester that is no user id', { requestedBy: 'alice' }, /is not a Slack user id or cli:<user>/],
   ])('refuses %s and records nothing', async (_what, extra, message) => {
     await expect(requestRestore(t.services, input(extra))).rejects.toThrow(message);
