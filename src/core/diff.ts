@@ -4,6 +4,9 @@
  * gateway has it, an update when both have it and their normalized forms differ (see normalize.ts).
  * Order is deterministic: kinds top-down (catalogue order), then creates/updates by id, then deletes by id.
  *
+ * Fields Kong generates when omitted (catalogue `autoFields`: a jwt `secret`) are compared only when the
+ * target has them: without one, the gateway keeps what Kong generated and re-applying cannot change it.
+ *
  * Speed: two raw entities that are structurally equal normalize equally, so normalization runs only for
  * pairs whose raw forms differ; identical gateways cost one structural comparison per entity.
  */
@@ -36,11 +39,17 @@ const LEAF_KEYS = new Map<EntityKind, ReadonlySet<string>>(
   KINDS_TOP_DOWN.map((k) => [k, new Set(CATALOGUE[k].foreignKeys.map((fk) => fk.field))]),
 );
 
+const AUTO_FIELDS = new Map<EntityKind, readonly string[]>(
+  KINDS_TOP_DOWN.map((k) => [k, CATALOGUE[k].autoFields ?? []]),
+);
+
 /** Changed fields of one entity present on both sides, or null when they are equal after normalization. */
 export function compareEntities(kind: EntityKind, before: Entity, after: Entity): FieldChange[] | null {
   if (deepEqual(before, after)) return null;
   const nb = normalizeEntity(kind, before);
   const na = normalizeEntity(kind, after);
+  // normalizeEntity returns a fresh object, so dropping fields from `nb` touches no caller's entity
+  for (const field of AUTO_FIELDS.get(kind) ?? []) if (!(field in na)) delete nb[field];
   if (deepEqual(nb, na)) return null;
   return fieldChanges(nb, na, LEAF_KEYS.get(kind));
 }

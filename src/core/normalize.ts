@@ -8,7 +8,8 @@
  * - set-like arrays (catalogue `setFields`) are sorted and an empty set ≡ absent ("tags are sets even though
  *   we represent them with slices", go-database-reconciler pkg/state/types.go);
  * - targets get `:8000` when port-less (kong/db/schema/entities/targets.lua, IPv6 literals bracketed);
- * - hashed fields (catalogue `hashedFields`, honouring `when`) are excluded;
+ * - hashed fields (catalogue `hashedFields`, honouring `when`) and write options (`writeOptionFields`,
+ *   key-auth `ttl`, which reads back as seconds left) are excluded;
  * - foreign-key objects are reduced to `{ id }`.
  * Runs on every entity of two gateways per diff, so it copies only what it rewrites.
  */
@@ -16,7 +17,10 @@ import { CATALOGUE, ENTITY_KINDS, type Entity, type EntityKind } from './catalog
 import { type EntityMap, SERVER_MANAGED_FIELDS, type Snapshot, type SnapshotMeta } from './snapshot.ts';
 
 interface KindRules {
+  /** removed from snapshots (server-managed, read-only). */
   dropped: Set<string>;
+  /** left out of the comparison form: `dropped` plus write options. */
+  uncompared: Set<string>;
   sets: Set<string>;
   fkObjects: Set<string>;
   hashed: readonly { field: string; when?: string }[];
@@ -30,6 +34,11 @@ const RULES = new Map<EntityKind, KindRules>(
       kind,
       {
         dropped: new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields]),
+        uncompared: new Set<string>([
+          ...SERVER_MANAGED_FIELDS,
+          ...def.readOnlyFields,
+          ...(def.writeOptionFields ?? []),
+        ]),
         sets: new Set(def.setFields),
         fkObjects: new Set(def.foreignKeys.filter((fk) => !fk.array).map((fk) => fk.field)),
         hashed: def.hashedFields,
@@ -108,7 +117,7 @@ export function normalizeEntity(kind: EntityKind, e: Entity): Entity {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(e)) {
     const v = e[key];
-    if (v === null || v === undefined || rules.dropped.has(key)) continue;
+    if (v === null || v === undefined || rules.uncompared.has(key)) continue;
     if (rules.sets.has(key) && Array.isArray(v)) {
       if (v.length === 0) continue;
       out[key] = v.map(normalizeValue).sort(compareSetItems);

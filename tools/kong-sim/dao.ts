@@ -14,6 +14,7 @@ import {
 } from './errors.ts';
 import type { Entity, EntitySchema } from './schema/types.ts';
 import type { Store } from './store.ts';
+import { TtlIndex, takeTtl } from './ttl.ts';
 import {
   type Clock,
   completeNew,
@@ -49,10 +50,14 @@ export interface WriteOptions {
 type Mode = 'insert' | 'upsert' | 'update';
 
 export class Dao {
+  private readonly ttls: TtlIndex;
+
   constructor(
     public store: Store,
     private readonly opts: DaoOptions,
-  ) {}
+  ) {
+    this.ttls = new TtlIndex(opts.clock);
+  }
 
   schema(kind: string): EntitySchema {
     return this.store.table(kind).schema;
@@ -67,10 +72,14 @@ export class Dao {
     return table.findUnique(ek, key);
   }
 
-  /** The entity as the Admin API shows it; certificates carry their SNI names (select_with_name_list). */
+  /**
+   * The entity as the Admin API shows it: certificates carry their SNI names (select_with_name_list),
+   * ttl-enabled entities the seconds they have left (ttl.ts).
+   */
   present(kind: string, e: Entity): Row {
-    if (kind !== 'certificates') return e;
-    return { ...e, snis: this.sniNames(e.id) };
+    if (kind === 'certificates') return { ...e, snis: this.sniNames(e.id) };
+    if (this.schema(kind).ttl) return { ...e, ttl: this.ttls.remaining(kind, e.id) };
+    return e;
   }
 
   sniNames(certId: string): string[] {
@@ -80,6 +89,7 @@ export class Dao {
 
   insert(kind: string, input: Row, w: WriteOptions = {}): Row {
     const body = { ...input, ...w.fixed };
+    const ttl = takeTtl(this.schema(kind), body);
     const candidate = completeNew(this.schema(kind), body, this.opts.clock);
     if (this.store.get(kind, String(candidate.id)) && !w.loading) {
       this.refuseDbless(`cannot create '${kind}' entities when not using a database`, w);
@@ -92,6 +102,7 @@ export class Dao {
       'insert',
       w,
       `cannot create '${kind}' entities when not using a database`,
+      ttl,
     );
   }
 
@@ -106,12 +117,13 @@ export class Dao {
       body[schema.endpointKey!] = key;
       body.id = existing?.id ?? (isUuid(input.id) ? input.id : randomUUID());
     }
+    const ttl = takeTtl(schema, body);
     const candidate = completeNew(schema, body, this.opts.clock);
     if (existing && !('created_at' in input)) candidate.created_at = existing.created_at;
     const msg = byId
       ? `cannot create or update '${kind}' entities when not using a database`
       : `cannot create or update '${kind}' entities by '${schema.endpointKey}' when not using a database`;
-    return this.commit(kind, candidate, body, 'upsert', w, msg);
+    return this.commit(kind, candidate, body, 'upsert', w, msg, ttl);
   }
 
   /** PATCH: partial update; 404 (code 6) when the entity does not exist. */
@@ -133,11 +145,12 @@ export class Dao {
     }
     const body: Row = { ...input, ...w.fixed };
     delete body.id;
+    const ttl = takeTtl(schema, body);
     const candidate = completeUpdate(schema, existing, body, this.opts.clock);
     const msg = isUuid(key)
       ? `cannot update '${kind}' entities when not using a database`
       : `cannot update '${kind}' entities by '${schema.endpointKey}' when not using a database`;
-    return this.commit(kind, candidate, body, 'update', w, msg);
+    return this.commit(kind, candidate, body, 'update', w, msg, ttl);
   }
 
   /** DELETE: no-op when missing; restrict / cascade per foreign key; CA certificates in use → code 19. */
@@ -176,6 +189,7 @@ export class Dao {
     mode: Mode,
     w: WriteOptions,
     dblessMsg: string,
+    ttl?: number,
   ): Row {
     const schema = this.schema(kind);
     this.resolveForeignByKey(schema, candidate);
@@ -192,6 +206,7 @@ export class Dao {
     this.checkForeign(schema, candidate);
     const entity = candidate as Entity;
     this.store.put(kind, entity);
+    if (schema.ttl) this.ttls.record(kind, entity.id, ttl);
     if (sniList) this.replaceSnis(entity, sniList);
     return this.present(kind, entity);
   }

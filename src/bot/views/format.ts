@@ -14,14 +14,20 @@ export function formatBytes(bytes: number | null): string {
 }
 
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  const m = Math.floor(s / 60);
-  const rest = Math.round(s - m * 60);
-  if (m < 60) return rest ? `${m} min ${rest} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  return `${h} h ${m - h * 60} min`;
+  // Each band rounds to its own unit before splitting, so 119.6 s is "2 min", never "1 min 60 s".
+  const wholeMs = Math.max(0, Math.round(ms));
+  if (wholeMs < 1000) return `${wholeMs} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 100) return `${(tenths / 10).toFixed(1)} s`;
+  const secs = Math.round(ms / 1000);
+  if (secs < 60) return `${secs} s`;
+  if (secs < 3600) {
+    const m = Math.floor(secs / 60);
+    const rest = secs % 60;
+    return rest ? `${m} min ${rest} s` : `${m} min`;
+  }
+  const mins = Math.round(ms / 60_000);
+  return `${Math.floor(mins / 60)} h ${mins % 60} min`;
 }
 
 /** "3 h ago" style age, from an injected `now`. */

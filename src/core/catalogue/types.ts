@@ -107,6 +107,18 @@ export interface KindDef {
   defaults: Readonly<Record<string, unknown>>;
   /** Fields Kong returns on read that are not part of the entity's own configuration. */
   readOnlyFields: readonly string[];
+  /**
+   * Fields Kong generates when a write omits them (`auto = true` in the plugin's daos.lua: key-auth `key`,
+   * jwt `key`/`secret`, oauth2 `client_id`/`client_secret`). A target without the field leaves whatever
+   * Kong generated, so the field is compared only when the target entity has it.
+   */
+  autoFields?: readonly string[];
+  /**
+   * Write options Kong takes in the body but keeps outside the entity, reading back a derived value
+   * (key-auth `ttl`: seconds left; kong/api/endpoints.lua extract_options). Kept in snapshots and sent on
+   * writes, never compared.
+   */
+  writeOptionFields?: readonly string[];
   /** Enterprise-only kinds are skipped cleanly on OSS gateways. */
   enterprise: boolean;
   /** Key of this kind in decK files (top level or nested under its parent). */

@@ -12,18 +12,6 @@ afterEach(closeAll);
 
 const files = readdirSync(FIXTURES).filter((f) => /\.(ya?ml|json)$/.test(f));
 
-/**
- * Fixtures that do not round-trip yet because of a defect outside src/kong. Run with `it.fails`, so the
- * test turns red the day the defect is fixed and this entry must go.
- * - 002: kong-sim answers `ttl: unknown field` for key-auth credentials; Kong's keyauth_credentials DAO
- *   has `ttl = true` (kong/plugins/key-auth/daos.lua) and accepts it.
- * - 005: `cert_digest` is derived by Kong (kong/db/dao/ca_certificates.lua) but core's diff reports
- *   "cert_digest: <digest> → null" when the decK file omits it.
- */
-const KNOWN_DEFECTS = new Set(['002-consumers-credentials.yaml', '005-ca-certificates-mtls-upstream.yaml']);
-const healthy = files.filter((f) => !KNOWN_DEFECTS.has(f));
-const defective = files.filter((f) => KNOWN_DEFECTS.has(f));
-
 describe('decK fixtures round-trip through a live gateway', () => {
   it('has at least 10 fixtures', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
@@ -49,6 +37,7 @@ describe('decK fixtures round-trip through a live gateway', () => {
     expect((await remaining(client, reread)).map((c) => `${c.op} ${c.kind} ${c.name}`)).toEqual([]);
   }
 
-  it.each(healthy)('%s: apply to empty → re-diff empty → dump → diff of dump empty', roundTrip);
-  it.fails.each(defective)('%s: known defect outside src/kong (see KNOWN_DEFECTS)', roundTrip);
+  // 002 carries a key-auth `ttl` (kong/plugins/key-auth/daos.lua `ttl = true`); 005 omits ca_certificates'
+  // `cert_digest`, which Kong derives from `cert` (kong/db/schema/entities/ca_certificates.lua).
+  it.each(files)('%s: apply to empty → re-diff empty → dump → diff of dump empty', roundTrip);
 });

@@ -15,6 +15,8 @@ export const keyauthCredentials: EntitySchema = {
   nestedPath: 'key-auth',
   endpointKey: 'key',
   cacheKey: ['key'],
+  // kong/plugins/key-auth/daos.lua: `ttl = true`
+  ttl: true,
   fields: {
     id,
     created_at: createdAt,

@@ -64,4 +64,9 @@ export interface EntitySchema {
   enterprise?: boolean;
   /** Top-level endpoints disabled (targets: kong/api/routes/targets.lua). */
   nestedOnly?: boolean;
+  /**
+   * Kong's schema flag `ttl = true` (key-auth): writes take a `ttl` option in seconds that is not a
+   * column of the entity, and reads show the seconds left (or null). See ttl.ts.
+   */
+  ttl?: boolean;
 }

@@ -19,6 +19,8 @@ function credential(
     setFields?: string[];
     defaults?: Record<string, unknown>;
     enterprise?: boolean;
+    autoFields?: string[];
+    writeOptionFields?: string[];
     extraForeignKeys?: KindDef['foreignKeys'];
     label: string[];
   },
@@ -42,13 +44,18 @@ function credential(
     setFields: ['tags', ...(facts.setFields ?? [])],
     defaults: facts.defaults ?? {},
     readOnlyFields: [],
+    ...(facts.autoFields ? { autoFields: facts.autoFields } : {}),
+    ...(facts.writeOptionFields ? { writeOptionFields: facts.writeOptionFields } : {}),
     enterprise: facts.enterprise ?? false,
     deckKey: kind,
     label: labelFrom(...facts.label),
   };
 }
 
-/** key-auth: `key` unique (auto-generated when omitted); `ttl` makes keys expire. */
+/**
+ * key-auth (kong/plugins/key-auth/daos.lua): `key` unique, `auto = true`; `ttl = true` makes keys expire:
+ * `ttl` is a write option that reads back as the seconds left (kong/api/endpoints.lua extract_options).
+ */
 export const keyauthCredentials = credential('keyauth_credentials', {
   collectionPath: '/key-auths',
   segment: 'key-auth',
@@ -56,6 +63,8 @@ export const keyauthCredentials = credential('keyauth_credentials', {
   naturalKey: ['key'],
   unique: [['key']],
   secretFields: ['key'],
+  autoFields: ['key'],
+  writeOptionFields: ['ttl'],
   label: [],
 });
 
@@ -71,7 +80,10 @@ export const basicauthCredentials = credential('basicauth_credentials', {
   label: ['username'],
 });
 
-/** jwt: `key` unique; `secret` (HS*) and `rsa_public_key` (RS and ES algorithms); algorithm defaults to HS256. */
+/**
+ * jwt (kong/plugins/jwt/daos.lua): `key` unique; `secret` (HS*) and `rsa_public_key` (RS and ES
+ * algorithms); algorithm defaults to HS256; `key` and `secret` are `auto = true`.
+ */
 export const jwtSecrets = credential('jwt_secrets', {
   collectionPath: '/jwts',
   segment: 'jwt',
@@ -79,11 +91,12 @@ export const jwtSecrets = credential('jwt_secrets', {
   naturalKey: ['key'],
   unique: [['key']],
   secretFields: ['secret'],
+  autoFields: ['key', 'secret'],
   defaults: { algorithm: 'HS256' },
   label: ['key'],
 });
 
-/** hmac-auth: username unique; `secret`. */
+/** hmac-auth (kong/plugins/hmac-auth/daos.lua): username unique; `secret` is `auto = true`. */
 export const hmacauthCredentials = credential('hmacauth_credentials', {
   collectionPath: '/hmac-auths',
   segment: 'hmac-auth',
@@ -91,6 +104,7 @@ export const hmacauthCredentials = credential('hmacauth_credentials', {
   naturalKey: ['username'],
   unique: [['username']],
   secretFields: ['secret'],
+  autoFields: ['secret'],
   label: ['username'],
 });
 
@@ -104,7 +118,10 @@ export const acls = credential('acls', {
   label: ['group'],
 });
 
-/** oauth2: client_id unique; client_secret is hashed when `hash_secret` is true. */
+/**
+ * oauth2 (kong/plugins/oauth2/daos.lua): client_id unique; `client_id` and `client_secret` are
+ * `auto = true`; client_secret is hashed when `hash_secret` is true.
+ */
 export const oauth2Credentials = credential('oauth2_credentials', {
   collectionPath: '/oauth2',
   segment: 'oauth2',
@@ -112,6 +129,7 @@ export const oauth2Credentials = credential('oauth2_credentials', {
   naturalKey: ['client_id'],
   unique: [['client_id']],
   secretFields: ['client_secret'],
+  autoFields: ['client_id', 'client_secret'],
   hashedFields: [{ field: 'client_secret', when: 'hash_secret' }],
   defaults: { client_type: 'confidential', hash_secret: false },
   label: ['name', 'client_id'],
