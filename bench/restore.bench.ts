@@ -16,11 +16,11 @@ import { toKongDeclarative } from '../src/core/deck/index.ts';
 import { planRestore, type Snapshot } from '../src/core/index.ts';
 import {
   approveRestore,
+  ConsoleNotifier,
   createServices,
   requestBackup,
   requestRestore,
   type Services,
-  SILENT_NOTIFIER,
   startWorkers,
 } from '../src/jobs/index.ts';
 import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
@@ -125,7 +125,12 @@ redis:
     );
     const env = { KONG_TOKEN: 'unused', SNAPGATE_KEY_1: randomBytes(32).toString('hex') };
     const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
-    services = await createServices({ config, notifier: SILENT_NOTIFIER });
+    // Phases with their time since the restore was requested, on stderr (where the time goes).
+    let t0 = performance.now();
+    const phases = new ConsoleNotifier((line) => {
+      if (!/ \(applying\)/.test(line)) console.error(`${Math.round(performance.now() - t0)} ms ${line}`);
+    });
+    services = await createServices({ config, notifier: phases });
     const workers = await startWorkers(services, { syncSchedules: false, log: (l) => console.error(l) });
     const s = services;
 
@@ -142,7 +147,7 @@ redis:
     await stopSim(seeded);
     sims.push(await startSim(['--port', port]));
 
-    const t0 = performance.now();
+    t0 = performance.now();
     const { restore } = await requestRestore(s, {
       connection: 'prod',
       backup: { kind: 'id', id: backup.id },
