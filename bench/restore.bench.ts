@@ -2,7 +2,7 @@
  * `npm run bench:restore`: a full restore of the ~146k-entity synthetic gateway through the whole flow —
  * request → plan job (integrity check, live dump, plan) → approve → run job (pre-restore backup, re-dump
  * and re-plan, apply, verification dump) — onto an empty gateway, next to the bare `applyPlan` of the
- * same plan onto another empty gateway in the same run. Real SQLite, real Redis (random prefix), kong-sim
+ * same backup onto another empty gateway in the same run. Real SQLite, real Redis (random prefix), kong-sim
  * in child processes; the worker runs in this process. Prints one JSON line last.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,12 +16,13 @@ import { toKongDeclarative } from '../src/core/deck/index.ts';
 import { planRestore, type Snapshot } from '../src/core/index.ts';
 import {
   approveRestore,
+  ConsoleNotifier,
   createServices,
   requestBackup,
   requestRestore,
   type Services,
-  SILENT_NOTIFIER,
   startWorkers,
+  verifyAndOpenBackup,
 } from '../src/jobs/index.ts';
 import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { simCompatible } from './sim-compat.ts';
@@ -125,7 +126,12 @@ redis:
     );
     const env = { KONG_TOKEN: 'unused', SNAPGATE_KEY_1: randomBytes(32).toString('hex') };
     const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
-    services = await createServices({ config, notifier: SILENT_NOTIFIER });
+    // Phases with their time since the restore was requested, on stderr (where the time goes).
+    let t0 = performance.now();
+    const phases = new ConsoleNotifier((line) => {
+      if (!/ \(applying\)/.test(line)) console.error(`${Math.round(performance.now() - t0)} ms ${line}`);
+    });
+    services = await createServices({ config, notifier: phases });
     const workers = await startWorkers(services, { syncSchedules: false, log: (l) => console.error(l) });
     const s = services;
 
@@ -142,7 +148,7 @@ redis:
     await stopSim(seeded);
     sims.push(await startSim(['--port', port]));
 
-    const t0 = performance.now();
+    t0 = performance.now();
     const { restore } = await requestRestore(s, {
       connection: 'prod',
       backup: { kind: 'id', id: backup.id },
@@ -167,11 +173,13 @@ redis:
     );
     await workers.close(5000);
 
-    // The same plan, bare: an empty gateway, one dump, planRestore, applyPlan.
+    // The same restore, bare: the backup's snapshot onto an empty gateway with planRestore + applyPlan
+    // (the backup holds entities as Kong returned them, defaults filled, so its bodies are the flow's).
+    const backupSnapshot = await verifyAndOpenBackup(s, backup);
     const bare = await startSim(['--port', '0']);
     sims.push(bare);
-    const client = createKongClient({ url: bare.url, maxSockets: 12 });
-    const plan = planRestore(await dumpGateway(client), target);
+    const client = createKongClient({ url: bare.url });
+    const plan = planRestore(await dumpGateway(client), backupSnapshot);
     const a0 = performance.now();
     const applied = await applyPlan(client, plan, { parallelism: 10 });
     const bareApplyMs = Math.round(performance.now() - a0);

@@ -47,6 +47,11 @@ export interface WorkerOptions {
   recover?: boolean;
   /** restore jobs (plan, run, expiry) at once in this process; default 4 (one restore per connection) */
   restoreConcurrency?: number;
+  /**
+   * the restore worker's lock; default `lockDurationMs` when given, else 120 s. Longer than the others:
+   * with maxStalledCount 0 a lock missed while planning 146k entities would fail a healthy restore.
+   */
+  restoreLockDurationMs?: number;
   log?: LogLine;
 }
 
@@ -148,6 +153,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     new Worker(QUEUE_NAMES.prune, pruneProcessor(services), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.restore, restoreProcessor(services), {
       ...common,
+      lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       maxStalledCount: 0,
       concurrency: options.restoreConcurrency ?? 4,
     }),

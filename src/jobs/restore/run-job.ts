@@ -12,7 +12,7 @@
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
 import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
-import { type Backup, type Restore, TransitionError } from '../../db/index.ts';
+import { type Backup, type NewRestoreStep, type Restore, TransitionError } from '../../db/index.ts';
 import { type ApplyProgress, type ApplyResult, applyPlan, type KongClient } from '../../kong/index.ts';
 import { BackupFailedError, runBackup } from '../backup-job.ts';
 import type { Services } from '../context.ts';
@@ -128,8 +128,22 @@ async function replanAndApply(
     parallelism: options.parallelism ?? 10,
     onProgress: progressReporter(services, restore, plan, options),
   });
-  await services.repos.restores.recordSteps(restore.id, stepRecords(apply.steps));
+  await recordInChunks(services, restore.id, stepRecords(apply.steps));
   return verifyAndFinish(services, client, restore, target, apply);
+}
+
+const STEPS_PER_TRANSACTION = 2000;
+
+/**
+ * Step results in transactions of 2000, yielding between them: one synchronous transaction of 146k rows
+ * blocks the event loop long enough for the job's lock renewal to miss (and with maxStalledCount 0 a
+ * missed lock fails the job).
+ */
+async function recordInChunks(services: Services, restoreId: string, steps: NewRestoreStep[]): Promise<void> {
+  for (let i = 0; i < steps.length; i += STEPS_PER_TRANSACTION) {
+    await services.repos.restores.recordSteps(restoreId, steps.slice(i, i + STEPS_PER_TRANSACTION));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 async function verifyAndFinish(

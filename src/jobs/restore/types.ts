@@ -43,10 +43,10 @@ export class RestoreRefusedError extends Error {
   }
 }
 
-export type Role = 'approver' | 'admin';
+export type ApprovalRole = 'approver' | 'admin';
 
 /** Asked at click time: does `user` hold `role` (or more) on `connection` right now? */
-export type Authorize = (connection: string, user: string, role: Role) => Promise<boolean>;
+export type Authorize = (connection: string, user: string, role: ApprovalRole) => Promise<boolean>;
 
 export type RestoreDecisionRefusal = DecisionRefusal | 'not_authorized';
 
