@@ -19,7 +19,7 @@ import {
   SECTIONS,
   type Section,
 } from './catalogue/index.ts';
-import { describeEntity, KIND_NOUN, labelOf } from './describe.ts';
+import { describeEntity, KIND_NOUN } from './describe.ts';
 import { diffKind, kindsInScope } from './diff.ts';
 import type { Change, Plan, PlanOptions, PlanRefusal, PlanStep, PlanWarning } from './model.ts';
 import { hashedFieldsOf } from './normalize.ts';
@@ -89,6 +89,7 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
 
   const predeleteSteps: PlanStep[] = [];
   const upserts = new KindIdMap<PlanStep>();
+  const upsertSteps: PlanStep[] = [];
   const deleteSteps: PlanStep[] = [];
   for (const p of predeleted.values()) {
     const before = current.entities[p.kind]?.[p.id] as Entity;
@@ -114,6 +115,7 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
         body: bodyOf(p.kind, after),
       };
       upserts.set(p.kind, p.id, step);
+      upsertSteps.push(step);
     }
   }
   for (const c of changes) {
@@ -121,7 +123,8 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
     if (c.op === 'delete') {
       if (!noDeletes && !predeleted.has(c.kind, c.id))
         deleteSteps.push({ phase: 'delete', op: 'delete', kind: c.kind, id: c.id, name: c.name, level });
-    } else if (!upserts.has(c.kind, c.id)) {
+    } else if (!(predeleted.has(c.kind, c.id) && upserts.has(c.kind, c.id))) {
+      // (only a predeleted entity can already be upserted: its re-creation above)
       const step: PlanStep = {
         phase: 'upsert',
         op: c.op,
@@ -133,11 +136,12 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
       };
       if (c.fields) step.fields = c.fields.map((f) => f.path);
       upserts.set(c.kind, c.id, step);
+      upsertSteps.push(step);
     }
   }
   const steps = [
     ...ordered(predeleteSteps, true),
-    ...ordered([...upserts.values()], false),
+    ...ordered(upsertSteps, false),
     ...ordered(deleteSteps, true),
   ];
 

@@ -35,6 +35,29 @@ const MEMBER_SLOTS: Partial<Record<EntityKind, { key: string; parentField: strin
   consumer_groups: { key: 'consumers', parentField: 'consumer_group', otherField: 'consumer' },
 };
 
+/** SHAPES as sets and a map by child key: checked for every key of every entry of the file. */
+interface ShapeIndex {
+  fields: ReadonlySet<string>;
+  refs: ReadonlySet<string>;
+  children: ReadonlyMap<string, ChildSlot>;
+}
+
+const SHAPE_INDEX = new Map<EntityKind, ShapeIndex>(
+  (Object.keys(SHAPES) as EntityKind[]).map((kind) => {
+    const shape = SHAPES[kind];
+    return [
+      kind,
+      {
+        fields: new Set(shape.fields),
+        refs: new Set(shape.refs),
+        // first slot wins, as `children.find` would pick it
+        children: new Map([...shape.children].reverse().map((c) => [c.key, c])),
+      },
+    ];
+  }),
+);
+const IGNORED = new Set(IGNORED_FIELDS);
+
 export class Collector {
   readonly entities: RawEntity[] = [];
 
@@ -62,23 +85,23 @@ export class Collector {
 
   private collectEntity(kind: EntityKind, value: unknown, path: DocPath, parent: RawEntity['parent']): void {
     if (!isPlainObject(value)) this.src.fail(`each ${kind} entry must be a mapping`, path);
-    const shape = SHAPES[kind];
+    const shape = SHAPE_INDEX.get(kind) as ShapeIndex;
     const raw: RawEntity = { kind, path, body: {}, refs: {}, ...(parent ? { parent } : {}) };
     this.entities.push(raw);
     const members = MEMBER_SLOTS[kind];
     for (const key in value) {
       const v = value[key];
-      if (v === null || IGNORED_FIELDS.includes(key)) continue;
+      if (v === null || IGNORED.has(key)) continue;
       // plain fields first and without a path: they are most keys of most entities
-      if (shape.fields.includes(key)) {
+      if (shape.fields.has(key)) {
         raw.body[key] = v;
         continue;
       }
       const at = [...path, key];
-      const child = shape.children.find((c) => c.key === key);
+      const child = shape.children.get(key);
       if (child) this.collectArray(child.kind, v, at, raw, child);
       else if (members && key === members.key) this.collectMembers(raw, members, v, at);
-      else if (shape.refs.includes(key)) raw.refs[key] = { value: v, path: at };
+      else if (shape.refs.has(key)) raw.refs[key] = { value: v, path: at };
       else this.src.fail(`unknown key "${key}" in ${kind} entry`, at, { key: true });
     }
   }
