@@ -56,6 +56,27 @@ function bodyOf(kind: EntityKind, e: Entity): Entity {
   return out as Entity;
 }
 
+const GENERATED = new Map<EntityKind, readonly string[]>(
+  KINDS_TOP_DOWN.map((k) => [k, CATALOGUE[k].autoFields ?? []]),
+);
+
+/**
+ * An update is a PUT, a full replace: a field Kong generates when omitted (a jwt `secret`, a key-auth
+ * `key`) and that the target leaves out would be generated anew, changing a live secret the diff did not
+ * call a change. The update keeps the live value instead.
+ */
+function keepGenerated(kind: EntityKind, body: Entity, before: Entity | undefined): Entity {
+  if (!before) return body;
+  let out: Record<string, unknown> | null = null;
+  for (const f of GENERATED.get(kind) as readonly string[]) {
+    if ((body[f] === undefined || body[f] === null) && before[f] !== undefined && before[f] !== null) {
+      out ??= { ...body };
+      out[f] = before[f];
+    }
+  }
+  return (out as Entity | null) ?? body;
+}
+
 /** Steps grouped by kind in level order (reversed for deletes), each group by id. */
 function ordered(steps: readonly PlanStep[], bottomUp: boolean): PlanStep[] {
   const byKind = new Map<EntityKind, PlanStep[]>();
@@ -132,7 +153,7 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
         id: c.id,
         name: c.name,
         level,
-        body: bodyOf(c.kind, c.after as Entity),
+        body: keepGenerated(c.kind, bodyOf(c.kind, c.after as Entity), c.before),
       };
       if (c.fields) step.fields = c.fields.map((f) => f.path);
       upserts.set(c.kind, c.id, step);

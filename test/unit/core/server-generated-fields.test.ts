@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareEntities, stripServerFields } from '../../../src/core/index.ts';
+import { compareEntities, planRestore, stripServerFields } from '../../../src/core/index.ts';
 
 const consumer = { id: 'c1' };
 
@@ -47,5 +47,37 @@ describe('fields Kong generates or derives are not reported as changes', () => {
     const before = { id: 'e1', consumer, key: 'k', secret: 'gen' };
     compareEntities('jwt_secrets', before, { id: 'e1', consumer, key: 'k2' });
     expect(before.secret).toBe('gen');
+  });
+});
+
+describe('an update keeps the secrets Kong generated', () => {
+  const meta = {
+    format: 1,
+    kongVersion: '3.10.0',
+    edition: 'community' as const,
+    database: 'postgres' as const,
+    workspace: null,
+    takenAt: '2026-11-21T00:00:00Z',
+    counts: {},
+  };
+  const alice = { id: 'c1', username: 'alice' };
+  const snapshot = (jwt: Record<string, unknown>) => ({
+    meta,
+    entities: {
+      consumers: { c1: alice },
+      jwt_secrets: { j1: { id: 'j1', consumer: { id: 'c1' }, key: 'iss', algorithm: 'HS256', ...jwt } },
+    },
+  });
+
+  it('PUT is a full replace: a target without the jwt secret sends the live one, so Kong does not mint a new one', () => {
+    const plan = planRestore(snapshot({ secret: 'live-secret', tags: ['a'] }), snapshot({ tags: ['b'] }));
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0]).toMatchObject({ op: 'update', fields: ['tags'] });
+    expect(plan.steps[0]?.body?.secret).toBe('live-secret');
+  });
+
+  it('a target that names its own secret sends that one', () => {
+    const plan = planRestore(snapshot({ secret: 'live-secret' }), snapshot({ secret: 'mine' }));
+    expect(plan.steps[0]?.body?.secret).toBe('mine');
   });
 });
