@@ -25,7 +25,14 @@ export class BotEnvError extends Error {
   }
 }
 
-export function readBotEnv(env: Record<string, string | undefined>): BotEnv {
+/**
+ * `receiving: false` reads the settings of a process that only writes to Slack (`snapgate worker`): it
+ * needs the bot token, not the signing secret or app token of a receiver.
+ */
+export function readBotEnv(
+  env: Record<string, string | undefined>,
+  { receiving = true }: { receiving?: boolean } = {},
+): BotEnv {
   const problems: string[] = [];
   const value = (name: string) => {
     const v = env[name]?.trim();
@@ -41,7 +48,7 @@ export function readBotEnv(env: Record<string, string | undefined>): BotEnv {
   else if (!botToken.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…)');
   if (appToken && !appToken.startsWith('xapp-'))
     problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…) with connections:write');
-  if (!appToken && !signingSecret)
+  if (receiving && !appToken && !signingSecret)
     problems.push(
       'SLACK_SIGNING_SECRET is not set (needed for the HTTP receiver; or set SLACK_APP_TOKEN for Socket Mode)',
     );

@@ -3,7 +3,13 @@
  * crash left behind; SIGTERM/SIGINT close it gracefully (running jobs get 30 s, then are left to retry).
  */
 import type { Command } from 'commander';
-import { ConsoleNotifier, createServices, startWorkers } from '../../jobs/index.ts';
+import {
+  CompositeNotifier,
+  ConsoleNotifier,
+  createServices,
+  type Notifier,
+  startWorkers,
+} from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, loadCliConfig } from './backup-context.ts';
 
@@ -15,11 +21,16 @@ export function registerWorker(program: Command): void {
     .action(async (flags: ConfigFlag & { shutdownTimeout: string }) => {
       const config = await loadCliConfig(flags);
       const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-      const services = await createServices({ config, notifier: new ConsoleNotifier(log) }).catch(
-        (err: Error) => {
-          throw new CliError(err.message);
-        },
-      );
+      // With SLACK_BOT_TOKEN the worker also drives the Slack cards (Bolt is loaded only then).
+      const slack = process.env.SLACK_BOT_TOKEN
+        ? (await import('../../bot/worker-output.ts')).workerSlackOutput(process.env)
+        : null;
+      const notifier: Notifier = slack
+        ? new CompositeNotifier([new ConsoleNotifier(log), slack.notifier])
+        : new ConsoleNotifier(log);
+      const services = await createServices({ config, notifier }).catch((err: Error) => {
+        throw new CliError(err.message);
+      });
       await services.audit.append({
         actor: 'system',
         action: 'config.loaded',
@@ -32,6 +43,7 @@ export function registerWorker(program: Command): void {
       });
       const running = await startWorkers(services, { log });
       const s = running.schedules;
+      if (slack) log('Slack: cards and threads are updated from this worker');
       log(
         `worker started (pid ${process.pid}); schedules: ${s?.created.length ?? 0} created, ${s?.updated.length ?? 0} updated, ` +
           `${s?.removed.length ?? 0} removed, ${s?.unchanged.length ?? 0} unchanged; recovery: ` +
@@ -43,6 +55,7 @@ export function registerWorker(program: Command): void {
           log(`${signal}: closing workers`);
           void running
             .close(deadline)
+            .then(() => slack?.notifier.idle())
             .then(() => services.close())
             .then(resolve);
         };

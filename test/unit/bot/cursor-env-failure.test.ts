@@ -62,6 +62,17 @@ describe('readBotEnv', () => {
   });
 });
 
+describe('readBotEnv for a process that only writes to Slack', () => {
+  it('a worker needs the bot token but no signing secret or app token', () => {
+    const e = readBotEnv({ SLACK_BOT_TOKEN: 'xoxb-1' }, { receiving: false });
+    expect(e.botToken.reveal()).toBe('xoxb-1');
+    expect(() => readBotEnv({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET is not set/);
+    expect(() => readBotEnv({ SLACK_BOT_TOKEN: 'nope' }, { receiving: false })).toThrow(
+      /must be a bot token/,
+    );
+  });
+});
+
 describe('failure reasons', () => {
   it.each([
     ['connect ECONNREFUSED 127.0.0.1:8001', /could not reach/],
