@@ -39,7 +39,8 @@ export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise
       const options = cmd.only ? { only: cmd.only } : {};
       const [backupSnapshot, live] = await Promise.all([
         ctx.services.loadBackupSnapshot(target),
-        ctx.services.dumpLive(cmd.connection, options),
+        // the whole live gateway: parents outside --only still decide whether a reference dangles
+        ctx.services.dumpLive(cmd.connection),
       ]);
       const plan = planRestore(live, backupSnapshot, options);
       ctx.cards.update(ref, diffResultCard(input, plan));

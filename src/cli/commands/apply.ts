@@ -51,7 +51,8 @@ interface Run {
 }
 
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
-  const current = await dumpGateway(run.client, { gateway: run.gateway, only: run.only ?? null });
+  // the whole live gateway: parents outside --only still decide whether a reference dangles
+  const current = await dumpGateway(run.client, { gateway: run.gateway });
   const plan = planRestore(current, run.target, {
     ...(run.only ? { only: run.only } : {}),
     noDeletes: run.noDeletes,

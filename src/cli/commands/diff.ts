@@ -34,7 +34,8 @@ export function registerDiff(program: Command): void {
       const target = await readDeckFile(file);
       const { client, gateway } = await connect(flags);
       await withClient(client, async () => {
-        const current = await dumpGateway(client, { gateway, only: only ?? null });
+        // the whole live gateway: parents outside --only still decide whether a reference dangles
+        const current = await dumpGateway(client, { gateway });
         const plan = planRestore(current, target, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
         if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;

@@ -44,6 +44,10 @@ describe('snapgate dump / diff / apply', () => {
     expect(drift.stdout).toMatch(/^deleting consumer rogue$/m);
     expect((await snapgate(['diff', ...url, FILE, '--no-deletes', '--exit-code'])).code).toBe(0);
     expect((await snapgate(['diff', ...url, FILE, '--only', 'services,routes', '--exit-code'])).code).toBe(0);
+    // sections whose parents are outside --only: the live parents still count (no false "dangling" refusal)
+    const children = await snapgate(['diff', ...url, FILE, '--only', 'routes,plugins', '--exit-code']);
+    expect(children.stderr).toBe('');
+    expect(children.code).toBe(0);
   });
 
   it('dumps to a decK file that diffs clean, from env settings with a token and a workspace', async () => {
