@@ -16,8 +16,8 @@ const RESERVED = new Set(
 );
 const PLAIN_RE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 
-/** An exponent alone (`E0`, `e12`) is a float to some YAML 1.1 readers. */
-const EXPONENT_RE = /^[eE][0-9]+$/;
+/** An exponent alone (`E0`, `e12`, `e-0`) is a float to some YAML 1.1 readers. */
+const EXPONENT_RE = /^[eE][-+]?[0-9]+$/;
 
 function scalarString(s: string): string {
   return PLAIN_RE.test(s) && !RESERVED.has(s) && !EXPONENT_RE.test(s) ? s : JSON.stringify(s);

@@ -11,7 +11,7 @@ const TRICKY: [string, unknown][] = [
   ['YAML 1.1 booleans and nulls', ['on', 'off', 'yes', 'No', 'Y', 'n', 'TRUE', 'null', '~', '']],
   [
     'number-like strings',
-    ['E0', 'e12', '3.0', '0755', '0x1F', '1e3', '.inf', '-', '12:30', '2024-01-01', '+1'],
+    ['E0', 'e12', 'e-0', 'E+12', '3.0', '0755', '0x1F', '1e3', '.inf', '-', '12:30', '2024-01-01', '+1'],
   ],
   [
     'punctuation',
