@@ -5,7 +5,7 @@
  * certificates. Unlike `deck gateway dump`, every id is kept (plugin configs hold raw ids of other
  * entities) and references are ids, never names, so a rename cannot re-point them.
  */
-import type { Entity, EntityKind } from '../catalogue/index.ts';
+import { type Entity, type EntityKind, kindsOfSection } from '../catalogue/index.ts';
 import type { Snapshot } from '../snapshot.ts';
 import {
   byCodeUnit,
@@ -23,15 +23,7 @@ export interface ToDeckFileOptions {
 }
 
 const PLUGIN_PARENTS = { service: 'services', route: 'routes', consumer: 'consumers' } as const;
-const CREDENTIAL_KINDS: readonly EntityKind[] = [
-  'keyauth_credentials',
-  'basicauth_credentials',
-  'jwt_secrets',
-  'hmacauth_credentials',
-  'acls',
-  'oauth2_credentials',
-  'mtls_auth_credentials',
-];
+const CREDENTIAL_KINDS: readonly EntityKind[] = kindsOfSection('credentials');
 /** Kinds that live under exactly one parent and are nested under it whenever it is in the snapshot. */
 const SINGLE_PARENT: readonly { kind: EntityKind; field: string; parent: EntityKind }[] = [
   { kind: 'targets', field: 'upstream', parent: 'upstreams' },

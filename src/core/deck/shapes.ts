@@ -5,7 +5,7 @@
  * schemas (kong/db/schema/entities/*.lua, kong/plugins/<plugin>/daos.lua), so a file decK accepts and a
  * dump of a live gateway both import; anything else is refused as an unknown key.
  */
-import type { EntityKind } from '../catalogue/index.ts';
+import { type EntityKind, kindsOfSection } from '../catalogue/index.ts';
 
 /** A nested array under an entity: its items are `kind` entities whose `parentField` is the parent. */
 export interface ChildSlot {
@@ -27,15 +27,11 @@ export const IGNORED_FIELDS: readonly string[] = ['created_at', 'updated_at', 'w
 
 const common = ['id', 'tags'];
 
-const credentialSlots: ChildSlot[] = [
-  'keyauth_credentials',
-  'basicauth_credentials',
-  'jwt_secrets',
-  'hmacauth_credentials',
-  'acls',
-  'oauth2_credentials',
-  'mtls_auth_credentials',
-].map((k) => ({ key: k, kind: k as EntityKind, parentField: 'consumer' }));
+const credentialSlots: ChildSlot[] = kindsOfSection('credentials').map((k) => ({
+  key: k,
+  kind: k,
+  parentField: 'consumer',
+}));
 
 export const SHAPES: Readonly<Record<EntityKind, DeckShape>> = {
   services: {
