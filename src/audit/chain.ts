@@ -4,6 +4,7 @@
  * this file invalidates every existing chain: it is a file format, versioned by never changing.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical.ts';
 
 /** prev_hash of the first row. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -20,21 +21,11 @@ export interface ChainedFields {
 }
 
 /**
- * JSON with object keys sorted at every depth and no whitespace. Only JSON values reach it (details are
- * round-tripped through JSON before hashing, exactly as they are stored and read back).
+ * JSON with object keys sorted at every depth (UTF-16 code unit order) and no whitespace: core's one
+ * canonical serializer. Only JSON values reach it (details are round-tripped through JSON before hashing,
+ * exactly as they are stored and read back), for which its bytes are fixed.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new TypeError(`not a JSON value: ${String(value)}`);
-    return text;
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
+export { canonicalJson };
 
 export function hashEvent(prevHash: string, fields: ChainedFields): string {
   const body = canonicalJson({
