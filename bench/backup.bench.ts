@@ -6,7 +6,6 @@
  * directories so the backup really writes (an unchanged backup would skip the write); one warm-up dump
  * first, then the median of the rounds. Prints one JSON line last. Goal: backupMs ≤ 1.3 × dumpMs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,28 +22,12 @@ import {
 } from '../src/jobs/index.ts';
 import { createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { simCompatible } from './sim-compat.ts';
+import { startSimProcess, stopSimProcess } from './sim-process.ts';
 import { syntheticGateway } from './synthetic.ts';
 
 const ROUNDS = 2;
 const TOKEN = 'bench-token';
 const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
-
-function startSim(seed: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tools/kong-sim/cli.ts', '--port', '0', '--token', TOKEN, '--seed', seed],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`kong-sim exited with ${code}: ${out}`)));
-  });
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -135,7 +118,7 @@ redis:
 const root = mkdtempSync(join(tmpdir(), 'snapgate-bench-backup-'));
 const seedPath = join(root, 'seed.json');
 writeFileSync(seedPath, JSON.stringify(toKongDeclarative(simCompatible(syntheticGateway()))));
-const sim = await startSim(seedPath);
+const sim = await startSimProcess(['--port', '0', '--token', TOKEN, '--seed', seedPath]);
 try {
   const warm = await timedDump(sim.url);
   console.log(`warm-up dump: ${warm.entities} entities in ${Math.round(warm.ms)} ms`);
@@ -166,7 +149,6 @@ try {
     }),
   );
 } finally {
-  sim.child.removeAllListeners('exit');
-  sim.child.kill('SIGTERM');
+  await stopSimProcess(sim);
   rmSync(root, { recursive: true, force: true });
 }

@@ -5,7 +5,6 @@
  * event loop (same machine, though). Prints one JSON line last.
  * Goal: dumpMs ≤ 1.3 × rawListMs, fullApplyMs ≤ 1.5 × rawPutMs.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { requestBody } from '../src/kong/write-step.ts';
 import { type RawWrite, rawList, rawWrites } from './kong-raw.ts';
 import { simCompatible } from './sim-compat.ts';
+import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.ts';
 import { mutate, syntheticGateway } from './synthetic.ts';
 
 const DUMP_PARALLELISM = 8;
@@ -23,35 +23,6 @@ const ROUNDS = 3;
 
 /** Start each measurement from a collected heap, so one run's garbage is not billed to the next. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
-interface Sim {
-  url: string;
-  child: ChildProcess;
-}
-
-function startSim(args: string[]): Promise<Sim> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tools/kong-sim/cli.ts', '--port', '0', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`kong-sim exited with ${code}: ${out}`)));
-  });
-}
-
-function stopSim(sim: Sim): void {
-  sim.child.removeAllListeners('exit');
-  sim.child.kill('SIGTERM');
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   collect();
@@ -102,10 +73,10 @@ async function main(): Promise<void> {
   const collections = [
     ...new Set(ENTITY_KINDS.map((k) => CATALOGUE[k].collectionPath).filter((p): p is string => p !== null)),
   ];
-  const sims: Sim[] = [];
+  const sims: SimProcess[] = [];
   try {
     // 1. dump vs raw list, best of ROUNDS each, interleaved so both see the same machine state
-    const seeded = await startSim(['--seed', seed]);
+    const seeded = await startSimProcess(['--port', '0', '--seed', seed]);
     sims.push(seeded);
     const client = createKongClient({ url: seeded.url, maxSockets: DUMP_PARALLELISM + 2 });
     let dumpMs = Number.POSITIVE_INFINITY;
@@ -122,7 +93,10 @@ async function main(): Promise<void> {
     console.error(`dump: ${dumped}/${entities} entities in ${dumpMs} ms (raw ${rawListMs} ms)`);
 
     // 2. full apply to an empty gateway vs raw PUTs of the same bodies to another empty one
-    const [empty, emptyRaw] = await Promise.all([startSim([]), startSim([])]);
+    const [empty, emptyRaw] = await Promise.all([
+      startSimProcess(['--port', '0']),
+      startSimProcess(['--port', '0']),
+    ]);
     sims.push(empty, emptyRaw);
     const c2 = createKongClient({ url: empty.url, maxSockets: APPLY_PARALLELISM + 2 });
     const plan = planRestore(await dumpGateway(c2), target);
@@ -156,7 +130,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    for (const s of sims) stopSim(s);
+    for (const s of sims) void stopSimProcess(s);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,6 @@
  * same backup onto another empty gateway in the same run. Real SQLite, real Redis (random prefix), kong-sim
  * in child processes; the worker runs in this process. Prints one JSON line last.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,36 +25,10 @@ import {
 } from '../src/jobs/index.ts';
 import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { simCompatible } from './sim-compat.ts';
+import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.ts';
 import { syntheticGateway } from './synthetic.ts';
 
 const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
-
-interface Sim {
-  url: string;
-  child: ChildProcess;
-}
-
-function startSim(args: string[]): Promise<Sim> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/kong-sim/cli.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/[^\s,]+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.on('exit', (code) => reject(new Error(`kong-sim exited with ${code}: ${out}`)));
-  });
-}
-
-function stopSim(sim: Sim): Promise<void> {
-  sim.child.removeAllListeners('exit');
-  const gone = new Promise<void>((r) => sim.child.once('exit', () => r()));
-  sim.child.kill('SIGTERM');
-  return gone;
-}
 
 const total = (s: Snapshot) => Object.values(s.entities).reduce((n, m) => n + Object.keys(m ?? {}).length, 0);
 
@@ -94,11 +67,11 @@ async function main(): Promise<void> {
   const entities = total(target);
   const seed = join(dir, 'seed.json');
   writeFileSync(seed, JSON.stringify(toKongDeclarative(target)));
-  const sims: Sim[] = [];
+  const sims: SimProcess[] = [];
   let services: Services | undefined;
   try {
     // The connection's gateway: seeded for the backup, then replaced by an empty one on the same port.
-    const seeded = await startSim(['--port', '0', '--seed', seed]);
+    const seeded = await startSimProcess(['--port', '0', '--seed', seed]);
     sims.push(seeded);
     const port = new URL(seeded.url).port;
     writeFileSync(
@@ -145,8 +118,8 @@ redis:
     console.error(`backup of ${entities} entities in ${Math.round(performance.now() - b0)} ms`);
 
     sims.splice(sims.indexOf(seeded), 1);
-    await stopSim(seeded);
-    sims.push(await startSim(['--port', port]));
+    await stopSimProcess(seeded);
+    sims.push(await startSimProcess(['--port', port]));
 
     t0 = performance.now();
     const { restore } = await requestRestore(s, {
@@ -176,7 +149,7 @@ redis:
     // The same restore, bare: the backup's snapshot onto an empty gateway with planRestore + applyPlan
     // (the backup holds entities as Kong returned them, defaults filled, so its bodies are the flow's).
     const backupSnapshot = await verifyAndOpenBackup(s, backup);
-    const bare = await startSim(['--port', '0']);
+    const bare = await startSimProcess(['--port', '0']);
     sims.push(bare);
     const client = createKongClient({ url: bare.url });
     const plan = planRestore(await dumpGateway(client), backupSnapshot);
@@ -200,7 +173,7 @@ redis:
     );
   } finally {
     await services?.close();
-    for (const sim of sims) await stopSim(sim);
+    for (const sim of sims) await stopSimProcess(sim);
     await deletePrefix(prefix);
     rmSync(dir, { recursive: true, force: true });
   }
