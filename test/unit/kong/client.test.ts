@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKongClient, type KongClientOptions } from '../../../src/kong/client.ts';
 import { KongApiError, KongAuthError, KongUnreachableError } from '../../../src/kong/errors.ts';
 import { type Handler, json, reset, startStub } from './http-stub.ts';
@@ -15,6 +15,9 @@ async function failure(p: Promise<unknown>): Promise<AnyKongError> {
 }
 
 const stubs: { close(): Promise<void> }[] = [];
+/** Every behaviour below holds for both transports (transport.ts). */
+const TRANSPORTS = ['node', 'axios'] as const;
+let currentTransport: (typeof TRANSPORTS)[number] = 'node';
 afterEach(async () => {
   for (const s of stubs.splice(0)) await s.close();
 });
@@ -23,6 +26,7 @@ async function setup(
   handlers: Handler[] | Parameters<typeof startStub>[0],
   extra: Partial<KongClientOptions> = {},
 ) {
+  const transport = currentTransport;
   const stub = await startStub(handlers);
   stubs.push(stub);
   const waits: number[] = [];
@@ -33,151 +37,158 @@ async function setup(
     },
     random: () => 0.5,
     now: () => Date.parse('2025-01-01T00:00:00Z'),
+    transport,
     ...extra,
   });
   return { stub, client, waits };
 }
 
-describe('createKongClient: retries', () => {
-  it.each([
-    {
-      name: '500 then 200 (Kong code 8 database error)',
-      first: json(500, { code: 8, message: 'db' }),
-      attempts: 2,
-    },
-    { name: '502 then 200', first: json(502, {}), attempts: 2 },
-    { name: 'reset connection then 200', first: reset, attempts: 2 },
-  ])('retries $name', async ({ first, attempts }) => {
-    const { stub, client, waits } = await setup([first, json(200, { ok: 1 })]);
-    await expect(client.get('/services/x')).resolves.toEqual({ ok: 1 });
-    expect(stub.requests).toHaveLength(attempts);
-    expect(waits).toHaveLength(attempts - 1);
-    client.close();
+describe.each(TRANSPORTS)('%s transport', (transport) => {
+  beforeEach(() => {
+    currentTransport = transport;
   });
 
-  it.each([
-    { header: '2', waitMs: 2000 },
-    { header: 'Wed, 01 Jan 2025 00:00:03 GMT', waitMs: 3000 },
-  ])('honours Retry-After $header on 429', async ({ header, waitMs }) => {
-    const { client, waits } = await setup([
-      json(429, { message: 'busy' }, { 'retry-after': header }),
-      json(200, {}),
-    ]);
-    await client.get('/');
-    expect(waits).toEqual([waitMs]);
-    client.close();
-  });
-
-  it('backs off exponentially with full jitter and gives up after maxAttempts', async () => {
-    const { stub, client, waits } = await setup([json(503, { message: 'down' })], {
-      retry: { maxAttempts: 4, baseDelayMs: 100 },
+  describe('createKongClient: retries', () => {
+    it.each([
+      {
+        name: '500 then 200 (Kong code 8 database error)',
+        first: json(500, { code: 8, message: 'db' }),
+        attempts: 2,
+      },
+      { name: '502 then 200', first: json(502, {}), attempts: 2 },
+      { name: 'reset connection then 200', first: reset, attempts: 2 },
+    ])('retries $name', async ({ first, attempts }) => {
+      const { stub, client, waits } = await setup([first, json(200, { ok: 1 })]);
+      await expect(client.get('/services/x')).resolves.toEqual({ ok: 1 });
+      expect(stub.requests).toHaveLength(attempts);
+      expect(waits).toHaveLength(attempts - 1);
+      client.close();
     });
-    const err = await failure(client.get('/services'));
-    expect(err).toBeInstanceOf(KongApiError);
-    expect(err.status).toBe(503);
-    expect(stub.requests).toHaveLength(4);
-    // random() = 0.5: half of 100, 200, 400
-    expect(waits).toEqual([50, 100, 200]);
-    client.close();
-  });
 
-  it.each([400, 404, 409])('does not retry %i', async (status) => {
-    const { stub, client } = await setup([json(status, { code: 5, name: 'x', message: 'm' })]);
-    await expect(client.get('/services/x')).rejects.toBeInstanceOf(KongApiError);
-    expect(stub.requests).toHaveLength(1);
-    client.close();
-  });
-});
-
-describe('createKongClient: errors', () => {
-  it('turns Kong error bodies into KongApiError with code, name and fields', async () => {
-    const body = {
-      code: 5,
-      name: 'unique constraint violation',
-      message: `UNIQUE violation detected on '{name="a"}'`,
-      fields: { name: 'a' },
-    };
-    const { client } = await setup([json(409, body)]);
-    const err = (await client.request('PUT', '/services/1', { body: {} }).catch((e) => e)) as KongApiError;
-    expect(err).toMatchObject({
-      status: 409,
-      code: 5,
-      kongName: 'unique constraint violation',
-      fields: { name: 'a' },
+    it.each([
+      { header: '2', waitMs: 2000 },
+      { header: 'Wed, 01 Jan 2025 00:00:03 GMT', waitMs: 3000 },
+    ])('honours Retry-After $header on 429', async ({ header, waitMs }) => {
+      const { client, waits } = await setup([
+        json(429, { message: 'busy' }, { 'retry-after': header }),
+        json(200, {}),
+      ]);
+      await client.get('/');
+      expect(waits).toEqual([waitMs]);
+      client.close();
     });
-    expect(err.method).toBe('PUT');
-    expect(err.path).toBe('/services/1');
-    expect(err.message).toContain('UNIQUE violation');
-    client.close();
-  });
 
-  it('reports 401 as KongAuthError without leaking the token', async () => {
-    const { client, stub } = await setup([json(401, { message: 'Invalid RBAC credentials' })], {
-      token: 's3cret-token',
+    it('backs off exponentially with full jitter and gives up after maxAttempts', async () => {
+      const { stub, client, waits } = await setup([json(503, { message: 'down' })], {
+        retry: { maxAttempts: 4, baseDelayMs: 100 },
+      });
+      const err = await failure(client.get('/services'));
+      expect(err).toBeInstanceOf(KongApiError);
+      expect(err.status).toBe(503);
+      expect(stub.requests).toHaveLength(4);
+      // random() = 0.5: half of 100, 200, 400
+      expect(waits).toEqual([50, 100, 200]);
+      client.close();
     });
-    const err = await failure(client.get('/services'));
-    expect(err).toBeInstanceOf(KongAuthError);
-    expect(err.message).toMatch(/Kong rejected the admin token \(401\)/);
-    expect(stub.requests[0]?.headers['kong-admin-token']).toBe('s3cret-token');
-    expect(JSON.stringify(err) + err.message + String(err.stack)).not.toContain('s3cret-token');
-    expect(JSON.stringify(client)).not.toContain('s3cret-token');
-    client.close();
-  });
 
-  it('fails fast with one line when nothing listens', async () => {
-    const { stub, client, waits } = await setup([json(200, {})]);
-    await stub.close();
-    stubs.length = 0;
-    const err = await failure(client.get('/'));
-    expect(err).toBeInstanceOf(KongUnreachableError);
-    expect(err.message).toBe(`cannot reach Kong at ${stub.url}: connection refused`);
-    expect(waits.length).toBeLessThanOrEqual(1);
-    client.close();
-  });
-
-  it('times out slow answers and says so', async () => {
-    const { client } = await setup([() => {}], { timeoutMs: 50, retry: { maxAttempts: 2 } });
-    const err = await failure(client.get('/'));
-    expect(err).toBeInstanceOf(KongUnreachableError);
-    expect(err.message).toContain('no answer within 50 ms');
-    client.close();
-  });
-
-  it('strips credentials from the URL it shows', () => {
-    const client = createKongClient({ url: 'http://admin:pw@kong.internal:8001/' });
-    expect(client.baseUrl).toBe('http://kong.internal:8001');
-    client.close();
-  });
-});
-
-describe('createKongClient: paths and paging', () => {
-  it('prefixes the workspace except for root calls', async () => {
-    const { client, stub } = await setup([json(200, { data: [] })], { workspace: 'team-a' });
-    await client.get('/services');
-    await client.get('/status', { root: true });
-    expect(stub.requests.map((r) => r.url)).toEqual(['/team-a/services', '/status']);
-    client.close();
-  });
-
-  it('pages with its own size and offset, ignoring a nested next that drops size', async () => {
-    const pages: Record<string, unknown> = {
-      '': { data: [{ id: 'a' }, { id: 'b' }], offset: 'o1', next: '/upstreams/u/targets?offset=o1' },
-      o1: { data: [{ id: 'c' }], offset: 'o2', next: '/upstreams/u/targets?offset=o2' },
-      o2: { data: [], next: null },
-    };
-    const { client, stub } = await setup((req) => {
-      const offset = new URL(req.url, 'http://x').searchParams.get('offset') ?? '';
-      return json(200, pages[offset]);
+    it.each([400, 404, 409])('does not retry %i', async (status) => {
+      const { stub, client } = await setup([json(status, { code: 5, name: 'x', message: 'm' })]);
+      await expect(client.get('/services/x')).rejects.toBeInstanceOf(KongApiError);
+      expect(stub.requests).toHaveLength(1);
+      client.close();
     });
-    const seen: number[] = [];
-    const rows = await client.listAll('/upstreams/u/targets', { onPage: (n) => seen.push(n), tags: 'a,b' });
-    expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
-    expect(seen).toEqual([2, 3, 3]);
-    for (const r of stub.requests) {
-      const q = new URL(r.url, 'http://x').searchParams;
-      expect(q.get('size')).toBe('1000');
-      expect(q.get('tags')).toBe('a,b');
-    }
-    client.close();
+  });
+
+  describe('createKongClient: errors', () => {
+    it('turns Kong error bodies into KongApiError with code, name and fields', async () => {
+      const body = {
+        code: 5,
+        name: 'unique constraint violation',
+        message: `UNIQUE violation detected on '{name="a"}'`,
+        fields: { name: 'a' },
+      };
+      const { client } = await setup([json(409, body)]);
+      const err = (await client.request('PUT', '/services/1', { body: {} }).catch((e) => e)) as KongApiError;
+      expect(err).toMatchObject({
+        status: 409,
+        code: 5,
+        kongName: 'unique constraint violation',
+        fields: { name: 'a' },
+      });
+      expect(err.method).toBe('PUT');
+      expect(err.path).toBe('/services/1');
+      expect(err.message).toContain('UNIQUE violation');
+      client.close();
+    });
+
+    it('reports 401 as KongAuthError without leaking the token', async () => {
+      const { client, stub } = await setup([json(401, { message: 'Invalid RBAC credentials' })], {
+        token: 's3cret-token',
+      });
+      const err = await failure(client.get('/services'));
+      expect(err).toBeInstanceOf(KongAuthError);
+      expect(err.message).toMatch(/Kong rejected the admin token \(401\)/);
+      expect(stub.requests[0]?.headers['kong-admin-token']).toBe('s3cret-token');
+      expect(JSON.stringify(err) + err.message + String(err.stack)).not.toContain('s3cret-token');
+      expect(JSON.stringify(client)).not.toContain('s3cret-token');
+      client.close();
+    });
+
+    it('fails fast with one line when nothing listens', async () => {
+      const { stub, client, waits } = await setup([json(200, {})]);
+      await stub.close();
+      stubs.length = 0;
+      const err = await failure(client.get('/'));
+      expect(err).toBeInstanceOf(KongUnreachableError);
+      expect(err.message).toBe(`cannot reach Kong at ${stub.url}: connection refused`);
+      expect(waits.length).toBeLessThanOrEqual(1);
+      client.close();
+    });
+
+    it('times out slow answers and says so', async () => {
+      const { client } = await setup([() => {}], { timeoutMs: 50, retry: { maxAttempts: 2 } });
+      const err = await failure(client.get('/'));
+      expect(err).toBeInstanceOf(KongUnreachableError);
+      expect(err.message).toContain('no answer within 50 ms');
+      client.close();
+    });
+
+    it('strips credentials from the URL it shows', () => {
+      const client = createKongClient({ url: 'http://admin:pw@kong.internal:8001/' });
+      expect(client.baseUrl).toBe('http://kong.internal:8001');
+      client.close();
+    });
+  });
+
+  describe('createKongClient: paths and paging', () => {
+    it('prefixes the workspace except for root calls', async () => {
+      const { client, stub } = await setup([json(200, { data: [] })], { workspace: 'team-a' });
+      await client.get('/services');
+      await client.get('/status', { root: true });
+      expect(stub.requests.map((r) => r.url)).toEqual(['/team-a/services', '/status']);
+      client.close();
+    });
+
+    it('pages with its own size and offset, ignoring a nested next that drops size', async () => {
+      const pages: Record<string, unknown> = {
+        '': { data: [{ id: 'a' }, { id: 'b' }], offset: 'o1', next: '/upstreams/u/targets?offset=o1' },
+        o1: { data: [{ id: 'c' }], offset: 'o2', next: '/upstreams/u/targets?offset=o2' },
+        o2: { data: [], next: null },
+      };
+      const { client, stub } = await setup((req) => {
+        const offset = new URL(req.url, 'http://x').searchParams.get('offset') ?? '';
+        return json(200, pages[offset]);
+      });
+      const seen: number[] = [];
+      const rows = await client.listAll('/upstreams/u/targets', { onPage: (n) => seen.push(n), tags: 'a,b' });
+      expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+      expect(seen).toEqual([2, 3, 3]);
+      for (const r of stub.requests) {
+        const q = new URL(r.url, 'http://x').searchParams;
+        expect(q.get('size')).toBe('1000');
+        expect(q.get('tags')).toBe('a,b');
+      }
+      client.close();
+    });
   });
 });
