@@ -53,14 +53,22 @@ function batches(steps: readonly PlanStep[]): PlanStep[][] {
   return out;
 }
 
-/** Entities the plan knows about, by `kind:id`: delete steps carry no body, the changes do. */
+/**
+ * Entities the plan knows about, by `kind:id`: delete steps carry no body, the changes do. Built on the
+ * first lookup (only deletes and member steps look), not for every apply.
+ */
 function lookupFrom(plan: Plan, current: Snapshot | undefined): EntityLookup {
-  const known = new Map<string, Entity>();
-  for (const c of plan.changes) {
-    const e = c.before ?? c.after;
-    if (e) known.set(`${c.kind}:${c.id}`, e);
-  }
-  return (kind, id) => known.get(`${kind}:${id}`) ?? current?.entities[kind]?.[id];
+  let known: Map<string, Entity> | null = null;
+  return (kind, id) => {
+    if (!known) {
+      known = new Map();
+      for (const c of plan.changes) {
+        const e = c.before ?? c.after;
+        if (e) known.set(`${c.kind}:${c.id}`, e);
+      }
+    }
+    return known.get(`${kind}:${id}`) ?? current?.entities[kind]?.[id];
+  };
 }
 
 export async function applyPlan(

@@ -138,6 +138,31 @@ function parseBody(text: string): unknown {
   }
 }
 
+/**
+ * A response whose body is parsed when first read: an apply's ~150k successful PUTs never look at the
+ * echoed entity, and parsing it anyway cost ~5% of a full apply's CPU.
+ */
+class ParsedLater implements KongResponse<unknown> {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  #text: string | null;
+  #data: unknown;
+
+  constructor(res: TransportResponse) {
+    this.status = res.status;
+    this.headers = res.headers;
+    this.#text = res.text;
+  }
+
+  get data(): unknown {
+    if (this.#text !== null) {
+      this.#data = parseBody(this.#text);
+      this.#text = null;
+    }
+    return this.#data;
+  }
+}
+
 function basicCredentials(u: URL): string {
   const text = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
   return Buffer.from(text).toString('base64');
@@ -223,7 +248,7 @@ export function createKongClient(opts: KongClientOptions): KongClient {
       const errno = (err as { code?: string }).code;
       return { type: 'network', errno, timedOut: errno === 'ETIMEDOUT' };
     }
-    return { status: res.status, headers: res.headers, data: parseBody(res.text) };
+    return new ParsedLater(res);
   }
 
   async function request<T>(

@@ -22,9 +22,13 @@ function fkId(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The entity as Kong should store it: server fields stripped, foreign keys as `{ id }`. */
-export function requestBody(kind: EntityKind, entity: Entity): Entity {
-  const body: Record<string, unknown> = { ...stripServerFields(kind, entity) };
+/**
+ * The entity as Kong should store it: server fields stripped, foreign keys as `{ id }`, the plan's id.
+ * One copy per step (stripServerFields makes it; the rest edits that copy).
+ */
+export function requestBody(kind: EntityKind, entity: Entity, id: string = entity.id): Entity {
+  const body = stripServerFields(kind, entity) as Record<string, unknown>;
+  body.id = id;
   for (const fk of CATALOGUE[kind].foreignKeys) {
     if (fk.array) continue;
     const id = fkId(body[fk.field]);
@@ -68,24 +72,26 @@ function memberParts(step: PlanStep, lookup: EntityLookup): { group: string; con
   return { group: g, consumer: c };
 }
 
+/**
+ * Targets: `PUT /upstreams/{u}/targets/{t}` only updates, `POST /upstreams/{u}/targets` creates
+ * (kong/api/routes/upstreams.lua). A target the plan creates is POSTed first, one it updates PUT first;
+ * each falls back to the other when Kong says the target is (not) there after all (a stale plan, or a
+ * retried POST whose first answer was lost). A 409 that the PUT cannot resolve (the same target string
+ * under another id) stays a failure, with Kong's message.
+ */
 async function upsertTarget(client: KongClient, step: PlanStep, body: Entity): Promise<void> {
   const upstream = parentIdOf('targets', body, step);
-  const put = () =>
-    client.request('PUT', `/upstreams/${seg(upstream)}/targets/${seg(step.id)}`, {
-      body,
-      allowStatus: [404],
-    });
-  if ((await put()).status !== 404) return;
-  const created = await client.request('POST', `/upstreams/${seg(upstream)}/targets`, {
-    body,
-    allowStatus: [409],
-  });
-  if (created.status !== 409) return;
-  // 409 after a retried POST whose first answer was lost: the target now exists, so PUT updates it.
-  // Any other 409 (same target string under another id) stays a failure.
-  if ((await put()).status === 404) {
-    await client.request('POST', `/upstreams/${seg(upstream)}/targets`, { body });
-  }
+  const collection = `/upstreams/${seg(upstream)}/targets`;
+  const put = async () =>
+    (await client.request('PUT', `${collection}/${seg(step.id)}`, { body, allowStatus: [404] })).status !==
+    404;
+  const post = async (allowConflict: boolean) =>
+    (await client.request('POST', collection, { body, ...(allowConflict ? { allowStatus: [409] } : {}) }))
+      .status !== 409;
+  if (step.op === 'create') {
+    if ((await post(true)) || (await put())) return;
+  } else if ((await put()) || (await post(true)) || (await put())) return;
+  await post(false);
 }
 
 export async function executeStep(client: KongClient, step: PlanStep, lookup: EntityLookup): Promise<void> {
@@ -112,7 +118,7 @@ export async function executeStep(client: KongClient, step: PlanStep, lookup: En
     return;
   }
   if (!step.body) throw new Error(`plan step ${step.op} ${step.kind} ${step.name} has no body`);
-  const body = requestBody(step.kind, { ...step.body, id: step.id });
+  const body = requestBody(step.kind, step.body, step.id);
   if (step.kind === 'targets') return upsertTarget(client, step, body);
   await client.request('PUT', entityPath(step.kind, step.id, body, step, def.writeNested), { body });
 }

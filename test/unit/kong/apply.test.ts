@@ -86,7 +86,6 @@ describe('applyPlan (DB mode)', () => {
       'DELETE /routes/r-old',
       'PUT /consumers/c1',
       'PUT /consumers/c1/key-auth/k1',
-      'PUT /upstreams/u1/targets/t1',
       'POST /upstreams/u1/targets',
       'POST /consumer_groups/g1/consumers',
       'PUT /plugins/p1',
@@ -95,9 +94,52 @@ describe('applyPlan (DB mode)', () => {
     ]);
     const consumerBody = JSON.parse(stub.requests[1]?.body ?? '{}');
     expect(consumerBody).toEqual({ id: 'c1', username: 'alice', custom_id: null });
-    expect(JSON.parse(stub.requests[4]?.body ?? '{}')).toMatchObject({ id: 't1', target: 'a:80' });
-    expect(JSON.parse(stub.requests[5]?.body ?? '{}')).toEqual({ consumer: 'c1' });
-    expect(JSON.parse(stub.requests[6]?.body ?? '{}').service).toEqual({ id: 's1' });
+    expect(JSON.parse(stub.requests[3]?.body ?? '{}')).toMatchObject({ id: 't1', target: 'a:80' });
+    expect(JSON.parse(stub.requests[4]?.body ?? '{}')).toEqual({ consumer: 'c1' });
+    expect(JSON.parse(stub.requests[5]?.body ?? '{}').service).toEqual({ id: 's1' });
+  });
+
+  const conflict = json(409, {
+    code: 5,
+    name: 'unique constraint violation',
+    message: `UNIQUE violation detected on '{target="a:80",upstream={id="u1"}}'`,
+  });
+  const missing = json(404, { message: 'Not found' });
+  const T = '/upstreams/u1/targets';
+  it.each([
+    { why: 'a new target is POSTed', op: 'create', answers: [ok], calls: [`POST ${T}`], okay: true },
+    {
+      why: 'a target that exists after all (a lost answer) is then PUT',
+      op: 'create',
+      answers: [conflict, ok],
+      calls: [`POST ${T}`, `PUT ${T}/t1`],
+      okay: true,
+    },
+    {
+      why: 'the same target string under another id stays a 409',
+      op: 'create',
+      answers: [conflict, missing, conflict],
+      calls: [`POST ${T}`, `PUT ${T}/t1`, `POST ${T}`],
+      okay: false,
+    },
+    { why: 'a changed target is PUT', op: 'update', answers: [ok], calls: [`PUT ${T}/t1`], okay: true },
+    {
+      why: 'a changed target that is gone is POSTed',
+      op: 'update',
+      answers: [missing, ok],
+      calls: [`PUT ${T}/t1`, `POST ${T}`],
+      okay: true,
+    },
+  ] as const)('targets: $why', async ({ op, answers, calls: expected, okay }) => {
+    let n = 0;
+    const { client, calls } = await gateway(() => answers[Math.min(n++, answers.length - 1)] as Handler);
+    const result = await applyPlan(
+      client,
+      plan([step('upsert', op, 'targets', 3, 't1', { upstream: { id: 'u1' }, target: 'a:80' })]),
+    );
+    expect(calls()).toEqual(expected);
+    expect(result.ok).toBe(okay);
+    if (!okay) expect(result.steps[0]?.error).toMatchObject({ status: 409, code: 5 });
   });
 
   it('finishes the failing level, starts no new one, and reports Kong errors per step', async () => {
