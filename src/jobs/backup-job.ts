@@ -20,8 +20,14 @@ import type { Snapshot } from '../core/index.ts';
 import type { Backup, NewCopy } from '../db/index.ts';
 import { TransitionError } from '../db/index.ts';
 import { type DumpProgress, describeGateway, dumpGateway } from '../kong/index.ts';
-import { artifactName, deleteArtifact, PRIMARY_TARGET, writeArtifact } from '../storage/index.ts';
-import { contentSha256 } from './content-hash.ts';
+import {
+  artifactName,
+  deleteArtifact,
+  PRIMARY_TARGET,
+  SnapshotSerializer,
+  writeArtifact,
+} from '../storage/index.ts';
+import { contentFingerprint } from './content-hash.ts';
 import type { Services } from './context.ts';
 import { describeFailure } from './failure.ts';
 import { type BackupPhase, safeNotify } from './notifier.ts';
@@ -82,8 +88,12 @@ export async function runBackup(
     // An earlier attempt may have written the file (or some copies) and died before recording it.
     if (running.attempts > 1) await deleteArtifact(store);
 
-    const snapshot = await dump(services, running, attempt);
-    const content = contentSha256(snapshot);
+    // Serialized once, kind by kind as the dump completes them: its entities hash is the content
+    // fingerprint, its chunks the artifact's plaintext.
+    const serializer = new SnapshotSerializer();
+    const snapshot = await dump(services, running, attempt, serializer);
+    const serialized = serializer.finish(snapshot);
+    const content = contentFingerprint(snapshot.meta, serialized.contentSha256);
     const counts = snapshot.meta.counts as Record<string, number>;
     const kongVersion = snapshot.meta.kongVersion;
 
@@ -109,6 +119,7 @@ export async function runBackup(
     attempt.onProgress?.({ phase: 'writing' });
     const written = await writeArtifact({
       snapshot,
+      serialized,
       backupId,
       connection: running.connection,
       environment: connection.environment,
@@ -145,7 +156,12 @@ export async function runBackup(
   }
 }
 
-async function dump(services: Services, backup: Backup, attempt: BackupAttempt): Promise<Snapshot> {
+async function dump(
+  services: Services,
+  backup: Backup,
+  attempt: BackupAttempt,
+  serializer: SnapshotSerializer,
+): Promise<Snapshot> {
   const client = services.kongClient(services.connection(backup.connection));
   try {
     const gateway = await describeGateway(client);
@@ -160,7 +176,12 @@ async function dump(services: Services, backup: Backup, attempt: BackupAttempt):
         services.notifier.backupChanged({ backup, phase: 'dumping', message: `${p.kind} ${p.fetched}` }),
       );
     };
-    return await dumpGateway(client, { gateway, takenAt: services.now().toISOString(), onProgress });
+    return await dumpGateway(client, {
+      gateway,
+      takenAt: services.now().toISOString(),
+      onProgress,
+      onKind: (kind, map) => serializer.addKind(kind, map),
+    });
   } finally {
     client.close();
   }

@@ -42,6 +42,11 @@ export interface DumpOptions {
   /** list requests in flight at once (default 8). */
   parallelism?: number;
   onProgress?: (p: DumpProgress) => void;
+  /**
+   * Called once per kind with its final map as soon as that kind is complete, while other kinds may
+   * still be listed: a backup serializes finished kinds during the dump instead of after it.
+   */
+  onKind?: (kind: EntityKind, map: EntityMap) => void;
   /** ISO-8601 time recorded in the snapshot (default: now). */
   takenAt?: string;
   /** from an earlier `describeGateway`, to avoid a second (slow) `GET /`. */
@@ -102,6 +107,7 @@ async function readConfig(
     for (const [id, e] of Object.entries(parsed.entities[kind] ?? {})) map[id] = stripServerFields(kind, e);
     out[kind] = map;
     opts.onProgress?.({ kind, fetched: Object.keys(map).length, done: true });
+    opts.onKind?.(kind, map);
   }
   return out;
 }
@@ -155,6 +161,7 @@ async function readCollections(
     }
     out[kind] = map;
     progress(kind, Object.keys(map).length, true);
+    opts.onKind?.(kind, map);
   };
 
   const tasks = kinds.map(async (kind) => {

@@ -1,4 +1,3 @@
-export { type SerializedSnapshot, serializeSnapshot } from './canonical-json.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
 export { type CopyTarget, createCopyTarget } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
@@ -20,6 +19,12 @@ export {
 } from './layout.ts';
 export { openArtifact, readArtifactHeader, type VerifyResult, verifyArtifactFile } from './read.ts';
 export { type RewrapResult, rewrapArtifact } from './rewrap.ts';
+export {
+  entitiesSha256,
+  type SerializedSnapshot,
+  SnapshotSerializer,
+  serializeSnapshot,
+} from './serialize.ts';
 export {
   type ArtifactCopy,
   DEFAULT_COMPRESSION,

@@ -3,20 +3,20 @@
  * then copied to every copy target.
  *
  * Order (restic's "encrypt, then decrypt and compare before writing" applied to a file):
- *   1. canonical JSON in chunks + its sha256 (one copy of the JSON in memory, no more);
+ *   1. the snapshot's JSON in chunks + its sha256 (serialize.ts; one copy in memory, no more);
  *   2. fresh 32-byte data key and nonces; header bytes; data key wrapped under the current key;
  *   3. stream chunks → compression → AES-256-GCM → temp file; fsync; rename; fsync directory;
  *   4. read the file back, decrypt, decompress and compare the plaintext sha256 with step 1 and the file
- *      sha256 with what was written — only then is the artifact reported;
- *   5. copy to each target and compare each copy's sha256 with the primary's; if any copy fails, the
- *      primary file and the copies made so far are removed and the error is thrown.
+ *      sha256 with what was written;
+ *   5. meanwhile, copy to each target (in parallel) and compare each copy's sha256 with the primary's.
+ *   Only when 4 and 5 both succeed is the artifact reported; otherwise the primary file and every copy
+ *   are removed and the first error (the check's, if it failed) is thrown.
  * The name depends only on connection, createdAt, type and backup id: a retried job that passes the same
  * createdAt (e.g. the backup record's start time) overwrites its own earlier attempt instead of adding one.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Snapshot } from '../core/snapshot.ts';
-import { serializeSnapshot } from './canonical-json.ts';
 import { deleteArtifact } from './copies.ts';
 import type { CopyTarget } from './copy-target.ts';
 import { decryptBody, encryptBody } from './data-stream.ts';
@@ -27,12 +27,15 @@ import { HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
 import type { KeyRing } from './keyring.ts';
 import { artifactName, artifactPath, type BackupType, FORMAT_VERSION } from './layout.ts';
 import { unlockDataKey } from './read.ts';
+import { type SerializedSnapshot, serializeSnapshot } from './serialize.ts';
 
 /** brotli at quality 1 is both smaller and faster than gzip on snapshot JSON (see data-stream.ts). */
 export const DEFAULT_COMPRESSION: Compression = 'brotli';
 
 export interface WriteArtifactInput {
   snapshot: Snapshot;
+  /** `serializeSnapshot(snapshot)` when the caller already made it (the backup job hashes it first). */
+  serialized?: SerializedSnapshot;
   backupId: string;
   connection: string;
   environment: string;
@@ -58,9 +61,9 @@ export interface WrittenArtifact {
   bytes: number;
   /** sha256 of the artifact file. */
   sha256: string;
-  /** sha256 of the canonical snapshot JSON (meta included). */
+  /** sha256 of the snapshot JSON (meta included). */
   plaintextSha256: string;
-  /** sha256 of the canonical entities JSON: equal for two backups of an unchanged gateway. */
+  /** sha256 of the entities JSON: equal for two backups of an unchanged gateway. */
   contentSha256: string;
   keyId: string;
   copies: ArtifactCopy[];
@@ -75,7 +78,7 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
     backupId: input.backupId,
   });
   const path = artifactPath(input.primaryDir, name);
-  const serialized = serializeSnapshot(input.snapshot);
+  const serialized = input.serialized ?? serializeSnapshot(input.snapshot);
 
   const dataKey = randomBytes(32);
   const dataNonce = randomBytes(12);
@@ -118,17 +121,13 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   });
   serialized.chunks.length = 0; // let the plaintext go before reading back
 
-  try {
-    await checkWritten(path, input.keyRing, { sha256, plaintextSha256: serialized.sha256 });
-  } catch (err) {
-    await rm(path, { force: true });
-    throw err;
-  }
-
-  const copies: ArtifactCopy[] = [];
+  // The read-back check and the copies run side by side (the copies read the same file, which the check
+  // does not change); the artifact is reported only when both succeed, otherwise nothing is left behind.
   const targets = input.copyTargets ?? [];
-  try {
-    for (const target of targets) {
+  // every put settles before any cleanup, so a slow copy cannot land after its deletion
+  const [checked, ...copied] = await Promise.allSettled([
+    checkWritten(path, input.keyRing, { sha256, plaintextSha256: serialized.sha256 }),
+    ...targets.map(async (target): Promise<ArtifactCopy> => {
       const copy = await target.put(name, path);
       if (copy.sha256 !== sha256) {
         throw new ArtifactIntegrityError(
@@ -136,13 +135,17 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
           path,
         );
       }
-      copies.push({ target: target.id, path: copy.location, sha256: copy.sha256 });
-    }
-  } catch (err) {
-    // A backup that is not on every target is not reported at all: leave nothing behind (best effort).
+      return { target: target.id, path: copy.location, sha256: copy.sha256 };
+    }),
+  ]);
+  const failure = [checked, ...copied].find((r) => r.status === 'rejected');
+  if (failure) {
+    // A backup that is not verified and on every target is not reported at all (best-effort cleanup).
     await deleteArtifact({ name, primaryDir: input.primaryDir, copyTargets: targets }).catch(() => undefined);
-    throw err;
+    await rm(path, { force: true });
+    throw failure.reason;
   }
+  const copies = copied.map((r) => (r as PromiseFulfilledResult<ArtifactCopy>).value);
   return {
     name,
     path,

@@ -67,11 +67,19 @@ describe('dumpGateway (DB mode)', () => {
       '/oauth2': [],
     });
     const progress: string[] = [];
+    const handedOver = new Map<string, unknown>();
     const snap = await dumpGateway(client, {
       gateway: OSS,
       takenAt: '2025-01-01T00:00:00Z',
       onProgress: (p) => p.done && progress.push(`${p.kind}${p.skipped ? ' skipped' : ''}`),
+      onKind: (kind, map) => {
+        expect(handedOver.has(kind)).toBe(false); // once per kind
+        handedOver.set(kind, map);
+      },
     });
+    // onKind hands over each dumped kind's final map (the very object in the snapshot), skipped kinds never
+    expect([...handedOver.keys()].sort()).toEqual(Object.keys(snap.entities).sort());
+    for (const [kind, map] of handedOver) expect(map).toBe(snap.entities[kind as keyof typeof snap.entities]);
     expect(snap.entities.services).toEqual({ s1: { id: 's1', name: 'orders', port: 80 } });
     expect(snap.entities.certificates?.c1).toEqual({ id: 'c1', cert: 'C', key: 'K' });
     expect(Object.keys(snap.entities.targets ?? {}).sort()).toEqual(['t1', 't2']);

@@ -90,18 +90,16 @@ describe('writeArtifact / openArtifact', () => {
     });
   });
 
-  it('gives equal content the same plaintext sha256 whatever the key order (canonical JSON)', async () => {
+  it('gives equal content the same plaintext sha256 whatever order kinds and ids were dumped in', async () => {
     await withTempDir(async (dir) => {
       const a = sampleSnapshot();
       const b = sampleSnapshot();
-      b.entities.services!['s-1'] = {
-        protocol: 'http',
-        tags: ['b', 'a'],
-        port: 8080,
-        host: 'orders.internal',
-        name: 'orders',
-        id: 's-1',
-      };
+      // the same entities, inserted in reverse order at both levels
+      b.entities = Object.fromEntries(
+        Object.entries(a.entities)
+          .reverse()
+          .map(([k, m]) => [k, Object.fromEntries(Object.entries(m ?? {}).reverse())]),
+      ) as typeof b.entities;
       const wa = await writeArtifact({ ...base, snapshot: a, keyRing: ringA(), primaryDir: dir });
       const wb = await writeArtifact({
         ...base,
@@ -375,7 +373,7 @@ describe('copy failure', () => {
   });
 });
 
-describe('canonical serialization', () => {
+describe('artifact serialization', () => {
   const many = (): Snapshot => {
     const s = sampleSnapshot();
     // more entities than one chunk holds (2000), so chunk boundaries are crossed
@@ -386,16 +384,74 @@ describe('canonical serialization', () => {
     }
     return { ...s, entities: { ...s.entities, consumers } };
   };
+  /** kinds and ids sorted, each entity as it is */
+  const sortedEntities = (entities: Snapshot['entities']) =>
+    Object.fromEntries(
+      Object.keys(entities)
+        .sort()
+        .map((kind) => {
+          const map = (entities as Record<string, Record<string, unknown>>)[kind] ?? {};
+          return [
+            kind,
+            Object.fromEntries(
+              Object.keys(map)
+                .sort()
+                .map((id) => [id, map[id]]),
+            ),
+          ];
+        }),
+    );
+  /** the same maps built in reverse insertion order */
+  const reversed = (snapshot: Snapshot): Snapshot => {
+    const byKind = snapshot.entities as Record<string, Record<string, unknown>>;
+    const entities = Object.fromEntries(
+      Object.keys(byKind)
+        .reverse()
+        .map((k) => [k, Object.fromEntries(Object.entries(byKind[k] ?? {}).reverse())]),
+    );
+    return { ...snapshot, entities: entities as Snapshot['entities'] };
+  };
   it.each([
     ['sample snapshot', sampleSnapshot],
     ['snapshot spanning several chunks', many],
-  ])('serializeSnapshot chunks and hashes equal core canonicalJson: %s', async (_name, make) => {
-    const { canonicalJson, sha256Hex } = await import('../../../src/core/canonical.ts');
-    const { serializeSnapshot } = await import('../../../src/storage/canonical-json.ts');
-    const snapshot = make();
-    const serialized = serializeSnapshot(snapshot);
-    expect(Buffer.concat(serialized.chunks).toString('utf8')).toBe(canonicalJson(snapshot));
-    expect(serialized.sha256).toBe(sha256Hex(canonicalJson(snapshot)));
-    expect(serialized.contentSha256).toBe(sha256Hex(canonicalJson(snapshot.entities)));
+  ])(
+    'serializeSnapshot: sorted kinds and ids, native entity JSON, canonical meta: %s',
+    async (_name, make) => {
+      const { canonicalJson, sha256Hex } = await import('../../../src/core/canonical.ts');
+      const { serializeSnapshot, entitiesSha256 } = await import('../../../src/storage/serialize.ts');
+      const snapshot = make();
+      const serialized = serializeSnapshot(snapshot);
+      const text = Buffer.concat(serialized.chunks).toString('utf8');
+      const entitiesJson = JSON.stringify(sortedEntities(snapshot.entities));
+      expect(text).toBe(`{"entities":${entitiesJson},"meta":${canonicalJson(snapshot.meta)}}`);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(snapshot)));
+      expect(serialized.bytes).toBe(Buffer.byteLength(text));
+      expect(serialized.sha256).toBe(sha256Hex(text));
+      expect(serialized.contentSha256).toBe(sha256Hex(entitiesJson));
+      expect(entitiesSha256(snapshot.entities)).toBe(serialized.contentSha256);
+      // insertion order of kinds and ids does not matter
+      expect(serializeSnapshot(reversed(snapshot)).sha256).toBe(serialized.sha256);
+    },
+  );
+});
+
+describe('SnapshotSerializer', () => {
+  it('kinds handed over early give the same bytes; a kind replaced afterwards is serialized again', async () => {
+    const { SnapshotSerializer, serializeSnapshot } = await import('../../../src/storage/serialize.ts');
+    const snapshot = sampleSnapshot();
+    const serializer = new SnapshotSerializer();
+    const byKind = snapshot.entities as Record<string, Record<string, unknown>>;
+    for (const kind of Object.keys(byKind)) serializer.addKind(kind, byKind[kind] ?? {});
+    const services = { ...byKind.services, 's-new': { id: 's-new', name: 'new', host: 'n', port: 80 } };
+    const changed = { ...snapshot, entities: { ...snapshot.entities, services } } as Snapshot;
+    const early = serializer.finish(changed);
+    const whole = serializeSnapshot(changed);
+    expect(Buffer.concat(early.chunks).equals(Buffer.concat(whole.chunks))).toBe(true);
+    expect(early).toMatchObject({
+      sha256: whole.sha256,
+      contentSha256: whole.contentSha256,
+      bytes: whole.bytes,
+    });
+    expect(Buffer.concat(early.chunks).toString()).toContain('"s-new"');
   });
 });
