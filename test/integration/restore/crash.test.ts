@@ -76,11 +76,14 @@ it('a worker killed mid-restore: the request ends failed and nothing is applied 
 
   await sleep(1500);
   expect(env.sim.state.writes).toBe(writesAtKill);
-  const actions = (await services.audit.list({ limit: 100 }))
+  const all = await services.audit.list({ limit: 1000 });
+  const actions = all
     .filter((e) => e.targetId === restore.id)
     .map((e) => e.action)
     .reverse();
-  expect(actions).toEqual([
+  // on a mismatch, show the whole log: this assertion once failed under a loaded machine
+  const log = all.map((e) => `${e.action} ${e.actor} ${e.targetId ?? ''} ${e.outcome}`).join('\n');
+  expect(actions, log).toEqual([
     'restore.requested',
     'restore.planned',
     'restore.approved',
