@@ -3,43 +3,18 @@
  * by the clicker (operator on the connection, checked now), reason "undo of <id>", going through the same
  * plan and approval as any request. Its card is a new top-level message (the thread root of the undo).
  */
-import type {
-  AllMiddlewareArgs,
-  BlockButtonAction,
-  RespondArguments,
-  SlackActionMiddlewareArgs,
-} from '@slack/bolt';
 import type { BotRuntime, CommandResult } from '../../handlers/context.ts';
 import { startRestoreRequest } from '../../handlers/restore-request.ts';
 import { code } from '../../views/format.ts';
 import type { SlackMessage } from '../../views/message.ts';
 import { RESTORE_UNDO_ACTION } from '../../views/restore-card.ts';
 import { note, refusalMessage } from '../../views/simple.ts';
-import { recordInteraction } from '../record.ts';
+import { buttonListener } from './button.ts';
 
 export function restoreUndo(rt: BotRuntime) {
-  return async ({
-    ack,
-    body,
-    action,
-    respond,
-  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
-    await ack();
-    const userId = body.user.id;
-    const reply = (m: SlackMessage) =>
-      respond({ response_type: 'ephemeral', replace_original: false, ...m } as RespondArguments).then(
-        () => undefined,
-        (err: unknown) => rt.logger.warn(`respond failed: ${err}`),
-      );
-    const result = await undo(
-      rt,
-      userId,
-      body.channel?.id ?? body.container?.channel_id,
-      action.value ?? '',
-      reply,
-    );
-    await recordInteraction(rt, userId, { action: RESTORE_UNDO_ACTION }, result);
-  };
+  return buttonListener(rt, RESTORE_UNDO_ACTION, ({ userId, channelId, value, reply }) =>
+    undo(rt, userId, channelId, value, (m) => reply(m)),
+  );
 }
 
 async function undo(
