@@ -11,26 +11,13 @@ import type { Backup } from '../db/index.ts';
 import { deleteArtifact } from '../storage/index.ts';
 import type { Services } from './context.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
+import { allBackups } from './verify-job.ts';
 
 export interface PruneReport {
   connection: string;
   dryRun: boolean;
   decisions: PruneDecision[];
   deletedArtifacts: string[];
-}
-
-async function allBackups(services: Services, connection: string): Promise<Backup[]> {
-  const out: Backup[] = [];
-  let before: string | undefined;
-  for (;;) {
-    const page = await services.repos.backups.listByConnection(connection, {
-      limit: 1000,
-      ...(before ? { before } : {}),
-    });
-    out.push(...page);
-    if (page.length < 1000) return out;
-    before = page[page.length - 1]!.id;
-  }
 }
 
 /** When the content was taken: the (last) attempt's start; a never-started backup counts from creation. */

@@ -94,6 +94,11 @@ export async function verifyBackup(
 
 /** Completed, not pruned backups of a connection, newest first. */
 export async function liveCompleted(services: Services, connection: string): Promise<Backup[]> {
+  return (await allBackups(services, connection)).filter((b) => b.status === 'completed');
+}
+
+/** Every backup record of a connection, newest first, read 1000 at a time. */
+export async function allBackups(services: Services, connection: string): Promise<Backup[]> {
   const out: Backup[] = [];
   let before: string | undefined;
   for (;;) {
@@ -101,7 +106,7 @@ export async function liveCompleted(services: Services, connection: string): Pro
       limit: 1000,
       ...(before ? { before } : {}),
     });
-    out.push(...page.filter((b) => b.status === 'completed'));
+    out.push(...page);
     if (page.length < 1000) return out;
     before = page[page.length - 1]!.id;
   }
