@@ -7,18 +7,25 @@
 import { expect } from 'vitest';
 import { restoreRequestsFromJobs } from '../../../src/bot/restore-jobs.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
-import { type Plan, planRestore } from '../../../src/core/index.ts';
+import type { Plan } from '../../../src/core/index.ts';
 import type { Backup, Restore } from '../../../src/db/index.ts';
 import {
   type RunningWorkers,
   requestBackup,
   type Services,
-  startWorkers,
   verifyAndOpenBackup,
 } from '../../../src/jobs/index.ts';
 import { dumpGateway, type HttpMethod } from '../../../src/kong/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
-import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';
+import { createTestEnv, type TestEnv, waitFor } from '../jobs/harness.ts';
+import {
+  driftFrom as driftOf,
+  kongCaller,
+  movableClock,
+  startTestWorkers,
+  takeBackup as takeBackupOf,
+  waitForRestore as waitForRestoreOf,
+} from '../restore/harness.ts';
 import { type BotFixture, CHANNEL, GROUPS, PEOPLE, startBot, textOf } from './harness.ts';
 
 export { CHANNEL, PEOPLE, textOf };
@@ -41,8 +48,7 @@ export interface RestoreSlackEnv {
 
 export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
   const env = await createTestEnv({ connectionExtra: ROLES });
-  let offsetMs = 0;
-  const now = () => new Date(Date.now() + offsetMs);
+  const { now, clock } = movableClock();
   let services!: Services;
   const bot = await startBot(async (output) => {
     services = await env.open({ notifier: output.notifier, now });
@@ -67,30 +73,14 @@ export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
     };
     return bs;
   });
-  const workers = await startWorkers(services, {
-    syncSchedules: false,
-    lockDurationMs: 5000,
-    stalledIntervalMs: 1000,
-    log: () => undefined,
-  });
+  const workers = await startTestWorkers(services);
   return {
     env,
     services,
     workers,
     bot,
-    clock: {
-      advance(ms) {
-        offsetMs += ms;
-      },
-    },
-    async kong<T>(method: HttpMethod, path: string, body?: unknown) {
-      const client = services.kongClient(services.connection('prod'));
-      try {
-        return (await client.request<T>(method, path, body === undefined ? {} : { body })).data;
-      } finally {
-        client.close();
-      }
-    },
+    clock,
+    kong: kongCaller(services),
     async cleanup() {
       await workers.close(2000);
       await bot.close();
@@ -99,12 +89,7 @@ export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
   };
 }
 
-export async function takeBackup(t: RestoreSlackEnv): Promise<Backup> {
-  const b = await requestBackup(t.services, { connection: 'prod', type: 'manual', requestedBy: 'system' });
-  const done = await waitForBackup(t.services, b.id);
-  if (done.status !== 'completed') throw new Error(`backup failed: ${done.failureReason}`);
-  return done;
-}
+export const takeBackup = (t: RestoreSlackEnv): Promise<Backup> => takeBackupOf(t.services);
 
 /** A changed service, a deleted route, an extra service. */
 export async function breakGateway(t: RestoreSlackEnv, rogue = 'rogue'): Promise<void> {
@@ -114,26 +99,10 @@ export async function breakGateway(t: RestoreSlackEnv, rogue = 'rogue'): Promise
 }
 
 /** What restoring `backup` would still change on the live gateway (no changes = zero drift). */
-export async function driftFrom(t: RestoreSlackEnv, backup: Backup): Promise<Plan> {
-  const target = await verifyAndOpenBackup(t.services, backup);
-  const client = t.services.kongClient(t.services.connection('prod'));
-  try {
-    return planRestore(await dumpGateway(client, { only: null }), target);
-  } finally {
-    client.close();
-  }
-}
+export const driftFrom = (t: RestoreSlackEnv, backup: Backup): Promise<Plan> => driftOf(t.services, backup);
 
-export function waitForRestore(t: RestoreSlackEnv, id: string, statuses: string[], timeoutMs = 20_000) {
-  return waitFor(
-    `restore ${id} to be ${statuses.join('/')}`,
-    async () => {
-      const r = await t.services.repos.restores.get(id);
-      return r && statuses.includes(r.status) ? r : undefined;
-    },
-    timeoutMs,
-  );
-}
+export const waitForRestore = (t: RestoreSlackEnv, id: string, statuses: string[], timeoutMs?: number) =>
+  waitForRestoreOf(t.services, id, statuses, timeoutMs);
 
 /** Sends `/kong <text>` and waits for its ephemeral answer and its audit record. */
 export async function command(t: RestoreSlackEnv, user: string, text: string): Promise<string> {

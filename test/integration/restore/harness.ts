@@ -56,17 +56,47 @@ export interface RestoreEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createRestoreEnv(options: EnvOptions = {}): Promise<RestoreEnv> {
-  const env = await createTestEnv(options);
-  const notifier = new RestoreRecorder();
+/** A clock the tests move forward: `now` for the services, `advance` for the test. */
+export function movableClock(): { now: () => Date; clock: { advance(ms: number): void } } {
   let offsetMs = 0;
-  const services = await env.open({ notifier, now: () => new Date(Date.now() + offsetMs) });
-  const workers = await startWorkers(services, {
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    clock: {
+      advance(ms) {
+        offsetMs += ms;
+      },
+    },
+  };
+}
+
+/** All workers in-process, with short locks so a stalled job is noticed within seconds. */
+export function startTestWorkers(services: Services): Promise<RunningWorkers> {
+  return startWorkers(services, {
     syncSchedules: false,
     lockDurationMs: 5000,
     stalledIntervalMs: 1000,
     log: () => undefined,
   });
+}
+
+/** One Admin API call to the `prod` gateway through snapgate's own client; resolves with the body. */
+export function kongCaller(services: Services) {
+  return async <T = unknown>(method: HttpMethod, path: string, body?: unknown): Promise<T> => {
+    const client = services.kongClient(services.connection('prod'));
+    try {
+      return (await client.request<T>(method, path, body === undefined ? {} : { body })).data;
+    } finally {
+      client.close();
+    }
+  };
+}
+
+export async function createRestoreEnv(options: EnvOptions = {}): Promise<RestoreEnv> {
+  const env = await createTestEnv(options);
+  const notifier = new RestoreRecorder();
+  const { now, clock } = movableClock();
+  const services = await env.open({ notifier, now });
+  const workers = await startTestWorkers(services);
   const backup = await takeBackup(services);
   return {
     env,
@@ -74,19 +104,8 @@ export async function createRestoreEnv(options: EnvOptions = {}): Promise<Restor
     workers,
     notifier,
     backup,
-    clock: {
-      advance(ms) {
-        offsetMs += ms;
-      },
-    },
-    async kong<T>(method: HttpMethod, path: string, body?: unknown) {
-      const client = services.kongClient(services.connection('prod'));
-      try {
-        return (await client.request<T>(method, path, body === undefined ? {} : { body })).data;
-      } finally {
-        client.close();
-      }
-    },
+    clock,
+    kong: kongCaller(services),
     async cleanup() {
       await workers.close(2000);
       await env.cleanup();
