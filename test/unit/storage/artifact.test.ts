@@ -14,7 +14,7 @@ import {
   verifyArtifactFile,
   writeArtifact,
 } from '../../../src/storage/index.ts';
-import { KEY_A, KNOWN_KEY_AUTH_KEY, ringA, sampleSnapshot, withTempDir } from './helpers.ts';
+import { KEY_A, KNOWN_KEY_AUTH_KEY, ringA, sampleSnapshot, sampleWriter, withTempDir } from './helpers.ts';
 
 const base = {
   backupId: '3F2A9C1D-7B44-4E0A-9C1D-000000000001',
@@ -23,6 +23,7 @@ const base = {
   type: 'manual' as const,
   createdAt: '2026-11-21T10:07:33.000Z',
 };
+const write = sampleWriter(base);
 
 function frameOffsets(bytes: Buffer) {
   const headerLength = bytes.readUInt32BE(10);
@@ -133,12 +134,7 @@ describe('writeArtifact / openArtifact', () => {
 
   it('reads the header without any key', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       const header = await readArtifactHeader(written.path);
       expect(header.backupId).toBe(base.backupId);
       expect(header.key.keyId).toBe('key-a');
@@ -149,12 +145,7 @@ describe('writeArtifact / openArtifact', () => {
 
   it('leaves no plaintext secret, key or entity name in the file', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       const bytes = await readFile(written.path);
       const needles = [
         KNOWN_KEY_AUTH_KEY,
@@ -171,12 +162,7 @@ describe('writeArtifact / openArtifact', () => {
 
   it('leaves exactly one file (no temp files) in the primary directory', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       expect(await readdir(dir)).toEqual([basename(written.path)]);
     });
   });
@@ -202,12 +188,7 @@ describe('tampering and keys', () => {
     'a flipped %s byte → ArtifactIntegrityError',
     async (region) => {
       await withTempDir(async (dir) => {
-        const written = await writeArtifact({
-          ...base,
-          snapshot: sampleSnapshot(),
-          keyRing: ringA(),
-          primaryDir: dir,
-        });
+        const written = await write(dir);
         await flip(written.path, region);
         const err = await openArtifact(written.path, ringA()).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ArtifactIntegrityError);
@@ -222,12 +203,7 @@ describe('tampering and keys', () => {
 
   it('a truncated file → ArtifactIntegrityError', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       const bytes = await readFile(written.path);
       await writeFile(written.path, bytes.subarray(0, frameOffsets(bytes).dataStart + 5));
       await expect(openArtifact(written.path, ringA())).rejects.toBeInstanceOf(ArtifactIntegrityError);
@@ -254,12 +230,7 @@ describe('tampering and keys', () => {
     ],
   ])('%s → ArtifactKeyError naming the key id', async (_name, ring, message) => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       const err = await openArtifact(written.path, ring).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ArtifactKeyError);
       expect((err as ArtifactKeyError).keyId).toBe('key-a');
@@ -272,12 +243,7 @@ describe('tampering and keys', () => {
 describe('verifyArtifactFile', () => {
   it('passes a good artifact and reports its sha256', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       expect(await verifyArtifactFile(written.path, ringA(), written.sha256)).toMatchObject({
         ok: true,
         problems: [],
@@ -358,15 +324,7 @@ describe('copy failure', () => {
         list: async () => [],
       };
       const primaryDir = join(dir, 'primary');
-      await expect(
-        writeArtifact({
-          ...base,
-          snapshot: sampleSnapshot(),
-          keyRing: ringA(),
-          primaryDir,
-          copyTargets: [good, failing],
-        }),
-      ).rejects.toThrow('EACCES');
+      await expect(write(primaryDir, { copyTargets: [good, failing] })).rejects.toThrow('EACCES');
       expect(await readdir(primaryDir)).toEqual([]);
       expect(await good.list()).toEqual([]);
     });

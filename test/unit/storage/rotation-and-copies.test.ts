@@ -12,7 +12,7 @@ import {
   verifyArtifactCopies,
   writeArtifact,
 } from '../../../src/storage/index.ts';
-import { KEY_B, ringA, ringAB, sampleSnapshot, withTempDir } from './helpers.ts';
+import { KEY_B, ringA, ringAB, sampleSnapshot, sampleWriter, withTempDir } from './helpers.ts';
 
 const base = {
   backupId: 'b0000001',
@@ -21,6 +21,7 @@ const base = {
   type: 'scheduled' as const,
   createdAt: '2026-11-21T03:00:00.000Z',
 };
+const write = sampleWriter(base);
 
 /** Everything after the key block: ciphertext and tag. */
 function body(bytes: Buffer): Buffer {
@@ -34,12 +35,7 @@ function boundBytes(bytes: Buffer): Buffer {
 describe('rewrapArtifact', () => {
   it('re-wraps under the current key without changing the header bytes, ciphertext or tag', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       const before = await readFile(written.path);
 
       const result = await rewrapArtifact(written.path, ringAB());
@@ -63,12 +59,7 @@ describe('rewrapArtifact', () => {
 
   it('leaves an artifact already under the current key untouched', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringAB(),
-        primaryDir: dir,
-      });
+      const written = await write(dir, { keyRing: ringAB() });
       const before = await readFile(written.path);
       const result = await rewrapArtifact(written.path, ringAB());
       expect(result).toMatchObject({ changed: false, keyId: 'key-b', sha256: written.sha256 });
@@ -78,12 +69,7 @@ describe('rewrapArtifact', () => {
 
   it('fails with a key error naming the old key when it is not in the ring, and changes nothing', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await write(dir);
       const before = await readFile(written.path);
       const onlyB = KeyRing.of([{ id: 'key-b', key: KEY_B, current: true }]);
       const err = await rewrapArtifact(written.path, onlyB).catch((e: unknown) => e);
@@ -95,12 +81,7 @@ describe('rewrapArtifact', () => {
 
   it('an envelope moved from another artifact does not unwrap', async () => {
     await withTempDir(async (dir) => {
-      const one = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const one = await write(dir);
       const two = await writeArtifact({
         ...base,
         backupId: 'b0000002',
@@ -130,13 +111,7 @@ describe('verifyArtifactCopies', () => {
         new DirectoryCopyTarget(join(dir, 'offsite')),
       ];
       const primaryDir = join(dir, 'primary');
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir,
-        copyTargets: targets,
-      });
+      const written = await write(primaryDir, { copyTargets: targets });
       const expected = { sha256: written.sha256, copies: written.copies };
 
       const good = await verifyArtifactCopies({
@@ -179,13 +154,7 @@ describe('verifyArtifactCopies', () => {
     await withTempDir(async (dir) => {
       const target = new DirectoryCopyTarget(join(dir, 'copy'));
       const primaryDir = join(dir, 'primary');
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir,
-        copyTargets: [target],
-      });
+      const written = await write(primaryDir, { copyTargets: [target] });
       await target.delete(written.name);
       const result = await verifyArtifactCopies({
         name: written.name,
@@ -207,13 +176,7 @@ describe('deleteArtifact', () => {
     await withTempDir(async (dir) => {
       const target = new DirectoryCopyTarget(join(dir, 'copy'));
       const primaryDir = join(dir, 'primary');
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir,
-        copyTargets: [target],
-      });
+      const written = await write(primaryDir, { copyTargets: [target] });
       expect(await deleteArtifact({ name: written.name, primaryDir, copyTargets: [target] })).toEqual({
         deleted: ['primary', target.id],
       });
