@@ -21,13 +21,13 @@ import {
   startWorkers,
 } from '../src/jobs/index.ts';
 import { createKongClient, dumpGateway } from '../src/kong/index.ts';
+import { writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';
 import { startSimProcess, stopSimProcess } from './sim-process.ts';
 import { syntheticGateway } from './synthetic.ts';
 
 const ROUNDS = 2;
 const TOKEN = 'bench-token';
-const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -47,33 +47,17 @@ async function timedBackup(
   round: number,
 ): Promise<{ ms: number; backup: Backup }> {
   const dir = join(root, `round-${round}`);
-  const configPath = join(dir, 'snapgate.yml');
   const env = { KONG_TOKEN: TOKEN, BENCH_KEY: randomBytes(32).toString('hex') };
   const prefix = `sgbench-${randomBytes(4).toString('hex')}`;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    configPath,
-    `connections:
-  - name: bench
-    kongUrl: ${url}
-    tokenEnv: KONG_TOKEN
-    environment: bench
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'offsite')}
-keys:
-  - id: bench
-    env: BENCH_KEY
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: ${REDIS_URL}
-  prefix: ${prefix}
-`,
-  );
+  const configPath = writeBenchConfig({
+    dir,
+    kongUrl: url,
+    prefix,
+    connection: 'bench',
+    environment: 'bench',
+    keyEnv: 'BENCH_KEY',
+  });
   const config = await loadConfig({ path: configPath, env });
   const phases: string[] = [];
   let t0 = performance.now();

@@ -7,7 +7,7 @@
  * Goal: ackP99Ms < 300.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config/index.ts';
 import { createServices, startWorkers } from '../src/jobs/index.ts';
 import { startFakeSlack } from '../test/support/fake-slack/index.ts';
 import { startKongSim } from '../tools/kong-sim/index.ts';
+import { writeBenchConfig } from './bench-config.ts';
 
 const REQUESTS = Number(process.env.BENCH_BOT_REQUESTS ?? 50);
 const SECRET = 'bench-signing-secret';
@@ -46,33 +47,15 @@ function percentile(sorted: number[], p: number): number {
 const dir = mkdtempSync(join(tmpdir(), 'snapgate-bench-bot-'));
 const prefix = `sgbench-${randomUUID().slice(0, 8)}`;
 const sim = await startKongSim({ token: TOKEN, seed: SEED });
-writeFileSync(
-  join(dir, 'snapgate.yml'),
-  `connections:
-  - name: prod
-    kongUrl: ${sim.url}
-    tokenEnv: KONG_TOKEN
-    environment: production
-    roles:
-      operator: [${USER}]
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'copy')}
-keys:
-  - id: k1
-    env: SNAPGATE_KEY
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: redis://127.0.0.1:6379
-  prefix: ${prefix}
-`,
-);
+const configPath = writeBenchConfig({
+  dir,
+  kongUrl: sim.url,
+  prefix,
+  environment: 'production',
+  connectionExtra: `roles:\n  operator: [${USER}]`,
+});
 const config = await loadConfig({
-  path: join(dir, 'snapgate.yml'),
+  path: configPath,
   env: { KONG_TOKEN: TOKEN, SNAPGATE_KEY: randomBytes(32).toString('hex') },
 });
 const fake = await startFakeSlack({ users: [{ id: USER, name: 'bench' }] });

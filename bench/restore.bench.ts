@@ -24,11 +24,10 @@ import {
   verifyAndOpenBackup,
 } from '../src/jobs/index.ts';
 import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
+import { BENCH_REDIS_URL, writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';
 import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.ts';
 import { syntheticGateway } from './synthetic.ts';
-
-const REDIS_URL = process.env.SNAPGATE_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
 
 const total = (s: Snapshot) => Object.values(s.entities).reduce((n, m) => n + Object.keys(m ?? {}).length, 0);
 
@@ -50,7 +49,7 @@ async function statusIn(services: Services, id: string, statuses: string[]) {
 }
 
 async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(BENCH_REDIS_URL);
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
@@ -74,31 +73,9 @@ async function main(): Promise<void> {
     const seeded = await startSimProcess(['--port', '0', '--seed', seed]);
     sims.push(seeded);
     const port = new URL(seeded.url).port;
-    writeFileSync(
-      join(dir, 'snapgate.yml'),
-      `connections:
-  - name: prod
-    kongUrl: ${seeded.url}
-    tokenEnv: KONG_TOKEN
-    environment: prod
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'offsite')}
-keys:
-  - id: k1
-    env: SNAPGATE_KEY_1
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: ${REDIS_URL}
-  prefix: ${prefix}
-`,
-    );
+    const configPath = writeBenchConfig({ dir, kongUrl: seeded.url, prefix, keyEnv: 'SNAPGATE_KEY_1' });
     const env = { KONG_TOKEN: 'unused', SNAPGATE_KEY_1: randomBytes(32).toString('hex') };
-    const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
+    const config = await loadConfig({ path: configPath, env });
     // Phases with their time since the restore was requested, on stderr (where the time goes).
     let t0 = performance.now();
     const phases = new ConsoleNotifier((line) => {
