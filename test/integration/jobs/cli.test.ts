@@ -5,16 +5,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { registerCommands } from '../../../src/cli/commands/index.ts';
-import { CliError } from '../../../src/cli/errors.ts';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fromDeckFile } from '../../../src/core/deck/index.ts';
 import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
+import { cliInProcess, runSnapgateBin, SNAPGATE_BIN } from '../../support/snapgate-cli.ts';
 import { createTestEnv, KNOWN_SECRETS, type TestEnv } from './harness.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/snapgate', import.meta.url));
 let env: TestEnv;
 let workers: RunningWorkers | undefined;
 
@@ -28,49 +24,9 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const program = new Command('snapgate').exitOverride();
-  registerCommands(program);
-  let out = '';
-  let err = '';
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'snapgate', ...args]);
-  } catch (e) {
-    if (e instanceof CliError) {
-      err += e.message;
-      code = e.exitCode;
-    } else if (e instanceof CommanderError) code = e.exitCode;
-    else throw e;
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-  return { out, err, code };
-}
+const cli = (...args: string[]) => cliInProcess(args);
 
-function runBin(args: string[]): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const p = spawn(BIN, args, { env: { ...process.env, ...env.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => {
-      out += d;
-    });
-    p.stderr.on('data', (d) => {
-      err += d;
-    });
-    p.on('exit', (code) => resolve({ out, err, code }));
-  });
-}
+const runBin = (args: string[]) => runSnapgateBin(args, env.env);
 
 it('backup --wait, backups list/show, verify, artifact inspect/export, keys rotate, audit list/verify', async () => {
   const services = await env.open();
@@ -189,7 +145,7 @@ it('config check lists every problem; unknown connection and bad flags are clear
 });
 
 it('snapgate worker starts, syncs schedules, recovers, and stops cleanly on SIGTERM', async () => {
-  const p = spawn(BIN, ['worker', '--config', env.configPath], {
+  const p = spawn(SNAPGATE_BIN, ['worker', '--config', env.configPath], {
     env: { ...process.env, ...env.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

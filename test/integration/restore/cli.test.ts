@@ -1,21 +1,10 @@
-/**
- * The CLI twin: `restore` (a real `./bin/snapgate` process) plans inline and prints the plan, request id
- * and expiry; `approve --as` follows the same rules as the Slack button (not the requester, the approver
- * role from snapgate.yml) and `--wait` (a real process) follows the restore, run by a worker, to zero
- * drift. Refusals go through the same command tree in-process (each process start costs seconds).
- */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cliActor } from '../../../src/cli/commands/backup-context.ts';
-import { registerCommands } from '../../../src/cli/commands/index.ts';
-import { CliError } from '../../../src/cli/errors.ts';
 import { type RunningWorkers, type Services, startWorkers } from '../../../src/jobs/index.ts';
+import { cliInProcess, runSnapgateBin } from '../../support/snapgate-cli.ts';
 import { createTestEnv, type TestEnv } from '../jobs/harness.ts';
 import { ADMIN, APPROVER, driftFrom, OUTSIDER, takeBackup } from './harness.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/snapgate', import.meta.url));
 let env: TestEnv;
 let services: Services;
 let workers: RunningWorkers;
@@ -31,46 +20,9 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-function runBin(...args: string[]): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((resolve) => {
-    const p = spawn(BIN, [...args, '--config', env.configPath], {
-      env: { ...process.env, ...env.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => {
-      out += d;
-    });
-    p.stderr.on('data', (d) => {
-      err += d;
-    });
-    p.on('exit', (code) => resolve({ out, err, code }));
-  });
-}
+const runBin = (...args: string[]) => runSnapgateBin([...args, '--config', env.configPath], env.env);
 
-/** The same command tree as bin/snapgate, in this process; stdout/stderr captured. */
-async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const program = new Command('snapgate').exitOverride();
-  registerCommands(program);
-  let out = '';
-  let err = '';
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'snapgate', ...args, '--config', env.configPath]);
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    err += e.message;
-    code = e.exitCode;
-  } finally {
-    so.mockRestore();
-  }
-  return { out, err, code };
-}
+const cli = (...args: string[]) => cliInProcess([...args, '--config', env.configPath]);
 
 it('restore prints the plan; approve refuses the requester and non-approvers, then restores to zero drift', async () => {
   const backup = await takeBackup(services);
