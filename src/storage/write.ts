@@ -15,7 +15,6 @@
  * createdAt (e.g. the backup record's start time) overwrites its own earlier attempt instead of adding one.
  */
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import type { Snapshot } from '../core/snapshot.ts';
 import { deleteArtifact } from './copies.ts';
 import type { CopyTarget } from './copy-target.ts';
@@ -142,7 +141,6 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   if (failure) {
     // A backup that is not verified and on every target is not reported at all (best-effort cleanup).
     await deleteArtifact({ name, primaryDir: input.primaryDir, copyTargets: targets }).catch(() => undefined);
-    await rm(path, { force: true });
     throw failure.reason;
   }
   const copies = copied.map((r) => (r as PromiseFulfilledResult<ArtifactCopy>).value);
