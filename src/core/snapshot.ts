@@ -29,6 +29,17 @@ export interface Snapshot {
   entities: Partial<Record<EntityKind, EntityMap>>;
 }
 
+/**
+ * Where a dump delivers entities (server fields already stripped): each kind page by page, in the order
+ * the gateway listed them, then `close` once the kind is complete. A later entity with an id already seen
+ * replaces the earlier one, as in an EntityMap; `close` returns the number of distinct ids. A kind that is
+ * never closed (the gateway does not offer it, or the dump failed) is not part of the result.
+ */
+export interface SnapshotSink {
+  add(kind: EntityKind, entities: readonly Entity[]): void;
+  close(kind: EntityKind): number;
+}
+
 const entitySchema = z.looseObject({ id: z.string().min(1) });
 
 export const snapshotMetaSchema = z.object({

@@ -16,15 +16,15 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
-import type { Snapshot } from '../core/index.ts';
+import type { SnapshotMeta } from '../core/index.ts';
 import type { Backup, NewCopy } from '../db/index.ts';
 import { TransitionError } from '../db/index.ts';
-import { type DumpProgress, describeGateway, dumpGateway } from '../kong/index.ts';
+import { type DumpProgress, describeGateway, dumpInto } from '../kong/index.ts';
 import {
   artifactName,
   deleteArtifact,
   PRIMARY_TARGET,
-  SnapshotSerializer,
+  StreamingSerializer,
   writeArtifact,
 } from '../storage/index.ts';
 import { contentFingerprint } from './content-hash.ts';
@@ -88,14 +88,14 @@ export async function runBackup(
     // An earlier attempt may have written the file (or some copies) and died before recording it.
     if (running.attempts > 1) await deleteArtifact(store);
 
-    // Serialized once, kind by kind as the dump completes them: its entities hash is the content
-    // fingerprint, its chunks the artifact's plaintext.
-    const serializer = new SnapshotSerializer();
-    const snapshot = await dump(services, running, attempt, serializer);
-    const serialized = serializer.finish(snapshot);
-    const content = contentFingerprint(snapshot.meta, serialized.contentSha256);
-    const counts = snapshot.meta.counts as Record<string, number>;
-    const kongVersion = snapshot.meta.kongVersion;
+    // Serialized page by page as the dump lists them, never held as entity objects: its entities hash
+    // is the content fingerprint, its chunks the artifact's plaintext.
+    const serializer = new StreamingSerializer();
+    const serialized = serializer.finish(await dump(services, running, attempt, serializer));
+    const { meta } = serialized;
+    const content = contentFingerprint(meta, serialized.contentSha256);
+    const counts = meta.counts as Record<string, number>;
+    const kongVersion = meta.kongVersion;
 
     const previous = await repo.findLatestCompleted(running.connection);
     if (previous && previous.id !== backupId && previous.contentSha256 === content && previous.artifactName) {
@@ -118,7 +118,6 @@ export async function runBackup(
     await notify(services, running, 'writing');
     attempt.onProgress?.({ phase: 'writing' });
     const written = await writeArtifact({
-      snapshot,
       serialized,
       backupId,
       connection: running.connection,
@@ -160,8 +159,8 @@ async function dump(
   services: Services,
   backup: Backup,
   attempt: BackupAttempt,
-  serializer: SnapshotSerializer,
-): Promise<Snapshot> {
+  serializer: StreamingSerializer,
+): Promise<SnapshotMeta> {
   const client = services.kongClient(services.connection(backup.connection));
   try {
     const gateway = await describeGateway(client);
@@ -176,11 +175,10 @@ async function dump(
         services.notifier.backupChanged({ backup, phase: 'dumping', message: `${p.kind} ${p.fetched}` }),
       );
     };
-    return await dumpGateway(client, {
+    return await dumpInto(client, serializer, {
       gateway,
       takenAt: services.now().toISOString(),
       onProgress,
-      onKind: (kind, map) => serializer.addKind(kind, map),
     });
   } finally {
     client.close();

@@ -9,7 +9,6 @@
 
 import { fromDeckFile } from '../core/deck/index.ts';
 import {
-  buildSnapshot,
   CATALOGUE,
   ENTITY_KINDS,
   type Entity,
@@ -20,6 +19,7 @@ import {
   type Section,
   type Snapshot,
   type SnapshotMeta,
+  type SnapshotSink,
   stripServerFields,
 } from '../core/index.ts';
 import { type KongClient, seg } from './client.ts';
@@ -42,11 +42,6 @@ export interface DumpOptions {
   /** list requests in flight at once (default 8). */
   parallelism?: number;
   onProgress?: (p: DumpProgress) => void;
-  /**
-   * Called once per kind with its final map as soon as that kind is complete, while other kinds may
-   * still be listed: a backup serializes finished kinds during the dump instead of after it.
-   */
-  onKind?: (kind: EntityKind, map: EntityMap) => void;
   /** ISO-8601 time recorded in the snapshot (default: now). */
   takenAt?: string;
   /** from an earlier `describeGateway`, to avoid a second (slow) `GET /`. */
@@ -75,75 +70,123 @@ export function kindsFor(only: readonly Section[] | null | undefined): EntityKin
   return ENTITY_KINDS.filter((k) => wanted.has(k));
 }
 
+/** Live gateway → Snapshot: every entity kept in memory as an EntityMap per kind. */
 export async function dumpGateway(client: KongClient, opts: DumpOptions = {}): Promise<Snapshot> {
+  const entities: Partial<Record<EntityKind, EntityMap>> = {};
+  // a kind joins the snapshot only when complete: one that fails half-way (and is tolerated) stays out
+  const pending = new Map<EntityKind, EntityMap>();
+  const meta = await dumpInto(
+    client,
+    {
+      add(kind, list) {
+        let map = pending.get(kind);
+        if (!map) {
+          map = {};
+          pending.set(kind, map);
+        }
+        for (const e of list) map[e.id] = e;
+      },
+      close(kind) {
+        const map = pending.get(kind) ?? {};
+        pending.delete(kind);
+        entities[kind] = map;
+        return Object.keys(map).length;
+      },
+    },
+    opts,
+  );
+  return { meta, entities };
+}
+
+/**
+ * Live gateway → `sink`, kind by kind and page by page, without keeping the entities: a backup turns each
+ * page into artifact bytes as it arrives (storage/serialize.ts), so 146k entities never sit in the heap
+ * at once. Returns the snapshot's metadata, with the counts `close` reported for every complete kind.
+ */
+export async function dumpInto(
+  client: KongClient,
+  sink: SnapshotSink,
+  opts: DumpOptions = {},
+): Promise<SnapshotMeta> {
   const gateway = opts.gateway ?? (await describeGateway(client));
-  const meta: Omit<SnapshotMeta, 'counts'> = {
+  const takenAt = opts.takenAt ?? new Date().toISOString();
+  const kinds = kindsFor(opts.only);
+  const counts = new Map<EntityKind, number>();
+  const done = (kind: EntityKind) => {
+    const n = sink.close(kind);
+    counts.set(kind, n);
+    opts.onProgress?.({ kind, fetched: n, done: true });
+  };
+  if (gateway.database === 'off') await readConfig(client, kinds, sink, done, opts);
+  else await readCollections(client, kinds, sink, done, opts);
+  return {
     format: 1,
     kongVersion: gateway.version,
     edition: gateway.edition,
     database: gateway.database,
     workspace: client.workspace,
-    takenAt: opts.takenAt ?? new Date().toISOString(),
+    takenAt,
+    counts: Object.fromEntries(ENTITY_KINDS.flatMap((k) => (counts.has(k) ? [[k, counts.get(k)]] : []))),
   };
-  const kinds = kindsFor(opts.only);
-  const entities =
-    gateway.database === 'off'
-      ? await readConfig(client, kinds, opts)
-      : await readCollections(client, kinds, opts);
-  return buildSnapshot(meta, entities);
 }
 
 async function readConfig(
   client: KongClient,
   kinds: EntityKind[],
+  sink: SnapshotSink,
+  done: (kind: EntityKind) => void,
   opts: DumpOptions,
-): Promise<Partial<Record<EntityKind, EntityMap>>> {
+): Promise<void> {
   const body = await client.get<{ config?: unknown }>('/config', opts.signal ? { signal: opts.signal } : {});
   const text = typeof body?.config === 'string' ? body.config : JSON.stringify(body?.config ?? {});
   const parsed = fromDeckFile(text);
-  const out: Partial<Record<EntityKind, EntityMap>> = {};
   for (const kind of kinds) {
-    const map: EntityMap = {};
-    for (const [id, e] of Object.entries(parsed.entities[kind] ?? {})) map[id] = stripServerFields(kind, e);
-    out[kind] = map;
-    opts.onProgress?.({ kind, fetched: Object.keys(map).length, done: true });
-    opts.onKind?.(kind, map);
+    sink.add(kind, stripped(kind, Object.values(parsed.entities[kind] ?? {})));
+    done(kind);
   }
-  return out;
 }
+
+/** Kinds whose ids the dump needs for nested lists (targets per upstream, members per group). */
+const PARENT_KINDS = new Set<EntityKind>(['upstreams', 'consumer_groups']);
 
 async function readCollections(
   client: KongClient,
   kinds: EntityKind[],
+  sink: SnapshotSink,
+  done: (kind: EntityKind) => void,
   opts: DumpOptions,
-): Promise<Partial<Record<EntityKind, EntityMap>>> {
+): Promise<void> {
   const gate = new Semaphore(Math.max(1, opts.parallelism ?? 8));
   const wanted = new Set(kinds);
-  const out: Partial<Record<EntityKind, EntityMap>> = {};
-  const progress = (kind: EntityKind, fetched: number, done: boolean) =>
-    opts.onProgress?.({ kind, fetched, done });
+  const progress = (kind: EntityKind, fetched: number) => opts.onProgress?.({ kind, fetched, done: false });
   const signal = opts.signal ? { signal: opts.signal } : {};
 
   /**
-   * One top-level collection, stripped page by page into a map; undefined when the gateway does not
-   * offer it. Cached: targets and members need their parents' ids whether or not those are dumped.
+   * One top-level collection, stripped page by page into the sink when it is wanted; resolves to the ids
+   * seen for parent kinds (an empty set for others) and to undefined when the gateway does not offer it.
+   * Cached: targets and members need their parents' ids whether or not those are dumped.
    */
-  const cache = new Map<EntityKind, Promise<EntityMap | undefined>>();
-  const list = (kind: EntityKind): Promise<EntityMap | undefined> => {
+  const cache = new Map<EntityKind, Promise<Set<string> | undefined>>();
+  const list = (kind: EntityKind): Promise<Set<string> | undefined> => {
     let p = cache.get(kind);
     if (!p) {
       const path = CATALOGUE[kind].collectionPath as string;
-      const map: EntityMap = {};
+      const ids = new Set<string>();
+      const keepIds = PARENT_KINDS.has(kind);
+      const feed = wanted.has(kind);
       p = gate
         .run(() =>
           client.listAll<Entity>(path, {
             ...signal,
-            onRows: (rows) => stripInto(kind, rows, map),
-            onPage: (n) => wanted.has(kind) && progress(kind, n, false),
+            onRows: (rows) => {
+              if (keepIds) for (const row of rows) ids.add(row.id);
+              if (feed) sink.add(kind, stripped(kind, rows));
+            },
+            onPage: (n) => feed && progress(kind, n),
           }),
         )
         .then(
-          () => map,
+          () => ids,
           (err: unknown) => {
             if (tolerated(kind, err)) return undefined;
             throw err;
@@ -154,52 +197,47 @@ async function readCollections(
     return p;
   };
 
-  const record = (kind: EntityKind, map: EntityMap | undefined) => {
-    if (map === undefined) {
-      opts.onProgress?.({ kind, fetched: 0, done: true, skipped: true });
-      return;
-    }
-    out[kind] = map;
-    progress(kind, Object.keys(map).length, true);
-    opts.onKind?.(kind, map);
+  const record = (kind: EntityKind, listed: unknown) => {
+    if (listed === undefined) opts.onProgress?.({ kind, fetched: 0, done: true, skipped: true });
+    else done(kind);
   };
 
   const tasks = kinds.map(async (kind) => {
-    if (kind === 'targets')
-      return record(
-        kind,
-        await listTargets(client, gate, await list('upstreams'), signal, (n) => progress(kind, n, false)),
-      );
+    if (kind === 'targets') {
+      const upstreams = await list('upstreams');
+      return record(kind, await listTargets(client, gate, upstreams, sink, signal, (n) => progress(kind, n)));
+    }
     if (kind === 'consumer_group_members') {
       const groups = await list('consumer_groups');
-      return record(kind, groups && (await listMembers(client, gate, Object.keys(groups), signal)));
+      return record(kind, groups && (await listMembers(client, gate, [...groups], sink, signal)));
     }
     return record(kind, await list(kind));
   });
   await Promise.all(tasks);
-  return out;
 }
 
-function stripInto(kind: EntityKind, rows: Entity[], map: EntityMap): void {
-  for (const row of rows) map[row.id] = stripServerFields(kind, row);
+function stripped(kind: EntityKind, rows: readonly Entity[]): Entity[] {
+  const out = new Array<Entity>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = stripServerFields(kind, rows[i] as Entity);
+  return out;
 }
 
 async function listTargets(
   client: KongClient,
   gate: Semaphore,
-  upstreams: EntityMap | undefined,
+  upstreams: Set<string> | undefined,
+  sink: SnapshotSink,
   signal: { signal?: AbortSignal },
   onFetched: (n: number) => void,
-): Promise<EntityMap> {
-  const map: EntityMap = {};
+): Promise<true> {
   let fetched = 0;
   await Promise.all(
-    Object.keys(upstreams ?? {}).map((id) =>
+    [...(upstreams ?? [])].map((id) =>
       gate.run(() =>
         client.listAll<Entity>(`/upstreams/${seg(id)}/targets`, {
           ...signal,
           onRows: (rows) => {
-            stripInto('targets', rows, map);
+            sink.add('targets', stripped('targets', rows));
             fetched += rows.length;
             onFetched(fetched);
           },
@@ -207,7 +245,7 @@ async function listTargets(
       ),
     ),
   );
-  return map;
+  return true;
 }
 
 interface MembersPage {
@@ -224,9 +262,9 @@ async function listMembers(
   client: KongClient,
   gate: Semaphore,
   groupIds: string[],
+  sink: SnapshotSink,
   signal: { signal?: AbortSignal },
-): Promise<EntityMap> {
-  const map: EntityMap = {};
+): Promise<true> {
   await Promise.all(
     groupIds.map((g) =>
       gate.run(async () => {
@@ -236,10 +274,11 @@ async function listMembers(
             query: { size: 1000, offset },
             ...signal,
           });
-          for (const c of page?.data ?? page?.consumers ?? []) {
+          const members = (page?.data ?? page?.consumers ?? []).map((c) => {
             const id = memberId(g, c.id);
-            map[id] = { id, consumer_group: { id: g }, consumer: { id: c.id } };
-          }
+            return { id, consumer_group: { id: g }, consumer: { id: c.id } };
+          });
+          sink.add('consumer_group_members', members);
           offset =
             Array.isArray(page?.data) && typeof page.offset === 'string' && page.offset
               ? page.offset
@@ -248,5 +287,5 @@ async function listMembers(
       }),
     ),
   );
-  return map;
+  return true;
 }

@@ -13,6 +13,6 @@ export {
   seg,
 } from './client.ts';
 export { checkHealth, describeGateway, type GatewayInfo, type HealthStatus } from './describe.ts';
-export { type DumpOptions, type DumpProgress, dumpGateway, kindsFor } from './dump.ts';
+export { type DumpOptions, type DumpProgress, dumpGateway, dumpInto, kindsFor } from './dump.ts';
 export { KongAbortedError, KongApiError, KongAuthError, KongUnreachableError } from './errors.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';

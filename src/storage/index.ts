@@ -22,12 +22,13 @@ export { type RewrapResult, rewrapArtifact } from './rewrap.ts';
 export {
   entitiesSha256,
   type SerializedSnapshot,
-  SnapshotSerializer,
+  StreamingSerializer,
   serializeSnapshot,
 } from './serialize.ts';
 export {
   type ArtifactCopy,
   DEFAULT_COMPRESSION,
+  type WriteArtifactBase,
   type WriteArtifactInput,
   type WrittenArtifact,
   writeArtifact,

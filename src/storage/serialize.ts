@@ -1,5 +1,5 @@
 /**
- * Snapshot → the artifact's plaintext, in ~1–2 MB Buffer chunks, hashed as it goes:
+ * Snapshot → the artifact's plaintext, as Buffer chunks, hashed:
  *
  *   {"entities":{<kind>:{<id>:<entity>,…},…},"meta":<canonical meta>}
  *
@@ -10,12 +10,18 @@
  * a Kong version. (The same content in another key order would hash differently and get its own
  * artifact: the safe direction.) The writer streams the chunks through compression and encryption
  * without one giant string; the hashes are ready before the header, which carries them, is written.
+ *
+ * Two producers of the same bytes: `serializeSnapshot` (a Snapshot in memory) and `StreamingSerializer`
+ * (the backup job's dump, page by page, without ever holding the entities as objects).
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical.ts';
-import type { Snapshot } from '../core/snapshot.ts';
+import type { Entity, EntityKind } from '../core/catalogue/index.ts';
+import type { Snapshot, SnapshotMeta, SnapshotSink } from '../core/snapshot.ts';
 
 export interface SerializedSnapshot {
+  /** the snapshot's metadata, written last in the plaintext */
+  meta: SnapshotMeta;
   chunks: Buffer[];
   /** sha256 (hex) of the concatenated chunks. */
   sha256: string;
@@ -80,48 +86,139 @@ export function entitiesSha256(entities: Snapshot['entities']): string {
   return hash.digest('hex');
 }
 
-/**
- * Serializes a snapshot, kind by kind. A dump hands over each kind as soon as it is complete
- * (`addKind`, from dumpGateway's `onKind`), so most of the JSON is written while later kinds are still
- * being listed; `finish` reuses every kind whose map is still the one it was given and serializes the
- * rest, then hashes everything in order. The bytes are those of `serializeSnapshot`.
- */
-export class SnapshotSerializer {
-  readonly #done = new Map<string, { map: KindMap; buffers: Buffer[] }>();
+type KindBuffers = [kind: string, buffers: Buffer[]];
 
-  addKind(kind: string, map: KindMap): void {
-    this.#done.set(kind, { map, buffers: kindStrings(kind, map).map((t) => Buffer.from(t, 'utf8')) });
-  }
-
-  finish(snapshot: Snapshot): SerializedSnapshot {
-    const hash = createHash('sha256');
-    const contentHash = createHash('sha256');
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    const push = (buf: Buffer, content: boolean) => {
-      hash.update(buf);
-      if (content) contentHash.update(buf);
-      chunks.push(buf);
-      bytes += buf.length;
-    };
-    push(Buffer.from('{"entities":{'), false);
-    contentHash.update('{');
-    let first = true;
-    for (const [kind, map] of presentKinds(snapshot.entities)) {
-      if (!first) push(Buffer.from(','), true);
-      first = false;
-      const done = this.#done.get(kind);
-      const buffers =
-        done?.map === map ? done.buffers : kindStrings(kind, map).map((t) => Buffer.from(t, 'utf8'));
-      for (const buf of buffers) push(buf, true);
-    }
-    this.#done.clear();
-    push(Buffer.from('}'), true);
-    push(Buffer.from(`,"meta":${canonicalJson(snapshot.meta)}}`), false);
-    return { chunks, sha256: hash.digest('hex'), contentSha256: contentHash.digest('hex'), bytes };
-  }
+/** `{"entities":{<kinds>},"meta":…}` from each kind's `"<kind>":{…}` bytes, kinds in sorted order, hashed. */
+function assemble(kinds: KindBuffers[], meta: SnapshotMeta): SerializedSnapshot {
+  const hash = createHash('sha256');
+  const contentHash = createHash('sha256');
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const push = (buf: Buffer, content: boolean) => {
+    hash.update(buf);
+    if (content) contentHash.update(buf);
+    chunks.push(buf);
+    bytes += buf.length;
+  };
+  push(Buffer.from('{"entities":{'), false);
+  contentHash.update('{');
+  kinds.forEach(([, buffers], i) => {
+    if (i > 0) push(COMMA, true);
+    for (const buf of buffers) push(buf, true);
+  });
+  push(Buffer.from('}'), true);
+  push(Buffer.from(`,"meta":${canonicalJson(meta)}}`), false);
+  return { meta, chunks, sha256: hash.digest('hex'), contentSha256: contentHash.digest('hex'), bytes };
 }
 
+const COMMA = Buffer.from(',');
+
 export function serializeSnapshot(snapshot: Snapshot): SerializedSnapshot {
-  return new SnapshotSerializer().finish(snapshot);
+  return assemble(
+    presentKinds(snapshot.entities).map(
+      ([kind, map]): KindBuffers => [kind, kindStrings(kind, map).map((t) => Buffer.from(t, 'utf8'))],
+    ),
+    snapshot.meta,
+  );
+}
+
+/** One page of a kind as `"<id>":<entity>,…` bytes, with its first and last id. */
+interface Segment {
+  first: string;
+  last: string;
+  /** ids strictly ascending within the page */
+  ascending: boolean;
+  count: number;
+  buf: Buffer;
+}
+
+const byFirstId = (a: Segment, b: Segment) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0);
+
+/** Segments that, in this order, list strictly ascending ids (so no id twice). */
+function inOrder(segments: readonly Segment[]): boolean {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] as Segment;
+    if (!s.ascending) return false;
+    if (i > 0 && !((segments[i - 1] as Segment).last < s.first)) return false;
+  }
+  return true;
+}
+
+/**
+ * The artifact plaintext written while the dump runs: a SnapshotSink (src/kong `dumpInto`) that turns
+ * each page into bytes on arrival (native JSON.stringify per entity, joined per page into one Buffer), so
+ * the dump keeps ~150 off-heap Buffers instead of 146k entity objects in the heap. Kong lists a
+ * collection in primary-key order (and kong-sim does too), so the pages of a kind usually join up as they
+ * are; when they do not (targets, listed per upstream; a gateway that orders otherwise; an id seen twice)
+ * the kind's pages are parsed back and serialized id by id, as `serializeSnapshot` does. Either way the
+ * bytes — and so both hashes — equal `serializeSnapshot` of the snapshot `dumpGateway` would return.
+ */
+export class StreamingSerializer implements SnapshotSink {
+  readonly #open = new Map<string, Segment[]>();
+  readonly #closed = new Map<string, Buffer[]>();
+
+  add(kind: EntityKind, entities: readonly Entity[]): void {
+    let segments = this.#open.get(kind);
+    if (!segments) {
+      segments = [];
+      this.#open.set(kind, segments);
+    }
+    if (entities.length === 0) return;
+    const parts = new Array<string>(entities.length);
+    let ascending = true;
+    let prev: string | undefined;
+    for (let i = 0; i < entities.length; i++) {
+      const e = entities[i] as Entity;
+      if (prev !== undefined && !(prev < e.id)) ascending = false;
+      prev = e.id;
+      parts[i] = `${JSON.stringify(e.id)}:${JSON.stringify(e)}`;
+    }
+    segments.push({
+      first: (entities[0] as Entity).id,
+      last: prev as string,
+      ascending,
+      count: entities.length,
+      buf: Buffer.from(parts.join(','), 'utf8'),
+    });
+  }
+
+  close(kind: EntityKind): number {
+    const segments = this.#open.get(kind) ?? [];
+    this.#open.delete(kind);
+    let ordered = inOrder(segments) ? segments : null;
+    if (!ordered) {
+      const sorted = [...segments].sort(byFirstId);
+      if (inOrder(sorted)) ordered = sorted;
+    }
+    if (ordered) {
+      const buffers: Buffer[] = [Buffer.from(`${JSON.stringify(kind)}:{`)];
+      ordered.forEach((s, i) => {
+        if (i > 0) buffers.push(COMMA);
+        buffers.push(s.buf);
+      });
+      buffers.push(Buffer.from('}'));
+      this.#closed.set(kind, buffers);
+      return ordered.reduce((n, s) => n + s.count, 0);
+    }
+    // Parse the pages back in arrival order (a later entity with the same id wins, as in a map).
+    const map = new Map<string, unknown>();
+    for (const s of segments) {
+      for (const [id, e] of Object.entries(JSON.parse(`{${s.buf.toString('utf8')}}`))) map.set(id, e);
+    }
+    const byId: KindMap = Object.create(null);
+    for (const [id, e] of map) byId[id] = e;
+    this.#closed.set(
+      kind,
+      kindStrings(kind, byId).map((t) => Buffer.from(t, 'utf8')),
+    );
+    return map.size;
+  }
+
+  /** The plaintext of every closed kind plus `meta` (from `dumpInto`). */
+  finish(meta: SnapshotMeta): SerializedSnapshot {
+    const kinds = [...this.#closed.keys()].sort().map((k): KindBuffers => [k, this.#closed.get(k) ?? []]);
+    this.#closed.clear();
+    this.#open.clear();
+    return assemble(kinds, meta);
+  }
 }

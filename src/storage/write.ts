@@ -31,10 +31,7 @@ import { type SerializedSnapshot, serializeSnapshot } from './serialize.ts';
 /** brotli at quality 1 is both smaller and faster than gzip on snapshot JSON (see data-stream.ts). */
 export const DEFAULT_COMPRESSION: Compression = 'brotli';
 
-export interface WriteArtifactInput {
-  snapshot: Snapshot;
-  /** `serializeSnapshot(snapshot)` when the caller already made it (the backup job hashes it first). */
-  serialized?: SerializedSnapshot;
+export interface WriteArtifactBase {
   backupId: string;
   connection: string;
   environment: string;
@@ -47,6 +44,13 @@ export interface WriteArtifactInput {
   compression?: Compression;
   clock?: () => Date;
 }
+
+/**
+ * What to write: a snapshot, or its plaintext already serialized (the backup job serializes while it
+ * dumps, `StreamingSerializer`, and hashes it before deciding whether to write at all).
+ */
+export type WriteArtifactInput = WriteArtifactBase &
+  ({ snapshot: Snapshot; serialized?: undefined } | { serialized: SerializedSnapshot; snapshot?: undefined });
 
 export interface ArtifactCopy {
   target: string;
@@ -78,6 +82,7 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   });
   const path = artifactPath(input.primaryDir, name);
   const serialized = input.serialized ?? serializeSnapshot(input.snapshot);
+  const { meta } = serialized;
 
   const dataKey = randomBytes(32);
   const dataNonce = randomBytes(12);
@@ -89,8 +94,8 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
     environment: input.environment,
     type: input.type,
     createdAt,
-    kongVersion: input.snapshot.meta.kongVersion,
-    counts: input.snapshot.meta.counts as Record<string, number>,
+    kongVersion: meta.kongVersion,
+    counts: meta.counts as Record<string, number>,
     cipher: 'aes-256-gcm',
     dataNonce: dataNonce.toString('base64'),
     compression,

@@ -392,24 +392,3 @@ describe('artifact serialization', () => {
     },
   );
 });
-
-describe('SnapshotSerializer', () => {
-  it('kinds handed over early give the same bytes; a kind replaced afterwards is serialized again', async () => {
-    const { SnapshotSerializer, serializeSnapshot } = await import('../../../src/storage/serialize.ts');
-    const snapshot = sampleSnapshot();
-    const serializer = new SnapshotSerializer();
-    const byKind = snapshot.entities as Record<string, Record<string, unknown>>;
-    for (const kind of Object.keys(byKind)) serializer.addKind(kind, byKind[kind] ?? {});
-    const services = { ...byKind.services, 's-new': { id: 's-new', name: 'new', host: 'n', port: 80 } };
-    const changed = { ...snapshot, entities: { ...snapshot.entities, services } } as Snapshot;
-    const early = serializer.finish(changed);
-    const whole = serializeSnapshot(changed);
-    expect(Buffer.concat(early.chunks).equals(Buffer.concat(whole.chunks))).toBe(true);
-    expect(early).toMatchObject({
-      sha256: whole.sha256,
-      contentSha256: whole.contentSha256,
-      bytes: whole.bytes,
-    });
-    expect(Buffer.concat(early.chunks).toString()).toContain('"s-new"');
-  });
-});

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../../src/core/snapshot.ts';
-import { KeyRing, type WriteArtifactInput, writeArtifact } from '../../../src/storage/index.ts';
+import { KeyRing, type WriteArtifactBase, writeArtifact } from '../../../src/storage/index.ts';
 
 export const KNOWN_KEY_AUTH_KEY = 'kk-8f2b1c9e-known-key-auth-value-0001';
 export const KNOWN_PRIVATE_KEY =
@@ -66,10 +66,10 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   }
 }
 
-type WriteBase = Pick<WriteArtifactInput, 'backupId' | 'connection' | 'environment' | 'type' | 'createdAt'>;
+type WriteBase = Pick<WriteArtifactBase, 'backupId' | 'connection' | 'environment' | 'type' | 'createdAt'>;
 
 /** `write(dir, extra?)`: writeArtifact of the sample snapshot under key A into `dir`, on top of `base`. */
 export function sampleWriter(base: WriteBase) {
-  return (primaryDir: string, extra: Partial<WriteArtifactInput> = {}) =>
+  return (primaryDir: string, extra: Partial<WriteArtifactBase> = {}) =>
     writeArtifact({ ...base, snapshot: sampleSnapshot(), keyRing: ringA(), primaryDir, ...extra });
 }
