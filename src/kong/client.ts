@@ -144,14 +144,19 @@ function parseBody(text: string): unknown {
  */
 class ParsedLater implements KongResponse<unknown> {
   readonly status: number;
-  readonly headers: Record<string, unknown>;
+  readonly #res: TransportResponse;
   #text: string | null;
   #data: unknown;
 
   constructor(res: TransportResponse) {
     this.status = res.status;
-    this.headers = res.headers;
+    this.#res = res;
     this.#text = res.text;
+  }
+
+  /** read on demand: node builds the header object on first access, and most answers never need it */
+  get headers(): Record<string, unknown> {
+    return this.#res.headers;
   }
 
   get data(): unknown {

@@ -153,6 +153,22 @@ describe.each(TRANSPORTS)('%s transport', (transport) => {
       client.close();
     });
 
+    it('the timeout is a deadline for the whole answer: a body trickling in forever still times out', async () => {
+      const trickle: Handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"data":[');
+        const timer = setInterval(() => res.write(' '), 10); // never idle for 10 ms, never finished
+        res.on('close', () => clearInterval(timer));
+      };
+      const { client } = await setup([trickle], { timeoutMs: 150, retry: { maxAttempts: 1 } });
+      const started = Date.now();
+      const err = await failure(client.get('/'));
+      expect(err).toBeInstanceOf(KongUnreachableError);
+      expect(err.message).toContain('no answer within 150 ms');
+      expect(Date.now() - started).toBeLessThan(2000);
+      client.close();
+    });
+
     it('strips credentials from the URL it shows', () => {
       const client = createKongClient({ url: 'http://admin:pw@kong.internal:8001/' });
       expect(client.baseUrl).toBe('http://kong.internal:8001');
