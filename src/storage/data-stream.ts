@@ -2,12 +2,31 @@
  * The artifact body: compress then encrypt on write, decrypt then decompress on read, both streaming.
  * Plaintext that comes out of decryption is not authenticated until the GCM tag checks at the very end
  * (Node crypto docs), so readers only hash or buffer it; nothing is parsed before `decryptBody` resolves.
+ *
+ * Compressions:
+ * - `brotli-blocks` (format version 2, the default): the plaintext in independent brotli blocks of up to
+ *   BLOCK_BYTES, each framed as `u32 length | brotli stream`. Blocks compress side by side on libuv's
+ *   thread pool, and a backup compresses each kind while the dump is still listing others
+ *   (`StreamingSerializer`), so little compression is left once the dump ends. Reading decompresses up to
+ *   BLOCKS_IN_FLIGHT blocks at once and emits them in order.
+ * - `brotli`, `gzip` (format version 1): one stream over the whole plaintext; still read, and written on
+ *   request.
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants, createBrotliCompress, createBrotliDecompress, createGunzip, createGzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import {
+  brotliCompress,
+  brotliCompressSync,
+  brotliDecompress,
+  constants,
+  createBrotliCompress,
+  createBrotliDecompress,
+  createGunzip,
+  createGzip,
+} from 'node:zlib';
 import { ArtifactIntegrityError } from './errors.ts';
 import type { ArtifactFrame, Compression } from './format.ts';
 import type { HashingWriter } from './fs-util.ts';
@@ -19,7 +38,110 @@ import { TAG_BYTES } from './layout.ts';
 const GZIP_LEVEL = 2;
 const BROTLI_QUALITY = 1;
 
-function compressor(compression: Compression, sizeHint: number) {
+/** Plaintext bytes per `brotli-blocks` block (blocks end on chunk boundaries, so a few are a little longer). */
+export const BLOCK_BYTES = 4 << 20;
+/** A frame longer than this is damage, not data (a block compresses to well under its plaintext size). */
+const MAX_FRAME_BYTES = 64 << 20;
+/** …and no block decompresses to more than this (a decompression bomb stops here). */
+const MAX_BLOCK_PLAINTEXT = 256 << 20;
+const BLOCKS_IN_FLIGHT = 4;
+/** one-shot zlib calls hand output back in chunkSize pieces: 16 KiB by default, 1 MiB here */
+const ONE_SHOT_CHUNK = 1 << 20;
+
+const brotliCompressAsync = promisify(brotliCompress);
+const brotliDecompressAsync = promisify(brotliDecompress);
+
+function blockParams(bytes: number) {
+  return {
+    [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+    [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+    [constants.BROTLI_PARAM_SIZE_HINT]: bytes,
+  };
+}
+
+/** One `brotli-blocks` block, compressed on the thread pool. */
+export function compressBlock(plain: Buffer): Promise<Buffer> {
+  return brotliCompressAsync(plain, { chunkSize: ONE_SHOT_CHUNK, params: blockParams(plain.length) });
+}
+
+/** A small block (separators, the meta), compressed in place. */
+export function compressBlockNow(plain: Buffer): Buffer {
+  return brotliCompressSync(plain, { params: blockParams(plain.length) });
+}
+
+/** Consecutive chunks grouped into blocks of up to BLOCK_BYTES (a chunk is never split). */
+export function blocksOf(chunks: readonly Buffer[]): Buffer[] {
+  const blocks: Buffer[] = [];
+  let group: Buffer[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (group.length > 0)
+      blocks.push(group.length === 1 ? (group[0] as Buffer) : Buffer.concat(group, bytes));
+    group = [];
+    bytes = 0;
+  };
+  for (const chunk of chunks) {
+    if (bytes > 0 && bytes + chunk.length > BLOCK_BYTES) close();
+    group.push(chunk);
+    bytes += chunk.length;
+  }
+  close();
+  return blocks;
+}
+
+/**
+ * `brotli-blocks` body → plaintext, in order. Frames are parsed from the decrypted stream; up to
+ * BLOCKS_IN_FLIGHT decompress at once on the thread pool.
+ */
+class BlockDecoder extends Transform {
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  readonly #inFlight: Promise<Buffer>[] = [];
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    this.#drain(false).then(() => cb(), cb);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.#drain(true).then(() => cb(), cb);
+  }
+
+  async #drain(final: boolean): Promise<void> {
+    for (let frame = this.#nextFrame(); frame; frame = this.#nextFrame()) {
+      const started = brotliDecompressAsync(frame, {
+        chunkSize: ONE_SHOT_CHUNK,
+        maxOutputLength: MAX_BLOCK_PLAINTEXT,
+      });
+      started.catch(() => undefined); // awaited below, in order; never left unhandled
+      this.#inFlight.push(started);
+      while (this.#inFlight.length > BLOCKS_IN_FLIGHT) this.push(await this.#inFlight.shift());
+    }
+    if (!final) return;
+    if (this.#pendingBytes > 0) throw new Error('the body ends inside a compressed block');
+    while (this.#inFlight.length > 0) this.push(await this.#inFlight.shift());
+  }
+
+  #nextFrame(): Buffer | undefined {
+    if (this.#pendingBytes < 4) return undefined;
+    if ((this.#pending[0] as Buffer).length < 4 || this.#pending.length > 1) {
+      this.#pending = [Buffer.concat(this.#pending, this.#pendingBytes)];
+    }
+    const head = this.#pending[0] as Buffer;
+    const length = head.readUInt32BE(0);
+    if (length === 0 || length > MAX_FRAME_BYTES)
+      throw new Error(`a compressed block claims ${length} bytes`);
+    if (head.length < 4 + length) return undefined;
+    const frame = head.subarray(4, 4 + length);
+    const rest = head.subarray(4 + length);
+    this.#pending = rest.length > 0 ? [rest] : [];
+    this.#pendingBytes = rest.length;
+    return frame;
+  }
+}
+
+function compressor(compression: Exclude<Compression, 'brotli-blocks'>, sizeHint: number) {
   return compression === 'gzip'
     ? createGzip({ level: GZIP_LEVEL, chunkSize: 1 << 18 })
     : createBrotliCompress({
@@ -33,16 +155,21 @@ function compressor(compression: Compression, sizeHint: number) {
 }
 
 function decompressor(compression: Compression) {
+  if (compression === 'brotli-blocks') return new BlockDecoder();
   return compression === 'gzip'
     ? createGunzip({ chunkSize: 1 << 18 })
     : createBrotliDecompress({ chunkSize: 1 << 18 });
 }
 
-/** Compresses and encrypts `chunks` into `out`; returns the GCM tag (the caller appends it). */
+/**
+ * Compresses and encrypts `chunks` into `out`; returns the GCM tag (the caller appends it). For
+ * `brotli-blocks`, `blocks` are the chunks' blocks already compressed (in order) when the caller has them.
+ */
 export async function encryptBody(opts: {
   chunks: Buffer[];
   plaintextBytes: number;
   compression: Compression;
+  blocks?: Promise<Buffer[]> | undefined;
   dataKey: Buffer;
   nonce: Buffer;
   aad: Buffer;
@@ -50,9 +177,22 @@ export async function encryptBody(opts: {
 }): Promise<Buffer> {
   const cipher = createCipheriv('aes-256-gcm', opts.dataKey, opts.nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(opts.aad);
+  if (opts.compression === 'brotli-blocks') {
+    const blocks = await (opts.blocks ?? Promise.all(blocksOf(opts.chunks).map(compressBlock)));
+    for (const block of blocks) {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(block.length, 0);
+      await opts.out.write(cipher.update(length));
+      await opts.out.write(cipher.update(block));
+    }
+    const last = cipher.final();
+    if (last.length > 0) await opts.out.write(last);
+    return cipher.getAuthTag();
+  }
+  const compression = opts.compression;
   await pipeline(
     Readable.from(opts.chunks),
-    compressor(opts.compression, opts.plaintextBytes),
+    compressor(compression, opts.plaintextBytes),
     cipher,
     async (source) => {
       for await (const chunk of source) await opts.out.write(chunk as Buffer);

@@ -1,10 +1,15 @@
 /**
- * The artifact file format (version 1). One self-contained file:
+ * The artifact file format (versions 1 and 2). One self-contained file:
  *
  *   MAGIC "SNAPGATE" | u16 format version | u32 H | header JSON (H bytes)      ← bound: the GCM additional data
  *   u32 K | key block JSON (K bytes)                                           ← key envelope (re-wrappable)
- *   ciphertext: AES-256-GCM(data key, data nonce, compressed canonical snapshot JSON)
+ *   ciphertext: AES-256-GCM(data key, data nonce, compressed snapshot JSON)
  *   tag (16 bytes)
+ *
+ * The versions differ only in how the snapshot JSON is compressed (header `compression`, data-stream.ts):
+ * version 1 has one gzip or brotli stream; version 2 adds `brotli-blocks`, independent brotli blocks each
+ * framed as `u32 length | brotli stream`, which can be compressed in parallel and while a dump runs.
+ * Version 2 is written; both are read. A version 1 reader refuses a version 2 file by its version number.
  *
  * The header is plaintext so `artifact inspect` needs no key. Its exact bytes (with magic, version and
  * length) are the data's additional authenticated data, so editing any header byte fails decryption.
@@ -22,32 +27,38 @@ import {
   MAGIC,
   MAX_BLOCK_BYTES,
   PREFIX_FIXED_BYTES,
+  READABLE_FORMAT_VERSIONS,
   TAG_BYTES,
 } from './layout.ts';
 
-export const COMPRESSIONS = ['gzip', 'brotli'] as const;
+export const COMPRESSIONS = ['gzip', 'brotli', 'brotli-blocks'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
-export const boundHeaderSchema = z.strictObject({
-  formatVersion: z.literal(FORMAT_VERSION),
-  backupId: z.string().min(1),
-  connection: z.string().min(1),
-  environment: z.string(),
-  type: z.enum(BACKUP_TYPES),
-  createdAt: z.string(),
-  kongVersion: z.string(),
-  counts: z.record(z.string(), z.number().int().nonnegative()),
-  cipher: z.literal('aes-256-gcm'),
-  dataNonce: base64,
-  compression: z.enum(COMPRESSIONS),
-  /** sha256 (hex) of the canonical snapshot JSON before compression. */
-  plaintextSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  plaintextBytes: z.number().int().nonnegative(),
-  /** sha256 (hex) of the canonical JSON of the entities alone: equal for backups of unchanged config. */
-  contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+export const boundHeaderSchema = z
+  .strictObject({
+    formatVersion: z.union([z.literal(1), z.literal(FORMAT_VERSION)]),
+    backupId: z.string().min(1),
+    connection: z.string().min(1),
+    environment: z.string(),
+    type: z.enum(BACKUP_TYPES),
+    createdAt: z.string(),
+    kongVersion: z.string(),
+    counts: z.record(z.string(), z.number().int().nonnegative()),
+    cipher: z.literal('aes-256-gcm'),
+    dataNonce: base64,
+    compression: z.enum(COMPRESSIONS),
+    /** sha256 (hex) of the canonical snapshot JSON before compression. */
+    plaintextSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    plaintextBytes: z.number().int().nonnegative(),
+    /** sha256 (hex) of the canonical JSON of the entities alone: equal for backups of unchanged config. */
+    contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .refine((h) => h.formatVersion >= 2 || h.compression !== 'brotli-blocks', {
+    message: 'brotli-blocks needs format version 2',
+    path: ['compression'],
+  });
 export type BoundHeader = z.infer<typeof boundHeaderSchema>;
 
 const keyEnvelopeSchema = z.strictObject({
@@ -77,7 +88,7 @@ export function encodeBound(header: BoundHeader): Buffer {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const fixed = Buffer.alloc(PREFIX_FIXED_BYTES);
   MAGIC.copy(fixed, 0);
-  fixed.writeUInt16BE(FORMAT_VERSION, MAGIC.length);
+  fixed.writeUInt16BE(header.formatVersion, MAGIC.length);
   fixed.writeUInt32BE(json.length, MAGIC.length + 2);
   return Buffer.concat([fixed, json]);
 }
@@ -132,9 +143,9 @@ export async function readFrame(path: string): Promise<ArtifactFrame> {
       throw new ArtifactIntegrityError(`${path} is not a snapgate artifact (bad magic)`, path);
     }
     const version = fixed.readUInt16BE(MAGIC.length);
-    if (version !== FORMAT_VERSION) {
+    if (!READABLE_FORMAT_VERSIONS.includes(version)) {
       throw new ArtifactError(
-        `${path} has format version ${version}; this snapgate reads ${FORMAT_VERSION}`,
+        `${path} has format version ${version}; this snapgate reads ${READABLE_FORMAT_VERSIONS.join(' and ')}`,
         path,
       );
     }
@@ -151,6 +162,8 @@ export async function readFrame(path: string): Promise<ArtifactFrame> {
     if (fileBytes < dataStart + TAG_BYTES)
       throw new ArtifactIntegrityError(`artifact ${path} is truncated`, path);
     const bound = parseJson(headerJson, boundHeaderSchema, 'header', path);
+    if (bound.formatVersion !== version)
+      throw new ArtifactIntegrityError(`header of ${path} is damaged (format version)`, path);
     const key = parseJson(keyJson, keyEnvelopeSchema, 'key block', path);
     return {
       header: { ...bound, keyId: key.keyId, key },

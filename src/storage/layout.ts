@@ -14,7 +14,9 @@ export type BackupType = (typeof BACKUP_TYPES)[number];
 
 /** File framing: MAGIC | u16 format version | u32 header length | header | u32 key block length | key block | ciphertext | tag. */
 export const MAGIC = Buffer.from('SNAPGATE', 'ascii');
-export const FORMAT_VERSION = 1;
+/** Written by this version: 2 (block-compressed body). Version 1 files (one-stream body) are still read. */
+export const FORMAT_VERSION = 2;
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const PREFIX_FIXED_BYTES = MAGIC.length + 2 + 4;
 export const TAG_BYTES = 16;
 /** Headers are small JSON; anything bigger means the length field is garbage. */

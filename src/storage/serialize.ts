@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical.ts';
 import type { Entity, EntityKind } from '../core/catalogue/index.ts';
 import type { Snapshot, SnapshotMeta, SnapshotSink } from '../core/snapshot.ts';
+import { blocksOf, compressBlock, compressBlockNow } from './data-stream.ts';
 
 export interface SerializedSnapshot {
   /** the snapshot's metadata, written last in the plaintext */
@@ -32,6 +33,11 @@ export interface SerializedSnapshot {
    */
   contentSha256: string;
   bytes: number;
+  /**
+   * The chunks as `brotli-blocks` blocks, compressed ahead in plaintext order (StreamingSerializer starts
+   * each kind's blocks as the kind completes); absent when the writer compresses itself.
+   */
+  blocks?: Promise<Buffer[]>;
 }
 
 const ENTITIES_PER_CHUNK = 2000;
@@ -88,27 +94,49 @@ export function entitiesSha256(entities: Snapshot['entities']): string {
 
 type KindBuffers = [kind: string, buffers: Buffer[]];
 
-/** `{"entities":{<kinds>},"meta":…}` from each kind's `"<kind>":{…}` bytes, kinds in sorted order, hashed. */
-function assemble(kinds: KindBuffers[], meta: SnapshotMeta): SerializedSnapshot {
+/**
+ * `{"entities":{<kinds>},"meta":…}` from each kind's `"<kind>":{…}` bytes, kinds in sorted order, hashed.
+ * With `compressed` (a kind's buffers, compressed one block per buffer), the blocks in the same order.
+ */
+function assemble(
+  kinds: KindBuffers[],
+  meta: SnapshotMeta,
+  compressed?: Map<string, Promise<Buffer>[]>,
+): SerializedSnapshot {
   const hash = createHash('sha256');
   const contentHash = createHash('sha256');
   const chunks: Buffer[] = [];
+  const blocks: (Buffer | Promise<Buffer>)[] = [];
   let bytes = 0;
-  const push = (buf: Buffer, content: boolean) => {
+  const push = (buf: Buffer, content: boolean, block?: Promise<Buffer>) => {
     hash.update(buf);
     if (content) contentHash.update(buf);
     chunks.push(buf);
     bytes += buf.length;
+    if (compressed) blocks.push(block ?? compressBlockNow(buf));
   };
   push(Buffer.from('{"entities":{'), false);
   contentHash.update('{');
-  kinds.forEach(([, buffers], i) => {
+  kinds.forEach(([kind, buffers], i) => {
     if (i > 0) push(COMMA, true);
-    for (const buf of buffers) push(buf, true);
+    const kindBlocks = compressed?.get(kind);
+    buffers.forEach((buf, j) => push(buf, true, kindBlocks?.[j]));
   });
   push(Buffer.from('}'), true);
   push(Buffer.from(`,"meta":${canonicalJson(meta)}}`), false);
-  return { meta, chunks, sha256: hash.digest('hex'), contentSha256: contentHash.digest('hex'), bytes };
+  const out: SerializedSnapshot = {
+    meta,
+    chunks,
+    sha256: hash.digest('hex'),
+    contentSha256: contentHash.digest('hex'),
+    bytes,
+  };
+  if (compressed) {
+    const all = Promise.all(blocks);
+    all.catch(() => undefined); // an unchanged backup never writes, so never awaits it
+    out.blocks = all;
+  }
+  return out;
 }
 
 const COMMA = Buffer.from(',');
@@ -156,6 +184,7 @@ function inOrder(segments: readonly Segment[]): boolean {
 export class StreamingSerializer implements SnapshotSink {
   readonly #open = new Map<string, Segment[]>();
   readonly #closed = new Map<string, Buffer[]>();
+  readonly #compressed = new Map<string, Promise<Buffer>[]>();
 
   add(kind: EntityKind, entities: readonly Entity[]): void {
     let segments = this.#open.get(kind);
@@ -197,7 +226,7 @@ export class StreamingSerializer implements SnapshotSink {
         buffers.push(s.buf);
       });
       buffers.push(Buffer.from('}'));
-      this.#closed.set(kind, buffers);
+      this.#keep(kind, buffers);
       return ordered.reduce((n, s) => n + s.count, 0);
     }
     // Parse the pages back in arrival order (a later entity with the same id wins, as in a map).
@@ -207,18 +236,34 @@ export class StreamingSerializer implements SnapshotSink {
     }
     const byId: KindMap = Object.create(null);
     for (const [id, e] of map) byId[id] = e;
-    this.#closed.set(
+    this.#keep(
       kind,
       kindStrings(kind, byId).map((t) => Buffer.from(t, 'utf8')),
     );
     return map.size;
   }
 
+  /** A complete kind, as `brotli-blocks` blocks whose compression starts now, on the thread pool. */
+  #keep(kind: string, buffers: Buffer[]): void {
+    const blocks = blocksOf(buffers);
+    this.#closed.set(kind, blocks);
+    this.#compressed.set(
+      kind,
+      blocks.map((b) => {
+        const p = compressBlock(b);
+        p.catch(() => undefined); // awaited through `blocks` when the artifact is written
+        return p;
+      }),
+    );
+  }
+
   /** The plaintext of every closed kind plus `meta` (from `dumpInto`). */
   finish(meta: SnapshotMeta): SerializedSnapshot {
     const kinds = [...this.#closed.keys()].sort().map((k): KindBuffers => [k, this.#closed.get(k) ?? []]);
+    const compressed = new Map(this.#compressed);
     this.#closed.clear();
+    this.#compressed.clear();
     this.#open.clear();
-    return assemble(kinds, meta);
+    return assemble(kinds, meta, compressed);
   }
 }

@@ -33,7 +33,7 @@ function frameOffsets(bytes: Buffer) {
 }
 
 describe('writeArtifact / openArtifact', () => {
-  it.each(['brotli', 'gzip'] as const)(
+  it.each(['brotli-blocks', 'brotli', 'gzip'] as const)(
     'round-trips a snapshot (%s) and names the file by the layout',
     async (compression) => {
       await withTempDir(async (dir) => {
@@ -59,7 +59,7 @@ describe('writeArtifact / openArtifact', () => {
         const opened = await openArtifact(written.path, ringA());
         expect(opened.snapshot).toEqual(snapshot);
         expect(opened.header).toMatchObject({
-          formatVersion: 1,
+          formatVersion: 2,
           backupId: base.backupId,
           connection: 'prod-eu',
           environment: 'prod',

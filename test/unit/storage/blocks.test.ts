@@ -1,0 +1,207 @@
+/**
+ * Format version 2's `brotli-blocks` body: independent brotli blocks, each framed `u32 length | brotli`,
+ * compressed ahead by the backup's StreamingSerializer or by the writer, read back in order.
+ */
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Entity, EntityKind, Snapshot } from '../../../src/core/index.ts';
+import { BLOCK_BYTES, blocksOf } from '../../../src/storage/data-stream.ts';
+import { wrapDataKey } from '../../../src/storage/envelope.ts';
+import { type BoundHeader, encodeBound, encodeKeyBlock } from '../../../src/storage/format.ts';
+import {
+  ArtifactError,
+  ArtifactIntegrityError,
+  DEFAULT_COMPRESSION,
+  openArtifact,
+  readArtifactHeader,
+  StreamingSerializer,
+  serializeSnapshot,
+  verifyArtifactFile,
+  writeArtifact,
+} from '../../../src/storage/index.ts';
+import { ringA, sampleSnapshot, withTempDir } from './helpers.ts';
+
+const base = {
+  backupId: '7c1d2e3f-0000-4000-8000-000000000002',
+  connection: 'prod-eu',
+  environment: 'prod',
+  type: 'manual' as const,
+  createdAt: '2026-11-22T08:00:00.000Z',
+};
+
+/** ~9.5 MB of plaintext: more than two blocks. */
+function bigSnapshot(): Snapshot {
+  const s = sampleSnapshot();
+  const consumers: Record<string, Entity> = {};
+  for (let i = 0; i < 45_000; i++) {
+    const id = `c-${String(i).padStart(6, '0')}`;
+    consumers[id] = {
+      id,
+      username: `user-${i}`,
+      custom_id: randomBytes(60).toString('hex'),
+      tags: ['team-a', `n${i % 97}`],
+    } as unknown as Entity;
+  }
+  return {
+    ...s,
+    entities: { ...s.entities, consumers },
+    meta: { ...s.meta, counts: { ...s.meta.counts, consumers: 45_000 } },
+  };
+}
+
+describe('brotli-blocks bodies (format version 2)', () => {
+  it('is what new artifacts are written with', async () => {
+    expect(DEFAULT_COMPRESSION).toBe('brotli-blocks');
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      expect(await readArtifactHeader(written.path)).toMatchObject({
+        formatVersion: 2,
+        compression: 'brotli-blocks',
+      });
+    });
+  });
+
+  it('blocksOf groups chunks into blocks of up to BLOCK_BYTES without splitting a chunk or losing a byte', () => {
+    const chunks = [3, BLOCK_BYTES - 5, 4, 7, BLOCK_BYTES + 1, 1].map((n, i) => Buffer.alloc(n, i));
+    const blocks = blocksOf(chunks);
+    expect(blocks.map((b) => b.length)).toEqual([3 + BLOCK_BYTES - 5, 4 + 7, BLOCK_BYTES + 1, 1]);
+    expect(Buffer.concat(blocks).equals(Buffer.concat(chunks))).toBe(true);
+    expect(blocksOf([])).toEqual([]);
+  });
+
+  it('a snapshot of several blocks round-trips, whether the writer or the streaming serializer compressed it', async () => {
+    const snapshot = bigSnapshot();
+    const whole = serializeSnapshot(snapshot);
+    expect(whole.bytes).toBeGreaterThan(2 * BLOCK_BYTES);
+    // the backup job's way: pages as a dump delivers them, blocks compressed as each kind closes
+    const streaming = new StreamingSerializer();
+    const kinds = Object.keys(snapshot.entities) as EntityKind[];
+    for (const kind of kinds) {
+      const list = Object.values(snapshot.entities[kind] ?? {});
+      for (let i = 0; i < list.length; i += 1000) streaming.add(kind, list.slice(i, i + 1000));
+    }
+    for (const kind of kinds) streaming.close(kind);
+    const streamed = streaming.finish(snapshot.meta);
+    expect(streamed.sha256).toBe(whole.sha256);
+    expect((await streamed.blocks)?.length).toBeGreaterThan(3);
+
+    await withTempDir(async (dir) => {
+      const byWriter = await writeArtifact({
+        ...base,
+        snapshot,
+        keyRing: ringA(),
+        primaryDir: join(dir, 'w'),
+      });
+      const ahead = await writeArtifact({
+        ...base,
+        serialized: streamed,
+        keyRing: ringA(),
+        primaryDir: join(dir, 's'),
+      });
+      for (const written of [byWriter, ahead]) {
+        expect(written.plaintextSha256).toBe(whole.sha256);
+        const opened = await openArtifact(written.path, ringA());
+        expect(opened.snapshot).toEqual(snapshot);
+        expect(await verifyArtifactFile(written.path, ringA(), written.sha256)).toMatchObject({ ok: true });
+      }
+    });
+  });
+
+  /**
+   * A body that authenticates but is not well-formed blocks (only a writer holding the data key could make
+   * one): the reader fails with an integrity error instead of allocating what a length field claims.
+   */
+  async function craft(dir: string, body: Buffer): Promise<string> {
+    const plaintext = Buffer.from('{}');
+    const header: BoundHeader = {
+      formatVersion: 2,
+      backupId: base.backupId,
+      connection: 'prod-eu',
+      environment: 'prod',
+      type: 'manual',
+      createdAt: base.createdAt,
+      kongVersion: '3.9.1',
+      counts: {},
+      cipher: 'aes-256-gcm',
+      dataNonce: randomBytes(12).toString('base64'),
+      compression: 'brotli-blocks',
+      plaintextSha256: '0'.repeat(64),
+      plaintextBytes: plaintext.length,
+      contentSha256: '0'.repeat(64),
+    };
+    const bound = encodeBound(header);
+    const dataKey = randomBytes(32);
+    const keyBlock = encodeKeyBlock(wrapDataKey(dataKey, ringA().current(), bound));
+    const cipher = createCipheriv('aes-256-gcm', dataKey, Buffer.from(header.dataNonce, 'base64'), {
+      authTagLength: 16,
+    });
+    cipher.setAAD(bound);
+    const ciphertext = Buffer.concat([cipher.update(body), cipher.final()]);
+    const path = join(dir, 'crafted.sgb');
+    await writeFile(path, Buffer.concat([bound, keyBlock, ciphertext, cipher.getAuthTag()]));
+    return path;
+  }
+  const frame = (payload: Buffer, claimed = payload.length) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(claimed, 0);
+    return Buffer.concat([length, payload]);
+  };
+
+  it.each([
+    ['a length field of 4 GiB', frame(brotliCompressSync(Buffer.from('{}')), 0xffffffff)],
+    ['a zero-length block', frame(Buffer.alloc(0))],
+    ['a body that ends inside a block', frame(brotliCompressSync(Buffer.from('{}'))).subarray(0, 6)],
+    ['a block that is not brotli', frame(randomBytes(32))],
+  ])('%s is an integrity error, in openArtifact and in verify', async (_name, body) => {
+    await withTempDir(async (dir) => {
+      const path = await craft(dir, body);
+      await expect(openArtifact(path, ringA())).rejects.toBeInstanceOf(ArtifactIntegrityError);
+      const verified = await verifyArtifactFile(path, ringA());
+      expect(verified.ok).toBe(false);
+      expect(verified.problems.join('\n')).toMatch(/damaged/);
+    });
+  });
+
+  it('a file of a format version this snapgate does not know is refused by number', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const bytes = await readFile(written.path);
+      bytes.writeUInt16BE(3, 8);
+      await writeFile(written.path, bytes);
+      const err = await readArtifactHeader(written.path).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ArtifactError);
+      expect((err as Error).message).toContain('has format version 3; this snapgate reads 1 and 2');
+    });
+  });
+
+  it('a version 1 header claiming brotli-blocks, or a prefix and header that disagree on the version, are damage', async () => {
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primaryDir: dir,
+      });
+      const bytes = await readFile(written.path);
+      bytes.writeUInt16BE(1, 8); // prefix says 1, header JSON says 2
+      await writeFile(written.path, bytes);
+      await expect(readArtifactHeader(written.path)).rejects.toThrow(/header of .* is damaged/);
+      const text = bytes.toString('latin1').replace('"formatVersion":2', '"formatVersion":1');
+      await writeFile(written.path, Buffer.from(text, 'latin1'));
+      await expect(readArtifactHeader(written.path)).rejects.toThrow(/brotli-blocks needs format version 2/);
+    });
+  });
+});
