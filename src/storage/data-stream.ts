@@ -21,6 +21,7 @@ import {
   brotliCompress,
   brotliCompressSync,
   brotliDecompress,
+  brotliDecompressSync,
   constants,
   createBrotliCompress,
   createBrotliDecompress,
@@ -59,14 +60,31 @@ function blockParams(bytes: number) {
   };
 }
 
-/** One `brotli-blocks` block, compressed on the thread pool. */
-export function compressBlock(plain: Buffer): Promise<Buffer> {
-  return brotliCompressAsync(plain, { chunkSize: ONE_SHOT_CHUNK, params: blockParams(plain.length) });
+const DECOMPRESS_OPTIONS = { chunkSize: ONE_SHOT_CHUNK, maxOutputLength: MAX_BLOCK_PLAINTEXT };
+
+function roundTripped(plain: Buffer, back: Buffer): void {
+  if (!back.equals(plain)) throw new Error('a compressed block does not decompress to its plaintext');
 }
 
-/** A small block (separators, the meta), compressed in place. */
+/**
+ * One `brotli-blocks` block, compressed on the thread pool and decompressed again to prove it gives back
+ * exactly `plain`. With every block proven here, the writer's read-back check only has to show that the
+ * file decrypts to the blocks it wrote (write.ts), and the decompression happens during the dump.
+ */
+export async function compressBlock(plain: Buffer): Promise<Buffer> {
+  const packed = await brotliCompressAsync(plain, {
+    chunkSize: ONE_SHOT_CHUNK,
+    params: blockParams(plain.length),
+  });
+  roundTripped(plain, await brotliDecompressAsync(packed, DECOMPRESS_OPTIONS));
+  return packed;
+}
+
+/** A small block (separators, the meta), compressed and proven in place. */
 export function compressBlockNow(plain: Buffer): Buffer {
-  return brotliCompressSync(plain, { params: blockParams(plain.length) });
+  const packed = brotliCompressSync(plain, { params: blockParams(plain.length) });
+  roundTripped(plain, brotliDecompressSync(packed, DECOMPRESS_OPTIONS));
+  return packed;
 }
 
 /** Consecutive chunks grouped into blocks of up to BLOCK_BYTES (a chunk is never split). */
@@ -110,10 +128,7 @@ class BlockDecoder extends Transform {
 
   async #drain(final: boolean): Promise<void> {
     for (let frame = this.#nextFrame(); frame; frame = this.#nextFrame()) {
-      const started = brotliDecompressAsync(frame, {
-        chunkSize: ONE_SHOT_CHUNK,
-        maxOutputLength: MAX_BLOCK_PLAINTEXT,
-      });
+      const started = brotliDecompressAsync(frame, DECOMPRESS_OPTIONS);
       started.catch(() => undefined); // awaited below, in order; never left unhandled
       this.#inFlight.push(started);
       while (this.#inFlight.length > BLOCKS_IN_FLIGHT) this.push(await this.#inFlight.shift());
@@ -163,7 +178,9 @@ function decompressor(compression: Compression) {
 
 /**
  * Compresses and encrypts `chunks` into `out`; returns the GCM tag (the caller appends it). For
- * `brotli-blocks`, `blocks` are the chunks' blocks already compressed (in order) when the caller has them.
+ * `brotli-blocks`, `blocks` are the chunks' blocks already compressed (in order) when the caller has them,
+ * and `bodySha256` is the sha256 of the framed blocks that were encrypted (what the read-back check
+ * decrypts the file to).
  */
 export async function encryptBody(opts: {
   chunks: Buffer[];
@@ -174,20 +191,22 @@ export async function encryptBody(opts: {
   nonce: Buffer;
   aad: Buffer;
   out: HashingWriter;
-}): Promise<Buffer> {
+}): Promise<{ tag: Buffer; bodySha256?: string }> {
   const cipher = createCipheriv('aes-256-gcm', opts.dataKey, opts.nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(opts.aad);
   if (opts.compression === 'brotli-blocks') {
     const blocks = await (opts.blocks ?? Promise.all(blocksOf(opts.chunks).map(compressBlock)));
+    const body = createHash('sha256');
     for (const block of blocks) {
       const length = Buffer.alloc(4);
       length.writeUInt32BE(block.length, 0);
+      body.update(length).update(block);
       await opts.out.write(cipher.update(length));
       await opts.out.write(cipher.update(block));
     }
     const last = cipher.final();
     if (last.length > 0) await opts.out.write(last);
-    return cipher.getAuthTag();
+    return { tag: cipher.getAuthTag(), bodySha256: body.digest('hex') };
   }
   const compression = opts.compression;
   await pipeline(
@@ -198,18 +217,21 @@ export async function encryptBody(opts: {
       for await (const chunk of source) await opts.out.write(chunk as Buffer);
     },
   );
-  return cipher.getAuthTag();
+  return { tag: cipher.getAuthTag() };
 }
 
 /**
  * Decrypts and decompresses the body of `path`, handing each plaintext chunk to `onChunk`, and returns the
- * plaintext sha256. Any failure (tag mismatch, corrupt compression) is an ArtifactIntegrityError.
+ * plaintext sha256. With `decompress: false` it stops after decryption: the chunks and the sha256 are then
+ * those of the compressed body. Any failure (tag mismatch, corrupt compression) is an
+ * ArtifactIntegrityError.
  */
 export async function decryptBody(
   path: string,
   frame: ArtifactFrame,
   dataKey: Buffer,
   onChunk?: (chunk: Buffer) => void,
+  opts: { decompress?: boolean } = {},
 ): Promise<{ sha256: string; bytes: number }> {
   const tagStart = frame.fileBytes - TAG_BYTES;
   const tagChunks: Buffer[] = [];
@@ -229,13 +251,15 @@ export async function decryptBody(
       end: tagStart - 1,
       highWaterMark: 1 << 20,
     });
-    await pipeline(body, decipher, decompressor(frame.header.compression), async (source) => {
+    const sink = async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) {
-        hash.update(chunk as Buffer);
-        bytes += (chunk as Buffer).length;
-        onChunk?.(chunk as Buffer);
+        hash.update(chunk);
+        bytes += chunk.length;
+        onChunk?.(chunk);
       }
-    });
+    };
+    if (opts.decompress === false) await pipeline(body, decipher, sink);
+    else await pipeline(body, decipher, decompressor(frame.header.compression), sink);
   } catch (err) {
     throw new ArtifactIntegrityError(
       `artifact ${path} failed authentication: the header or data was changed or damaged`,

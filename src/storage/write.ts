@@ -6,8 +6,10 @@
  *   1. the snapshot's JSON in chunks + its sha256 (serialize.ts; one copy in memory, no more);
  *   2. fresh 32-byte data key and nonces; header bytes; data key wrapped under the current key;
  *   3. stream chunks → compression → AES-256-GCM → temp file; fsync; rename; fsync directory;
- *   4. read the file back, decrypt, decompress and compare the plaintext sha256 with step 1 and the file
- *      sha256 with what was written;
+ *   4. read the file back: its sha256 must be what was written, and it must decrypt (GCM tag checked) to
+ *      exactly the compressed blocks that were encrypted — each block was proven to decompress to its
+ *      plaintext when it was compressed (for a version 1 body: decompress and compare the plaintext
+ *      sha256 with step 1);
  *   5. meanwhile, copy to each target (in parallel) and compare each copy's sha256 with the primary's.
  *   Only when 4 and 5 both succeed is the artifact reported; otherwise the primary file and every copy
  *   are removed and the first error (the check's, if it failed) is thrown.
@@ -110,11 +112,11 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   const kek = input.keyRing.current();
   const keyBlock = encodeKeyBlock(wrapDataKey(dataKey, kek, bound));
 
-  const { sha256, bytes } = await writeFileAtomically(path, async (fh) => {
+  const { sha256, bytes, bodySha256 } = await writeFileAtomically(path, async (fh) => {
     const out = new HashingWriter(fh);
     await out.write(bound);
     await out.write(keyBlock);
-    const tag = await encryptBody({
+    const { tag, bodySha256 } = await encryptBody({
       chunks: serialized.chunks,
       plaintextBytes: serialized.bytes,
       compression,
@@ -125,7 +127,7 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
       out,
     });
     await out.write(tag);
-    return { sha256: await out.finish(), bytes: out.bytes };
+    return { sha256: await out.finish(), bytes: out.bytes, bodySha256 };
   });
   serialized.chunks.length = 0; // let the plaintext go before reading back
 
@@ -134,7 +136,7 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   const targets = input.copyTargets ?? [];
   // every put settles before any cleanup, so a slow copy cannot land after its deletion
   const [checked, ...copied] = await Promise.allSettled([
-    checkWritten(path, input.keyRing, { sha256, plaintextSha256: serialized.sha256 }),
+    checkWritten(path, input.keyRing, { sha256, plaintextSha256: serialized.sha256, bodySha256 }),
     ...targets.map(async (target): Promise<ArtifactCopy> => {
       const copy = await target.put(name, path);
       if (copy.sha256 !== sha256) {
@@ -165,11 +167,17 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   };
 }
 
-/** Step 4: the file on disk is the file we wrote, and it decrypts to the snapshot we were given. */
-async function checkWritten(
+/**
+ * Step 4: the file on disk is the file we wrote, and it decrypts to the snapshot we were given. A
+ * `brotli-blocks` body is decrypted (through the key ring, GCM tag checked) and compared with the framed
+ * blocks that were encrypted (`bodySha256`): each block was already proven to decompress to its plaintext
+ * when it was compressed (data-stream.ts `compressBlock`), and the plaintext's sha256 is the header's. A
+ * version 1 body is decrypted, decompressed and compared with the plaintext sha256.
+ */
+export async function checkWritten(
   path: string,
   keyRing: KeyRing,
-  expected: { sha256: string; plaintextSha256: string },
+  expected: { sha256: string; plaintextSha256: string; bodySha256?: string | undefined },
 ) {
   const [fileSha256, frame] = await Promise.all([sha256File(path), readFrame(path)]);
   if (fileSha256 !== expected.sha256) {
@@ -178,7 +186,18 @@ async function checkWritten(
       path,
     );
   }
-  const plain = await decryptBody(path, frame, unlockDataKey(path, frame, keyRing));
+  const dataKey = unlockDataKey(path, frame, keyRing);
+  if (expected.bodySha256 !== undefined) {
+    const body = await decryptBody(path, frame, dataKey, undefined, { decompress: false });
+    if (body.sha256 !== expected.bodySha256) {
+      throw new ArtifactIntegrityError(
+        `artifact ${path} decrypts to different content than was written`,
+        path,
+      );
+    }
+    return;
+  }
+  const plain = await decryptBody(path, frame, dataKey);
   if (plain.sha256 !== expected.plaintextSha256) {
     throw new ArtifactIntegrityError(`artifact ${path} decrypts to different content than was written`, path);
   }

@@ -2,13 +2,13 @@
  * Format version 2's `brotli-blocks` body: independent brotli blocks, each framed `u32 length | brotli`,
  * compressed ahead by the backup's StreamingSerializer or by the writer, read back in order.
  */
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { brotliCompressSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Entity, EntityKind, Snapshot } from '../../../src/core/index.ts';
-import { BLOCK_BYTES, blocksOf } from '../../../src/storage/data-stream.ts';
+import { BLOCK_BYTES, blocksOf, compressBlock } from '../../../src/storage/data-stream.ts';
 import { wrapDataKey } from '../../../src/storage/envelope.ts';
 import { type BoundHeader, encodeBound, encodeKeyBlock } from '../../../src/storage/format.ts';
 import {
@@ -22,7 +22,16 @@ import {
   verifyArtifactFile,
   writeArtifact,
 } from '../../../src/storage/index.ts';
+import { checkWritten } from '../../../src/storage/write.ts';
 import { ringA, sampleSnapshot, withTempDir } from './helpers.ts';
+
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n, 0);
+  return b;
+};
+/** the blocks the writer makes of these chunks (deterministic: same input, same brotli output) */
+const serializedBlocks = (chunks: Buffer[]) => Promise.all(blocksOf(chunks).map(compressBlock));
 
 const base = {
   backupId: '7c1d2e3f-0000-4000-8000-000000000002',
@@ -167,6 +176,34 @@ describe('brotli-blocks bodies (format version 2)', () => {
       const verified = await verifyArtifactFile(path, ringA());
       expect(verified.ok).toBe(false);
       expect(verified.problems.join('\n')).toMatch(/damaged/);
+    });
+  });
+
+  it('compressBlock gives brotli that decompresses to exactly its input', async () => {
+    const plain = Buffer.from(JSON.stringify(bigSnapshot().entities.consumers).slice(0, 1 << 20));
+    const packed = await compressBlock(plain);
+    expect(packed.length).toBeLessThan(plain.length / 2);
+    expect(brotliDecompressSync(packed).equals(plain)).toBe(true);
+  });
+
+  it('the read-back check refuses a file that changed after writing, or that decrypts to other blocks', async () => {
+    await withTempDir(async (dir) => {
+      const serialized = serializeSnapshot(sampleSnapshot());
+      // what the writer will encrypt (computed first: the writer lets the plaintext chunks go)
+      const framed = (await serializedBlocks(serialized.chunks)).flatMap((b) => [u32(b.length), b]);
+      const bodySha256 = createHash('sha256').update(Buffer.concat(framed)).digest('hex');
+      const written = await writeArtifact({ ...base, serialized, keyRing: ringA(), primaryDir: dir });
+      const expected = { sha256: written.sha256, plaintextSha256: written.plaintextSha256, bodySha256 };
+      await expect(checkWritten(written.path, ringA(), expected)).resolves.toBeUndefined();
+      await expect(
+        checkWritten(written.path, ringA(), { ...expected, bodySha256: '0'.repeat(64) }),
+      ).rejects.toThrow(/decrypts to different content than was written/);
+      const bytes = await readFile(written.path);
+      bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 1;
+      await writeFile(written.path, bytes);
+      await expect(checkWritten(written.path, ringA(), expected)).rejects.toThrow(
+        /reads back with a different sha256 than was written/,
+      );
     });
   });
 
