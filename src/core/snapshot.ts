@@ -36,8 +36,12 @@ export interface Snapshot {
  * never closed (the gateway does not offer it, or the dump failed) is not part of the result.
  */
 export interface SnapshotSink {
+  /** Before anything else: every kind the dump will either close or skip. */
+  begin?(kinds: readonly EntityKind[]): void;
   add(kind: EntityKind, entities: readonly Entity[]): void;
   close(kind: EntityKind): number;
+  /** The kind will not be closed (the gateway does not offer it). */
+  skip?(kind: EntityKind): void;
 }
 
 const entitySchema = z.looseObject({ id: z.string().min(1) });

@@ -111,6 +111,7 @@ export async function dumpInto(
   const gateway = opts.gateway ?? (await describeGateway(client));
   const takenAt = opts.takenAt ?? new Date().toISOString();
   const kinds = kindsFor(opts.only);
+  sink.begin?.(kinds);
   const counts = new Map<EntityKind, number>();
   const done = (kind: EntityKind) => {
     const n = sink.close(kind);
@@ -198,8 +199,9 @@ async function readCollections(
   };
 
   const record = (kind: EntityKind, listed: unknown) => {
-    if (listed === undefined) opts.onProgress?.({ kind, fetched: 0, done: true, skipped: true });
-    else done(kind);
+    if (listed !== undefined) return done(kind);
+    sink.skip?.(kind);
+    opts.onProgress?.({ kind, fetched: 0, done: true, skipped: true });
   };
 
   const tasks = kinds.map(async (kind) => {

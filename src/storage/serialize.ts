@@ -92,62 +92,65 @@ export function entitiesSha256(entities: Snapshot['entities']): string {
   return hash.digest('hex');
 }
 
-type KindBuffers = [kind: string, buffers: Buffer[]];
-
-/**
- * `{"entities":{<kinds>},"meta":…}` from each kind's `"<kind>":{…}` bytes, kinds in sorted order, hashed.
- * With `compressed` (a kind's buffers, compressed one block per buffer), the blocks in the same order.
- */
-function assemble(
-  kinds: KindBuffers[],
-  meta: SnapshotMeta,
-  compressed?: Map<string, Promise<Buffer>[]>,
-): SerializedSnapshot {
-  const hash = createHash('sha256');
-  const contentHash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  const blocks: (Buffer | Promise<Buffer>)[] = [];
-  let bytes = 0;
-  const push = (buf: Buffer, content: boolean, block?: Promise<Buffer>) => {
-    hash.update(buf);
-    if (content) contentHash.update(buf);
-    chunks.push(buf);
-    bytes += buf.length;
-    if (compressed) blocks.push(block ?? compressBlockNow(buf));
-  };
-  push(Buffer.from('{"entities":{'), false);
-  contentHash.update('{');
-  kinds.forEach(([kind, buffers], i) => {
-    if (i > 0) push(COMMA, true);
-    const kindBlocks = compressed?.get(kind);
-    buffers.forEach((buf, j) => push(buf, true, kindBlocks?.[j]));
-  });
-  push(Buffer.from('}'), true);
-  push(Buffer.from(`,"meta":${canonicalJson(meta)}}`), false);
-  const out: SerializedSnapshot = {
-    meta,
-    chunks,
-    sha256: hash.digest('hex'),
-    contentSha256: contentHash.digest('hex'),
-    bytes,
-  };
-  if (compressed) {
-    const all = Promise.all(blocks);
-    all.catch(() => undefined); // an unchanged backup never writes, so never awaits it
-    out.blocks = all;
-  }
-  return out;
-}
-
 const COMMA = Buffer.from(',');
 
+/**
+ * Builds `{"entities":{<kinds>},"meta":…}` kind by kind, in the order the kinds are given (callers give
+ * sorted order), hashing as it goes; with `compress`, also the `brotli-blocks` blocks in the same order.
+ */
+class PlaintextAssembler {
+  readonly #hash = createHash('sha256');
+  readonly #contentHash = createHash('sha256');
+  readonly #chunks: Buffer[] = [];
+  readonly #blocks: (Buffer | Promise<Buffer>)[] | null;
+  #bytes = 0;
+  #kinds = 0;
+
+  constructor(compress: boolean) {
+    this.#blocks = compress ? [] : null;
+    this.#push(Buffer.from('{"entities":{'), false);
+    this.#contentHash.update('{');
+  }
+
+  #push(buf: Buffer, content: boolean, block?: Promise<Buffer>): void {
+    this.#hash.update(buf);
+    if (content) this.#contentHash.update(buf);
+    this.#chunks.push(buf);
+    this.#bytes += buf.length;
+    this.#blocks?.push(block ?? compressBlockNow(buf));
+  }
+
+  /** One kind's `"<kind>":{…}` bytes; `blocks[i]` is `buffers[i]` compressed, when it already is. */
+  addKind(buffers: readonly Buffer[], blocks?: readonly Promise<Buffer>[]): void {
+    if (this.#kinds++ > 0) this.#push(COMMA, true);
+    buffers.forEach((buf, i) => this.#push(buf, true, blocks?.[i]));
+  }
+
+  finish(meta: SnapshotMeta): SerializedSnapshot {
+    this.#push(Buffer.from('}'), true);
+    this.#push(Buffer.from(`,"meta":${canonicalJson(meta)}}`), false);
+    const out: SerializedSnapshot = {
+      meta,
+      chunks: this.#chunks,
+      sha256: this.#hash.digest('hex'),
+      contentSha256: this.#contentHash.digest('hex'),
+      bytes: this.#bytes,
+    };
+    if (this.#blocks) {
+      const all = Promise.all(this.#blocks);
+      all.catch(() => undefined); // an unchanged backup never writes, so never awaits it
+      out.blocks = all;
+    }
+    return out;
+  }
+}
+
 export function serializeSnapshot(snapshot: Snapshot): SerializedSnapshot {
-  return assemble(
-    presentKinds(snapshot.entities).map(
-      ([kind, map]): KindBuffers => [kind, kindStrings(kind, map).map((t) => Buffer.from(t, 'utf8'))],
-    ),
-    snapshot.meta,
-  );
+  const assembler = new PlaintextAssembler(false);
+  for (const [kind, map] of presentKinds(snapshot.entities)) {
+    assembler.addKind(kindStrings(kind, map).map((t) => Buffer.from(t, 'utf8')));
+  }
+  return assembler.finish(snapshot.meta);
 }
 
 /** One page of a kind as `"<id>":<entity>,…` bytes, with its first and last id. */
@@ -180,11 +183,47 @@ function inOrder(segments: readonly Segment[]): boolean {
  * are; when they do not (targets, listed per upstream; a gateway that orders otherwise; an id seen twice)
  * the kind's pages are parsed back and serialized id by id, as `serializeSnapshot` does. Either way the
  * bytes — and so both hashes — equal `serializeSnapshot` of the snapshot `dumpGateway` would return.
+ *
+ * Work is done as early as the data allows: a kind's blocks start compressing when it closes, and once
+ * the dump has said which kinds to expect (`begin`, `skip`), every kind whose predecessors in sorted order
+ * are all settled is hashed at once, so little is left for `finish` when the last kind arrives.
  */
 export class StreamingSerializer implements SnapshotSink {
   readonly #open = new Map<string, Segment[]>();
   readonly #closed = new Map<string, Buffer[]>();
   readonly #compressed = new Map<string, Promise<Buffer>[]>();
+  #assembler = new PlaintextAssembler(true);
+  /** kinds handed to the assembler, in order */
+  #added: string[] = [];
+  /** how far the walk over `#expected` has got */
+  #walked = 0;
+  /** the kinds the dump will close or skip, sorted; null until `begin` */
+  #expected: string[] | null = null;
+  readonly #settled = new Set<string>();
+
+  begin(kinds: readonly EntityKind[]): void {
+    this.#expected = [...new Set(kinds)].sort();
+    this.#advance();
+  }
+
+  skip(kind: EntityKind): void {
+    this.#settled.add(kind);
+    this.#advance();
+  }
+
+  /** Hands every kind whose predecessors (in sorted order) have all settled to the assembler. */
+  #advance(): void {
+    const expected = this.#expected;
+    if (!expected) return;
+    for (; this.#walked < expected.length; this.#walked++) {
+      const kind = expected[this.#walked] as string;
+      if (!this.#settled.has(kind)) return;
+      // a skipped kind takes no place in the plaintext
+      if (!this.#closed.has(kind)) continue;
+      this.#assembler.addKind(this.#closed.get(kind) ?? [], this.#compressed.get(kind));
+      this.#added.push(kind);
+    }
+  }
 
   add(kind: EntityKind, entities: readonly Entity[]): void {
     let segments = this.#open.get(kind);
@@ -255,15 +294,26 @@ export class StreamingSerializer implements SnapshotSink {
         return p;
       }),
     );
+    this.#settled.add(kind);
+    this.#advance();
   }
 
   /** The plaintext of every closed kind plus `meta` (from `dumpInto`). */
   finish(meta: SnapshotMeta): SerializedSnapshot {
-    const kinds = [...this.#closed.keys()].sort().map((k): KindBuffers => [k, this.#closed.get(k) ?? []]);
-    const compressed = new Map(this.#compressed);
+    const kinds = [...this.#closed.keys()].sort();
+    let added = this.#added.length;
+    if (this.#added.some((k, i) => kinds[i] !== k)) {
+      // a kind closed out of turn (not announced by `begin`, or after its skip): start over, in order
+      this.#assembler = new PlaintextAssembler(true);
+      added = 0;
+    }
+    for (const kind of kinds.slice(added)) {
+      this.#assembler.addKind(this.#closed.get(kind) ?? [], this.#compressed.get(kind));
+    }
+    const out = this.#assembler.finish(meta);
     this.#closed.clear();
     this.#compressed.clear();
     this.#open.clear();
-    return assemble(kinds, meta, compressed);
+    return out;
   }
 }
