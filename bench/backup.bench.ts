@@ -28,7 +28,7 @@ import { simCompatible } from './sim-compat.ts';
 import { startSimProcess, stopSimProcess } from './sim-process.ts';
 import { syntheticGateway } from './synthetic.ts';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const TOKEN = 'bench-token';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -92,7 +92,7 @@ async function timedBackup(
         console.log(`  phases (ms since enqueue): ${phases.join(', ')}`);
         return { ms, backup: b };
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 2));
     }
   } finally {
     await workers.close(5000);

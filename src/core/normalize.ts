@@ -19,6 +19,7 @@ import { type EntityMap, SERVER_MANAGED_FIELDS, type Snapshot, type SnapshotMeta
 interface KindRules {
   /** removed from snapshots (server-managed, read-only). */
   dropped: Set<string>;
+  droppedList: readonly string[];
   /** left out of the comparison form: `dropped` plus write options. */
   uncompared: Set<string>;
   sets: Set<string>;
@@ -34,6 +35,7 @@ const RULES = new Map<EntityKind, KindRules>(
       kind,
       {
         dropped: new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields]),
+        droppedList: Object.freeze([...new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields])]),
         uncompared: new Set<string>([
           ...SERVER_MANAGED_FIELDS,
           ...def.readOnlyFields,
@@ -52,6 +54,15 @@ function rulesOf(kind: EntityKind): KindRules {
   const rules = RULES.get(kind);
   if (!rules) throw new TypeError(`unknown entity kind ${String(kind)}`);
   return rules;
+}
+
+/**
+ * The fields `stripServerFields` removes from an entity of this kind. For one-shot serialization a caller
+ * that owns the row may set them to `undefined` instead of copying it (JSON.stringify leaves such
+ * properties out, and the object keeps its shape).
+ */
+export function serverFieldsOf(kind: EntityKind): readonly string[] {
+  return rulesOf(kind).droppedList;
 }
 
 /** The entity as it belongs in a snapshot: without server-managed and read-only fields. */

@@ -30,10 +30,12 @@ export interface Snapshot {
 }
 
 /**
- * Where a dump delivers entities (server fields already stripped): each kind page by page, in the order
- * the gateway listed them, then `close` once the kind is complete. A later entity with an id already seen
- * replaces the earlier one, as in an EntityMap; `close` returns the number of distinct ids. A kind that is
- * never closed (the gateway does not offer it, or the dump failed) is not part of the result.
+ * Where a dump delivers entities: each kind page by page, in the order the gateway listed them, then
+ * `close` once the kind is complete. Rows come as the Admin API returned them, server-managed fields
+ * included: the sink strips them (`stripServerFields`, or see `serverFieldsOf`) and owns the rows, so it
+ * may change them. A later entity with an id already seen replaces the earlier one, as in an EntityMap;
+ * `close` returns the number of distinct ids. A kind that is never closed (the gateway does not offer
+ * it, or the dump failed) is not part of the result.
  */
 export interface SnapshotSink {
   /** Before anything else: every kind the dump will either close or skip. */

@@ -84,7 +84,7 @@ export async function dumpGateway(client: KongClient, opts: DumpOptions = {}): P
           map = {};
           pending.set(kind, map);
         }
-        for (const e of list) map[e.id] = e;
+        for (const e of list) map[e.id] = stripServerFields(kind, e);
       },
       close(kind) {
         const map = pending.get(kind) ?? {};
@@ -142,7 +142,7 @@ async function readConfig(
   const text = typeof body?.config === 'string' ? body.config : JSON.stringify(body?.config ?? {});
   const parsed = fromDeckFile(text);
   for (const kind of kinds) {
-    sink.add(kind, stripped(kind, Object.values(parsed.entities[kind] ?? {})));
+    sink.add(kind, Object.values(parsed.entities[kind] ?? {}));
     done(kind);
   }
 }
@@ -181,7 +181,7 @@ async function readCollections(
             ...signal,
             onRows: (rows) => {
               if (keepIds) for (const row of rows) ids.add(row.id);
-              if (feed) sink.add(kind, stripped(kind, rows));
+              if (feed) sink.add(kind, rows);
             },
             onPage: (n) => feed && progress(kind, n),
           }),
@@ -218,12 +218,6 @@ async function readCollections(
   await Promise.all(tasks);
 }
 
-function stripped(kind: EntityKind, rows: readonly Entity[]): Entity[] {
-  const out = new Array<Entity>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = stripServerFields(kind, rows[i] as Entity);
-  return out;
-}
-
 async function listTargets(
   client: KongClient,
   gate: Semaphore,
@@ -239,7 +233,7 @@ async function listTargets(
         client.listAll<Entity>(`/upstreams/${seg(id)}/targets`, {
           ...signal,
           onRows: (rows) => {
-            sink.add('targets', stripped('targets', rows));
+            sink.add('targets', rows);
             fetched += rows.length;
             onFetched(fetched);
           },

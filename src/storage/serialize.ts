@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical.ts';
 import type { Entity, EntityKind } from '../core/catalogue/index.ts';
+import { serverFieldsOf } from '../core/normalize.ts';
 import type { Snapshot, SnapshotMeta, SnapshotSink } from '../core/snapshot.ts';
 import { blocksOf, compressBlock, compressBlockNow } from './data-stream.ts';
 
@@ -233,10 +234,13 @@ export class StreamingSerializer implements SnapshotSink {
     }
     if (entities.length === 0) return;
     const parts = new Array<string>(entities.length);
+    const dropped = serverFieldsOf(kind);
     let ascending = true;
     let prev: string | undefined;
     for (let i = 0; i < entities.length; i++) {
-      const e = entities[i] as Entity;
+      const e = entities[i] as Record<string, unknown> & Entity;
+      // the row is ours (SnapshotSink): blanking beats copying it, and stringify leaves blanks out
+      for (const f of dropped) if (e[f] !== undefined) e[f] = undefined;
       if (prev !== undefined && !(prev < e.id)) ascending = false;
       prev = e.id;
       parts[i] = `${JSON.stringify(e.id)}:${JSON.stringify(e)}`;

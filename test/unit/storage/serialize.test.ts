@@ -1,18 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Entity, EntityKind, Snapshot, SnapshotMeta } from '../../../src/core/index.ts';
+import {
+  type Entity,
+  type EntityKind,
+  type Snapshot,
+  type SnapshotMeta,
+  stripServerFields,
+} from '../../../src/core/index.ts';
 import { StreamingSerializer, serializeSnapshot } from '../../../src/storage/index.ts';
 import { sampleSnapshot } from './helpers.ts';
 
 type Page = [kind: EntityKind, entities: Entity[]];
 
-/** What dumpGateway's map sink makes of the same pages: a later entity with a seen id replaces it. */
+/**
+ * What dumpGateway's map sink makes of the same pages: server fields stripped, a later entity with a seen
+ * id replaces it.
+ */
 function snapshotOf(meta: SnapshotMeta, pages: Page[], closed: EntityKind[]): Snapshot {
   const entities: Snapshot['entities'] = {};
   for (const kind of closed) entities[kind] = {};
   for (const [kind, list] of pages) {
     const map = entities[kind];
-    if (map) for (const e of list) map[e.id] = e;
+    if (map) for (const e of list) map[e.id] = stripServerFields(kind, e);
   }
   const counts = Object.fromEntries(closed.map((k) => [k, Object.keys(entities[k] ?? {}).length]));
   return { meta: { ...meta, counts }, entities };
@@ -42,8 +51,9 @@ function stream(meta: SnapshotMeta, pages: Page[], closed: EntityKind[], drive: 
 }
 
 function expectSameBytes(meta: SnapshotMeta, pages: Page[], closed: EntityKind[], drive: Drive = {}) {
+  // first: the streaming serializer owns (and blanks the server fields of) the rows it is given
+  const whole = serializeSnapshot(snapshotOf(meta, structuredClone(pages), closed));
   const { serialized, counts } = stream(meta, pages, closed, drive);
-  const whole = serializeSnapshot(snapshotOf(meta, pages, closed));
   expect(Buffer.concat(serialized.chunks).toString('utf8')).toBe(
     Buffer.concat(whole.chunks).toString('utf8'),
   );
@@ -103,6 +113,22 @@ describe('StreamingSerializer (the backup job writes the plaintext while dumpInt
     );
   });
 
+  it('rows arrive as the Admin API sends them: server-managed and read-only fields are left out', () => {
+    const rows = (): Page[] => [
+      [
+        'services',
+        [{ id: 's1', name: 'a', created_at: 1700000000, updated_at: 1700000001, port: 80 } as Entity],
+      ],
+      ['certificates', [{ id: 'c1', cert: 'C', key: 'K', snis: ['a.example'], created_at: 1 } as Entity]],
+    ];
+    expectSameBytes(meta, rows(), ['services', 'certificates']);
+    const text = Buffer.concat(
+      stream(meta, rows(), ['services', 'certificates']).serialized.chunks,
+    ).toString();
+    expect(text).toContain('"s1":{"id":"s1","name":"a","port":80}');
+    expect(text).toContain('"c1":{"id":"c1","cert":"C","key":"K"}');
+  });
+
   it('only closed kinds are written; a closed kind with no entities is an empty map', () => {
     const pages: Page[] = [
       ['services', [{ id: 's1', name: 'a' } as Entity]],
@@ -116,12 +142,17 @@ describe('StreamingSerializer (the backup job writes the plaintext while dumpInt
 
   it('property: any split of any kinds into pages, in any order, gives the bytes of serializeSnapshot', () => {
     const kinds: EntityKind[] = ['services', 'routes', 'consumers', 'targets'];
-    const entity = fc.record({
-      id: fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 4 })),
-      name: fc.option(fc.string(), { nil: null }),
-      port: fc.integer(),
-      tags: fc.array(fc.string(), { maxLength: 2 }),
-    });
+    const entity = fc.record(
+      {
+        id: fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 4 })),
+        name: fc.option(fc.string(), { nil: null }),
+        created_at: fc.integer({ min: 0 }),
+        port: fc.integer(),
+        updated_at: fc.option(fc.integer({ min: 0 }), { nil: null }),
+        tags: fc.array(fc.string(), { maxLength: 2 }),
+      },
+      { requiredKeys: ['id', 'port'] },
+    );
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom(...kinds), fc.array(entity, { maxLength: 6 })), { maxLength: 8 }),
