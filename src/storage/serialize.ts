@@ -124,7 +124,7 @@ class PlaintextAssembler {
   /** One kind's `"<kind>":{…}` bytes; `blocks[i]` is `buffers[i]` compressed, when it already is. */
   addKind(buffers: readonly Buffer[], blocks?: readonly Promise<Buffer>[]): void {
     if (this.#kinds++ > 0) this.#push(COMMA, true);
-    buffers.forEach((buf, i) => this.#push(buf, true, blocks?.[i]));
+    for (let i = 0; i < buffers.length; i++) this.#push(buffers[i] as Buffer, true, blocks?.[i]);
   }
 
   finish(meta: SnapshotMeta): SerializedSnapshot {
