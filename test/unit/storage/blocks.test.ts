@@ -23,7 +23,7 @@ import {
   writeArtifact,
 } from '../../../src/storage/index.ts';
 import { checkWritten } from '../../../src/storage/write.ts';
-import { ringA, sampleSnapshot, withTempDir } from './helpers.ts';
+import { ringA, sampleSnapshot, sampleWriter, withTempDir } from './helpers.ts';
 
 const u32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -40,6 +40,7 @@ const base = {
   type: 'manual' as const,
   createdAt: '2026-11-22T08:00:00.000Z',
 };
+const writeSample = sampleWriter(base);
 
 /** ~9.5 MB of plaintext: more than two blocks. */
 function bigSnapshot(): Snapshot {
@@ -65,12 +66,7 @@ describe('brotli-blocks bodies (format version 2)', () => {
   it('is what new artifacts are written with', async () => {
     expect(DEFAULT_COMPRESSION).toBe('brotli-blocks');
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await writeSample(dir);
       expect(await readArtifactHeader(written.path)).toMatchObject({
         formatVersion: 2,
         compression: 'brotli-blocks',
@@ -225,12 +221,7 @@ describe('brotli-blocks bodies (format version 2)', () => {
 
   it('a file of a format version this snapgate does not know is refused by number', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await writeSample(dir);
       const bytes = await readFile(written.path);
       bytes.writeUInt16BE(3, 8);
       await writeFile(written.path, bytes);
@@ -242,12 +233,7 @@ describe('brotli-blocks bodies (format version 2)', () => {
 
   it('a version 1 header claiming brotli-blocks, or a prefix and header that disagree on the version, are damage', async () => {
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot: sampleSnapshot(),
-        keyRing: ringA(),
-        primaryDir: dir,
-      });
+      const written = await writeSample(dir);
       const bytes = await readFile(written.path);
       bytes.writeUInt16BE(1, 8); // prefix says 1, header JSON says 2
       await writeFile(written.path, bytes);
