@@ -30,7 +30,7 @@ const keyRing = KeyRing.of([{ id: 'bench', key: Buffer.alloc(32, 7), current: tr
 const dir = await mkdtemp(join(tmpdir(), 'snapgate-bench-'));
 const results: Record<string, unknown> = {};
 try {
-  for (const compression of ['brotli', 'gzip'] as const) {
+  for (const compression of ['brotli-blocks', 'brotli', 'gzip'] as const) {
     const write = await measure(() =>
       writeArtifact({
         snapshot,
