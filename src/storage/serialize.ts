@@ -35,8 +35,10 @@ export interface SerializedSnapshot {
   contentSha256: string;
   bytes: number;
   /**
-   * The chunks as `brotli-blocks` blocks, compressed ahead in plaintext order (StreamingSerializer starts
-   * each kind's blocks as the kind completes); absent when the writer compresses itself.
+   * The chunks as `brotli-blocks` blocks, one per chunk, compressed ahead in plaintext order by
+   * `compressBlock` — which also proves each decompresses to its chunk, so the writer does not do it
+   * again (StreamingSerializer starts each kind's blocks as the kind completes); absent when the writer
+   * compresses itself.
    */
   blocks?: Promise<Buffer[]>;
 }
