@@ -38,6 +38,32 @@ export function unlockDataKey(path: string, frame: ArtifactFrame, keyRing: KeyRi
   throw new ArtifactIntegrityError(`the wrapped data key of ${path} was changed or damaged`, path);
 }
 
+/**
+ * The plaintext as a Snapshot. Format version 2 writes each kind as an array of entities in id order
+ * (serialize.ts); version 1 as an object keyed by id, which is the Snapshot's own shape.
+ */
+function parsePlaintext(plaintext: Buffer, formatVersion: number): unknown {
+  const parsed = JSON.parse(plaintext.toString('utf8')) as { entities?: unknown };
+  if (formatVersion < 2 || typeof parsed !== 'object' || parsed === null) return parsed;
+  const entities = parsed.entities;
+  if (typeof entities !== 'object' || entities === null) return parsed;
+  const byKind: Record<string, unknown> = {};
+  for (const [kind, list] of Object.entries(entities)) {
+    if (!Array.isArray(list)) {
+      byKind[kind] = list; // not this format: left for the schema to reject
+      continue;
+    }
+    const map: Record<string, unknown> = {};
+    for (const e of list) {
+      const id = (e as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && id !== '__proto__') map[id] = e;
+      else return { ...parsed, entities: { [kind]: list } }; // an entity without an id: schema error
+    }
+    byKind[kind] = map;
+  }
+  return { ...parsed, entities: byKind };
+}
+
 async function decryptToBuffer(path: string, frame: ArtifactFrame, dataKey: Buffer): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const { sha256 } = await decryptBody(path, frame, dataKey, (c) => chunks.push(c));
@@ -57,7 +83,10 @@ export async function openArtifact(
 ): Promise<{ header: ArtifactHeader; snapshot: Snapshot }> {
   const frame = await readFrame(path);
   const plaintext = await decryptToBuffer(path, frame, unlockDataKey(path, frame, keyRing));
-  return { header: frame.header, snapshot: JSON.parse(plaintext.toString('utf8')) as Snapshot };
+  return {
+    header: frame.header,
+    snapshot: parsePlaintext(plaintext, frame.header.formatVersion) as Snapshot,
+  };
 }
 
 export interface VerifyResult {
@@ -92,7 +121,7 @@ export async function verifyArtifactFile(
     const frame = await readFrame(path);
     header = frame.header;
     const plaintext = await decryptToBuffer(path, frame, unlockDataKey(path, frame, keyRing));
-    const parsed = snapshotSchema.safeParse(JSON.parse(plaintext.toString('utf8')));
+    const parsed = snapshotSchema.safeParse(parsePlaintext(plaintext, frame.header.formatVersion));
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       problems.push(`snapshot does not parse: ${issue.path.join('.')}: ${issue.message}`);

@@ -3,7 +3,7 @@
  * compressed ahead by the backup's StreamingSerializer or by the writer, read back in order.
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -137,8 +137,7 @@ describe('brotli-blocks bodies (format version 2)', () => {
    * A body that authenticates but is not well-formed blocks (only a writer holding the data key could make
    * one): the reader fails with an integrity error instead of allocating what a length field claims.
    */
-  async function craft(dir: string, body: Buffer): Promise<string> {
-    const plaintext = Buffer.from('{}');
+  async function craft(dir: string, body: Buffer, plaintext = Buffer.from('{}')): Promise<string> {
     const header: BoundHeader = {
       formatVersion: 2,
       backupId: base.backupId,
@@ -151,7 +150,7 @@ describe('brotli-blocks bodies (format version 2)', () => {
       cipher: 'aes-256-gcm',
       dataNonce: randomBytes(12).toString('base64'),
       compression: 'brotli-blocks',
-      plaintextSha256: '0'.repeat(64),
+      plaintextSha256: createHash('sha256').update(plaintext).digest('hex'),
       plaintextBytes: plaintext.length,
       contentSha256: '0'.repeat(64),
     };
@@ -188,6 +187,35 @@ describe('brotli-blocks bodies (format version 2)', () => {
       const verified = await verifyArtifactFile(path, ringA());
       expect(verified.ok).toBe(false);
       expect(verified.problems.join('\n')).toMatch(/damaged/);
+    });
+  });
+
+  it('version 2 plaintext lists each kind as an array; an entity without an id is a schema problem, not a crash', async () => {
+    await withTempDir(async (dir) => {
+      const meta = sampleSnapshot().meta;
+      const good = Buffer.from(
+        JSON.stringify({
+          entities: {
+            services: [
+              { id: 's1', name: 'a' },
+              { id: 's2', name: 'b' },
+            ],
+          },
+          meta,
+        }),
+      );
+      const goodPath = await craft(dir, frame(brotliCompressSync(good)), good);
+      const { snapshot } = await openArtifact(goodPath, ringA());
+      expect(snapshot.entities.services).toEqual({
+        s1: { id: 's1', name: 'a' },
+        s2: { id: 's2', name: 'b' },
+      });
+      const bad = Buffer.from(JSON.stringify({ entities: { services: [{ name: 'no id' }] }, meta }));
+      const badPath = join(dir, 'bad.sgb');
+      await rename(await craft(dir, frame(brotliCompressSync(bad)), bad), badPath);
+      const verified = await verifyArtifactFile(badPath, ringA());
+      expect(verified.ok).toBe(false);
+      expect(verified.problems.join('\n')).toMatch(/snapshot does not parse: entities\.services/);
     });
   });
 

@@ -125,18 +125,18 @@ describe('StreamingSerializer (the backup job writes the plaintext while dumpInt
     const text = Buffer.concat(
       stream(meta, rows(), ['services', 'certificates']).serialized.chunks,
     ).toString();
-    expect(text).toContain('"s1":{"id":"s1","name":"a","port":80}');
-    expect(text).toContain('"c1":{"id":"c1","cert":"C","key":"K"}');
+    expect(text).toContain('"services":[{"id":"s1","name":"a","port":80}]');
+    expect(text).toContain('"certificates":[{"id":"c1","cert":"C","key":"K"}]');
   });
 
-  it('only closed kinds are written; a closed kind with no entities is an empty map', () => {
+  it('only closed kinds are written; a closed kind with no entities is an empty list', () => {
     const pages: Page[] = [
       ['services', [{ id: 's1', name: 'a' } as Entity]],
       ['routes', [{ id: 'r1', name: 'half-listed' } as Entity]],
     ];
     expectSameBytes(meta, pages, ['services', 'plugins']);
     const text = Buffer.concat(stream(meta, pages, ['services', 'plugins']).serialized.chunks).toString();
-    expect(text).toContain('"plugins":{}');
+    expect(text).toContain('"plugins":[]');
     expect(text).not.toContain('half-listed');
   });
 
