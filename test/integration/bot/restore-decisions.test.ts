@@ -214,10 +214,12 @@ describe('requests', () => {
     const asked = wallClockToInstant(at.slice(0, 10), at.slice(11), 'Europe/Amsterdam');
     const picked = (await t.services.repos.backups.get(restore.backupId))!;
     const completed = await t.services.repos.backups.listByConnection('prod', { limit: 100 });
-    const eligible = completed.filter((b) => b.status === 'completed' && b.createdAt <= asked);
-    expect(picked.id).toBe(eligible.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0]!.id);
+    // "taken" is when the (last) attempt started dumping (src/jobs takenAt), not when it was queued
+    const taken = (b: { startedAt: Date | null; createdAt: Date }) => (b.startedAt ?? b.createdAt).getTime();
+    const eligible = completed.filter((b) => b.status === 'completed' && taken(b) <= asked.getTime());
+    expect(picked.id).toBe(eligible.sort((a, b) => taken(b) - taken(a))[0]!.id);
     const shown = await cardShows(t, card.ts, /Picked with `--at`/);
-    const gap = formatDuration(asked.getTime() - picked.createdAt.getTime());
+    const gap = formatDuration(asked.getTime() - taken(picked));
     expect(JSON.stringify(shown)).toContain(`taken ${gap} before it`);
     await finish(restore);
   }, 30_000);
