@@ -28,7 +28,7 @@ import { simCompatible } from './sim-compat.ts';
 import { startSimProcess, stopSimProcess } from './sim-process.ts';
 import { syntheticGateway } from './synthetic.ts';
 
-const ROUNDS = 5;
+const ROUNDS = 7;
 const TOKEN = 'bench-token';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
