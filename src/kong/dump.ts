@@ -163,7 +163,7 @@ async function readCollections(
   const signal = opts.signal ? { signal: opts.signal } : {};
 
   /**
-   * One top-level collection, stripped page by page into the sink when it is wanted; resolves to the ids
+   * One top-level collection, handed page by page to the sink (which strips) when it is wanted; resolves to the ids
    * seen for parent kinds (an empty set for others) and to undefined when the gateway does not offer it.
    * Cached: targets and members need their parents' ids whether or not those are dumped.
    */

@@ -180,8 +180,8 @@ function inOrder(segments: readonly Segment[]): boolean {
 
 /**
  * The artifact plaintext written while the dump runs: a SnapshotSink (src/kong `dumpInto`) that turns
- * each page into bytes on arrival (native JSON.stringify per entity, joined per page into one Buffer), so
- * the dump keeps ~150 off-heap Buffers instead of 146k entity objects in the heap. Kong lists a
+ * each page into bytes on arrival (one native JSON.stringify of the page's rows into one Buffer), so the
+ * dump keeps ~150 off-heap Buffers instead of 146k entity objects in the heap. Kong lists a
  * collection in primary-key order (and kong-sim does too), so the pages of a kind usually join up as they
  * are; when they do not (targets, listed per upstream; a gateway that orders otherwise; an id seen twice)
  * the kind's pages are parsed back and serialized id by id, as `serializeSnapshot` does. Either way the
