@@ -52,7 +52,7 @@ const ONE_SHOT_CHUNK = 1 << 20;
 const brotliCompressAsync = promisify(brotliCompress);
 const brotliDecompressAsync = promisify(brotliDecompress);
 
-function blockParams(bytes: number) {
+function brotliParams(bytes: number) {
   return {
     [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
     [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
@@ -74,7 +74,7 @@ function roundTripped(plain: Buffer, back: Buffer): void {
 export async function compressBlock(plain: Buffer): Promise<Buffer> {
   const packed = await brotliCompressAsync(plain, {
     chunkSize: ONE_SHOT_CHUNK,
-    params: blockParams(plain.length),
+    params: brotliParams(plain.length),
   });
   roundTripped(plain, await brotliDecompressAsync(packed, DECOMPRESS_OPTIONS));
   return packed;
@@ -82,7 +82,7 @@ export async function compressBlock(plain: Buffer): Promise<Buffer> {
 
 /** A small block (separators, the meta), compressed and proven in place. */
 export function compressBlockNow(plain: Buffer): Buffer {
-  const packed = brotliCompressSync(plain, { params: blockParams(plain.length) });
+  const packed = brotliCompressSync(plain, { params: brotliParams(plain.length) });
   roundTripped(plain, brotliDecompressSync(packed, DECOMPRESS_OPTIONS));
   return packed;
 }
@@ -159,14 +159,7 @@ class BlockDecoder extends Transform {
 function compressor(compression: Exclude<Compression, 'brotli-blocks'>, sizeHint: number) {
   return compression === 'gzip'
     ? createGzip({ level: GZIP_LEVEL, chunkSize: 1 << 18 })
-    : createBrotliCompress({
-        chunkSize: 1 << 18,
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-          [constants.BROTLI_PARAM_SIZE_HINT]: sizeHint,
-        },
-      });
+    : createBrotliCompress({ chunkSize: 1 << 18, params: brotliParams(sizeHint) });
 }
 
 function decompressor(compression: Compression) {
