@@ -138,21 +138,19 @@ class BlockDecoder extends Transform {
     while (this.#inFlight.length > 0) this.push(await this.#inFlight.shift());
   }
 
+  /** The next whole frame's payload, or undefined until it has all arrived (copies only then). */
   #nextFrame(): Buffer | undefined {
     if (this.#pendingBytes < 4) return undefined;
-    if ((this.#pending[0] as Buffer).length < 4 || this.#pending.length > 1) {
-      this.#pending = [Buffer.concat(this.#pending, this.#pendingBytes)];
-    }
-    const head = this.#pending[0] as Buffer;
-    const length = head.readUInt32BE(0);
+    if ((this.#pending[0] as Buffer).length < 4) this.#pending = [Buffer.concat(this.#pending)];
+    const length = (this.#pending[0] as Buffer).readUInt32BE(0);
     if (length === 0 || length > MAX_FRAME_BYTES)
       throw new Error(`a compressed block claims ${length} bytes`);
-    if (head.length < 4 + length) return undefined;
-    const frame = head.subarray(4, 4 + length);
+    if (this.#pendingBytes < 4 + length) return undefined;
+    const head = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
     const rest = head.subarray(4 + length);
     this.#pending = rest.length > 0 ? [rest] : [];
     this.#pendingBytes = rest.length;
-    return frame;
+    return head.subarray(4, 4 + length);
   }
 }
 

@@ -43,26 +43,19 @@ export function unlockDataKey(path: string, frame: ArtifactFrame, keyRing: KeyRi
  * (serialize.ts); version 1 as an object keyed by id, which is the Snapshot's own shape.
  */
 function parsePlaintext(plaintext: Buffer, formatVersion: number): unknown {
-  const parsed = JSON.parse(plaintext.toString('utf8')) as { entities?: unknown };
-  if (formatVersion < 2 || typeof parsed !== 'object' || parsed === null) return parsed;
-  const entities = parsed.entities;
-  if (typeof entities !== 'object' || entities === null) return parsed;
+  const parsed = JSON.parse(plaintext.toString('utf8')) as { entities?: unknown } | null;
+  const entities = parsed?.entities;
+  if (formatVersion < 2 || typeof entities !== 'object' || entities === null) return parsed;
   const byKind: Record<string, unknown> = {};
   for (const [kind, list] of Object.entries(entities)) {
-    if (!Array.isArray(list)) {
-      byKind[kind] = list; // not this format: left for the schema to reject
-      continue;
-    }
-    const map: Record<string, unknown> = {};
-    for (const e of list) {
-      const id = (e as { id?: unknown } | null)?.id;
-      if (typeof id === 'string' && id !== '__proto__') map[id] = e;
-      else return { ...parsed, entities: { [kind]: list } }; // an entity without an id: schema error
-    }
-    byKind[kind] = map;
+    // anything but a list of entities with ids is left as it is, for the schema to reject
+    byKind[kind] =
+      Array.isArray(list) && list.every(hasId) ? Object.fromEntries(list.map((e) => [e.id, e])) : list;
   }
   return { ...parsed, entities: byKind };
 }
+
+const hasId = (e: unknown): e is { id: string } => typeof (e as { id?: unknown } | null)?.id === 'string';
 
 async function decryptToBuffer(path: string, frame: ArtifactFrame, dataKey: Buffer): Promise<Buffer> {
   const chunks: Buffer[] = [];
