@@ -31,16 +31,13 @@ interface KindRules {
 const RULES = new Map<EntityKind, KindRules>(
   ENTITY_KINDS.map((kind) => {
     const def = CATALOGUE[kind];
+    const dropped = new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields]);
     return [
       kind,
       {
-        dropped: new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields]),
-        droppedList: Object.freeze([...new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields])]),
-        uncompared: new Set<string>([
-          ...SERVER_MANAGED_FIELDS,
-          ...def.readOnlyFields,
-          ...(def.writeOptionFields ?? []),
-        ]),
+        dropped,
+        droppedList: Object.freeze([...dropped]),
+        uncompared: new Set<string>([...dropped, ...(def.writeOptionFields ?? [])]),
         sets: new Set(def.setFields),
         fkObjects: new Set(def.foreignKeys.filter((fk) => !fk.array).map((fk) => fk.field)),
         hashed: def.hashedFields,
