@@ -41,13 +41,11 @@ describe('kong-sim Enterprise consumer groups (go-kong kong/consumer_group*_serv
   it('group-scoped plugins join the plugin cache key: one per (name, ..., consumer_group) → 409', async () => {
     const k = await sim({ edition: 'enterprise' });
     await k.call('POST', '/consumer_groups', { name: 'gold' });
-    expect((await k.call('POST', '/consumer_groups/gold/plugins', { name: 'rate-limiting' })).status).toBe(
-      201,
-    );
-    expect((await k.call('POST', '/consumer_groups/gold/plugins', { name: 'rate-limiting' })).status).toBe(
-      409,
-    );
-    expect((await k.call('POST', '/plugins', { name: 'rate-limiting' })).status).toBe(201);
+    // kong/plugins/rate-limiting/schema.lua: at least one limit is required
+    const rl = { name: 'rate-limiting', config: { minute: 5 } };
+    expect((await k.call('POST', '/consumer_groups/gold/plugins', rl)).status).toBe(201);
+    expect((await k.call('POST', '/consumer_groups/gold/plugins', rl)).status).toBe(409);
+    expect((await k.call('POST', '/plugins', rl)).status).toBe(201);
   });
 
   it('deleting a group or a consumer removes memberships and group plugins cascade', async () => {
