@@ -112,7 +112,9 @@ describe('two-person restore via Slack', () => {
     const pre = (await t.services.repos.backups.get(done.preRestoreBackupId!))!;
     expect(pre.type).toBe('pre-restore');
     const latest = await command(t, PEOPLE.operator, 'restore prod latest --reason "latest again"');
-    expect(latest).toContain(`from backup \`${backup.id}\` (latest, pre-restore backups skipped: manual, taken`);
+    expect(latest).toContain(
+      `from backup \`${backup.id}\` (latest, pre-restore backups skipped: manual, taken`,
+    );
     const again = await restoreOfCard(t, lastCard(t));
     expect(again.backupId).toBe(backup.id);
     expect((await waitForRestore(t, again.id, ['completed'])).planHash).toBeNull();
