@@ -13,4 +13,5 @@ export * from './plan-renames.ts';
 export * from './redact.ts';
 export * from './references.ts';
 export * from './retention.ts';
+export * from './schema/index.ts';
 export * from './snapshot.ts';
