@@ -15,3 +15,4 @@ export * from './references.ts';
 export * from './retention.ts';
 export * from './schema/index.ts';
 export * from './snapshot.ts';
+export * from './wall-clock.ts';
