@@ -5,7 +5,6 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
-import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
 import type {
   Backup,
   BackupCompletion,
@@ -17,9 +16,10 @@ import type {
   NewCopy,
   SlackMessageRef,
   Verification,
-} from './backups.ts';
+} from '../app/ports/backups.ts';
+import { NotFoundError, TransitionError } from '../app/ports/record-errors.ts';
+import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
 import type { Db, Orm } from './database.ts';
-import { NotFoundError, TransitionError } from './errors.ts';
 import type { RepositoryDeps } from './repository-deps.ts';
 import { clampLimit } from './repository-deps.ts';
 import { backupCopies, backups, verifications } from './schema.ts';

@@ -6,8 +6,9 @@
  * the backup it repeats). Records are marked before files are deleted, so a crash in between leaves an
  * orphan file, never a record pointing at nothing. `dryRun` changes nothing and says why each is kept.
  */
+
+import type { Backup } from '../app/ports/records.ts';
 import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
-import type { Backup } from '../db/index.ts';
 import { deleteArtifact } from '../storage/index.ts';
 import type { Services } from './context.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';

@@ -4,7 +4,7 @@
  * anything; otherwise post ONE top-level card (the thread root), create the request with the card's
  * channel and ts (the jobs' `requestRestore` enqueues the plan job), and let the notifier follow it.
  */
-import type { Restore } from '../../db/index.ts';
+import type { Restore } from '../../app/ports/records.ts';
 import type { RestoreRequestInput } from '../restore-services.ts';
 import { messageLink } from '../slack/lookups.ts';
 import { code } from '../views/format.ts';

@@ -7,9 +7,10 @@
  * Buttons carry only the request id. The actions block's `block_id` names the plan hash the card shows,
  * so a click on a card that showed an older plan is recognised and refused ("plan changed").
  */
+
+import type { Backup } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
 import { RESTORE_STATUS, type RestoreStatus } from '../../core/status.ts';
-import type { Backup } from '../../db/index.ts';
 import {
   actions,
   type Block,

@@ -4,8 +4,8 @@
  * failed and exits 1 on failure.
  */
 import type { Command } from 'commander';
+import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
-import type { Backup } from '../../db/index.ts';
 import { requestBackup } from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
 import {

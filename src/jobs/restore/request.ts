@@ -4,9 +4,10 @@
  * is. Then: settle expired requests (so a stale one does not hold the connection), create the `planned`
  * row (the database allows one active request per connection), audit, queue the plan job.
  */
+
+import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../app/ports/records.ts';
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
 import { SECTIONS, type Section } from '../../core/index.ts';
-import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../db/index.ts';
 import type { Services } from '../context.ts';
 import { UnknownConnectionError } from '../context.ts';
 import { auditRestore, notifyRestore } from './audit.ts';

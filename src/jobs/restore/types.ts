@@ -2,8 +2,9 @@
  * The restore service's vocabulary: what a request names, what a decision answers, what the notifier is
  * told. Shared by the bot (Slack), the CLI and the jobs; records come from `src/db`, plans from `src/core`.
  */
+
+import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../../app/ports/records.ts';
 import type { Plan, Section, StepPhase } from '../../core/index.ts';
-import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../../db/index.ts';
 
 /** Which backup to restore: by id, the newest completed one, or the newest at or before a time. */
 export type BackupSelector = { kind: 'id'; id: string } | { kind: 'latest' } | { kind: 'at'; time: Date };

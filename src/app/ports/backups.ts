@@ -1,11 +1,16 @@
 /**
- * Backup records as callers see them, and the repository contract. Every method is async so a
- * PostgreSQL implementation can replace the SQLite one (`sqlite-backups.ts`) without touching callers.
+ * Backup records as callers see them, and the repository contract (records port). Every method is async
+ * so a PostgreSQL implementation can replace the SQLite one (`src/db/sqlite-backups.ts`) without touching
+ * callers. No drizzle or SQLite here.
  */
-import type { BackupStatus, BackupType } from '../core/status.ts';
-import type { CopyCheckResult } from './schema.ts';
+import type { BackupStatus, BackupType } from '../../core/status.ts';
 
-export type { CopyCheckResult };
+export interface CopyCheckResult {
+  target: string;
+  location: string;
+  ok: boolean;
+  problem?: string;
+}
 
 export interface SlackMessageRef {
   channel: string;
