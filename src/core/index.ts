@@ -15,3 +15,4 @@ export * from './redact.ts';
 export * from './references.ts';
 export * from './retention.ts';
 export * from './snapshot.ts';
+export * from './wall-clock.ts';
