@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   type Entity,
   fromDeckFile,
@@ -49,6 +50,32 @@ export function withKongDefaults(s: Snapshot): Snapshot {
     plugins[id] = known ? { ...p, config: storedPluginConfig(name, config) } : p;
   }
   return { meta: s.meta, entities: { ...s.entities, plugins } };
+}
+
+/**
+ * A decK file's text with every bundled plugin's config in Kong's stored form (see `fixture`), nothing
+ * else changed (no ids added): for tests that give the CLI a file about something other than defaults.
+ */
+export function withKongDefaultsText(text: string): string {
+  const doc = parseYaml(text) as unknown;
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    const obj = node as Record<string, unknown>;
+    if (Array.isArray(obj.plugins)) {
+      for (const p of obj.plugins as Record<string, unknown>[]) {
+        const name = String(p.name);
+        if (bundledPluginSchema(name))
+          p.config = storedPluginConfig(name, (p.config ?? {}) as Record<string, unknown>);
+      }
+    }
+    for (const v of Object.values(obj)) walk(v);
+  };
+  walk(doc);
+  return stringifyYaml(doc);
 }
 
 /** `fixture(name)` written out as a decK file in `dir` (for the CLI, which reads files). */
