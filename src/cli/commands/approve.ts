@@ -123,7 +123,10 @@ export function registerApprove(program: Command): void {
             );
           }
           process.stdout.write(`${describeRestore(end)}\n`);
-          if (end.status !== 'completed') throw new CliError(`restore ${id} ended ${end.status}`);
+          if (end.status !== 'completed') {
+            const why = end.failureReason ? `: ${end.failureReason}` : '';
+            throw new CliError(`restore ${id} ended ${end.status}${why}`);
+          }
         },
         { queues: true },
       );
