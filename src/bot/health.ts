@@ -33,7 +33,7 @@ export function healthRoutes(checks: ReadinessCheck[]): HealthRoute[] {
         const failing = results.find((r) => !r.ok);
         answer(res, failing ? 503 : 200, {
           status: failing ? (failing.reason ?? `${failing.name} not ready`) : 'ready',
-          checks: Object.fromEntries(results.map(({ name, ...r }) => [name, r])),
+          checks: Object.fromEntries(results.map((r) => [r.name, { ok: r.ok, ...r.details }])),
         });
       },
     },

@@ -134,6 +134,8 @@ describe('Socket Mode', () => {
 
     t.fake.socket.disconnect('refresh_requested');
     await t.fake.socket.waitForConnections(opened + 1);
+    // the fake counts a connection when it sends hello; the bot, once it has read it
+    await t.fake.waitFor(() => t.bot.socketStatus()?.connected);
     expect(t.bot.socketStatus()).toMatchObject({ connected: true, reconnects: opened, failures: 0 });
     await waitForCard(card.ts, /Completed/);
     expect(await backupsOfCard(card.ts)).toHaveLength(1);
