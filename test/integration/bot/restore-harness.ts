@@ -26,7 +26,15 @@ import {
   takeBackup as takeBackupOf,
   waitForRestore as waitForRestoreOf,
 } from '../restore/harness.ts';
-import { type BotFixture, CHANNEL, GROUPS, PEOPLE, type StartBotOptions, startBot, textOf } from './harness.ts';
+import {
+  type BotFixture,
+  CHANNEL,
+  GROUPS,
+  PEOPLE,
+  type StartBotOptions,
+  startBot,
+  textOf,
+} from './harness.ts';
 
 export { CHANNEL, PEOPLE, textOf };
 
