@@ -150,9 +150,13 @@ describe('the same HTTP request more than once', () => {
     await t.bot.idle();
     await new Promise((r) => setTimeout(r, 200));
     expect(t.responses('click-twice')).toHaveLength(1);
+    // the /kong audit command's own event may land after its answer: count the clicks' events only
     const clicks = (await base.audit.list({ actor: PEOPLE.admin, limit: 20 })).filter(
-      (e) => e.seq > seq && e.action === 'slack.command',
+      (e) =>
+        e.seq > seq &&
+        e.action === 'slack.command' &&
+        (e.details as { action?: string } | null)?.action === 'audit_next_page',
     );
-    expect(clicks.map((e) => e.details)).toEqual([expect.objectContaining({ action: 'audit_next_page' })]);
+    expect(clicks).toHaveLength(1);
   });
 });
