@@ -3,9 +3,16 @@
  * in-process window, and the Redis ledger shared by two instances (real Redis, random prefix).
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryRequestLedger, redisRequestLedger, requestIdentity } from '../../../src/bot/dedup.ts';
+import {
+  actOnce,
+  memoryRequestLedger,
+  type RequestLedger,
+  redisRequestLedger,
+  requestIdentity,
+} from '../../../src/bot/dedup.ts';
 import { blockActionPayload, slashCommandPayload } from '../../support/slack-requests.ts';
 
 const command = slashCommandPayload({
@@ -101,5 +108,57 @@ describe('redisRequestLedger', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);
     }
+  });
+});
+
+describe('actOnce', () => {
+  const lines: string[] = [];
+  const logger = {
+    debug: (...m: unknown[]) => lines.push(`debug ${m.join(' ')}`),
+    info: () => undefined,
+    warn: (...m: unknown[]) => lines.push(`warn ${m.join(' ')}`),
+    error: () => undefined,
+    setLevel: () => undefined,
+    getLevel: () => 'debug',
+    setName: () => undefined,
+  } as unknown as Logger;
+
+  async function deliver(ledger: RequestLedger, context: Record<string, unknown> = {}) {
+    let acted = 0;
+    let acked = 0;
+    const args = {
+      body: command,
+      context,
+      next: async () => {
+        acted++;
+      },
+      ack: async () => {
+        acked++;
+      },
+    };
+    await (actOnce(ledger, logger) as (a: unknown) => Promise<void>)(args);
+    return { acted, acked };
+  }
+
+  it('passes the first delivery on, acks a repeat without acting and logs it at debug without ids', async () => {
+    lines.length = 0;
+    const ledger = memoryRequestLedger();
+    expect(await deliver(ledger)).toEqual({ acted: 1, acked: 0 });
+    expect(await deliver(ledger, { retryNum: 1, retryReason: 'http_timeout' })).toEqual({
+      acted: 0,
+      acked: 1,
+    });
+    expect(lines).toEqual([
+      'debug ignored a repeated Slack request: /kong by U0OPER (retry 1, http_timeout)',
+    ]);
+  });
+
+  it('acts when the ledger cannot answer (Redis down), and says so', async () => {
+    lines.length = 0;
+    const down: RequestLedger = { claim: () => Promise.reject(new Error('Connection is closed.')) };
+    expect(await deliver(down)).toEqual({ acted: 1, acked: 0 });
+    expect(lines).toEqual([
+      'warn the request ledger is unavailable, acting on /kong by U0OPER: Connection is closed.',
+    ]);
   });
 });
