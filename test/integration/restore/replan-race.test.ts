@@ -44,9 +44,18 @@ function delayedClient(client: KongClient, before: () => Promise<void>): KongCli
   return {
     baseUrl: client.baseUrl,
     workspace: client.workspace,
-    request: async (...a) => (await first(), client.request(...a)),
-    get: async (...a) => (await first(), client.get(...a)),
-    listAll: async (...a) => (await first(), client.listAll(...a)),
+    request: async (...a) => {
+      await first();
+      return client.request(...a);
+    },
+    get: async (...a) => {
+      await first();
+      return client.get(...a);
+    },
+    listAll: async (...a) => {
+      await first();
+      return client.listAll(...a);
+    },
     close: () => client.close(),
     toJSON: () => client.toJSON(),
   } as KongClient;
