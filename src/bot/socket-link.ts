@@ -104,6 +104,7 @@ export class SocketLink {
    */
   async start(): Promise<void> {
     this.state = 'connecting';
+    let wait: number;
     try {
       await this.attempt();
       return;
@@ -113,9 +114,9 @@ export class SocketLink {
         this.state = 'stopped';
         throw new Error(`Slack did not accept the app token (apps.connections.open: ${refused})`);
       }
-      this.failed(err);
+      wait = this.failed(err);
     }
-    this.loop = this.reconnect();
+    this.loop = this.pause(wait).then(() => this.reconnect());
   }
 
   async stop(): Promise<void> {
