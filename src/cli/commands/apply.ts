@@ -81,9 +81,13 @@ function applyWithInterrupt(
   // First Ctrl-C stops new writes and lets in-flight ones finish, so the report stays true.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  return applyPlan(run.client, plan, { parallelism, signal: controller.signal, current }).finally(() =>
-    process.off('SIGINT', onSigint),
-  );
+  const transform = run.target.transform;
+  return applyPlan(run.client, plan, {
+    parallelism,
+    signal: controller.signal,
+    current,
+    ...(transform !== undefined ? { transform } : {}),
+  }).finally(() => process.off('SIGINT', onSigint));
 }
 
 export function registerApply(program: Command): void {
