@@ -25,6 +25,7 @@ import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../
 import {
   addKongOptions,
   connect,
+  fileWorkspace,
   type KongFlags,
   parsePositiveInt,
   parseSections,
@@ -102,7 +103,8 @@ export function registerApply(program: Command): void {
       const only = parseSections(flags.only);
       const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 10);
       const target = await readDeckFile(file);
-      const { client, gateway } = await connect(flags, parallelism);
+      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
+      const { client, gateway } = await connect({ ...flags, workspace }, parallelism);
       await withClient(client, async () => {
         const run: Run = { client, gateway, target, only, noDeletes: !flags.deletes };
         const { current, plan } = await planAgainstLive(run);
