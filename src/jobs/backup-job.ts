@@ -21,7 +21,7 @@ import { TransitionError } from '../app/ports/records.ts';
 import type { SnapshotMeta } from '../core/index.ts';
 import { type DumpProgress, describeGateway, dumpInto } from '../kong/index.ts';
 import {
-  artifactName,
+  artifactNameOf,
   deleteArtifact,
   PRIMARY_TARGET,
   StreamingSerializer,
@@ -77,13 +77,20 @@ export async function runBackup(
   await audit(services, running, 'backup.started', 'ok', { attempt: running.attempts });
   await notify(services, running, 'started', attempt.attempt > 1 ? `attempt ${attempt.attempt}` : undefined);
 
-  const name = artifactName({
-    connection: running.connection,
-    createdAt: running.createdAt.toISOString(),
-    type: running.type,
+  const target = {
     backupId,
-  });
-  const store = { name, primaryDir: services.primaryDir, copyTargets: services.copyTargets };
+    connection: running.connection,
+    environment: connection.environment,
+    type: running.type,
+    createdAt: running.createdAt.toISOString(),
+    primaryDir: services.primaryDir,
+    copyTargets: services.copyTargets,
+  };
+  const store = {
+    name: artifactNameOf(target),
+    primaryDir: services.primaryDir,
+    copyTargets: services.copyTargets,
+  };
   try {
     // An earlier attempt may have written the file (or some copies) and died before recording it.
     if (running.attempts > 1) await deleteArtifact(store);
@@ -117,17 +124,7 @@ export async function runBackup(
 
     await notify(services, running, 'writing');
     attempt.onProgress?.({ phase: 'writing' });
-    const written = await writeArtifact({
-      serialized,
-      backupId,
-      connection: running.connection,
-      environment: connection.environment,
-      type: running.type,
-      createdAt: running.createdAt.toISOString(),
-      keyRing: services.keyRing(),
-      primaryDir: services.primaryDir,
-      copyTargets: services.copyTargets,
-    });
+    const written = await writeArtifact({ ...target, keyRing: services.keyRing(), serialized });
     const copies: NewCopy[] = [
       { target: PRIMARY_TARGET, location: written.path, sha256: written.sha256 },
       ...written.copies.map((c) => ({ target: c.target, location: c.path, sha256: c.sha256 })),

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ArtifactStore } from '../app/ports/artifact-store.ts';
 import type { Records } from '../app/ports/records.ts';
 import { type AuditLog, createAuditLog } from '../audit/index.ts';
 import { openRecords } from '../compose/records.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
 import { createKongClient, type KongClient } from '../kong/index.ts';
-import { type CopyTarget, createCopyTarget, KeyRing } from '../storage/index.ts';
+import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
 import { ConsoleNotifier, type Notifier } from './notifier.ts';
 import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
 
@@ -58,6 +59,8 @@ export interface Services {
   /** artifacts' primary directory */
   readonly primaryDir: string;
   readonly copyTargets: readonly CopyTarget[];
+  /** the artifact-store port: local copies, hashes and opening a backup from its copies */
+  readonly artifacts: ArtifactStore;
   /** the producer-side queues (fail fast); throws when the services were opened `withoutQueues` */
   readonly queues: Queues;
   /** the producer connection (fail-fast); for locks and ad-hoc reads */
@@ -109,6 +112,17 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   }
 
   let ring: KeyRing | undefined;
+  const keyRing = (): KeyRing => {
+    if (!ring) {
+      try {
+        ring = KeyRing.fromConfig(config.keys);
+      } catch (err) {
+        throw new KeyRingUnavailableError((err as Error).message);
+      }
+    }
+    return ring;
+  };
+  const copyTargets = config.storage.copies.map(createCopyTarget);
   const kongClientFactory = options.kongClientFactory ?? defaultKongClientFactory;
   let closed = false;
 
@@ -117,7 +131,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     repos,
     audit,
     primaryDir: config.storage.primary,
-    copyTargets: config.storage.copies.map(createCopyTarget),
+    copyTargets,
+    artifacts: createArtifactStore({ copyTargets, keyRing }),
     get queues(): Queues {
       if (!queues) throw new Error('these services were opened without queues (no Redis)');
       return queues;
@@ -133,16 +148,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     now,
     newId,
     random: options.random ?? Math.random,
-    keyRing() {
-      if (!ring) {
-        try {
-          ring = KeyRing.fromConfig(config.keys);
-        } catch (err) {
-          throw new KeyRingUnavailableError((err as Error).message);
-        }
-      }
-      return ring;
-    },
+    keyRing,
     connection(name) {
       const found = config.connections.find((c) => c.name === name);
       if (!found)
