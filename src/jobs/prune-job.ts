@@ -40,6 +40,7 @@ export async function pruneConnection(
     id: b.id,
     takenAt: takenAt(b),
     status: b.status,
+    type: b.type,
   }));
   // Calendar days are the team's days: the zone of the connection's first schedule, else UTC.
   const timeZone = connection.schedules[0]?.timezone ?? 'UTC';

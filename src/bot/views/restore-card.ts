@@ -69,11 +69,13 @@ export interface RestoreCardInput {
 function backupField(c: RestoreCardInput): string {
   const b = c.backup;
   if (!b) return `*Backup*\n${code(c.backupId)}`;
-  const gap = c.requestedAt.getTime() - b.createdAt.getTime();
+  // taken = when the dump started, the time `--at` compares (src/jobs/restore/request.ts)
+  const taken = b.startedAt ?? b.createdAt;
+  const gap = c.requestedAt.getTime() - taken.getTime();
   const age = gap < 60_000 ? 'moments' : formatDuration(gap).replace(/ \d+ s$/, '');
   return (
     `*Backup*\n${code(b.id)} · ${escapeMrkdwn(b.type)}\n` +
-    `taken ${slackDate(b.createdAt)} (${age} before the request) by ${userMention(b.requestedBy)}`
+    `taken ${slackDate(taken)} (${age} before the request) by ${userMention(b.requestedBy)}`
   );
 }
 
