@@ -6,7 +6,6 @@
 import type { Backup } from '../app/ports/records.ts';
 import type { Section, Snapshot } from '../core/index.ts';
 import { JOB_NAMES, requestBackup, type Services } from '../jobs/index.ts';
-import { dumpGateway } from '../kong/index.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
 
@@ -42,11 +41,11 @@ export function fromJobServices(services: Services): BotServices {
     },
     loadBackupSnapshot: (backup) => loadSnapshot(services, backup),
     async dumpLive(connection: string, options: { only?: Section[] } = {}): Promise<Snapshot> {
-      const client = services.kongClient(services.connection(connection));
+      const gateway = services.gateway(services.connection(connection));
       try {
-        return await dumpGateway(client, options.only ? { only: options.only } : {});
+        return await gateway.dump(options.only ? { only: options.only } : {});
       } finally {
-        client.close();
+        gateway.close();
       }
     },
   };

@@ -5,17 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { Gateway, GatewayInfo } from '../app/ports/gateway.ts';
+import { classifyGatewayError, openKongGatewayAt } from '../compose/gateways.ts';
 import { DeckFileError, fromDeckFile } from '../core/deck/index.ts';
-import { isSection, SECTIONS, type Section, type Snapshot } from '../core/index.ts';
-import {
-  createKongClient,
-  describeGateway,
-  type GatewayInfo,
-  KongApiError,
-  type KongClient,
-  KongUnreachableError,
-  PlanRefusedError,
-} from '../kong/index.ts';
+import { isSection, PlanRefusedError, SECTIONS, type Section, type Snapshot } from '../core/index.ts';
 import { CliError } from './errors.ts';
 
 export interface KongFlags {
@@ -61,7 +54,7 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
   return n;
 }
 
-export function openClient(flags: KongFlags, parallelism = 10): KongClient {
+export function openClient(flags: KongFlags, parallelism = 10): Gateway {
   const url = flags.kongUrl ?? process.env.SNAPGATE_KONG_URL;
   if (!url) throw new CliError('no Kong Admin API URL: pass --kong-url or set SNAPGATE_KONG_URL');
   const token = flags.kongToken ?? process.env.SNAPGATE_KONG_TOKEN;
@@ -69,7 +62,7 @@ export function openClient(flags: KongFlags, parallelism = 10): KongClient {
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new CliError('--timeout must be a positive number of seconds');
   try {
-    return createKongClient({
+    return openKongGatewayAt({
       url,
       token: token || undefined,
       workspace: flags.workspace,
@@ -89,10 +82,10 @@ export function openClient(flags: KongFlags, parallelism = 10): KongClient {
 export async function connect(
   flags: KongFlags,
   parallelism?: number,
-): Promise<{ client: KongClient; gateway: GatewayInfo }> {
+): Promise<{ client: Gateway; gateway: GatewayInfo }> {
   const client = openClient(flags, parallelism);
   try {
-    return { client, gateway: await describeGateway(client) };
+    return { client, gateway: await client.describe() };
   } catch (err) {
     client.close();
     throw asCliError(err);
@@ -121,14 +114,13 @@ export async function readDeckFile(file: string): Promise<Snapshot> {
 /** The engine's typed errors as a one-line CliError; anything unexpected keeps its stack. */
 export function asCliError(err: unknown): unknown {
   if (err instanceof CliError) return err;
-  if (err instanceof KongUnreachableError || err instanceof KongApiError || err instanceof PlanRefusedError) {
-    return new CliError(err.message);
-  }
+  if (classifyGatewayError(err) || err instanceof PlanRefusedError)
+    return new CliError((err as Error).message);
   return err;
 }
 
 /** Run a verb's body, closing the client and translating errors. */
-export async function withClient<T>(client: KongClient, fn: () => Promise<T>): Promise<T> {
+export async function withClient<T>(client: Gateway, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

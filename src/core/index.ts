@@ -9,6 +9,7 @@ export * from './model.ts';
 export * from './normalize.ts';
 export * from './plan.ts';
 export * from './plan-predelete.ts';
+export { PlanRefusedError } from './plan-refused.ts';
 export * from './plan-renames.ts';
 export * from './redact.ts';
 export * from './references.ts';

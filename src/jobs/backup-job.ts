@@ -16,10 +16,10 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
+import type { DumpProgress } from '../app/ports/gateway.ts';
 import type { Backup, NewCopy } from '../app/ports/records.ts';
 import { TransitionError } from '../app/ports/records.ts';
 import type { SnapshotMeta } from '../core/index.ts';
-import { type DumpProgress, describeGateway, dumpInto } from '../kong/index.ts';
 import {
   artifactNameOf,
   deleteArtifact,
@@ -29,7 +29,7 @@ import {
 } from '../storage/index.ts';
 import { contentFingerprint } from './content-hash.ts';
 import type { Services } from './context.ts';
-import { describeFailure } from './failure.ts';
+import { describeJobFailure } from './failure.ts';
 import { type BackupPhase, safeNotify } from './notifier.ts';
 
 export interface BackupAttempt {
@@ -141,7 +141,7 @@ export async function runBackup(
     });
   } catch (err) {
     if (err instanceof TransitionError) return settledElsewhere(services, backupId);
-    const failure = describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl });
+    const failure = describeJobFailure(services, connection, err);
     const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
     if (final) {
       await fail(services, running, failure.reason);
@@ -158,10 +158,10 @@ async function dump(
   attempt: BackupAttempt,
   serializer: StreamingSerializer,
 ): Promise<SnapshotMeta> {
-  const client = services.kongClient(services.connection(backup.connection));
+  const gw = services.gateway(services.connection(backup.connection));
   try {
-    const gateway = await describeGateway(client);
-    await notify(services, backup, 'dumping', `Kong ${gateway.version} (${gateway.database})`);
+    const gateway = await gw.describe();
+    await notify(services, backup, 'dumping', `${gw.product} ${gateway.version} (${gateway.database})`);
     let lastReport = services.now().getTime();
     const onProgress = (p: DumpProgress) => {
       const at = services.now().getTime();
@@ -172,13 +172,13 @@ async function dump(
         services.notifier.backupChanged({ backup, phase: 'dumping', message: `${p.kind} ${p.fetched}` }),
       );
     };
-    return await dumpInto(client, serializer, {
+    return await gw.dumpInto(serializer, {
       gateway,
       takenAt: services.now().toISOString(),
       onProgress,
     });
   } finally {
-    client.close();
+    gw.close();
   }
 }
 

@@ -7,11 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ArtifactStore } from '../app/ports/artifact-store.ts';
+import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
 import type { Records } from '../app/ports/records.ts';
 import { type AuditLog, createAuditLog } from '../audit/index.ts';
+import { classifyGatewayError, type GatewayOpener, openGateway } from '../compose/gateways.ts';
 import { openRecords } from '../compose/records.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
-import { createKongClient, type KongClient } from '../kong/index.ts';
 import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
 import { ConsoleNotifier, type Notifier } from './notifier.ts';
 import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
@@ -34,8 +35,6 @@ export class KeyRingUnavailableError extends Error {
   }
 }
 
-export type KongClientFactory = (connection: ConnectionConfig) => KongClient;
-
 export interface CreateServicesOptions {
   config: Config;
   now?: () => Date;
@@ -44,7 +43,8 @@ export interface CreateServicesOptions {
   /** overrides `config.redis`; `prefix` lets tests use a random BullMQ namespace */
   redis?: { url?: string; prefix?: string };
   notifier?: Notifier;
-  kongClientFactory?: KongClientFactory;
+  /** opens the gateway of a connection; default: the registry in src/compose/gateways.ts */
+  gatewayFactory?: GatewayOpener;
   /** backup job retries; tests shorten the backoff */
   retry?: Partial<RetryPolicy>;
   /** skip Redis entirely (offline CLI verbs: backups list, audit, artifact export) */
@@ -76,18 +76,11 @@ export interface Services {
   keyRing(): KeyRing;
   /** the connection's config; throws UnknownConnectionError */
   connection(name: string): ConnectionConfig;
-  /** a fresh Kong client for the connection (the caller closes it) */
-  kongClient(connection: ConnectionConfig): KongClient;
+  /** a fresh gateway (the port) for the connection, by its `type` (the caller closes it) */
+  gateway(connection: ConnectionConfig): Gateway;
+  /** what a gateway error means, for failure reasons and codes; null when no gateway threw it */
+  classifyGatewayError(err: unknown): GatewayErrorClass | null;
   close(): Promise<void>;
-}
-
-export function defaultKongClientFactory(connection: ConnectionConfig): KongClient {
-  return createKongClient({
-    url: connection.kongUrl,
-    token: connection.token.reveal(),
-    workspace: connection.workspace,
-    ...(connection.tls ? { tls: connection.tls } : {}),
-  });
 }
 
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
@@ -123,7 +116,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     return ring;
   };
   const copyTargets = config.storage.copies.map(createCopyTarget);
-  const kongClientFactory = options.kongClientFactory ?? defaultKongClientFactory;
+  const gatewayFactory = options.gatewayFactory ?? openGateway;
   let closed = false;
 
   return {
@@ -158,7 +151,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
         );
       return found;
     },
-    kongClient: kongClientFactory,
+    gateway: gatewayFactory,
+    classifyGatewayError,
     async close() {
       if (closed) return;
       closed = true;

@@ -4,20 +4,12 @@
  * large installs (kong#9117), so it is never used as a health check (kong/api/routes/kong.lua,
  * kong/api/routes/health.lua).
  */
-import type { DatabaseMode, Edition } from '../core/index.ts';
+import type { GatewayInfo, HealthStatus } from '../app/ports/gateway.ts';
+import type { DatabaseMode } from '../core/index.ts';
 import type { KongClient } from './client.ts';
 import { KongApiError, KongUnreachableError } from './errors.ts';
 
-export interface GatewayInfo {
-  version: string;
-  edition: Edition;
-  /** `off` means DB-less: entity writes answer 405, config goes through `/config`. */
-  database: DatabaseMode;
-  /** `traditional`, `control_plane` or `data_plane` (hybrid mode). */
-  role: string;
-  workspace: string | null;
-  hostname: string | null;
-}
+export type { GatewayInfo, HealthStatus };
 
 interface RootInfo {
   version?: string;
@@ -58,16 +50,6 @@ export async function describeGateway(client: KongClient): Promise<GatewayInfo> 
     workspace: client.workspace,
     hostname: info.hostname ?? null,
   };
-}
-
-export interface HealthStatus {
-  ok: boolean;
-  /** false when Kong reports its database unreachable; null in DB-less / data-plane mode. */
-  databaseReachable: boolean | null;
-  /** DB-less and data planes report the hash of the loaded config. */
-  configurationHash: string | null;
-  /** one line for an operator when not ok. */
-  message: string | null;
 }
 
 interface StatusBody {

@@ -15,4 +15,5 @@ export {
 export { checkHealth, describeGateway, type GatewayInfo, type HealthStatus } from './describe.ts';
 export { type DumpOptions, type DumpProgress, dumpGateway, dumpInto, kindsFor } from './dump.ts';
 export { KongAbortedError, KongApiError, KongAuthError, KongUnreachableError } from './errors.ts';
+export { classifyKongError, kongClientFor, kongGateway, openKongGateway, preflightKong } from './gateway.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';

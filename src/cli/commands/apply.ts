@@ -5,14 +5,8 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import type { ApplyResult, Gateway, GatewayInfo } from '../../app/ports/gateway.ts';
 import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
-import {
-  type ApplyResult,
-  applyPlan,
-  dumpGateway,
-  type GatewayInfo,
-  type KongClient,
-} from '../../kong/index.ts';
 import { CliError } from '../errors.ts';
 import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
@@ -43,7 +37,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 interface Run {
-  client: KongClient;
+  client: Gateway;
   gateway: GatewayInfo;
   target: Snapshot;
   only: Section[] | undefined;
@@ -52,7 +46,7 @@ interface Run {
 
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
-  const current = await dumpGateway(run.client, { gateway: run.gateway });
+  const current = await run.client.dump({ gateway: run.gateway });
   const plan = planRestore(current, run.target, {
     ...(run.only ? { only: run.only } : {}),
     noDeletes: run.noDeletes,
@@ -70,9 +64,9 @@ function applyWithInterrupt(
   // First Ctrl-C stops new writes and lets in-flight ones finish, so the report stays true.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  return applyPlan(run.client, plan, { parallelism, signal: controller.signal, current }).finally(() =>
-    process.off('SIGINT', onSigint),
-  );
+  return run.client
+    .apply(plan, { parallelism, signal: controller.signal, current })
+    .finally(() => process.off('SIGINT', onSigint));
 }
 
 export function registerApply(program: Command): void {
@@ -102,7 +96,7 @@ export function registerApply(program: Command): void {
         if (!flags.yes) {
           if (!process.stdin.isTTY)
             throw new CliError('refusing to apply without --yes: stdin is not a terminal');
-          const where = `${client.baseUrl}${client.workspace ? ` (workspace ${client.workspace})` : ''}`;
+          const where = `${client.address}${gateway.workspace ? ` (workspace ${gateway.workspace})` : ''}`;
           if (!(await confirm(`Apply ${plan.steps.length} writes to ${where}? [y/N] `))) {
             throw new CliError('apply cancelled; nothing was written');
           }

@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander';
 import { planRestore } from '../../core/index.ts';
-import { dumpGateway } from '../../kong/index.ts';
 import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
   addKongOptions,
@@ -35,7 +34,7 @@ export function registerDiff(program: Command): void {
       const { client, gateway } = await connect(flags);
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
-        const current = await dumpGateway(client, { gateway });
+        const current = await client.dump({ gateway });
         const plan = planRestore(current, target, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
         if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;

@@ -6,7 +6,7 @@
  * gateway: a second person approves it with `snapgate approve <id> --as <user>`.
  */
 import type { Command } from 'commander';
-import type { Backup } from '../../db/index.ts';
+import type { Backup } from '../../app/ports/records.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,

@@ -12,15 +12,15 @@
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
 
+import type { ApplyProgress, ApplyResult, Gateway } from '../../app/ports/gateway.ts';
 import { type Backup, type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
-import { type ApplyProgress, type ApplyResult, applyPlan, type KongClient } from '../../kong/index.ts';
 import { BackupFailedError, runBackup } from '../backup-job.ts';
 import type { Services } from '../context.ts';
-import { describeFailure } from '../failure.ts';
+import { describeJobFailure } from '../failure.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { openBackup } from './integrity.ts';
-import { planAgainstLive, withClient } from './live.ts';
+import { planAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
 import { settle } from './plan-job.ts';
 import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
@@ -60,14 +60,14 @@ export async function runRestore(
     if (!backup) throw new Error(`backup ${running.backupId} is gone`);
     const withPre = await takePreRestoreBackup(services, running);
     const target = await openBackup(services, backup);
-    return await withClient(services, withPre, (client) =>
-      replanAndApply(services, client, withPre, backup, target, options),
+    return await withGateway(services, withPre, (gateway) =>
+      replanAndApply(services, gateway, withPre, backup, target, options),
     );
   } catch (err) {
     const failure =
       err instanceof BackupFailedError
         ? `the pre-restore backup failed (${err.message}); nothing was applied`
-        : `${describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl }).reason}; nothing was applied`;
+        : `${describeJobFailure(services, connection, err).reason}; nothing was applied`;
     const current = (await repo.get(restoreId)) ?? running;
     return finishRestore(services, current, 'failed', failure, null);
   }
@@ -106,13 +106,13 @@ async function takePreRestoreBackup(services: Services, restore: Restore): Promi
 
 async function replanAndApply(
   services: Services,
-  client: KongClient,
+  gateway: Gateway,
   restore: Restore,
   backup: Backup,
   target: Snapshot,
   options: RunOptions,
 ): Promise<Restore> {
-  const { live, plan, liveFingerprint } = await planAgainstLive(services, client, restore, target);
+  const { live, plan, liveFingerprint } = await planAgainstLive(services, gateway, restore, target);
   if (plan.refusals.length > 0) {
     const reason = `the new plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}; nothing was applied`;
     return finishRestore(services, restore, 'failed', reason, null);
@@ -124,13 +124,13 @@ async function replanAndApply(
   }
   if (plan.planHash !== restore.planHash) return askAgain(services, restore, plan, liveFingerprint, backup);
 
-  const apply = await applyPlan(client, plan, {
+  const apply = await gateway.apply(plan, {
     current: live,
     parallelism: options.parallelism ?? 10,
     onProgress: progressReporter(services, restore, plan, options),
   });
   await recordInChunks(services, restore.id, stepRecords(apply.steps));
-  return verifyAndFinish(services, client, restore, target, apply);
+  return verifyAndFinish(services, gateway, restore, target, apply);
 }
 
 const STEPS_PER_TRANSACTION = 2000;
@@ -149,7 +149,7 @@ async function recordInChunks(services: Services, restoreId: string, steps: NewR
 
 async function verifyAndFinish(
   services: Services,
-  client: KongClient,
+  gateway: Gateway,
   restore: Restore,
   target: Snapshot,
   apply: ApplyResult,
@@ -158,7 +158,7 @@ async function verifyAndFinish(
   let drift: number | null = null;
   let verifyError: string | null = null;
   try {
-    drift = (await planAgainstLive(services, client, restore, target)).plan.steps.length;
+    drift = (await planAgainstLive(services, gateway, restore, target)).plan.steps.length;
   } catch (err) {
     verifyError = (err as Error).message;
   }
