@@ -4,18 +4,34 @@
  * large installs (kong#9117), so it is never used as a health check (kong/api/routes/kong.lua,
  * kong/api/routes/health.lua).
  */
-import type { GatewayInfo, HealthStatus } from '../app/ports/gateway.ts';
+import type { HealthStatus, GatewayInfo as PortGatewayInfo } from '../app/ports/gateway.ts';
 import type { DatabaseMode } from '../core/index.ts';
 import type { KongClient } from './client.ts';
 import { KongApiError, KongUnreachableError } from './errors.ts';
 
-export type { GatewayInfo, HealthStatus };
+/** The port's description plus what Kong's preflight needs. */
+export interface GatewayInfo extends PortGatewayInfo {
+  /** `plugins.available_on_server` of `GET /`: the plugins Kong has loaded. */
+  availablePlugins?: string[] | null;
+  /** `configuration.wasm` of `GET /` (filter chains need it); null when not reported. */
+  wasm?: boolean | null;
+}
+
+export type { HealthStatus };
 
 interface RootInfo {
   version?: string;
   edition?: string;
   hostname?: string;
-  configuration?: { database?: string; role?: string };
+  configuration?: { database?: string; role?: string; wasm?: unknown };
+  plugins?: { available_on_server?: unknown };
+}
+
+function availablePlugins(info: RootInfo): string[] | null {
+  const available = info.plugins?.available_on_server;
+  if (Array.isArray(available)) return available.filter((n): n is string => typeof n === 'string');
+  if (available && typeof available === 'object') return Object.keys(available);
+  return null;
 }
 
 function databaseMode(value: unknown): DatabaseMode {
@@ -49,6 +65,8 @@ export async function describeGateway(client: KongClient): Promise<GatewayInfo> 
     role: info.configuration?.role ?? 'traditional',
     workspace: client.workspace,
     hostname: info.hostname ?? null,
+    availablePlugins: availablePlugins(info),
+    wasm: typeof info.configuration?.wasm === 'boolean' ? info.configuration.wasm : null,
   };
 }
 

@@ -3,14 +3,14 @@
  * engine's functions (describe, health, dump, apply) behind the port's methods. The rest of snapgate
  * reaches Kong only through this object, built by the registry in `src/compose/gateways.ts`.
  */
-import type { Gateway, GatewayErrorClass, PreflightResult } from '../app/ports/gateway.ts';
+import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
 import type { ConnectionConfig } from '../config/types.ts';
-import type { Plan } from '../core/index.ts';
 import { applyPlan } from './apply.ts';
 import { createKongClient, type KongClient } from './client.ts';
 import { checkHealth, describeGateway } from './describe.ts';
 import { dumpGateway, dumpInto } from './dump.ts';
 import { KongApiError, KongAuthError, KongUnreachableError } from './errors.ts';
+import { openGatewayPlanning } from './gateway-planning.ts';
 
 /** Kong's errors in the port's words; null for anything else. */
 export function classifyKongError(err: unknown): GatewayErrorClass | null {
@@ -31,14 +31,6 @@ export function classifyKongError(err: unknown): GatewayErrorClass | null {
   return null;
 }
 
-/**
- * What Kong can check about a plan before the first write. Today: the plan's own refusals (dangling
- * references, sections that must go together), which `applyPlan` also refuses.
- */
-export async function preflightKong(_client: KongClient, plan: Plan): Promise<PreflightResult> {
-  return { ok: plan.refusals.length === 0, problems: plan.refusals.map((r) => r.message) };
-}
-
 /** The gateway port over an existing Kong client (the caller's `close` closes it). */
 export function kongGateway(client: KongClient): Gateway {
   return {
@@ -49,7 +41,7 @@ export function kongGateway(client: KongClient): Gateway {
     health: () => checkHealth(client),
     dumpInto: (sink, options) => dumpInto(client, sink, options),
     dump: (options) => dumpGateway(client, options),
-    preflight: (plan) => preflightKong(client, plan),
+    planner: async (info) => openGatewayPlanning(client, info ?? (await describeGateway(client))),
     apply: (plan, options) => applyPlan(client, plan, options),
     classifyError: classifyKongError,
     close: () => client.close(),

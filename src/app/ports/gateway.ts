@@ -97,11 +97,16 @@ export interface ApplyOptions {
   current?: Snapshot;
 }
 
-/** Why a plan cannot run on this gateway, found before any write. */
-export interface PreflightResult {
-  ok: boolean;
-  /** one line each, naming the kind, entity or field */
-  problems: string[];
+/**
+ * The gateway's part of planning, one per run (schemas and capabilities are read once): the target as
+ * this gateway would store it (defaults filled), the live dump in comparison form, and the preflight that
+ * refuses, before the first write, whatever the gateway cannot take.
+ */
+export interface GatewayPlanner {
+  fillTarget(target: Snapshot): Promise<Snapshot>;
+  prepareLive(live: Snapshot): Promise<Snapshot>;
+  /** the plan with what the gateway cannot take added to its refusals (the same plan when it can) */
+  preflight(plan: Plan): Plan;
 }
 
 /** What went wrong talking to the gateway, in terms every gateway type shares. */
@@ -131,8 +136,8 @@ export interface Gateway {
   dumpInto(sink: SnapshotSink, options?: DumpOptions): Promise<SnapshotMeta>;
   /** the live configuration as a Snapshot */
   dump(options?: DumpOptions): Promise<Snapshot>;
-  /** can this gateway take the plan? Checked before the first write and when a restore is planned */
-  preflight(plan: Plan, current: Snapshot): Promise<PreflightResult>;
+  /** fill, compare form and preflight for one run of planning (`info` from an earlier `describe`) */
+  planner(info?: GatewayInfo): Promise<GatewayPlanner>;
   /** runs the plan's writes; per-step outcomes are collected, not thrown */
   apply(plan: Plan, options?: ApplyOptions): Promise<ApplyResult>;
   /** null when `err` did not come from talking to this gateway */

@@ -6,7 +6,14 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { ApplyResult, Gateway, GatewayInfo } from '../../app/ports/gateway.ts';
-import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
+import {
+  type DeckImport,
+  matchNaturalKeys,
+  type Plan,
+  planRestore,
+  type Section,
+  type Snapshot,
+} from '../../core/index.ts';
 import { CliError } from '../errors.ts';
 import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
@@ -39,7 +46,7 @@ async function confirm(question: string): Promise<boolean> {
 interface Run {
   client: Gateway;
   gateway: GatewayInfo;
-  target: Snapshot;
+  target: DeckImport;
   only: Section[] | undefined;
   noDeletes: boolean;
 }
@@ -47,7 +54,11 @@ interface Run {
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
   const current = await run.client.dump({ gateway: run.gateway });
-  const plan = planRestore(current, run.target, {
+  // entities the file gives no id take the id of the live entity they name (decK's natural keys)
+  const target = matchNaturalKeys(run.target.snapshot, current, run.target.unkeyed, {
+    byContent: !run.noDeletes,
+  }).target;
+  const plan = planRestore(current, target, {
     ...(run.only ? { only: run.only } : {}),
     noDeletes: run.noDeletes,
   });
