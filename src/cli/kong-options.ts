@@ -6,12 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Gateway, GatewayInfo } from '../app/ports/gateway.ts';
-import { classifyGatewayError, openKongGatewayAt } from '../compose/gateways.ts';
+import { classifyGatewayError, openGateway, openKongGatewayAt } from '../compose/gateways.ts';
 import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/index.ts';
 import { isSection, PlanRefusedError, SECTIONS, type Section } from '../core/index.ts';
+import { loadCliConfig } from './commands/backup-context.ts';
 import { CliError } from './errors.ts';
 
 export interface KongFlags {
+  /** a connection from snapgate.yml instead of the --kong-* flags */
+  connection?: string;
+  config?: string;
   kongUrl?: string;
   kongToken?: string;
   workspace?: string;
@@ -22,6 +26,14 @@ export interface KongFlags {
 
 export function addKongOptions(cmd: Command): Command {
   return cmd
+    .option(
+      '--connection <name>',
+      'a connection from snapgate.yml (type, URL, token, TLS) instead of --kong-url',
+    )
+    .option(
+      '-c, --config <file>',
+      'snapgate.yml for --connection (default: $SNAPGATE_CONFIG or ./snapgate.yml)',
+    )
     .option('--kong-url <url>', 'Kong Admin API URL (env SNAPGATE_KONG_URL)')
     .option('--kong-token <token>', 'Kong-Admin-Token for RBAC-protected gateways (env SNAPGATE_KONG_TOKEN)')
     .option('--workspace <name>', 'Kong Enterprise workspace')
@@ -78,12 +90,28 @@ export function openClient(flags: KongFlags, parallelism = 10): Gateway {
   }
 }
 
+/** The gateway of a configured connection, opened through the registry as the services open it. */
+async function openConnection(flags: KongFlags): Promise<Gateway> {
+  if (flags.kongUrl || flags.kongToken || flags.workspace) {
+    throw new CliError(
+      '--connection takes the URL, token and workspace from snapgate.yml: drop the --kong-* flags',
+    );
+  }
+  const config = await loadCliConfig(flags);
+  const connection = config.connections.find((c) => c.name === flags.connection);
+  if (!connection) {
+    const known = config.connections.map((c) => c.name).join(', ') || 'none';
+    throw new CliError(`unknown connection "${flags.connection}" (configured: ${known})`);
+  }
+  return openGateway(connection);
+}
+
 /** Connect and identify the gateway: the first call, so a wrong URL or token fails before anything else. */
 export async function connect(
   flags: KongFlags,
   parallelism?: number,
 ): Promise<{ client: Gateway; gateway: GatewayInfo }> {
-  const client = openClient(flags, parallelism);
+  const client = flags.connection ? await openConnection(flags) : openClient(flags, parallelism);
   try {
     return { client, gateway: await client.describe() };
   } catch (err) {
