@@ -4,11 +4,11 @@
  */
 import type { Command } from 'commander';
 import { matchNaturalKeys, planRestore } from '../../core/index.ts';
-import { dumpGateway } from '../../kong/index.ts';
 import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
+  fileWorkspace,
   type KongFlags,
   parseSections,
   readDeckFile,
@@ -32,10 +32,11 @@ export function registerDiff(program: Command): void {
     .action(async (file: string, flags: DiffFlags) => {
       const only = parseSections(flags.only);
       const target = await readDeckFile(file);
-      const { client, gateway } = await connect(flags);
+      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
+      const { client, gateway } = await connect({ ...flags, workspace });
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
-        const current = await dumpGateway(client, { gateway });
+        const current = await client.dump({ gateway });
         // entities the file gives no id take the id of the live entity they name (decK's natural keys)
         const matched = matchNaturalKeys(target.snapshot, current, target.unkeyed, {
           byContent: flags.deletes,
