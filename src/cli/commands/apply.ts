@@ -5,16 +5,26 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
+import type { Plan, Section, Snapshot } from '../../core/index.ts';
 import {
   type ApplyResult,
   applyPlan,
   dumpGateway,
   type GatewayInfo,
+  type GatewayPlanning,
   type KongClient,
+  openGatewayPlanning,
+  planOnGateway,
 } from '../../kong/index.ts';
 import { CliError } from '../errors.ts';
-import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
+import {
+  formatApplyFailures,
+  formatApplyResult,
+  formatPlan,
+  plannedChanges,
+  redactedJson,
+  refusalMessage,
+} from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
@@ -45,6 +55,7 @@ async function confirm(question: string): Promise<boolean> {
 interface Run {
   client: KongClient;
   gateway: GatewayInfo;
+  planning: GatewayPlanning;
   target: Snapshot;
   only: Section[] | undefined;
   noDeletes: boolean;
@@ -52,8 +63,8 @@ interface Run {
 
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
-  const current = await dumpGateway(run.client, { gateway: run.gateway });
-  const plan = planRestore(current, run.target, {
+  const live = await dumpGateway(run.client, { gateway: run.gateway });
+  const { plan, current } = await planOnGateway(run.planning, live, run.target, {
     ...(run.only ? { only: run.only } : {}),
     noDeletes: run.noDeletes,
   });
@@ -89,11 +100,12 @@ export function registerApply(program: Command): void {
       const target = await readDeckFile(file);
       const { client, gateway } = await connect(flags, parallelism);
       await withClient(client, async () => {
-        const run: Run = { client, gateway, target, only, noDeletes: !flags.deletes };
+        const planning = await openGatewayPlanning(client, gateway);
+        const run: Run = { client, gateway, planning, target, only, noDeletes: !flags.deletes };
         const { current, plan } = await planAgainstLive(run);
         const out = (text: string) => !flags.json && process.stdout.write(text);
         out(formatPlan(plan));
-        if (plan.refusals.length > 0) throw new CliError(`refusing to apply: ${plan.refusals[0]?.message}`);
+        if (plan.refusals.length > 0) throw new CliError(refusalMessage(plan));
         if (plan.steps.length === 0) {
           if (flags.json) process.stdout.write(redactedJson({ plan, result: null }));
           out('Nothing to apply: the gateway already matches.\n');
@@ -118,7 +130,18 @@ export function registerApply(program: Command): void {
         } else {
           out(`Re-diff: ${plannedChanges(after.plan).length} differences remain:\n${formatPlan(after.plan)}`);
         }
-        if (!converged) process.exitCode = 1;
+        if (!converged) {
+          // the failure itself goes to stderr too, so a script that keeps only stderr still sees why
+          const remaining = plannedChanges(after.plan).length;
+          const why = [
+            ...(result.ok ? [] : [formatApplyFailures(result)]),
+            ...(remaining > 0
+              ? [`re-diff: ${remaining} difference${remaining === 1 ? '' : 's'} remain`]
+              : []),
+          ];
+          process.stderr.write(`snapgate: apply did not converge: ${why.join('; ')}\n`);
+          process.exitCode = 1;
+        }
       });
     });
 }

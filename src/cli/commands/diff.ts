@@ -3,9 +3,8 @@
  * run dry (one planner, as decK's diff is sync with dry=true), so what it prints is what `apply` does.
  */
 import type { Command } from 'commander';
-import { planRestore } from '../../core/index.ts';
-import { dumpGateway } from '../../kong/index.ts';
-import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
+import { dumpGateway, openGatewayPlanning, planOnGateway } from '../../kong/index.ts';
+import { formatPlan, plannedChanges, redactedJson, refusalMessage } from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
@@ -35,9 +34,18 @@ export function registerDiff(program: Command): void {
       const { client, gateway } = await connect(flags);
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
-        const current = await dumpGateway(client, { gateway });
-        const plan = planRestore(current, target, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
+        const [planning, live] = await Promise.all([
+          openGatewayPlanning(client, gateway),
+          dumpGateway(client, { gateway }),
+        ]);
+        const { plan } = await planOnGateway(planning, live, target, {
+          ...(only ? { only } : {}),
+          noDeletes: !flags.deletes,
+        });
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
+        // a plan the gateway would refuse is worth a line where scripts look for problems
+        if (plan.refusals.length > 0)
+          process.stderr.write(`snapgate: ${refusalMessage(plan, 'apply would refuse this plan')}\n`);
         if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;
       });
     });
