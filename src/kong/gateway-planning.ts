@@ -58,17 +58,22 @@ export async function openGatewayPlanning(
   };
 }
 
+/** A step between filling and planning: decK's natural-key matching of id-less file entities. */
+export type TargetStep = (filled: Snapshot, current: Snapshot) => Snapshot;
+
 /**
- * fill → (live in comparison form) → plan → preflight. `live` is the raw dump; the answer carries the
- * filled target and the live side the plan was made against (what `applyPlan` takes as `current`).
+ * fill → match (optional) → plan → preflight. `live` is the raw dump; the answer carries the target as
+ * planned and the live side the plan was made against (what `applyPlan` takes as `current`).
  */
 export async function planOnGateway(
   planning: GatewayPlanning,
   live: Snapshot,
   target: Snapshot,
   options: PlanOptions,
+  match?: TargetStep,
 ): Promise<{ plan: Plan; target: Snapshot; current: Snapshot }> {
   const [filled, current] = await Promise.all([planning.fillTarget(target), planning.prepareLive(live)]);
-  const plan = planning.preflight(planRestore(current, filled, options));
-  return { plan, target: filled, current };
+  const planned = match ? match(filled, current) : filled;
+  const plan = planning.preflight(planRestore(current, planned, options));
+  return { plan, target: planned, current };
 }

@@ -5,7 +5,13 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { Plan, Section, Snapshot } from '../../core/index.ts';
+import {
+  type DeckImport,
+  matchNaturalKeys,
+  type Plan,
+  type Section,
+  type Snapshot,
+} from '../../core/index.ts';
 import {
   type ApplyResult,
   applyPlan,
@@ -56,7 +62,7 @@ interface Run {
   client: KongClient;
   gateway: GatewayInfo;
   planning: GatewayPlanning;
-  target: Snapshot;
+  target: DeckImport;
   only: Section[] | undefined;
   noDeletes: boolean;
 }
@@ -64,10 +70,16 @@ interface Run {
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
   const live = await dumpGateway(run.client, { gateway: run.gateway });
-  const { plan, current } = await planOnGateway(run.planning, live, run.target, {
-    ...(run.only ? { only: run.only } : {}),
-    noDeletes: run.noDeletes,
-  });
+  // entities the file gives no id take the id of the live entity they name (decK's natural keys)
+  const match = (filled: Snapshot, current: Snapshot) =>
+    matchNaturalKeys(filled, current, run.target.unkeyed, { byContent: !run.noDeletes }).target;
+  const { plan, current } = await planOnGateway(
+    run.planning,
+    live,
+    run.target.snapshot,
+    { ...(run.only ? { only: run.only } : {}), noDeletes: run.noDeletes },
+    match,
+  );
   return { current, plan };
 }
 

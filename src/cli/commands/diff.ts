@@ -3,6 +3,7 @@
  * run dry (one planner, as decK's diff is sync with dry=true), so what it prints is what `apply` does.
  */
 import type { Command } from 'commander';
+import { matchNaturalKeys } from '../../core/index.ts';
 import { dumpGateway, openGatewayPlanning, planOnGateway } from '../../kong/index.ts';
 import { formatPlan, plannedChanges, redactedJson, refusalMessage } from '../format-plan.ts';
 import {
@@ -38,10 +39,15 @@ export function registerDiff(program: Command): void {
           openGatewayPlanning(client, gateway),
           dumpGateway(client, { gateway }),
         ]);
-        const { plan } = await planOnGateway(planning, live, target, {
-          ...(only ? { only } : {}),
-          noDeletes: !flags.deletes,
-        });
+        // entities the file gives no id take the id of the live entity they name (decK's natural keys)
+        const { plan } = await planOnGateway(
+          planning,
+          live,
+          target.snapshot,
+          { ...(only ? { only } : {}), noDeletes: !flags.deletes },
+          (filled, current) =>
+            matchNaturalKeys(filled, current, target.unkeyed, { byContent: flags.deletes }).target,
+        );
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
         // a plan the gateway would refuse is worth a line where scripts look for problems
         if (plan.refusals.length > 0)
