@@ -50,7 +50,10 @@ export async function openGatewayPlanning(
     },
     async prepareLive(live) {
       // a plugin row whose schema cannot be read is left as it is: the live side is not what we write
-      return stripShorthands(live, await loadSchemasFor(registry, live, capabilities, { tolerant: true }));
+      return stripShorthands(
+        live,
+        await loadSchemasFor(registry, live, capabilities, { tolerant: true, pluginsOnly: true }),
+      );
     },
     preflight(plan) {
       return withPreflight(plan, capabilities, registry.schemas);
