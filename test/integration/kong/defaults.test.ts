@@ -237,4 +237,21 @@ services:
     const diffed = await snapgate(['diff', '--kong-url', sim.url, file]);
     expect(diffed.stderr).toContain('apply would refuse this plan');
   });
+
+  it('a write Kong still rejects (an entity check only Lua can run) is reported on stderr, exit 1', async () => {
+    const { sim } = await gateway({ edition: 'community' });
+    // rate-limiting's conditional entity check: policy redis needs config.redis.host (schema.lua)
+    const file = write(`_format_version: "3.0"
+services:
+  - name: a
+    host: a.internal
+    plugins:
+      - name: rate-limiting
+        config: { minute: 5, policy: redis }
+`);
+    const r = await snapgate(['apply', '--kong-url', sim.url, file, '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^snapgate: apply did not converge: creating plugin rate-limiting.*Kong 400/);
+    expect(r.stderr).toContain('1 ok, 1 failed');
+  });
 });
