@@ -105,6 +105,27 @@ describe('a decK file that leaves plugin defaults out converges (§1)', () => {
   });
 });
 
+describe('a backup taken before a Kong upgrade added a plugin field (§1)', () => {
+  it('restores onto the newer gateway without a change: the new field takes its default', async () => {
+    const { sim, client } = await gateway({ edition: 'community' });
+    const created = await fetch(`${sim.url}/plugins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'prometheus', config: { per_consumer: true } }),
+    });
+    expect(created.status).toBe(201);
+    const gw = await describeGateway(client);
+    const live = await dumpGateway(client, { gateway: gw });
+    // the backup of a Kong whose prometheus had no ai_metrics (before 3.8)
+    const backup = structuredClone(live);
+    for (const p of Object.values(backup.entities.plugins ?? {}))
+      delete (p.config as Record<string, unknown>).ai_metrics;
+    const planning = await openGatewayPlanning(client, gw);
+    const { plan } = await planOnGateway(planning, live, backup, {});
+    expect(plan.changes).toEqual([]);
+  });
+});
+
 /** Arbitrary partial configs from a plugin's served schema: a random subset of its defaulted scalars. */
 function partialConfig(
   fields: readonly Readonly<Record<string, SchemaField>>[],
