@@ -27,7 +27,15 @@ import {
   takeBackup as takeBackupOf,
   waitForRestore as waitForRestoreOf,
 } from '../restore/harness.ts';
-import { type BotFixture, CHANNEL, GROUPS, PEOPLE, startBot, textOf } from './harness.ts';
+import {
+  type BotFixture,
+  CHANNEL,
+  GROUPS,
+  PEOPLE,
+  type StartBotOptions,
+  startBot,
+  textOf,
+} from './harness.ts';
 
 export { CHANNEL, PEOPLE, textOf };
 
@@ -47,7 +55,7 @@ export interface RestoreSlackEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
+export async function createRestoreSlackEnv(botOptions: StartBotOptions = {}): Promise<RestoreSlackEnv> {
   const env = await createTestEnv({ connectionExtra: ROLES });
   const { now, clock } = movableClock();
   let services!: Services;
@@ -67,7 +75,7 @@ export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
       restoreRequests: restoreRequestsFromJobs(services),
     };
     return bs;
-  });
+  }, botOptions);
   const workers = await startTestWorkers(services);
   return {
     env,
