@@ -26,6 +26,7 @@ import {
 import {
   addKongOptions,
   connect,
+  fileWorkspace,
   type KongFlags,
   parsePositiveInt,
   parseSections,
@@ -85,8 +86,14 @@ function applyWithInterrupt(
   // First Ctrl-C stops new writes and lets in-flight ones finish, so the report stays true.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  const transform = run.target.transform;
   return run.client
-    .apply(plan, { parallelism, signal: controller.signal, current })
+    .apply(plan, {
+      parallelism,
+      signal: controller.signal,
+      current,
+      ...(transform !== undefined ? { transform } : {}),
+    })
     .finally(() => process.off('SIGINT', onSigint));
 }
 
@@ -102,7 +109,8 @@ export function registerApply(program: Command): void {
       const only = parseSections(flags.only);
       const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 10);
       const target = await readDeckFile(file);
-      const { client, gateway } = await connect(flags, parallelism);
+      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
+      const { client, gateway } = await connect({ ...flags, workspace }, parallelism);
       await withClient(client, async () => {
         const planning = await client.planner(gateway);
         const run: Run = { client, gateway, planning, target, only, noDeletes: !flags.deletes };

@@ -9,6 +9,7 @@ import { formatPlan, plannedChanges, redactedJson, refusalMessage } from '../for
 import {
   addKongOptions,
   connect,
+  fileWorkspace,
   type KongFlags,
   parseSections,
   readDeckFile,
@@ -32,7 +33,8 @@ export function registerDiff(program: Command): void {
     .action(async (file: string, flags: DiffFlags) => {
       const only = parseSections(flags.only);
       const target = await readDeckFile(file);
-      const { client, gateway } = await connect(flags);
+      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
+      const { client, gateway } = await connect({ ...flags, workspace });
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
         const [planning, live] = await Promise.all([client.planner(gateway), client.dump({ gateway })]);
