@@ -1,10 +1,13 @@
-export { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './server.ts';
-export type {
-  FakeEphemeral,
-  FakeFile,
-  FakeMessage,
-  FakeUser,
-  MessageContent,
-  RecordedCall,
-  ResponseUrlPost,
-} from './state.ts';
+// The Slack stand-in lives in the product (src/console/slack), where the local console is built on it.
+export {
+  type FakeEphemeral,
+  type FakeFile,
+  type FakeMessage,
+  type FakeSlack,
+  type FakeSlackOptions,
+  type FakeUser,
+  type MessageContent,
+  type RecordedCall,
+  type ResponseUrlPost,
+  startFakeSlack,
+} from '../../../src/console/slack/index.ts';
