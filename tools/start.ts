@@ -5,7 +5,7 @@
  * page), runs `snapgate serve` with workers as a child process on a generated config, pointed at the
  * console through SLACK_API_URL, and prints the console's URL. Ctrl-C stops everything it started.
  *
- *   npm start [-- --port 3131] [--config snapgate.yml] [--redis redis://127.0.0.1:6379]
+ *   npm start [-- --port 3131] [--config snapgate.yml] [--redis redis://127.0.0.1:6379] [--gateway-latency-ms N]
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -45,8 +45,14 @@ const opts = new Command('npm start')
   .option('--port <n>', 'the console on http://127.0.0.1:<n>/', port, 3131)
   .option('--config <file>', 'use this snapgate.yml instead of a generated one (and no sample gateway)')
   .option('--redis <url>', 'Redis for the generated config', 'redis://127.0.0.1:6379')
+  .option(
+    '--gateway-latency-ms <n>',
+    'the sample gateway answers each Admin API request after N ms, like a remote Kong (progress shows on the cards)',
+    port,
+    0,
+  )
   .parse()
-  .opts<{ port: number; config?: string; redis: string }>();
+  .opts<{ port: number; config?: string; redis: string; gatewayLatencyMs: number }>();
 
 /** Answers whether a Redis answers PING at host:port. */
 function redisAnswers(host: string, p: number): Promise<boolean> {
@@ -173,7 +179,12 @@ async function main(): Promise<void> {
     redis = read.redis;
     gateway = { url: read.kong, name: 'first connection' };
   } else {
-    const kong: KongSim = await startKongSim({ port: 0, seed: SAMPLE, token: kongToken });
+    const kong: KongSim = await startKongSim({
+      port: 0,
+      seed: SAMPLE,
+      token: kongToken,
+      latencyMs: opts.gatewayLatencyMs,
+    });
     stops.push(() => kong.close());
     log(`kong-sim (sample gateway "prod") on ${kong.url}: ${kong.state.store.total()} entities`);
     mkdirSync(join(dir, 'artifacts'));

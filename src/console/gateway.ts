@@ -11,11 +11,19 @@ const COUNTED = [
   'plugins',
   'consumers',
   'upstreams',
+  'certificates',
+  'ca_certificates',
+  'snis',
+  'vaults',
+  'keys',
+  'key-sets',
+  'consumer_groups',
   'key-auths',
   'basic-auths',
+  'hmac-auths',
   'jwts',
+  'oauth2',
   'acls',
-  'certificates',
 ] as const;
 
 export type Breakage = 'delete-route' | 'change-plugin' | 'add-consumer';
@@ -81,11 +89,18 @@ export class GatewayPanel {
   async counts(): Promise<GatewayCounts> {
     const kinds: Record<string, number> = {};
     let total = 0;
-    for (const kind of COUNTED) {
-      const rows = await this.list(kind);
+    const lists = await Promise.all(COUNTED.map(async (kind) => [kind, await this.list(kind)] as const));
+    for (const [kind, rows] of lists) {
       if (rows === null) continue;
       kinds[kind] = rows.length;
       total += rows.length;
+      // targets are listed per upstream only (kong/api/routes/upstreams.lua)
+      if (kind === 'upstreams') {
+        let targets = 0;
+        for (const u of rows) targets += (await this.list(`upstreams/${u.id}/targets`))?.length ?? 0;
+        kinds.targets = targets;
+        total += targets;
+      }
     }
     return { total, kinds };
   }

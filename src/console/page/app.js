@@ -43,10 +43,11 @@ function filesHtml(ids) {
   return (ids ?? [])
     .map((id) => {
       const f = state.files.get(id);
-      const label = f
-        ? `${f.title} <span class="muted">${esc(f.filename)} · ${f.length} bytes</span>`
-        : esc(id);
-      return `<button type="button" class="filechip" data-file="${esc(id)}">📄 ${f ? label.replace(/^([^<]*)/, (t) => esc(t)) : label}</button>`;
+      const title = f ? `📄 <b>${esc(f.title)}</b>` : `📄 ${esc(id)}`;
+      const meta = f
+        ? `<span class="muted">${esc(f.filename)} · ${f.length} bytes · click to open</span>`
+        : '';
+      return `<button type="button" class="filechip" data-file="${esc(id)}">${title}${meta}</button>`;
     })
     .join('');
 }

@@ -27,6 +27,10 @@ const EMOJI = {
   no_entry_sign: '🚫',
   repeat: '🔁',
   floppy_disk: '💾',
+  alarm_clock: '⏰',
+  ballot_box_with_check: '☑️',
+  heavy_multiplication_x: '✖️',
+  raised_hand: '✋',
 };
 
 const COLORS = { good: '#2eb67d', warning: '#ecb22e', danger: '#e01e5a' };
@@ -62,6 +66,13 @@ function token(inner, people) {
     return `<span class="mention" data-user="${esc(id)}">@${esc(who ? who.name : label || id)}</span>`;
   }
   if (target.startsWith('#')) return `<span class="mention">#${esc(label || target.slice(1))}</span>`;
+  if (target.startsWith('!date^')) {
+    // <!date^unix^format|fallback>: Slack shows the time in the reader's own time zone
+    const when = new Date(Number(target.split('^')[1]) * 1000);
+    if (Number.isNaN(when.getTime())) return esc(decode(label));
+    const shown = when.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+    return `<time datetime="${esc(when.toISOString())}">${esc(shown)}</time>`;
+  }
   if (target.startsWith('!'))
     return `<span class="mention">@${esc(label || target.slice(1).split('^')[0])}</span>`;
   if (/^(https?:|mailto:)/.test(target))

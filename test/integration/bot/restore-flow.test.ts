@@ -79,8 +79,10 @@ describe('two-person restore via Slack', () => {
     expect(JSON.stringify(finalCard)).toContain(`<@${PEOPLE.approver}>`);
     await t.bot.bot.idle();
     const thread = threadText(t, card.ts);
-    expect(thread).toContain(`pre-restore backup ${done.preRestoreBackupId} taken`);
-    expect(thread).toMatch(/verifying/);
+    expect(thread).toContain(`Pre-restore backup \`${done.preRestoreBackupId}\` taken`);
+    // the thread: the plan file, the pre-restore backup, the outcome; phases move the card only
+    expect(t.bot.fake.thread(CHANNEL, card.ts)).toHaveLength(3);
+    expect(thread).not.toMatch(/restore started|applying the plan/);
     expect(thread).toMatch(/Restore completed[\s\S]*zero drift/);
 
     // Undo: a new request of the pre-restore backup, awaiting approval like any other
@@ -102,7 +104,11 @@ describe('two-person restore via Slack', () => {
     const events = await t.services.audit.list({ limit: 100 });
     expect(
       events.some(
-        (e) => e.action === 'slack.command' && e.actor === PEOPLE.approver && e.targetId === restore.id,
+        (e) =>
+          e.action === 'slack.button' &&
+          e.actor === PEOPLE.approver &&
+          e.targetId === restore.id &&
+          e.details.action === RESTORE_APPROVE_ACTION,
       ),
     ).toBe(true);
     // leave the connection free for the next test
