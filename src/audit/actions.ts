@@ -3,7 +3,7 @@
  * append time, so a typo in an action name fails in tests instead of writing an event no query finds.
  */
 import { z } from 'zod';
-import { AUDIT_OUTCOMES } from '../db/schema.ts';
+import { AUDIT_OUTCOMES } from '../app/ports/audit-store.ts';
 
 export const AUDIT_ACTIONS = [
   'backup.requested',

@@ -1,11 +1,11 @@
 /**
- * The audit log as callers see it. Async so a PostgreSQL twin can implement it; `SqliteAuditLog` is
- * the SQLite one.
+ * The audit log as callers see it. `ChainedAuditLog` implements it once over any records
+ * implementation's `AuditStore` (the records port).
  */
-import type { AuditOutcome } from '../db/schema.ts';
+import type { AuditAnchor, AuditOutcome, AuditQuery } from '../app/ports/audit-store.ts';
 import type { AuditAction, AuditEventInput } from './actions.ts';
 
-export type { AuditAction, AuditEventInput, AuditOutcome };
+export type { AuditAction, AuditAnchor, AuditEventInput, AuditOutcome, AuditQuery };
 
 export interface AuditEvent {
   seq: number;
@@ -17,25 +17,6 @@ export interface AuditEvent {
   outcome: AuditOutcome;
   details: Record<string, unknown>;
   prevHash: string;
-  hash: string;
-}
-
-export interface AuditQuery {
-  connection?: string;
-  actor?: string;
-  /** an exact action (`restore.approved`) or a family (`restore.*`) */
-  action?: string;
-  /** events at or after this time */
-  since?: Date;
-  /** default 50, at most 1000 */
-  limit?: number;
-  /** events with a smaller seq (the next page after the last one seen) */
-  beforeSeq?: number;
-}
-
-/** The newest row's position and hash: publish it somewhere the database admin cannot rewrite. */
-export interface AuditAnchor {
-  seq: number;
   hash: string;
 }
 

@@ -1,14 +1,14 @@
 export * from './actions.ts';
 export type * from './audit-log.ts';
 export { canonicalJson, GENESIS_HASH, hashEvent } from './chain.ts';
+export { ChainedAuditLog } from './chained-audit-log.ts';
 export { AuditInputError, assertNoSecrets, isSecretFieldName, MAX_DETAILS_BYTES } from './secret-guard.ts';
-export { SqliteAuditLog } from './sqlite-audit-log.ts';
 
-import type { Db } from '../db/database.ts';
+import type { AuditStore } from '../app/ports/audit-store.ts';
 import type { AuditLog } from './audit-log.ts';
-import { SqliteAuditLog } from './sqlite-audit-log.ts';
+import { ChainedAuditLog } from './chained-audit-log.ts';
 
-/** The audit log over an open database; `now` defaults to the real clock. */
-export function createAuditLog(db: Db, deps: { now?: () => Date } = {}): AuditLog {
-  return new SqliteAuditLog(db, { now: deps.now ?? (() => new Date()) });
+/** The audit log over a records implementation's audit rows; `now` defaults to the real clock. */
+export function createAuditLog(store: AuditStore, deps: { now?: () => Date } = {}): AuditLog {
+  return new ChainedAuditLog(store, { now: deps.now ?? (() => new Date()) });
 }

@@ -2,8 +2,9 @@
  * `BotServices` from the jobs module's `Services`: the records, the audit log, `requestBackup`, a verify
  * job, a backup's snapshot read from its artifact, and a live dump through a fresh Kong client.
  */
+
+import type { Backup } from '../app/ports/records.ts';
 import type { Section, Snapshot } from '../core/index.ts';
-import type { Backup } from '../db/index.ts';
 import { JOB_NAMES, requestBackup, type Services } from '../jobs/index.ts';
 import { dumpGateway } from '../kong/index.ts';
 import { openArtifact } from '../storage/index.ts';

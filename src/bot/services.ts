@@ -3,10 +3,11 @@
  * on the narrow surface they use). `fromJobServices` in `job-services.ts` builds it from the jobs
  * module's `Services`; tests build it from the same real pieces.
  */
+
+import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../app/ports/records.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Section, Snapshot } from '../core/index.ts';
-import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../db/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
 
 export interface BackupRequestInput {

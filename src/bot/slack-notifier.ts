@@ -7,8 +7,9 @@
  * Verify results go to the card posted by `/kong verify` when this process posted it, else into the
  * backup's own thread. Prune summaries go to `reportChannel` when one is configured.
  */
+
+import type { SlackMessageRef } from '../app/ports/records.ts';
 import { BACKUP_STATUS } from '../core/status.ts';
-import type { SlackMessageRef } from '../db/index.ts';
 import type { BackupEvent, Notifier, PruneEvent, VerifyEvent } from '../jobs/index.ts';
 import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';

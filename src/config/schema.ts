@@ -35,12 +35,16 @@ const duration = z.string().superRefine((text, ctx) => {
 
 const count = z.number().int('must be a whole number').nonnegative('must be 0 or more');
 
+export const DEFAULT_KEEP_PRE_RESTORE = '30d';
+
 export const retentionSchema = z.strictObject({
   keepDaily: count.optional(),
   keepWeekly: count.optional(),
   keepMonthly: count.optional(),
   keepWithin: duration.optional(),
   minAge: duration.optional(),
+  /** a safety net, not a keep rule: a pre-restore backup is kept this long so its restore can be undone */
+  keepPreRestore: duration.default(DEFAULT_KEEP_PRE_RESTORE),
 });
 
 export const scheduleSchema = z
@@ -106,7 +110,7 @@ export const connectionSchema = z.strictObject({
           ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate schedule name "${n}"` });
       });
     }),
-  retention: retentionSchema.default({}),
+  retention: retentionSchema.default({ keepPreRestore: DEFAULT_KEEP_PRE_RESTORE }),
   roles: rolesSchema.optional(),
 });
 

@@ -14,3 +14,4 @@ export * from './redact.ts';
 export * from './references.ts';
 export * from './retention.ts';
 export * from './snapshot.ts';
+export * from './wall-clock.ts';

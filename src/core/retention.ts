@@ -17,7 +17,10 @@
  * 4. Rules are ORed: one backup may be the daily, the weekly and the monthly at once (unlike borg).
  * 5. Safety nets: the newest completed backup is never removed (`newest`); nothing taken after
  *    (now − minAge) is removed (`younger than minAge`); backups after `now` are kept (`taken after now`);
- *    pending/running backups are kept (`in progress`); failed backups older than minAge are removed.
+ *    pending/running backups are kept (`in progress`); failed backups older than minAge are removed;
+ *    a completed `pre-restore` backup taken after (now − keepPreRestore) is kept (`pre-restore, undo
+ *    possible for <d>`), because its restore's Undo restores it. keepPreRestore is not a keep rule: it
+ *    does not make an empty policy prune anything.
  * 6. A policy with no keep rule keeps everything: an empty policy must never mean "delete all".
  *
  * Periods are calendar periods in the given IANA time zone (default UTC): days 00:00–23:59, ISO weeks
@@ -32,12 +35,16 @@ export interface RetentionPolicy {
   keepMonthly?: number | undefined;
   keepWithin?: string | undefined;
   minAge?: string | undefined;
+  /** how long a pre-restore backup stays, so the restore it preceded can be undone */
+  keepPreRestore?: string | undefined;
 }
 
 export interface RetentionCandidate {
   id: string;
   takenAt: string | Date;
   status: string;
+  /** `pre-restore` backups get the keepPreRestore safety net; other types are not looked at */
+  type?: string;
 }
 
 export interface RetentionSelection {
@@ -156,6 +163,7 @@ interface Entry {
   id: string;
   at: number;
   status: string;
+  preRestore: boolean;
 }
 
 function toEntries(backups: readonly RetentionCandidate[]): Entry[] {
@@ -163,7 +171,7 @@ function toEntries(backups: readonly RetentionCandidate[]): Entry[] {
     const at = typeof b.takenAt === 'string' ? Date.parse(b.takenAt) : b.takenAt.getTime();
     if (Number.isNaN(at))
       throw new RangeError(`backup ${b.id}: takenAt "${String(b.takenAt)}" is not a date`);
-    return { id: b.id, at, status: b.status };
+    return { id: b.id, at, status: b.status, preRestore: b.type === 'pre-restore' };
   });
   // Newest first; ties broken by id so the result does not depend on the input order.
   return entries.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -180,6 +188,8 @@ export function selectRetention(
   if (Number.isNaN(nowMs)) throw new RangeError(`now "${String(now)}" is not a date`);
   const within = policy.keepWithin ? parseDuration(policy.keepWithin) : undefined;
   const minAgeCutoff = policy.minAge ? subtractDuration(nowMs, parseDuration(policy.minAge), read) : nowMs;
+  const undo = policy.keepPreRestore ? parseDuration(policy.keepPreRestore) : undefined;
+  const undoCutoff = undo ? subtractDuration(nowMs, undo, read) : undefined;
   const hasRules = within !== undefined || PERIODS.some((p) => (policy[p.rule] ?? 0) > 0);
 
   const entries = toEntries(backups);
@@ -196,6 +206,9 @@ export function selectRetention(
     if (e === newest) reasons.push('newest');
     if (e.at > nowMs) reasons.push('taken after now');
     else if (e.at > minAgeCutoff) reasons.push('younger than minAge');
+    if (e.preRestore && undoCutoff !== undefined && e.at > undoCutoff && e.at <= nowMs) {
+      reasons.push(`pre-restore, undo possible for ${undo!.text} (keepPreRestore)`);
+    }
     if (withinCutoff !== undefined) {
       if (e.at > withinCutoff) reasons.push(`within ${within!.text}`);
       else why.push(`older than ${within!.text} before the newest backup`);

@@ -1,4 +1,10 @@
-export type * from './backups.ts';
+/**
+ * The SQLite implementation of the records port (`src/app/ports/records.ts`). Record types and errors
+ * are re-exported from the port for callers written before it existed; new code imports the port.
+ */
+export type * from '../app/ports/backups.ts';
+export { NotFoundError, RestoreInProgressError, TransitionError } from '../app/ports/record-errors.ts';
+export type * from '../app/ports/restores.ts';
 export {
   type Db,
   defaultMigrationsFolder,
@@ -6,16 +12,17 @@ export {
   type Orm,
   openDatabase,
 } from './database.ts';
-export { NotFoundError, RestoreInProgressError, TransitionError } from './errors.ts';
 export { defaultRepositoryDeps, type RepositoryDeps } from './repository-deps.ts';
-export type * from './restores.ts';
+export { SqliteAuditStore } from './sqlite-audit-store.ts';
 export { SqliteBackupRepository } from './sqlite-backups.ts';
 export { SqliteRestoreRepository } from './sqlite-restores.ts';
 
-import type { BackupRepository } from './backups.ts';
-import type { Db } from './database.ts';
+import type { BackupRepository } from '../app/ports/backups.ts';
+import type { RecordDeps, Records } from '../app/ports/records.ts';
+import type { RestoreRepository } from '../app/ports/restores.ts';
+import { type Db, type OpenDatabaseOptions, openDatabase } from './database.ts';
 import { defaultRepositoryDeps, type RepositoryDeps } from './repository-deps.ts';
-import type { RestoreRepository } from './restores.ts';
+import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { SqliteBackupRepository } from './sqlite-backups.ts';
 import { SqliteRestoreRepository } from './sqlite-restores.ts';
 
@@ -28,4 +35,22 @@ export interface Repositories {
 export function createRepositories(db: Db, deps: Partial<RepositoryDeps> = {}): Repositories {
   const full = defaultRepositoryDeps(deps);
   return { backups: new SqliteBackupRepository(db, full), restores: new SqliteRestoreRepository(db, full) };
+}
+
+/** Every record over one open SQLite database (closing them closes the database). */
+export function sqliteRecords(db: Db, deps: Partial<RecordDeps> = {}): Records {
+  return {
+    ...createRepositories(db, deps),
+    audit: new SqliteAuditStore(db),
+    close: async () => db.close(),
+  };
+}
+
+/** Opens (and migrates) the SQLite file at `path` as the records port. */
+export function openSqliteRecords(
+  path: string,
+  deps: Partial<RecordDeps> = {},
+  options: OpenDatabaseOptions = {},
+): Records {
+  return sqliteRecords(openDatabase(path, options), deps);
 }

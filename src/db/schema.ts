@@ -15,14 +15,10 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { AUDIT_OUTCOMES } from '../app/ports/audit-store.ts';
+import type { CopyCheckResult } from '../app/ports/backups.ts';
+import { APPROVAL_DECISIONS, STEP_STATUSES } from '../app/ports/restores.ts';
 import { ACTIVE_RESTORE_STATUSES, BACKUP_STATUS, BACKUP_TYPES, RESTORE_STATUS } from '../core/status.ts';
-
-export const STEP_STATUSES = ['ok', 'failed', 'not_attempted'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
-export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
-export const AUDIT_OUTCOMES = ['ok', 'failed', 'refused'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** `"col" IN ('a','b')` for a CHECK constraint; values are our own constants, never input. */
 function oneOf(column: SQLiteColumn, values: readonly string[]): SQL {
@@ -92,13 +88,6 @@ export const backupCopies = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.backupId, t.target] })],
 );
-
-export interface CopyCheckResult {
-  target: string;
-  location: string;
-  ok: boolean;
-  problem?: string;
-}
 
 export const verifications = sqliteTable(
   'verifications',

@@ -3,9 +3,8 @@
  * (`UPDATE … WHERE id = ? AND status IN (sources)`), so two workers racing on one record cannot both win;
  * the loser gets a TransitionError naming the status it found.
  */
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
-import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
 import type {
   Backup,
   BackupCompletion,
@@ -15,11 +14,13 @@ import type {
   ListOptions,
   NewBackup,
   NewCopy,
+  PickOptions,
   SlackMessageRef,
   Verification,
-} from './backups.ts';
+} from '../app/ports/backups.ts';
+import { NotFoundError, TransitionError } from '../app/ports/record-errors.ts';
+import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
 import type { Db, Orm } from './database.ts';
-import { NotFoundError, TransitionError } from './errors.ts';
 import type { RepositoryDeps } from './repository-deps.ts';
 import { clampLimit } from './repository-deps.ts';
 import { backupCopies, backups, verifications } from './schema.ts';
@@ -30,6 +31,10 @@ type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
 function toBackup(row: BackupRow): Backup {
   const { slackChannel, slackTs, ...rest } = row;
   return { ...rest, slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null };
+}
+
+function notPreRestore(options: PickOptions): SQL | undefined {
+  return options.excludePreRestore ? ne(backups.type, 'pre-restore') : undefined;
 }
 
 function toCopy(row: typeof backupCopies.$inferSelect): BackupCopy {
@@ -114,13 +119,17 @@ export class SqliteBackupRepository implements BackupRepository {
       .map(toBackup);
   }
 
-  async findLatestCompleted(connection: string): Promise<Backup | null> {
-    return this.newestCompleted(connection);
+  async findLatestCompleted(connection: string, options: PickOptions = {}): Promise<Backup | null> {
+    return this.newestCompleted(connection, notPreRestore(options));
   }
 
-  async findCompletedAtOrBefore(connection: string, time: Date): Promise<Backup | null> {
+  async findCompletedAtOrBefore(
+    connection: string,
+    time: Date,
+    options: PickOptions = {},
+  ): Promise<Backup | null> {
     // The content reflects the gateway when the (last) attempt started dumping, not when it was queued.
-    return this.newestCompleted(connection, lte(backups.startedAt, time));
+    return this.newestCompleted(connection, and(lte(backups.startedAt, time), notPreRestore(options)));
   }
 
   async listByArtifact(artifactName: string): Promise<Backup[]> {

@@ -4,9 +4,9 @@
  * and the conditional update repeats every rule so the database alone decides who wins a race.
  */
 import { and, eq, gt, inArray, ne, or, type SQL } from 'drizzle-orm';
+import type { Approval, DecisionRefusal, DecisionResult, Restore } from '../app/ports/restores.ts';
 import type { RestoreStatus } from '../core/status.ts';
 import type { Orm } from './database.ts';
-import type { Approval, DecisionRefusal, DecisionResult, Restore } from './restores.ts';
 import { approvals, restores } from './schema.ts';
 import { toRestore } from './sqlite-restore-rows.ts';
 

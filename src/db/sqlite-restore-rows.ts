@@ -1,5 +1,5 @@
 /** Row ↔ record mapping for restores (shared by the repository and the decision functions). */
-import type { Restore } from './restores.ts';
+import type { Restore } from '../app/ports/restores.ts';
 import type { restores } from './schema.ts';
 
 export type RestoreRow = typeof restores.$inferSelect;

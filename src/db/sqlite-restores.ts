@@ -5,11 +5,8 @@
  */
 import { and, asc, desc, eq, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
-import { ACTIVE_RESTORE_STATUSES, RESTORE_STATUS, type RestoreStatus } from '../core/status.ts';
-import type { SlackMessageRef } from './backups.ts';
-import type { Db, Orm } from './database.ts';
-import { NotFoundError, RestoreInProgressError, TransitionError } from './errors.ts';
-import { clampLimit, type RepositoryDeps } from './repository-deps.ts';
+import type { SlackMessageRef } from '../app/ports/backups.ts';
+import { NotFoundError, RestoreInProgressError, TransitionError } from '../app/ports/record-errors.ts';
 import type {
   Approval,
   DecisionResult,
@@ -20,7 +17,10 @@ import type {
   Restore,
   RestoreRepository,
   RestoreStep,
-} from './restores.ts';
+} from '../app/ports/restores.ts';
+import { ACTIVE_RESTORE_STATUSES, RESTORE_STATUS, type RestoreStatus } from '../core/status.ts';
+import type { Db, Orm } from './database.ts';
+import { clampLimit, type RepositoryDeps } from './repository-deps.ts';
 import { approvals, restoreSteps, restores } from './schema.ts';
 import { approveRestore, cancelRestore, rejectRestore } from './sqlite-restore-decisions.ts';
 import { toRestore } from './sqlite-restore-rows.ts';

@@ -16,9 +16,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
+import type { Backup, NewCopy } from '../app/ports/records.ts';
+import { TransitionError } from '../app/ports/records.ts';
 import type { SnapshotMeta } from '../core/index.ts';
-import type { Backup, NewCopy } from '../db/index.ts';
-import { TransitionError } from '../db/index.ts';
 import { type DumpProgress, describeGateway, dumpInto } from '../kong/index.ts';
 import {
   artifactName,

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Records } from '../app/ports/records.ts';
 import { type AuditLog, createAuditLog } from '../audit/index.ts';
+import { openRecords } from '../compose/records.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
-import { createRepositories, type Db, openDatabase, type Repositories } from '../db/index.ts';
 import { createKongClient, type KongClient } from '../kong/index.ts';
 import { type CopyTarget, createCopyTarget, KeyRing } from '../storage/index.ts';
 import { ConsoleNotifier, type Notifier } from './notifier.ts';
@@ -51,8 +52,8 @@ export interface CreateServicesOptions {
 
 export interface Services {
   readonly config: Config;
-  readonly db: Db;
-  readonly repos: Repositories;
+  /** the records port (backups, restores, audit rows) from `database:` in the config */
+  readonly repos: Records;
   readonly audit: AuditLog;
   /** artifacts' primary directory */
   readonly primaryDir: string;
@@ -90,9 +91,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? (() => randomUUID());
-  const db = openDatabase(config.database.path);
-  const repos = createRepositories(db, { now, newId });
-  const audit = createAuditLog(db, { now });
+  const repos = openRecords(config.database, { now, newId });
+  const audit = createAuditLog(repos.audit, { now });
   const redisUrl = options.redis?.url ?? config.redis.url;
   const redisPrefix = options.redis?.prefix ?? config.redis.prefix;
 
@@ -102,7 +102,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     try {
       producer = await connectProducer(redisUrl);
     } catch (err) {
-      db.close();
+      await repos.close();
       throw err;
     }
     queues = openQueues(producer, redisPrefix);
@@ -114,7 +114,6 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
 
   return {
     config,
-    db,
     repos,
     audit,
     primaryDir: config.storage.primary,
@@ -159,7 +158,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       closed = true;
       if (queues) await Promise.all(Object.values(queues).map((q) => q.close()));
       producer?.disconnect();
-      db.close();
+      await repos.close();
     },
   };
 }

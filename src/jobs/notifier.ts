@@ -5,7 +5,7 @@
  * A notifier must not throw into the job: `safeNotify` wraps every call so a Slack outage never fails a
  * backup.
  */
-import type { Backup } from '../db/index.ts';
+import type { Backup } from '../app/ports/records.ts';
 import type { RestoreEvent } from './restore/types.ts';
 
 /** Where a running backup is: the bot turns these into a progress line. */

@@ -6,8 +6,9 @@
  * the backup it repeats). Records are marked before files are deleted, so a crash in between leaves an
  * orphan file, never a record pointing at nothing. `dryRun` changes nothing and says why each is kept.
  */
+
+import type { Backup } from '../app/ports/records.ts';
 import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
-import type { Backup } from '../db/index.ts';
 import { deleteArtifact } from '../storage/index.ts';
 import type { Services } from './context.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
@@ -39,6 +40,7 @@ export async function pruneConnection(
     id: b.id,
     takenAt: takenAt(b),
     status: b.status,
+    type: b.type,
   }));
   // Calendar days are the team's days: the zone of the connection's first schedule, else UTC.
   const timeZone = connection.schedules[0]?.timezone ?? 'UTC';

@@ -5,8 +5,8 @@
  * `backup.requested`. If Redis refuses the job, the record is marked failed so it does not sit pending.
  */
 
+import type { Backup, SlackMessageRef } from '../app/ports/records.ts';
 import type { BackupType } from '../core/status.ts';
-import type { Backup, SlackMessageRef } from '../db/index.ts';
 import type { Services } from './context.ts';
 import { safeNotify } from './notifier.ts';
 import { type BackupJobData, backupJobOptions, JOB_NAMES } from './queues.ts';

@@ -4,7 +4,7 @@
  * it created before instead of creating a second one.
  */
 import { createHash } from 'node:crypto';
-import type { Backup } from '../db/index.ts';
+import type { Backup } from '../app/ports/records.ts';
 import { type BackupAttempt, runBackup } from './backup-job.ts';
 import type { Services } from './context.ts';
 import { safeNotify } from './notifier.ts';

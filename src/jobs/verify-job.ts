@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backup, BackupCopy, CopyCheckResult } from '../db/index.ts';
+import type { Backup, BackupCopy, CopyCheckResult } from '../app/ports/records.ts';
 import { type KeyRing, verifyArtifactFile } from '../storage/index.ts';
 import type { Services } from './context.ts';
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';

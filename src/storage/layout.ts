@@ -7,10 +7,10 @@
  * for a backup, and a crash leaves something recognisable to sweep.
  */
 import { join } from 'node:path';
+import { BACKUP_TYPES, type BackupType } from '../core/status.ts';
 
+export { BACKUP_TYPES, type BackupType };
 export const ARTIFACT_EXTENSION = '.sgb';
-export const BACKUP_TYPES = ['manual', 'scheduled', 'pre-restore'] as const;
-export type BackupType = (typeof BACKUP_TYPES)[number];
 
 /** File framing: MAGIC | u16 format version | u32 header length | header | u32 key block length | key block | ciphertext | tag. */
 export const MAGIC = Buffer.from('SNAPGATE', 'ascii');

@@ -178,10 +178,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'restore',
     usage:
-      '/kong restore <connection> <backup-id|latest> [--at "2026-11-20 14:00"] [--only sections] [--no-deletes] [--break-glass] --reason "text"',
+      '/kong restore <connection> <backup-id|latest> [--at "2026-11-20 14:00"] [--include-pre-restore] [--only sections] [--no-deletes] [--break-glass] --reason "text"',
     summary: 'Ask to restore a gateway from a backup; a second person approves.',
     details: [
-      '--at picks the newest completed backup at or before that time (your Slack timezone); give `latest` or no backup with it.',
+      '--at picks the newest completed backup at or before that time (your Slack timezone, to the second); give `latest` or no backup with it.',
+      '`latest` and --at skip pre-restore backups (the state a restore replaced) unless --include-pre-restore.',
       '--only: comma-separated sections. --no-deletes: never delete what the backup lacks.',
       '--break-glass: admins only, allows approving your own request; announced in the channel.',
       'Example: `/kong restore prod latest --only plugins --reason "bad rate limit at 14:00"`',
@@ -189,6 +190,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: '<connection>' }, { name: '<backup-id|latest>', optional: true }],
     flags: [
       { name: 'at', arity: 'value' },
+      { name: 'include-pre-restore', arity: 'boolean' },
       { name: 'only', arity: 'list' },
       { name: 'no-deletes', arity: 'boolean' },
       { name: 'break-glass', arity: 'boolean' },
@@ -216,6 +218,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           connection: positional(a, 0, readConnection),
           backup,
           at,
+          includePreRestore: { ok: true, value: hasFlag(a, 'include-pre-restore') || undefined },
           only: sectionsFlag(a),
           noDeletes: { ok: true, value: hasFlag(a, 'no-deletes') },
           breakGlass: { ok: true, value: hasFlag(a, 'break-glass') },

@@ -1,4 +1,4 @@
-import type { Section } from '../../core/index.ts';
+import type { AtTime, Section } from '../../core/index.ts';
 
 /** The `/kong` sub-commands, in the order help lists them. */
 export const COMMAND_NAMES = [
@@ -22,12 +22,11 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 export type BackupRef = { kind: 'latest' } | { kind: 'id'; id: string };
 
 /**
- * A `--at` time as typed. `local` has no zone: the caller converts it with the user's Slack timezone
- * (users.info `tz`), which the pure parser cannot know. `instant` carried its own zone (`Z` or `+01:00`).
+ * A `--at` time as typed (src/core/wall-clock.ts). `local` has no zone: the caller converts it with the
+ * user's Slack timezone (users.info `tz`), which the pure parser cannot know. `instant` carried its own
+ * zone (`Z` or `+01:00`).
  */
-export type AtTime =
-  | { kind: 'local'; text: string; date: string; time: string }
-  | { kind: 'instant'; text: string; epochMs: number };
+export type { AtTime };
 
 /** A person named with a Slack mention (`<@U123|bob>`) or a bare user id. */
 export interface UserRef {
@@ -57,6 +56,8 @@ export type KongCommand =
       connection: string;
       backup: BackupRef;
       at?: AtTime;
+      /** `latest`/`--at` may pick a pre-restore backup */
+      includePreRestore?: boolean;
       only?: Section[];
       noDeletes: boolean;
       breakGlass: boolean;

@@ -1,4 +1,4 @@
-import { SECTIONS, type Section } from '../../core/index.ts';
+import { parseAtTime, SECTIONS, type Section } from '../../core/index.ts';
 import { closestMatches, orList } from './suggest.ts';
 import type { Token } from './tokenize.ts';
 import type { AtTime, BackupRef, UserRef } from './types.ts';
@@ -111,40 +111,15 @@ export function readSections(values: readonly string[]): Read<Section[]> {
   return ok(out);
 }
 
-const LOCAL_AT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
-const ZONED_AT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
 /** `2026-11-20 14:00` (local, the caller applies the user's timezone) or ISO 8601 with `Z`/offset. */
 export function readAt(text: string): Read<AtTime> {
-  const t = text.trim();
-  const zoned = ZONED_AT.exec(t);
-  const local = zoned ? null : LOCAL_AT.exec(t);
-  const m = zoned ?? local;
-  const bad = `--at takes a date and time like \`2026-11-20 14:00\` or \`2026-11-20T14:00:00Z\`, not ${shown(text)}.`;
-  if (!m) return no(bad);
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) {
-    return no(`${shown(text)} is not a real date and time.`);
-  }
-  if (local) {
-    const date = `${m[1]}-${m[2]}-${m[3]}`;
-    const time = `${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''}`;
-    return ok({ kind: 'local', text: `${date} ${time}`, date, time });
-  }
-  // Date.parse of a zoned ISO string is a pure computation (no clock involved).
-  return ok({ kind: 'instant', text: t, epochMs: Date.parse(t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) });
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const read = parseAtTime(text);
+  if (read.ok) return ok(read.value);
+  return read.problem === 'not_real'
+    ? no(`${shown(text)} is not a real date and time.`)
+    : no(
+        `--at takes a date and time like \`2026-11-20 14:00\` or \`2026-11-20T14:00:00Z\`, not ${shown(text)}.`,
+      );
 }
 
 /** `<@U123|bob>`, `<@U123>` or a bare `U123ABC`/`W123ABC` id. A typed `@bob` carries no id, so it is refused. */

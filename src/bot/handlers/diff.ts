@@ -1,5 +1,5 @@
+import type { Backup } from '../../app/ports/records.ts';
 import { planRestore } from '../../core/index.ts';
-import type { Backup } from '../../db/index.ts';
 import type { CommandOf } from '../grammar/index.ts';
 import { type DiffCardInput, diffFailedCard, diffPendingCard, diffResultCard } from '../views/diff-card.ts';
 import { diffText } from '../views/diff-text.ts';

@@ -6,8 +6,9 @@
  * clicks or two approvers at once start one restore. A refusal is an ephemeral answer with the reason;
  * the caller records every outcome in the audit log.
  */
+
+import type { Restore } from '../../app/ports/records.ts';
 import type { Role } from '../../config/index.ts';
-import type { Restore } from '../../db/index.ts';
 import type { RestoreDecisionResult } from '../restore-services.ts';
 import { decisionRefusalText } from '../views/decision-refusal.ts';
 import { code } from '../views/format.ts';

@@ -4,10 +4,11 @@
  * anything; otherwise post ONE top-level card (the thread root), create the request with the card's
  * channel and ts (the jobs' `requestRestore` enqueues the plan job), and let the notifier follow it.
  */
-import type { Restore } from '../../db/index.ts';
+import type { Backup, Restore } from '../../app/ports/records.ts';
+import { escapeMrkdwn } from '../blocks/index.ts';
 import type { RestoreRequestInput } from '../restore-services.ts';
 import { messageLink } from '../slack/lookups.ts';
-import { code } from '../views/format.ts';
+import { code, slackDate } from '../views/format.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { restoreCard } from '../views/restore-card.ts';
 import { note, refusalMessage } from '../views/simple.ts';
@@ -127,7 +128,7 @@ export async function startRestoreRequest(
   );
   await caller.respond(
     note(
-      `Restore request ${code(restore.id)} for ${code(connection.name)} from backup ${code(created.backup.id)} posted; ` +
+      `Restore request ${code(restore.id)} for ${code(connection.name)} from ${pickedBackup(input, created.backup)} posted; ` +
         `the plan follows on the card, then ${input.breakGlass ? 'you (break-glass) or an approver' : 'an approver other than you'} must approve it.`,
     ),
   );
@@ -137,6 +138,15 @@ export async function startRestoreRequest(
     targetId: restore.id,
     details: { ...base.details, backupId: created.backup.id },
   };
+}
+
+/** Which backup, its type and when it was taken; `latest`/`--at` say whether pre-restore ones were skipped. */
+function pickedBackup(input: NewRestore, b: Backup): string {
+  const how =
+    input.backup.kind === 'id'
+      ? ''
+      : `${input.backup.kind === 'latest' ? 'latest' : 'newest at or before --at'}${input.backup.includePreRestore ? '' : ', pre-restore backups skipped'}: `;
+  return `backup ${code(b.id)} (${how}${escapeMrkdwn(b.type)}, taken ${slackDate(b.startedAt ?? b.createdAt)})`;
 }
 
 function notStarted(card: SlackMessage, text: string): SlackMessage {

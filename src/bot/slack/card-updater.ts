@@ -5,7 +5,7 @@
  * when its time comes, and `flush()` sends everything at once on shutdown.
  */
 import type { webApi } from '@slack/bolt';
-import type { SlackMessageRef } from '../../db/index.ts';
+import type { SlackMessageRef } from '../../app/ports/records.ts';
 import type { SlackMessage } from '../views/message.ts';
 import type { SlackOutbox } from './outbox.ts';
 

@@ -3,7 +3,7 @@
  * through the outbox under their own key, so a 429 on them is honoured like any other call without
  * holding a channel's posts.
  */
-import type { SlackMessageRef } from '../../db/index.ts';
+import type { SlackMessageRef } from '../../app/ports/records.ts';
 import { userTimezone } from '../handlers/restore-time.ts';
 import type { SlackOutbox } from './outbox.ts';
 

@@ -7,9 +7,10 @@
  * What the card shows besides the record (environment, the backup, the `--at` pick, the plan) is kept
  * in memory from the request and the plan event; a process that never saw them shows the ids only.
  */
+
+import type { Backup, Restore, SlackMessageRef } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
-import type { Backup, Restore, SlackMessageRef } from '../../db/index.ts';
 import type { RestoreNotice } from '../restore-services.ts';
 import { diffText } from '../views/diff-text.ts';
 import { userMention } from '../views/format.ts';

@@ -2,8 +2,9 @@
  * The top-level card of one backup: status (emoji, label, colour from the one status table), connection,
  * type, who asked and their note. Edited in place as the status moves; details go to the thread.
  */
+
+import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS, type BackupStatus } from '../../core/status.ts';
-import type { Backup } from '../../db/index.ts';
 import { type Block, context, escapeMrkdwn, fieldsSection, section } from '../blocks/index.ts';
 import { code, plural, totalEntities, userMention } from './format.ts';
 import { colouredCard, type SlackMessage } from './message.ts';

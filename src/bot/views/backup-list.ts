@@ -1,6 +1,7 @@
 /** `/kong backups` and `/kong show`: answered only to the person who asked. */
+
+import type { Backup, BackupCopy } from '../../app/ports/records.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
-import type { Backup, BackupCopy } from '../../db/index.ts';
 import { context, escapeMrkdwn, fieldsSection, section } from '../blocks/index.ts';
 import { countLines } from './backup-thread.ts';
 import { explainFailure } from './failure.ts';

@@ -1,5 +1,5 @@
 /** Thread replies under a backup card: phase changes, the final result, or the failure and what to do. */
-import type { Backup } from '../../db/index.ts';
+import type { Backup } from '../../app/ports/records.ts';
 import {
   type Block,
   context,

@@ -3,8 +3,9 @@
  * and operation, then the first changes with deletes marked ⚠. Field values are not shown here (only
  * field names); the full diff, secrets masked, goes to the thread as a file.
  */
+
+import type { Backup } from '../../app/ports/records.ts';
 import type { Plan, Section } from '../../core/index.ts';
-import type { Backup } from '../../db/index.ts';
 import { context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, formatAge, plural } from './format.ts';
 import { listMessage } from './lines.ts';

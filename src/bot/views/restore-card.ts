@@ -7,9 +7,10 @@
  * Buttons carry only the request id. The actions block's `block_id` names the plan hash the card shows,
  * so a click on a card that showed an older plan is recognised and refused ("plan changed").
  */
+
+import type { Backup } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
 import { RESTORE_STATUS, type RestoreStatus } from '../../core/status.ts';
-import type { Backup } from '../../db/index.ts';
 import {
   actions,
   type Block,
@@ -68,11 +69,13 @@ export interface RestoreCardInput {
 function backupField(c: RestoreCardInput): string {
   const b = c.backup;
   if (!b) return `*Backup*\n${code(c.backupId)}`;
-  const gap = c.requestedAt.getTime() - b.createdAt.getTime();
+  // taken = when the dump started, the time `--at` compares (src/jobs/restore/request.ts)
+  const taken = b.startedAt ?? b.createdAt;
+  const gap = c.requestedAt.getTime() - taken.getTime();
   const age = gap < 60_000 ? 'moments' : formatDuration(gap).replace(/ \d+ s$/, '');
   return (
     `*Backup*\n${code(b.id)} · ${escapeMrkdwn(b.type)}\n` +
-    `taken ${slackDate(b.createdAt)} (${age} before the request) by ${userMention(b.requestedBy)}`
+    `taken ${slackDate(taken)} (${age} before the request) by ${userMention(b.requestedBy)}`
   );
 }
 

@@ -1,6 +1,7 @@
 /** `/kong status <restore-id>`: where a restore request stands (the restore issue adds its own card). */
+
+import type { Restore } from '../../app/ports/records.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
-import type { Restore } from '../../db/index.ts';
 import { escapeMrkdwn, fieldsSection, section } from '../blocks/index.ts';
 import { scrubReason } from './failure.ts';
 import { code, slackDate, userMention } from './format.ts';

@@ -2,7 +2,7 @@
  * Thread replies under a restore card: decisions, phases, a re-plan asking for approval again, the
  * break-glass announcements (posted with `reply_broadcast`) and the final outcome with an Undo button.
  */
-import type { Restore } from '../../db/index.ts';
+import type { Restore } from '../../app/ports/records.ts';
 import {
   actions,
   type Block,

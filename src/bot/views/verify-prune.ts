@@ -1,5 +1,5 @@
 /** Verify results (per copy) and prune summaries, as the jobs report them. */
-import type { Backup } from '../../db/index.ts';
+import type { Backup } from '../../app/ports/records.ts';
 import { type Block, context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, plural } from './format.ts';
 import { listMessage } from './lines.ts';

@@ -6,9 +6,9 @@
  * restore to its end (exit 1 unless it completed).
  */
 import type { Command } from 'commander';
+import type { Restore } from '../../app/ports/records.ts';
 import type { Config } from '../../config/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
-import type { Restore } from '../../db/index.ts';
 import { type Authorize, approveRestore, type Services } from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
 import {

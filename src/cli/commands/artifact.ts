@@ -6,10 +6,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createAuditLog } from '../../audit/index.ts';
+import { openRecords } from '../../compose/records.ts';
 import { decodeKey } from '../../config/index.ts';
 import { toDeckFile } from '../../core/deck/index.ts';
 import type { Snapshot } from '../../core/snapshot.ts';
-import { openDatabase } from '../../db/index.ts';
 import { ArtifactError, KeyRing, openArtifact, readArtifactHeader } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, cliActor, loadCliConfig } from './backup-context.ts';
@@ -92,9 +92,9 @@ export function registerArtifact(program: Command): void {
     );
     if (config) {
       // Recorded when a config (and so the records database) is at hand; DR without it is not blocked.
-      const db = openDatabase(config.database.path);
+      const records = openRecords(config.database);
       try {
-        await createAuditLog(db).append({
+        await createAuditLog(records.audit).append({
           actor: cliActor(),
           action: 'artifact.exported',
           connection: h.connection,
@@ -103,7 +103,7 @@ export function registerArtifact(program: Command): void {
           details: { file, output: flags.output, keyId: h.keyId },
         });
       } finally {
-        db.close();
+        await records.close();
       }
     }
   });

@@ -1,7 +1,7 @@
 /** `snapgate audit list [--connection --actor --action --since --limit]` and `snapgate audit verify`. */
 import type { Command } from 'commander';
 import { createAuditLog } from '../../audit/index.ts';
-import { openDatabase } from '../../db/index.ts';
+import { openRecords } from '../../compose/records.ts';
 import { CliError } from '../errors.ts';
 import {
   addConfigOption,
@@ -28,11 +28,11 @@ export function parseSince(value: string, now = new Date()): Date {
 
 async function withAudit<T>(flags: ConfigFlag, run: (log: ReturnType<typeof createAuditLog>) => Promise<T>) {
   const config = await loadCliConfig(flags);
-  const db = openDatabase(config.database.path);
+  const records = openRecords(config.database);
   try {
-    return await run(createAuditLog(db));
+    return await run(createAuditLog(records.audit));
   } finally {
-    db.close();
+    await records.close();
   }
 }
 

@@ -4,8 +4,8 @@
  * failed and exits 1 on failure.
  */
 import type { Command } from 'commander';
+import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
-import type { Backup } from '../../db/index.ts';
 import { requestBackup } from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
 import {
@@ -90,6 +90,7 @@ export function registerBackup(program: Command): void {
           process.stdout.write(`no backups of ${connection}\n`);
           return;
         }
+        // the time shown is when the dump started (queued time until then): what `restore --at` compares
         for (const b of rows) {
           const what =
             b.status === 'completed'
@@ -98,7 +99,7 @@ export function registerBackup(program: Command): void {
           const unchanged = b.unchangedFrom ? ' (unchanged)' : '';
           const note = b.note ? `  "${b.note}"` : '';
           process.stdout.write(
-            `${b.id}  ${formatTime(b.createdAt)}  ${b.type.padEnd(11)} ${b.status.padEnd(9)} ${what}${unchanged}${note}\n`,
+            `${b.id}  ${formatTime(b.startedAt ?? b.createdAt)}  ${b.type.padEnd(11)} ${b.status.padEnd(9)} ${what}${unchanged}${note}\n`,
           );
         }
       });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Backup, NewCopy } from '../../db/index.ts';
+import type { Backup, NewCopy } from '../../app/ports/records.ts';
 import { liveCompleted, type Services } from '../../jobs/index.ts';
 import { rewrapArtifact } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';

@@ -6,12 +6,14 @@
  * gateway: a second person approves it with `snapgate approve <id> --as <user>`.
  */
 import type { Command } from 'commander';
+import type { Backup } from '../../db/index.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,
   requestRestore,
   runRestorePlan,
 } from '../../jobs/index.ts';
+import { formatGap, resolveCliAt } from '../at-option.ts';
 import { CliError } from '../errors.ts';
 import { formatPlan } from '../format-plan.ts';
 import { parseSections } from '../kong-options.ts';
@@ -19,29 +21,34 @@ import { addConfigOption, type ConfigFlag, cliActor, formatTime, withServices } 
 
 interface RestoreFlags extends ConfigFlag {
   at?: string;
+  includePreRestore?: boolean;
   only?: string;
   deletes: boolean;
   reason?: string;
 }
 
-function selector(backup: string | undefined, at: string | undefined): BackupSelector {
-  if (at !== undefined) {
-    if (backup !== undefined) throw new CliError('give either a backup id or --at TIME, not both');
-    const time = new Date(at);
-    if (Number.isNaN(time.getTime())) {
-      throw new CliError(`--at "${at}" is not a time (use ISO 8601, e.g. 2026-11-20T14:00:00Z)`);
-    }
-    return { kind: 'at', time };
+function selector(backup: string | undefined, flags: RestoreFlags): BackupSelector {
+  const include = flags.includePreRestore ? { includePreRestore: true } : {};
+  if (flags.at !== undefined) {
+    if (backup !== undefined && backup !== 'latest')
+      throw new CliError('give either a backup id or --at TIME, not both');
+    const at = resolveCliAt(flags.at);
+    const how = at.zone === 'as typed' ? '' : ` (read in ${at.zone})`;
+    process.stdout.write(`--at ${at.typed.text}${how} = ${formatTime(at.time)}, compared to the second\n`);
+    return { kind: 'at', time: at.time, ...include };
   }
   if (backup === undefined)
     throw new CliError('name the backup to restore (an id or "latest"), or give --at TIME');
-  return backup === 'latest' ? { kind: 'latest' } : { kind: 'id', id: backup };
+  return backup === 'latest' ? { kind: 'latest', ...include } : { kind: 'id', id: backup };
 }
 
-function formatGap(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+/** Which backup was chosen, its type and when it was taken (and, for --at, how long before the time). */
+export function describeSelection(chosen: Backup, how: BackupSelector, gapMs: number | undefined): string {
+  const skipped = how.kind !== 'id' && !how.includePreRestore ? ', pre-restore backups skipped' : '';
+  const picked =
+    how.kind === 'id' ? '' : ` (${how.kind === 'latest' ? 'latest' : 'newest at or before --at'}${skipped})`;
+  const gap = gapMs === undefined ? '' : `, ${formatGap(gapMs)} before the time asked for`;
+  return `backup ${chosen.id}${picked}: ${chosen.type}, taken ${formatTime(chosen.startedAt ?? chosen.createdAt)}${gap}`;
 }
 
 export function registerRestore(program: Command): void {
@@ -52,14 +59,18 @@ export function registerRestore(program: Command): void {
         'ask for a restore of a backup (id or "latest"): plans it and prints the plan for approval',
       ),
   )
-    .option('--at <time>', 'restore the newest completed backup taken at or before this time')
+    .option(
+      '--at <time>',
+      'restore the newest completed backup taken at or before this time, to the second (no zone: read in TZ; a bare date: midnight in TZ)',
+    )
+    .option('--include-pre-restore', 'let latest and --at pick pre-restore backups too (skipped by default)')
     .option('--only <sections>', 'comma list of sections to restore')
     .option('--no-deletes', 'keep entities that exist only on the gateway')
     .option('--reason <text>', 'why (required; shown to the approver and kept in the audit log)')
     .action(async (connection: string, backup: string | undefined, flags: RestoreFlags) => {
       const only = parseSections(flags.only);
-      const backupSelector = selector(backup, flags.at);
       if (!flags.reason?.trim()) throw new CliError('--reason is required: say why this restore is needed');
+      const backupSelector = selector(backup, flags);
       await withServices(
         flags,
         async (services) => {
@@ -81,11 +92,7 @@ export function registerRestore(program: Command): void {
             if (err instanceof RestoreRefusedError) throw new CliError(err.message);
             throw err;
           }
-          const { backup: chosen, gapMs } = requested;
-          const gap = gapMs === undefined ? '' : ` (${formatGap(gapMs)} before the time asked for)`;
-          process.stdout.write(
-            `backup ${chosen.id} taken ${formatTime(chosen.startedAt ?? chosen.createdAt)}${gap}\n`,
-          );
+          process.stdout.write(`${describeSelection(requested.backup, backupSelector, requested.gapMs)}\n`);
           const { restore, plan } = await runRestorePlan(services, requested.restore.id);
           if (plan) process.stdout.write(formatPlan(plan));
           if (restore.status === 'failed') {

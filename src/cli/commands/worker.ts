@@ -1,6 +1,7 @@
 /**
- * `snapgate worker [--config FILE]`: runs every queue's worker, syncs the schedules and recovers what a
- * crash left behind; SIGTERM/SIGINT close it gracefully (running jobs get 30 s, then are left to retry).
+ * `snapgate worker [--config FILE]`: runs every queue's worker (backups; restores: plan, run and expiry;
+ * verify; prune), syncs the schedules and recovers what a crash left behind; SIGTERM/SIGINT close it
+ * gracefully (running jobs get 30 s, then are left to retry).
  */
 import type { Command } from 'commander';
 import {
@@ -15,7 +16,9 @@ import { addConfigOption, type ConfigFlag, loadCliConfig } from './backup-contex
 
 export function registerWorker(program: Command): void {
   addConfigOption(
-    program.command('worker').description('run the backup, verify and prune workers and the schedules'),
+    program
+      .command('worker')
+      .description('run the backup, restore (plan, run, expiry), verify and prune workers and the schedules'),
   )
     .option('--shutdown-timeout <seconds>', 'how long running jobs may take to finish on SIGTERM', '30')
     .action(async (flags: ConfigFlag & { shutdownTimeout: string }) => {

@@ -2,8 +2,9 @@
  * Audit and notify for restore requests in one shape. Restore events name the plan hash they concern
  * (src/audit ACTIONS_NAMING_A_PLAN), so a decision can always be traced to the exact writes it allowed.
  */
+
+import type { Restore } from '../../app/ports/records.ts';
 import type { AuditAction } from '../../audit/index.ts';
-import type { Restore } from '../../db/index.ts';
 import type { Services } from '../context.ts';
 import { safeNotify } from '../notifier.ts';
 import type { RestoreEvent } from './types.ts';

@@ -8,7 +8,7 @@
  * - reject: an approver closes the request; cancel: the requester withdraws it.
  * Every refusal is audited (`restore.approval_refused`, outcome `refused`) and answered, never thrown.
  */
-import type { DecisionResult, Restore } from '../../db/index.ts';
+import type { DecisionResult, Restore } from '../../app/ports/records.ts';
 import type { Services } from '../context.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { expireRestore } from './expiry.ts';

@@ -3,7 +3,7 @@
  * request does it on time; `expireDueRestores` sweeps on every new request and at start-up, so a lost
  * delayed job never leaves a stale request holding the connection.
  */
-import type { Restore } from '../../db/index.ts';
+import type { Restore } from '../../app/ports/records.ts';
 import type { Services } from '../context.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 

@@ -9,8 +9,8 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { Backup, BackupCopy } from '../../app/ports/records.ts';
 import type { Snapshot } from '../../core/index.ts';
-import type { Backup, BackupCopy } from '../../db/index.ts';
 import { openArtifact, PRIMARY_TARGET } from '../../storage/index.ts';
 import type { Services } from '../context.ts';
 

@@ -5,8 +5,9 @@
  * section-limited restore: `only` limits the writes, but the planner must see the parents the section's
  * entities point at (restoring `routes` needs the live services), or it refuses a sound plan as dangling.
  */
+
+import type { Restore } from '../../app/ports/records.ts';
 import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
-import type { Restore } from '../../db/index.ts';
 import { describeGateway, dumpGateway, type KongClient } from '../../kong/index.ts';
 import { contentSha256 } from '../content-hash.ts';
 import type { Services } from '../context.ts';

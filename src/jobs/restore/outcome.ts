@@ -6,9 +6,10 @@
  *   `partially_failed`, naming the failed steps with Kong's messages.
  * Each final status is audited with the plan hash and announced with the pre-restore backup id (Undo).
  */
+
+import { type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { PlanStep } from '../../core/index.ts';
 import { redact } from '../../core/index.ts';
-import { type NewRestoreStep, type Restore, TransitionError } from '../../db/index.ts';
 import type { ApplyResult, StepError, StepResult } from '../../kong/index.ts';
 import type { Services } from '../context.ts';
 import { auditRestore, notifyRestore } from './audit.ts';

@@ -7,8 +7,9 @@
  *      expiry job), audit `restore.planned` and hand the plan to the notifier for the card and diff file.
  * Nothing here writes to the gateway.
  */
+
+import { type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
-import { type Restore, TransitionError } from '../../db/index.ts';
 import type { Services } from '../context.ts';
 import { describeFailure } from '../failure.ts';
 import { auditRestore, notifyRestore } from './audit.ts';

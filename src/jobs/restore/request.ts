@@ -4,9 +4,10 @@
  * is. Then: settle expired requests (so a stale one does not hold the connection), create the `planned`
  * row (the database allows one active request per connection), audit, queue the plan job.
  */
+
+import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../app/ports/records.ts';
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
 import { SECTIONS, type Section } from '../../core/index.ts';
-import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../db/index.ts';
 import type { Services } from '../context.ts';
 import { UnknownConnectionError } from '../context.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
@@ -35,6 +36,37 @@ function checkSections(only: readonly string[] | undefined): Section[] | null {
   return SECTIONS.filter((s) => only.includes(s));
 }
 
+const SECOND_MS = 1000;
+const wholeSecond = (ms: number) => Math.floor(ms / SECOND_MS) * SECOND_MS;
+
+/**
+ * The newest backup taken at or before `time`, compared at whole seconds: lists (CLI and Slack) show whole
+ * seconds, so `--at 23:21:50` must pick the backup listed at 23:21:50 even when it started at
+ * 23:21:50.400. The gap is measured at the same precision.
+ */
+async function pickAt(
+  services: Services,
+  connection: string,
+  selector: { time: Date; includePreRestore?: boolean },
+): Promise<{ backup: Backup | null; gapMs?: number }> {
+  const asked = wholeSecond(selector.time.getTime());
+  const backup = await services.repos.backups.findCompletedAtOrBefore(
+    connection,
+    new Date(asked + SECOND_MS - 1),
+    { excludePreRestore: selector.includePreRestore !== true },
+  );
+  if (!backup) return { backup: null };
+  return { backup, gapMs: asked - wholeSecond((backup.startedAt ?? backup.createdAt).getTime()) };
+}
+
+/** Why nothing was picked, naming the newest pre-restore backup that was skipped and how to include it. */
+function nothingPicked(connection: string, what: string, skipped: Backup | null): RestoreRefusedError {
+  const hint = skipped
+    ? `; only pre-restore backups are (the newest is ${skipped.id}): add --include-pre-restore to pick one`
+    : '';
+  return new RestoreRefusedError(`${connection} has no completed backup ${what}${hint}`);
+}
+
 /** The backup a selector names, checked: completed, not pruned, of this connection. */
 export async function selectBackup(
   services: Services,
@@ -42,22 +74,23 @@ export async function selectBackup(
   selector: BackupSelector,
 ): Promise<{ backup: Backup; gapMs?: number }> {
   const repo = services.repos.backups;
+  const skipsPreRestore = selector.kind !== 'id' && selector.includePreRestore !== true;
   if (selector.kind === 'latest') {
-    const latest = await repo.findLatestCompleted(connection);
-    if (!latest) throw new RestoreRefusedError(`${connection} has no completed backup to restore`);
-    return { backup: latest };
+    const latest = await repo.findLatestCompleted(connection, { excludePreRestore: skipsPreRestore });
+    if (latest) return { backup: latest };
+    const skipped = skipsPreRestore ? await repo.findLatestCompleted(connection) : null;
+    throw nothingPicked(connection, 'to restore', skipped);
   }
   if (selector.kind === 'at') {
     if (Number.isNaN(selector.time.getTime()))
       throw new RestoreRefusedError('the time given is not a valid time');
-    const found = await repo.findCompletedAtOrBefore(connection, selector.time);
-    if (!found) {
-      throw new RestoreRefusedError(
-        `${connection} has no completed backup taken at or before ${selector.time.toISOString()}`,
-      );
-    }
-    const takenAt = found.startedAt ?? found.createdAt;
-    return { backup: found, gapMs: selector.time.getTime() - takenAt.getTime() };
+    const found = await pickAt(services, connection, selector);
+    if (found.backup) return { backup: found.backup, gapMs: found.gapMs ?? 0 };
+    const skipped = skipsPreRestore
+      ? (await pickAt(services, connection, { ...selector, includePreRestore: true })).backup
+      : null;
+    const asked = new Date(wholeSecond(selector.time.getTime())).toISOString().replace('.000Z', 'Z');
+    throw nothingPicked(connection, `taken at or before ${asked}`, skipped);
   }
   const backup = await repo.get(selector.id);
   if (!backup) throw new RestoreRefusedError(`there is no backup ${selector.id}`);

@@ -11,8 +11,9 @@
  *   5. dump again and plan against the target: zero steps = zero drift for the selected sections.
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
+
+import { type Backup, type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
-import { type Backup, type NewRestoreStep, type Restore, TransitionError } from '../../db/index.ts';
 import { type ApplyProgress, type ApplyResult, applyPlan, type KongClient } from '../../kong/index.ts';
 import { BackupFailedError, runBackup } from '../backup-job.ts';
 import type { Services } from '../context.ts';

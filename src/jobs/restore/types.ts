@@ -2,11 +2,20 @@
  * The restore service's vocabulary: what a request names, what a decision answers, what the notifier is
  * told. Shared by the bot (Slack), the CLI and the jobs; records come from `src/db`, plans from `src/core`.
  */
-import type { Plan, Section, StepPhase } from '../../core/index.ts';
-import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../../db/index.ts';
 
-/** Which backup to restore: by id, the newest completed one, or the newest at or before a time. */
-export type BackupSelector = { kind: 'id'; id: string } | { kind: 'latest' } | { kind: 'at'; time: Date };
+import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../../app/ports/records.ts';
+import type { Plan, Section, StepPhase } from '../../core/index.ts';
+
+/**
+ * Which backup to restore: by id, the newest completed one, or the newest at or before a time. `latest`
+ * and `at` skip `pre-restore` backups unless `includePreRestore`: right after a restore the newest backup
+ * is the broken state that restore replaced, never what "latest" should mean. A pre-restore backup is
+ * still restorable by id (that is what Undo does).
+ */
+export type BackupSelector =
+  | { kind: 'id'; id: string }
+  | { kind: 'latest'; includePreRestore?: boolean }
+  | { kind: 'at'; time: Date; includePreRestore?: boolean };
 
 export interface RestoreRequestInput {
   connection: string;
@@ -27,7 +36,10 @@ export interface RestoreRequestInput {
 export interface RestoreRequested {
   restore: Restore;
   backup: Backup;
-  /** with `{ kind: 'at' }`: how long before the asked-for time the chosen backup was taken */
+  /**
+   * with `{ kind: 'at' }`: how long before the asked-for time the chosen backup was taken, in whole
+   * seconds × 1000 (both times cut to the second, the precision lists show)
+   */
   gapMs?: number;
 }
 

@@ -14,7 +14,13 @@ import { silentLogger } from '../../../src/bot/logger.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
 import { createSlackOutput, type SlackOutput } from '../../../src/bot/slack/output.ts';
 import { type Config, loadConfig } from '../../../src/config/index.ts';
-import { createRepositories, type Db, openDatabase, type Repositories } from '../../../src/db/index.ts';
+import {
+  createRepositories,
+  type Db,
+  openDatabase,
+  type Repositories,
+  SqliteAuditStore,
+} from '../../../src/db/index.ts';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
 import {
   type BlockActionFields,
@@ -114,7 +120,7 @@ export async function openBase(kongUrl = 'http://127.0.0.1:9/', stagingUrl = kon
     config,
     db,
     repos: createRepositories(db, { now: clock.now }),
-    audit: createAuditLog(db, { now: clock.now }),
+    audit: createAuditLog(new SqliteAuditStore(db), { now: clock.now }),
     clock,
     cleanup: () => {
       db.close();

@@ -111,8 +111,30 @@ describe('two-person restore via Slack', () => {
           e.details.action === RESTORE_APPROVE_ACTION,
       ),
     ).toBe(true);
-    // leave the connection free for the next test
     await command(t, PEOPLE.operator, `cancel ${undo.id}`);
     await waitForRestore(t, undo.id, ['cancelled']);
+
+    // `latest` is now the backup that was restored, not the pre-restore backup (the broken state)
+    const pre = (await t.services.repos.backups.get(done.preRestoreBackupId!))!;
+    expect(pre.type).toBe('pre-restore');
+    const latest = await command(t, PEOPLE.operator, 'restore prod latest --reason "latest again"');
+    expect(latest).toContain(
+      `from backup \`${backup.id}\` (latest, pre-restore backups skipped: manual, taken`,
+    );
+    const again = await restoreOfCard(t, lastCard(t));
+    expect(again.backupId).toBe(backup.id);
+    expect((await waitForRestore(t, again.id, ['completed'])).planHash).toBeNull();
+    const withPre = await command(
+      t,
+      PEOPLE.operator,
+      'restore prod latest --include-pre-restore --reason "the state before"',
+    );
+    expect(withPre).toContain(`from backup \`${pre.id}\` (latest: pre-restore, taken`);
+    const broken = await restoreOfCard(t, lastCard(t));
+    expect(broken.backupId).toBe(pre.id);
+    // leave the connection free for the next test
+    await waitForRestore(t, broken.id, ['awaiting_approval']);
+    await command(t, PEOPLE.operator, `cancel ${broken.id}`);
+    await waitForRestore(t, broken.id, ['cancelled']);
   }, 60_000);
 });

@@ -3,11 +3,11 @@
  * argv: dbPath actor count startAtMs
  */
 import { createAuditLog } from '../../../src/audit/index.ts';
-import { openDatabase } from '../../../src/db/index.ts';
+import { openDatabase, SqliteAuditStore } from '../../../src/db/index.ts';
 
 const [path, actor, count, startAt] = process.argv.slice(2) as [string, string, string, string];
 const db = openDatabase(path, { migrate: false });
-const audit = createAuditLog(db);
+const audit = createAuditLog(new SqliteAuditStore(db));
 while (Date.now() < Number(startAt)) {
   // busy-wait so every process starts appending in the same millisecond
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditInputError, type AuditLog, createAuditLog, hashEvent } from '../../../src/audit/index.ts';
+import { SqliteAuditStore } from '../../../src/db/index.ts';
 import { openTestDb, type TestDb } from './fixture.ts';
 
 const HOUR = 3_600_000;
@@ -14,7 +15,7 @@ describe('audit log (SQLite)', () => {
 
   beforeEach(async () => {
     t = openTestDb();
-    audit = createAuditLog(t.db, { now: t.clock.now });
+    audit = createAuditLog(new SqliteAuditStore(t.db), { now: t.clock.now });
   });
   afterEach(() => t.cleanup());
 

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fromDeckFile } from '../../../src/core/deck/index.ts';
+import { openDatabase } from '../../../src/db/index.ts';
 import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { cliInProcess, runSnapgateBin, SNAPGATE_BIN } from '../../support/snapgate-cli.ts';
 import { createTestEnv, KNOWN_SECRETS, type TestEnv } from './harness.ts';
@@ -108,10 +109,12 @@ it('backup --wait, backups list/show, verify, artifact inspect/export, keys rota
 
   // Someone with database access drops the append-only triggers and edits the completion event.
   const completed = (await services.audit.list({ action: 'backup.completed' }))[0]!;
-  services.db.sqlite.exec('DROP TRIGGER audit_events_no_update;');
-  services.db.sqlite
+  const raw = openDatabase(env.config.database.path);
+  raw.sqlite.exec('DROP TRIGGER audit_events_no_update;');
+  raw.sqlite
     .prepare('UPDATE audit_events SET details = ? WHERE seq = ?')
     .run(JSON.stringify({ ...completed.details, bytes: 1 }), completed.seq);
+  raw.close();
   const broken = await cli('audit', 'verify', ...c);
   expect(broken.code).toBe(1);
   expect(broken.err).toMatch(new RegExp(`^audit chain broken at row ${completed.seq}: `));

@@ -65,7 +65,7 @@ describe('loadConfig', () => {
     expect(prod!.token.reveal()).toBe(TOKEN);
     expect(staging!.token.reveal()).toBe('staging-token');
     expect(prod!.schedules).toEqual([{ name: 'schedule-1', cron: '0 3 * * *', timezone: 'Europe/Berlin' }]);
-    expect(prod!.retention).toEqual({ keepDaily: 7, keepWithin: '2w', minAge: '1h' });
+    expect(prod!.retention).toEqual({ keepDaily: 7, keepWithin: '2w', minAge: '1h', keepPreRestore: '30d' });
     expect(staging!.roles).toEqual({ viewer: [], operator: [], approver: [], admin: [] });
     expect(config.storage).toEqual({
       primary: '/etc/snapgate/artifacts',

@@ -27,6 +27,23 @@ describe('selectRetention', () => {
     );
   });
 
+  it('keeps pre-restore backups for keepPreRestore (undo stays possible), then lets the rules decide', () => {
+    const backups = [
+      { id: 'newest', takenAt: '2026-11-20T11:00:00Z', status: 'completed', type: 'scheduled' },
+      { id: 'pre-young', takenAt: '2026-11-10T12:00:00Z', status: 'completed', type: 'pre-restore' },
+      { id: 'manual-young', takenAt: '2026-11-10T11:00:00Z', status: 'completed', type: 'manual' },
+      { id: 'pre-old', takenAt: '2026-10-10T12:00:00Z', status: 'completed', type: 'pre-restore' },
+    ];
+    const result = selectRetention(backups, { keepWithin: '1d', keepPreRestore: '30d' }, now);
+    expect(result.keep).toEqual([
+      { id: 'newest', reasons: ['newest', 'within 1d'] },
+      { id: 'pre-young', reasons: ['pre-restore, undo possible for 30d (keepPreRestore)'] },
+    ]);
+    expect(result.remove.map((r) => r.id)).toEqual(['manual-young', 'pre-old']);
+    // a safety net, not a rule: an otherwise empty policy still keeps everything
+    expect(selectRetention(backups, { keepPreRestore: '30d' }, now).remove).toEqual([]);
+  });
+
   it('keeps a backup taken after now', () => {
     const result = selectRetention(
       [

@@ -1,12 +1,14 @@
 /**
  * Restore requests, their per-step results and approvals as callers see them, and the repository
- * contract (async, so PostgreSQL can replace SQLite without touching callers).
+ * contract (records port; async, so PostgreSQL can replace SQLite without touching callers).
  */
-import type { RestoreStatus } from '../core/status.ts';
+import type { RestoreStatus } from '../../core/status.ts';
 import type { SlackMessageRef } from './backups.ts';
-import type { ApprovalDecision, StepStatus } from './schema.ts';
 
-export type { ApprovalDecision, StepStatus };
+export const STEP_STATUSES = ['ok', 'failed', 'not_attempted'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 export interface Restore {
   id: string;

@@ -1,11 +1,16 @@
 /**
- * Backup records as callers see them, and the repository contract. Every method is async so a
- * PostgreSQL implementation can replace the SQLite one (`sqlite-backups.ts`) without touching callers.
+ * Backup records as callers see them, and the repository contract (records port). Every method is async
+ * so a PostgreSQL implementation can replace the SQLite one (`src/db/sqlite-backups.ts`) without touching
+ * callers. No drizzle or SQLite here.
  */
-import type { BackupStatus, BackupType } from '../core/status.ts';
-import type { CopyCheckResult } from './schema.ts';
+import type { BackupStatus, BackupType } from '../../core/status.ts';
 
-export type { CopyCheckResult };
+export interface CopyCheckResult {
+  target: string;
+  location: string;
+  ok: boolean;
+  problem?: string;
+}
 
 export interface SlackMessageRef {
   channel: string;
@@ -103,6 +108,11 @@ export interface ListOptions {
   includePruned?: boolean;
 }
 
+export interface PickOptions {
+  /** leave out `pre-restore` backups (the state a restore replaced): what "latest" means to people */
+  excludePreRestore?: boolean;
+}
+
 export interface BackupRepository {
   create(input: NewBackup): Promise<Backup>;
   get(id: string): Promise<Backup | null>;
@@ -110,10 +120,10 @@ export interface BackupRepository {
   listByConnection(connection: string, options?: ListOptions): Promise<Backup[]>;
   /** oldest first; for start-up recovery and verify-all */
   listByStatus(status: BackupStatus, options?: { connection?: string; limit?: number }): Promise<Backup[]>;
-  /** newest completed, not pruned */
-  findLatestCompleted(connection: string): Promise<Backup | null>;
-  /** newest completed, not pruned, whose content was taken (started) at or before `time` */
-  findCompletedAtOrBefore(connection: string, time: Date): Promise<Backup | null>;
+  /** newest completed, not pruned (of any type unless `options.excludePreRestore`) */
+  findLatestCompleted(connection: string, options?: PickOptions): Promise<Backup | null>;
+  /** newest completed, not pruned, whose content was taken (started) at or before `time` (inclusive) */
+  findCompletedAtOrBefore(connection: string, time: Date, options?: PickOptions): Promise<Backup | null>;
   /** every completed, not pruned backup that points at this artifact (itself or unchanged ones) */
   listByArtifact(artifactName: string): Promise<Backup[]>;
 

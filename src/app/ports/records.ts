@@ -1,0 +1,28 @@
+/**
+ * The records port: every record type and repository a use case may touch, with no drizzle or SQLite
+ * import. `src/db` implements it for SQLite; a second database implements `Records` in its own folder and
+ * registers itself in `src/compose/records.ts`; `test/contract/records.contract.ts` proves it.
+ */
+import type { AuditStore } from './audit-store.ts';
+import type { BackupRepository } from './backups.ts';
+import type { RestoreRepository } from './restores.ts';
+
+export type * from './audit-store.ts';
+export { AUDIT_OUTCOMES } from './audit-store.ts';
+export type * from './backups.ts';
+export { NotFoundError, RestoreInProgressError, TransitionError } from './record-errors.ts';
+export type * from './restores.ts';
+export { APPROVAL_DECISIONS, STEP_STATUSES } from './restores.ts';
+
+/** The clock and id source every implementation takes (injected, never global). */
+export interface RecordDeps {
+  now: () => Date;
+  newId: () => string;
+}
+
+export interface Records {
+  readonly backups: BackupRepository;
+  readonly restores: RestoreRepository;
+  readonly audit: AuditStore;
+  close(): Promise<void>;
+}

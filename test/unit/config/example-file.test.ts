@@ -1,0 +1,86 @@
+/**
+ * `snapgate.example.yml` says it lists every field snapgate.yml understands: every key the loader's schema
+ * accepts must appear in it (keys the schema only refuses, like an inline `token`, excepted), and the
+ * example must not show a key the schema does not know.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { configFileSchema } from '../../../src/config/schema.ts';
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+}
+
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Key paths like `connections[].tls.caFile` the schema accepts; `z.never()` keys are refusals, not fields. */
+function schemaKeyPaths(schema: z.ZodType, prefix = ''): string[] {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'optional':
+    case 'default':
+    case 'nullable':
+    case 'prefault':
+      return schemaKeyPaths(def.innerType!, prefix);
+    case 'pipe':
+      return schemaKeyPaths(def.in!, prefix);
+    case 'array':
+      return schemaKeyPaths(def.element!, `${prefix}[]`);
+    case 'union':
+      return [...new Set(def.options!.flatMap((o) => schemaKeyPaths(o, prefix)))];
+    case 'object':
+      return Object.entries(def.shape!).flatMap(([key, value]) => {
+        const path = prefix ? `${prefix}.${key}` : key;
+        const inner = defOf(value);
+        const refused =
+          inner.type === 'never' || (inner.innerType && defOf(inner.innerType).type === 'never');
+        return refused ? [] : [path, ...schemaKeyPaths(value, path)];
+      });
+    default:
+      return [];
+  }
+}
+
+function exampleKeyPaths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return [...new Set(value.flatMap((v) => exampleKeyPaths(v, `${prefix}[]`)))];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return [path, ...exampleKeyPaths(v, path)];
+  });
+}
+
+const root = join(import.meta.dirname, '../../..');
+const example = parse(readFileSync(join(root, 'snapgate.example.yml'), 'utf8'));
+
+describe('snapgate.example.yml against the loader schema', () => {
+  const inSchema = schemaKeyPaths(configFileSchema).sort();
+  const inExample = [...new Set(exampleKeyPaths(example))].sort();
+
+  it('the schema walk finds the nested keys (a walk that found nothing would prove nothing)', () => {
+    expect(inSchema).toEqual(
+      expect.arrayContaining([
+        'connections[].tls.caFile',
+        'storage.copies[].path',
+        'restores.approvalTimeout',
+      ]),
+    );
+    expect(inSchema).not.toContain('connections[].token');
+  });
+
+  it('shows every key the schema accepts', () => {
+    expect(inSchema.filter((k) => !inExample.includes(k))).toEqual([]);
+  });
+
+  it('shows no key the schema does not know', () => {
+    expect(inExample.filter((k) => !inSchema.includes(k))).toEqual([]);
+  });
+});
