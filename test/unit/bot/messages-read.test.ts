@@ -47,7 +47,7 @@ describe('messages read by a person', () => {
     const restoreUsage = COMMANDS.find((c) => c.name === 'restore')!.usage;
     expect(usageLines(restoreUsage)).toEqual([
       '*Usage:* `/kong restore <connection> <backup-id|latest> --reason "text"`',
-      '*Options:* `--at "2026-11-20 14:00"` · `--only sections` · `--no-deletes` · `--break-glass`',
+      '*Options:* `--at "2026-11-20 14:00"` · `--include-pre-restore` · `--only sections` · `--no-deletes` · `--break-glass`',
     ]);
     const parsed = parseKongCommand('backup');
     if (parsed.ok) throw new Error('expected a usage error');
