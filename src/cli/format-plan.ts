@@ -78,6 +78,25 @@ function stepLine(r: StepResult): string {
   return `  failed: ${VERB[s.op]} ${kindNoun(s.kind)} ${s.name}: ${where}${e?.message ?? 'unknown error'}${fields}`;
 }
 
+/** Kong's write errors of a failed apply, on one line for stderr (secrets masked). */
+export function formatApplyFailures(result: ApplyResult): string {
+  const failed = result.steps.filter((r) => r.status === 'failed');
+  const lines = failed.slice(0, 20).map((r) => stepLine(r).replace(/^\s*failed: /, ''));
+  if (failed.length > 20) lines.push(`and ${failed.length - 20} more failures`);
+  if (result.error) lines.push(result.error.message);
+  const c = result.counts;
+  lines.push(`${c.ok} ok, ${c.failed} failed, ${c.notAttempted} not attempted`);
+  return lines.join('; ');
+}
+
+/** Why a refused plan is not applied: every refusal (the first 20), as one line for stderr. */
+export function refusalMessage(plan: Plan, lead = 'refusing to apply, nothing was written'): string {
+  const n = plan.refusals.length;
+  const shown = plan.refusals.slice(0, 20).map((r) => r.message);
+  if (n > 20) shown.push(`and ${n - 20} more`);
+  return `${lead} (${n} problem${n === 1 ? '' : 's'}): ${shown.join('; ')}`;
+}
+
 export function formatApplyResult(result: ApplyResult): string {
   const lines: string[] = [];
   const failed = result.steps.filter((r) => r.status === 'failed');

@@ -13,5 +13,6 @@ export * from './plan-renames.ts';
 export * from './redact.ts';
 export * from './references.ts';
 export * from './retention.ts';
+export * from './schema/index.ts';
 export * from './snapshot.ts';
 export * from './wall-clock.ts';

@@ -73,6 +73,24 @@ export interface PlanRefusal {
   message: string;
 }
 
+/**
+ * Preflight (schema/preflight.ts): what the gateway cannot take, found before the first write.
+ * `unsupported-by-gateway`: kinds of another edition, plugins the gateway has not enabled (one refusal
+ * naming all of them and the edition); `invalid-entity`: an entity Kong's schema would reject, with the
+ * path of each bad field.
+ */
+export interface PreflightRefusal {
+  code: 'unsupported-by-gateway' | 'invalid-entity';
+  kind?: EntityKind;
+  id?: string;
+  name?: string;
+  /** `invalid-entity`: each bad field's path and Kong's message for it. */
+  problems?: { path: string; message: string }[];
+  message: string;
+}
+
+export type Refusal = PlanRefusal | PreflightRefusal;
+
 export interface PlanOptions {
   only?: Section[];
   noDeletes?: boolean;
@@ -87,7 +105,7 @@ export interface Plan {
   perSection: Partial<Record<Section, { create: number; update: number; delete: number }>>;
   warnings: PlanWarning[];
   /** non-empty means the plan would break the gateway and must not be applied. */
-  refusals: PlanRefusal[];
+  refusals: Refusal[];
   /** SHA-256 of the canonical JSON of options + steps; approvals bind to it. */
   planHash: string;
 }

@@ -17,13 +17,25 @@ export interface GatewayInfo {
   role: string;
   workspace: string | null;
   hostname: string | null;
+  /** `plugins.available_on_server` of `GET /`: the plugins Kong has loaded. */
+  availablePlugins?: string[] | null;
+  /** `configuration.wasm` of `GET /` (filter chains need it); null when not reported. */
+  wasm?: boolean | null;
 }
 
 interface RootInfo {
   version?: string;
   edition?: string;
   hostname?: string;
-  configuration?: { database?: string; role?: string };
+  configuration?: { database?: string; role?: string; wasm?: unknown };
+  plugins?: { available_on_server?: unknown };
+}
+
+function availablePlugins(info: RootInfo): string[] | null {
+  const available = info.plugins?.available_on_server;
+  if (Array.isArray(available)) return available.filter((n): n is string => typeof n === 'string');
+  if (available && typeof available === 'object') return Object.keys(available);
+  return null;
 }
 
 function databaseMode(value: unknown): DatabaseMode {
@@ -57,6 +69,8 @@ export async function describeGateway(client: KongClient): Promise<GatewayInfo> 
     role: info.configuration?.role ?? 'traditional',
     workspace: client.workspace,
     hostname: info.hostname ?? null,
+    availablePlugins: availablePlugins(info),
+    wasm: typeof info.configuration?.wasm === 'boolean' ? info.configuration.wasm : null,
   };
 }
 

@@ -137,3 +137,22 @@ const REASONS: Record<string, string> = {
 export function describeNetworkError(errno: string | undefined, fallback: string): string {
   return (errno && REASONS[errno]) || fallback || errno || 'network error';
 }
+
+/**
+ * A plugin's schema could not be read (`GET /schemas/plugins/{name}`): without it its defaults cannot be
+ * filled and a plan would never converge, so the run stops naming the plugin. A KongApiError, so the
+ * callers' Kong error handling (CLI exit 1, job failure reasons) applies unchanged.
+ */
+export class SchemaUnavailableError extends KongApiError {
+  readonly plugin: string;
+
+  constructor(plugin: string, init: KongApiErrorInit) {
+    super(init);
+    this.name = 'SchemaUnavailableError';
+    this.plugin = plugin;
+    this.message =
+      init.status === 404
+        ? `the gateway has no plugin named "${plugin}" (GET ${init.path} answered 404): install and enable it on the gateway or remove it from the target; without its schema its defaults cannot be filled`
+        : `cannot read the schema of plugin "${plugin}" (GET ${init.path} answered ${init.status}: ${this.kongMessage}); without it its defaults cannot be filled`;
+  }
+}

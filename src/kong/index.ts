@@ -14,5 +14,13 @@ export {
 } from './client.ts';
 export { checkHealth, describeGateway, type GatewayInfo, type HealthStatus } from './describe.ts';
 export { type DumpOptions, type DumpProgress, dumpGateway, dumpInto, kindsFor } from './dump.ts';
-export { KongAbortedError, KongApiError, KongAuthError, KongUnreachableError } from './errors.ts';
+export {
+  KongAbortedError,
+  KongApiError,
+  KongAuthError,
+  KongUnreachableError,
+  SchemaUnavailableError,
+} from './errors.ts';
+export { type GatewayPlanning, openGatewayPlanning, planOnGateway } from './gateway-planning.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+export { loadSchemasFor, readCapabilities, SchemaRegistry } from './schemas.ts';

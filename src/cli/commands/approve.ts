@@ -88,7 +88,10 @@ export function registerApprove(program: Command): void {
               `the gateway changed since the plan was approved; review the new plan and approve again`,
             );
           }
-          if (end.status !== 'completed') throw new CliError(`restore ${id} ended ${end.status}`);
+          if (end.status !== 'completed') {
+            const why = end.failureReason ? `: ${end.failureReason}` : '';
+            throw new CliError(`restore ${id} ended ${end.status}${why}`);
+          }
         },
         { queues: true },
       );

@@ -63,7 +63,9 @@ export function registerBackup(program: Command): void {
             }
             if (now && BACKUP_STATUS.isTerminal(now.status)) {
               process.stdout.write(`${describeBackup(now)}\n`);
-              if (now.status === 'failed') throw new CliError(`backup ${now.id} failed`);
+              if (now.status === 'failed') {
+                throw new CliError(`backup ${now.id} failed: ${now.failureReason ?? 'no reason recorded'}`);
+              }
               return;
             }
             if (Date.now() > until) {

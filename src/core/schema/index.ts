@@ -1,0 +1,4 @@
+export * from './fill.ts';
+export * from './preflight.ts';
+export * from './types.ts';
+export * from './validate.ts';
