@@ -10,13 +10,17 @@
 import { performance } from 'node:perf_hooks';
 import {
   buildSnapshot,
+  ENTITY_KINDS,
   fromDeckFile,
+  matchNaturalKeys,
   normalizeSnapshot,
   type Plan,
   planRestore,
   type Snapshot,
   toDeckFile,
+  type UnkeyedIds,
 } from '../src/core/index.ts';
+import { rekeySnapshot, seededIds } from '../test/support/rekey.ts';
 import { mutate, syntheticGateway } from './synthetic.ts';
 
 function gc(): void {
@@ -93,11 +97,24 @@ console.log(`synthetic gateway: ${entities} entities`);
 const normalize = roundTimes(timed(() => normalizeSnapshot(full)));
 console.log(`normalizeSnapshot (every entity, for reference): ${times(normalize)}`);
 
-const diffPlanMs = {
+const diffPlanMs: Record<string, number> = {
   identical: timePlan('identical', full, copy),
   onePercent: timePlan('onePercent', full, onePercent),
   emptyToFull: timePlan('emptyToFull', empty, full),
 };
+
+// natural keys: the whole gateway as a file without ids (every entity under another id, all of them
+// derived), matched against the live one; then the plan of the matched file (identical: no steps)
+const handBuilt = rekeySnapshot(full, seededIds(11));
+const unkeyed: UnkeyedIds = {};
+for (const kind of ENTITY_KINDS) {
+  if (kind !== 'consumer_group_members') unkeyed[kind] = new Set(Object.keys(handBuilt.entities[kind] ?? {}));
+}
+const match = measure(() => matchNaturalKeys(handBuilt, full, unkeyed), 3);
+const matchedCount = Object.values(match.result.matched).reduce((sum, n) => sum + (n ?? 0), 0);
+console.log(`${'matchKeys'.padEnd(12)} ${times(match)}  matched=${matchedCount}`);
+const matchKeysMs = match.wallMs;
+diffPlanMs.matched = timePlan('matched', full, match.result.target);
 
 const json = toDeckFile(full, { format: 'json' });
 const deckExportMs = timeDeck('deck export json', () => toDeckFile(full, { format: 'json' }));
@@ -111,4 +128,6 @@ timeDeck('deck export yaml', () => toDeckFile(full, { format: 'yaml' }), true);
 timeDeck('deck import yaml', () => fromDeckFile(yaml), true);
 console.log(`peak RSS including the YAML cases: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 
-console.log(JSON.stringify({ bench: 'core', entities, diffPlanMs, deckExportMs, deckImportMs, peakRssMb }));
+console.log(
+  JSON.stringify({ bench: 'core', entities, diffPlanMs, matchKeysMs, deckExportMs, deckImportMs, peakRssMb }),
+);

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { DeckFileError, fromDeckFile } from '../core/deck/index.ts';
-import { isSection, SECTIONS, type Section, type Snapshot } from '../core/index.ts';
+import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/index.ts';
+import { isSection, SECTIONS, type Section } from '../core/index.ts';
 import {
   createKongClient,
   describeGateway,
@@ -99,8 +99,11 @@ export async function connect(
   }
 }
 
-/** Read and parse a decK file; any problem is one line naming the file. */
-export async function readDeckFile(file: string): Promise<Snapshot> {
+/**
+ * Read and parse a decK file; any problem is one line naming the file. The result says which ids the file
+ * did not carry, for natural-key matching against the live gateway (`matchNaturalKeys`).
+ */
+export async function readDeckFile(file: string): Promise<DeckImport> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -111,7 +114,7 @@ export async function readDeckFile(file: string): Promise<Snapshot> {
     throw new CliError(`cannot read ${file}: ${why}`);
   }
   try {
-    return fromDeckFile(text);
+    return importDeckFile(text);
   } catch (err) {
     if (err instanceof DeckFileError) throw new CliError(`${file}: ${err.message}`);
     throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}`);

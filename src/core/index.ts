@@ -6,6 +6,7 @@ export * from './describe.ts';
 export * from './diff.ts';
 export * from './equality.ts';
 export * from './model.ts';
+export * from './natural-keys.ts';
 export * from './normalize.ts';
 export * from './plan.ts';
 export * from './plan-predelete.ts';

@@ -5,7 +5,14 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
+import {
+  type DeckImport,
+  matchNaturalKeys,
+  type Plan,
+  planRestore,
+  type Section,
+  type Snapshot,
+} from '../../core/index.ts';
 import {
   type ApplyResult,
   applyPlan,
@@ -45,7 +52,7 @@ async function confirm(question: string): Promise<boolean> {
 interface Run {
   client: KongClient;
   gateway: GatewayInfo;
-  target: Snapshot;
+  target: DeckImport;
   only: Section[] | undefined;
   noDeletes: boolean;
 }
@@ -53,7 +60,11 @@ interface Run {
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
   const current = await dumpGateway(run.client, { gateway: run.gateway });
-  const plan = planRestore(current, run.target, {
+  // entities the file gives no id take the id of the live entity they name (decK's natural keys)
+  const target = matchNaturalKeys(run.target.snapshot, current, run.target.unkeyed, {
+    byContent: !run.noDeletes,
+  }).target;
+  const plan = planRestore(current, target, {
     ...(run.only ? { only: run.only } : {}),
     noDeletes: run.noDeletes,
   });

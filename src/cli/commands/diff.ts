@@ -3,7 +3,7 @@
  * run dry (one planner, as decK's diff is sync with dry=true), so what it prints is what `apply` does.
  */
 import type { Command } from 'commander';
-import { planRestore } from '../../core/index.ts';
+import { matchNaturalKeys, planRestore } from '../../core/index.ts';
 import { dumpGateway } from '../../kong/index.ts';
 import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
@@ -36,7 +36,11 @@ export function registerDiff(program: Command): void {
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
         const current = await dumpGateway(client, { gateway });
-        const plan = planRestore(current, target, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
+        // entities the file gives no id take the id of the live entity they name (decK's natural keys)
+        const matched = matchNaturalKeys(target.snapshot, current, target.unkeyed, {
+          byContent: flags.deletes,
+        }).target;
+        const plan = planRestore(current, matched, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
         if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;
       });

@@ -4,6 +4,7 @@
  * Pure: no clock, so `meta.takenAt` comes from the caller.
  */
 import { ENTITY_KINDS, type EntityKind } from '../catalogue/index.ts';
+import type { UnkeyedIds } from '../natural-keys.ts';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotMeta } from '../snapshot.ts';
 import { Collector } from './collect.ts';
 import { type FileDefaults, isPlainObject } from './defaults.ts';
@@ -17,7 +18,17 @@ export interface FromDeckFileOptions {
   meta?: Partial<Omit<SnapshotMeta, 'counts'>>;
 }
 
+/** A decK file read for a diff or apply: the snapshot, and which of its ids the file did not carry. */
+export interface DeckImport {
+  snapshot: Snapshot;
+  unkeyed: UnkeyedIds;
+}
+
 export function fromDeckFile(text: string, opts: FromDeckFileOptions = {}): Snapshot {
+  return importDeckFile(text, opts).snapshot;
+}
+
+export function importDeckFile(text: string, opts: FromDeckFileOptions = {}): DeckImport {
   const src = parseSource(text);
   const { data } = src;
   const collector = new Collector(src);
@@ -34,7 +45,7 @@ export function fromDeckFile(text: string, opts: FromDeckFileOptions = {}): Snap
   }
 
   const info = readInfo(src);
-  const entities = resolveEntities(collector.entities, src, {
+  const { entities, unkeyed } = resolveEntities(collector.entities, src, {
     ...info,
     pluginConfigs: readPluginConfigs(src),
   });
@@ -55,7 +66,7 @@ export function fromDeckFile(text: string, opts: FromDeckFileOptions = {}): Snap
     ...opts.meta,
     counts,
   };
-  return { meta, entities };
+  return { snapshot: { meta, entities }, unkeyed };
 }
 
 function hasEnterpriseKinds(entities: Partial<Record<EntityKind, unknown>>): boolean {

@@ -7,4 +7,4 @@ export { completeSnapshot } from './complete.ts';
 export { type KongDeclarativeConfig, toKongDeclarative } from './declarative.ts';
 export { DeckFileError } from './errors.ts';
 export { buildDeckDocument, type ToDeckFileOptions, toDeckFile } from './export.ts';
-export { type FromDeckFileOptions, fromDeckFile } from './import.ts';
+export { type DeckImport, type FromDeckFileOptions, fromDeckFile, importDeckFile } from './import.ts';

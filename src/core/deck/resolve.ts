@@ -5,6 +5,7 @@
  * by name. Dangling references, duplicate ids and duplicate names are refused here.
  */
 import { CATALOGUE, type Entity, type EntityKind, KINDS_TOP_DOWN, memberId } from '../catalogue/index.ts';
+import type { UnkeyedIds } from '../natural-keys.ts';
 import type { EntityMap } from '../snapshot.ts';
 import type { RawEntity, RawRef } from './collect.ts';
 import { cloneJson, completeEntity, expandServiceUrl, type FileDefaults, isPlainObject } from './defaults.ts';
@@ -40,13 +41,20 @@ interface KindIndex {
   uniqueNames: Set<string>;
 }
 
+export interface ResolvedEntities {
+  entities: Partial<Record<EntityKind, EntityMap>>;
+  /** per kind, the ids derived here because the file gave none (natural-key matching may replace them). */
+  unkeyed: UnkeyedIds;
+}
+
 export function resolveEntities(
   raws: RawEntity[],
   src: ParsedSource,
   opts: ResolveOptions,
-): Partial<Record<EntityKind, EntityMap>> {
+): ResolvedEntities {
   const index = new Map<EntityKind, KindIndex>();
   const out: Partial<Record<EntityKind, EntityMap>> = {};
+  const unkeyed: Partial<Record<EntityKind, Set<string>>> = {};
   const fallbackSeen = new Map<string, number>();
 
   const indexOf = (kind: EntityKind): KindIndex => {
@@ -152,6 +160,8 @@ export function resolveEntities(
         const seen = fallbackSeen.get(key) ?? 0;
         fallbackSeen.set(key, seen + 1);
         id = deriveId(kind, seen === 0 ? parts : [...parts, String(seen)]);
+        unkeyed[kind] ??= new Set();
+        unkeyed[kind].add(id);
       }
       const clash = idx.byId.get(id);
       if (clash) {
@@ -177,7 +187,7 @@ export function resolveEntities(
     }
     if (Object.keys(map).length > 0) out[kind] = map;
   }
-  return out;
+  return { entities: out, unkeyed };
 }
 
 function pathText(raw: RawEntity): string {
