@@ -18,7 +18,11 @@ let backupId = '';
 
 const WAIT = { timeout: 60_000 };
 
+/** from spawning `npm start` to the page showing it is live (the browser starts meanwhile) */
+let usableMs = 0;
+
 beforeAll(async () => {
+  const t0 = performance.now();
   [started, browser] = await Promise.all([
     npmStart(['--port', '0', '--gateway-latency-ms', '700']),
     launchChromium(),
@@ -38,6 +42,7 @@ beforeAll(async () => {
   });
   await page.goto(started.url);
   await page.locator('#live.on').waitFor(WAIT);
+  usableMs = performance.now() - t0;
 }, 90_000);
 
 afterAll(async () => {
@@ -78,8 +83,13 @@ async function clickConfirmed(button: Locator): Promise<void> {
 const seen = () => page.evaluate('window.seen') as Promise<string[]>;
 
 describe('the console drives the real bot in Chromium', () => {
-  it('npm start reaches a usable page quickly', () => {
-    expect(started.readySeconds).toBeLessThan(30);
+  it('npm start reaches a usable page in under 30 s', () => {
+    if (process.env.E2E_DEBUG)
+      console.log(
+        `npm start: ready ${started.spawnToReadyMs.toFixed(0)} ms after spawn, page live at ${usableMs.toFixed(0)} ms`,
+      );
+    expect(started.spawnToReadyMs).toBeLessThan(30_000);
+    expect(usableMs).toBeLessThan(30_000);
   });
 
   it('an operator backs up: the card goes pending → running → completed with counts', async () => {

@@ -13,11 +13,15 @@ export interface Started {
   kongUrl: string;
   /** every line printed so far */
   output: string[];
+  /** what npm start printed: from its own start to the bot answering */
   readySeconds: number;
+  /** wall clock from spawning the process to the printed URL (node, tsx, kong-sim, Redis, serve) */
+  spawnToReadyMs: number;
   stop(): Promise<number>;
 }
 
 export function npmStart(args: string[] = ['--port', '0']): Promise<Started> {
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools/start.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,6 +48,7 @@ export function npmStart(args: string[] = ['--port', '0']): Promise<Started> {
           kongUrl,
           output,
           readySeconds: Number(ready[1]),
+          spawnToReadyMs: performance.now() - spawnedAt,
           stop: async () => {
             if (child.exitCode === null) child.kill('SIGINT');
             return exited;

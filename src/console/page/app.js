@@ -43,7 +43,7 @@ function filesHtml(ids) {
   return (ids ?? [])
     .map((id) => {
       const f = state.files.get(id);
-      const title = f ? `📄 <b>${esc(f.title)}</b>` : `📄 ${esc(id)}`;
+      const title = `<span>📄 ${f ? `<b>${esc(f.title)}</b>` : esc(id)}</span>`;
       const meta = f
         ? `<span class="muted">${esc(f.filename)} · ${f.length} bytes · click to open</span>`
         : '';
