@@ -9,6 +9,7 @@ import {
   rejectRestore,
   requestRestore,
   type Services,
+  undoTarget,
 } from '../jobs/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
 
@@ -18,5 +19,6 @@ export function restoreRequestsFromJobs(services: Services): RestoreRequests {
     approve: (input) => approveRestore(services, input),
     reject: (input) => rejectRestore(services, input),
     cancel: (input) => cancelRestore(services, input),
+    undoTarget: (restoreId) => undoTarget(services, restoreId),
   };
 }

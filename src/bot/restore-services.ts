@@ -12,6 +12,7 @@ import type {
   RestoreRequested,
   RestoreRequestInput,
   RestoreResult,
+  UndoTarget,
 } from '../jobs/index.ts';
 
 // The restore vocabulary is the jobs module's (src/jobs/restore/types.ts); type-only imports, so the
@@ -34,6 +35,8 @@ export interface RestoreRequests {
   }): Promise<RestoreDecisionResult>;
   reject(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
   cancel(input: { restoreId: string; by: string }): Promise<RestoreDecisionResult>;
+  /** The pre-restore backup Undo would restore, or why it cannot (backup pruned, failed, file missing). */
+  undoTarget(restoreId: string): Promise<UndoTarget>;
 }
 
 /** A step of a partial apply that did not go through, with Kong's error in words. */

@@ -1,9 +1,13 @@
 /**
- * `snapgate approve <request-id> --as <user> [--wait]`: approves a restore request under the same rules
- * as the Slack button — `--as` must differ from the requester and hold `approver` (or `admin`) for the
- * connection in snapgate.yml's `roles`, the request must be awaiting approval and unexpired. The audit
- * log records `cli:<os user>` as the actor and the `--as` user as the approver. `--wait` follows the
- * restore to its end (exit 1 unless it completed).
+ * `snapgate approve <request-id> --plan <hash> --as <user> [--wait]`: approves exactly the plan the
+ * approver reviewed, under the same rules as the Slack button (whose click carries the hash of the card
+ * it was on): `--plan` is the plan hash `restore` / `restores show` printed (or a prefix of at least 12
+ * hex characters), `--as` must differ from the requester and hold `approver` (or `admin`) for the
+ * connection in snapgate.yml's `roles`, the request must be awaiting approval and unexpired. A missing or
+ * stale hash is refused and the plan awaiting approval is printed instead, so nobody approves a plan they
+ * have not seen. The audit log records `cli:<os user>` as the actor, the `--as` user as the approver and
+ * the approved plan hash. `--wait` follows the restore to its end (exit 1 unless it completed); when the
+ * gateway changed before the first write, the new plan is printed and must be approved by its own hash.
  */
 import type { Command } from 'commander';
 import type { Restore } from '../../app/ports/records.ts';
@@ -11,6 +15,13 @@ import type { Config } from '../../config/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
 import { type Authorize, approveRestore, type Services } from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
+import {
+  approveHint,
+  describeRestore,
+  formatStoredPlan,
+  PLAN_PREFIX_CHARS,
+  shortPlan,
+} from '../restore-view.ts';
 import {
   addConfigOption,
   type ConfigFlag,
@@ -21,6 +32,7 @@ import {
 
 interface ApproveFlags extends ConfigFlag {
   as?: string;
+  plan?: string;
   wait?: boolean;
   timeout: string;
 }
@@ -34,15 +46,7 @@ export function configAuthorize(config: Config): Authorize {
   };
 }
 
-export function describeRestore(r: Restore): string {
-  const label = RESTORE_STATUS.info[r.status].label;
-  const summary = r.planSummary as { result?: { applied?: number; drift?: number | null } } | null;
-  const result = summary?.result;
-  const detail = result ? ` (${result.applied ?? 0} applied, drift ${result.drift ?? 'not checked'})` : '';
-  const pre = r.preRestoreBackupId ? `; pre-restore backup ${r.preRestoreBackupId}` : '';
-  const why = r.failureReason ? `: ${r.failureReason}` : '';
-  return `restore ${r.id}: ${label}${detail}${why}${pre}`;
-}
+const PLAN_HASH = new RegExp(`^[0-9a-f]{${PLAN_PREFIX_CHARS},64}$`);
 
 async function waitForEnd(services: Services, id: string, timeoutMs: number): Promise<Restore> {
   const until = Date.now() + timeoutMs;
@@ -62,32 +66,63 @@ export function registerApprove(program: Command): void {
   addConfigOption(
     program.command('approve <request-id>').description("approve someone else's restore request"),
   )
+    .option(
+      '--plan <hash>',
+      `the plan hash you reviewed (restore / restores show print it; ${PLAN_PREFIX_CHARS}+ hex characters)`,
+    )
     .option('--as <user>', 'the approver (a user id listed under roles.approver or roles.admin)')
     .option('--wait', 'wait for the restore to finish and print its result (exit 1 unless it completed)')
     .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '1800')
     .action(async (id: string, flags: ApproveFlags) => {
       const approver = flags.as?.trim();
       if (!approver) throw new CliError('--as <user> is required: who approves this restore');
+      const given = flags.plan?.trim().toLowerCase();
+      if (given !== undefined && !PLAN_HASH.test(given)) {
+        throw new CliError(
+          `--plan takes the plan hash that restore or restores show printed (at least ${PLAN_PREFIX_CHARS} hex characters), not "${flags.plan}"`,
+        );
+      }
       const timeoutMs = parsePositiveInt(flags.timeout, '--timeout') * 1000;
       await withServices(
         flags,
         async (services) => {
+          const restore = await services.repos.restores.get(id);
+          if (!restore) throw new CliError(`not approved: restore ${id} does not exist`);
+          if (given === undefined) {
+            process.stdout.write(formatStoredPlan(restore) + approveHint(restore));
+            throw new CliError(
+              `not approved: --plan <hash> is required, the hash of the plan you reviewed (printed above; snapgate restores show ${id})`,
+            );
+          }
+          // A prefix names the current plan only if it is one; anything else is refused as a changed plan.
+          const planHash = restore.planHash?.startsWith(given) ? restore.planHash : given;
           const decision = await approveRestore(services, {
             restoreId: id,
             approver,
+            planHash,
             authorize: configAuthorize(services.config),
             actor: cliActor(),
           });
-          if (!decision.ok) throw new CliError(`not approved: ${decision.message}`);
-          process.stdout.write(`restore ${id} approved by ${approver}; queued\n`);
-          if (!flags.wait) return;
-          const end = await waitForEnd(services, id, timeoutMs);
-          process.stdout.write(`${describeRestore(end)}\n`);
-          if (end.status === 'awaiting_approval') {
+          if (!decision.ok && decision.refusal === 'plan_changed') {
+            const now = (await services.repos.restores.get(id)) ?? restore;
+            process.stdout.write(formatStoredPlan(now) + approveHint(now));
             throw new CliError(
-              `the gateway changed since the plan was approved; review the new plan and approve again`,
+              `not approved: the plan changed since the one you reviewed (${given}); the plan awaiting approval is printed above — review it and approve it by its hash`,
             );
           }
+          if (!decision.ok) throw new CliError(`not approved: ${decision.message}`);
+          process.stdout.write(
+            `restore ${id} approved by ${approver} (plan ${shortPlan(planHash)}); queued\n`,
+          );
+          if (!flags.wait) return;
+          const end = await waitForEnd(services, id, timeoutMs);
+          if (end.status === 'awaiting_approval') {
+            process.stdout.write(formatStoredPlan(end) + approveHint(end));
+            throw new CliError(
+              'the gateway changed after the approval, before anything was written; nothing was applied. The new plan is printed above and needs its own approval',
+            );
+          }
+          process.stdout.write(`${describeRestore(end)}\n`);
           if (end.status !== 'completed') {
             const why = end.failureReason ? `: ${end.failureReason}` : '';
             throw new CliError(`restore ${id} ended ${end.status}${why}`);

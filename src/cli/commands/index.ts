@@ -10,6 +10,7 @@ import { registerDump } from './dump.ts';
 import { registerKeys } from './keys.ts';
 import { registerPrune } from './prune.ts';
 import { registerRestore } from './restore.ts';
+import { registerRestores } from './restores.ts';
 import { registerServe } from './serve.ts';
 import { registerVerify } from './verify.ts';
 import { registerWorker } from './worker.ts';
@@ -32,5 +33,6 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   // restore verbs: the break-glass twin of the Slack flow
   registerRestore(program);
+  registerRestores(program);
   registerApprove(program);
 }

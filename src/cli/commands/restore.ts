@@ -2,8 +2,9 @@
  * `snapgate restore <connection> [backup-id|latest] [--at TIME] [--only SECTIONS] [--no-deletes] --reason
  * TEXT`: the break-glass twin of `/kong restore` for when Slack is down. It creates the same request
  * (requester `cli:<os user>`), plans it here in the CLI process — integrity check, live dump, plan — and
- * prints the plan in the diff format, the request id and when it expires. Nothing is written to the
- * gateway: a second person approves it with `snapgate approve <id> --as <user>`.
+ * prints the plan in the diff format, its hash, the request id and when it expires. Nothing is written to
+ * the gateway: a second person reviews it (`snapgate restores show <id>`) and approves exactly that plan
+ * with `snapgate approve <id> --plan <hash> --as <user>`.
  */
 import type { Command } from 'commander';
 import type { Backup } from '../../db/index.ts';
@@ -12,11 +13,13 @@ import {
   RestoreRefusedError,
   requestRestore,
   runRestorePlan,
+  type Services,
 } from '../../jobs/index.ts';
 import { formatGap, resolveCliAt } from '../at-option.ts';
 import { CliError } from '../errors.ts';
 import { formatPlan } from '../format-plan.ts';
 import { parseSections } from '../kong-options.ts';
+import { approveHint } from '../restore-view.ts';
 import { addConfigOption, type ConfigFlag, cliActor, formatTime, withServices } from './backup-context.ts';
 
 interface RestoreFlags extends ConfigFlag {
@@ -49,6 +52,28 @@ export function describeSelection(chosen: Backup, how: BackupSelector, gapMs: nu
     how.kind === 'id' ? '' : ` (${how.kind === 'latest' ? 'latest' : 'newest at or before --at'}${skipped})`;
   const gap = gapMs === undefined ? '' : `, ${formatGap(gapMs)} before the time asked for`;
   return `backup ${chosen.id}${picked}: ${chosen.type}, taken ${formatTime(chosen.startedAt ?? chosen.createdAt)}${gap}`;
+}
+
+/**
+ * Plans a request here in the CLI process and prints the plan, its hash, when the request expires and how
+ * the approver reviews and approves exactly this plan (also `restores undo`).
+ */
+export async function planAndReport(services: Services, restoreId: string): Promise<void> {
+  const { restore, plan } = await runRestorePlan(services, restoreId);
+  if (plan) process.stdout.write(formatPlan(plan));
+  if (restore.status === 'failed') {
+    throw new CliError(`restore ${restore.id} failed: ${restore.failureReason ?? 'no reason recorded'}`);
+  }
+  if (restore.status === 'completed') {
+    process.stdout.write(`restore ${restore.id}: nothing to restore, the gateway already matches\n`);
+    return;
+  }
+  process.stdout.write(
+    `plan ${restore.planHash}\n` +
+      `restore ${restore.id} is awaiting approval until ${formatTime(restore.expiresAt)}\n` +
+      `the approver reviews it with: snapgate restores show ${restore.id}\n` +
+      approveHint(restore),
+  );
 }
 
 export function registerRestore(program: Command): void {
@@ -93,22 +118,7 @@ export function registerRestore(program: Command): void {
             throw err;
           }
           process.stdout.write(`${describeSelection(requested.backup, backupSelector, requested.gapMs)}\n`);
-          const { restore, plan } = await runRestorePlan(services, requested.restore.id);
-          if (plan) process.stdout.write(formatPlan(plan));
-          if (restore.status === 'failed') {
-            throw new CliError(
-              `restore ${restore.id} failed: ${restore.failureReason ?? 'no reason recorded'}`,
-            );
-          }
-          if (restore.status === 'completed') {
-            process.stdout.write(`restore ${restore.id}: nothing to restore, the gateway already matches\n`);
-            return;
-          }
-          process.stdout.write(
-            `restore ${restore.id} is awaiting approval until ${formatTime(restore.expiresAt)}\n` +
-              `plan ${restore.planHash}\n` +
-              `approve with: snapgate approve ${restore.id} --as <approver>\n`,
-          );
+          await planAndReport(services, requested.restore.id);
         },
         { queues: true },
       );

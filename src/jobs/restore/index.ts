@@ -13,5 +13,12 @@ export {
 } from './recovery.ts';
 export { type RequestOptions, requestRestore, selectBackup, slackLink } from './request.ts';
 export { type RunOptions, runRestore, WORKER_STOPPED_REASON } from './run-job.ts';
-export { actedChanges, buildPlanSummary, SUMMARY_CHANGES, type SummaryChange } from './summary.ts';
+export {
+  actedChanges,
+  buildPlanSummary,
+  type PlanSummary,
+  SUMMARY_CHANGES,
+  type SummaryChange,
+} from './summary.ts';
 export * from './types.ts';
+export { requestUndo, type UndoTarget, undoReason, undoTarget } from './undo.ts';

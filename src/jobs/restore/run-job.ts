@@ -4,9 +4,11 @@
  *   1. conditional approved → running; a request already `running` on entry is a job delivered again
  *      after its worker died mid-restore: it ends `failed` and is never applied a second time (the
  *      gateway may hold part of the restore; only a person looking at a new diff can decide);
- *   2. a `pre-restore` backup of the whole gateway, taken inline (Undo restores it);
- *   3. re-dump and re-plan: a plan hash other than the approved one means someone changed the gateway,
- *      so the request goes back to `awaiting_approval` with the new plan — nothing is written;
+ *   2. re-dump and re-plan: a plan hash other than the approved one means someone changed the gateway,
+ *      so the request goes back to `awaiting_approval` with the new plan — nothing is written, and no
+ *      pre-restore backup is taken (a restore re-planned once takes one, not two);
+ *   3. a `pre-restore` backup of the whole gateway, taken inline (Undo restores it); if it saw other
+ *      content than the re-plan's dump, the plan is made again from the live gateway;
  *   4. apply with progress; every step's result recorded;
  *   5. dump again and plan against the target: zero steps = zero drift for the selected sections.
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
@@ -20,7 +22,7 @@ import type { Services } from '../context.ts';
 import { describeFailure } from '../failure.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { openBackup } from './integrity.ts';
-import { planAgainstLive, withClient } from './live.ts';
+import { type LivePlan, planAgainstLive, withClient } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
 import { settle } from './plan-job.ts';
 import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
@@ -58,10 +60,9 @@ export async function runRestore(
   try {
     const backup = await services.repos.backups.get(running.backupId);
     if (!backup) throw new Error(`backup ${running.backupId} is gone`);
-    const withPre = await takePreRestoreBackup(services, running);
     const target = await openBackup(services, backup);
-    return await withClient(services, withPre, (client) =>
-      replanAndApply(services, client, withPre, backup, target, options),
+    return await withClient(services, running, (client) =>
+      replanAndApply(services, client, running, backup, target, options),
     );
   } catch (err) {
     const failure =
@@ -77,8 +78,23 @@ async function failStopped(services: Services, restore: Restore): Promise<Restor
   return finishRestore(services, restore, 'failed', WORKER_STOPPED_REASON, null);
 }
 
-/** The safety backup, run inline so it is taken before the re-plan and the first write. */
-async function takePreRestoreBackup(services: Services, restore: Restore): Promise<Restore> {
+/**
+ * The safety backup, run inline after the re-plan confirmed the approved plan and before the first write,
+ * so a request that goes back for approval has taken none and each restore takes one. A request that
+ * already holds a pre-restore backup of exactly the live content (a run that went back for approval after
+ * taking it) reuses it instead of taking a second one.
+ */
+async function ensurePreRestoreBackup(
+  services: Services,
+  restore: Restore,
+  liveFingerprint: string,
+): Promise<{ restore: Restore; backup: Backup }> {
+  const held = restore.preRestoreBackupId
+    ? await services.repos.backups.get(restore.preRestoreBackupId)
+    : null;
+  if (held?.status === 'completed' && !held.prunedAt && held.contentSha256 === liveFingerprint) {
+    return { restore, backup: held };
+  }
   const backup = await services.repos.backups.create({
     connection: restore.connection,
     type: 'pre-restore',
@@ -101,18 +117,51 @@ async function takePreRestoreBackup(services: Services, restore: Restore): Promi
     phase: 'pre_restore_backup',
     preRestoreBackupId: done.id,
   });
-  return updated;
+  return { restore: updated, backup: done };
 }
 
+/**
+ * Re-dump and re-plan; only the approved plan is applied. A different plan (someone changed the gateway
+ * since the approval) goes back for approval before any write and before the pre-restore backup. When
+ * the pre-restore backup saw other content than the re-plan's dump (a change in between), the plan is
+ * made once more from the live gateway, so what is applied is planned against a state the backup holds
+ * or newer.
+ */
 async function replanAndApply(
   services: Services,
   client: KongClient,
-  restore: Restore,
+  running: Restore,
   backup: Backup,
   target: Snapshot,
   options: RunOptions,
 ): Promise<Restore> {
-  const { live, plan, liveFingerprint } = await planAgainstLive(services, client, restore, target);
+  let replanned = await planAgainstLive(services, client, running, target);
+  const stop = await stopBeforeWriting(services, running, replanned, backup);
+  if (stop) return stop;
+  const pre = await ensurePreRestoreBackup(services, running, replanned.liveFingerprint);
+  const restore = pre.restore;
+  if (pre.backup.contentSha256 !== replanned.liveFingerprint) {
+    replanned = await planAgainstLive(services, client, restore, target);
+    const changed = await stopBeforeWriting(services, restore, replanned, backup);
+    if (changed) return changed;
+  }
+  const { live, plan } = replanned;
+  const apply = await applyPlan(client, plan, {
+    current: live,
+    parallelism: options.parallelism ?? 10,
+    onProgress: progressReporter(services, restore, plan, options),
+  });
+  await recordInChunks(services, restore.id, stepRecords(apply.steps));
+  return verifyAndFinish(services, client, restore, target, apply);
+}
+
+/** The end of a run before any write: a refused plan, nothing to do, or a plan other than the approved one. */
+async function stopBeforeWriting(
+  services: Services,
+  restore: Restore,
+  { plan, liveFingerprint }: LivePlan,
+  backup: Backup,
+): Promise<Restore | null> {
   if (plan.refusals.length > 0) {
     const reason = `the new plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}; nothing was applied`;
     return finishRestore(services, restore, 'failed', reason, null);
@@ -123,14 +172,7 @@ async function replanAndApply(
     return finishRestore(services, restore, 'completed', null, empty, message);
   }
   if (plan.planHash !== restore.planHash) return askAgain(services, restore, plan, liveFingerprint, backup);
-
-  const apply = await applyPlan(client, plan, {
-    current: live,
-    parallelism: options.parallelism ?? 10,
-    onProgress: progressReporter(services, restore, plan, options),
-  });
-  await recordInChunks(services, restore.id, stepRecords(apply.steps));
-  return verifyAndFinish(services, client, restore, target, apply);
+  return null;
 }
 
 const STEPS_PER_TRANSACTION = 2000;

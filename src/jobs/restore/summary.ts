@@ -39,7 +39,17 @@ export function summarizeChange(change: Change): SummaryChange {
   return out;
 }
 
-export function buildPlanSummary(plan: Plan): Record<string, unknown> {
+/** What `buildPlanSummary` stores on the request (`Restore.planSummary`; the run adds `result`). */
+export interface PlanSummary {
+  summary: Plan['summary'];
+  perSection: Plan['perSection'];
+  counts: { steps: number; changes: number; skippedDeletes: number };
+  changes: SummaryChange[];
+  warnings: { code: string; kind: string; name: string; field?: string | undefined; message: string }[];
+  refusals: string[];
+}
+
+export function buildPlanSummary(plan: Plan): PlanSummary & Record<string, unknown> {
   const acted = actedChanges(plan);
   return {
     summary: plan.summary,

@@ -136,5 +136,13 @@ describe('two-person restore via Slack', () => {
     await waitForRestore(t, broken.id, ['awaiting_approval']);
     await command(t, PEOPLE.operator, `cancel ${broken.id}`);
     await waitForRestore(t, broken.id, ['cancelled']);
+
+    // once retention has removed the pre-restore backup, Undo says so and posts nothing
+    await t.services.repos.backups.markPruned(pre.id);
+    const posts = t.bot.fake.channel(CHANNEL).length;
+    const gone = await click(t, PEOPLE.operator, result, RESTORE_UNDO_ACTION);
+    expect(gone).toContain(`cannot be undone: its pre-restore backup ${pre.id} was removed by retention on`);
+    expect(gone).toContain('the gateway as it was before that restore is gone');
+    expect(t.bot.fake.channel(CHANNEL).length).toBe(posts);
   }, 60_000);
 });

@@ -24,7 +24,7 @@ const runBin = (...args: string[]) => runSnapgateBin([...args, '--config', env.c
 
 const cli = (...args: string[]) => cliInProcess([...args, '--config', env.configPath]);
 
-it('restore prints the plan; approve refuses the requester and non-approvers, then restores to zero drift', async () => {
+it('restore prints the plan and its hash; approve needs the hash reviewed, refuses a stale one showing the new plan, then restores to zero drift', async () => {
   const backup = await takeBackup(services);
   const kong = services.kongClient(services.connection('prod'));
   await kong.request('PATCH', '/services/orders', { body: { port: 9999 } });
@@ -51,20 +51,65 @@ it('restore prints the plan; approve refuses the requester and non-approvers, th
   expect(busy.code).toBe(1);
   expect(busy.err).toContain(id);
 
+  const planHash = /^plan ([0-9a-f]{64})$/m.exec(asked.out)?.[1] ?? '';
+  expect(planHash).toBe((await services.repos.restores.get(id))?.planHash);
+  expect(asked.out).toContain(`snapgate restores show ${id}`);
+  expect(asked.out).toContain(`snapgate approve ${id} --plan ${planHash.slice(0, 12)} --as <approver>`);
+
+  // the approver reviews the request: the plan and its hash, from the record
+  const shown = await cli('restores', 'show', id);
+  expect(shown.code).toBe(0);
+  expect(shown.out).toContain(`backup        ${backup.id} (manual, taken `);
+  expect(shown.out).toContain(`plan ${planHash}\n`);
+  expect(shown.out).toContain('updating service orders\n    port: 9999 → 8080\n');
+  expect(shown.out).toContain('creating route billing-api');
+
+  // no hash: refused, and the plan awaiting approval is shown instead
+  const blind = await cli('approve', id, '--as', APPROVER);
+  expect(blind.code).toBe(1);
+  expect(blind.err).toContain('--plan <hash> is required');
+  expect(blind.out).toContain(`plan ${planHash}\n`);
+  expect(blind.out).toContain('updating service orders');
+  expect((await cli('approve', id, '--plan', planHash.slice(0, 11), '--as', APPROVER)).err).toContain(
+    'at least 12 hex characters',
+  );
+
   for (const [who, message] of [
     [cliActor(), 'someone else must approve it'],
     [OUTSIDER, 'you need the approver role on prod'],
   ] as const) {
-    const refused = await cli('approve', id, '--as', who);
+    const refused = await cli('approve', id, '--plan', planHash, '--as', who);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain(message);
   }
 
-  const approved = await runBin('approve', id, '--as', APPROVER, '--wait');
+  // the gateway changes after the review: the run re-plans before any write and asks again
+  const kong2 = services.kongClient(services.connection('prod'));
+  await kong2.request('PATCH', '/services/billing', { body: { port: 7777 } });
+  kong2.close();
+  const writes = env.sim.state.writes;
+  const stale = await runBin('approve', id, '--plan', planHash.slice(0, 12), '--as', APPROVER, '--wait');
+  expect(stale.code).toBe(1);
+  expect(stale.err).toContain('nothing was applied. The new plan is printed above');
+  const newHash = /^plan ([0-9a-f]{64})$/m.exec(stale.out)?.[1] ?? '';
+  expect(newHash).not.toBe(planHash);
+  expect(stale.out).toContain('updating service billing\n    port: 7777 → 80\n');
+  expect(stale.out).toContain(`snapgate approve ${id} --plan ${newHash.slice(0, 12)} --as <approver>`);
+  expect(env.sim.state.writes).toBe(writes);
+
+  // running the same command again does not approve the new plan nobody reviewed
+  const again = await cli('approve', id, '--plan', planHash.slice(0, 12), '--as', APPROVER);
+  expect(again.code).toBe(1);
+  expect(again.err).toContain('the plan changed since the one you reviewed');
+  expect(again.out).toContain(`plan ${newHash}\n`);
+  expect(again.out).toContain('updating service billing');
+  expect((await services.repos.restores.get(id))?.status).toBe('awaiting_approval');
+
+  const approved = await runBin('approve', id, '--plan', newHash, '--as', APPROVER, '--wait');
   expect(approved.err).toBe('');
   expect(approved.code).toBe(0);
   expect(approved.out).toMatch(
-    new RegExp(`restore ${id}: Completed \\(2 applied, drift 0\\); pre-restore backup \\S+`),
+    new RegExp(`restore ${id}: Completed \\(3 applied, drift 0\\); pre-restore backup \\S+`),
   );
   expect((await driftFrom(services, backup)).steps).toEqual([]);
 
@@ -76,7 +121,14 @@ it('restore prints the plan; approve refuses the requester and non-approvers, th
     ['restore.approval_refused', cliActor()],
     ['restore.approved', cliActor()],
     ['restore.started', 'system'],
+    ['restore.replan_required', 'system'],
+    ['restore.approval_refused', cliActor()],
+    ['restore.approved', cliActor()],
+    ['restore.started', 'system'],
     ['restore.completed', 'system'],
   ]);
-  expect(events[4]?.details).toMatchObject({ approver: APPROVER });
+  // each approval names the plan hash it approved
+  expect(events[4]?.details).toMatchObject({ approver: APPROVER, planHash });
+  expect(events[7]?.details).toMatchObject({ refusal: 'plan_changed' });
+  expect(events[8]?.details).toMatchObject({ approver: APPROVER, planHash: newHash });
 });

@@ -221,8 +221,15 @@ describe('two-person restore', () => {
       planHash: replanned?.planHash ?? '',
     });
     expect(ok.ok).toBe(true);
-    expect((await waitForRestore(t.services, restore.id, FINAL)).status).toBe('completed');
+    const done = await waitForRestore(t.services, restore.id, FINAL);
+    expect(done.status).toBe('completed');
     expect((await driftFrom(t.services, t.backup)).steps).toEqual([]);
+    // re-planned once, one pre-restore backup: the run that went back for approval took none
+    const pres = (await t.services.repos.backups.listByConnection('prod', { limit: 100 })).filter(
+      (b) => b.type === 'pre-restore' && b.note === `before restore ${restore.id}`,
+    );
+    expect(pres.map((b) => b.id)).toEqual([done.preRestoreBackupId]);
+    expect(t.notifier.phases(restore.id).filter((p) => p === 'pre_restore_backup')).toHaveLength(1);
     const audit = await auditOf(restore.id, 'restore.replan_required');
     expect(audit[0]?.details).toMatchObject({
       planHash: replanned?.planHash,

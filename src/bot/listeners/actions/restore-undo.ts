@@ -25,7 +25,7 @@ async function undo(
   reply: (m: SlackMessage) => Promise<void>,
 ): Promise<CommandResult> {
   const done = await rt.services.restores.get(restoreId.trim());
-  if (!done?.preRestoreBackupId || !channelId) {
+  if (!done || !channelId) {
     await reply(note(`Restore request ${code(restoreId)} has no pre-restore backup to go back to.`));
     return { outcome: 'refused', targetId: restoreId, details: { reason: 'no_pre_restore_backup' } };
   }
@@ -39,12 +39,23 @@ async function undo(
       details: { needed: role.needed, held: role.held ?? 'none' },
     };
   }
+  // Why an undo is impossible, in words: the restore wrote nothing, or its pre-restore backup is gone.
+  const target = rt.services.restoreRequests ? await rt.services.restoreRequests.undoTarget(done.id) : null;
+  if (target && !target.ok) {
+    await reply(refusalMessage(`Restore ${code(done.id)} cannot be undone: ${target.message}.`));
+    return {
+      outcome: 'refused',
+      connection: done.connection,
+      targetId: done.id,
+      details: { reason: target.message.slice(0, 200) },
+    };
+  }
   const result = await startRestoreRequest(
     rt,
     { userId, channelId, respond: reply },
     {
       connection: done.connection,
-      backup: { kind: 'id', id: done.preRestoreBackupId },
+      backup: { kind: 'id', id: target?.ok ? target.backup.id : (done.preRestoreBackupId ?? '') },
       reason: `undo of ${done.id}`,
     },
   );
