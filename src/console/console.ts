@@ -272,7 +272,7 @@ export async function startConsole(o: ConsoleOptions): Promise<SlackConsole> {
         return reply(res, 200, { done });
       }
     } catch (err) {
-      notice('error', (err as Error).message);
+      // the page that asked shows the error itself
       return reply(res, 502, { error: (err as Error).message });
     }
     return false;
