@@ -1,19 +1,24 @@
 /**
  * The Bolt 5 app: the HTTP receiver on `PORT` at `/slack/events` (signature-checked with the signing
- * secret) by default, Socket Mode when `SLACK_APP_TOKEN` is set. `SLACK_API_URL` points the Web API
- * elsewhere (tests). Listeners live in `listeners/`, one per file; this file only wires them.
+ * secret) by default, Socket Mode when `SLACK_APP_TOKEN` is set (`socket-link.ts`: reconnects forever).
+ * `SLACK_API_URL` points the Web API elsewhere (tests). `/healthz` and `/readyz` (`health.ts`) answer on
+ * `PORT` in both modes. Every request passes `actOnce` (`dedup.ts`) before a listener sees it.
+ * Listeners live in `listeners/`, one per file; this file only wires them.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Logger } from '@slack/bolt';
 import { Authorizer, UsergroupDirectory } from './auth/index.ts';
+import { actOnce, memoryRequestLedger, type RequestLedger } from './dedup.ts';
 import { type BotEnv, readBotEnv } from './env.ts';
 import type { BotRuntime } from './handlers/context.ts';
+import { type HealthServer, healthRoutes, type ReadinessCheck, startHealthServer } from './health.ts';
 import { registerListeners } from './listeners/index.ts';
 import { stderrLogger } from './logger.ts';
 import type { BotServices } from './services.ts';
 import { createSlackOutput, type SlackOutput } from './slack/output.ts';
 import type { SlackNotifier } from './slack-notifier.ts';
+import { type ReconnectPolicy, SocketLink, type SocketLinkStatus } from './socket-link.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface CreateBotAppOptions {
@@ -29,6 +34,13 @@ export interface CreateBotAppOptions {
   usergroupTtlMs?: number;
   /** commands processed at once after their ack; default 4 */
   workConcurrency?: number;
+  /**
+   * Where request identities are remembered (`dedup.ts`). `serve` passes the Redis ledger so every
+   * instance sees every request; the default remembers them in this process only.
+   */
+  requests?: RequestLedger;
+  /** Socket Mode reconnect back-off; overrides `SLACK_RECONNECT_MIN_MS` / `SLACK_RECONNECT_MAX_MS`. */
+  reconnect?: Partial<ReconnectPolicy>;
 }
 
 export interface BotApp {
@@ -38,8 +50,10 @@ export interface BotApp {
   start(): Promise<void>;
   /** Stops receiving, then delivers every queued card edit and reply. */
   stop(): Promise<void>;
-  /** The HTTP port after `start()` (0 in Socket Mode). */
+  /** The HTTP port after `start()`: the receiver's, or the health listener's in Socket Mode. */
   readonly port: number;
+  /** Socket Mode's connection state and failure counts (null in HTTP mode). */
+  socketStatus(): SocketLinkStatus | null;
   /** Resolves when background work (diffs), replies and card edits have all been sent. */
   idle(): Promise<void>;
 }
@@ -53,27 +67,50 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
       logger,
       ...(options.cardIntervalMs !== undefined ? { cardIntervalMs: options.cardIntervalMs } : {}),
     });
+  // The bot's Web API client answers people who are waiting: a short retry policy, then a clear error.
+  // It is this client's only: the Socket Mode connection has its own (socket-link.ts).
   const clientOptions = {
     ...(env.apiUrl ? { slackApiUrl: env.apiUrl } : {}),
     retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
   };
-  const socket = env.appToken !== null;
-  const receiver = socket
-    ? undefined
-    : new HTTPReceiver({
-        signingSecret: env.signingSecret!.reveal(),
-        endpoints: '/slack/events',
+  const socket = env.appToken
+    ? new SocketLink({
+        appToken: env.appToken.reveal(),
+        apiUrl: env.apiUrl,
         logger,
-      });
+        policy: { ...env.reconnect, ...options.reconnect },
+      })
+    : null;
+  const checks: ReadinessCheck[] = socket
+    ? [
+        {
+          name: 'slack',
+          check: () => {
+            const s = socket.status();
+            return { ok: s.connected, reason: 'Slack disconnected', details: { ...s } };
+          },
+        },
+      ]
+    : [];
+  const routes = healthRoutes(checks);
+  const receiver =
+    socket ??
+    new HTTPReceiver({
+      signingSecret: env.signingSecret!.reveal(),
+      endpoints: '/slack/events',
+      customRoutes: routes,
+      logger,
+    });
   // Deferred: Bolt otherwise calls auth.test from the constructor and an unreachable Slack or a revoked
   // token becomes an unhandled rejection; start() runs it and reports it as an error instead.
   const app = new App({
     deferInitialization: true,
     token: env.botToken.reveal(),
-    ...(socket ? { socketMode: true, appToken: env.appToken!.reveal() } : { receiver: receiver! }),
+    receiver,
     clientOptions,
     logger,
   });
+  app.use(actOnce(options.requests ?? memoryRequestLedger(), logger));
   const groups = new UsergroupDirectory({
     listMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
     now: () => options.services.now().getTime(),
@@ -93,6 +130,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
   registerListeners(app, rt);
 
   let port = 0;
+  let health: HealthServer | null = null;
   const idle = async () => {
     await rt.work.idle();
     while (rt.background.size > 0) await Promise.allSettled([...rt.background]);
@@ -105,6 +143,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
     get port() {
       return port;
     },
+    socketStatus: () => socket?.status() ?? null,
     async start() {
       try {
         await app.init();
@@ -112,7 +151,15 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
         throw new Error(`Slack did not accept the bot token (auth.test): ${(err as Error).message}`);
       }
       if (socket) {
-        await app.start();
+        // the health listener first: /readyz says "Slack disconnected" while the first connection is made
+        health = await startHealthServer(options.port ?? env.port, routes);
+        port = health.port;
+        try {
+          await app.start();
+        } catch (err) {
+          await health.close();
+          throw err;
+        }
         return;
       }
       const server = (await app.start(options.port ?? env.port)) as Server;
@@ -120,6 +167,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
     },
     async stop() {
       await app.stop();
+      await health?.close();
       await idle();
     },
     idle,

@@ -4,7 +4,10 @@
  * - `SLACK_SIGNING_SECRET`: for the HTTP receiver (requests are signature-checked).
  * - `SLACK_APP_TOKEN` (xapp-…, `connections:write`): switches to Socket Mode.
  * - `SLACK_API_URL`: another Web API base URL (a local fake Slack in tests and local runs).
- * - `PORT`: the HTTP receiver's port (default 3000); `/slack/events` is the request URL.
+ * - `PORT`: the HTTP receiver's port (default 3000); `/slack/events` is the request URL. `/healthz` and
+ *   `/readyz` answer there too — in Socket Mode on a small listener of their own on this port.
+ * - `SLACK_RECONNECT_MIN_MS`, `SLACK_RECONNECT_MAX_MS`: Socket Mode's reconnect back-off (default 1000 and
+ *   60000): the first wait after a failed attempt, doubling up to the longest.
  * - `SLACK_REPORT_CHANNEL`: optional channel id for retention (prune) summaries.
  */
 import { Secret } from '../config/index.ts';
@@ -16,6 +19,8 @@ export interface BotEnv {
   apiUrl: string | null;
   port: number;
   reportChannel: string | null;
+  /** Socket Mode reconnect back-off (socket-link.ts) */
+  reconnect: { minMs: number; maxMs: number };
 }
 
 export class BotEnvError extends Error {
@@ -54,6 +59,21 @@ export function readBotEnv(
     );
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     problems.push(`PORT must be 0-65535, not "${portText}"`);
+  const backoff = (name: string, fallback: number) => {
+    const text = value(name);
+    const ms = text === null ? fallback : Number(text);
+    if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) {
+      problems.push(`${name} must be a whole number of milliseconds from 1 to 3600000, not "${text}"`);
+      return fallback;
+    }
+    return ms;
+  };
+  const reconnect = {
+    minMs: backoff('SLACK_RECONNECT_MIN_MS', 1000),
+    maxMs: backoff('SLACK_RECONNECT_MAX_MS', 60_000),
+  };
+  if (reconnect.minMs > reconnect.maxMs)
+    problems.push('SLACK_RECONNECT_MIN_MS must not be larger than SLACK_RECONNECT_MAX_MS');
   if (apiUrl && !/^https?:\/\/.+\/$/.test(apiUrl))
     problems.push('SLACK_API_URL must be an http(s) URL ending in "/"');
   if (problems.length) throw new BotEnvError(problems);
@@ -64,5 +84,6 @@ export function readBotEnv(
     apiUrl,
     port,
     reportChannel: value('SLACK_REPORT_CHANNEL'),
+    reconnect,
   };
 }

@@ -7,6 +7,7 @@
 import type { Config } from '../config/index.ts';
 import { CompositeNotifier, ConsoleNotifier, createServices, startWorkers } from '../jobs/index.ts';
 import { createBotApp } from './app.ts';
+import { redisRequestLedger } from './dedup.ts';
 import { readBotEnv } from './env.ts';
 import { fromJobServices } from './job-services.ts';
 import { stderrLogger } from './logger.ts';
@@ -27,7 +28,14 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const notifier = new CompositeNotifier([new ConsoleNotifier(o.log), output.notifier]);
   const services = await createServices({ config: o.config, notifier });
   const running = o.workers ? await startWorkers(services, { log: o.log }) : null;
-  const bot = createBotApp({ services: fromJobServices(services), env, logger, output });
+  const bot = createBotApp({
+    services: fromJobServices(services),
+    env,
+    logger,
+    output,
+    // shared by every instance: a request redelivered to another instance is still acted on once
+    requests: redisRequestLedger(services.redis, { prefix: services.redisPrefix }),
+  });
   try {
     await bot.start();
   } catch (err) {
@@ -36,7 +44,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     throw err;
   }
   o.log(
-    `snapgate serve: ${bot.mode === 'http' ? `HTTP on port ${bot.port} (/slack/events)` : 'Socket Mode'}, ` +
+    `snapgate serve: ${bot.mode === 'http' ? `HTTP on port ${bot.port} (/slack/events)` : `Socket Mode, /readyz on port ${bot.port}`}, ` +
       `${running ? 'workers in this process' : 'no workers (--no-workers)'}`,
   );
   await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Sends requests to a Bolt HTTP receiver exactly as Slack does (bolt-js src/receivers/verify-request.ts,
@@ -12,6 +12,8 @@ export interface SignOptions {
   timestamp?: number;
   /** Send a signature made with the wrong secret. */
   badSignature?: boolean;
+  /** Extra headers, e.g. `X-Slack-Retry-Num` on a redelivery. */
+  headers?: Record<string, string>;
 }
 
 export interface SlackDelivery {
@@ -54,6 +56,12 @@ export interface BlockActionFields {
   buttonText?: string;
 }
 
+let triggers = 0;
+/** Slack mints a new trigger_id for every invocation and click ("<ts>.<team number>.<hex>"). */
+export function triggerId(): string {
+  return `${Date.now()}${String(++triggers).padStart(4, '0')}.1234567890.${randomBytes(16).toString('hex')}`;
+}
+
 export function slackSignature(secret: string, timestamp: number, rawBody: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
 }
@@ -74,6 +82,7 @@ export async function sendSigned(
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': signature,
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...opts.headers,
     },
     body: rawBody,
   });
@@ -88,9 +97,14 @@ export async function sendSigned(
   return delivery;
 }
 
-/** The form fields of a slash command (bolt-js src/types/command/index.ts). */
+/** The form fields of a slash command, form-encoded as Slack POSTs them. */
 export function slashCommandBody(f: SlashCommandFields): string {
-  return new URLSearchParams({
+  return new URLSearchParams(slashCommandPayload(f)).toString();
+}
+
+/** The fields of a slash command (bolt-js src/types/command/index.ts); Socket Mode sends them as JSON. */
+export function slashCommandPayload(f: SlashCommandFields): Record<string, string> {
+  return {
     token: 'deprecated-verification-token',
     team_id: f.teamId ?? 'T0SNAPGATE',
     team_domain: 'snapgate-test',
@@ -103,8 +117,8 @@ export function slashCommandBody(f: SlashCommandFields): string {
     api_app_id: f.apiAppId ?? 'A0SNAPGATE',
     is_enterprise_install: 'false',
     response_url: f.responseUrl,
-    trigger_id: f.triggerId ?? `${Date.now()}.1234567890.abcdef0123456789`,
-  }).toString();
+    trigger_id: f.triggerId ?? triggerId(),
+  };
 }
 
 export function sendSlashCommand(url: string, secret: string, f: SlashCommandFields, opts: SignOptions = {}) {
@@ -121,7 +135,7 @@ export function blockActionPayload(f: BlockActionFields): Record<string, unknown
     api_app_id: 'A0SNAPGATE',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: f.messageTs, channel_id: f.channelId, is_ephemeral: false },
-    trigger_id: f.triggerId ?? `${Date.now()}.1234567890.abcdef0123456789`,
+    trigger_id: f.triggerId ?? triggerId(),
     team: { id: teamId, domain: 'snapgate-test' },
     enterprise: null,
     is_enterprise_install: false,

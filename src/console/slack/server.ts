@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs, readRaw, uploadedBytes } from './body.ts';
+import { createSocketMode, type FakeSocketMode } from './socket.ts';
 import type {
   FakeEphemeral,
   FakeFile,
@@ -26,6 +27,10 @@ export interface FakeSlackOptions {
   /** 127.0.0.1 port; default 0 (a free one) */
   port?: number;
   routes?: ExtraRoutes;
+  /** The app-level token `apps.connections.open` takes (default `xapp-1-fake-snapgate`). */
+  appToken?: string;
+  /** How long Socket Mode waits for an ack before delivering an envelope again (default 3000 ms). */
+  socketAckTimeoutMs?: number;
 }
 
 export interface FakeSlack {
@@ -35,6 +40,8 @@ export interface FakeSlack {
   origin: string;
   token: string;
   identity: Identity;
+  /** Socket Mode: `apps.connections.open`, the WebSocket at `/link/`, envelopes and acks (socket.ts). */
+  socket: FakeSocketMode;
   calls: RecordedCall[];
   /** Every message and reply in every channel, in post order, with updates applied. */
   messages: FakeMessage[];
@@ -63,6 +70,8 @@ export interface FakeSlack {
   inject429(method: string, retryAfterSec: number, times?: number): void;
   /** The next `times` calls of `method` answer `{ ok: false, error }`. */
   injectError(method: string, error: string, times?: number): void;
+  /** The next `times` calls of `method` answer HTTP `status` (e.g. 500, 503) with an HTML error page. */
+  injectHttpStatus(method: string, status: number, times?: number): void;
   /** Resolves with the predicate's first truthy value; rejects after `timeoutMs` with what was seen. */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** Throws listing every problem, so a test fails loudly on a payload Slack would have refused. */
@@ -74,7 +83,7 @@ export interface FakeSlack {
 const RESPONSE_URL_USES = 5;
 
 interface Injection {
-  kind: '429' | 'error';
+  kind: '429' | 'error' | 'status';
   value: number | string;
   times: number;
 }
@@ -96,6 +105,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const responses: ResponseUrlPost[] = [];
   const injections = new Map<string, Injection[]>();
   const contexts = new Map<string, ResponseContext>();
+  const socket = createSocketMode(() => origin, {
+    appToken: options.appToken ?? 'xapp-1-fake-snapgate',
+    appId: 'A0SNAPGATE',
+    ...(options.socketAckTimeoutMs !== undefined ? { ackTimeoutMs: options.socketAckTimeoutMs } : {}),
+  });
 
   const takeInjection = (method: string): Injection | undefined => {
     const queue = injections.get(method);
@@ -124,6 +138,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       record('429');
       return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(injected.value) });
     }
+    if (injected?.kind === 'status') {
+      record(String(injected.value));
+      res.writeHead(Number(injected.value), { 'content-type': 'text/html' });
+      res.end('<html><body>Slack is having trouble</body></html>');
+      return;
+    }
     const auth = req.headers.authorization;
     const given = auth?.startsWith('Bearer ')
       ? auth.slice(7)
@@ -131,9 +151,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         ? bodyToken
         : undefined;
     let reply: Reply;
+    // apps.connections.open takes the app-level token only; every other method the bot token only
+    const expected = method === 'apps.connections.open' ? socket.appToken : token;
     if (!given) reply = { ok: false, error: 'not_authed' };
-    else if (given !== token) reply = { ok: false, error: 'invalid_auth' };
+    else if (given !== expected)
+      reply = {
+        ok: false,
+        error: given === token || given === socket.appToken ? 'not_allowed_token_type' : 'invalid_auth',
+      };
     else if (injected?.kind === 'error') reply = { ok: false, error: String(injected.value) };
+    else if (method === 'apps.connections.open') reply = socket.connectionsOpen();
     else reply = ws.call(method, body);
     record(reply.ok ? 'ok' : reply.error);
     json(res, 200, reply);
@@ -206,6 +233,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!res.headersSent) json(res, 500, { ok: false, error: 'fatal_error' });
     });
   });
+  server.on('upgrade', (req, sock, head) => socket.handleUpgrade(req, sock, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
@@ -217,6 +245,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     origin,
     token,
     identity,
+    socket,
     calls,
     messages: ws.messages,
     ephemerals: ws.ephemerals,
@@ -238,17 +267,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       inject(injections, method, { kind: '429', value: retryAfterSec, times }),
     injectError: (method, error, times = 1) =>
       inject(injections, method, { kind: 'error', value: error, times }),
+    injectHttpStatus: (method, status, times = 1) =>
+      inject(injections, method, { kind: 'status', value: status, times }),
     waitFor: (predicate, timeoutMs = 5000) =>
       waitFor(predicate, timeoutMs, () => describe(calls, ws.problems)),
     assertNoProblems: () => {
       if (ws.problems.length)
         throw new Error(`fake Slack saw ${ws.problems.length} problem(s):\n${ws.problems.join('\n')}`);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await socket.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      });
+    },
   };
 }
 

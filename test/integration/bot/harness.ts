@@ -1,5 +1,6 @@
 /**
- * One bot under test: a real Bolt HTTP receiver on a random port, a fake Slack Web API, a real SQLite
+ * One bot under test: a real Bolt app — the HTTP receiver on a random port receiving signed requests, or
+ * Socket Mode connected to the fake's WebSocket (`transport: 'socket'`) — a fake Slack Web API, a real SQLite
  * file (migrations applied), the real audit log and config loaded from a real snapgate.yml. The job
  * side (`requestBackup`, verify, artifacts, live dumps) comes in through `jobs`, built by the caller
  * from the real jobs module and kong-sim.
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditLog, createAuditLog } from '../../../src/audit/index.ts';
 import { type BotApp, createBotApp } from '../../../src/bot/app.ts';
+import type { RequestLedger } from '../../../src/bot/dedup.ts';
 import { readBotEnv } from '../../../src/bot/env.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
@@ -24,10 +26,12 @@ import {
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
 import {
   type BlockActionFields,
+  blockActionPayload,
   type SignOptions,
   type SlackDelivery,
   sendBlockAction,
   sendSlashCommand,
+  slashCommandPayload,
 } from '../../support/slack-requests.ts';
 
 export const SECRET = 'bot-test-signing-secret-0123456789';
@@ -146,8 +150,16 @@ export interface BotFixture {
 
 let seq = 0;
 
+export type Transport = 'http' | 'socket';
+
 export interface StartBotOptions {
   cardIntervalMs?: number;
+  /** How Slack reaches the bot: signed HTTP requests (default) or Socket Mode envelopes. */
+  transport?: Transport;
+  /** Socket Mode: how long the fake waits for an ack before delivering again (default 3000 ms). */
+  socketAckTimeoutMs?: number;
+  /** Where the bot remembers requests (default: in this process). */
+  requests?: RequestLedger;
 }
 
 /**
@@ -158,19 +170,30 @@ export async function startBot(
   services: BotServices | ((output: SlackOutput) => Promise<BotServices>),
   opts: StartBotOptions = {},
 ): Promise<BotFixture> {
+  const socket = opts.transport === 'socket';
   const fake = await startFakeSlack({
     users: Object.values(PEOPLE).map((id) => ({ id, name: id.toLowerCase() })),
     usergroups: { [GROUPS.viewers]: [PEOPLE.viewerByGroup], [GROUPS.oncall]: [PEOPLE.operatorByGroup] },
+    ...(opts.socketAckTimeoutMs !== undefined ? { socketAckTimeoutMs: opts.socketAckTimeoutMs } : {}),
   });
   const env = readBotEnv({
     SLACK_BOT_TOKEN: fake.token,
-    SLACK_SIGNING_SECRET: SECRET,
+    ...(socket ? { SLACK_APP_TOKEN: fake.socket.appToken } : { SLACK_SIGNING_SECRET: SECRET }),
     SLACK_API_URL: fake.url,
+    SLACK_RECONNECT_MIN_MS: '20',
+    SLACK_RECONNECT_MAX_MS: '200',
   });
   const logger = silentLogger();
   const output = createSlackOutput(env, { logger, cardIntervalMs: opts.cardIntervalMs ?? 200 });
   const resolved = typeof services === 'function' ? await services(output) : services;
-  const bot = createBotApp({ services: resolved, env, port: 0, logger, output });
+  const bot = createBotApp({
+    services: resolved,
+    env,
+    port: 0,
+    logger,
+    output,
+    ...(opts.requests ? { requests: opts.requests } : {}),
+  });
   await bot.start();
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   return {
@@ -179,23 +202,24 @@ export async function startBot(
     url,
     async kong(user, text, signOpts = {}) {
       const responseId = `cmd-${++seq}`;
-      const r = await sendSlashCommand(
-        url,
-        SECRET,
-        { text, userId: user, channelId: CHANNEL, responseUrl: fake.responseUrl(responseId) },
-        signOpts,
-      );
+      const fields = { text, userId: user, channelId: CHANNEL, responseUrl: fake.responseUrl(responseId) };
+      const r = socket
+        ? await overSocket(fake, 'slash_commands', slashCommandPayload(fields))
+        : await sendSlashCommand(url, SECRET, fields, signOpts);
       return { ...r, responseId };
     },
     async click(fields) {
       const responseId = `click-${++seq}`;
-      const r = await sendBlockAction(url, SECRET, {
+      const all = {
         channelId: CHANNEL,
         messageTs: '1700000000.000001',
         blockId: 'b',
         responseUrl: fake.responseUrl(responseId),
         ...fields,
-      });
+      };
+      const r = socket
+        ? await overSocket(fake, 'interactive', blockActionPayload(all))
+        : await sendBlockAction(url, SECRET, all);
       return { ...r, responseId };
     },
     responses: (id) => fake.responses.filter((r) => r.id === id).map((r) => r.body),
@@ -204,6 +228,29 @@ export async function startBot(
       await fake.close();
     },
   };
+}
+
+/**
+ * Delivers an envelope over Socket Mode and waits for its ack, answered like an HTTP delivery: 200 with
+ * the ack's payload, or 504 when no ack came within Slack's 3 seconds (plus slack for a loaded machine).
+ */
+export async function overSocket(
+  fake: FakeSlack,
+  type: 'slash_commands' | 'interactive',
+  payload: Record<string, unknown>,
+): Promise<SlackDelivery> {
+  const d = fake.socket.deliver(type, payload);
+  let timer: NodeJS.Timeout | undefined;
+  const ack = await Promise.race([
+    d.acked,
+    new Promise<null>((r) => {
+      timer = setTimeout(() => r(null), 10_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!ack) return { status: 504, body: '', ackMs: Date.now() - d.sentAt };
+  const body = JSON.stringify(ack.payload ?? {});
+  return { status: 200, body, json: ack.payload, ackMs: ack.at - d.sentAt };
 }
 
 /** All the text of a message body (text, blocks, attachments' blocks), for loose assertions. */

@@ -1,8 +1,9 @@
 /**
  * A full two-person restore through Slack: `/kong restore` → card → plan with the diff file in the
  * thread → Approve by a second person → progress in the thread → completed with zero drift and an Undo
- * button → Undo asks for a new, awaiting-approval restore of the pre-restore backup. Also break-glass.
- * Real Bolt receiver, fake Slack (every payload validated), real Redis, SQLite, kong-sim and workers.
+ * button → Undo asks for a new, awaiting-approval restore of the pre-restore backup. Run over both
+ * transports: signed HTTP requests into Bolt's receiver, and Socket Mode envelopes from the fake's WebSocket.
+ * Real Bolt app, fake Slack (every payload validated), real Redis, SQLite, kong-sim and workers.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RESTORE_APPROVE_ACTION, RESTORE_UNDO_ACTION } from '../../../src/bot/views/restore-card.ts';
@@ -24,15 +25,15 @@ import {
   waitForRestore,
 } from './restore-harness.ts';
 
-let t: RestoreSlackEnv;
+describe.each(['http', 'socket'] as const)('two-person restore via Slack (%s)', (transport) => {
+  let t: RestoreSlackEnv;
 
-beforeAll(async () => {
-  t = await createRestoreSlackEnv();
-}, 30_000);
-afterAll(() => t.cleanup(), 30_000);
-afterEach(() => t.bot.fake.assertNoProblems());
+  beforeAll(async () => {
+    t = await createRestoreSlackEnv({ transport });
+  }, 30_000);
+  afterAll(() => t.cleanup(), 30_000);
+  afterEach(() => t.bot.fake.assertNoProblems());
 
-describe('two-person restore via Slack', () => {
   it('brings a broken gateway back with zero drift, then Undo asks for the pre-restore backup', async () => {
     const backup = await takeBackup(t);
     await breakGateway(t);

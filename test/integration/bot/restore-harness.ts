@@ -26,7 +26,15 @@ import {
   takeBackup as takeBackupOf,
   waitForRestore as waitForRestoreOf,
 } from '../restore/harness.ts';
-import { type BotFixture, CHANNEL, GROUPS, PEOPLE, startBot, textOf } from './harness.ts';
+import {
+  type BotFixture,
+  CHANNEL,
+  GROUPS,
+  PEOPLE,
+  type StartBotOptions,
+  startBot,
+  textOf,
+} from './harness.ts';
 
 export { CHANNEL, PEOPLE, textOf };
 
@@ -46,7 +54,7 @@ export interface RestoreSlackEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
+export async function createRestoreSlackEnv(botOptions: StartBotOptions = {}): Promise<RestoreSlackEnv> {
   const env = await createTestEnv({ connectionExtra: ROLES });
   const { now, clock } = movableClock();
   let services!: Services;
@@ -72,7 +80,7 @@ export async function createRestoreSlackEnv(): Promise<RestoreSlackEnv> {
       restoreRequests: restoreRequestsFromJobs(services),
     };
     return bs;
-  });
+  }, botOptions);
   const workers = await startTestWorkers(services);
   return {
     env,

@@ -4,6 +4,7 @@
  * any restore, and once retention has removed it, undo says so in words instead of failing later.
  * Real SQLite, Redis, kong-sim, in-process workers and the CLI's own command tree.
  */
+import { renameSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cliActor } from '../../../src/cli/commands/backup-context.ts';
 import { approveRestore, cancelRestore, pruneConnection, requestRestore } from '../../../src/jobs/index.ts';
@@ -67,6 +68,16 @@ it('prune keeps the pre-restore backup for keepPreRestore; after that, undo says
     requestedBy: cliActor(),
   });
   expect((await cancelRestore(t.services, { restoreId: undoId, by: cliActor() })).ok).toBe(true);
+
+  // its artifact file lost from disk: undo names the missing file instead of failing later
+  const primary = (await t.services.repos.backups.listCopies(preId)).find((c) => c.target === 'primary')!;
+  renameSync(primary.location, `${primary.location}.moved`);
+  const missing = await cli('restores', 'undo', restore.id);
+  expect(missing.code).toBe(1);
+  expect(missing.err).toContain(
+    `its pre-restore backup ${preId} is gone: its artifact is missing from ${primary.location}`,
+  );
+  renameSync(`${primary.location}.moved`, primary.location);
 
   // 31 days later retention removes it, and undo says so before asking anyone to approve anything
   t.clock.advance(31 * 86_400_000);

@@ -49,6 +49,13 @@ describe('readBotEnv', () => {
     );
   });
 
+  it('reads the Socket Mode reconnect back-off, 1 s to 60 s unless set', () => {
+    expect(readBotEnv(ok).reconnect).toEqual({ minMs: 1000, maxMs: 60_000 });
+    expect(
+      readBotEnv({ ...ok, SLACK_RECONNECT_MIN_MS: '50', SLACK_RECONNECT_MAX_MS: '400' }).reconnect,
+    ).toEqual({ minMs: 50, maxMs: 400 });
+  });
+
   it.each([
     [{}, /SLACK_BOT_TOKEN is not set/],
     [{ ...ok, SLACK_BOT_TOKEN: 'xoxp-1' }, /must be a bot token/],
@@ -56,6 +63,9 @@ describe('readBotEnv', () => {
     [{ ...ok, PORT: 'eighty' }, /PORT must be/],
     [{ ...ok, SLACK_APP_TOKEN: 'xoxb-2' }, /app-level token/],
     [{ ...ok, SLACK_API_URL: 'http://x/api' }, /ending in "\/"/],
+    [{ ...ok, SLACK_RECONNECT_MIN_MS: 'soon' }, /SLACK_RECONNECT_MIN_MS must be a whole number/],
+    [{ ...ok, SLACK_RECONNECT_MAX_MS: '0' }, /SLACK_RECONNECT_MAX_MS must be a whole number/],
+    [{ ...ok, SLACK_RECONNECT_MIN_MS: '5000', SLACK_RECONNECT_MAX_MS: '100' }, /must not be larger/],
   ])('%o → %s', (env, message) => {
     expect(() => readBotEnv(env)).toThrow(BotEnvError);
     expect(() => readBotEnv(env)).toThrow(message);

@@ -157,6 +157,18 @@ const VALID: [string, KongCommand][] = [
     },
   ],
   [
+    'restore prod latest --include-pre-restore --reason "the state before the restore"',
+    {
+      name: 'restore',
+      connection: 'prod',
+      backup: { kind: 'latest' },
+      includePreRestore: true,
+      noDeletes: false,
+      breakGlass: false,
+      reason: 'the state before the restore',
+    },
+  ],
+  [
     'restore prod --at 2026-11-20T14:00:00+01:00 --reason x',
     {
       name: 'restore',
