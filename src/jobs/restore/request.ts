@@ -172,6 +172,10 @@ export async function requestRestore(
       only: only ?? undefined,
       noDeletes: restore.noDeletes || undefined,
       breakGlass: restore.breakGlass || undefined,
+      // how the backup was chosen, so the log shows a pre-restore backup was picked on purpose
+      selectedBy: input.backup.kind,
+      backupType: backup.type,
+      includePreRestore: (input.backup.kind !== 'id' && input.backup.includePreRestore) || undefined,
       gapMs,
     },
   });

@@ -87,6 +87,13 @@ it('latest after a restore is the newest backup that is not pre-restore, unless 
     `backup ${pre.id} (latest): pre-restore, taken ${formatTime(pre.startedAt)}\n`,
   );
   expect(withPre.out).toContain('updating service orders');
+  const requested = (await services.audit.list({ action: 'restore.requested', limit: 10 }))[0];
+  expect(requested?.details).toMatchObject({
+    selectedBy: 'latest',
+    backupType: 'pre-restore',
+    includePreRestore: true,
+    backupId: pre.id,
+  });
   expect(withPre.out).toContain('    port: 8080 → 9999');
 }, 60_000);
 
