@@ -6,8 +6,6 @@
 import type { Backup } from '../app/ports/records.ts';
 import type { Section, Snapshot } from '../core/index.ts';
 import { JOB_NAMES, requestBackup, type Services } from '../jobs/index.ts';
-import { dumpGateway } from '../kong/index.ts';
-import { openArtifact } from '../storage/index.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
 
@@ -43,11 +41,11 @@ export function fromJobServices(services: Services): BotServices {
     },
     loadBackupSnapshot: (backup) => loadSnapshot(services, backup),
     async dumpLive(connection: string, options: { only?: Section[] } = {}): Promise<Snapshot> {
-      const client = services.kongClient(services.connection(connection));
+      const gateway = services.gateway(services.connection(connection));
       try {
-        return await dumpGateway(client, options.only ? { only: options.only } : {});
+        return await gateway.dump(options.only ? { only: options.only } : {});
       } finally {
-        client.close();
+        gateway.close();
       }
     },
   };
@@ -56,15 +54,5 @@ export function fromJobServices(services: Services): BotServices {
 /** Opens the first copy that reads back whole (GCM tag and plaintext checksum checked by openArtifact). */
 async function loadSnapshot(services: Services, backup: Backup): Promise<Snapshot> {
   const copies = await services.repos.backups.listCopies(backup.id);
-  const problems: string[] = [];
-  for (const copy of copies) {
-    try {
-      return (await openArtifact(copy.location, services.keyRing())).snapshot;
-    } catch (err) {
-      problems.push(`${copy.target}: ${(err as Error).message}`);
-    }
-  }
-  throw new Error(
-    `backup ${backup.id} could not be read from any copy (${problems.join('; ') || 'no copies recorded'})`,
-  );
+  return (await services.artifacts.openBackup(backup.id, copies)).snapshot;
 }

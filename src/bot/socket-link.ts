@@ -104,6 +104,7 @@ export class SocketLink {
    */
   async start(): Promise<void> {
     this.state = 'connecting';
+    let wait: number;
     try {
       await this.attempt();
       return;
@@ -113,9 +114,10 @@ export class SocketLink {
         this.state = 'stopped';
         throw new Error(`Slack did not accept the app token (apps.connections.open: ${refused})`);
       }
-      this.failed(err);
+      if (this.stopped()) return;
+      wait = this.failed(err);
     }
-    this.loop = this.reconnect();
+    this.loop = this.pause(wait).then(() => this.reconnect());
   }
 
   async stop(): Promise<void> {
@@ -123,6 +125,11 @@ export class SocketLink {
     this.wake?.();
     await this.receiver.client.disconnect();
     await this.loop;
+  }
+
+  /** A method, not an inline comparison: `state` changes across awaits, which narrowing does not see. */
+  private stopped(): boolean {
+    return this.state === 'stopped';
   }
 
   status(): SocketLinkStatus {
@@ -165,8 +172,11 @@ export class SocketLink {
         void client.disconnect();
       }, this.policy.helloTimeoutMs);
     });
+    const started = client.start();
+    // after a timeout the abandoned start() still rejects (on disconnect): nothing else awaits it
+    started.catch(() => undefined);
     try {
-      await Promise.race([client.start(), timeout]);
+      await Promise.race([started, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -197,6 +207,7 @@ export class SocketLink {
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.stopped()) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

@@ -3,8 +3,9 @@
  * a `Summary:` block; deck cmd/utils.go printStats) so people who know decK can read it. Secret fields
  * are masked: catalogue `secretFields`/`hashedFields` by path, anything else by name (mask.ts).
  */
+
+import type { ApplyResult, StepResult } from '../app/ports/gateway.ts';
 import { CATALOGUE, type Change, type EntityKind, type Plan } from '../core/index.ts';
-import type { ApplyResult, StepResult } from '../kong/index.ts';
 import { MASK, maskSecrets } from './mask.ts';
 
 const VERB = { create: 'creating', update: 'updating', delete: 'deleting' } as const;

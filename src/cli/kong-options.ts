@@ -5,20 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { Gateway, GatewayInfo } from '../app/ports/gateway.ts';
+import { classifyGatewayError, openGateway, openKongGatewayAt } from '../compose/gateways.ts';
 import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/index.ts';
-import { isSection, SECTIONS, type Section } from '../core/index.ts';
-import {
-  createKongClient,
-  describeGateway,
-  type GatewayInfo,
-  KongApiError,
-  type KongClient,
-  KongUnreachableError,
-  PlanRefusedError,
-} from '../kong/index.ts';
+import { isSection, PlanRefusedError, SECTIONS, type Section } from '../core/index.ts';
+import { loadCliConfig } from './commands/backup-context.ts';
 import { CliError } from './errors.ts';
 
 export interface KongFlags {
+  /** a connection from snapgate.yml instead of the --kong-* flags */
+  connection?: string;
+  config?: string;
   kongUrl?: string;
   kongToken?: string;
   workspace?: string;
@@ -29,6 +26,14 @@ export interface KongFlags {
 
 export function addKongOptions(cmd: Command): Command {
   return cmd
+    .option(
+      '--connection <name>',
+      'a connection from snapgate.yml (type, URL, token, TLS) instead of --kong-url',
+    )
+    .option(
+      '-c, --config <file>',
+      'snapgate.yml for --connection (default: $SNAPGATE_CONFIG or ./snapgate.yml)',
+    )
     .option('--kong-url <url>', 'Kong Admin API URL (env SNAPGATE_KONG_URL)')
     .option('--kong-token <token>', 'Kong-Admin-Token for RBAC-protected gateways (env SNAPGATE_KONG_TOKEN)')
     .option('--workspace <name>', 'Kong Enterprise workspace')
@@ -61,7 +66,7 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
   return n;
 }
 
-export function openClient(flags: KongFlags, parallelism = 10): KongClient {
+export function openClient(flags: KongFlags, parallelism = 10): Gateway {
   const url = flags.kongUrl ?? process.env.SNAPGATE_KONG_URL;
   if (!url) throw new CliError('no Kong Admin API URL: pass --kong-url or set SNAPGATE_KONG_URL');
   const token = flags.kongToken ?? process.env.SNAPGATE_KONG_TOKEN;
@@ -69,7 +74,7 @@ export function openClient(flags: KongFlags, parallelism = 10): KongClient {
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new CliError('--timeout must be a positive number of seconds');
   try {
-    return createKongClient({
+    return openKongGatewayAt({
       url,
       token: token || undefined,
       workspace: flags.workspace,
@@ -85,14 +90,30 @@ export function openClient(flags: KongFlags, parallelism = 10): KongClient {
   }
 }
 
+/** The gateway of a configured connection, opened through the registry as the services open it. */
+async function openConnection(flags: KongFlags): Promise<Gateway> {
+  if (flags.kongUrl || flags.kongToken || flags.workspace) {
+    throw new CliError(
+      '--connection takes the URL, token and workspace from snapgate.yml: drop the --kong-* flags',
+    );
+  }
+  const config = await loadCliConfig(flags);
+  const connection = config.connections.find((c) => c.name === flags.connection);
+  if (!connection) {
+    const known = config.connections.map((c) => c.name).join(', ') || 'none';
+    throw new CliError(`unknown connection "${flags.connection}" (configured: ${known})`);
+  }
+  return openGateway(connection);
+}
+
 /** Connect and identify the gateway: the first call, so a wrong URL or token fails before anything else. */
 export async function connect(
   flags: KongFlags,
   parallelism?: number,
-): Promise<{ client: KongClient; gateway: GatewayInfo }> {
-  const client = openClient(flags, parallelism);
+): Promise<{ client: Gateway; gateway: GatewayInfo }> {
+  const client = flags.connection ? await openConnection(flags) : openClient(flags, parallelism);
   try {
-    return { client, gateway: await describeGateway(client) };
+    return { client, gateway: await client.describe() };
   } catch (err) {
     client.close();
     throw asCliError(err);
@@ -124,14 +145,13 @@ export async function readDeckFile(file: string): Promise<DeckImport> {
 /** The engine's typed errors as a one-line CliError; anything unexpected keeps its stack. */
 export function asCliError(err: unknown): unknown {
   if (err instanceof CliError) return err;
-  if (err instanceof KongUnreachableError || err instanceof KongApiError || err instanceof PlanRefusedError) {
-    return new CliError(err.message);
-  }
+  if (classifyGatewayError(err) || err instanceof PlanRefusedError)
+    return new CliError((err as Error).message);
   return err;
 }
 
 /** Run a verb's body, closing the client and translating errors. */
-export async function withClient<T>(client: KongClient, fn: () => Promise<T>): Promise<T> {
+export async function withClient<T>(client: Gateway, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -64,6 +64,7 @@ function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecr
   const connections = file.connections.map(
     (c, i): ConnectionConfig => ({
       name: c.name,
+      type: c.type,
       kongUrl: c.kongUrl.replace(/\/+$/, ''),
       token: secrets.tokens.get(i)!,
       workspace: c.workspace ?? null,

@@ -89,8 +89,15 @@ const INLINE_TOKEN =
   'an inline token is not allowed (it would live in the config file): name an environment variable ' +
   'with tokenEnv or a file with tokenFile';
 
+/**
+ * Gateway types a connection may name; `kong` when absent, so every existing snapgate.yml keeps working.
+ * A new gateway type adds its name here (and its own fields) and registers itself in src/compose/gateways.ts.
+ */
+export const GATEWAY_TYPES = ['kong'] as const;
+
 export const connectionSchema = z.strictObject({
   name: name('connection name'),
+  type: z.enum(GATEWAY_TYPES, { error: `type must be one of: ${GATEWAY_TYPES.join(', ')}` }).default('kong'),
   kongUrl: z.url({ protocol: /^https?$/, error: 'kongUrl must be an http(s) URL of the Kong Admin API' }),
   token: z.never({ error: INLINE_TOKEN }).optional(),
   tokenEnv: z.string().min(1).optional(),

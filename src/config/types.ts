@@ -20,6 +20,8 @@ export interface TlsConfig {
 
 export interface ConnectionConfig {
   name: string;
+  /** the gateway type (`kong` by default): picks the gateway implementation in src/compose/gateways.ts */
+  type: 'kong';
   kongUrl: string;
   token: Secret<string>;
   workspace: string | null;

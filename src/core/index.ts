@@ -10,6 +10,7 @@ export * from './natural-keys.ts';
 export * from './normalize.ts';
 export * from './plan.ts';
 export * from './plan-predelete.ts';
+export { PlanRefusedError } from './plan-refused.ts';
 export * from './plan-renames.ts';
 export * from './redact.ts';
 export * from './references.ts';

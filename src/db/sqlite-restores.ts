@@ -3,7 +3,7 @@
  * from RESTORE_STATUS; one active request per connection is a partial unique index
  * (`restores_one_active_per_connection`), so even two processes cannot both start a restore.
  */
-import { and, asc, desc, eq, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableName, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { SlackMessageRef } from '../app/ports/backups.ts';
 import { NotFoundError, RestoreInProgressError, TransitionError } from '../app/ports/record-errors.ts';
@@ -31,7 +31,7 @@ export class SqliteRestoreRepository implements RestoreRepository {
   private readonly orm: Orm;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly deps: RepositoryDeps,
   ) {
     this.orm = db.orm;
@@ -180,17 +180,27 @@ export class SqliteRestoreRepository implements RestoreRepository {
     if (r.changes === 0) throw new NotFoundError('restore', id);
   }
 
+  /**
+   * One prepared upsert run per step in one transaction: a restore of 146k entities records 146k rows,
+   * and building each row's statement through drizzle cost seconds (docs/benchmarks.md, bench:restore).
+   * The columns and the conflict target are `schema.ts`'s `restore_steps`.
+   */
   async recordSteps(restoreId: string, steps: NewRestoreStep[]): Promise<void> {
-    const at = this.deps.now();
-    this.orm.transaction((tx) => {
-      for (const step of steps) {
-        const { seq, ...rest } = step;
-        tx.insert(restoreSteps)
-          .values({ restoreId, seq, ...rest, at })
-          .onConflictDoUpdate({ target: [restoreSteps.restoreId, restoreSteps.seq], set: { ...rest, at } })
-          .run();
+    const at = this.deps.now().getTime();
+    const upsert = this.db.sqlite.prepare(
+      `INSERT INTO ${getTableName(restoreSteps)}
+         (restore_id, seq, phase, op, kind, entity_id, name, status, error, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (restore_id, seq) DO UPDATE SET
+         phase = excluded.phase, op = excluded.op, kind = excluded.kind, entity_id = excluded.entity_id,
+         name = excluded.name, status = excluded.status, error = excluded.error, at = excluded.at`,
+    );
+    this.db.sqlite.transaction(() => {
+      for (const s of steps) {
+        const error = s.error === null || s.error === undefined ? null : JSON.stringify(s.error);
+        upsert.run(restoreId, s.seq, s.phase, s.op, s.kind, s.entityId, s.name, s.status, error, at);
       }
-    });
+    })();
   }
 
   async listSteps(restoreId: string): Promise<RestoreStep[]> {

@@ -16,12 +16,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
+import type { DumpProgress } from '../app/ports/gateway.ts';
 import type { Backup, NewCopy } from '../app/ports/records.ts';
 import { TransitionError } from '../app/ports/records.ts';
 import type { SnapshotMeta } from '../core/index.ts';
-import { type DumpProgress, describeGateway, dumpInto } from '../kong/index.ts';
 import {
-  artifactName,
+  artifactNameOf,
   deleteArtifact,
   PRIMARY_TARGET,
   StreamingSerializer,
@@ -29,7 +29,7 @@ import {
 } from '../storage/index.ts';
 import { contentFingerprint } from './content-hash.ts';
 import type { Services } from './context.ts';
-import { describeFailure } from './failure.ts';
+import { describeJobFailure } from './failure.ts';
 import { type BackupPhase, safeNotify } from './notifier.ts';
 
 export interface BackupAttempt {
@@ -77,13 +77,20 @@ export async function runBackup(
   await audit(services, running, 'backup.started', 'ok', { attempt: running.attempts });
   await notify(services, running, 'started', attempt.attempt > 1 ? `attempt ${attempt.attempt}` : undefined);
 
-  const name = artifactName({
-    connection: running.connection,
-    createdAt: running.createdAt.toISOString(),
-    type: running.type,
+  const target = {
     backupId,
-  });
-  const store = { name, primaryDir: services.primaryDir, copyTargets: services.copyTargets };
+    connection: running.connection,
+    environment: connection.environment,
+    type: running.type,
+    createdAt: running.createdAt.toISOString(),
+    primaryDir: services.primaryDir,
+    copyTargets: services.copyTargets,
+  };
+  const store = {
+    name: artifactNameOf(target),
+    primaryDir: services.primaryDir,
+    copyTargets: services.copyTargets,
+  };
   try {
     // An earlier attempt may have written the file (or some copies) and died before recording it.
     if (running.attempts > 1) await deleteArtifact(store);
@@ -117,17 +124,7 @@ export async function runBackup(
 
     await notify(services, running, 'writing');
     attempt.onProgress?.({ phase: 'writing' });
-    const written = await writeArtifact({
-      serialized,
-      backupId,
-      connection: running.connection,
-      environment: connection.environment,
-      type: running.type,
-      createdAt: running.createdAt.toISOString(),
-      keyRing: services.keyRing(),
-      primaryDir: services.primaryDir,
-      copyTargets: services.copyTargets,
-    });
+    const written = await writeArtifact({ ...target, keyRing: services.keyRing(), serialized });
     const copies: NewCopy[] = [
       { target: PRIMARY_TARGET, location: written.path, sha256: written.sha256 },
       ...written.copies.map((c) => ({ target: c.target, location: c.path, sha256: c.sha256 })),
@@ -144,7 +141,7 @@ export async function runBackup(
     });
   } catch (err) {
     if (err instanceof TransitionError) return settledElsewhere(services, backupId);
-    const failure = describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl });
+    const failure = describeJobFailure(services, connection, err);
     const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
     if (final) {
       await fail(services, running, failure.reason);
@@ -161,10 +158,10 @@ async function dump(
   attempt: BackupAttempt,
   serializer: StreamingSerializer,
 ): Promise<SnapshotMeta> {
-  const client = services.kongClient(services.connection(backup.connection));
+  const gw = services.gateway(services.connection(backup.connection));
   try {
-    const gateway = await describeGateway(client);
-    await notify(services, backup, 'dumping', `Kong ${gateway.version} (${gateway.database})`);
+    const gateway = await gw.describe();
+    await notify(services, backup, 'dumping', `${gw.product} ${gateway.version} (${gateway.database})`);
     let lastReport = services.now().getTime();
     const onProgress = (p: DumpProgress) => {
       const at = services.now().getTime();
@@ -175,13 +172,13 @@ async function dump(
         services.notifier.backupChanged({ backup, phase: 'dumping', message: `${p.kind} ${p.fetched}` }),
       );
     };
-    return await dumpInto(client, serializer, {
+    return await gw.dumpInto(serializer, {
       gateway,
       takenAt: services.now().toISOString(),
       onProgress,
     });
   } finally {
-    client.close();
+    gw.close();
   }
 }
 

@@ -6,12 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ArtifactStore } from '../app/ports/artifact-store.ts';
+import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
 import type { Records } from '../app/ports/records.ts';
 import { type AuditLog, createAuditLog } from '../audit/index.ts';
+import { classifyGatewayError, type GatewayOpener, openGateway } from '../compose/gateways.ts';
 import { openRecords } from '../compose/records.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
-import { createKongClient, type KongClient } from '../kong/index.ts';
-import { type CopyTarget, createCopyTarget, KeyRing } from '../storage/index.ts';
+import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
 import { ConsoleNotifier, type Notifier } from './notifier.ts';
 import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
 
@@ -33,8 +35,6 @@ export class KeyRingUnavailableError extends Error {
   }
 }
 
-export type KongClientFactory = (connection: ConnectionConfig) => KongClient;
-
 export interface CreateServicesOptions {
   config: Config;
   now?: () => Date;
@@ -43,7 +43,8 @@ export interface CreateServicesOptions {
   /** overrides `config.redis`; `prefix` lets tests use a random BullMQ namespace */
   redis?: { url?: string; prefix?: string };
   notifier?: Notifier;
-  kongClientFactory?: KongClientFactory;
+  /** opens the gateway of a connection; default: the registry in src/compose/gateways.ts */
+  gatewayFactory?: GatewayOpener;
   /** backup job retries; tests shorten the backoff */
   retry?: Partial<RetryPolicy>;
   /** skip Redis entirely (offline CLI verbs: backups list, audit, artifact export) */
@@ -58,6 +59,8 @@ export interface Services {
   /** artifacts' primary directory */
   readonly primaryDir: string;
   readonly copyTargets: readonly CopyTarget[];
+  /** the artifact-store port: local copies, hashes and opening a backup from its copies */
+  readonly artifacts: ArtifactStore;
   /** the producer-side queues (fail fast); throws when the services were opened `withoutQueues` */
   readonly queues: Queues;
   /** the producer connection (fail-fast); for locks and ad-hoc reads */
@@ -73,18 +76,11 @@ export interface Services {
   keyRing(): KeyRing;
   /** the connection's config; throws UnknownConnectionError */
   connection(name: string): ConnectionConfig;
-  /** a fresh Kong client for the connection (the caller closes it) */
-  kongClient(connection: ConnectionConfig): KongClient;
+  /** a fresh gateway (the port) for the connection, by its `type` (the caller closes it) */
+  gateway(connection: ConnectionConfig): Gateway;
+  /** what a gateway error means, for failure reasons and codes; null when no gateway threw it */
+  classifyGatewayError(err: unknown): GatewayErrorClass | null;
   close(): Promise<void>;
-}
-
-export function defaultKongClientFactory(connection: ConnectionConfig): KongClient {
-  return createKongClient({
-    url: connection.kongUrl,
-    token: connection.token.reveal(),
-    workspace: connection.workspace,
-    ...(connection.tls ? { tls: connection.tls } : {}),
-  });
 }
 
 export async function createServices(options: CreateServicesOptions): Promise<Services> {
@@ -109,7 +105,18 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   }
 
   let ring: KeyRing | undefined;
-  const kongClientFactory = options.kongClientFactory ?? defaultKongClientFactory;
+  const keyRing = (): KeyRing => {
+    if (!ring) {
+      try {
+        ring = KeyRing.fromConfig(config.keys);
+      } catch (err) {
+        throw new KeyRingUnavailableError((err as Error).message);
+      }
+    }
+    return ring;
+  };
+  const copyTargets = config.storage.copies.map(createCopyTarget);
+  const gatewayFactory = options.gatewayFactory ?? openGateway;
   let closed = false;
 
   return {
@@ -117,7 +124,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     repos,
     audit,
     primaryDir: config.storage.primary,
-    copyTargets: config.storage.copies.map(createCopyTarget),
+    copyTargets,
+    artifacts: createArtifactStore({ copyTargets, keyRing }),
     get queues(): Queues {
       if (!queues) throw new Error('these services were opened without queues (no Redis)');
       return queues;
@@ -133,16 +141,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     now,
     newId,
     random: options.random ?? Math.random,
-    keyRing() {
-      if (!ring) {
-        try {
-          ring = KeyRing.fromConfig(config.keys);
-        } catch (err) {
-          throw new KeyRingUnavailableError((err as Error).message);
-        }
-      }
-      return ring;
-    },
+    keyRing,
     connection(name) {
       const found = config.connections.find((c) => c.name === name);
       if (!found)
@@ -152,7 +151,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
         );
       return found;
     },
-    kongClient: kongClientFactory,
+    gateway: gatewayFactory,
+    classifyGatewayError,
     async close() {
       if (closed) return;
       closed = true;

@@ -4,14 +4,26 @@
  * directory (those become BullMQ `UnrecoverableError`s, bullmq patterns/stop-retrying-jobs.md); it can fix
  * a gateway that is restarting (network errors, 5xx, 429) or a full disk being cleaned up.
  */
-import { KongApiError, KongAuthError, KongUnreachableError } from '../kong/index.ts';
+import type { GatewayErrorClass } from '../app/ports/gateway.ts';
+import type { FailureCode } from '../app/ports/records.ts';
+import type { ConnectionConfig } from '../config/index.ts';
 import { ArtifactError, ArtifactKeyError } from '../storage/index.ts';
-import { KeyRingUnavailableError, UnknownConnectionError } from './context.ts';
+import { KeyRingUnavailableError, type Services, UnknownConnectionError } from './context.ts';
 
 export interface JobFailure {
+  /** what kind of failure, stored next to the reason: Slack advice and CLI exit text are chosen by it */
+  code: FailureCode;
   /** shown in Slack, the CLI and the record; never holds a secret */
   reason: string;
   retryable: boolean;
+}
+
+export interface FailureContext {
+  connection: string;
+  /** the gateway's address, shown when the token was refused */
+  address?: string;
+  /** the gateway registry's reading of an error (Services.classifyGatewayError) */
+  classifyGatewayError?: (err: unknown) => GatewayErrorClass | null;
 }
 
 const STORAGE_CODES_WORTH_RETRY = new Set(['ENOSPC', 'EBUSY', 'EIO', 'EAGAIN', 'EMFILE', 'ENFILE']);
@@ -27,42 +39,59 @@ const STORAGE_CODES = new Set([
   'EDQUOT',
 ]);
 
-export function describeFailure(err: unknown, context: { connection: string; kongUrl?: string }): JobFailure {
-  if (err instanceof KongAuthError) {
-    const what =
-      err.status === 401
-        ? 'Kong rejected the admin token (401)'
-        : `the admin token may not read the gateway (${err.status})`;
-    return {
-      reason: `wrong token: ${what} at ${context.kongUrl ?? 'the Admin API'}; check the token configured for connection ${context.connection} (tokenEnv/tokenFile)`,
-      retryable: false,
-    };
-  }
-  if (err instanceof KongUnreachableError) {
-    return { reason: `gateway down: ${err.message}`, retryable: true };
-  }
-  if (err instanceof KongApiError) {
-    const retryable = err.status >= 500 || err.status === 429;
-    return { reason: `gateway error: ${err.message}`, retryable };
-  }
-  if (err instanceof KeyRingUnavailableError) return { reason: err.message, retryable: false };
+export function describeFailure(err: unknown, context: FailureContext): JobFailure {
+  const gateway = context.classifyGatewayError?.(err);
+  if (gateway) return gatewayFailure(gateway, context);
+  if (err instanceof KeyRingUnavailableError)
+    return { code: 'key_missing', reason: err.message, retryable: false };
   if (err instanceof ArtifactKeyError) {
     return {
+      code: 'key_missing',
       reason: `key missing: ${err.message}; add key "${err.keyId}" to the keys section of the config`,
       retryable: false,
     };
   }
   if (err instanceof ArtifactError)
-    return { reason: `artifact check failed: ${err.message}`, retryable: true };
-  if (err instanceof UnknownConnectionError) return { reason: err.message, retryable: false };
+    return { code: 'artifact_check', reason: `artifact check failed: ${err.message}`, retryable: true };
+  if (err instanceof UnknownConnectionError)
+    return { code: 'unknown_connection', reason: err.message, retryable: false };
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && STORAGE_CODES.has(code)) {
     const path = (err as NodeJS.ErrnoException).path;
     return {
+      code: 'storage',
       reason: `storage not writable: ${code} on ${path ?? 'the artifact directory'} (${(err as Error).message.split('\n')[0]}); check the storage section of the config, permissions and free space`,
       retryable: STORAGE_CODES_WORTH_RETRY.has(code),
     };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { reason: `unexpected error: ${message.split('\n')[0]}`, retryable: true };
+  return { code: 'unexpected', reason: `unexpected error: ${message.split('\n')[0]}`, retryable: true };
+}
+
+/** `describeFailure` for a job on `connection`, with the gateway registry's reading of errors. */
+export function describeJobFailure(
+  services: Services,
+  connection: ConnectionConfig,
+  err: unknown,
+): JobFailure {
+  return describeFailure(err, {
+    connection: connection.name,
+    address: connection.kongUrl,
+    classifyGatewayError: services.classifyGatewayError,
+  });
+}
+
+function gatewayFailure(g: GatewayErrorClass, context: FailureContext): JobFailure {
+  switch (g.code) {
+    case 'gateway_auth':
+      return {
+        code: g.code,
+        reason: `wrong token: ${g.message} at ${context.address ?? 'the Admin API'}; check the token configured for connection ${context.connection} (tokenEnv/tokenFile)`,
+        retryable: false,
+      };
+    case 'gateway_unreachable':
+      return { code: g.code, reason: `gateway down: ${g.message}`, retryable: g.retryable };
+    case 'gateway_error':
+      return { code: g.code, reason: `gateway error: ${g.message}`, retryable: g.retryable };
+  }
 }

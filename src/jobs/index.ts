@@ -7,13 +7,11 @@ export { contentSha256 } from './content-hash.ts';
 export {
   type CreateServicesOptions,
   createServices,
-  defaultKongClientFactory,
   KeyRingUnavailableError,
-  type KongClientFactory,
   type Services,
   UnknownConnectionError,
 } from './context.ts';
-export { describeFailure, type JobFailure } from './failure.ts';
+export { describeFailure, describeJobFailure, type FailureContext, type JobFailure } from './failure.ts';
 export {
   type BackupEvent,
   type BackupPhase,

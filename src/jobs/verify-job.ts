@@ -4,9 +4,6 @@
  * named (`offsite: sha256 mismatch …`) rather than the backup being called "bad". A scheduled run checks
  * the newest and one random older backup of each connection (the random source is injected).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Backup, BackupCopy, CopyCheckResult } from '../app/ports/records.ts';
 import { type KeyRing, verifyArtifactFile } from '../storage/index.ts';
 import type { Services } from './context.ts';
@@ -28,23 +25,10 @@ export class NotVerifiableError extends Error {
 async function checkCopy(services: Services, copy: BackupCopy, ring: KeyRing): Promise<CopyVerifyOutcome> {
   const target = services.copyTargets.find((t) => t.id === copy.target);
   const name = copy.location.split(/[\\/]/).pop() ?? '';
-  let result: { ok: boolean; problems: string[] };
-  if (target && !target.localPath) {
-    // A remote target: fetch into a private temp dir, verify there.
-    const dir = await mkdtemp(join(tmpdir(), 'snapgate-verify-'));
-    try {
-      const local = join(dir, name);
-      if (!(await target.exists(name))) result = { ok: false, problems: [`missing: ${copy.location}`] };
-      else {
-        await target.get(name, local);
-        result = await verifyArtifactFile(local, ring, copy.sha256);
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  } else {
-    result = await verifyArtifactFile(copy.location, ring, copy.sha256);
-  }
+  const result =
+    target && !target.localPath && !(await target.exists(name))
+      ? { ok: false, problems: [`missing: ${copy.location}`] }
+      : await services.artifacts.withLocalCopy(copy, (path) => verifyArtifactFile(path, ring, copy.sha256));
   return {
     target: copy.target,
     location: copy.location,

@@ -1,37 +1,8 @@
 /** What an apply reports: per-step outcomes and counts, collected instead of thrown (velero-style). */
-import type { PlanStep } from '../core/index.ts';
+import type { ApplyProgress, ApplyResult, StepError, StepResult, StepStatus } from '../app/ports/gateway.ts';
 import { KongAbortedError, KongApiError, KongUnreachableError } from './errors.ts';
 
-export type StepStatus = 'ok' | 'failed' | 'not_attempted';
-
-export interface StepError {
-  status: number | null;
-  code: number | null;
-  message: string;
-  fields: Record<string, unknown> | null;
-}
-
-export interface StepResult {
-  step: PlanStep;
-  status: StepStatus;
-  error?: StepError;
-}
-
-export interface ApplyProgress {
-  done: number;
-  total: number;
-  step: PlanStep;
-  status: StepStatus;
-}
-
-export interface ApplyResult {
-  ok: boolean;
-  steps: StepResult[];
-  counts: { ok: number; failed: number; notAttempted: number };
-  /** a failure not tied to one step (DB-less config rejected as a whole, cancelled). */
-  error?: StepError;
-  aborted?: boolean;
-}
+export type { ApplyProgress, ApplyResult, StepError, StepResult, StepStatus };
 
 export function toStepError(err: unknown): StepError {
   if (err instanceof KongApiError) {

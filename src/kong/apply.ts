@@ -5,7 +5,7 @@
  * new level starts: the result says what ran, what failed (with Kong's error) and what was not attempted.
  * DB-less gateways take the whole desired config in one atomic `POST /config` (dbless-apply.ts).
  */
-import type { Entity, Plan, PlanStep, Snapshot } from '../core/index.ts';
+import { type Entity, type Plan, PlanRefusedError, type PlanStep, type Snapshot } from '../core/index.ts';
 import {
   type ApplyProgress,
   type ApplyResult,
@@ -18,23 +18,14 @@ import { applyDbless } from './dbless-apply.ts';
 import { mapBounded } from './pool.ts';
 import { type EntityLookup, executeStep } from './write-step.ts';
 
+export { PlanRefusedError };
+
 export interface ApplyOptions {
   parallelism?: number;
   signal?: AbortSignal;
   onProgress?: (p: ApplyProgress) => void;
   /** the live snapshot the plan was made from; required for DB-less gateways. */
   current?: Snapshot;
-}
-
-/** Thrown before any write when a plan must not run. */
-export class PlanRefusedError extends Error {
-  constructor(plan: Plan) {
-    const first = plan.refusals[0];
-    super(
-      `the plan is refused (${plan.refusals.length} problem${plan.refusals.length === 1 ? '' : 's'}): ${first?.message ?? ''}`,
-    );
-    this.name = 'PlanRefusedError';
-  }
 }
 
 /** Consecutive steps of the same phase and level: the unit that runs concurrently. */

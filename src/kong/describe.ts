@@ -4,24 +4,20 @@
  * large installs (kong#9117), so it is never used as a health check (kong/api/routes/kong.lua,
  * kong/api/routes/health.lua).
  */
-import type { DatabaseMode, Edition } from '../core/index.ts';
+import type { HealthStatus, GatewayInfo as PortGatewayInfo } from '../app/ports/gateway.ts';
+import type { DatabaseMode } from '../core/index.ts';
 import type { KongClient } from './client.ts';
 import { KongApiError, KongUnreachableError } from './errors.ts';
 
-export interface GatewayInfo {
-  version: string;
-  edition: Edition;
-  /** `off` means DB-less: entity writes answer 405, config goes through `/config`. */
-  database: DatabaseMode;
-  /** `traditional`, `control_plane` or `data_plane` (hybrid mode). */
-  role: string;
-  workspace: string | null;
-  hostname: string | null;
+/** The port's description plus what Kong's preflight needs. */
+export interface GatewayInfo extends PortGatewayInfo {
   /** `plugins.available_on_server` of `GET /`: the plugins Kong has loaded. */
   availablePlugins?: string[] | null;
   /** `configuration.wasm` of `GET /` (filter chains need it); null when not reported. */
   wasm?: boolean | null;
 }
+
+export type { HealthStatus };
 
 interface RootInfo {
   version?: string;
@@ -72,16 +68,6 @@ export async function describeGateway(client: KongClient): Promise<GatewayInfo> 
     availablePlugins: availablePlugins(info),
     wasm: typeof info.configuration?.wasm === 'boolean' ? info.configuration.wasm : null,
   };
-}
-
-export interface HealthStatus {
-  ok: boolean;
-  /** false when Kong reports its database unreachable; null in DB-less / data-plane mode. */
-  databaseReachable: boolean | null;
-  /** DB-less and data planes report the hash of the loaded config. */
-  configurationHash: string | null;
-  /** one line for an operator when not ok. */
-  message: string | null;
 }
 
 interface StatusBody {

@@ -2,9 +2,8 @@
  * Operations over an artifact and all its copies: verify each location (naming the one that is bad) and
  * delete everywhere. The primary directory is reported as target `primary`.
  */
-import { mkdtemp, rm, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { unlink } from 'node:fs/promises';
+import { withTargetFile } from './artifact-store.ts';
 import type { CopyTarget } from './copy-target.ts';
 import type { KeyRing } from './keyring.ts';
 import { artifactPath } from './layout.ts';
@@ -23,21 +22,13 @@ async function verifyOnTarget(
   keyRing: KeyRing,
   expectedSha256: string | undefined,
 ): Promise<LocationVerifyResult> {
-  if (target.localPath) {
-    const location = target.localPath(name);
-    return { target: target.id, location, ...(await verifyArtifactFile(location, keyRing, expectedSha256)) };
-  }
-  const location = `${target.id}/${name}`;
-  if (!(await target.exists(name)))
+  const location = target.localPath ? target.localPath(name) : `${target.id}/${name}`;
+  if (!target.localPath && !(await target.exists(name)))
     return { target: target.id, location, ok: false, problems: [`missing: ${location}`] };
-  const dir = await mkdtemp(join(tmpdir(), 'snapgate-verify-'));
-  try {
-    const local = join(dir, name);
-    await target.get(name, local);
-    return { target: target.id, location, ...(await verifyArtifactFile(local, keyRing, expectedSha256)) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const result = await withTargetFile(target, location, (path) =>
+    verifyArtifactFile(path, keyRing, expectedSha256),
+  );
+  return { target: target.id, location, ...result };
 }
 
 /**

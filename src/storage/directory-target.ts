@@ -1,10 +1,9 @@
 /** A copy target that is a directory: another disk, or a mounted remote (NFS, SMB, a FUSE bucket). */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, readdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CopyTarget } from './copy-target.ts';
-import { HashingWriter, writeFileAtomically } from './fs-util.ts';
+import { HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
 import { ARTIFACT_EXTENSION, artifactPath, isTempName } from './layout.ts';
 
 /** Names are single path segments: a name must never climb out of the directory. */
@@ -82,8 +81,6 @@ export class DirectoryCopyTarget implements CopyTarget {
 
   /** sha256 of a stored object, read back from the directory. */
   async sha256(name: string): Promise<string> {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(this.localPath(name))) hash.update(chunk as Buffer);
-    return hash.digest('hex');
+    return sha256File(this.localPath(name));
   }
 }

@@ -1,3 +1,4 @@
+export { BackupUnreadableError, createArtifactStore, withTargetFile } from './artifact-store.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
 export { type CopyTarget, createCopyTarget } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
@@ -27,6 +28,7 @@ export {
 } from './serialize.ts';
 export {
   type ArtifactCopy,
+  artifactNameOf,
   DEFAULT_COMPRESSION,
   type WriteArtifactBase,
   type WriteArtifactInput,

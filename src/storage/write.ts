@@ -77,14 +77,16 @@ export interface WrittenArtifact {
   copies: ArtifactCopy[];
 }
 
+/** The artifact's name for a write of `input` (with its `createdAt`): a retry can clean up by it first. */
+export function artifactNameOf(
+  input: Pick<WriteArtifactBase, 'connection' | 'type' | 'backupId'> & { createdAt: string },
+): string {
+  return artifactName(input);
+}
+
 export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenArtifact> {
   const createdAt = input.createdAt ?? (input.clock ?? (() => new Date()))().toISOString();
-  const name = artifactName({
-    connection: input.connection,
-    createdAt,
-    type: input.type,
-    backupId: input.backupId,
-  });
+  const name = artifactNameOf({ ...input, createdAt });
   const path = artifactPath(input.primaryDir, name);
   const serialized = input.serialized ?? serializeSnapshot(input.snapshot);
   const { meta } = serialized;

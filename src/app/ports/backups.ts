@@ -5,6 +5,22 @@
  */
 import type { BackupStatus, BackupType } from '../../core/status.ts';
 
+/**
+ * What kind of failure a backup or restore ended with, stored next to its reason: Slack advice and CLI
+ * exit text are chosen by it, never by parsing the reason.
+ */
+export const FAILURE_CODES = [
+  'gateway_auth',
+  'gateway_unreachable',
+  'gateway_error',
+  'key_missing',
+  'artifact_check',
+  'unknown_connection',
+  'storage',
+  'unexpected',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
 export interface CopyCheckResult {
   target: string;
   location: string;

@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import type { ApplyResult, Gateway, GatewayInfo } from '../../app/ports/gateway.ts';
 import {
   type DeckImport,
   matchNaturalKeys,
@@ -13,13 +14,6 @@ import {
   type Section,
   type Snapshot,
 } from '../../core/index.ts';
-import {
-  type ApplyResult,
-  applyPlan,
-  dumpGateway,
-  type GatewayInfo,
-  type KongClient,
-} from '../../kong/index.ts';
 import { CliError } from '../errors.ts';
 import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
@@ -50,7 +44,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 interface Run {
-  client: KongClient;
+  client: Gateway;
   gateway: GatewayInfo;
   target: DeckImport;
   only: Section[] | undefined;
@@ -59,7 +53,7 @@ interface Run {
 
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
-  const current = await dumpGateway(run.client, { gateway: run.gateway });
+  const current = await run.client.dump({ gateway: run.gateway });
   // entities the file gives no id take the id of the live entity they name (decK's natural keys)
   const target = matchNaturalKeys(run.target.snapshot, current, run.target.unkeyed, {
     byContent: !run.noDeletes,
@@ -81,9 +75,9 @@ function applyWithInterrupt(
   // First Ctrl-C stops new writes and lets in-flight ones finish, so the report stays true.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  return applyPlan(run.client, plan, { parallelism, signal: controller.signal, current }).finally(() =>
-    process.off('SIGINT', onSigint),
-  );
+  return run.client
+    .apply(plan, { parallelism, signal: controller.signal, current })
+    .finally(() => process.off('SIGINT', onSigint));
 }
 
 export function registerApply(program: Command): void {
@@ -113,7 +107,7 @@ export function registerApply(program: Command): void {
         if (!flags.yes) {
           if (!process.stdin.isTTY)
             throw new CliError('refusing to apply without --yes: stdin is not a terminal');
-          const where = `${client.baseUrl}${client.workspace ? ` (workspace ${client.workspace})` : ''}`;
+          const where = `${client.address}${gateway.workspace ? ` (workspace ${gateway.workspace})` : ''}`;
           if (!(await confirm(`Apply ${plan.steps.length} writes to ${where}? [y/N] `))) {
             throw new CliError('apply cancelled; nothing was written');
           }

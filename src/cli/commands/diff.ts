@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander';
 import { matchNaturalKeys, planRestore } from '../../core/index.ts';
-import { dumpGateway } from '../../kong/index.ts';
 import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
 import {
   addKongOptions,
@@ -35,7 +34,7 @@ export function registerDiff(program: Command): void {
       const { client, gateway } = await connect(flags);
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
-        const current = await dumpGateway(client, { gateway });
+        const current = await client.dump({ gateway });
         // entities the file gives no id take the id of the live entity they name (decK's natural keys)
         const matched = matchNaturalKeys(target.snapshot, current, target.unkeyed, {
           byContent: flags.deletes,

@@ -5,7 +5,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toDeckFile } from '../../core/deck/index.ts';
-import { dumpGateway } from '../../kong/index.ts';
 import { CliError } from '../errors.ts';
 import { addKongOptions, connect, type KongFlags, parseSections, withClient } from '../kong-options.ts';
 
@@ -27,7 +26,7 @@ export function registerDump(program: Command): void {
       const only = parseSections(flags.only);
       const { client, gateway } = await connect(flags);
       await withClient(client, async () => {
-        const snapshot = await dumpGateway(client, { gateway, only: only ?? null });
+        const snapshot = await client.dump({ gateway, only: only ?? null });
         const text = toDeckFile(snapshot, { format });
         if (!flags.output) {
           process.stdout.write(text);
@@ -42,7 +41,7 @@ export function registerDump(program: Command): void {
         }
         const total = Object.values(snapshot.meta.counts).reduce((a, b) => a + (b ?? 0), 0);
         process.stderr.write(
-          `dumped ${total} entities from ${client.baseUrl} (Kong ${gateway.version}) to ${flags.output}\n`,
+          `dumped ${total} entities from ${client.address} (${client.product} ${gateway.version}) to ${flags.output}\n`,
         );
       });
     });

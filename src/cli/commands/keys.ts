@@ -4,9 +4,7 @@
  * shared by unchanged backups are re-wrapped once and recorded for each backup. A key the ring lacks is
  * named in the error; the run continues with the other artifacts and exits 1. Audited.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { Backup, NewCopy } from '../../app/ports/records.ts';
 import { liveCompleted, type Services } from '../../jobs/index.ts';
@@ -16,18 +14,12 @@ import { addConfigOption, type ConfigFlag, cliActor, withServices } from './back
 
 async function rewrapLocation(services: Services, target: string, location: string) {
   const remote = services.copyTargets.find((t) => t.id === target && !t.localPath);
-  if (!remote) return rewrapArtifact(location, services.keyRing());
-  const name = location.split('/').pop() ?? '';
-  const dir = await mkdtemp(join(tmpdir(), 'snapgate-rotate-'));
-  try {
-    const local = join(dir, name);
-    await remote.get(name, local);
+  return services.artifacts.withLocalCopy({ target, location }, async (local) => {
     const result = await rewrapArtifact(local, services.keyRing());
-    if (result.changed) await remote.put(name, local);
+    // a fetched copy was re-wrapped in the temp dir: store it back
+    if (remote && result.changed) await remote.put(basename(location), local);
     return result;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function rotateKeys(services: Services, actor: string) {

@@ -7,7 +7,7 @@
  * with `snapgate approve <id> --plan <hash> --as <user>`.
  */
 import type { Command } from 'commander';
-import type { Backup } from '../../db/index.ts';
+import type { Backup } from '../../app/ports/records.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,

@@ -6,9 +6,9 @@
  * entities point at (restoring `routes` needs the live services), or it refuses a sound plan as dangling.
  */
 
+import type { Gateway } from '../../app/ports/gateway.ts';
 import type { Restore } from '../../app/ports/records.ts';
 import { type Plan, planRestore, type Section, type Snapshot } from '../../core/index.ts';
-import { describeGateway, dumpGateway, type KongClient } from '../../kong/index.ts';
 import { contentSha256 } from '../content-hash.ts';
 import type { Services } from '../context.ts';
 
@@ -24,26 +24,26 @@ export function planOptions(restore: Restore): { only?: Section[]; noDeletes: bo
   return { ...(only && only.length > 0 ? { only } : {}), noDeletes: restore.noDeletes };
 }
 
-export async function dumpLive(services: Services, client: KongClient): Promise<Snapshot> {
-  const gateway = await describeGateway(client);
-  return dumpGateway(client, {
-    gateway,
+export async function dumpLive(services: Services, gateway: Gateway): Promise<Snapshot> {
+  const info = await gateway.describe();
+  return gateway.dump({
+    gateway: info,
     takenAt: services.now().toISOString(),
   });
 }
 
 export async function planAgainstLive(
   services: Services,
-  client: KongClient,
+  gateway: Gateway,
   restore: Restore,
   target: Snapshot,
 ): Promise<LivePlan> {
-  const live = await dumpLive(services, client);
+  const live = await dumpLive(services, gateway);
   const plan = planRestore(live, target, planOptions(restore));
   return { live, plan, liveFingerprint: contentSha256(live) };
 }
 
-export function withClient<T>(services: Services, restore: Restore, run: (c: KongClient) => Promise<T>) {
-  const client = services.kongClient(services.connection(restore.connection));
-  return run(client).finally(() => client.close());
+export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {
+  const gateway = services.gateway(services.connection(restore.connection));
+  return run(gateway).finally(() => gateway.close());
 }

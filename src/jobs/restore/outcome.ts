@@ -7,10 +7,10 @@
  * Each final status is audited with the plan hash and announced with the pre-restore backup id (Undo).
  */
 
+import type { ApplyResult, StepError, StepResult } from '../../app/ports/gateway.ts';
 import { type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { PlanStep } from '../../core/index.ts';
 import { redact } from '../../core/index.ts';
-import type { ApplyResult, StepError, StepResult } from '../../kong/index.ts';
 import type { Services } from '../context.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import type { FailedStep, RestoreResult } from './types.ts';

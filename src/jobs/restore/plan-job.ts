@@ -11,10 +11,10 @@
 import { type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
 import type { Services } from '../context.ts';
-import { describeFailure } from '../failure.ts';
+import { describeJobFailure } from '../failure.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
-import { planAgainstLive, withClient } from './live.ts';
+import { planAgainstLive, withGateway } from './live.ts';
 import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
 import { buildPlanSummary } from './summary.ts';
 
@@ -36,15 +36,15 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   try {
     if (!backup) throw new BackupIntegrityError(restore.backupId, ['the backup record is gone']);
     const target = await verifyAndOpenBackup(services, backup);
-    ({ plan, liveFingerprint } = await withClient(services, restore, (client) =>
-      planAgainstLive(services, client, restore, target),
+    ({ plan, liveFingerprint } = await withGateway(services, restore, (gateway) =>
+      planAgainstLive(services, gateway, restore, target),
     ));
   } catch (err) {
     const connection = services.connection(restore.connection);
     const reason =
       err instanceof BackupIntegrityError
         ? err.message
-        : `could not plan the restore: ${describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl }).reason}`;
+        : `could not plan the restore: ${describeJobFailure(services, connection, err).reason}`;
     return { restore: await planFailed(services, restore, reason) };
   }
 

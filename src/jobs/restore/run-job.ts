@@ -14,15 +14,15 @@
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
 
+import type { ApplyProgress, ApplyResult, Gateway } from '../../app/ports/gateway.ts';
 import { type Backup, type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
-import { type ApplyProgress, type ApplyResult, applyPlan, type KongClient } from '../../kong/index.ts';
 import { BackupFailedError, runBackup } from '../backup-job.ts';
 import type { Services } from '../context.ts';
-import { describeFailure } from '../failure.ts';
+import { describeJobFailure } from '../failure.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { openBackup } from './integrity.ts';
-import { type LivePlan, planAgainstLive, withClient } from './live.ts';
+import { type LivePlan, planAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
 import { settle } from './plan-job.ts';
 import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
@@ -61,14 +61,14 @@ export async function runRestore(
     const backup = await services.repos.backups.get(running.backupId);
     if (!backup) throw new Error(`backup ${running.backupId} is gone`);
     const target = await openBackup(services, backup);
-    return await withClient(services, running, (client) =>
-      replanAndApply(services, client, running, backup, target, options),
+    return await withGateway(services, running, (gateway) =>
+      replanAndApply(services, gateway, running, backup, target, options),
     );
   } catch (err) {
     const failure =
       err instanceof BackupFailedError
         ? `the pre-restore backup failed (${err.message}); nothing was applied`
-        : `${describeFailure(err, { connection: connection.name, kongUrl: connection.kongUrl }).reason}; nothing was applied`;
+        : `${describeJobFailure(services, connection, err).reason}; nothing was applied`;
     const current = (await repo.get(restoreId)) ?? running;
     return finishRestore(services, current, 'failed', failure, null);
   }
@@ -129,30 +129,30 @@ async function ensurePreRestoreBackup(
  */
 async function replanAndApply(
   services: Services,
-  client: KongClient,
+  gateway: Gateway,
   running: Restore,
   backup: Backup,
   target: Snapshot,
   options: RunOptions,
 ): Promise<Restore> {
-  let replanned = await planAgainstLive(services, client, running, target);
+  let replanned = await planAgainstLive(services, gateway, running, target);
   const stop = await stopBeforeWriting(services, running, replanned, backup);
   if (stop) return stop;
   const pre = await ensurePreRestoreBackup(services, running, replanned.liveFingerprint);
   const restore = pre.restore;
   if (pre.backup.contentSha256 !== replanned.liveFingerprint) {
-    replanned = await planAgainstLive(services, client, restore, target);
+    replanned = await planAgainstLive(services, gateway, restore, target);
     const changed = await stopBeforeWriting(services, restore, replanned, backup);
     if (changed) return changed;
   }
   const { live, plan } = replanned;
-  const apply = await applyPlan(client, plan, {
+  const apply = await gateway.apply(plan, {
     current: live,
     parallelism: options.parallelism ?? 10,
     onProgress: progressReporter(services, restore, plan, options),
   });
   await recordInChunks(services, restore.id, stepRecords(apply.steps));
-  return verifyAndFinish(services, client, restore, target, apply);
+  return verifyAndFinish(services, gateway, restore, target, apply);
 }
 
 /** The end of a run before any write: a refused plan, nothing to do, or a plan other than the approved one. */
@@ -191,7 +191,7 @@ async function recordInChunks(services: Services, restoreId: string, steps: NewR
 
 async function verifyAndFinish(
   services: Services,
-  client: KongClient,
+  gateway: Gateway,
   restore: Restore,
   target: Snapshot,
   apply: ApplyResult,
@@ -200,7 +200,7 @@ async function verifyAndFinish(
   let drift: number | null = null;
   let verifyError: string | null = null;
   try {
-    drift = (await planAgainstLive(services, client, restore, target)).plan.steps.length;
+    drift = (await planAgainstLive(services, gateway, restore, target)).plan.steps.length;
   } catch (err) {
     verifyError = (err as Error).message;
   }

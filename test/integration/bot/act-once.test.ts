@@ -74,6 +74,18 @@ const cardText = (m: FakeMessage | undefined) =>
   textOf({ text: m?.text, attachments: m?.attachments, blocks: m?.blocks });
 const backupCards = () => t.fake.channel(CHANNEL).filter((m) => /backup of `prod`/.test(cardText(m)));
 
+describe('health on the receiver port', () => {
+  it('/healthz and /readyz answer next to /slack/events; an HTTP-mode bot is ready once it listens', async () => {
+    const origin = new URL(t.url).origin;
+    const health = await fetch(`${origin}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: {} });
+  });
+});
+
 describe('the same HTTP request more than once', () => {
   it('a signed /kong backup posted twice, then retried with X-Slack-Retry-Num: 1, gives one card and one backup', async () => {
     const cards = backupCards().length;

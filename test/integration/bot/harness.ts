@@ -160,6 +160,10 @@ export interface StartBotOptions {
   socketAckTimeoutMs?: number;
   /** Where the bot remembers requests (default: in this process). */
   requests?: RequestLedger;
+  /** Runs once fake Slack is up, before the bot starts (fault injection at start). */
+  beforeStart?: (fake: FakeSlack) => void;
+  /** Overrides the app token the bot presents (Socket Mode). */
+  appToken?: string;
 }
 
 /**
@@ -178,7 +182,9 @@ export async function startBot(
   });
   const env = readBotEnv({
     SLACK_BOT_TOKEN: fake.token,
-    ...(socket ? { SLACK_APP_TOKEN: fake.socket.appToken } : { SLACK_SIGNING_SECRET: SECRET }),
+    ...(socket
+      ? { SLACK_APP_TOKEN: opts.appToken ?? fake.socket.appToken }
+      : { SLACK_SIGNING_SECRET: SECRET }),
     SLACK_API_URL: fake.url,
     SLACK_RECONNECT_MIN_MS: '20',
     SLACK_RECONNECT_MAX_MS: '200',
@@ -194,7 +200,13 @@ export async function startBot(
     output,
     ...(opts.requests ? { requests: opts.requests } : {}),
   });
-  await bot.start();
+  opts.beforeStart?.(fake);
+  try {
+    await bot.start();
+  } catch (err) {
+    await fake.close();
+    throw err;
+  }
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   return {
     fake,

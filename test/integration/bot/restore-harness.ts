@@ -15,7 +15,7 @@ import {
   type Services,
   verifyAndOpenBackup,
 } from '../../../src/jobs/index.ts';
-import { dumpGateway, type HttpMethod } from '../../../src/kong/index.ts';
+import { dumpGateway, type HttpMethod, kongClientFor } from '../../../src/kong/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import { createTestEnv, type TestEnv, waitFor } from '../jobs/harness.ts';
 import {
@@ -70,7 +70,7 @@ export async function createRestoreSlackEnv(botOptions: StartBotOptions = {}): P
       requestVerify: () => Promise.reject(new Error('the restore tests run no /kong verify')),
       loadBackupSnapshot: (b) => verifyAndOpenBackup(services, b),
       dumpLive: async (connection, options) => {
-        const client = services.kongClient(services.connection(connection));
+        const client = kongClientFor(services.connection(connection));
         try {
           return await dumpGateway(client, { only: options?.only ?? null });
         } finally {

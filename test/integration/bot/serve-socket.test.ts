@@ -82,8 +82,10 @@ it('stays up through five failed apps.connections.open calls during a reconnect,
 
   await slack.socket.waitForConnections(2, 30_000);
   expect(serve.exitCode).toBeNull();
-  const opens = slack.callsTo('apps.connections.open').map((c) => c.outcome);
-  expect(opens).toEqual(['ok', '500', '500', '500', '429', '429', 'ok']);
+  const opens = slack.callsTo('apps.connections.open');
+  expect(opens.map((c) => c.outcome)).toEqual(['ok', '500', '500', '500', '429', '429', 'ok']);
+  // after each 429 the bot waited at least its Retry-After (1 s) before asking again
+  for (const i of [4, 5]) expect(opens[i + 1]!.at - opens[i]!.at).toBeGreaterThanOrEqual(1000);
   const up = await waitFor('/readyz to be ready again', async () => {
     const r = await readyz(port);
     return r.status === 200 ? r : undefined;

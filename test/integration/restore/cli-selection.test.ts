@@ -15,6 +15,7 @@ import {
   type Services,
   startWorkers,
 } from '../../../src/jobs/index.ts';
+import { kongClientFor } from '../../../src/kong/index.ts';
 import { cliInProcess } from '../../support/snapgate-cli.ts';
 import { createTestEnv, type TestEnv } from '../jobs/harness.ts';
 import { APPROVER, authorize, FINAL, REQUESTER, takeBackup, waitForRestore } from './harness.ts';
@@ -49,7 +50,7 @@ it('latest after a restore is the newest backup that is not pre-restore, unless 
   services = await env.open();
   workers = await startWorkers(services, { syncSchedules: false, log: () => undefined });
   const good = await takeBackup(services);
-  const kong = services.kongClient(services.connection('prod'));
+  const kong = kongClientFor(services.connection('prod'));
   await kong.request('PATCH', '/services/orders', { body: { port: 9999 } });
   kong.close();
   const { restore } = await requestRestore(services, {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cliActor } from '../../../src/cli/commands/backup-context.ts';
 import { type RunningWorkers, type Services, startWorkers } from '../../../src/jobs/index.ts';
+import { kongClientFor } from '../../../src/kong/index.ts';
 import { cliInProcess, runSnapgateBin } from '../../support/snapgate-cli.ts';
 import { createTestEnv, type TestEnv } from '../jobs/harness.ts';
 import { ADMIN, APPROVER, driftFrom, OUTSIDER, takeBackup } from './harness.ts';
@@ -26,7 +27,7 @@ const cli = (...args: string[]) => cliInProcess([...args, '--config', env.config
 
 it('restore prints the plan and its hash; approve needs the hash reviewed, refuses a stale one showing the new plan, then restores to zero drift', async () => {
   const backup = await takeBackup(services);
-  const kong = services.kongClient(services.connection('prod'));
+  const kong = kongClientFor(services.connection('prod'));
   await kong.request('PATCH', '/services/orders', { body: { port: 9999 } });
   await kong.request('DELETE', '/routes/billing-api');
   kong.close();
@@ -84,7 +85,7 @@ it('restore prints the plan and its hash; approve needs the hash reviewed, refus
   }
 
   // the gateway changes after the review: the run re-plans before any write and asks again
-  const kong2 = services.kongClient(services.connection('prod'));
+  const kong2 = kongClientFor(services.connection('prod'));
   await kong2.request('PATCH', '/services/billing', { body: { port: 7777 } });
   kong2.close();
   const writes = env.sim.state.writes;

@@ -10,6 +10,7 @@ import {
   requestRestore,
   WORKER_STOPPED_REASON,
 } from '../../../src/jobs/index.ts';
+import { kongClientFor } from '../../../src/kong/index.ts';
 import { type Child, spawnChild, waitForOutput } from '../jobs/child.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';
 import { APPROVER, authorize, FINAL, REQUESTER, waitForRestore } from './harness.ts';
@@ -37,7 +38,7 @@ it('a worker killed mid-restore: the request ends failed and nothing is applied 
     (await requestBackup(services, { connection: 'prod', type: 'manual', requestedBy: 'system' })).id,
   );
   // 120 extra services: the restore deletes them 10 at a time, slowly enough to be killed halfway.
-  const kong = services.kongClient(services.connection('prod'));
+  const kong = kongClientFor(services.connection('prod'));
   for (let i = 0; i < 120; i++) {
     await kong.request('POST', '/services', { body: { name: `rogue-${i}`, host: 'rogue.internal' } });
   }

@@ -14,7 +14,7 @@ import {
   startWorkers,
   verifyAndOpenBackup,
 } from '../../../src/jobs/index.ts';
-import { dumpGateway, type HttpMethod } from '../../../src/kong/index.ts';
+import { dumpGateway, type HttpMethod, kongClientFor } from '../../../src/kong/index.ts';
 import {
   createTestEnv,
   type EnvOptions,
@@ -82,7 +82,7 @@ export function startTestWorkers(services: Services): Promise<RunningWorkers> {
 /** One Admin API call to the `prod` gateway through snapgate's own client; resolves with the body. */
 export function kongCaller(services: Services) {
   return async <T = unknown>(method: HttpMethod, path: string, body?: unknown): Promise<T> => {
-    const client = services.kongClient(services.connection('prod'));
+    const client = kongClientFor(services.connection('prod'));
     try {
       return (await client.request<T>(method, path, body === undefined ? {} : { body })).data;
     } finally {
@@ -141,7 +141,7 @@ export function waitForRestore(services: Services, id: string, statuses: string[
 export const FINAL = ['completed', 'partially_failed', 'failed', 'rejected', 'expired', 'cancelled'];
 
 export async function liveSnapshot(services: Services, only?: Section[]): Promise<Snapshot> {
-  const client = services.kongClient(services.connection('prod'));
+  const client = kongClientFor(services.connection('prod'));
   try {
     return await dumpGateway(client, { only: only ?? null, takenAt: '2026-01-01T00:00:00.000Z' });
   } finally {

@@ -6,14 +6,9 @@
  * Real SQLite, Redis, kong-sim and worker; the change is made over HTTP when the backup opens its client.
  */
 import { afterEach, expect, it } from 'vitest';
-import {
-  approveRestore,
-  defaultKongClientFactory,
-  type KongClientFactory,
-  type RunningWorkers,
-  requestRestore,
-} from '../../../src/jobs/index.ts';
-import type { KongClient } from '../../../src/kong/index.ts';
+import type { GatewayOpener } from '../../../src/compose/gateways.ts';
+import { approveRestore, type RunningWorkers, requestRestore } from '../../../src/jobs/index.ts';
+import { type KongClient, kongClientFor, kongGateway } from '../../../src/kong/index.ts';
 import { createTestEnv, KONG_TOKEN, type TestEnv, waitFor } from '../jobs/harness.ts';
 import {
   APPROVER,
@@ -65,16 +60,16 @@ it('a change between the re-plan and the pre-restore backup: planned again, aske
   env = await createTestEnv();
   // armed: skip this many client creations, then change the gateway before the next client's first call
   let armed: { skip: number; change: () => Promise<void> } | null = null;
-  const factory: KongClientFactory = (connection) => {
-    const client = defaultKongClientFactory(connection);
-    if (!armed) return client;
-    if (armed.skip-- > 0) return client;
+  const factory: GatewayOpener = (connection) => {
+    const client = kongClientFor(connection);
+    if (!armed) return kongGateway(client);
+    if (armed.skip-- > 0) return kongGateway(client);
     const { change } = armed;
     armed = null;
-    return delayedClient(client, change);
+    return kongGateway(delayedClient(client, change));
   };
   const notifier = new RestoreRecorder();
-  const services = await env.open({ kongClientFactory: factory, notifier });
+  const services = await env.open({ gatewayFactory: factory, notifier });
   workers = await startTestWorkers(services);
   const good = await takeBackup(services);
   const patch = (path: string, body: unknown) =>

@@ -1,6 +1,7 @@
 /** Pure pieces of the jobs module: failure classification, the content fingerprint, notifier fan-out. */
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../../src/cli/commands/audit.ts';
+import { classifyGatewayError } from '../../../src/compose/gateways.ts';
 import { buildSnapshot } from '../../../src/core/index.ts';
 import {
   CompositeNotifier,
@@ -14,14 +15,15 @@ import {
 import { KongApiError, KongAuthError, KongUnreachableError } from '../../../src/kong/index.ts';
 import { ArtifactKeyError } from '../../../src/storage/index.ts';
 
-const ctx = { connection: 'prod', kongUrl: 'http://kong:8001' };
+const ctx = { connection: 'prod', address: 'http://kong:8001', classifyGatewayError };
 const fsError = (code: string) =>
   Object.assign(new Error(`${code}: failed, open '/data/x'`), { code, path: '/data/x' });
 
 describe('describeFailure', () => {
-  const cases: { name: string; err: unknown; reason: RegExp; retryable: boolean }[] = [
+  const cases: { name: string; err: unknown; reason: RegExp; retryable: boolean; code: string }[] = [
     {
       name: 'gateway down',
+      code: 'gateway_unreachable',
       err: new KongUnreachableError({
         baseUrl: 'http://kong:8001',
         reason: 'connection refused',
@@ -33,6 +35,7 @@ describe('describeFailure', () => {
     },
     {
       name: 'wrong token',
+      code: 'gateway_auth',
       err: new KongAuthError({
         status: 401,
         method: 'GET',
@@ -45,6 +48,7 @@ describe('describeFailure', () => {
     },
     {
       name: '503',
+      code: 'gateway_error',
       err: new KongApiError({
         status: 503,
         method: 'GET',
@@ -56,25 +60,35 @@ describe('describeFailure', () => {
     },
     {
       name: '400',
+      code: 'gateway_error',
       err: new KongApiError({ status: 400, method: 'GET', path: '/services', body: { message: 'bad' } }),
       reason: /^gateway error:/,
       retryable: false,
     },
     {
       name: 'read-only fs',
+      code: 'storage',
       err: fsError('EROFS'),
       reason: /^storage not writable: EROFS on \/data\/x/,
       retryable: false,
     },
-    { name: 'disk full', err: fsError('ENOSPC'), reason: /^storage not writable: ENOSPC/, retryable: true },
+    {
+      name: 'disk full',
+      code: 'storage',
+      err: fsError('ENOSPC'),
+      reason: /^storage not writable: ENOSPC/,
+      retryable: true,
+    },
     {
       name: 'no key ring',
+      code: 'key_missing',
       err: new KeyRingUnavailableError('a key ring needs exactly one current key (found 0)'),
       reason: /^key missing: a key ring needs exactly one current key/,
       retryable: false,
     },
     {
       name: 'artifact key',
+      code: 'key_missing',
       err: new ArtifactKeyError(
         'artifact x is encrypted with key "k0", which is not in the key ring',
         'x',
@@ -83,12 +97,19 @@ describe('describeFailure', () => {
       reason: /^key missing: .*add key "k0"/,
       retryable: false,
     },
-    { name: 'other', err: new Error('boom\nstack'), reason: /^unexpected error: boom$/, retryable: true },
+    {
+      name: 'other',
+      code: 'unexpected',
+      err: new Error('boom\nstack'),
+      reason: /^unexpected error: boom$/,
+      retryable: true,
+    },
   ];
-  it.each(cases)('$name', ({ err, reason, retryable }) => {
+  it.each(cases)('$name', ({ err, reason, retryable, code }) => {
     const f = describeFailure(err, ctx);
     expect(f.reason).toMatch(reason);
     expect(f.retryable).toBe(retryable);
+    expect(f.code).toBe(code);
   });
 });
 

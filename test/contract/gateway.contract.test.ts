@@ -1,0 +1,111 @@
+/**
+ * The gateway port's contract (src/app/ports/gateway.ts), run against every gateway type registered in
+ * `implementations.ts`, opened through the registry the composition root uses: describe and health,
+ * dump (whole and into a sink, equal), planner + apply converging to zero drift, and errors classified in
+ * the port's words.
+ */
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/app/ports/gateway.ts';
+import { fromDeckFile, planRestore, type Snapshot } from '../../src/core/index.ts';
+import { GATEWAYS_UNDER_TEST, type GatewayFixture, open } from './implementations.ts';
+
+/** A sample configuration per gateway type. */
+const SAMPLES: Record<string, () => Snapshot> = {
+  kong: () =>
+    fromDeckFile(
+      [
+        '_format_version: "3.0"',
+        'services:',
+        '  - name: orders',
+        '    id: 0b4bd36e-5d3b-4c8f-9a33-8a5e8e0c0001',
+        '    url: http://orders.internal:8080/v1',
+        '    routes:',
+        '      - name: orders-api',
+        '        id: 0b4bd36e-5d3b-4c8f-9a33-8a5e8e0c0002',
+        '        paths: [/orders]',
+        'consumers:',
+        '  - username: alice',
+        '    id: 0b4bd36e-5d3b-4c8f-9a33-8a5e8e0c0003',
+        'upstreams:',
+        '  - name: orders-upstream',
+        '    id: 0b4bd36e-5d3b-4c8f-9a33-8a5e8e0c0004',
+        '    targets:',
+        '      - target: 10.0.0.1:8080',
+        '        id: 0b4bd36e-5d3b-4c8f-9a33-8a5e8e0c0005',
+        '',
+      ].join('\n'),
+    ),
+};
+
+const count = (s: Snapshot) => Object.values(s.entities).reduce((n, m) => n + Object.keys(m ?? {}).length, 0);
+
+describe.each(GATEWAYS_UNDER_TEST)('gateway port: $type', (impl) => {
+  let fixture: GatewayFixture;
+  let gateway: Gateway;
+
+  beforeEach(async () => {
+    fixture = await impl.start();
+    gateway = open(fixture.connection);
+  });
+  afterEach(async () => {
+    gateway.close();
+    await fixture.close();
+  });
+
+  it('says what it is and that it is healthy', async () => {
+    expect(gateway.type).toBe(impl.type);
+    expect(gateway.address).not.toMatch(/token/i);
+    const info = await gateway.describe();
+    expect(info.version).toMatch(/\d/);
+    expect(await gateway.health()).toMatchObject({ ok: true, message: null });
+  });
+
+  it('applies a planned sample to zero drift; dump and dumpInto agree', async () => {
+    const sample = SAMPLES[impl.type]!();
+    const info = await gateway.describe();
+    const planner = await gateway.planner(info);
+    const live = await planner.prepareLive(await gateway.dump({ gateway: info }));
+    expect(count(live)).toBe(0);
+    const target = await planner.fillTarget(sample);
+    const plan = planner.preflight(planRestore(live, target));
+    expect(plan.refusals).toEqual([]);
+    const result = await gateway.apply(plan, { current: live });
+    expect(result).toMatchObject({ ok: true, counts: { failed: 0, notAttempted: 0 } });
+
+    const after = await gateway.dump({ gateway: info });
+    expect(count(after)).toBe(count(sample));
+    const again = planner.preflight(planRestore(await planner.prepareLive(after), target));
+    expect(again.steps).toEqual([]);
+
+    const seen = new Map<string, number>();
+    const meta = await gateway.dumpInto(
+      {
+        add: (kind, list) => void seen.set(kind, (seen.get(kind) ?? 0) + list.length),
+        close: (kind) => seen.get(kind) ?? 0,
+      },
+      { gateway: info },
+    );
+    expect(meta.counts).toEqual(after.meta.counts);
+  });
+
+  it('classifies a refused credential and an unreachable gateway in the port’s words', async () => {
+    const refused = open(fixture.wrongToken);
+    try {
+      const err = await refused.describe().catch((e: unknown) => e);
+      expect(refused.classifyError(err)).toMatchObject({ code: 'gateway_auth', retryable: false });
+    } finally {
+      refused.close();
+    }
+    const down = open(fixture.unreachable);
+    try {
+      const err = await down.health();
+      expect(err.ok).toBe(false);
+      const thrown = await down.describe().catch((e: unknown) => e);
+      expect(down.classifyError(thrown)).toMatchObject({ code: 'gateway_unreachable', retryable: true });
+    } finally {
+      down.close();
+    }
+    expect(gateway.classifyError(new Error('not from a gateway'))).toBeNull();
+  }, 120_000);
+});

@@ -1,0 +1,90 @@
+/**
+ * The implementations the port contract suites run against. A second implementation registers itself
+ * here — one entry — and the suites in this folder test it unchanged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Gateway } from '../../src/app/ports/gateway.ts';
+import type { RecordDeps, Records } from '../../src/app/ports/records.ts';
+import { openGateway } from '../../src/compose/gateways.ts';
+import { openRecords } from '../../src/compose/records.ts';
+import type { ConnectionConfig } from '../../src/config/index.ts';
+import { Secret } from '../../src/config/index.ts';
+import { type KongSim, startKongSim } from '../../tools/kong-sim/index.ts';
+
+export interface RecordsUnderTest {
+  name: string;
+  /** fresh, empty, migrated records; `cleanup` closes and removes them */
+  open(deps: RecordDeps): Promise<{ records: Records; cleanup(): Promise<void> }>;
+}
+
+export const RECORDS_UNDER_TEST: readonly RecordsUnderTest[] = [
+  {
+    name: 'sqlite',
+    async open(deps) {
+      const dir = mkdtempSync(join(tmpdir(), 'snapgate-contract-'));
+      const records = openRecords({ path: join(dir, 'snapgate.db') }, deps);
+      return {
+        records,
+        cleanup: async () => {
+          await records.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+
+/** A running gateway of one type, empty, with a connection that reaches it (or not). */
+export interface GatewayFixture {
+  /** the connection the registry opens (`src/compose/gateways.ts`) */
+  connection: ConnectionConfig;
+  /** the same gateway with a token it refuses */
+  wrongToken: ConnectionConfig;
+  /** an address nothing listens on */
+  unreachable: ConnectionConfig;
+  close(): Promise<void>;
+}
+
+export interface GatewayUnderTest {
+  type: string;
+  start(): Promise<GatewayFixture>;
+}
+
+function kongConnection(name: string, url: string, token: string): ConnectionConfig {
+  return {
+    name,
+    type: 'kong',
+    kongUrl: url,
+    token: new Secret(token),
+    workspace: null,
+    environment: 'test',
+    owner: null,
+    tags: [],
+    tls: null,
+    schedules: [],
+    retention: { keepPreRestore: '30d' },
+    roles: { viewer: [], operator: [], approver: [], admin: [] },
+  };
+}
+
+export const GATEWAYS_UNDER_TEST: readonly GatewayUnderTest[] = [
+  {
+    type: 'kong',
+    async start() {
+      const sim: KongSim = await startKongSim({ port: 0, token: 'contract-token' });
+      return {
+        connection: kongConnection('contract', sim.url, 'contract-token'),
+        wrongToken: kongConnection('contract', sim.url, 'not-the-token'),
+        unreachable: kongConnection('contract', 'http://127.0.0.1:9', 'contract-token'),
+        close: () => sim.close(),
+      };
+    },
+  },
+];
+
+/** Opens through the registry, as the composition root does. */
+export function open(connection: ConnectionConfig): Gateway {
+  return openGateway(connection);
+}

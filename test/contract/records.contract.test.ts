@@ -1,0 +1,167 @@
+/**
+ * The records port's contract (src/app/ports/records.ts), run against every implementation registered
+ * in `implementations.ts`: the status machines as conditional updates, one active restore per
+ * connection, approvals bound to the plan hash and a second person, and audit rows chained under the
+ * store's writer lock so `src/audit` verifies them.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Records } from '../../src/app/ports/records.ts';
+import { RestoreInProgressError, TransitionError } from '../../src/app/ports/records.ts';
+import { createAuditLog } from '../../src/audit/index.ts';
+import { RECORDS_UNDER_TEST } from './implementations.ts';
+
+const MINUTE = 60_000;
+const PLAN = 'a'.repeat(64);
+
+describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
+  let records: Records;
+  let cleanup: () => Promise<void>;
+  let now: number;
+  let n: number;
+
+  beforeEach(async () => {
+    now = Date.parse('2026-12-01T10:00:00Z');
+    n = 0;
+    ({ records, cleanup } = await impl.open({
+      now: () => new Date(now),
+      newId: () => `id-${String(++n).padStart(4, '0')}`,
+    }));
+  });
+  afterEach(() => cleanup());
+
+  const completion = (name = 'kong-prod-x.sgb') => ({
+    counts: { services: 2 },
+    bytes: 10,
+    sha256: 's'.repeat(64),
+    keyId: 'k1',
+    artifactName: name,
+    copies: [{ target: 'primary', location: `/p/${name}`, sha256: 's'.repeat(64) }],
+  });
+
+  it('moves a backup pending → running → completed, with its copies, and refuses other moves', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    expect(b).toMatchObject({ status: 'pending', attempts: 0, type: 'manual', slack: null });
+    expect((await records.backups.markRunning(b.id)).attempts).toBe(1);
+    now += 1000;
+    const done = await records.backups.markCompleted(b.id, completion());
+    expect(done).toMatchObject({
+      status: 'completed',
+      artifactName: 'kong-prod-x.sgb',
+      counts: { services: 2 },
+    });
+    expect((await records.backups.listCopies(b.id)).map((c) => c.target)).toEqual(['primary']);
+    expect(await records.backups.findLatestCompleted('prod')).toMatchObject({ id: b.id });
+    const err = await records.backups.markFailed(b.id, 'late').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransitionError);
+    expect(err).toMatchObject({ from: 'completed', to: 'failed' });
+  });
+
+  it('lists backups newest first and pages with `before`', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      now += MINUTE;
+      ids.push((await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' })).id);
+    }
+    const first = await records.backups.listByConnection('prod', { limit: 2 });
+    expect(first.map((b) => b.id)).toEqual([ids[2], ids[1]]);
+    const next = await records.backups.listByConnection('prod', { limit: 2, before: first[1]!.id });
+    expect(next.map((b) => b.id)).toEqual([ids[0]]);
+  });
+
+  it('holds one active restore per connection, binds the approval to the plan and a second person', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    const r = await records.restores.create({
+      connection: 'prod',
+      backupId: b.id,
+      requestedBy: 'UREQ',
+      reason: 'incident',
+      expiresAt: new Date(now + 30 * MINUTE),
+    });
+    const second = await records.restores
+      .create({
+        connection: 'prod',
+        backupId: b.id,
+        requestedBy: 'U2',
+        reason: 'again',
+        expiresAt: new Date(now + MINUTE),
+      })
+      .catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(RestoreInProgressError);
+    expect(second).toMatchObject({ activeRestoreId: r.id });
+
+    await records.restores.markAwaitingApproval(r.id, {
+      planHash: PLAN,
+      liveFingerprint: 'f'.repeat(64),
+      planSummary: { steps: 1 },
+    });
+    expect(
+      await records.restores.approve({ restoreId: r.id, approver: 'UREQ', planHash: PLAN }),
+    ).toMatchObject({
+      ok: false,
+      refusal: 'self_approval',
+    });
+    expect(
+      await records.restores.approve({ restoreId: r.id, approver: 'UAPP', planHash: 'b'.repeat(64) }),
+    ).toMatchObject({ ok: false, refusal: 'plan_changed' });
+    const [one, two] = await Promise.all([
+      records.restores.approve({ restoreId: r.id, approver: 'UAPP', planHash: PLAN }),
+      records.restores.approve({ restoreId: r.id, approver: 'UAPP2', planHash: PLAN }),
+    ]);
+    expect([one.ok, two.ok].filter(Boolean)).toHaveLength(1);
+    expect(await records.restores.findActive('prod')).toMatchObject({ id: r.id, status: 'approved' });
+
+    await records.restores.markRunning(r.id);
+    await records.restores.recordSteps(r.id, [
+      {
+        seq: 1,
+        phase: 'upsert',
+        op: 'create',
+        kind: 'services',
+        entityId: 'e1',
+        name: 's',
+        status: 'ok',
+        error: null,
+      },
+    ]);
+    await records.restores.finish(r.id, 'completed');
+    expect(await records.restores.findActive('prod')).toBeNull();
+    expect((await records.restores.listSteps(r.id)).map((s) => s.status)).toEqual(['ok']);
+  });
+
+  it('expires a request whose window passed, and only then', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    const r = await records.restores.create({
+      connection: 'prod',
+      backupId: b.id,
+      requestedBy: 'UREQ',
+      reason: 'incident',
+      expiresAt: new Date(now + MINUTE),
+    });
+    expect(await records.restores.expire(r.id)).toBeNull();
+    now += 2 * MINUTE;
+    expect(await records.restores.expire(r.id)).toMatchObject({ status: 'expired' });
+  });
+
+  it('stores audit rows chained under its lock; the audit log over it verifies and pages', async () => {
+    const audit = createAuditLog(records.audit, { now: () => new Date(now) });
+    for (let i = 0; i < 5; i++) {
+      await audit.append({
+        actor: 'system',
+        action: 'backup.requested',
+        connection: i % 2 ? 'a' : 'b',
+        outcome: 'ok',
+      });
+    }
+    expect(await records.audit.head()).toMatchObject({ seq: 5 });
+    expect(await records.audit.highestSeqEverUsed()).toBe(5);
+    expect((await records.audit.rowsAfter(2, 2)).map((r) => r.seq)).toEqual([3, 4]);
+    expect((await records.audit.list({ connection: 'a' })).map((r) => r.seq)).toEqual([4, 2]);
+    expect((await records.audit.list({ action: 'backup.*', limit: 1 })).map((r) => r.seq)).toEqual([5]);
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 5, head: { seq: 5 } });
+    const rows = await Promise.all(
+      [1, 2, 3].map(() => audit.append({ actor: 'system', action: 'config.loaded', outcome: 'ok' })),
+    );
+    expect(rows.map((r) => r.seq).sort()).toEqual([6, 7, 8]);
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 8 });
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The engine verbs can name a connection from snapgate.yml (`--connection`), opened through the gateway
+ * registry like the services open it, instead of ad-hoc `--kong-url` flags.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { fromDeckFile } from '../../../src/core/index.ts';
+import { configYaml } from '../jobs/harness.ts';
+import { closeAll, FIXTURES, gateway, snapgate } from './helpers.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'snapgate-cli-conn-'));
+});
+afterEach(async () => {
+  await closeAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('applies, diffs and dumps a configured connection with its token from the config', async () => {
+  const { sim } = await gateway({ token: 'conn-s3cret' });
+  const config = join(dir, 'snapgate.yml');
+  writeFileSync(config, configYaml(dir, sim.url));
+  const env = { KONG_TOKEN: 'conn-s3cret', SNAPGATE_KEY_1: '11'.repeat(32) };
+  const by = ['--connection', 'prod', '--config', config];
+  const file = join(FIXTURES, '002-consumers-credentials.yaml');
+  const applied = await snapgate(['apply', ...by, file, '--yes'], env);
+  expect(applied.stderr).toBe('');
+  expect(applied.code).toBe(0);
+  expect((await snapgate(['diff', ...by, file, '--exit-code'], env)).code).toBe(0);
+  const dumped = await snapgate(['dump', ...by, '--format', 'json'], env);
+  expect(dumped.code).toBe(0);
+  expect(Object.keys(fromDeckFile(dumped.stdout).entities.consumers ?? {}).length).toBeGreaterThan(0);
+  expect(dumped.stdout + dumped.stderr + applied.stdout).not.toContain('conn-s3cret');
+});
+
+it('an unknown connection or one mixed with --kong-url is one line on stderr, exit 1', async () => {
+  const config = join(dir, 'snapgate.yml');
+  writeFileSync(config, configYaml(dir, 'http://127.0.0.1:9'));
+  const env = { KONG_TOKEN: 't', SNAPGATE_KEY_1: '11'.repeat(32) };
+  const unknown = await snapgate(['dump', '--connection', 'nope', '--config', config], env);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/unknown connection "nope" \(configured: prod\)/);
+  const mixed = await snapgate(
+    ['dump', '--connection', 'prod', '--config', config, '--kong-url', 'http://127.0.0.1:9'],
+    env,
+  );
+  expect(mixed.code).toBe(1);
+  expect(mixed.stderr).toMatch(/--connection takes the URL, token and workspace from snapgate\.yml/);
+});
