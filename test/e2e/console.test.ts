@@ -24,7 +24,7 @@ let usableMs = 0;
 beforeAll(async () => {
   const t0 = performance.now();
   [started, browser] = await Promise.all([
-    npmStart(['--port', '0', '--gateway-latency-ms', '700']),
+    npmStart(['--port', '0', '--gateway-latency-ms', '1500']),
     launchChromium(),
   ]);
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -109,7 +109,7 @@ describe('the console drives the real bot in Chromium', () => {
     // the queued answer is for the operator only
     await expect(ephemeral(/queued/).innerText()).resolves.toMatch(/Backup .* of prod queued/);
     await as('vera');
-    expect(await page.locator('.msg.ephemeral').count()).toBe(0);
+    await expect.poll(() => page.locator('.msg.ephemeral').count()).toBe(0);
     await as('olivia');
     // the thread carries the result with the counts per kind
     await done.locator('button.replies').click();
@@ -173,7 +173,7 @@ describe('the console drives the real bot in Chromium', () => {
     // zero drift: the backup and the live gateway agree again
     await kong(`diff prod ${backupId}`);
     await card(/No differences/).waitFor(WAIT);
-  });
+  }, 180_000);
 
   it('no payload the bot sent broke a Block Kit limit or went unanswered', async () => {
     expect(await page.locator('.notice.error').allInnerTexts()).toEqual([]);

@@ -4,7 +4,7 @@
  * record as it is now are the input; `fallback` (the jobs' own sentence) is used only for codes this
  * does not know.
  */
-import type { Restore } from '../../db/index.ts';
+import type { Restore } from '../../app/ports/records.ts';
 import { code, slackDate, userMention } from './format.ts';
 
 export type DecisionKind = 'approve' | 'reject' | 'cancel';
