@@ -11,15 +11,19 @@ import { performance } from 'node:perf_hooks';
 import {
   buildSnapshot,
   ENTITY_KINDS,
+  fillDefaults,
   fromDeckFile,
   matchNaturalKeys,
   normalizeSnapshot,
   type Plan,
   planRestore,
+  preflightRefusals,
   type Snapshot,
+  stripShorthands,
   toDeckFile,
   type UnkeyedIds,
 } from '../src/core/index.ts';
+import { KONG_39 } from '../test/fixtures/schemas/kong-3.9.ts';
 import { rekeySnapshot, seededIds } from '../test/support/rekey.ts';
 import { mutate, syntheticGateway } from './synthetic.ts';
 
@@ -116,6 +120,28 @@ console.log(`${'matchKeys'.padEnd(12)} ${times(match)}  matched=${matchedCount}`
 const matchKeysMs = match.wallMs;
 diffPlanMs.matched = timePlan('matched', full, match.result.target);
 
+// default filling and preflight with Kong 3.9 schemas (prometheus, key-auth, rate-limiting, routes and
+// the plugin entity): the target filled, the live side's shorthands dropped, every upsert of empty → full
+// validated (146k bodies)
+const fill = measure(() => fillDefaults(full, KONG_39), 3);
+console.log(`${'fillDefaults'.padEnd(12)} ${times(fill)}`);
+const strip = measure(() => stripShorthands(full, KONG_39), 3);
+console.log(`${'stripLive'.padEnd(12)} ${times(strip)}`);
+const fullPlan = planRestore(empty, full);
+const caps = {
+  version: '3.9.1',
+  edition: 'enterprise' as const,
+  database: 'postgres' as const,
+  enabledPlugins: null,
+  wasm: true,
+};
+const preflight = measure(() => preflightRefusals(fullPlan, caps, KONG_39), 3);
+console.log(
+  `${'preflight'.padEnd(12)} ${times(preflight)}  steps=${fullPlan.steps.length} refusals=${preflight.result.length}`,
+);
+const fillMs = fill.wallMs;
+const preflightMs = preflight.wallMs;
+
 const json = toDeckFile(full, { format: 'json' });
 const deckExportMs = timeDeck('deck export json', () => toDeckFile(full, { format: 'json' }));
 const deckImportMs = timeDeck('deck import json', () => fromDeckFile(json));
@@ -129,5 +155,15 @@ timeDeck('deck import yaml', () => fromDeckFile(yaml), true);
 console.log(`peak RSS including the YAML cases: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 
 console.log(
-  JSON.stringify({ bench: 'core', entities, diffPlanMs, matchKeysMs, deckExportMs, deckImportMs, peakRssMb }),
+  JSON.stringify({
+    bench: 'core',
+    entities,
+    diffPlanMs,
+    matchKeysMs,
+    fillMs,
+    preflightMs,
+    deckExportMs,
+    deckImportMs,
+    peakRssMb,
+  }),
 );

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planOnGateway } from '../src/app/plan-against-live.ts';
 import { toKongDeclarative } from '../src/core/deck/index.ts';
 import {
   buildSnapshot,
@@ -17,7 +18,14 @@ import {
   planRestore,
   type Snapshot,
 } from '../src/core/index.ts';
-import { applyPlan, createKongClient, dumpGateway, type KongClient } from '../src/kong/index.ts';
+import {
+  applyPlan,
+  createKongClient,
+  describeGateway,
+  dumpGateway,
+  type KongClient,
+  openGatewayPlanning,
+} from '../src/kong/index.ts';
 import { requestBody } from '../src/kong/write-step.ts';
 import { type RawWrite, rawList, rawWrites } from './kong-raw.ts';
 import { simCompatible } from './sim-compat.ts';
@@ -133,10 +141,26 @@ async function main(): Promise<void> {
     if (!c2) throw new Error('no apply round ran');
     const live = c2;
     const drifted = simCompatible(mutate(target, 0.01, 7));
-    const driftPlan = await timed(async () => planRestore(await dumpGateway(live), drifted));
-    const drift = await timed(() => applyPlan(live, driftPlan.value, { parallelism: APPLY_PARALLELISM }));
+    const plainPlan = await timed(async () => planRestore(await dumpGateway(live), drifted));
+    // the path every caller takes: capabilities, schemas (one GET per plugin name), fill, plan, preflight
+    const driftPlan = await timed(async () => {
+      const gw = await describeGateway(live);
+      const [planning, dumped] = await Promise.all([
+        openGatewayPlanning(live, gw),
+        dumpGateway(live, { gateway: gw }),
+      ]);
+      const planned = await planOnGateway(planning, dumped, drifted, {});
+      return { ...planned, schemaGets: planning.registry.requested };
+    });
+    const { plan: gatewayPlan, current, schemaGets } = driftPlan.value;
+    if (gatewayPlan.refusals.length > 0) throw new Error(`refused: ${gatewayPlan.refusals[0]?.message}`);
+    const drift = await timed(() =>
+      applyPlan(live, gatewayPlan, { parallelism: APPLY_PARALLELISM, current }),
+    );
     console.error(
-      `drift: ${driftPlan.value.steps.length} steps applied in ${drift.ms} ms (dump+plan ${driftPlan.ms} ms), ok=${drift.value.ok}`,
+      `drift: ${gatewayPlan.steps.length} steps applied in ${drift.ms} ms (dump+fill+plan+preflight ${driftPlan.ms} ms, ` +
+        `dump+plan without the gateway's schemas ${plainPlan.ms} ms, ${plainPlan.value.steps.length} steps), ok=${drift.value.ok}; ` +
+        `schema GETs: ${schemaGets.join(' ')}`,
     );
     live.close();
 
@@ -150,6 +174,9 @@ async function main(): Promise<void> {
         fullApplyMs,
         rawPutMs,
         driftApplyMs: drift.ms,
+        driftPlanMs: driftPlan.ms,
+        driftPlainPlanMs: plainPlan.ms,
+        schemaGets: schemaGets.length,
         peakRssMb,
       }),
     );

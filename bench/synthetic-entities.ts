@@ -5,6 +5,7 @@
  */
 import type { Entity } from '../src/core/index.ts';
 import { CATALOGUE } from '../src/core/index.ts';
+import { storedPluginConfig } from '../tools/kong-sim/kong-schema.ts';
 
 /** mulberry32: a tiny, fast, seedable PRNG (no dependency, same sequence on every machine). */
 export class Rng {
@@ -152,8 +153,15 @@ export function makeTarget(rng: Rng, upstreamId: string, target: string): Entity
 }
 
 export const PLUGIN_NAMES = ['rate-limiting', 'key-auth', 'cors', 'request-transformer', 'acl', 'prometheus'];
+/** key-auth, cors and acl take no consumer scope (their schema.lua: `consumer = typedefs.no_consumer`). */
+export const CONSUMER_PLUGIN_NAMES = ['rate-limiting', 'request-transformer', 'prometheus'];
 
+/** A plugin config as Kong 3.9 stores it: the chosen values plus the schema's defaults (kong-sim data). */
 export function pluginConfig(rng: Rng, name: string): Record<string, unknown> {
+  return storedPluginConfig(name, chosenConfig(rng, name));
+}
+
+function chosenConfig(rng: Rng, name: string): Record<string, unknown> {
   switch (name) {
     case 'rate-limiting':
       return {
@@ -218,7 +226,6 @@ export function pluginConfig(rng: Rng, name: string): Record<string, unknown> {
         allow: [rng.pick(TEAMS)],
         deny: null,
         hide_groups_header: false,
-        include_consumer_groups: false,
       };
     default:
       return {

@@ -15,6 +15,7 @@ import {
 } from '../src/core/index.ts';
 import { makeCredential, pickCredentialKind } from './synthetic-credentials.ts';
 import {
+  CONSUMER_PLUGIN_NAMES,
   makeCaCertificate,
   makeCertificate,
   makeConsumer,
@@ -128,7 +129,7 @@ function addPlugins(rng: Rng, m: Record<EntityKind, EntityMap>, count: number, s
     if (r < 0.7 && serviceIds.length > 0) scope.service = rng.pick(serviceIds);
     else if (r < 0.85 && routeIds.length > 0) scope.route = rng.pick(routeIds);
     else if (r < 0.95 && consumerIds.length > 0) scope.consumer = rng.pick(consumerIds);
-    const plugin = makePlugin(rng, rng.pick(PLUGIN_NAMES), scope);
+    const plugin = makePlugin(rng, rng.pick(scope.consumer ? CONSUMER_PLUGIN_NAMES : PLUGIN_NAMES), scope);
     const key = cacheKey(plugin);
     if (taken.has(key)) continue;
     taken.add(key);

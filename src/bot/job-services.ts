@@ -1,11 +1,12 @@
 /**
  * `BotServices` from the jobs module's `Services`: the records, the audit log, `requestBackup`, a verify
- * job, a backup's snapshot read from its artifact, and a live dump through a fresh Kong client.
+ * job, a backup's snapshot read from its artifact, and a plan against the live gateway through a fresh Kong
+ * client.
  */
 
 import type { Backup } from '../app/ports/records.ts';
-import type { Section, Snapshot } from '../core/index.ts';
-import { JOB_NAMES, requestBackup, type Services } from '../jobs/index.ts';
+import type { Snapshot } from '../core/index.ts';
+import { JOB_NAMES, planConnection, requestBackup, type Services } from '../jobs/index.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
 
@@ -40,14 +41,8 @@ export function fromJobServices(services: Services): BotServices {
       );
     },
     loadBackupSnapshot: (backup) => loadSnapshot(services, backup),
-    async dumpLive(connection: string, options: { only?: Section[] } = {}): Promise<Snapshot> {
-      const gateway = services.gateway(services.connection(connection));
-      try {
-        return await gateway.dump(options.only ? { only: options.only } : {});
-      } finally {
-        gateway.close();
-      }
-    },
+    planAgainstLive: (connection, target, options = {}) =>
+      planConnection(services, connection, target, options.only ? { only: options.only } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../app/ports/records.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
-import type { Section, Snapshot } from '../core/index.ts';
+import type { Plan, Section, Snapshot } from '../core/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
 
 export interface BackupRequestInput {
@@ -35,8 +35,16 @@ export interface BotServices {
   requestVerify(input: VerifyRequestInput): Promise<void>;
   /** Opens a completed backup's artifact (checksum checked, decrypted) as a snapshot. */
   loadBackupSnapshot(backup: Backup): Promise<Snapshot>;
-  /** Dumps the live gateway of a connection, limited to sections when given. */
-  dumpLive(connection: string, options?: { only?: Section[] }): Promise<Snapshot>;
+  /**
+   * What restoring `target` would do to a connection's live gateway: the whole gateway dumped, the
+   * target filled with the gateway's schema defaults, planned and preflighted (as the restore job plans).
+   * The target may still be loading: the dump starts at once.
+   */
+  planAgainstLive(
+    connection: string,
+    target: Snapshot | Promise<Snapshot>,
+    options?: { only?: Section[] },
+  ): Promise<Plan>;
   /** Restore requests and decisions (the jobs' restore layer); absent = this server runs no restores. */
   restoreRequests?: RestoreRequests;
   /** The clock: audit `--since`, ages on cards and the group cache read it (tests pin it). */

@@ -16,10 +16,41 @@ export function kindNoun(kind: EntityKind): string {
   return kind.endsWith('s') ? kind.slice(0, -1) : kind;
 }
 
-function isSecretPath(kind: EntityKind, path: string): boolean {
+function secretPathsOf(kind: EntityKind): string[] {
   const def = CATALOGUE[kind];
-  const secret = [...def.secretFields, ...def.hashedFields.map((h) => h.field)];
-  return secret.some((s) => path === s || path.startsWith(`${s}.`) || s.startsWith(`${path}.`));
+  return [...def.secretFields, ...def.hashedFields.map((h) => h.field)];
+}
+
+/** The path is a secret field or lies inside one: its value is masked whole. */
+function isSecretPath(kind: EntityKind, path: string): boolean {
+  return secretPathsOf(kind).some((s) => path === s || path.startsWith(`${s}.`));
+}
+
+/**
+ * A value at `path` that holds secret fields further down (a plugin `config` holding `password`): only
+ * those fields are masked, so `config.hide_credentials` stays readable (maskSecrets also masks by name).
+ */
+function maskInside(kind: EntityKind, path: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const prefix = `${path}.`;
+  const inner = secretPathsOf(kind)
+    .filter((s) => s.startsWith(prefix))
+    .map((s) => s.slice(prefix.length).split('.'));
+  if (inner.length === 0) return value;
+  const out = structuredClone(value) as Record<string, unknown>;
+  for (const segments of inner) {
+    let at: Record<string, unknown> | undefined = out;
+    for (let i = 0; at && i < segments.length - 1; i++) {
+      const next: unknown = at[segments[i] as string];
+      at =
+        next && typeof next === 'object' && !Array.isArray(next)
+          ? (next as Record<string, unknown>)
+          : undefined;
+    }
+    const last = segments[segments.length - 1] as string;
+    if (at && at[last] !== undefined && at[last] !== null) at[last] = MASK;
+  }
+  return out;
 }
 
 function show(value: unknown): string {
@@ -33,8 +64,8 @@ export function formatChange(change: Change): string[] {
   if (change.op === 'update') {
     for (const f of change.fields ?? []) {
       const secret = isSecretPath(change.kind, f.path);
-      const before = secret ? MASK : show(f.before);
-      const after = secret ? MASK : show(f.after);
+      const before = secret ? MASK : show(maskInside(change.kind, f.path, f.before));
+      const after = secret ? MASK : show(maskInside(change.kind, f.path, f.after));
       lines.push(`    ${f.path}: ${before} → ${after}`);
     }
   }

@@ -121,6 +121,25 @@ export async function connect(
 }
 
 /**
+ * The workspace a file is diffed against or applied to: the file's `_workspace` unless `--workspace` names
+ * it too. The two disagreeing is refused (nothing is read from or written to the gateway), so a workspace's
+ * file never lands in another workspace, `default` included.
+ */
+export function fileWorkspace(
+  file: string,
+  declared: string | null,
+  flag: string | undefined,
+): string | undefined {
+  if (declared === null) return flag;
+  if (flag !== undefined && flag !== declared) {
+    throw new CliError(
+      `${file} is for workspace "${declared}" (_workspace) but --workspace ${flag} was given; nothing was done`,
+    );
+  }
+  return declared;
+}
+
+/**
  * Read and parse a decK file; any problem is one line naming the file. The result says which ids the file
  * did not carry, for natural-key matching against the live gateway (`matchNaturalKeys`).
  */

@@ -26,6 +26,11 @@ export interface ApplyOptions {
   onProgress?: (p: ApplyProgress) => void;
   /** the live snapshot the plan was made from; required for DB-less gateways. */
   current?: Snapshot;
+  /**
+   * DB-less only: the source file's `_transform` (see core `transformDeclarative`): false = its secrets are
+   * stored hashes, true = plain text; absent, each value is judged on its own.
+   */
+  transform?: boolean;
 }
 
 /** Consecutive steps of the same phase and level: the unit that runs concurrently. */

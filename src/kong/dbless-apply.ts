@@ -8,7 +8,8 @@
  * plan steps: those steps failed, the rest were not attempted, since nothing of an invalid config loads.
  */
 
-import { toKongDeclarative } from '../core/deck/index.ts';
+import { randomBytes } from 'node:crypto';
+import { toKongDeclarative, transformDeclarative } from '../core/deck/index.ts';
 import { applyPlanInMemory, type EntityKind, type Plan, type Snapshot } from '../core/index.ts';
 import type { ApplyOptions } from './apply.ts';
 import { type ApplyResult, type StepResult, summarize, toStepError } from './apply-result.ts';
@@ -86,7 +87,12 @@ export async function applyDbless(
       },
       takenAt: current.meta.takenAt,
     });
-    const config = toKongDeclarative(applyPlanInMemory(live, plan));
+    // always `_transform: false`, with Kong's transformations done here per value: hashes from a dump pass
+    // through, plain-text passwords are hashed as Kong hashes them (core transformDeclarative)
+    const { config } = transformDeclarative(toKongDeclarative(applyPlanInMemory(live, plan)), {
+      ...(opts.transform !== undefined ? { transform: opts.transform } : {}),
+      randomSalt: () => randomBytes(16),
+    });
     const res = await client.request<ConfigRejection>('POST', '/config', {
       query: { check_hash: 1, flatten_errors: 1 },
       body: config,

@@ -15,8 +15,6 @@ import {
   fillDefaults,
   type GatewayCapabilities,
   type Plan,
-  type PlanOptions,
-  planRestore,
   type Snapshot,
   stripShorthands,
   withPreflight,
@@ -50,25 +48,13 @@ export async function openGatewayPlanning(
     },
     async prepareLive(live) {
       // a plugin row whose schema cannot be read is left as it is: the live side is not what we write
-      return stripShorthands(live, await loadSchemasFor(registry, live, capabilities, { tolerant: true }));
+      return stripShorthands(
+        live,
+        await loadSchemasFor(registry, live, capabilities, { tolerant: true, pluginsOnly: true }),
+      );
     },
     preflight(plan) {
       return withPreflight(plan, capabilities, registry.schemas);
     },
   };
-}
-
-/**
- * fill → (live in comparison form) → plan → preflight. `live` is the raw dump; the answer carries the
- * filled target and the live side the plan was made against (what `applyPlan` takes as `current`).
- */
-export async function planOnGateway(
-  planning: GatewayPlanning,
-  live: Snapshot,
-  target: Snapshot,
-  options: PlanOptions,
-): Promise<{ plan: Plan; target: Snapshot; current: Snapshot }> {
-  const [filled, current] = await Promise.all([planning.fillTarget(target), planning.prepareLive(live)]);
-  const plan = planning.preflight(planRestore(current, filled, options));
-  return { plan, target: filled, current };
 }

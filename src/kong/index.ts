@@ -22,6 +22,6 @@ export {
   SchemaUnavailableError,
 } from './errors.ts';
 export { classifyKongError, kongClientFor, kongGateway, openKongGateway } from './gateway.ts';
-export { type GatewayPlanning, openGatewayPlanning, planOnGateway } from './gateway-planning.ts';
+export { type GatewayPlanning, openGatewayPlanning } from './gateway-planning.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 export { loadSchemasFor, readCapabilities, SchemaRegistry } from './schemas.ts';

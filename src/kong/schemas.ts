@@ -33,8 +33,12 @@ export class SchemaRegistry {
     plugins: new Map(),
     entities: new Map(),
   };
-  /** schema GETs sent so far (benchmarks count them). */
-  requests = 0;
+  /** the schema paths asked for so far, in order (benchmarks and tests count them). */
+  readonly requested: string[] = [];
+
+  get requests(): number {
+    return this.requested.length;
+  }
 
   constructor(private readonly client: KongClient) {}
 
@@ -62,7 +66,7 @@ export class SchemaRegistry {
 
   private async fetchPlugin(name: string): Promise<KongSchema> {
     const path = `/schemas/plugins/${seg(name)}`;
-    this.requests++;
+    this.requested.push(path);
     let res: Awaited<ReturnType<KongClient['request']>>;
     try {
       res = await this.client.request('GET', path, { allowStatus: [404] });
@@ -81,8 +85,9 @@ export class SchemaRegistry {
   }
 
   private async fetchEntity(kind: EntityKind): Promise<KongSchema | null> {
-    this.requests++;
-    const res = await this.client.request(`GET`, `/schemas/${seg(kind)}`, { allowStatus: [404] });
+    const path = `/schemas/${seg(kind)}`;
+    this.requested.push(path);
+    const res = await this.client.request('GET', path, { allowStatus: [404] });
     // 404: this gateway has no such entity (an Enterprise kind on community); preflight says so
     if (res.status === 404 || !isSchema(res.data)) return null;
     this.loaded.entities.set(kind, res.data);
@@ -116,19 +121,25 @@ export async function readCapabilities(
 
 /**
  * Fetch what filling `snapshot` needs: the schema of every plugin it uses (in parallel, once per name)
- * and of every kind it holds. Plugins the gateway has not enabled are skipped when `skipDisabled` —
- * preflight refuses them by name — otherwise a missing schema is a SchemaUnavailableError.
+ * and of every kind it holds entities of (`pluginsOnly`: plugins and the plugin entity only). Plugins the
+ * gateway has not enabled are skipped — preflight refuses them by name; any other plugin schema that
+ * cannot be read is a SchemaUnavailableError, or skipped when `tolerant`.
  */
 export async function loadSchemasFor(
   registry: SchemaRegistry,
   snapshot: Snapshot,
   caps: GatewayCapabilities,
-  opts: { tolerant?: boolean } = {},
+  opts: { tolerant?: boolean; pluginsOnly?: boolean } = {},
 ): Promise<GatewaySchemas> {
   const enabled = caps.enabledPlugins ? new Set(caps.enabledPlugins) : null;
   const names = pluginNames(snapshot).filter((n) => !enabled || enabled.has(n));
-  const kinds = (Object.keys(snapshot.entities) as EntityKind[]).filter((k) => !NOT_KONG_ENTITIES.has(k));
-  if ((snapshot.entities.plugins && !kinds.includes('plugins')) || names.length > 0) kinds.push('plugins');
+  // only kinds the snapshot holds entities of (a dump lists every kind, most of them empty)
+  const kinds = opts.pluginsOnly
+    ? []
+    : (Object.keys(snapshot.entities) as EntityKind[]).filter(
+        (k) => !NOT_KONG_ENTITIES.has(k) && Object.keys(snapshot.entities[k] ?? {}).length > 0,
+      );
+  if (names.length > 0) kinds.push('plugins');
   const plugins = names.map((n) => {
     const p = registry.plugin(n);
     return opts.tolerant ? p.catch(() => null) : p;

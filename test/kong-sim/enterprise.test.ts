@@ -8,6 +8,35 @@ describe('kong-sim Enterprise consumer groups (go-kong kong/consumer_group*_serv
     expect((await k.call('GET', '/mtls-auths')).status).toBe(404);
   });
 
+  // Kong 3.9.3 OSS: kong/api/init.lua generates endpoints per DAO and there is no consumer_groups DAO;
+  // kong/db/schema/entities/plugins.lua has no consumer_group field; constants.lua bundles no EE plugin.
+  it('community: every Enterprise-only path, field, schema and plugin is refused as Kong OSS refuses it', async () => {
+    const k = await sim({ edition: 'community' });
+    await k.call('POST', '/consumers', { username: 'ann' });
+    const notFound = { status: 404, body: { message: 'Not found' } };
+    expect(await k.call('POST', '/consumer_groups', { name: 'g' })).toMatchObject(notFound);
+    expect(await k.call('GET', '/consumer_groups/g/plugins')).toMatchObject(notFound);
+    expect(await k.call('GET', '/consumers/ann/consumer_groups')).toMatchObject(notFound);
+    const scoped = await k.call('POST', '/plugins', {
+      name: 'cors',
+      consumer_group: { id: '8d6c3b52-4a93-4f2b-9a6e-2a1c5b7d9e01' },
+    });
+    expect(scoped.status).toBe(400);
+    expect(scoped.body.fields).toEqual({ consumer_group: 'unknown field' });
+    const ee = await k.call('POST', '/plugins', { name: 'rate-limiting-advanced', config: { limit: [5] } });
+    expect(ee.body.fields).toEqual({
+      name: "plugin 'rate-limiting-advanced' not enabled; add it to the 'plugins' configuration property",
+    });
+    expect((await k.call('GET', '/schemas/mtls_auth_credentials')).body).toEqual({
+      message: "No entity named 'mtls_auth_credentials'",
+    });
+    expect((await k.call('GET', '/schemas/plugins/rate-limiting-advanced')).status).toBe(404);
+    expect((await k.call('GET', '/plugins/enabled')).body.enabled_plugins).not.toContain(
+      'rate-limiting-advanced',
+    );
+    expect(k.state.counts().consumers).toBe(1);
+  });
+
   it('GET /consumer_groups/{g} returns {consumer_group, consumers, plugins}; membership via POST/DELETE /consumer_groups/{g}/consumers', async () => {
     const k = await sim({ edition: 'enterprise' });
     const g = (await k.call('POST', '/consumer_groups', { name: 'gold' })).body;
@@ -41,13 +70,11 @@ describe('kong-sim Enterprise consumer groups (go-kong kong/consumer_group*_serv
   it('group-scoped plugins join the plugin cache key: one per (name, ..., consumer_group) → 409', async () => {
     const k = await sim({ edition: 'enterprise' });
     await k.call('POST', '/consumer_groups', { name: 'gold' });
-    expect((await k.call('POST', '/consumer_groups/gold/plugins', { name: 'rate-limiting' })).status).toBe(
-      201,
-    );
-    expect((await k.call('POST', '/consumer_groups/gold/plugins', { name: 'rate-limiting' })).status).toBe(
-      409,
-    );
-    expect((await k.call('POST', '/plugins', { name: 'rate-limiting' })).status).toBe(201);
+    // kong/plugins/rate-limiting/schema.lua: at least one limit is required
+    const rl = { name: 'rate-limiting', config: { minute: 5 } };
+    expect((await k.call('POST', '/consumer_groups/gold/plugins', rl)).status).toBe(201);
+    expect((await k.call('POST', '/consumer_groups/gold/plugins', rl)).status).toBe(409);
+    expect((await k.call('POST', '/plugins', rl)).status).toBe(201);
   });
 
   it('deleting a group or a consumer removes memberships and group plugins cascade', async () => {

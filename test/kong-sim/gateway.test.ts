@@ -59,7 +59,7 @@ describe('kong-sim RBAC token and workspaces (Kong Enterprise)', () => {
     expect((await k.call('GET', '/team-a/services/s')).status).toBe(200);
     expect((await k.call('GET', '/services')).status).toBe(404);
     expect((await k.call('GET', '/team-b/services')).status).toBe(404);
-    expect((await k.call('GET', '/team-a/kong')).body.version).toBe('3.10.0');
+    expect((await k.call('GET', '/team-a/kong')).body.version).toBe('3.9.3');
     expect((await k.call('GET', '/status')).status).toBe(200);
   });
 });

@@ -12,6 +12,14 @@ import {
   schemaViolation,
   uniqueViolation,
 } from './errors.ts';
+import {
+  fillPluginInsert,
+  mergePluginConfig,
+  pluginErrors,
+  pluginFor,
+  presentPluginConfig,
+} from './plugin-writes.ts';
+import { mergeErrors } from './schema/checks.ts';
 import type { Entity, EntitySchema } from './schema/types.ts';
 import type { Store } from './store.ts';
 import { TtlIndex, takeTtl } from './ttl.ts';
@@ -90,6 +98,7 @@ export class Dao {
   insert(kind: string, input: Row, w: WriteOptions = {}): Row {
     const body = { ...input, ...w.fixed };
     const ttl = takeTtl(this.schema(kind), body);
+    const early = this.fillSubschema(kind, body);
     const candidate = completeNew(this.schema(kind), body, this.opts.clock);
     if (this.store.get(kind, String(candidate.id)) && !w.loading) {
       this.refuseDbless(`cannot create '${kind}' entities when not using a database`, w);
@@ -103,6 +112,7 @@ export class Dao {
       w,
       `cannot create '${kind}' entities when not using a database`,
       ttl,
+      early,
     );
   }
 
@@ -118,12 +128,13 @@ export class Dao {
       body.id = existing?.id ?? (isUuid(input.id) ? input.id : randomUUID());
     }
     const ttl = takeTtl(schema, body);
+    const early = this.fillSubschema(kind, body);
     const candidate = completeNew(schema, body, this.opts.clock);
     if (existing && !('created_at' in input)) candidate.created_at = existing.created_at;
     const msg = byId
       ? `cannot create or update '${kind}' entities when not using a database`
       : `cannot create or update '${kind}' entities by '${schema.endpointKey}' when not using a database`;
-    return this.commit(kind, candidate, body, 'upsert', w, msg, ttl);
+    return this.commit(kind, candidate, body, 'upsert', w, msg, ttl, early);
   }
 
   /** PATCH: partial update; 404 (code 6) when the entity does not exist. */
@@ -146,11 +157,23 @@ export class Dao {
     const body: Row = { ...input, ...w.fixed };
     delete body.id;
     const ttl = takeTtl(schema, body);
+    const plugin = kind === 'plugins' ? pluginFor(this.store.registry, { ...existing, ...body }) : undefined;
+    const merged = plugin ? mergePluginConfig(plugin, existing, body) : undefined;
     const candidate = completeUpdate(schema, existing, body, this.opts.clock);
+    if (merged?.config) candidate.config = merged.config;
     const msg = isUuid(key)
       ? `cannot update '${kind}' entities when not using a database`
       : `cannot update '${kind}' entities by '${schema.endpointKey}' when not using a database`;
-    return this.commit(kind, candidate, body, 'update', w, msg, ttl);
+    return this.commit(
+      kind,
+      candidate,
+      body,
+      'update',
+      w,
+      msg,
+      ttl,
+      merged?.errors && { config: merged.errors },
+    );
   }
 
   /** DELETE: no-op when missing; restrict / cascade per foreign key; CA certificates in use → code 19. */
@@ -178,6 +201,34 @@ export class Dao {
     this.cascadeDelete(kind, existing.id);
   }
 
+  /** Schema validation of a would-be insert, writing nothing (`POST /schemas/{entity}/validate`). */
+  validateOnly(kind: string, input: Row): Row | undefined {
+    const body = { ...input };
+    takeTtl(this.schema(kind), body);
+    const early = this.fillSubschema(kind, body);
+    return this.errorsOf(kind, completeNew(this.schema(kind), body, this.opts.clock), body, early);
+  }
+
+  private errorsOf(kind: string, candidate: Row, input: Row, early?: Row): Row | undefined {
+    const plugin = kind === 'plugins' ? pluginFor(this.store.registry, candidate) : undefined;
+    const allowed = kind === 'certificates' ? ['snis'] : [];
+    return (
+      subschemaErrors(kind, candidate, this.store.registry) ??
+      early ??
+      mergeErrors(
+        plugin && pluginErrors(plugin, candidate),
+        validateEntity(this.schema(kind), candidate, input, allowed),
+      )
+    );
+  }
+
+  /** Plugins: the subschema's defaults and shorthands (plugin-writes.ts); returns shorthand errors. */
+  private fillSubschema(kind: string, body: Row): Row | undefined {
+    if (kind !== 'plugins') return undefined;
+    const plugin = pluginFor(this.store.registry, body);
+    return plugin ? fillPluginInsert(plugin, body) : undefined;
+  }
+
   private refuseDbless(message: string, w: WriteOptions): void {
     if (this.opts.dbless && !w.loading) throw operationUnsupported(message);
   }
@@ -190,14 +241,14 @@ export class Dao {
     w: WriteOptions,
     dblessMsg: string,
     ttl?: number,
+    early?: Row,
   ): Row {
     const schema = this.schema(kind);
     this.resolveForeignByKey(schema, candidate);
-    const allowed = kind === 'certificates' ? ['snis'] : [];
-    const errors =
-      subschemaErrors(kind, candidate, this.store.registry) ??
-      validateEntity(schema, candidate, input, allowed);
+    const plugin = kind === 'plugins' ? pluginFor(this.store.registry, candidate) : undefined;
+    const errors = this.errorsOf(kind, candidate, input, early);
     if (errors) throw schemaViolation(errors);
+    if (plugin) presentPluginConfig(plugin, candidate);
     normalize(schema, candidate);
     applyWriteHooks(kind, candidate, input, mode === 'update' ? 'update' : 'insert', w.transform ?? true);
     const sniList = kind === 'certificates' ? this.parseSniList(input, String(candidate.id)) : undefined;

@@ -75,7 +75,9 @@ export function applyWriteHooks(
       checkTarget(e);
       return;
     case 'ca_certificates':
-      if (typeof e.cert === 'string') e.cert_digest = certDigest(e.cert);
+      // an on_write transformation (kong/db/schema/entities/ca_certificates.lua): a `_transform: false`
+      // load keeps whatever `cert_digest` the config carries (kong/db/declarative/import.lua)
+      if (transform && typeof e.cert === 'string') e.cert_digest = certDigest(e.cert);
       return;
     case 'basicauth_credentials':
       if (transform && typeof e.password === 'string' && (mode === 'insert' || 'password' in input)) {

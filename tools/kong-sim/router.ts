@@ -12,6 +12,7 @@ import {
   resolveCertificateKey,
 } from './http-entities.ts';
 import { type NodeInfo, rootInfo, statusInfo } from './http-info.ts';
+import { pluginsExtraRoute, schemasRoute } from './http-schemas.ts';
 import { allTargets, targetEntity, targetsCollection } from './http-targets.ts';
 import { ok, type SimContext, type SimReply, type SimRequest } from './http-types.ts';
 
@@ -28,6 +29,11 @@ export function route(ctx: SimContext, req: SimRequest, node: NodeInfo, requests
   if (n === 1 && head === 'status') return onlyGet(req, () => statusInfo(ctx, requests));
   if (n === 1 && head === 'config')
     return req.method === 'POST' ? postConfig(ctx, req) : onlyGet(req, () => getConfig(ctx));
+  if (head === 'schemas' && n >= 2) return schemasRoute(ctx, req);
+  if (head === 'plugins' && n >= 2) {
+    const reply = pluginsExtraRoute(ctx, req);
+    if (reply) return reply;
+  }
   const schema = ctx.registry.byAdminPath.get(head!);
   if (!schema || schema.nestedOnly || n > 4) throw notFound();
 

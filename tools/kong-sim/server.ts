@@ -8,6 +8,7 @@ import { loadDeclarative } from './declarative-load.ts';
 import { HttpError } from './errors.ts';
 import { Faults } from './faults.ts';
 import type { SimContext, SimRequest } from './http-types.ts';
+import { compilePlugin, type KongSchemaJson, normaliseCustomSchema } from './kong-schema.ts';
 import { isWriteMethod, route } from './router.ts';
 import { buildRegistry, type Edition } from './schema/index.ts';
 import { Store } from './store.ts';
@@ -32,6 +33,13 @@ export interface KongSimOptions {
   /** requests per second before 429. */
   rateLimit?: number;
   dropRate?: number;
+  /**
+   * The node's enabled plugins (`kong.conf` `plugins`); default: every bundled plugin (+ the
+   * Enterprise ones on an Enterprise node). Leave one out to test a gateway without it.
+   */
+  plugins?: string[];
+  /** Custom plugins: name → schema as `GET /schemas/plugins/{name}` serves it (`{fields: [...]}`). */
+  customPlugins?: Record<string, { fields: Record<string, unknown>[]; entity_checks?: unknown[] }>;
 }
 
 export interface KongSimState {
@@ -46,6 +54,13 @@ export interface KongSimState {
   faults: Faults;
   /** entity counts per kind (+ consumer_group_members). */
   counts(): Record<string, number>;
+  /** the enabled plugins (`GET /plugins/enabled`); delete one to disable it at run time. */
+  readonly plugins: Set<string>;
+  /** registers (and enables) a custom plugin schema, as a node with the plugin installed. */
+  registerPlugin(
+    name: string,
+    schema: { fields: Record<string, unknown>[]; entity_checks?: unknown[] },
+  ): void;
 }
 
 export interface KongSim {
@@ -67,6 +82,16 @@ function loadSeed(seed: KongSimOptions['seed']): Record<string, unknown> | undef
 
 export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> {
   const registry = buildRegistry(opts.edition ?? 'community');
+  const registerPlugin: KongSimState['registerPlugin'] = (name, schema) => {
+    const json = normaliseCustomSchema(schema as unknown as KongSchemaJson);
+    registry.customPlugins.set(name, compilePlugin(name, json));
+    registry.plugins.add(name);
+  };
+  if (opts.plugins) {
+    registry.plugins.clear();
+    for (const p of opts.plugins) registry.plugins.add(p);
+  }
+  for (const [name, schema] of Object.entries(opts.customPlugins ?? {})) registerPlugin(name, schema);
   const dbless = opts.dbless ?? false;
   const ctx: SimContext = {
     registry,
@@ -100,9 +125,11 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
     counts() {
       return { ...ctx.dao.store.counts(), consumer_group_members: ctx.dao.store.memberCount() };
     },
+    plugins: registry.plugins,
+    registerPlugin,
   };
   const node = {
-    version: opts.version ?? '3.10.0',
+    version: opts.version ?? '3.9.3',
     nodeId: randomUUID(),
     edition: opts.edition ?? 'community',
   };
@@ -206,7 +233,7 @@ function send(
     ...headers,
     ...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
     'Content-Length': String(Buffer.byteLength(text)),
-    Server: 'kong/3.10.0',
+    Server: 'kong/3.9.3',
   });
   res.end(text);
 }

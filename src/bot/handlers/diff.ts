@@ -1,5 +1,4 @@
 import type { Backup } from '../../app/ports/records.ts';
-import { planRestore } from '../../core/index.ts';
 import type { CommandOf } from '../grammar/index.ts';
 import { type DiffCardInput, diffFailedCard, diffPendingCard, diffResultCard } from '../views/diff-card.ts';
 import { diffText } from '../views/diff-text.ts';
@@ -37,12 +36,13 @@ export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise
   inBackground(ctx, `diff of ${cmd.connection}`, async () => {
     try {
       const options = cmd.only ? { only: cmd.only } : {};
-      const [backupSnapshot, live] = await Promise.all([
+      // the whole live gateway (parents outside --only still decide whether a reference dangles), the
+      // backup filled with the gateway's defaults and preflighted: the card shows what a restore would do
+      const plan = await ctx.services.planAgainstLive(
+        cmd.connection,
         ctx.services.loadBackupSnapshot(target),
-        // the whole live gateway: parents outside --only still decide whether a reference dangles
-        ctx.services.dumpLive(cmd.connection),
-      ]);
-      const plan = planRestore(live, backupSnapshot, options);
+        options,
+      );
       ctx.cards.update(ref, diffResultCard(input, plan));
       const header = [
         `snapgate diff: live gateway ${cmd.connection} -> backup ${target.id}`,

@@ -5,20 +5,28 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { ApplyResult, Gateway, GatewayInfo } from '../../app/ports/gateway.ts';
+import { planOnGateway } from '../../app/plan-against-live.ts';
+import type { ApplyResult, Gateway, GatewayInfo, GatewayPlanner } from '../../app/ports/gateway.ts';
 import {
   type DeckImport,
   matchNaturalKeys,
   type Plan,
-  planRestore,
   type Section,
   type Snapshot,
 } from '../../core/index.ts';
 import { CliError } from '../errors.ts';
-import { formatApplyResult, formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
+import {
+  formatApplyFailures,
+  formatApplyResult,
+  formatPlan,
+  plannedChanges,
+  redactedJson,
+  refusalMessage,
+} from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
+  fileWorkspace,
   type KongFlags,
   parsePositiveInt,
   parseSections,
@@ -46,6 +54,7 @@ async function confirm(question: string): Promise<boolean> {
 interface Run {
   client: Gateway;
   gateway: GatewayInfo;
+  planning: GatewayPlanner;
   target: DeckImport;
   only: Section[] | undefined;
   noDeletes: boolean;
@@ -53,15 +62,17 @@ interface Run {
 
 async function planAgainstLive(run: Run): Promise<{ current: Snapshot; plan: Plan }> {
   // the whole live gateway: parents outside --only still decide whether a reference dangles
-  const current = await run.client.dump({ gateway: run.gateway });
+  const live = await run.client.dump({ gateway: run.gateway });
   // entities the file gives no id take the id of the live entity they name (decK's natural keys)
-  const target = matchNaturalKeys(run.target.snapshot, current, run.target.unkeyed, {
-    byContent: !run.noDeletes,
-  }).target;
-  const plan = planRestore(current, target, {
-    ...(run.only ? { only: run.only } : {}),
-    noDeletes: run.noDeletes,
-  });
+  const match = (filled: Snapshot, current: Snapshot) =>
+    matchNaturalKeys(filled, current, run.target.unkeyed, { byContent: !run.noDeletes }).target;
+  const { plan, current } = await planOnGateway(
+    run.planning,
+    live,
+    run.target.snapshot,
+    { ...(run.only ? { only: run.only } : {}), noDeletes: run.noDeletes },
+    match,
+  );
   return { current, plan };
 }
 
@@ -75,8 +86,14 @@ function applyWithInterrupt(
   // First Ctrl-C stops new writes and lets in-flight ones finish, so the report stays true.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  const transform = run.target.transform;
   return run.client
-    .apply(plan, { parallelism, signal: controller.signal, current })
+    .apply(plan, {
+      parallelism,
+      signal: controller.signal,
+      current,
+      ...(transform !== undefined ? { transform } : {}),
+    })
     .finally(() => process.off('SIGINT', onSigint));
 }
 
@@ -92,13 +109,15 @@ export function registerApply(program: Command): void {
       const only = parseSections(flags.only);
       const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 10);
       const target = await readDeckFile(file);
-      const { client, gateway } = await connect(flags, parallelism);
+      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
+      const { client, gateway } = await connect({ ...flags, workspace }, parallelism);
       await withClient(client, async () => {
-        const run: Run = { client, gateway, target, only, noDeletes: !flags.deletes };
+        const planning = await client.planner(gateway);
+        const run: Run = { client, gateway, planning, target, only, noDeletes: !flags.deletes };
         const { current, plan } = await planAgainstLive(run);
         const out = (text: string) => !flags.json && process.stdout.write(text);
         out(formatPlan(plan));
-        if (plan.refusals.length > 0) throw new CliError(`refusing to apply: ${plan.refusals[0]?.message}`);
+        if (plan.refusals.length > 0) throw new CliError(refusalMessage(plan));
         if (plan.steps.length === 0) {
           if (flags.json) process.stdout.write(redactedJson({ plan, result: null }));
           out('Nothing to apply: the gateway already matches.\n');
@@ -123,7 +142,18 @@ export function registerApply(program: Command): void {
         } else {
           out(`Re-diff: ${plannedChanges(after.plan).length} differences remain:\n${formatPlan(after.plan)}`);
         }
-        if (!converged) process.exitCode = 1;
+        if (!converged) {
+          // the failure itself goes to stderr too, so a script that keeps only stderr still sees why
+          const remaining = plannedChanges(after.plan).length;
+          const why = [
+            ...(result.ok ? [] : [formatApplyFailures(result)]),
+            ...(remaining > 0
+              ? [`re-diff: ${remaining} difference${remaining === 1 ? '' : 's'} remain`]
+              : []),
+          ];
+          process.stderr.write(`snapgate: apply did not converge: ${why.join('; ')}\n`);
+          process.exitCode = 1;
+        }
       });
     });
 }

@@ -3,11 +3,13 @@
  * run dry (one planner, as decK's diff is sync with dry=true), so what it prints is what `apply` does.
  */
 import type { Command } from 'commander';
-import { matchNaturalKeys, planRestore } from '../../core/index.ts';
-import { formatPlan, plannedChanges, redactedJson } from '../format-plan.ts';
+import { planOnGateway } from '../../app/plan-against-live.ts';
+import { matchNaturalKeys } from '../../core/index.ts';
+import { formatPlan, plannedChanges, redactedJson, refusalMessage } from '../format-plan.ts';
 import {
   addKongOptions,
   connect,
+  fileWorkspace,
   type KongFlags,
   parseSections,
   readDeckFile,
@@ -31,16 +33,24 @@ export function registerDiff(program: Command): void {
     .action(async (file: string, flags: DiffFlags) => {
       const only = parseSections(flags.only);
       const target = await readDeckFile(file);
-      const { client, gateway } = await connect(flags);
+      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
+      const { client, gateway } = await connect({ ...flags, workspace });
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
-        const current = await client.dump({ gateway });
+        const [planning, live] = await Promise.all([client.planner(gateway), client.dump({ gateway })]);
         // entities the file gives no id take the id of the live entity they name (decK's natural keys)
-        const matched = matchNaturalKeys(target.snapshot, current, target.unkeyed, {
-          byContent: flags.deletes,
-        }).target;
-        const plan = planRestore(current, matched, { ...(only ? { only } : {}), noDeletes: !flags.deletes });
+        const { plan } = await planOnGateway(
+          planning,
+          live,
+          target.snapshot,
+          { ...(only ? { only } : {}), noDeletes: !flags.deletes },
+          (filled, current) =>
+            matchNaturalKeys(filled, current, target.unkeyed, { byContent: flags.deletes }).target,
+        );
         process.stdout.write(flags.json ? redactedJson(plan) : formatPlan(plan));
+        // a plan the gateway would refuse is worth a line where scripts look for problems
+        if (plan.refusals.length > 0)
+          process.stderr.write(`snapgate: ${refusalMessage(plan, 'apply would refuse this plan')}\n`);
         if (flags.exitCode) process.exitCode = plannedChanges(plan).length > 0 ? 2 : 0;
       });
     });

@@ -22,6 +22,11 @@ export interface FromDeckFileOptions {
 export interface DeckImport {
   snapshot: Snapshot;
   unkeyed: UnkeyedIds;
+  /**
+   * The file's `_transform` (Kong's declarative flag, default true): false says its secrets are stored
+   * values (hashes, as Kong exports them), true that they are plain text; absent, each value decides.
+   */
+  transform?: boolean;
 }
 
 export function fromDeckFile(text: string, opts: FromDeckFileOptions = {}): Snapshot {
@@ -66,7 +71,15 @@ export function importDeckFile(text: string, opts: FromDeckFileOptions = {}): De
     ...opts.meta,
     counts,
   };
-  return { snapshot: { meta, entities }, unkeyed };
+  const transform = data._transform;
+  if (transform !== undefined && transform !== null && typeof transform !== 'boolean') {
+    src.fail('_transform must be true or false', ['_transform']);
+  }
+  return {
+    snapshot: { meta, entities },
+    unkeyed,
+    ...(typeof transform === 'boolean' ? { transform } : {}),
+  };
 }
 
 function hasEnterpriseKinds(entities: Partial<Record<EntityKind, unknown>>): boolean {

@@ -22,8 +22,12 @@ export interface DeckShape {
   children: readonly ChildSlot[];
 }
 
-/** Server-managed or per-node fields a file may carry (dumps, `GET /config`) and the import drops. */
-export const IGNORED_FIELDS: readonly string[] = ['created_at', 'updated_at', 'ws_id'];
+/**
+ * Keys an entry may carry that the import drops: server-managed or per-node fields (dumps, `GET /config`)
+ * and the `_comment` / `_ignore` Kong's declarative schema adds to every entity record
+ * (kong/db/schema/others/declarative_config.lua `add_extra_attributes`).
+ */
+export const IGNORED_FIELDS: readonly string[] = ['created_at', 'updated_at', 'ws_id', '_comment', '_ignore'];
 
 const common = ['id', 'tags'];
 

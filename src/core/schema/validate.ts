@@ -96,6 +96,32 @@ function validatorError(field: SchemaField, value: unknown): string | null {
   return null;
 }
 
+const REQUIRED = new WeakMap<SchemaField, SchemaField>();
+
+/** Elements, keys and values are required (`validate_elements` sets it): one copy per schema field. */
+function required(field: SchemaField): SchemaField {
+  let out = REQUIRED.get(field);
+  if (!out) {
+    out = { ...field, required: true };
+    REQUIRED.set(field, out);
+  }
+  return out;
+}
+
+const EMPTY: FieldList = [];
+const NO_IGNORED: ReadonlySet<string> = new Set();
+const BY_NAME = new WeakMap<FieldList, ReadonlyMap<string, SchemaField>>();
+
+function byName(list: FieldList | undefined): ReadonlyMap<string, SchemaField> {
+  const key = list ?? EMPTY;
+  let map = BY_NAME.get(key);
+  if (!map) {
+    map = new Map(fieldEntries(key));
+    BY_NAME.set(key, map);
+  }
+  return map;
+}
+
 function validateValue(field: SchemaField, value: unknown, path: string, out: FieldProblem[]): void {
   if (value === null || value === undefined) {
     if (field.ne === null) out.push({ path, message: 'value must not be null' });
@@ -118,14 +144,14 @@ function validateValue(field: SchemaField, value: unknown, path: string, out: Fi
     if (elements) {
       const list = value as unknown[];
       for (let i = 0; i < list.length; i++) {
-        validateValue({ ...elements, required: true }, list[i], `${path}[${i}]`, out);
+        validateValue(required(elements), list[i], `${path}[${i}]`, out);
       }
     }
   } else if (field.type === 'map') {
     const map = value as Record<string, unknown>;
     for (const key of Object.keys(map)) {
-      if (field.keys) validateValue({ ...field.keys, required: true }, key, `${path}.${key}`, out);
-      if (field.values) validateValue({ ...field.values, required: true }, map[key], `${path}.${key}`, out);
+      if (field.keys) validateValue(required(field.keys), key, `${path}.${key}`, out);
+      if (field.values) validateValue(required(field.values), map[key], `${path}.${key}`, out);
     }
   } else if (field.type === 'record') {
     validateRecord(value as Record<string, unknown>, field.fields, field.shorthand_fields, path, out);
@@ -142,10 +168,10 @@ function validateRecord(
   shorthands: FieldList | undefined,
   prefix: string,
   out: FieldProblem[],
-  ignore: ReadonlySet<string> = new Set(),
+  ignore: ReadonlySet<string> = NO_IGNORED,
 ): void {
-  const known = new Map(fieldEntries(fields));
-  const short = new Map(fieldEntries(shorthands));
+  const known = byName(fields);
+  const short = byName(shorthands);
   for (const key of Object.keys(value)) {
     if (ignore.has(key)) continue;
     const field = known.get(key);
@@ -174,14 +200,25 @@ function ignoredFields(kind: EntityKind): ReadonlySet<string> {
 
 const IGNORED = new Map<EntityKind, ReadonlySet<string>>();
 
+const MERGED = new WeakMap<FieldList, WeakMap<FieldList, FieldList>>();
+
 /** Plugin fields: the subschema's, then the plugin entity's own for names the subschema leaves out. */
 function pluginFields(name: unknown, schemas: GatewaySchemas): FieldList | null {
   const sub = typeof name === 'string' ? schemas.plugins.get(name) : undefined;
   const base = schemas.entities.get('plugins');
-  if (!sub) return null;
-  if (!base) return null;
-  const own = new Set(fieldEntries(sub.fields).map(([n]) => n));
-  return [...sub.fields, ...base.fields.filter((item) => !own.has(Object.keys(item)[0] as string))];
+  if (!sub || !base) return null;
+  let byBase = MERGED.get(sub.fields);
+  if (!byBase) {
+    byBase = new WeakMap();
+    MERGED.set(sub.fields, byBase);
+  }
+  let merged = byBase.get(base.fields);
+  if (!merged) {
+    const own = new Set(fieldEntries(sub.fields).map(([n]) => n));
+    merged = [...sub.fields, ...base.fields.filter((item) => !own.has(Object.keys(item)[0] as string))];
+    byBase.set(base.fields, merged);
+  }
+  return merged;
 }
 
 /**

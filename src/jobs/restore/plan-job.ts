@@ -110,6 +110,12 @@ async function planFailed(
     outcome: 'failed',
     details: { reason },
   });
-  await notifyRestore(services, { restore: failed, phase: 'finished', message: reason });
+  // with the plan, the card shows its refusals (preflight: what the gateway cannot take) in place
+  await notifyRestore(services, {
+    restore: failed,
+    phase: 'finished',
+    message: reason,
+    ...(plan ? { plan } : {}),
+  });
   return failed;
 }

@@ -33,7 +33,7 @@ beforeAll(async () => {
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
     loadBackupSnapshot: noJobs('loadBackupSnapshot'),
-    dumpLive: noJobs('dumpLive'),
+    planAgainstLive: noJobs('planAgainstLive'),
   };
   t = await startBot(services);
 });

@@ -10,12 +10,13 @@ import type { BotServices } from '../../../src/bot/services.ts';
 import type { Plan } from '../../../src/core/index.ts';
 import type { Backup, Restore } from '../../../src/db/index.ts';
 import {
+  planConnection,
   type RunningWorkers,
   requestBackup,
   type Services,
   verifyAndOpenBackup,
 } from '../../../src/jobs/index.ts';
-import { dumpGateway, type HttpMethod, kongClientFor } from '../../../src/kong/index.ts';
+import type { HttpMethod } from '../../../src/kong/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import { createTestEnv, type TestEnv, waitFor } from '../jobs/harness.ts';
 import {
@@ -69,14 +70,8 @@ export async function createRestoreSlackEnv(botOptions: StartBotOptions = {}): P
       requestBackup: (input) => requestBackup(services, { ...input, type: 'manual' }),
       requestVerify: () => Promise.reject(new Error('the restore tests run no /kong verify')),
       loadBackupSnapshot: (b) => verifyAndOpenBackup(services, b),
-      dumpLive: async (connection, options) => {
-        const client = kongClientFor(services.connection(connection));
-        try {
-          return await dumpGateway(client, { only: options?.only ?? null });
-        } finally {
-          client.close();
-        }
-      },
+      planAgainstLive: (connection, target, options) =>
+        planConnection(services, connection, target, options?.only ? { only: options.only } : {}),
       restoreRequests: restoreRequestsFromJobs(services),
     };
     return bs;

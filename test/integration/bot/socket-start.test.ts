@@ -31,7 +31,7 @@ beforeAll(async () => {
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
     loadBackupSnapshot: noJobs('loadBackupSnapshot'),
-    dumpLive: noJobs('dumpLive'),
+    planAgainstLive: noJobs('planAgainstLive'),
   };
 });
 afterEach(async () => {

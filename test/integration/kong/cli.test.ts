@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromDeckFile } from '../../../src/core/index.ts';
-import { closeAll, FIXTURES, gateway, snapgate } from './helpers.ts';
+import { closeAll, FIXTURES, fixtureFile, gateway, snapgate } from './helpers.ts';
 
 // sims stay up until the file ends: the table below runs concurrently (each CLI start costs ~2 s)
 afterAll(closeAll);
 
 const dir = mkdtempSync(join(tmpdir(), 'snapgate-cli-'));
-const FILE = join(FIXTURES, '001-services-routes-plugins.yaml');
-const CREDS = join(FIXTURES, '009-plugins-by-name.yaml');
+// with Kong's plugin defaults written out (helpers.ts fixture): the engine does not fill them yet
+const FILE = fixtureFile('001-services-routes-plugins.yaml', dir);
+const CREDS = fixtureFile('009-plugins-by-name.yaml', dir);
 
 function write(name: string, text: string): string {
   const path = join(dir, name);

@@ -4,18 +4,27 @@
  * entity it names (go-database-reconciler pkg/file/builder.go): zero writes, every id unchanged; a route
  * renamed live is exactly one change.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EntityKind, importDeckFile, type Snapshot } from '../../../src/core/index.ts';
 import { dumpGateway } from '../../../src/kong/index.ts';
 import { buildByHand } from '../../support/build-by-hand.ts';
-import { closeAll, gateway, snapgate } from './helpers.ts';
+import { closeAll, gateway, snapgate, withKongDefaultsText } from './helpers.ts';
 
 afterAll(closeAll);
 
-const FILE = join(import.meta.dirname, '../../fixtures/natural-keys/001-every-kind-matches/file.yaml');
-const TEXT = readFileSync(FILE, 'utf8');
+// plugin configs with Kong's defaults written out (helpers.ts): the engine does not fill them yet
+// (issue 11 §1), and this test is about matching by natural keys
+const TEXT = withKongDefaultsText(
+  readFileSync(
+    join(import.meta.dirname, '../../fixtures/natural-keys/001-every-kind-matches/file.yaml'),
+    'utf8',
+  ),
+);
+const FILE = join(mkdtempSync(join(tmpdir(), 'snapgate-natural-keys-')), 'file.yaml');
+writeFileSync(FILE, TEXT);
 
 function idsOf(s: Snapshot): Record<string, string[]> {
   return Object.fromEntries(

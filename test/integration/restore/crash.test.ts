@@ -51,6 +51,13 @@ it('a worker killed mid-restore: the request ends failed and nothing is applied 
     requestedBy: REQUESTER,
   });
   await waitForRestore(services, restore.id, ['awaiting_approval']);
+  // an approver acts on the plan card, which is posted after `restore.planned` is audited (plan-job.ts);
+  // approving on the status change alone could audit the approval first on a loaded machine
+  await waitFor('the plan to be audited', async () =>
+    (await services.audit.list({ limit: 1000 })).some(
+      (e) => e.action === 'restore.planned' && e.targetId === restore.id,
+    ),
+  );
   env.sim.state.faults.latencyMs = 150;
   env.sim.state.faults.writesOnly = true;
   const writesBefore = env.sim.state.writes;

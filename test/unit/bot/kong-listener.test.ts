@@ -40,7 +40,7 @@ beforeAll(async () => {
     },
     requestVerify: async () => undefined,
     loadBackupSnapshot: () => Promise.reject(new Error('not used')),
-    dumpLive: () => Promise.reject(new Error('not used')),
+    planAgainstLive: () => Promise.reject(new Error('not used')),
   };
   rt = {
     services,

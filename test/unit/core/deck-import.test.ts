@@ -87,6 +87,48 @@ describe('fromDeckFile fills what Kong fills on write', () => {
     expect(plugin).not.toHaveProperty('_config');
   });
 
+  it('accepts the metadata keys decK and Kong accept: _info, _konnect, _workspace, _transform, _plugin_configs, _comment and _ignore at the top and in entries', () => {
+    // go-database-reconciler pkg/file/types.go Content/Info/Konnect; kong declarative_config.lua
+    const s = fromDeckFile(
+      [
+        '_format_version: "3.0"',
+        '_transform: true',
+        '_comment: exported by deck',
+        '_ignore: [anything]',
+        '_konnect:',
+        '  control_plane_name: default',
+        '  runtime_group_name: default',
+        '_info:',
+        '  select_tags: [team-a]',
+        '  default_lookup_tags: { consumers: [team-a] }',
+        '  consumer_group_policy_overrides: false',
+        '  skip_hash_for_basic_auth: false',
+        '  include_plugin_definitions: false',
+        '_plugin_configs:',
+        '  shared: { minute: 5 }',
+        'services:',
+        '  - name: a',
+        '    _comment: the orders API',
+        '    _ignore: [x]',
+        '    url: http://a.internal',
+        '    plugins:',
+        '      - name: rate-limiting',
+        '        _config: shared',
+        '        _comment: shared limits',
+      ].join('\n'),
+    );
+    const svc = only(s, 'services', named('a'));
+    expect(svc).not.toHaveProperty('_comment');
+    expect(svc).not.toHaveProperty('_ignore');
+    expect(only(s, 'plugins', named('rate-limiting')).config).toEqual({ minute: 5 });
+  });
+
+  it('refuses an unknown key with its path, as Kong would', () => {
+    expect(() =>
+      fromDeckFile('_format_version: "3.0"\nservices:\n  - name: a\n    host: h\n    colour: red\n'),
+    ).toThrow(/unknown key "colour" in services entry.*services\[0\]\.colour/);
+  });
+
   it('defaults the port of an https url to 443', () => {
     const s443 = fromDeckFile(
       '_format_version: "3.0"\nservices:\n  - name: a\n    url: https://a.internal\n',

@@ -29,6 +29,12 @@ export function mutuallyRequired(e: Row, fields: readonly string[]): string | un
     : `all or none of these fields must be set: ${quoted(fields)}`;
 }
 
+export function onlyOneOf(e: Row, fields: readonly string[]): string | undefined {
+  return fields.filter((f) => !isEmpty(e[f])).length === 1
+    ? undefined
+    : `exactly one of these fields must be non-empty: ${quoted(fields)}`;
+}
+
 /** Collects `@entity` messages; returns undefined when all checks passed. */
 export function entityErrors(...messages: (string | undefined)[]): FieldErrors | undefined {
   const list = messages.filter((m): m is string => m !== undefined);

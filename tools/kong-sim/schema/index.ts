@@ -1,3 +1,4 @@
+import { bundledPlugin, bundledPlugins, type PluginSchema } from '../kong-schema.ts';
 import {
   caCertificates,
   certificates,
@@ -27,55 +28,6 @@ import type { EntitySchema } from './types.ts';
 import { upstreams } from './upstreams.ts';
 
 export type Edition = 'community' | 'enterprise';
-
-/** Bundled plugins of Kong OSS 3.10 (kong/constants.lua). */
-export const OSS_PLUGINS = [
-  'jwt',
-  'acl',
-  'correlation-id',
-  'cors',
-  'oauth2',
-  'tcp-log',
-  'udp-log',
-  'file-log',
-  'http-log',
-  'key-auth',
-  'hmac-auth',
-  'basic-auth',
-  'ip-restriction',
-  'request-transformer',
-  'response-transformer',
-  'request-size-limiting',
-  'rate-limiting',
-  'response-ratelimiting',
-  'syslog',
-  'loggly',
-  'datadog',
-  'ldap-auth',
-  'statsd',
-  'bot-detection',
-  'aws-lambda',
-  'request-termination',
-  'prometheus',
-  'proxy-cache',
-  'session',
-  'acme',
-  'grpc-gateway',
-  'grpc-web',
-  'pre-function',
-  'post-function',
-  'azure-functions',
-  'zipkin',
-  'opentelemetry',
-  'ai-proxy',
-  'ai-prompt-decorator',
-  'ai-prompt-template',
-  'ai-prompt-guard',
-  'ai-request-transformer',
-  'ai-response-transformer',
-  'standard-webhooks',
-  'redirect',
-] as const;
 
 /** A few Enterprise plugins decK files commonly carry. */
 export const ENTERPRISE_PLUGINS = [
@@ -147,8 +99,17 @@ export interface SchemaRegistry {
   byAdminPath: Map<string, EntitySchema>;
   /** children[parent] = every (child schema, FK field) pointing at parent. */
   children: Map<string, { schema: EntitySchema; field: string }[]>;
-  plugins: ReadonlySet<string>;
+  /** the node's enabled plugins (`loaded_plugins`); tests may remove one to disable it. */
+  plugins: Set<string>;
+  /** custom plugin schemas registered by tests, served and applied like bundled ones. */
+  customPlugins: Map<string, PluginSchema>;
   vaults: ReadonlySet<string>;
+}
+
+/** The subschema of an enabled plugin: a registered custom one, else Kong's bundled one. */
+export function pluginSchemaFor(registry: SchemaRegistry, name: string): PluginSchema | undefined {
+  if (!registry.plugins.has(name)) return undefined;
+  return registry.customPlugins.get(name) ?? bundledPlugin(name);
 }
 
 export function buildRegistry(edition: Edition): SchemaRegistry {
@@ -171,7 +132,8 @@ export function buildRegistry(edition: Edition): SchemaRegistry {
     byName,
     byAdminPath,
     children,
-    plugins: new Set<string>([...OSS_PLUGINS, ...(enterprise ? ENTERPRISE_PLUGINS : [])]),
+    plugins: new Set<string>([...bundledPlugins(), ...(enterprise ? ENTERPRISE_PLUGINS : [])]),
+    customPlugins: new Map(),
     vaults: new Set<string>(enterprise ? ENTERPRISE_VAULTS : OSS_VAULTS),
   };
 }

@@ -43,7 +43,13 @@ const passiveUnhealthy: Record<string, FieldDef> = {
   http_failures: withDefault(oneByte, 0),
 };
 
-const record = (fields: Record<string, FieldDef>): FieldDef => ({ type: 'record', fields, default: {} });
+// kong/db/schema/entity.lua make_records_required: records in an entity are required
+const record = (fields: Record<string, FieldDef>): FieldDef => ({
+  type: 'record',
+  fields,
+  default: {},
+  required: true,
+});
 
 export const healthchecksField: FieldDef = record({
   active: record({

@@ -1,0 +1,34 @@
+/**
+ * Planning against a live gateway, the one path every caller takes (CLI diff/apply, the restore job's
+ * plan, re-plan and verification, the Slack diff), whatever the gateway type:
+ *
+ *   target ─ fill defaults (the gateway's schemas) ─┐
+ *                                                   ├─ planRestore ─ preflight (edition, plugins, schemas)
+ *   live dump ─ comparison form ────────────────────┘
+ *
+ * The gateway's planner (`Gateway.planner`, one per run) owns filling, the comparison form and preflight;
+ * this function only puts them in order, with decK's natural-key matching between filling and planning.
+ */
+
+import { type Plan, type PlanOptions, planRestore, type Snapshot } from '../core/index.ts';
+import type { GatewayPlanner } from './ports/gateway.ts';
+
+/** A step between filling and planning: decK's natural-key matching of id-less file entities. */
+export type TargetStep = (filled: Snapshot, current: Snapshot) => Snapshot;
+
+/**
+ * fill → match (optional) → plan → preflight. `live` is the raw dump; the answer carries the target as
+ * planned and the live side the plan was made against (what `Gateway.apply` takes as `current`).
+ */
+export async function planOnGateway(
+  planner: GatewayPlanner,
+  live: Snapshot,
+  target: Snapshot,
+  options: PlanOptions,
+  match?: TargetStep,
+): Promise<{ plan: Plan; target: Snapshot; current: Snapshot }> {
+  const [filled, current] = await Promise.all([planner.fillTarget(target), planner.prepareLive(live)]);
+  const planned = match ? match(filled, current) : filled;
+  const plan = planner.preflight(planRestore(current, planned, options));
+  return { plan, target: planned, current };
+}
