@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'restore.partially_failed',
   'restore.failed',
   'slack.command',
+  'slack.button',
   'slack.refused',
   'cli.command',
 ] as const;

@@ -1,7 +1,7 @@
 /**
  * The jobs' `Notifier` for Slack. A backup that has a card (`backup.slack`) gets it edited in place as its
- * status moves (throttled by `CardUpdater`), a thread reply on each phase change, and the final result or
- * the failure in the thread. Calls return at once: the Slack work is queued per channel, so a slow or
+ * status moves (throttled by `CardUpdater`; the phase is the card's last line), and one thread reply: the
+ * final result or the failure. Calls return at once: the Slack work is queued per channel, so a slow or
  * rate-limited Slack never holds a job. Backups without a card (scheduled ones) are not posted anywhere.
  *
  * Verify results go to the card posted by `/kong verify` when this process posted it, else into the
@@ -15,8 +15,8 @@ import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
 import { RestoreCards } from './slack/restore-cards.ts';
-import { backupCard, backupCardInput } from './views/backup-card.ts';
-import { failureMessage, phaseMessage, resultMessage } from './views/backup-thread.ts';
+import { backupCard, backupCardInput, backupOutcomeLine } from './views/backup-card.ts';
+import { failureMessage, resultMessage } from './views/backup-thread.ts';
 import type { SlackMessage } from './views/message.ts';
 import { pruneMessage, verifyResultCard, verifyThreadMessage } from './views/verify-prune.ts';
 
@@ -29,7 +29,6 @@ export interface SlackNotifierOptions {
 }
 
 export class SlackNotifier implements Notifier {
-  private readonly lastPhase = new Map<string, string>();
   private readonly finished = new Set<string>();
   private readonly verifyCards = new Map<string, SlackMessageRef>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -54,18 +53,17 @@ export class SlackNotifier implements Notifier {
     const ref = backup.slack;
     if (!ref) return;
     const terminal = BACKUP_STATUS.isTerminal(backup.status);
-    const line = terminal ? undefined : message ? `${phase ?? backup.status}: ${message}` : phase;
+    // Progress moves the card's line only; the thread gets the result (one reply per backup).
+    const line = terminal
+      ? backupOutcomeLine(backup)
+      : message
+        ? `${phase ?? backup.status}: ${message}`
+        : phase;
     this.options.cards.update(ref, backupCard(backupCardInput(backup, line)));
     if (terminal) {
       if (this.finished.has(backup.id)) return; // a repeated final event posts its result once
       this.finished.add(backup.id);
-      this.lastPhase.delete(backup.id);
       this.reply(ref, backup.status === 'completed' ? resultMessage(backup) : failureMessage(backup));
-      return;
-    }
-    if (phase && phase !== 'finished' && this.lastPhase.get(backup.id) !== phase) {
-      this.lastPhase.set(backup.id, phase);
-      this.reply(ref, phaseMessage(phase, message));
     }
   }
 

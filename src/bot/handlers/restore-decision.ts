@@ -10,6 +10,7 @@
 import type { Restore } from '../../app/ports/records.ts';
 import type { Role } from '../../config/index.ts';
 import type { RestoreDecisionResult } from '../restore-services.ts';
+import { decisionRefusalText } from '../views/decision-refusal.ts';
 import { code } from '../views/format.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { note, refusalMessage } from '../views/simple.ts';
@@ -36,11 +37,16 @@ const NEEDED: Record<RestoreDecisionKind, Role> = {
   reject: 'approver',
   cancel: 'operator',
 };
-const DONE: Record<RestoreDecisionKind, string> = {
-  approve: 'approved; the restore starts with a pre-restore backup. Progress follows in the thread.',
-  reject: 'rejected; nothing was changed.',
-  cancel: 'cancelled; nothing was changed.',
-};
+/** The answer to a decision that went through; the run may still stop if the gateway changed meanwhile. */
+function done(kind: RestoreDecisionKind, r: Restore): string {
+  const what = `the restore of ${code(r.connection)} (request ${code(r.id)})`;
+  if (kind === 'approve')
+    return (
+      `:white_check_mark: You approved ${what}. snapgate checks that the live gateway still matches the plan, ` +
+      'takes a pre-restore backup, then applies it; the card shows how it goes.'
+    );
+  return `You ${kind === 'reject' ? 'rejected' : 'cancelled'} ${what}; nothing was changed.`;
+}
 
 function refused(
   r: Restore | null,
@@ -71,7 +77,12 @@ export async function decideRestore(
     return refused(null, 'not_found', `There is no restore request ${code(d.restoreId)}.`, {
       targetId: d.restoreId,
     });
-  const role = await rt.auth.check(d.userId, restore.connection, NEEDED[d.kind]);
+  // A requester approving their own request hears that first (a second person must), not which role
+  // they lack: the jobs' layer refuses it and audits the refusal.
+  const ownApproval = d.kind === 'approve' && d.userId === restore.requestedBy && !restore.breakGlass;
+  const role = ownApproval
+    ? ({ ok: true } as const)
+    : await rt.auth.check(d.userId, restore.connection, NEEDED[d.kind]);
   if (!role.ok) {
     const denied = refused(restore, 'role', role.message);
     denied.result.outcome = 'denied';
@@ -79,11 +90,7 @@ export async function decideRestore(
     return denied;
   }
   if (d.kind === 'approve' && d.shownPlanHash && restore.planHash && d.shownPlanHash !== restore.planHash) {
-    return refused(
-      restore,
-      'plan_changed',
-      `The plan of ${code(restore.id)} changed after this card was drawn (the gateway changed). Read the new plan on the card and approve that one.`,
-    );
+    return refused(restore, 'plan_changed', decisionRefusalText(d.kind, 'plan_changed', restore, ''));
   }
   const authorize = async (connection: string, user: string, needed: 'approver' | 'admin') =>
     (await rt.auth.check(user, connection, needed)).ok;
@@ -102,7 +109,11 @@ export async function decideRestore(
     // The record may have moved meanwhile (expired, decided by someone else): the card catches up.
     const now = await rt.services.restores.get(restore.id);
     if (now && now.status !== restore.status) rt.notifier.restoreChanged({ restore: now });
-    return refused(restore, answer.refusal, answer.message);
+    return refused(
+      restore,
+      answer.refusal,
+      decisionRefusalText(d.kind, answer.refusal, now ?? restore, answer.message),
+    );
   }
   rt.notifier.restores.decided(restore.id, d.userId);
   rt.notifier.restoreChanged({
@@ -117,6 +128,6 @@ export async function decideRestore(
       targetId: restore.id,
       details: { decision: d.kind, ...(glass ? { breakGlass: true, selfApproved: true } : {}) },
     },
-    reply: note(`Restore request ${code(restore.id)} ${DONE[d.kind]}`),
+    reply: note(done(d.kind, restore)),
   };
 }

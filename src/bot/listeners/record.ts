@@ -1,5 +1,6 @@
 /**
- * Every command and click lands in the audit log: `slack.command` with how it ended, or `slack.refused`
+ * Every command and click lands in the audit log: `slack.command` (a `/kong` command) or `slack.button`
+ * (a button click, naming its action) with how it ended, or `slack.refused`
  * when the caller lacked the role. Details name the command and its outcome, never the typed text (it
  * may hold anything). A failing audit write is logged and does not change the answer already given.
  */
@@ -14,7 +15,7 @@ export async function recordInteraction(
 ): Promise<void> {
   const event: AuditEventInput = {
     actor,
-    action: result.outcome === 'denied' ? 'slack.refused' : 'slack.command',
+    action: result.outcome === 'denied' ? 'slack.refused' : what.action ? 'slack.button' : 'slack.command',
     outcome: result.outcome === 'ok' ? 'ok' : result.outcome === 'failed' ? 'failed' : 'refused',
     connection: result.connection ?? null,
     targetId: result.targetId ?? null,

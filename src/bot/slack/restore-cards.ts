@@ -1,8 +1,8 @@
 /**
  * Restore requests in Slack, driven by the jobs' restore events and by the bot's own clicks (both call
  * `changed`; repeated events are harmless): the card edited in place (throttled), the full redacted diff
- * uploaded into the thread whenever a new plan awaits approval, a thread reply on each phase and on a
- * re-plan, break-glass announcements broadcast to the channel, and the final outcome with Undo, once.
+ * uploaded into the thread whenever a new plan awaits approval, a thread reply when the pre-restore
+ * backup is taken and on a re-plan, break-glass announcements broadcast to the channel, and the final outcome with Undo, once.
  *
  * What the card shows besides the record (environment, the backup, the `--at` pick, the plan) is kept
  * in memory from the request and the plan event; a process that never saw them shows the ids only.
@@ -12,7 +12,6 @@ import type { Backup, Restore, SlackMessageRef } from '../../app/ports/records.t
 import type { Plan } from '../../core/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
 import type { RestoreNotice } from '../restore-services.ts';
-import { phaseMessage } from '../views/backup-thread.ts';
 import { diffText } from '../views/diff-text.ts';
 import { userMention } from '../views/format.ts';
 import type { SlackMessage } from '../views/message.ts';
@@ -20,19 +19,12 @@ import { FIRST_RESTORE_CHANGES, type RestoreCardInput, restoreCard } from '../vi
 import {
   breakGlassApprovedMessage,
   breakGlassRequestedMessage,
+  preRestoreBackupMessage,
   replannedMessage,
   restoreResultMessage,
 } from '../views/restore-thread.ts';
 import type { CardUpdater } from './card-updater.ts';
 import type { SlackOutbox } from './outbox.ts';
-
-/** The phases that get a line in the thread, and how they read. */
-const THREAD_PHASES: Record<string, string> = {
-  started: 'restore started',
-  pre_restore_backup: 'pre-restore backup taken',
-  applying: 'applying the plan',
-  verifying: 'verifying: reading the gateway again and comparing it with the backup',
-};
 
 interface Known {
   environment: string | null;
@@ -116,18 +108,15 @@ export class RestoreCards {
     this.done.add(r.id);
   }
 
-  /** One thread reply per phase of the run (progress itself only moves the card's line). */
+  /**
+   * Phases move the card's line; the thread gets one of them: the pre-restore backup, the point Undo
+   * returns to. (A run stopped by drift before it started posts only the re-plan, not a "started".)
+   */
   private threadPhase(r: Restore, ref: SlackMessageRef, k: Known, n: RestoreNotice): void {
-    const phase = n.phase;
-    if (!phase || phase === k.lastPhase || !THREAD_PHASES[phase]) return;
-    k.lastPhase = phase;
     const pre = n.preRestoreBackupId ?? r.preRestoreBackupId;
-    const text =
-      phase === 'pre_restore_backup' && pre
-        ? `pre-restore backup ${pre} taken`
-        : (THREAD_PHASES[phase] ?? phase);
-    const total = n.progress ? ` (${n.progress.total} steps)` : '';
-    this.o.reply(ref, phaseMessage(text, n.message ? `${n.message}${total}` : total.trim() || undefined));
+    if (n.phase !== 'pre_restore_backup' || !pre || k.lastPhase === n.phase) return;
+    k.lastPhase = n.phase;
+    this.o.reply(ref, preRestoreBackupMessage(r, pre));
   }
 
   private newPlan(r: Restore, ref: SlackMessageRef, k: Known, plan: Plan): void {

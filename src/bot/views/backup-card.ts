@@ -6,7 +6,7 @@
 import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS, type BackupStatus } from '../../core/status.ts';
 import { type Block, context, escapeMrkdwn, fieldsSection, section } from '../blocks/index.ts';
-import { code, userMention } from './format.ts';
+import { code, plural, totalEntities, userMention } from './format.ts';
 import { colouredCard, type SlackMessage } from './message.ts';
 
 export interface BackupCardInput {
@@ -49,4 +49,18 @@ export function backupCard(b: BackupCardInput): SlackMessage {
   const blocks: Block[] = [section(title), fieldsSection(fields)];
   blocks.push(context([b.line ?? 'Progress and results are posted in this thread.']));
   return colouredCard(`${info.label}: backup of ${b.connection}`, info.color, blocks);
+}
+
+/** The card's foot once a backup ended: what it holds (the biggest kinds first), or where the failure is told. */
+export function backupOutcomeLine(b: Backup): string {
+  if (b.status !== 'completed') return 'The reason and what to do next are in this thread.';
+  const counts = Object.entries(b.counts ?? {})
+    .filter(([, n]) => n > 0)
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+  const top = counts
+    .slice(0, 4)
+    .map(([kind, n]) => `${n.toLocaleString('en-US')} ${escapeMrkdwn(kind.replace(/_/g, ' '))}`);
+  const more = counts.length > 4 ? ', …' : '';
+  const what = top.length ? ` (${top.join(', ')}${more})` : '';
+  return `${plural(totalEntities(b.counts), 'entity', 'entities')}${what}. Size, checksum and every count in this thread.`;
 }

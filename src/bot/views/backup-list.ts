@@ -50,7 +50,7 @@ export function backupListMessage(
   const head = [section(`*Newest ${plural(backups.length, 'backup')} of ${code(connection)}*`)];
   const foot = [context([`Showing up to ${limit}. Details: \`/kong show <backup-id>\`.`])];
   return {
-    text: `${backups.length} backups of ${connection}`,
+    text: `${plural(backups.length, 'backup')} of ${connection}`,
     blocks: listMessage(head, backups.map(backupLine), foot),
   };
 }

@@ -58,6 +58,11 @@ export function sectionCountLines(plan: Plan): string[] {
     });
 }
 
+/** One entity of a kind reads singular: "delete consumer rogue", "create route orders" (kinds are plurals). */
+export function oneOf(kind: string): string {
+  return kind.replace(/_/g, ' ').replace(/s$/, '');
+}
+
 export function changeLine(c: Plan['changes'][number]): string {
   const fields =
     c.op === 'update' && c.fields?.length
@@ -66,7 +71,7 @@ export function changeLine(c: Plan['changes'][number]): string {
           .slice(0, 5)
           .join(', ')}${c.fields.length > 5 ? ', …' : ''})`
       : '';
-  return `${OP_MARK[c.op]} ${c.op} ${escapeMrkdwn(c.kind.replace(/_/g, ' '))} ${escapeMrkdwn(c.name)}${fields}`;
+  return `${OP_MARK[c.op]} ${c.op} ${escapeMrkdwn(oneOf(c.kind))} ${escapeMrkdwn(c.name)}${fields}`;
 }
 
 export function diffResultCard(d: DiffCardInput, plan: Plan): SlackMessage {

@@ -10,7 +10,13 @@ export interface SlackMessage {
   attachments?: types.MessageAttachment[];
 }
 
-/** A card whose colour bar shows the status (Slack renders `color` only on attachments). */
+/**
+ * A card whose colour bar shows the status (Slack renders `color` only on attachments). The first block
+ * (the headline) is the message's own block: Slack shows a message's `text` above its attachments unless
+ * the message has blocks, so without it every card would read its headline twice.
+ */
 export function colouredCard(text: string, color: string, blocks: Block[]): SlackMessage {
-  return { text, attachments: [{ color, fallback: text, blocks }] };
+  const [headline, ...rest] = blocks;
+  if (!headline || rest.length === 0) return { text, attachments: [{ color, fallback: text, blocks }] };
+  return { text, blocks: [headline], attachments: [{ color, fallback: text, blocks: rest }] };
 }

@@ -113,14 +113,28 @@ function planLines(plan: Plan): string[] {
   return lines;
 }
 
-function planHead(plan: Plan): Block[] {
+/** How the plan's size reads at each point of the request's life: a finished card says what was done. */
+const PLAN_TENSE: Record<RestoreStatus, string> = {
+  planned: 'The restore would make',
+  awaiting_approval: 'The restore would make',
+  approved: 'The restore is making',
+  running: 'The restore is making',
+  completed: 'The restore made',
+  partially_failed: 'The restore was to make',
+  failed: 'The restore was to make',
+  rejected: 'The restore would have made',
+  cancelled: 'The restore would have made',
+  expired: 'The restore would have made',
+};
+
+function planHead(plan: Plan, status: RestoreStatus): Block[] {
   const { create, update, delete: del } = plan.summary;
   const total = create + update + del;
   if (total === 0)
     return [section(':white_check_mark: *Nothing to restore*: the live gateway already matches the backup.')];
   return [
     section(
-      `The restore would make ${plural(total, 'change')}: ${create} create, ${update} update, ` +
+      `${PLAN_TENSE[status]} ${plural(total, 'change')}: ${create} create, ${update} update, ` +
         `${del} delete${del > 0 ? ' :warning:' : ''}.\n${sectionCountLines(plan).join('\n')}`,
     ),
   ];
@@ -174,7 +188,7 @@ export function restoreCard(c: RestoreCardInput): SlackMessage {
   const plan = c.plan ?? null;
   const lines: string[] = [];
   if (plan) {
-    head.push(...planHead(plan));
+    head.push(...planHead(plan, c.status));
     if (plan.summary.create + plan.summary.update + plan.summary.delete > 0) lines.push(...planLines(plan));
   }
   const foot: Block[] = [context([c.line ?? 'Progress is posted in this thread.'])];

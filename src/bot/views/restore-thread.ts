@@ -36,14 +36,27 @@ export function breakGlassApprovedMessage(r: Restore, approver: string): SlackMe
   return { text: `Break-glass restore of ${r.connection} approved`, blocks: [section(text)] };
 }
 
-export function replannedMessage(r: Restore): SlackMessage {
+export function preRestoreBackupMessage(r: Restore, backupId: string): SlackMessage {
   return {
-    text: `The gateway changed; the restore of ${r.connection} needs approval again`,
+    text: `Pre-restore backup ${backupId} taken: ${r.connection} as it was just before this restore`,
+    blocks: [
+      context([
+        `:floppy_disk: Pre-restore backup ${code(backupId)} taken: ${code(r.connection)} as it was just before this restore. *Undo* returns to it.`,
+      ]),
+    ],
+  };
+}
+
+/** The run found the gateway changed since the plan was approved: it did not start; approve the new plan. */
+export function replannedMessage(r: Restore): SlackMessage {
+  const by = r.approvedBy ? ` after ${userMention(r.approvedBy)} approved it` : ' after the plan was shown';
+  return {
+    text: `The gateway changed; the restore of ${r.connection} did not start and needs approval again`,
     blocks: [
       section(
-        `:warning: *The live gateway changed* after the plan was shown, so nothing was applied. ` +
-          `The card above now shows the new plan (its diff is the newest file in this thread); ` +
-          `it needs approval again — clicks on the old plan are refused.`,
+        `:warning: *The restore did not start*: the live gateway changed${by}, so nothing was applied. ` +
+          `The card above now shows the new plan (its diff is the newest file in this thread). ` +
+          `It needs approval again; the old plan's Approve button is refused.`,
       ),
     ],
   };

@@ -13,9 +13,27 @@ export function helpMessage(mrkdwnHelp: string): SlackMessage {
   return { text: 'snapgate help', blocks: [section(mrkdwnHelp)] };
 }
 
+/**
+ * A usage line in readable pieces: the command with its required arguments in one code span, each
+ * option in its own (`[--limit N]` → `--limit N`), so a long usage wraps between options, not inside one.
+ */
+export function usageLines(usage: string): string[] {
+  // the grammar's own text: a syntax, then maybe " — " and prose that may hold code spans
+  const [syntax = '', ...prose] = usage.split(' — ');
+  const parts = syntax.replace(/`/g, "'").match(/\[[^\]]*\]|--[\w-]+(?: "[^"]*"| [^\s[-][^\s]*)?|\S+/g) ?? [];
+  const options = parts.filter((p) => p.startsWith('[--'));
+  const required = parts.filter((p) => !p.startsWith('[--'));
+  const rest = prose.length ? ` — ${prose.join(' — ')}` : '';
+  // as in the help: the grammar's `<connection>` shows as typed inside code spans
+  const span = (s: string) => `\`${s}\``;
+  const lines = [`*Usage:* ${span(required.join(' '))}${rest}`];
+  if (options.length) lines.push(`*Options:* ${options.map((o) => span(o.slice(1, -1))).join(' · ')}`);
+  return lines;
+}
+
 /** What was wrong, the usage line of that command, and the closest names when something was misspelt. */
 export function usageMessage(error: ParseError): SlackMessage {
-  const lines = [`:warning: ${error.message}`, `Usage: \`${error.usage.replace(/`/g, "'")}\``];
+  const lines = [`:warning: ${error.message}`, ...usageLines(error.usage)];
   if (error.suggestions.length && !error.message.includes('Did you mean')) {
     lines.push(`Closest: ${error.suggestions.map(code).join(', ')}`);
   }

@@ -166,7 +166,7 @@ describe('the same HTTP request more than once', () => {
     const clicks = (await base.audit.list({ actor: PEOPLE.admin, limit: 20 })).filter(
       (e) =>
         e.seq > seq &&
-        e.action === 'slack.command' &&
+        e.action === 'slack.button' &&
         (e.details as { action?: string } | null)?.action === 'audit_next_page',
     );
     expect(clicks).toHaveLength(1);

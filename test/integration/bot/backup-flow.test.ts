@@ -117,8 +117,10 @@ describe('/kong backup', () => {
     expect(final.status).toBe('completed');
     await t.bot.idle();
 
+    // one reply: the result (progress moved the card, not the thread)
     const thread = t.fake.thread(CHANNEL, card.ts).map((m) => cardText(m));
-    expect(thread.some((x) => /started/.test(x))).toBe(true);
+    expect(thread).toHaveLength(1);
+    expect(cardText(done)).toMatch(/\d+ entities \(.*services/);
     const result = thread.at(-1)!;
     expect(result).toContain(final.artifactName!);
     expect(result).toContain(final.sha256!.slice(0, 12));
@@ -205,8 +207,8 @@ describe('/kong diff', () => {
     const text = cardText(shown);
     expect(text).toMatch(/1 create, 0 update, 1 delete/);
     expect(text).toContain(':warning:');
-    expect(text).toMatch(/delete services rogue/);
-    expect(text).toMatch(/create routes billing-api/);
+    expect(text).toMatch(/delete service rogue/);
+    expect(text).toMatch(/create route billing-api/);
 
     const file = await t.fake.waitFor(
       () => t.fake.files.find((f) => f.threadTs === card.ts && f.completed),

@@ -100,13 +100,13 @@ describe('help and connections', () => {
 describe('bad input: ephemeral usage, nothing posted or queued, audited as refused', () => {
   it.each([
     ['bakup prod', /Unknown command[\s\S]*backup/],
-    ['backup', /Usage: `\/kong backup <connection>/],
-    ['backups prod --limit 0', /--limit[\s\S]*Usage: `\/kong backups/],
-    ['diff prod', /Usage: `\/kong diff/],
+    ['backup', /Usage:\* `\/kong backup <connection>/],
+    ['backups prod --limit 0', /--limit[\s\S]*Usage:\* `\/kong backups/],
+    ['diff prod', /Usage:\* `\/kong diff/],
     ['diff prod latest --only plugns', /plugins/],
     ['audit --since forever', /--since/],
-    ['backup prod --colour red', /Usage: `\/kong backup/],
-    ['show', /Usage: `\/kong show <backup-id>`/],
+    ['backup prod --colour red', /Usage:\* `\/kong backup/],
+    ['show', /Usage:\* `\/kong show <backup-id>`/],
     ['audit --user bob', /--user takes a mention/],
   ])('/kong %s', async (text, expected) => {
     const posts = t.fake.callsTo('chat.postMessage').length;
@@ -261,7 +261,7 @@ describe('audit from chat', () => {
     expect(textOf(body2)).not.toContain('b-4');
     await waitForAudit(before);
     expect(await lastAudit()).toMatchObject({
-      action: 'slack.command',
+      action: 'slack.button',
       outcome: 'ok',
       details: { action: 'audit_next_page', page: 2 },
     });

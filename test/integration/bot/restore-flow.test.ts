@@ -80,8 +80,10 @@ describe.each(['http', 'socket'] as const)('two-person restore via Slack (%s)', 
     expect(JSON.stringify(finalCard)).toContain(`<@${PEOPLE.approver}>`);
     await t.bot.bot.idle();
     const thread = threadText(t, card.ts);
-    expect(thread).toContain(`pre-restore backup ${done.preRestoreBackupId} taken`);
-    expect(thread).toMatch(/verifying/);
+    expect(thread).toContain(`Pre-restore backup \`${done.preRestoreBackupId}\` taken`);
+    // the thread: the plan file, the pre-restore backup, the outcome; phases move the card only
+    expect(t.bot.fake.thread(CHANNEL, card.ts)).toHaveLength(3);
+    expect(thread).not.toMatch(/restore started|applying the plan/);
     expect(thread).toMatch(/Restore completed[\s\S]*zero drift/);
 
     // Undo: a new request of the pre-restore backup, awaiting approval like any other
@@ -103,7 +105,11 @@ describe.each(['http', 'socket'] as const)('two-person restore via Slack (%s)', 
     const events = await t.services.audit.list({ limit: 100 });
     expect(
       events.some(
-        (e) => e.action === 'slack.command' && e.actor === PEOPLE.approver && e.targetId === restore.id,
+        (e) =>
+          e.action === 'slack.button' &&
+          e.actor === PEOPLE.approver &&
+          e.targetId === restore.id &&
+          e.details.action === RESTORE_APPROVE_ACTION,
       ),
     ).toBe(true);
     await command(t, PEOPLE.operator, `cancel ${undo.id}`);

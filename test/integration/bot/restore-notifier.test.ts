@@ -134,7 +134,7 @@ describe('restore events in Slack', () => {
     expect(textOf(outcome[0])).toMatch(/schema violation[\s\S]*unique constraint/);
     expect(JSON.stringify(outcome[0])).toContain('restore_undo');
     expect(thread.filter((m) => /applying/.test(textOf(m))).length).toBeLessThanOrEqual(1);
-    expect(thread.map(textOf).join('\n')).toContain('pre-restore backup b-pre taken');
+    expect(thread.map(textOf).join('\n')).toContain('Pre-restore backup `b-pre` taken');
     expect(textOf(fake.message('CPARTIAL', ts))).toMatch(/Partially failed/);
     expect(actionsOf('CPARTIAL', ts)).toBeUndefined();
   });

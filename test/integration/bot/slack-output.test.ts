@@ -116,7 +116,7 @@ describe('SlackNotifier', () => {
       ...over,
     }) as Backup;
 
-  it('edits the card, posts each phase once and the result once, in the thread', async () => {
+  it('progress moves the card only; the thread gets the result once; the finished card carries the counts', async () => {
     const ref = await postCard('CN', 'card');
     const slack = ref;
     out.notifier.backupChanged({ backup: base({ slack }), phase: 'queued' });
@@ -148,15 +148,13 @@ describe('SlackNotifier', () => {
     out.notifier.backupChanged({ backup: done, phase: 'finished' });
     await out.notifier.idle();
     const thread = fake.thread('CN', ref.ts).map((m) => JSON.stringify(m.blocks));
-    expect(thread).toHaveLength(4);
-    expect(thread[0]).toContain('queued');
-    expect(thread[1]).toContain('started');
-    expect(thread[2]).toContain('services 10/60');
-    expect(thread[3]).toContain('kong-prod-x.sgb');
-    expect(thread[3]).toContain('deadbeefdead');
-    expect(thread[3]).toContain('4.2 s');
+    expect(thread).toHaveLength(1);
+    expect(thread[0]).toContain('kong-prod-x.sgb');
+    expect(thread[0]).toContain('deadbeefdead');
+    expect(thread[0]).toContain('4.2 s');
     const card = JSON.stringify(fake.message('CN', ref.ts)?.attachments);
     expect(card).toContain('Completed');
+    expect(card).toContain('180 entities (120 routes, 60 services)');
     expect(updatesOf(ref.ts).length).toBeLessThanOrEqual(2);
   });
 

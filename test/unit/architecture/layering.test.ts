@@ -27,6 +27,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   jobs: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'storage'],
   bot: ['app', 'app/ports', 'audit', 'config', 'core', 'jobs', 'compose'],
   cli: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'jobs', 'storage', 'bot'],
+  // the local console: a Slack stand-in; it reads the bot's Block Kit limits and command table, and
+  // talks to the bot over HTTP only
+  console: ['bot'],
 };
 
 /** The folder (layer) a file under src/ belongs to. */

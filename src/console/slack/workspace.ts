@@ -1,4 +1,4 @@
-import { validateMessage } from '../../../src/bot/blocks/index.ts';
+import { validateMessage } from '../../bot/blocks/index.ts';
 import type { Args } from './body.ts';
 import {
   content,
@@ -16,6 +16,22 @@ export type Reply =
 
 const fail = (error: string, extra: Record<string, unknown> = {}): Reply => ({ ok: false, error, ...extra });
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** What changed, for live views (the console's page): the changed record itself. */
+export type WorkspaceEvent =
+  | { type: 'message'; message: FakeMessage }
+  | { type: 'ephemeral'; ephemeral: FakeEphemeral }
+  | { type: 'file'; file: FakeFile }
+  | { type: 'problem'; problem: string };
+
+/** Where a response_url's posts land: the channel and person of the command or click. */
+export interface ResponseContext {
+  channel: string;
+  user: string;
+  /** the message whose button was clicked (replace_original / delete_original act on it) */
+  messageTs?: string;
+  threadTs?: string;
+}
 
 export interface Identity {
   teamId: string;
@@ -36,6 +52,7 @@ export class Workspace {
   readonly users = new Map<string, FakeUser>();
   readonly usergroups = new Map<string, string[]>();
   readonly problems: string[] = [];
+  readonly listeners = new Set<(e: WorkspaceEvent) => void>();
   private readonly clock = new TsClock();
   private fileSeq = 0;
 
@@ -43,6 +60,16 @@ export class Workspace {
     readonly identity: Identity,
     private readonly uploadUrl: (fileId: string) => string,
   ) {}
+
+  emit(e: WorkspaceEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Records something Slack would have refused or a bot should not do. */
+  problem(text: string): void {
+    this.problems.push(text);
+    this.emit({ type: 'problem', problem: text });
+  }
 
   call(method: string, args: Args): Reply {
     switch (method) {
@@ -65,7 +92,7 @@ export class Workspace {
       case 'usergroups.users.list':
         return this.usergroupUsers(args);
       default:
-        this.problems.push(`${method}: the fake does not implement this method`);
+        this.problem(`${method}: the fake does not implement this method`);
         return fail('unknown_method');
     }
   }
@@ -74,8 +101,48 @@ export class Workspace {
   refusal(where: string, payload: Args): string | undefined {
     const problems = validateMessage(payload);
     if (problems.length === 0) return undefined;
-    for (const p of problems) this.problems.push(`${where}: ${p.code} at ${p.path}: ${p.message}`);
+    for (const p of problems) this.problem(`${where}: ${p.code} at ${p.path}: ${p.message}`);
     return problems[0]!.code;
+  }
+
+  /**
+   * Shows what was posted to a response_url as Slack does (docs.slack.dev "Handling user interaction",
+   * response_url): `delete_original` removes the message the button sat in, `replace_original` replaces
+   * it, `response_type: in_channel` posts to the channel, anything else is an ephemeral to the person.
+   * Called after the payload passed validation.
+   */
+  applyResponse(ctx: ResponseContext, body: Args): void {
+    const original = ctx.messageTs ? this.message(ctx.channel, ctx.messageTs) : undefined;
+    const yes = (v: unknown) => v === true || v === 'true';
+    if (yes(body.delete_original) && original) {
+      original.deleted = true;
+      original.updatedAt = Date.now();
+      this.emit({ type: 'message', message: original });
+      return;
+    }
+    if (yes(body.replace_original) && original) {
+      original.history.push({ ...pick(original), at: original.updatedAt });
+      Object.assign(original, { text: undefined, blocks: undefined, attachments: undefined }, content(body));
+      original.edits++;
+      original.updatedAt = Date.now();
+      this.emit({ type: 'message', message: original });
+      return;
+    }
+    const threadTs = str(body.thread_ts) ?? ctx.threadTs;
+    if (body.response_type === 'in_channel') {
+      this.store(ctx.channel, content(body), threadTs, false);
+      return;
+    }
+    const e: FakeEphemeral = {
+      channel: ctx.channel,
+      user: ctx.user,
+      messageTs: this.clock.next(),
+      at: Date.now(),
+      ...content(body),
+    };
+    if (threadTs) e.threadTs = threadTs;
+    this.ephemerals.push(e);
+    this.emit({ type: 'ephemeral', ephemeral: e });
   }
 
   private authTest(): Reply {
@@ -101,12 +168,12 @@ export class Workspace {
     if (threadTs) {
       const root = this.message(channel, threadTs);
       if (!root) {
-        this.problems.push(`chat.postMessage: thread_ts ${threadTs} is not a message in ${channel}`);
+        this.problem(`chat.postMessage: thread_ts ${threadTs} is not a message in ${channel}`);
         return fail('thread_not_found');
       }
       if (root.threadTs) {
         // Slack files a reply to a reply under the root; a bot doing it has lost track of its thread.
-        this.problems.push(`chat.postMessage: thread_ts ${threadTs} is a reply, not the thread root`);
+        this.problem(`chat.postMessage: thread_ts ${threadTs} is a reply, not the thread root`);
         threadTs = root.threadTs;
       }
     }
@@ -133,6 +200,7 @@ export class Workspace {
     Object.assign(m, next);
     m.edits++;
     m.updatedAt = Date.now();
+    this.emit({ type: 'message', message: m });
     return { ok: true, channel, ts: m.ts, text: m.text ?? '', message: this.messageJson(m) };
   }
 
@@ -149,6 +217,7 @@ export class Workspace {
     const threadTs = str(args.thread_ts);
     if (threadTs) e.threadTs = threadTs;
     this.ephemerals.push(e);
+    this.emit({ type: 'ephemeral', ephemeral: e });
     return { ok: true, message_ts: messageTs };
   }
 
@@ -169,9 +238,10 @@ export class Workspace {
     const file = this.files.find((f) => f.id === fileId);
     if (!file) return false;
     if (bytes.length !== file.length) {
-      this.problems.push(`upload ${fileId}: ${bytes.length} bytes sent, ${file.length} declared`);
+      this.problem(`upload ${fileId}: ${bytes.length} bytes sent, ${file.length} declared`);
     }
     file.content = bytes;
+    this.emit({ type: 'file', file });
     return true;
   }
 
@@ -182,9 +252,7 @@ export class Workspace {
     const threadTs = str(args.thread_ts);
     if (threadTs && !channel) return fail('invalid_arguments');
     if (channel && threadTs && !this.message(channel, threadTs)) {
-      this.problems.push(
-        `files.completeUploadExternal: thread_ts ${threadTs} is not a message in ${channel}`,
-      );
+      this.problem(`files.completeUploadExternal: thread_ts ${threadTs} is not a message in ${channel}`);
       return fail('thread_not_found');
     }
     const done: FakeFile[] = [];
@@ -201,10 +269,15 @@ export class Workspace {
       if (channel) Object.assign(file, { channel, ...(threadTs ? { threadTs } : {}) });
       if (comment) file.initialComment = comment;
     }
-    if (channel) {
-      const share = this.store(channel, comment ? { text: comment } : {}, threadTs, false);
-      share.fileIds = done.map((f) => f.id);
-    }
+    for (const file of done) this.emit({ type: 'file', file });
+    if (channel)
+      this.store(
+        channel,
+        comment ? { text: comment } : {},
+        threadTs,
+        false,
+        done.map((f) => f.id),
+      );
     return {
       ok: true,
       files: done.map((f) => ({ id: f.id, title: f.title ?? f.filename, name: f.filename })),
@@ -232,13 +305,14 @@ export class Workspace {
     c: ReturnType<typeof content>,
     threadTs: string | undefined,
     broadcast: boolean,
+    fileIds: string[] = [],
   ) {
     const now = Date.now();
     const m: FakeMessage = {
       channel,
       ts: this.clock.next(),
       replyBroadcast: broadcast,
-      fileIds: [],
+      fileIds,
       history: [],
       edits: 0,
       postedAt: now,
@@ -247,6 +321,7 @@ export class Workspace {
     };
     if (threadTs) m.threadTs = threadTs;
     this.messages.push(m);
+    this.emit({ type: 'message', message: m });
     return m;
   }
 

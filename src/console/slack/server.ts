@@ -10,7 +10,12 @@ import type {
   RecordedCall,
   ResponseUrlPost,
 } from './state.ts';
-import { type Identity, type Reply, Workspace } from './workspace.ts';
+import { type Identity, type Reply, type ResponseContext, Workspace } from './workspace.ts';
+
+export type { ResponseContext };
+
+/** Extra HTTP routes served by the same server (the console's page); answers true when it handled one. */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
 export interface FakeSlackOptions {
   /** The bot token every Web API call must carry (default `xoxb-fake-snapgate`). */
@@ -19,6 +24,9 @@ export interface FakeSlackOptions {
   /** User group id → member user ids */
   usergroups?: Record<string, string[]>;
   identity?: Partial<Identity>;
+  /** 127.0.0.1 port; default 0 (a free one) */
+  port?: number;
+  routes?: ExtraRoutes;
   /** The app-level token `apps.connections.open` takes (default `xapp-1-fake-snapgate`). */
   appToken?: string;
   /** How long Socket Mode waits for an ack before delivering an envelope again (default 3000 ms). */
@@ -51,8 +59,13 @@ export interface FakeSlack {
   thread(channel: string, ts: string): FakeMessage[];
   message(channel: string, ts: string): FakeMessage | undefined;
   callsTo(method: string): RecordedCall[];
-  /** A response_url for a slash command or click; posts to it land in `responses` with this id. */
-  responseUrl(id: string): string;
+  /**
+   * A response_url for a slash command or click; posts to it land in `responses` with this id. With a
+   * context they are also shown as Slack would (ephemeral, in channel, replacing or deleting a message).
+   */
+  responseUrl(id: string, context?: ResponseContext): string;
+  /** The workspace model (its `listeners` get every change). */
+  workspace: Workspace;
   /** The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterSec`. */
   inject429(method: string, retryAfterSec: number, times?: number): void;
   /** The next `times` calls of `method` answer `{ ok: false, error }`. */
@@ -91,6 +104,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const calls: RecordedCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const injections = new Map<string, Injection[]>();
+  const contexts = new Map<string, ResponseContext>();
   const socket = createSocketMode(() => origin, {
     appToken: options.appToken ?? 'xapp-1-fake-snapgate',
     appId: 'A0SNAPGATE',
@@ -169,7 +183,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const parsed = await parseArgs(req.headers['content-type'] ?? 'application/json', await readRaw(req));
     if ('invalid' in parsed) return json(res, 400, { ok: false, error: parsed.invalid });
     if (responses.filter((r) => r.id === id).length >= RESPONSE_URL_USES) {
-      ws.problems.push(`response_url ${id}: used more than ${RESPONSE_URL_USES} times`);
+      ws.problem(`response_url ${id}: used more than ${RESPONSE_URL_USES} times`);
       return json(res, 404, { ok: false, error: 'used_url' });
     }
     responses.push({ id, body: parsed, at: Date.now() });
@@ -177,11 +191,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const refused = ws.refusal(`response_url ${id}`, parsed);
       if (refused) return json(res, 400, { ok: false, error: refused });
     }
+    const context = contexts.get(id);
+    if (context) ws.applyResponse(context, parsed);
     json(res, 200, { ok: true });
   }
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (
+      options.routes &&
+      !path.startsWith('/api/') &&
+      !path.startsWith('/upload/') &&
+      !path.startsWith('/response/')
+    ) {
+      options.routes(req, res, path).then(
+        (handled) => {
+          if (!handled) json(res, 404, { ok: false, error: 'not_found' });
+        },
+        (err: unknown) => {
+          ws.problem(`console crashed on ${path}: ${String(err)}`);
+          if (!res.headersSent) json(res, 500, { ok: false, error: 'fatal_error' });
+          else res.end();
+        },
+      );
+      return;
+    }
     const route =
       /^\/api\/([\w.]+)$/.exec(path) ??
       /^\/(upload)\/v1\/(\w+)$/.exec(path) ??
@@ -195,12 +229,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             ? handleResponseUrl(route[2]!, req, res)
             : handleApi(route[1]!, req, res);
     handled.catch((err: unknown) => {
-      ws.problems.push(`fake-slack crashed on ${path}: ${String(err)}`);
+      ws.problem(`fake-slack crashed on ${path}: ${String(err)}`);
       if (!res.headersSent) json(res, 500, { ok: false, error: 'fatal_error' });
     });
   });
   server.on('upgrade', (req, sock, head) => socket.handleUpgrade(req, sock, head));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -221,7 +258,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     thread: (channel, ts) => ws.messages.filter((m) => m.channel === channel && m.threadTs === ts),
     message: (channel, ts) => ws.message(channel, ts),
     callsTo: (method) => calls.filter((c) => c.method === method),
-    responseUrl: (id) => `${origin}/response/${encodeURIComponent(id)}`,
+    responseUrl: (id, context) => {
+      if (context) contexts.set(id, context);
+      return `${origin}/response/${encodeURIComponent(id)}`;
+    },
+    workspace: ws,
     inject429: (method, retryAfterSec, times = 1) =>
       inject(injections, method, { kind: '429', value: retryAfterSec, times }),
     injectError: (method, error, times = 1) =>

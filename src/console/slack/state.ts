@@ -17,6 +17,8 @@ export interface FakeMessage extends MessageContent {
   /** Every earlier version, oldest first; `edits` counts chat.update calls applied. */
   history: (MessageContent & { at: number })[];
   edits: number;
+  /** removed by a response_url `delete_original` */
+  deleted?: boolean;
   postedAt: number;
   updatedAt: number;
 }
