@@ -7,6 +7,10 @@
  * (kong/api/routes/config.lua) and parsed as Kong's flat declarative format.
  */
 
+import type {
+  DumpOptions as PortDumpOptions,
+  DumpProgress as PortDumpProgress,
+} from '../app/ports/gateway.ts';
 import { fromDeckFile } from '../core/deck/index.ts';
 import {
   CATALOGUE,
@@ -27,26 +31,15 @@ import { describeGateway, type GatewayInfo } from './describe.ts';
 import { KongApiError } from './errors.ts';
 import { Semaphore } from './pool.ts';
 
-export interface DumpProgress {
+/** The port's dump progress, with Kong's kinds. */
+export interface DumpProgress extends PortDumpProgress {
   kind: EntityKind;
-  /** entities of this kind fetched so far. */
-  fetched: number;
-  /** true once the kind is complete. */
-  done: boolean;
-  /** the gateway does not offer this kind (Enterprise-only endpoint on OSS, older Kong). */
-  skipped?: boolean;
 }
 
-export interface DumpOptions {
-  only?: readonly Section[] | null;
-  /** list requests in flight at once (default 8). */
-  parallelism?: number;
+/** The port's dump options, with Kong's progress and gateway description (`describeGateway`). */
+export interface DumpOptions extends Omit<PortDumpOptions, 'onProgress' | 'gateway'> {
   onProgress?: (p: DumpProgress) => void;
-  /** ISO-8601 time recorded in the snapshot (default: now). */
-  takenAt?: string;
-  /** from an earlier `describeGateway`, to avoid a second (slow) `GET /`. */
   gateway?: GatewayInfo;
-  signal?: AbortSignal;
 }
 
 /**
