@@ -17,7 +17,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import type { DumpProgress } from '../app/ports/gateway.ts';
-import type { Backup, NewCopy } from '../app/ports/records.ts';
+import type { Backup, Failure, NewCopy } from '../app/ports/records.ts';
 import { TransitionError } from '../app/ports/records.ts';
 import type { SnapshotMeta } from '../core/index.ts';
 import {
@@ -144,7 +144,7 @@ export async function runBackup(
     const failure = describeJobFailure(services, connection, err);
     const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
     if (final) {
-      await fail(services, running, failure.reason);
+      await fail(services, running, failure);
     } else {
       await notify(services, running, 'retrying', `attempt ${attempt.attempt} failed: ${failure.reason}`);
     }
@@ -234,9 +234,10 @@ async function complete(
   return done;
 }
 
-async function fail(services: Services, running: Backup, reason: string): Promise<void> {
+async function fail(services: Services, running: Backup, failure: Failure): Promise<void> {
+  const { reason } = failure;
   try {
-    const failed = await services.repos.backups.markFailed(running.id, reason);
+    const failed = await services.repos.backups.markFailed(running.id, failure);
     await audit(services, failed, 'backup.failed', 'failed', { reason, attempts: failed.attempts });
     await notify(services, failed, 'finished', reason);
   } catch (err) {

@@ -65,7 +65,7 @@ export async function recoverBackups(services: Services): Promise<RecoveryResult
 
 async function failRow(services: Services, id: string, reason: string): Promise<void> {
   try {
-    const failed = await services.repos.backups.markFailed(id, reason);
+    const failed = await services.repos.backups.markFailed(id, { code: 'worker_stopped', reason });
     await services.audit.append({
       actor: 'system',
       action: 'backup.failed',

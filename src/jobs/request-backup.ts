@@ -42,7 +42,7 @@ export async function requestBackup(services: Services, request: BackupRequest):
     await enqueueBackupJob(services, backup.id);
   } catch (err) {
     const reason = `could not be queued: ${(err as Error).message}`;
-    const failed = await services.repos.backups.markFailed(backup.id, reason);
+    const failed = await services.repos.backups.markFailed(backup.id, { code: 'queue_unavailable', reason });
     await services.audit.append({
       actor: request.requestedBy,
       action: 'backup.failed',

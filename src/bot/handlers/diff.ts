@@ -60,7 +60,7 @@ export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise
         }),
       );
     } catch (err) {
-      const { advice, reason } = explainFailure((err as Error).message);
+      const { advice, reason } = explainFailure({ code: null, reason: (err as Error).message });
       ctx.cards.update(ref, diffFailedCard(input, advice, reason));
       throw err;
     }

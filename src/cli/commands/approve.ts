@@ -14,7 +14,7 @@ import type { Restore } from '../../app/ports/records.ts';
 import type { Config } from '../../config/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
 import { type Authorize, approveRestore, type Services } from '../../jobs/index.ts';
-import { CliError } from '../errors.ts';
+import { CliError, failedRecordError } from '../errors.ts';
 import {
   approveHint,
   describeRestore,
@@ -124,8 +124,7 @@ export function registerApprove(program: Command): void {
           }
           process.stdout.write(`${describeRestore(end)}\n`);
           if (end.status !== 'completed') {
-            const why = end.failureReason ? `: ${end.failureReason}` : '';
-            throw new CliError(`restore ${id} ended ${end.status}${why}`);
+            throw failedRecordError(`restore ${id} ended ${end.status}`, end);
           }
         },
         { queues: true },

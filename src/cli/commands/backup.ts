@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
 import { requestBackup } from '../../jobs/index.ts';
-import { CliError } from '../errors.ts';
+import { CliError, failedRecordError } from '../errors.ts';
 import {
   addConfigOption,
   type ConfigFlag,
@@ -64,7 +64,7 @@ export function registerBackup(program: Command): void {
             if (now && BACKUP_STATUS.isTerminal(now.status)) {
               process.stdout.write(`${describeBackup(now)}\n`);
               if (now.status === 'failed') {
-                throw new CliError(`backup ${now.id} failed: ${now.failureReason ?? 'no reason recorded'}`);
+                throw failedRecordError(`backup ${now.id} failed`, now);
               }
               return;
             }

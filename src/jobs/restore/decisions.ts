@@ -89,7 +89,9 @@ export async function approveRestore(services: Services, input: ApproveInput): P
     await enqueueRunJob(services, approved.id, result.approval?.id ?? 0);
   } catch (err) {
     const why = `approved, but the restore could not be queued: ${(err as Error).message}; nothing was changed`;
-    const failed = await services.repos.restores.finish(approved.id, 'failed', { failureReason: why });
+    const failed = await services.repos.restores.finish(approved.id, 'failed', {
+      failure: { code: 'queue_unavailable', reason: why },
+    });
     await auditRestore(services, failed, 'restore.failed', { outcome: 'failed', details: { reason: why } });
     await notifyRestore(services, { restore: failed, phase: 'finished', message: why });
     return { ok: false, refusal: 'not_awaiting_approval', message: why };

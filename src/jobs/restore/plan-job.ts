@@ -8,7 +8,7 @@
  * Nothing here writes to the gateway.
  */
 
-import { type Restore, TransitionError } from '../../app/ports/records.ts';
+import { type Failure, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
 import type { Services } from '../context.ts';
 import { describeJobFailure } from '../failure.ts';
@@ -41,16 +41,16 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     ));
   } catch (err) {
     const connection = services.connection(restore.connection);
-    const reason =
+    const failure: Failure =
       err instanceof BackupIntegrityError
-        ? err.message
-        : `could not plan the restore: ${describeJobFailure(services, connection, err).reason}`;
-    return { restore: await planFailed(services, restore, reason) };
+        ? { code: 'backup_unreadable', reason: err.message }
+        : couldNotPlan(describeJobFailure(services, connection, err));
+    return { restore: await planFailed(services, restore, failure) };
   }
 
   if (plan.refusals.length > 0) {
     const reason = `the plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}`;
-    return { restore: await planFailed(services, restore, reason, plan), plan };
+    return { restore: await planFailed(services, restore, { code: 'plan_refused', reason }, plan), plan };
   }
   if (plan.steps.length === 0) {
     const done = await settle(() =>
@@ -93,15 +93,20 @@ export async function settle(change: () => Promise<Restore>): Promise<Restore | 
   }
 }
 
+function couldNotPlan(failure: Failure): Failure {
+  return { code: failure.code, reason: `could not plan the restore: ${failure.reason}` };
+}
+
 async function planFailed(
   services: Services,
   restore: Restore,
-  reason: string,
+  failure: Failure,
   plan?: Plan,
 ): Promise<Restore> {
+  const { reason } = failure;
   const failed = await settle(() =>
     services.repos.restores.finish(restore.id, 'failed', {
-      failureReason: reason,
+      failure,
       ...(plan ? { planSummary: buildPlanSummary(plan) } : {}),
     }),
   );

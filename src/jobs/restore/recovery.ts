@@ -15,7 +15,7 @@ import { JOB_NAMES } from '../queues.ts';
 import { expireDueRestores } from './expiry.ts';
 import { finishRestore } from './outcome.ts';
 import { enqueuePlanJob, enqueueRunJob, planJobId, runJobId } from './queue.ts';
-import { WORKER_STOPPED_REASON } from './run-job.ts';
+import { WORKER_STOPPED } from './run-job.ts';
 
 export interface RestoreRecoveryResult {
   failed: string[];
@@ -40,7 +40,7 @@ async function liveJobs(services: Services): Promise<{ plan: Set<string>; run: S
 export async function failStoppedRestore(services: Services, restoreId: string): Promise<boolean> {
   const restore = await services.repos.restores.get(restoreId);
   if (restore?.status !== 'running') return false;
-  const done = await finishRestore(services, restore, 'failed', WORKER_STOPPED_REASON, null);
+  const done = await finishRestore(services, restore, 'failed', WORKER_STOPPED, null);
   return done.status === 'failed';
 }
 
@@ -49,7 +49,7 @@ async function failStoppedPlan(services: Services, restoreId: string, why: strin
   const restore = await services.repos.restores.get(restoreId);
   if (restore?.status !== 'planned') return;
   const reason = `planning stopped (${why}); nothing was changed — request the restore again`;
-  await finishRestore(services, restore, 'failed', reason, null);
+  await finishRestore(services, restore, 'failed', { code: 'worker_stopped', reason }, null);
 }
 
 /** The restore worker's `failed` listener: a job that failed without settling its request. */

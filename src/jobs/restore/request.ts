@@ -183,7 +183,9 @@ export async function requestRestore(
     if (options.enqueuePlan !== false) await enqueuePlanJob(services, restore.id);
   } catch (err) {
     const why = `could not be queued: ${(err as Error).message}`;
-    const failed = await services.repos.restores.finish(restore.id, 'failed', { failureReason: why });
+    const failed = await services.repos.restores.finish(restore.id, 'failed', {
+      failure: { code: 'queue_unavailable', reason: why },
+    });
     await auditRestore(services, failed, 'restore.failed', { outcome: 'failed', details: { reason: why } });
     await notifyRestore(services, { restore: failed, phase: 'finished', backup, message: why });
     throw err;

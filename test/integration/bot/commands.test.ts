@@ -195,7 +195,10 @@ describe('backups, show and status over real records', () => {
       type: 'scheduled',
       requestedBy: 'system',
     });
-    await base.repos.backups.markFailed(failed.id, 'connect ECONNREFUSED 127.0.0.1:8001');
+    await base.repos.backups.markFailed(failed.id, {
+      code: 'gateway_unreachable',
+      reason: 'connect ECONNREFUSED 127.0.0.1:8001',
+    });
 
     const list = await answer(PEOPLE.viewerByGroup, 'backups prod --limit 5');
     expect(list).toContain(done.id);

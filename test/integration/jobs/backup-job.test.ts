@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FailureCode } from '../../../src/app/ports/records.ts';
 import { type RunningWorkers, requestBackup, type Services, startWorkers } from '../../../src/jobs/index.ts';
 import { openArtifact } from '../../../src/storage/index.ts';
 import { createTestEnv, KONG_TOKEN, type TestEnv, waitFor, waitForBackup } from './harness.ts';
@@ -118,6 +119,7 @@ describe('backup job', () => {
     name: string;
     setup: (e: TestEnv) => Promise<Partial<Parameters<TestEnv['open']>[0]>>;
     reason: RegExp;
+    code: FailureCode;
     attempts: number;
   }[] = [
     {
@@ -127,6 +129,7 @@ describe('backup job', () => {
         return {};
       },
       reason: /^gateway down: cannot reach Kong at http:\/\/127\.0\.0\.1:9: connection refused/,
+      code: 'gateway_unreachable',
       attempts: 2,
     },
     {
@@ -137,6 +140,7 @@ describe('backup job', () => {
         return {};
       },
       reason: /^wrong token: Kong rejected the admin token \(401\) .*connection prod/,
+      code: 'gateway_auth',
       attempts: 1,
     },
     {
@@ -147,12 +151,14 @@ describe('backup job', () => {
         return {};
       },
       reason: /^storage not writable: ENOTDIR on .*blocker/,
+      code: 'storage',
       attempts: 1,
     },
     {
       name: 'key missing',
       setup: async (e) => ({ config: { ...e.config, keys: [] } }),
       reason: /^key missing: a key ring needs exactly one current key \(found 0\)/,
+      code: 'key_missing',
       attempts: 1,
     },
   ];
@@ -168,6 +174,7 @@ describe('backup job', () => {
     const failed = await waitForBackup(services, requested.id);
     expect(failed.status).toBe('failed');
     expect(failed.failureReason).toMatch(c.reason);
+    expect(failed.failureCode).toBe(c.code);
     expect(failed.attempts).toBe(c.attempts);
     expect(failed.failureReason).not.toContain(KONG_TOKEN);
 

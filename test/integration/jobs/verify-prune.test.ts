@@ -88,7 +88,10 @@ it('prune: golden keep/remove with a fixed clock; a shared artifact stays while 
     type: 'manual',
     requestedBy: 'system',
   });
-  await services.repos.backups.markFailed(old.id, 'gateway down: test');
+  await services.repos.backups.markFailed(old.id, {
+    code: 'gateway_unreachable',
+    reason: 'gateway down: test',
+  });
   clock += day;
   const b1 = await backupNow(services); // content A → artifact a1
   clock += day;
