@@ -10,10 +10,10 @@
  * gateway changed before the first write, the new plan is printed and must be approved by its own hash.
  */
 import type { Command } from 'commander';
+import { type Authorize, approveRestore, type Services } from '../../app/index.ts';
 import type { Restore } from '../../app/ports/records.ts';
 import type { Config } from '../../config/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
-import { type Authorize, approveRestore, type Services } from '../../jobs/index.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import {
   approveHint,

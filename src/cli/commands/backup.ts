@@ -4,9 +4,9 @@
  * failed and exits 1 on failure.
  */
 import type { Command } from 'commander';
+import { requestBackup } from '../../app/index.ts';
 import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
-import { requestBackup } from '../../jobs/index.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import {
   addConfigOption,

@@ -6,8 +6,8 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { liveCompleted, type Services } from '../../app/index.ts';
 import type { Backup, NewCopy } from '../../app/ports/records.ts';
-import { liveCompleted, type Services } from '../../jobs/index.ts';
 import { rewrapArtifact } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, cliActor, withServices } from './backup-context.ts';

@@ -7,14 +7,14 @@
  * with `snapgate approve <id> --plan <hash> --as <user>`.
  */
 import type { Command } from 'commander';
-import type { Backup } from '../../app/ports/records.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,
   requestRestore,
   runRestorePlan,
   type Services,
-} from '../../jobs/index.ts';
+} from '../../app/index.ts';
+import type { Backup } from '../../app/ports/records.ts';
 import { formatGap, resolveCliAt } from '../at-option.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import { formatPlan } from '../format-plan.ts';

@@ -9,13 +9,12 @@
  * - undecided requests past their expiry → `expired`.
  */
 import type { Job } from 'bullmq';
-import type { Services } from '../context.ts';
-import type { RestoreJobData } from '../queues.ts';
+import { expireDueRestores } from '../../app/restore/expiry.ts';
+import { finishRestore } from '../../app/restore/outcome.ts';
+import { WORKER_STOPPED } from '../../app/restore/run-job.ts';
+import type { RestoreJobData, JobServices as Services } from '../queues.ts';
 import { JOB_NAMES } from '../queues.ts';
-import { expireDueRestores } from './expiry.ts';
-import { finishRestore } from './outcome.ts';
-import { enqueuePlanJob, enqueueRunJob, planJobId, runJobId } from './queue.ts';
-import { WORKER_STOPPED } from './run-job.ts';
+import { planJobId, runJobId } from '../work-queue.ts';
 
 export interface RestoreRecoveryResult {
   failed: string[];
@@ -78,14 +77,14 @@ export async function recoverRestores(services: Services): Promise<RestoreRecove
     const approvals = await repo.listApprovals(r.id);
     const approvalId = approvals.filter((a) => a.decision === 'approve').pop()?.id ?? 0;
     await (await services.queues.restore.getJob(runJobId(r.id, approvalId)))?.remove();
-    await enqueueRunJob(services, r.id, approvalId);
+    await services.work.restoreRun(r.id, approvalId);
     result.requeued.push(r.id);
   }
   for (const r of await repo.listByStatus('planned')) {
     if (live.plan.has(r.id)) continue;
     // A finished job with the same id would swallow the add: remove it first.
     await (await services.queues.restore.getJob(planJobId(r.id)))?.remove();
-    await enqueuePlanJob(services, r.id);
+    await services.work.restorePlan(r.id);
     result.requeued.push(r.id);
   }
   return result;

@@ -32,8 +32,8 @@ beforeAll(async () => {
     now: base.clock.now,
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
-    loadBackupSnapshot: noJobs('loadBackupSnapshot'),
-    planAgainstLive: noJobs('planAgainstLive'),
+    requestDiff: noJobs('requestDiff'),
+    diffRefusal: noJobs('diffRefusal'),
   };
   t = await startBot(services);
 });

@@ -8,12 +8,11 @@ import { afterEach, expect, it } from 'vitest';
 import {
   pickScheduledVerifications,
   pruneConnection,
-  type RunningWorkers,
   requestBackup,
-  type Services,
-  startWorkers,
   verifyBackup,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { createTestEnv, KONG_TOKEN, type TestEnv, waitForBackup } from './harness.ts';
 
 let env: TestEnv | undefined;

@@ -9,7 +9,7 @@ import {
   requestBackup,
   requestRestore,
   WORKER_STOPPED_REASON,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
 import { kongClientFor } from '../../../src/kong/index.ts';
 import { type Child, spawnChild, waitForOutput } from '../jobs/child.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';

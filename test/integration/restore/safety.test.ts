@@ -4,13 +4,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Section } from '../../../src/core/index.ts';
 import {
   approveRestore,
   RestoreRefusedError,
   type RestoreRequestInput,
   requestRestore,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
+import type { Section } from '../../../src/core/index.ts';
 import {
   APPROVER,
   authorize,

@@ -7,11 +7,11 @@
  * Each final status is audited with the plan hash and announced with the pre-restore backup id (Undo).
  */
 
-import type { ApplyResult, StepError, StepResult } from '../../app/ports/gateway.ts';
-import { type Failure, type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { PlanStep } from '../../core/index.ts';
 import { redact } from '../../core/index.ts';
-import type { Services } from '../context.ts';
+import type { ApplyResult, StepError, StepResult } from '../ports/gateway.ts';
+import { type Failure, type NewRestoreStep, type Restore, TransitionError } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import type { FailedStep, RestoreResult } from './types.ts';
 

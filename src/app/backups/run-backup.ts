@@ -15,22 +15,21 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnrecoverableError } from 'bullmq';
-import type { DumpProgress } from '../app/ports/gateway.ts';
-import type { Backup, Failure, NewCopy } from '../app/ports/records.ts';
-import { TransitionError } from '../app/ports/records.ts';
-import type { SnapshotMeta } from '../core/index.ts';
+import type { SnapshotMeta } from '../../core/index.ts';
 import {
   artifactNameOf,
   deleteArtifact,
   PRIMARY_TARGET,
   StreamingSerializer,
   writeArtifact,
-} from '../storage/index.ts';
+} from '../../storage/index.ts';
+import { describeJobFailure } from '../failure.ts';
+import { type BackupPhase, safeNotify } from '../notifier.ts';
+import type { DumpProgress } from '../ports/gateway.ts';
+import type { Backup, Failure, NewCopy } from '../ports/records.ts';
+import { TransitionError } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { contentFingerprint } from './content-hash.ts';
-import type { Services } from './context.ts';
-import { describeJobFailure } from './failure.ts';
-import { type BackupPhase, safeNotify } from './notifier.ts';
 
 export interface BackupAttempt {
   /** 1 for the first try */
@@ -283,10 +282,4 @@ async function audit(
     outcome,
     details: { ...clean, requestedBy: backup.requestedBy },
   });
-}
-
-/** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
-export function toQueueError(err: unknown): Error {
-  if (err instanceof BackupFailedError && !err.retryable) return new UnrecoverableError(err.message);
-  return err instanceof Error ? err : new Error(String(err));
 }

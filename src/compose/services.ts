@@ -1,39 +1,32 @@
 /**
- * One place that opens everything a snapgate process needs — records, audit log, key ring, copy targets,
- * BullMQ queues, Kong clients — and closes it again. The worker, the CLI and the bot all go through
- * `createServices`; side effects (clock, ids, randomness, Kong client construction, notifier) are
- * parameters so tests can swap them without mocking our own modules.
+ * The composition root: one place that opens everything a snapgate process needs — records, audit log,
+ * key ring, copy targets, the work queue over BullMQ, gateways by connection type — from the config, and
+ * closes it again. `serve`, `worker`, the CLI and the local console all go through `createServices`;
+ * side effects (clock, ids, randomness, gateway construction, notifier) are parameters so tests can swap
+ * them without mocking our own modules.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { ConsoleNotifier, type Notifier } from '../app/notifier.ts';
 import type { ArtifactStore } from '../app/ports/artifact-store.ts';
 import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
 import type { Records } from '../app/ports/records.ts';
+import type { WorkQueue } from '../app/ports/work-queue.ts';
+import { findConnection, KeyRingUnavailableError, type Services } from '../app/services.ts';
 import { type AuditLog, createAuditLog } from '../audit/index.ts';
-import { classifyGatewayError, type GatewayOpener, openGateway } from '../compose/gateways.ts';
-import { openRecords } from '../compose/records.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
+import {
+  connectProducer,
+  DEFAULT_RETRY,
+  type JobsRuntime,
+  openQueues,
+  type Queues,
+  type RetryPolicy,
+} from '../jobs/queues.ts';
+import { bullmqWorkQueue } from '../jobs/work-queue.ts';
 import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
-import { ConsoleNotifier, type Notifier } from './notifier.ts';
-import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
-
-export class UnknownConnectionError extends Error {
-  constructor(
-    readonly connection: string,
-    known: readonly string[],
-  ) {
-    super(`unknown connection "${connection}" (configured: ${known.join(', ') || 'none'})`);
-    this.name = 'UnknownConnectionError';
-  }
-}
-
-/** The key ring could not be built from the config: no current key, or a key of the wrong size. */
-export class KeyRingUnavailableError extends Error {
-  constructor(reason: string) {
-    super(`key missing: ${reason}; check the keys section of the config and the key's env variable or file`);
-    this.name = 'KeyRingUnavailableError';
-  }
-}
+import { classifyGatewayError, type GatewayOpener, openGateway } from './gateways.ts';
+import { openRecords } from './records.ts';
 
 export interface CreateServicesOptions {
   config: Config;
@@ -51,39 +44,15 @@ export interface CreateServicesOptions {
   withoutQueues?: boolean;
 }
 
-export interface Services {
-  readonly config: Config;
-  /** the records port (backups, restores, audit rows) from `database:` in the config */
-  readonly repos: Records;
-  readonly audit: AuditLog;
-  /** artifacts' primary directory */
-  readonly primaryDir: string;
-  readonly copyTargets: readonly CopyTarget[];
-  /** the artifact-store port: local copies, hashes and opening a backup from its copies */
-  readonly artifacts: ArtifactStore;
-  /** the producer-side queues (fail fast); throws when the services were opened `withoutQueues` */
-  readonly queues: Queues;
-  /** the producer connection (fail-fast); for locks and ad-hoc reads */
-  readonly redis: Redis;
-  readonly redisUrl: string;
-  readonly redisPrefix: string;
-  readonly retry: RetryPolicy;
-  readonly notifier: Notifier;
-  readonly now: () => Date;
-  readonly newId: () => string;
-  readonly random: () => number;
-  /** the key ring from config; throws KeyRingUnavailableError when it cannot be built */
-  keyRing(): KeyRing;
-  /** the connection's config; throws UnknownConnectionError */
-  connection(name: string): ConnectionConfig;
-  /** a fresh gateway (the port) for the connection, by its `type` (the caller closes it) */
-  gateway(connection: ConnectionConfig): Gateway;
-  /** what a gateway error means, for failure reasons and codes; null when no gateway threw it */
-  classifyGatewayError(err: unknown): GatewayErrorClass | null;
+/**
+ * The services plus what only the BullMQ side and process lifecycle need (queues, the producer
+ * connection, retry policy). Entry points and `src/jobs` take this; use cases take `Services`.
+ */
+export interface Runtime extends Services, JobsRuntime {
   close(): Promise<void>;
 }
 
-export async function createServices(options: CreateServicesOptions): Promise<Services> {
+export async function createServices(options: CreateServicesOptions): Promise<Runtime> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? (() => randomUUID());
@@ -103,6 +72,8 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     }
     queues = openQueues(producer, redisPrefix);
   }
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const work = queues ? bullmqWorkQueue(queues, { retry, now }) : undefined;
 
   let ring: KeyRing | undefined;
   const keyRing = (): KeyRing => {
@@ -126,6 +97,10 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     primaryDir: config.storage.primary,
     copyTargets,
     artifacts: createArtifactStore({ copyTargets, keyRing }),
+    get work(): WorkQueue {
+      if (!work) throw new Error('these services were opened without queues (no Redis)');
+      return work;
+    },
     get queues(): Queues {
       if (!queues) throw new Error('these services were opened without queues (no Redis)');
       return queues;
@@ -136,21 +111,13 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     },
     redisUrl,
     redisPrefix,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
+    retry,
     notifier: options.notifier ?? new ConsoleNotifier(),
     now,
     newId,
     random: options.random ?? Math.random,
     keyRing,
-    connection(name) {
-      const found = config.connections.find((c) => c.name === name);
-      if (!found)
-        throw new UnknownConnectionError(
-          name,
-          config.connections.map((c) => c.name),
-        );
-      return found;
-    },
+    connection: (name) => findConnection(config, name),
     gateway: gatewayFactory,
     classifyGatewayError,
     async close() {

@@ -8,14 +8,14 @@
  * Nothing here writes to the gateway.
  */
 
-import { type Failure, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
-import type { Services } from '../context.ts';
 import { describeJobFailure } from '../failure.ts';
+import { type Failure, type Restore, TransitionError } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
+import { approvalExpiresAt } from './expiry.ts';
 import { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
 import { planAgainstLive, withGateway } from './live.ts';
-import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
 import { buildPlanSummary } from './summary.ts';
 
 export interface PlanOutcome {
@@ -65,7 +65,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     return { restore: done, plan };
   }
 
-  const expiresAt = new Date(services.now().getTime() + approvalTimeoutMs(services));
+  const expiresAt = approvalExpiresAt(services);
   const ready = await settle(() =>
     repo.markAwaitingApproval(restore.id, {
       planHash: plan.planHash,
@@ -75,7 +75,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     }),
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
-  await scheduleExpiry(services, ready.id, expiresAt);
+  await services.work.restoreExpiry(ready.id, expiresAt);
   await auditRestore(services, ready, 'restore.planned', {
     details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
   });

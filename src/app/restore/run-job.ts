@@ -14,24 +14,24 @@
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
 
-import type { ApplyProgress, ApplyResult, Gateway } from '../../app/ports/gateway.ts';
+import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
+import { BackupFailedError, runBackup } from '../backups/run-backup.ts';
+import { describeJobFailure } from '../failure.ts';
+import type { ApplyProgress, ApplyResult, Gateway } from '../ports/gateway.ts';
 import {
   type Backup,
   type Failure,
   type NewRestoreStep,
   type Restore,
   TransitionError,
-} from '../../app/ports/records.ts';
-import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
-import { BackupFailedError, runBackup } from '../backup-job.ts';
-import type { Services } from '../context.ts';
-import { describeJobFailure } from '../failure.ts';
+} from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
+import { approvalExpiresAt } from './expiry.ts';
 import { openBackup } from './integrity.ts';
 import { type LivePlan, planAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
 import { settle } from './plan-job.ts';
-import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
 import { buildPlanSummary } from './summary.ts';
 import type { ApplyProgressEvent } from './types.ts';
 
@@ -231,7 +231,7 @@ async function askAgain(
   liveFingerprint: string,
   backup: Backup,
 ): Promise<Restore> {
-  const expiresAt = new Date(services.now().getTime() + approvalTimeoutMs(services));
+  const expiresAt = approvalExpiresAt(services);
   let again: Restore;
   try {
     again = await services.repos.restores.markAwaitingApproval(restore.id, {
@@ -244,7 +244,7 @@ async function askAgain(
     if (err instanceof TransitionError) return (await services.repos.restores.get(restore.id)) ?? restore;
     throw err;
   }
-  await scheduleExpiry(services, again.id, expiresAt);
+  await services.work.restoreExpiry(again.id, expiresAt);
   await auditRestore(services, again, 'restore.replan_required', {
     details: { previousPlanHash: restore.planHash, liveFingerprint, steps: plan.steps.length },
   });

@@ -4,10 +4,11 @@
  * named (`offsite: sha256 mismatch …`) rather than the backup being called "bad". A scheduled run checks
  * the newest and one random older backup of each connection (the random source is injected).
  */
-import type { Backup, BackupCopy, CopyCheckResult } from '../app/ports/records.ts';
+
 import { type KeyRing, verifyArtifactFile } from '../storage/index.ts';
-import type { Services } from './context.ts';
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';
+import type { Backup, BackupCopy, CopyCheckResult } from './ports/records.ts';
+import type { Services } from './services.ts';
 
 export interface VerifyReport {
   backup: Backup;
