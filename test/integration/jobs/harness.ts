@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
-import type { BackupEvent, Notifier, PruneEvent, VerifyEvent } from '../../../src/app/index.ts';
+import type { BackupEvent, DiffOutcome, Notifier, PruneEvent, VerifyEvent } from '../../../src/app/index.ts';
 import {
   type CreateServicesOptions,
   createServices,
@@ -64,6 +64,7 @@ export class RecordingNotifier implements Notifier {
   backups: BackupEvent[] = [];
   verifies: VerifyEvent[] = [];
   prunes: PruneEvent[] = [];
+  diffs: DiffOutcome[] = [];
   backupChanged(e: BackupEvent) {
     this.backups.push(e);
   }
@@ -72,6 +73,9 @@ export class RecordingNotifier implements Notifier {
   }
   pruneFinished(e: PruneEvent) {
     this.prunes.push(e);
+  }
+  diffFinished(e: DiffOutcome) {
+    this.diffs.push(e);
   }
 }
 
