@@ -8,13 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ConsoleNotifier, type Notifier } from '../app/notifier.ts';
-import type { ArtifactStore } from '../app/ports/artifact-store.ts';
-import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
-import type { Records } from '../app/ports/records.ts';
 import type { WorkQueue } from '../app/ports/work-queue.ts';
 import { findConnection, KeyRingUnavailableError, type Services } from '../app/services.ts';
-import { type AuditLog, createAuditLog } from '../audit/index.ts';
-import type { Config, ConnectionConfig } from '../config/index.ts';
+import { createAuditLog } from '../audit/index.ts';
+import type { Config } from '../config/index.ts';
 import {
   connectProducer,
   DEFAULT_RETRY,
@@ -24,7 +21,7 @@ import {
   type RetryPolicy,
 } from '../jobs/queues.ts';
 import { bullmqWorkQueue } from '../jobs/work-queue.ts';
-import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
+import { createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
 import { classifyGatewayError, type GatewayOpener, openGateway } from './gateways.ts';
 import { openRecords } from './records.ts';
 
