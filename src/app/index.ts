@@ -31,6 +31,7 @@ export * from './restore/index.ts';
 export {
   findConnection,
   KeyRingUnavailableError,
+  lookupConnection,
   type Services,
   UnknownConnectionError,
 } from './services.ts';

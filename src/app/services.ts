@@ -57,9 +57,14 @@ export interface Services {
   classifyGatewayError(err: unknown): GatewayErrorClass | null;
 }
 
-/** The connection's config, or UnknownConnectionError naming the configured ones: the one lookup. */
+/** The connection's config by name, or undefined: the one lookup every entry point uses. */
+export function lookupConnection(config: Config, name: string): ConnectionConfig | undefined {
+  return config.connections.find((c) => c.name === name);
+}
+
+/** The connection's config, or UnknownConnectionError naming the configured ones. */
 export function findConnection(config: Config, name: string): ConnectionConfig {
-  const found = config.connections.find((c) => c.name === name);
+  const found = lookupConnection(config, name);
   if (!found)
     throw new UnknownConnectionError(
       name,
