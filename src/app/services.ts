@@ -36,8 +36,9 @@ export interface Services {
   /** the records port (backups, restores, audit rows) from `database:` in the config */
   readonly repos: Records;
   readonly audit: AuditLog;
-  /** artifacts' primary directory */
-  readonly primaryDir: string;
+  /** where artifacts are written first (`storage.primary`, reported as target `primary`) */
+  readonly primary: CopyTarget;
+  /** `storage.copies`, each recorded under its target's id */
   readonly copyTargets: readonly CopyTarget[];
   /** the artifact-store port: local copies, hashes and opening a backup from its copies */
   readonly artifacts: ArtifactStore;

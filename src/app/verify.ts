@@ -5,7 +5,8 @@
  * the newest and one random older backup of each connection (the random source is injected).
  */
 
-import { type KeyRing, verifyArtifactFile } from '../storage/index.ts';
+import { basename } from 'node:path';
+import { type KeyRing, targetNamed, verifyArtifactFile } from '../storage/index.ts';
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';
 import type { Backup, BackupCopy, CopyCheckResult } from './ports/records.ts';
 import type { Services } from './services.ts';
@@ -24,10 +25,9 @@ export class NotVerifiableError extends Error {
 }
 
 async function checkCopy(services: Services, copy: BackupCopy, ring: KeyRing): Promise<CopyVerifyOutcome> {
-  const target = services.copyTargets.find((t) => t.id === copy.target);
-  const name = copy.location.split(/[\\/]/).pop() ?? '';
+  const target = targetNamed(copy.target, services);
   const result =
-    target && !target.localPath && !(await target.exists(name))
+    target && !target.localPath && !(await target.exists(basename(copy.location)))
       ? { ok: false, problems: [`missing: ${copy.location}`] }
       : await services.artifacts.withLocalCopy(copy, (path) => verifyArtifactFile(path, ring, copy.sha256));
   return {

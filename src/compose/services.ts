@@ -83,6 +83,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     }
     return ring;
   };
+  const primary = createCopyTarget(config.storage.primary);
   const copyTargets = config.storage.copies.map(createCopyTarget);
   const gatewayFactory = options.gatewayFactory ?? openGateway;
   let closed = false;
@@ -91,9 +92,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     config,
     repos,
     audit,
-    primaryDir: config.storage.primary,
+    primary,
     copyTargets,
-    artifacts: createArtifactStore({ copyTargets, keyRing }),
+    artifacts: createArtifactStore({ primary, copyTargets, keyRing }),
     get work(): WorkQueue {
       if (!work) throw new Error('these services were opened without queues (no Redis)');
       return work;
