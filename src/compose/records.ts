@@ -6,7 +6,7 @@
 import type { RecordDeps, Records } from '../app/ports/records.ts';
 import type { DatabaseConfig, PostgresDatabaseConfig } from '../config/index.ts';
 import { openSqliteRecords } from '../db/index.ts';
-import { openPostgresRecords, type PostgresOptions } from '../db/postgres/index.ts';
+import type { PostgresOptions } from '../db/postgres/index.ts';
 
 export type { DatabaseConfig };
 
@@ -38,7 +38,11 @@ export const RECORDS_IMPLEMENTATIONS: readonly RecordsImplementation[] = [
   {
     name: 'postgres',
     accepts: (c) => 'url' in c,
-    open: (c, deps) => openPostgresRecords(postgresOptions(c as PostgresDatabaseConfig), deps),
+    // loaded on first use, so SQLite installations and verbs without records never load pg
+    open: async (c, deps) => {
+      const { openPostgresRecords } = await import('../db/postgres/index.ts');
+      return openPostgresRecords(postgresOptions(c as PostgresDatabaseConfig), deps);
+    },
   },
 ];
 

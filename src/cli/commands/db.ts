@@ -10,12 +10,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createAuditLog } from '../../audit/index.ts';
 import { openRecords } from '../../compose/records.ts';
-import {
-  copyRecordsToPostgres,
-  describeDatabase,
-  migrateDatabase,
-  TargetNotEmptyError,
-} from '../../compose/records-admin.ts';
+import type { CopyResult } from '../../compose/records-admin.ts';
 import {
   type DatabaseConfig,
   type PostgresDatabaseConfig,
@@ -23,6 +18,10 @@ import {
   Secret,
 } from '../../config/index.ts';
 import { CliError } from '../errors.ts';
+
+/** loaded when a db verb runs, so other verbs never load the database drivers' admin code */
+const admin = () => import('../../compose/records-admin.ts');
+
 import { addConfigOption, type ConfigFlag, loadCliConfig } from './backup-context.ts';
 
 const SSL_MODES: readonly PostgresSslMode[] = ['disable', 'require', 'verify-ca', 'verify-full'];
@@ -110,6 +109,7 @@ export function registerDb(program: Command): void {
     db.command('migrate').description('apply pending migrations to the configured database'),
   ).action(async (flags: ConfigFlag) => {
     const config = await loadCliConfig(flags);
+    const { migrateDatabase, describeDatabase } = await admin();
     const { applied } = await migrateDatabase(config.database);
     process.stdout.write(
       `${describeDatabase(config.database)}: up to date (${applied} migrations applied)\n`,
@@ -136,11 +136,12 @@ export function registerDb(program: Command): void {
       .option('--ca-file <path>', 'CA certificate(s) for verify-ca / verify-full (with --to)')
       .option('--replace', 'empty a target that already holds records first (default: refuse)'),
   ).action(async (flags: CopyFlags) => {
+    const { copyRecordsToPostgres, describeDatabase, TargetNotEmptyError } = await admin();
     const fromPath = sourceOf(flags.from);
     const to = await targetOf(flags);
     const source = { path: fromPath };
     const before = await verifyChain(source, 'source');
-    let result: Awaited<ReturnType<typeof copyRecordsToPostgres>>;
+    let result: CopyResult;
     try {
       result = await copyRecordsToPostgres({ fromPath, to, replace: flags.replace === true });
     } catch (err) {

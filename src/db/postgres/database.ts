@@ -67,11 +67,22 @@ export function tlsOptions(ssl: PostgresOptions['ssl']): false | ConnectionOptio
   return { ...withCa, rejectUnauthorized: true };
 }
 
+/**
+ * The URL taken apart rather than handed to pg as `connectionString`: pg merges a parsed connection
+ * string over the other options, and a URL without a password parses to `password: ''`, which would
+ * replace the password callback (found while testing; the local server trusts, so it never asked).
+ */
 export function clientConfig(options: PostgresOptions): pg.ClientConfig {
   if (!SCHEMA_NAME.test(options.schema)) throw new Error(`invalid schema name "${options.schema}"`);
+  const url = new URL(options.url);
+  if (url.password !== '') throw new Error('the database URL must not carry a password');
   const password = options.password;
+  const host = decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1');
   return {
-    connectionString: options.url,
+    ...(host ? { host } : {}),
+    ...(url.port ? { port: Number(url.port) } : {}),
+    ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
+    ...(url.pathname.length > 1 ? { database: decodeURIComponent(url.pathname.slice(1)) } : {}),
     ...(password ? { password: async () => password() } : {}),
     ssl: tlsOptions(options.ssl),
     // every session of the pool reads and writes the installation's schema only
