@@ -125,9 +125,15 @@ export const copyTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('directory'), path: z.string().min(1) }),
 ]);
 
+/** Where a target stores its objects, for telling two targets apart: a directory's path. */
+function targetPlace(target: string | z.infer<typeof copyTargetSchema>): string {
+  return typeof target === 'string' ? target : target.path;
+}
+
 export const storageSchema = z
   .strictObject({
-    primary: z.string().min(1),
+    /** a target like each copy; a plain path is a directory (every older snapgate.yml says it so) */
+    primary: z.union([z.string().min(1), copyTargetSchema]),
     copies: z.array(copyTargetSchema).default([]),
     allowSingleCopy: z.boolean().default(false),
   })
@@ -141,7 +147,7 @@ export const storageSchema = z
           'set allowSingleCopy: true to accept a single copy',
       });
     }
-    const paths = [s.primary, ...s.copies.map((c) => c.path)];
+    const paths = [s.primary, ...s.copies].map(targetPlace);
     paths.forEach((p, i) => {
       if (i > 0 && paths.indexOf(p) !== i) {
         ctx.addIssue({ code: 'custom', path: ['copies', i - 1, 'path'], message: `"${p}" is already used` });

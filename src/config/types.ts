@@ -40,7 +40,8 @@ export interface ConnectionConfig {
 export type CopyTargetConfig = { type: 'directory'; path: string };
 
 export interface StorageConfig {
-  primary: string;
+  /** where artifacts are written first; `storage.primary: <path>` in the file is a directory */
+  primary: CopyTargetConfig;
   copies: readonly CopyTargetConfig[];
   allowSingleCopy: boolean;
 }

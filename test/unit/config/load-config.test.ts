@@ -74,7 +74,7 @@ describe('loadConfig', () => {
     expect(prod!.retention).toEqual({ keepDaily: 7, keepWithin: '2w', minAge: '1h', keepPreRestore: '30d' });
     expect(staging!.roles).toEqual({ viewer: [], operator: [], approver: [], admin: [] });
     expect(config.storage).toEqual({
-      primary: '/etc/snapgate/artifacts',
+      primary: { type: 'directory', path: '/etc/snapgate/artifacts' },
       copies: [{ type: 'directory', path: '/mnt/copy' }],
       allowSingleCopy: false,
     });
@@ -192,6 +192,24 @@ database: { path: snap.db }
     ],
   ])('%s', async (_name, yaml, expected) => {
     expect(await problemsOf(yaml)).toEqual([expected]);
+  });
+
+  it('reads storage.primary as a target: a plain path is a directory, and so is the object form', async () => {
+    const load = (yaml: string) =>
+      loadConfig({
+        path: '/etc/snapgate/snapgate.yml',
+        env,
+        readFile: files({ ...fileMap, '/etc/snapgate/snapgate.yml': yaml }),
+      });
+    const asObject = validYaml.replace('primary: artifacts', 'primary: { type: directory, path: artifacts }');
+    expect(asObject).not.toBe(validYaml);
+    const plain = await load(validYaml);
+    const object = await load(asObject);
+    expect(object.storage.primary).toEqual({ type: 'directory', path: '/etc/snapgate/artifacts' });
+    expect(object.storage).toEqual(plain.storage);
+    expect(await problemsOf(asObject.replace('path: /mnt/copy', 'path: artifacts'))).toEqual([
+      'storage.copies[0].path: "artifacts" is already used',
+    ]);
   });
 
   it('accepts a single copy only when allowSingleCopy is set', async () => {
