@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
 import { approvalTimeoutMs, type ConfigFile, configFileSchema } from './schema.ts';
 import { Secret } from './secret.ts';
-import type { Config, ConfigProblem, ConnectionConfig, CopyTargetConfig } from './types.ts';
+import type { Config, ConfigProblem, ConnectionConfig, CopyTargetConfig, DatabaseConfig } from './types.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -106,9 +106,27 @@ function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecr
       allowSingleCopy: file.storage.allowSingleCopy,
     },
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
-    database: { path: abs(file.database.path) },
+    database: databaseConfig(file.database, secrets, abs),
     redis: file.redis,
     restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
+  };
+}
+
+function databaseConfig(
+  d: ConfigFile['database'],
+  secrets: ResolvedSecrets,
+  abs: (p: string) => string,
+): DatabaseConfig {
+  if (d.url === undefined) return { path: abs(d.path!) };
+  return {
+    url: d.url,
+    password: secrets.databasePassword,
+    schema: d.schema ?? 'public',
+    ssl: {
+      mode: d.ssl?.mode ?? 'disable',
+      ...(d.ssl?.caFile ? { caFile: abs(d.ssl.caFile) } : {}),
+    },
+    poolSize: d.poolSize ?? 10,
   };
 }
 
