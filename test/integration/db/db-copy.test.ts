@@ -246,13 +246,13 @@ database: ${database}
     const sqlite = await cliInProcess(['db', 'migrate', '--config', config(`{ path: ${sqlitePath} }`)]);
     expect(sqlite).toMatchObject({
       code: 0,
-      out: `sqlite:${sqlitePath}: up to date (3 migrations applied)\n`,
+      out: `sqlite:${sqlitePath}: up to date (4 migrations applied)\n`,
     });
     const pgConfig = config(`{ url: "${pg.database.url}", schema: ${pg.schema} }`);
     const postgres = await cliInProcess(['db', 'migrate', '--config', pgConfig]);
     expect(postgres).toMatchObject({
       code: 0,
-      out: `${pg.database.url} (schema ${pg.schema}): up to date (2 migrations applied)\n`,
+      out: `${pg.database.url} (schema ${pg.schema}): up to date (3 migrations applied)\n`,
     });
     // twice is harmless; and `db copy` without --to takes the config's database
     expect(await cliInProcess(['db', 'migrate', '--config', pgConfig])).toMatchObject({ code: 0 });
