@@ -12,8 +12,15 @@ import type { Records } from '../app/ports/records.ts';
 import { type AuditLog, createAuditLog } from '../audit/index.ts';
 import { classifyGatewayError, type GatewayOpener, openGateway } from '../compose/gateways.ts';
 import { openRecords } from '../compose/records.ts';
-import type { Config, ConnectionConfig } from '../config/index.ts';
-import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
+import type { Config, ConnectionConfig, CopyTargetConfig } from '../config/index.ts';
+import {
+  artifactConnection,
+  type CopyTarget,
+  createArtifactStore,
+  createCopyTarget,
+  KeyRing,
+  objectLockUntil,
+} from '../storage/index.ts';
 import { ConsoleNotifier, type Notifier } from './notifier.ts';
 import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
 
@@ -116,8 +123,18 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     }
     return ring;
   };
-  const primary = createCopyTarget(config.storage.primary);
-  const copyTargets = config.storage.copies.map(createCopyTarget);
+  const open = (target: CopyTargetConfig) =>
+    createCopyTarget(target, {
+      now,
+      // Object Lock: at least until the artifact's connection's retention policy could first remove it
+      retainUntil: (name: string, at: Date) => {
+        const connection = config.connections.find((c) => c.name === artifactConnection(name));
+        const retain = target.type === 's3' ? target.objectLock?.retain : undefined;
+        return objectLockUntil(at, retain, connection?.retention);
+      },
+    });
+  const primary = open(config.storage.primary);
+  const copyTargets = config.storage.copies.map(open);
   const gatewayFactory = options.gatewayFactory ?? openGateway;
   let closed = false;
 
@@ -160,6 +177,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
       closed = true;
       if (queues) await Promise.all(Object.values(queues).map((q) => q.close()));
       producer?.disconnect();
+      await Promise.all([primary, ...copyTargets].map((t) => t.close?.()));
       await repos.close();
     },
   };

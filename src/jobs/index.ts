@@ -53,6 +53,13 @@ export {
   syncSchedules,
 } from './schedules.ts';
 export {
+  type SyncProgress,
+  type SyncReport,
+  syncStorage,
+  syncTargets,
+  UnknownTargetError,
+} from './storage-sync.ts';
+export {
   liveCompleted,
   NotVerifiableError,
   pickScheduledVerifications,
