@@ -1,6 +1,6 @@
 /**
- * `snapgate config check [--config FILE]`: every problem in the file, or "ok" after any warnings (every copy
- * in one bucket or on one host). Opens nothing else.
+ * `snapgate config check [--config FILE]`: every problem in the file, or "ok" followed by any warnings
+ * (every copy in one bucket or on one host). Opens nothing else.
  */
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, storageWarnings } from '../../config/index.ts';
@@ -14,8 +14,8 @@ export function registerConfig(program: Command): void {
   ).action(async (flags: ConfigFlag) => {
     try {
       const loaded = await loadConfig({ path: configPath(flags) });
-      for (const warning of storageWarnings(loaded)) process.stdout.write(`warning: ${warning}\n`);
       process.stdout.write(`ok: ${loaded.configPath} (${loaded.connections.length} connection(s))\n`);
+      for (const warning of storageWarnings(loaded)) process.stdout.write(`warning: ${warning}\n`);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       process.stdout.write(`${err.message}\n`);
