@@ -11,7 +11,14 @@ import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resol
 import { approvalTimeoutMs, type ConfigFile, configFileSchema, normalizePrefix } from './schema.ts';
 import { Secret } from './secret.ts';
 import { resolveStorageSecrets } from './storage-secrets.ts';
-import type { Config, ConfigProblem, ConnectionConfig, CopyTargetConfig, S3Credentials } from './types.ts';
+import type {
+  Config,
+  ConfigProblem,
+  ConnectionConfig,
+  CopyTargetConfig,
+  DatabaseConfig,
+  S3Credentials,
+} from './types.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -121,9 +128,27 @@ function buildConfig(
       allowSingleCopy: file.storage.allowSingleCopy,
     },
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
-    database: { path: abs(file.database.path) },
+    database: databaseConfig(file.database, secrets, abs),
     redis: file.redis,
     restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
+  };
+}
+
+function databaseConfig(
+  d: ConfigFile['database'],
+  secrets: ResolvedSecrets,
+  abs: (p: string) => string,
+): DatabaseConfig {
+  if (d.url === undefined) return { path: abs(d.path!) };
+  return {
+    url: d.url,
+    password: secrets.databasePassword,
+    schema: d.schema ?? 'public',
+    ssl: {
+      mode: d.ssl?.mode ?? 'disable',
+      ...(d.ssl?.caFile ? { caFile: abs(d.ssl.caFile) } : {}),
+    },
+    poolSize: d.poolSize ?? 10,
   };
 }
 

@@ -95,7 +95,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? (() => randomUUID());
-  const repos = openRecords(config.database, { now, newId });
+  const repos = await openRecords(config.database, { now, newId });
   const audit = createAuditLog(repos.audit, { now });
   const redisUrl = options.redis?.url ?? config.redis.url;
   const redisPrefix = options.redis?.prefix ?? config.redis.prefix;
