@@ -1,6 +1,6 @@
 /**
- * The `snapgate.yml` the end-to-end benches run with: one connection, a primary directory and one
- * directory copy under `dir`, one key from `keyEnv`, SQLite in `dir`, Redis under `prefix`.
+ * The `snapgate.yml` the end-to-end benches run with: one connection, a primary (a directory under `dir`
+ * unless `primary` says otherwise) and one directory copy under `dir`, one key from `keyEnv`, SQLite in `dir`, Redis under `prefix`.
  * Returns the config file's path.
  */
 import { writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ export interface BenchConfig {
   connectionExtra?: string;
   tokenEnv?: string;
   keyEnv?: string;
+  /** `storage.primary` as YAML (default: a directory under `dir`) */
+  primary?: string;
 }
 
 export function writeBenchConfig(o: BenchConfig): string {
@@ -35,7 +37,7 @@ export function writeBenchConfig(o: BenchConfig): string {
     tokenEnv: ${o.tokenEnv ?? 'KONG_TOKEN'}
     environment: ${o.environment ?? 'prod'}
 ${extra}storage:
-  primary: ${join(o.dir, 'primary')}
+  primary: ${o.primary ?? join(o.dir, 'primary')}
   copies:
     - type: directory
       path: ${join(o.dir, 'offsite')}

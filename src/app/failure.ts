@@ -6,7 +6,7 @@
  */
 
 import type { ConnectionConfig } from '../config/index.ts';
-import { ArtifactError, ArtifactKeyError } from '../storage/index.ts';
+import { ArtifactError, ArtifactKeyError, StorageTargetError } from '../storage/index.ts';
 import type { GatewayErrorClass } from './ports/gateway.ts';
 import type { FailureCode } from './ports/records.ts';
 import { KeyRingUnavailableError, type Services, UnknownConnectionError } from './services.ts';
@@ -52,6 +52,9 @@ export function describeFailure(err: unknown, context: FailureContext): JobFailu
       retryable: false,
     };
   }
+  // a store's own words (s3-errors.ts): wrong credentials, missing bucket, no permission, unreachable, 503
+  if (err instanceof StorageTargetError)
+    return { code: 'storage', reason: `storage: ${err.message}`, retryable: err.retryable };
   if (err instanceof ArtifactError)
     return { code: 'artifact_check', reason: `artifact check failed: ${err.message}`, retryable: true };
   if (err instanceof UnknownConnectionError)

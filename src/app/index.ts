@@ -36,6 +36,13 @@ export {
   UnknownConnectionError,
 } from './services.ts';
 export {
+  type SyncProgress,
+  type SyncReport,
+  syncStorage,
+  syncTargets,
+  UnknownTargetError,
+} from './storage-sync.ts';
+export {
   liveCompleted,
   NotVerifiableError,
   pickScheduledVerifications,

@@ -3,12 +3,13 @@
  * src/core/retention.ts for the rule) over its backups, then for each backup it removes: mark the record
  * pruned (the record stays for history) and delete its artifact from the primary and every copy
  * target — unless a kept backup still references that artifact (an unchanged backup shares the artifact of
- * the backup it repeats). Records are marked before files are deleted, so a crash in between leaves an
+ * the backup it repeats), or a store's Object Lock still holds it (kept, with the date; removed by the first
+ * prune after it). Records are marked before files are deleted, so a crash in between leaves an
  * orphan file, never a record pointing at nothing. `dryRun` changes nothing and says why each is kept.
  */
 
 import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
-import { deleteArtifact } from '../storage/index.ts';
+import { deleteArtifact, PRIMARY_TARGET } from '../storage/index.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
 import type { Backup } from './ports/records.ts';
 import type { Services } from './services.ts';
@@ -56,6 +57,8 @@ export async function pruneConnection(
     })
     .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || (a.backupId < b.backupId ? 1 : -1));
 
+  await keepLocked(services, decisions, byId);
+
   const deletedArtifacts: string[] = [];
   if (!dryRun) {
     const removed = decisions.filter((d) => d.action === 'remove').map((d) => byId.get(d.backupId)!);
@@ -93,4 +96,31 @@ export async function pruneConnection(
   const report = { connection: connection.name, dryRun, decisions, deletedArtifacts };
   await safeNotify(() => services.notifier.pruneFinished(report));
   return report;
+}
+
+/**
+ * S3 Object Lock: a backup retention would remove whose artifact a store still locks is kept, with the
+ * date (and `--dry-run` shows it); the first prune after that date removes it. Stores without a lock are
+ * not asked.
+ */
+async function keepLocked(services: Services, decisions: PruneDecision[], byId: Map<string, Backup>) {
+  const targets = [
+    { label: PRIMARY_TARGET, target: services.primary },
+    ...services.copyTargets.map((t) => ({ label: t.id, target: t })),
+  ].filter((t) => t.target.lockedUntil);
+  if (targets.length === 0) return;
+  const now = services.now();
+  for (const d of decisions) {
+    const name = byId.get(d.backupId)?.artifactName;
+    if (d.action !== 'remove' || !name) continue;
+    const locks: string[] = [];
+    for (const { label, target } of targets) {
+      const until = await target.lockedUntil!(name);
+      if (until && until > now) locks.push(`object lock until ${until.toISOString()} (${label})`);
+    }
+    if (locks.length > 0) {
+      d.action = 'keep';
+      d.reasons = [...locks, `then: ${d.reasons.join('; ')}`];
+    }
+  }
 }

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'prune.failed',
   'keys.rotated',
   'keys.rotation_failed',
+  'storage.synced',
   'config.loaded',
   'config.rejected',
   'schedule.created',

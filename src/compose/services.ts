@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ConsoleNotifier, type Notifier } from '../app/notifier.ts';
 import type { WorkQueue } from '../app/ports/work-queue.ts';
-import { findConnection, KeyRingUnavailableError, type Services } from '../app/services.ts';
+import { findConnection, KeyRingUnavailableError, lookupConnection, type Services } from '../app/services.ts';
 import { createAuditLog } from '../audit/index.ts';
-import type { Config } from '../config/index.ts';
+import type { Config, CopyTargetConfig } from '../config/index.ts';
 import {
   connectProducer,
   DEFAULT_RETRY,
@@ -21,7 +21,13 @@ import {
   type RetryPolicy,
 } from '../jobs/queues.ts';
 import { bullmqWorkQueue } from '../jobs/work-queue.ts';
-import { createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
+import {
+  artifactConnection,
+  createArtifactStore,
+  createCopyTarget,
+  KeyRing,
+  objectLockUntil,
+} from '../storage/index.ts';
 import { classifyGatewayError, type GatewayOpener, openGateway } from './gateways.ts';
 import { openRecords } from './records.ts';
 
@@ -83,8 +89,19 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     }
     return ring;
   };
-  const primary = createCopyTarget(config.storage.primary);
-  const copyTargets = config.storage.copies.map(createCopyTarget);
+  const open = (target: CopyTargetConfig) =>
+    createCopyTarget(target, {
+      now,
+      // Object Lock: at least until the artifact's connection's retention policy could first remove it
+      retainUntil: (name: string, at: Date) => {
+        const owner = artifactConnection(name);
+        const connection = owner === null ? undefined : lookupConnection(config, owner);
+        const retain = target.type === 's3' ? target.objectLock?.retain : undefined;
+        return objectLockUntil(at, retain, connection?.retention);
+      },
+    });
+  const primary = open(config.storage.primary);
+  const copyTargets = config.storage.copies.map(open);
   const gatewayFactory = options.gatewayFactory ?? openGateway;
   let closed = false;
 
@@ -123,6 +140,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       closed = true;
       if (queues) await Promise.all(Object.values(queues).map((q) => q.close()));
       producer?.disconnect();
+      await Promise.all([primary, ...copyTargets].map((t) => t.close?.()));
       await repos.close();
     },
   };

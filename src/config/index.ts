@@ -2,4 +2,5 @@ export { ConfigError, deepFreeze, formatPath, type LoadConfigOptions, loadConfig
 export { decodeKey, type ReadTextFile } from './resolve-secrets.ts';
 export { configFileSchema, isTimeZone } from './schema.ts';
 export { REDACTED, Secret } from './secret.ts';
+export { storageWarnings } from './storage-warnings.ts';
 export type * from './types.ts';

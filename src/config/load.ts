@@ -8,9 +8,17 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
-import { approvalTimeoutMs, type ConfigFile, configFileSchema } from './schema.ts';
+import { approvalTimeoutMs, type ConfigFile, configFileSchema, normalizePrefix } from './schema.ts';
 import { Secret } from './secret.ts';
-import type { Config, ConfigProblem, ConnectionConfig, CopyTargetConfig, DatabaseConfig } from './types.ts';
+import { resolveStorageSecrets } from './storage-secrets.ts';
+import type {
+  Config,
+  ConfigProblem,
+  ConnectionConfig,
+  CopyTargetConfig,
+  DatabaseConfig,
+  S3Credentials,
+} from './types.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -62,12 +70,26 @@ export function deepFreeze<T>(value: T): T {
 function targetConfig(
   target: ConfigFile['storage']['primary'],
   abs: (p: string) => string,
+  credentials: S3Credentials | undefined,
 ): CopyTargetConfig {
   if (typeof target === 'string') return { type: 'directory', path: abs(target) };
-  return { ...target, path: abs(target.path) };
+  if (target.type === 'directory') return { ...target, path: abs(target.path) };
+  const { credentials: _sources, accessKeyId: _a, secretAccessKey: _s, caFile, objectLock, ...rest } = target;
+  return {
+    ...rest,
+    prefix: normalizePrefix(target.prefix),
+    credentials: credentials ?? null,
+    ...(caFile ? { caFile: abs(caFile) } : {}),
+    objectLock: objectLock ?? null,
+  };
 }
 
-function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecrets): Config {
+function buildConfig(
+  configPath: string,
+  file: ConfigFile,
+  secrets: ResolvedSecrets,
+  storageSecrets: Map<string, S3Credentials>,
+): Config {
   const baseDir = dirname(configPath);
   const abs = (p: string) => resolvePath(baseDir, p);
   const connections = file.connections.map(
@@ -101,8 +123,8 @@ function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecr
     configPath,
     connections,
     storage: {
-      primary: targetConfig(file.storage.primary, abs),
-      copies: file.storage.copies.map((c) => targetConfig(c, abs)),
+      primary: targetConfig(file.storage.primary, abs, storageSecrets.get('primary')),
+      copies: file.storage.copies.map((c, i) => targetConfig(c, abs, storageSecrets.get(`copies[${i}]`))),
       allowSingleCopy: file.storage.allowSingleCopy,
     },
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
@@ -157,8 +179,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
 
   const parsed = configFileSchema.safeParse(raw);
   const secrets = await resolveSecrets(raw, env, readFile, dirname(configPath));
+  const storageSecrets = await resolveStorageSecrets((raw as { storage?: unknown } | null)?.storage, {
+    env,
+    readFile,
+    baseDir: dirname(configPath),
+    problems: secrets.problems,
+  });
   const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...secrets.problems];
   if (problems.length > 0 || !parsed.success) throw new ConfigError(configPath, problems);
 
-  return deepFreeze(buildConfig(configPath, parsed.data, secrets));
+  return deepFreeze(buildConfig(configPath, parsed.data, secrets, storageSecrets));
 }

@@ -17,6 +17,13 @@ export interface ResolvedSecrets {
   problems: ConfigProblem[];
 }
 
+export interface ReadSourceContext {
+  env: Record<string, string | undefined>;
+  readFile: ReadTextFile;
+  baseDir: string;
+  problems: ConfigProblem[];
+}
+
 interface SourceSpec {
   envField: string;
   fileField: string;
@@ -40,16 +47,11 @@ export function decodeKey(text: string): Buffer | null {
   return null;
 }
 
-async function readSource(
+export async function readSource(
   item: Record<string, unknown>,
   path: string,
   spec: SourceSpec,
-  ctx: {
-    env: Record<string, string | undefined>;
-    readFile: ReadTextFile;
-    baseDir: string;
-    problems: ConfigProblem[];
-  },
+  ctx: ReadSourceContext,
 ): Promise<{ text: string; from: string } | null> {
   const envName = item[spec.envField];
   const file = item[spec.fileField];

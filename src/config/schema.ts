@@ -121,13 +121,97 @@ export const connectionSchema = z.strictObject({
   roles: rolesSchema.optional(),
 });
 
+const INLINE_S3_SECRET =
+  'inline S3 credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
+  'secretAccessKeyEnv, accessKeyIdFile / secretAccessKeyFile, or leave credentials out for the SDK default chain';
+
+const s3CredentialsSchema = z.strictObject({
+  accessKeyIdEnv: z.string().min(1).optional(),
+  accessKeyIdFile: z.string().min(1).optional(),
+  secretAccessKeyEnv: z.string().min(1).optional(),
+  secretAccessKeyFile: z.string().min(1).optional(),
+  sessionTokenEnv: z.string().min(1).optional(),
+  sessionTokenFile: z.string().min(1).optional(),
+  accessKeyId: z.never({ error: INLINE_S3_SECRET }).optional(),
+  secretAccessKey: z.never({ error: INLINE_S3_SECRET }).optional(),
+  sessionToken: z.never({ error: INLINE_S3_SECRET }).optional(),
+});
+
+/** Storage classes whose objects can be read back at once (verification reads every object). */
+export const S3_STORAGE_CLASSES = [
+  'STANDARD',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+  'REDUCED_REDUNDANCY',
+] as const;
+
+const s3TargetSchema = z.strictObject({
+  type: z.literal('s3'),
+  name: name('target name').optional(),
+  /** absent: AWS S3 for the region; else MinIO, Ceph RGW, R2, B2, GCS interop … */
+  endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL' }).optional(),
+  region: z.string().min(1, 'region is required (us-east-1 for most S3-compatible stores)'),
+  bucket: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'bucket must be an S3 bucket name: 3-63 lowercase letters, digits, "." and "-"',
+    ),
+  /** objects are `<prefix><artifact name>`; a prefix that does not end with "/" gets one */
+  prefix: z
+    .string()
+    .refine(
+      (p) => !p.startsWith('/') && !p.split('/').includes('..'),
+      'prefix must not start with "/" or contain ".."',
+    )
+    .default(''),
+  forcePathStyle: z.boolean().default(false),
+  credentials: s3CredentialsSchema.optional(),
+  caFile: z.string().min(1).optional(),
+  storageClass: z
+    .enum(S3_STORAGE_CLASSES, {
+      error: `storageClass must be one of ${S3_STORAGE_CLASSES.join(', ')} (archive classes cannot be read back for verification)`,
+    })
+    .optional(),
+  serverSideEncryption: z
+    .discriminatedUnion('algorithm', [
+      z.strictObject({ algorithm: z.literal('AES256') }),
+      z.strictObject({ algorithm: z.literal('aws:kms'), kmsKeyId: z.string().min(1).optional() }),
+    ])
+    .optional(),
+  objectLock: z
+    .strictObject({
+      mode: z.enum(['governance', 'compliance']),
+      /** at least this long; never shorter than the retention policy's minimum keep (minAge, keepWithin) */
+      retain: duration.optional(),
+    })
+    .optional(),
+  accessKeyId: z.never({ error: INLINE_S3_SECRET }).optional(),
+  secretAccessKey: z.never({ error: INLINE_S3_SECRET }).optional(),
+});
+
+/** `type: directory | s3`: a new store type adds its schema here and one line in createCopyTarget. */
 export const copyTargetSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('directory'), path: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('directory'),
+    name: name('target name').optional(),
+    path: z.string().min(1),
+  }),
+  s3TargetSchema,
 ]);
 
-/** Where a target stores its objects, for telling two targets apart: a directory's path. */
-function targetPlace(target: string | z.infer<typeof copyTargetSchema>): string {
-  return typeof target === 'string' ? target : target.path;
+/** Where a target stores its objects, for telling two targets apart: a directory's path, a bucket + prefix. */
+export function targetPlace(target: string | z.infer<typeof copyTargetSchema>): string {
+  if (typeof target === 'string') return target;
+  if (target.type === 'directory') return target.path;
+  return `s3://${target.endpoint ?? target.region}/${target.bucket}/${normalizePrefix(target.prefix)}`;
+}
+
+/** A prefix as used in object keys: empty, or ending with one "/". */
+export function normalizePrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
 export const storageSchema = z
@@ -150,7 +234,15 @@ export const storageSchema = z
     const paths = [s.primary, ...s.copies].map(targetPlace);
     paths.forEach((p, i) => {
       if (i > 0 && paths.indexOf(p) !== i) {
-        ctx.addIssue({ code: 'custom', path: ['copies', i - 1, 'path'], message: `"${p}" is already used` });
+        const field = s.copies[i - 1]?.type === 's3' ? 'prefix' : 'path';
+        ctx.addIssue({ code: 'custom', path: ['copies', i - 1, field], message: `"${p}" is already used` });
+      }
+    });
+    const names = [s.primary, ...s.copies].map((t) => (typeof t === 'string' ? undefined : t.name));
+    names.forEach((n, i) => {
+      if (n !== undefined && names.indexOf(n) !== i) {
+        const path = i === 0 ? ['primary', 'name'] : ['copies', i - 1, 'name'];
+        ctx.addIssue({ code: 'custom', path, message: `duplicate target name "${n}"` });
       }
     });
   });

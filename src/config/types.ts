@@ -36,8 +36,40 @@ export interface ConnectionConfig {
   roles: Readonly<Record<Role, readonly string[]>>;
 }
 
-/** Discriminated on `type` so an S3-compatible target can be added next to `directory`. */
-export type CopyTargetConfig = { type: 'directory'; path: string };
+export interface DirectoryTargetConfig {
+  type: 'directory';
+  /** what `--target` may call it; the target's id stays `directory:<path>` */
+  name?: string;
+  path: string;
+}
+
+export interface S3Credentials {
+  accessKeyId: Secret<string>;
+  secretAccessKey: Secret<string>;
+  sessionToken?: Secret<string>;
+}
+
+export interface S3TargetConfig {
+  type: 's3';
+  name?: string;
+  /** absent: AWS S3 for `region` */
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** empty or ending with "/" */
+  prefix: string;
+  forcePathStyle: boolean;
+  /** null: the AWS SDK's default credential chain */
+  credentials: S3Credentials | null;
+  /** absolute path of a PEM bundle to trust for the endpoint's TLS certificate */
+  caFile?: string;
+  storageClass?: string;
+  serverSideEncryption?: { algorithm: 'AES256' } | { algorithm: 'aws:kms'; kmsKeyId?: string };
+  objectLock: { mode: 'governance' | 'compliance'; retain?: string } | null;
+}
+
+/** Discriminated on `type`: a new store type adds its config here. */
+export type CopyTargetConfig = DirectoryTargetConfig | S3TargetConfig;
 
 export interface StorageConfig {
   /** where artifacts are written first; `storage.primary: <path>` in the file is a directory */

@@ -8,6 +8,7 @@
 import type { CopyTargetConfig } from '../config/types.ts';
 import { DirectoryCopyTarget } from './directory-target.ts';
 import type { ByteSink } from './fs-util.ts';
+import { S3CopyTarget, type S3TargetOptions } from './s3-target.ts';
 
 /** How copy records name the primary target (any other copy is named by its target's `id`). */
 export const PRIMARY_TARGET = 'primary';
@@ -42,11 +43,22 @@ export interface CopyTarget {
   list(): Promise<string[]>;
   /** A local path to read `name` in place, when the target is a filesystem; avoids a copy when verifying. */
   localPath?(name: string): string;
+  /** The stored size of `name`, or null when it does not exist (a remote store's HEAD). */
+  size?(name: string): Promise<number | null>;
+  /** The date before which the store refuses to delete `name` (Object Lock), or null. */
+  lockedUntil?(name: string): Promise<Date | null>;
+  /** Releases connections. */
+  close?(): Promise<void>;
 }
 
-export function createCopyTarget(config: CopyTargetConfig): CopyTarget {
+/** What a target may need beyond its config: the Object Lock date of an object written now. */
+export type TargetOptions = S3TargetOptions;
+
+export function createCopyTarget(config: CopyTargetConfig, options: TargetOptions = {}): CopyTarget {
   switch (config.type) {
     case 'directory':
       return new DirectoryCopyTarget(config.path);
+    case 's3':
+      return new S3CopyTarget(config, options);
   }
 }

@@ -32,3 +32,24 @@ export class ArtifactIntegrityError extends ArtifactError {
     this.name = 'ArtifactIntegrityError';
   }
 }
+
+/** A store (an S3-compatible bucket, …) refused or failed an operation; `message` says what to do. */
+export class StorageTargetError extends Error {
+  constructor(
+    readonly kind:
+      | 'unreachable'
+      | 'credentials'
+      | 'bucket'
+      | 'permission'
+      | 'throttled'
+      | 'server'
+      | 'request'
+      | 'missing',
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageTargetError';
+  }
+}

@@ -6,10 +6,10 @@ export {
   withTargetFile,
 } from './artifact-store.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
-export { type CopyTarget, createCopyTarget, type StoredObject } from './copy-target.ts';
+export { type CopyTarget, createCopyTarget, type StoredObject, type TargetOptions } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
 export type { KeyEnvelope } from './envelope.ts';
-export { ArtifactError, ArtifactIntegrityError, ArtifactKeyError } from './errors.ts';
+export { ArtifactError, ArtifactIntegrityError, ArtifactKeyError, StorageTargetError } from './errors.ts';
 export { type ArtifactHeader, type BoundHeader, COMPRESSIONS, type Compression } from './format.ts';
 export type { ByteSink } from './fs-util.ts';
 export { KeyRing, type RingKey } from './keyring.ts';
@@ -25,8 +25,10 @@ export {
   parseArtifactName,
   shortId,
 } from './layout.ts';
+export { addDuration, artifactConnection, objectLockUntil } from './object-lock.ts';
 export { openArtifact, readArtifactHeader, type VerifyResult, verifyArtifactFile } from './read.ts';
 export { type RewrapResult, rewrapArtifact, rewrapOnTarget } from './rewrap.ts';
+export { S3CopyTarget, type S3TargetOptions } from './s3-target.ts';
 export {
   entitiesSha256,
   type SerializedSnapshot,

@@ -2,7 +2,12 @@
 export { auditRestore, notifyRestore } from './audit.ts';
 export { approveRestore, cancelRestore, rejectRestore } from './decisions.ts';
 export { approvalExpiresAt, expireDueRestores, expireRestore } from './expiry.ts';
-export { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
+export {
+  BackupIntegrityError,
+  type OpenedBackup,
+  verifyAndOpenBackup,
+  verifyAndOpenBackupFrom,
+} from './integrity.ts';
 export { planConnection } from './live.ts';
 export { finishRestore } from './outcome.ts';
 export { type PlanOutcome, runRestorePlan } from './plan-job.ts';

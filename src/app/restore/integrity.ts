@@ -1,8 +1,9 @@
 /**
- * Before a restore reads a backup it proves the backup is the one that was written: every recorded copy
- * still has its recorded SHA-256, and the primary decrypts (AES-GCM authenticates every byte and the
- * plaintext hash is re-checked, src/storage read.ts). A backup that fails either check is not restored —
- * and nothing is written to the gateway — even if another copy is fine: a bad copy is a finding to fix first.
+ * Before a restore reads a backup it proves the copy it reads is the one that was written: the copy still
+ * has its recorded SHA-256 and decrypts (AES-GCM authenticates every byte and the plaintext hash is
+ * re-checked, src/storage read.ts). Every copy is checked and the first whole one is used, the primary
+ * first (issue 15: a missing or corrupt primary falls back to the next copy, and the restore says which
+ * copy it read and what was wrong with the others). When no copy is whole nothing is written to the gateway.
  */
 
 import type { Snapshot } from '../../core/index.ts';
@@ -32,37 +33,71 @@ async function checkCopy(services: Services, copy: BackupCopy): Promise<string |
   }
 }
 
-/** Checks every copy and decrypts the primary: the snapshot to restore, or BackupIntegrityError. */
-export async function verifyAndOpenBackup(services: Services, backup: Backup): Promise<Snapshot> {
+/** The backup to restore, which copy it was read from, and what was wrong with the copies that were not used. */
+export interface OpenedBackup {
+  snapshot: Snapshot;
+  from: BackupCopy;
+  problems: string[];
+}
+
+/** The primary first, then the other copies in the order they were recorded. */
+function primaryFirst(copies: readonly BackupCopy[]): BackupCopy[] {
+  return [
+    ...copies.filter((c) => c.target === PRIMARY_TARGET),
+    ...copies.filter((c) => c.target !== PRIMARY_TARGET),
+  ];
+}
+
+/**
+ * Checks every copy's SHA-256 and decrypts the first good one (the primary when it is good): a missing or
+ * corrupt primary falls back to the next copy. Only when no copy is whole is the restore refused
+ * (BackupIntegrityError naming every copy's problem) — nothing is ever read from a copy that failed.
+ */
+export async function verifyAndOpenBackupFrom(services: Services, backup: Backup): Promise<OpenedBackup> {
   if (backup.status !== 'completed' || !backup.artifactName) {
     throw new BackupIntegrityError(backup.id, [`it is ${backup.status} and has no artifact`]);
   }
   if (backup.prunedAt) throw new BackupIntegrityError(backup.id, ['retention removed its artifact']);
-  const copies = await services.repos.backups.listCopies(backup.id);
-  const primary = copies.find((c) => c.target === PRIMARY_TARGET);
+  const copies = primaryFirst(await services.repos.backups.listCopies(backup.id));
+  if (copies.length === 0) throw new BackupIntegrityError(backup.id, ['no copy is recorded']);
   const problems: string[] = [];
-  if (!primary) problems.push('no primary copy is recorded');
+  const good: BackupCopy[] = [];
   for (const copy of copies) {
     const problem = await checkCopy(services, copy);
     if (problem) problems.push(problem);
+    else good.push(copy);
   }
-  if (problems.length > 0 || !primary) throw new BackupIntegrityError(backup.id, problems);
-  return openPrimary(services, backup.id, primary);
-}
-
-/** The restore job's read of an already verified backup: decryption alone authenticates the bytes. */
-export async function openBackup(services: Services, backup: Backup): Promise<Snapshot> {
-  const copies = await services.repos.backups.listCopies(backup.id);
-  const primary = copies.find((c) => c.target === PRIMARY_TARGET);
-  if (!primary) throw new BackupIntegrityError(backup.id, ['no primary copy is recorded']);
-  return openPrimary(services, backup.id, primary);
-}
-
-async function openPrimary(services: Services, backupId: string, primary: BackupCopy): Promise<Snapshot> {
   try {
-    return (await services.artifacts.openBackup(backupId, [primary])).snapshot;
+    if (good.length === 0) throw new BackupUnreadableError(backup.id, []);
+    const opened = await services.artifacts.openBackup(backup.id, good);
+    const from = good.find((c) => c.target === opened.from.target && c.location === opened.from.location)!;
+    const unread = good.slice(0, good.indexOf(from)).map((c) => `${c.target}: does not decrypt`);
+    return { snapshot: opened.snapshot, from, problems: [...problems, ...unread] };
   } catch (err) {
-    const why = err instanceof BackupUnreadableError ? err.problems.join('; ') : (err as Error).message;
-    throw new BackupIntegrityError(backupId, [`primary does not decrypt: ${why.replace(/^primary: /, '')}`]);
+    if (!(err instanceof BackupUnreadableError)) throw err;
+    throw new BackupIntegrityError(backup.id, [
+      ...problems,
+      ...err.problems.map((p) => p.replace(/^(\S+): /, '$1: does not decrypt: ')),
+    ]);
+  }
+}
+
+/** `verifyAndOpenBackupFrom`, the snapshot only. */
+export async function verifyAndOpenBackup(services: Services, backup: Backup): Promise<Snapshot> {
+  return (await verifyAndOpenBackupFrom(services, backup)).snapshot;
+}
+
+/** The restore job's read of an already verified backup: the first copy that decrypts (primary first). */
+export async function openBackup(services: Services, backup: Backup): Promise<Snapshot> {
+  const copies = primaryFirst(await services.repos.backups.listCopies(backup.id));
+  if (copies.length === 0) throw new BackupIntegrityError(backup.id, ['no copy is recorded']);
+  try {
+    return (await services.artifacts.openBackup(backup.id, copies)).snapshot;
+  } catch (err) {
+    if (!(err instanceof BackupUnreadableError)) throw err;
+    throw new BackupIntegrityError(
+      backup.id,
+      err.problems.map((p) => p.replace(/^(\S+): /, '$1: does not decrypt: ')),
+    );
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The plan job: `planned` → `awaiting_approval` (or straight to `completed`/`failed`).
- *   1. verify the backup (every copy's checksum, the primary decrypts) — a corrupt backup stops here;
+ *   1. verify the backup (every copy's checksum; the first whole copy, primary first, is read and recorded
+ *      as `planSummary.readFrom`) — a backup with no whole copy stops here;
  *   2. dump the live gateway (the request's sections) and plan the restore;
  *   3. refused plan → `failed` with the refusals; empty plan → `completed` ("nothing to restore");
  *   4. otherwise record plan hash, live fingerprint and summary, start the approval window (a delayed
@@ -14,7 +15,7 @@ import { type Failure, type Restore, TransitionError } from '../ports/records.ts
 import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
-import { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
+import { BackupIntegrityError, verifyAndOpenBackupFrom } from './integrity.ts';
 import { planAgainstLive, withGateway } from './live.ts';
 import { buildPlanSummary } from './summary.ts';
 
@@ -33,11 +34,13 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
 
   let plan: Plan;
   let liveFingerprint: string;
+  let readFrom: { target: string; location: string; problems: string[] };
   try {
     if (!backup) throw new BackupIntegrityError(restore.backupId, ['the backup record is gone']);
-    const target = await verifyAndOpenBackup(services, backup);
+    const opened = await verifyAndOpenBackupFrom(services, backup);
+    readFrom = { target: opened.from.target, location: opened.from.location, problems: opened.problems };
     ({ plan, liveFingerprint } = await withGateway(services, restore, (gateway) =>
-      planAgainstLive(services, gateway, restore, target),
+      planAgainstLive(services, gateway, restore, opened.snapshot),
     ));
   } catch (err) {
     const connection = services.connection(restore.connection);
@@ -70,14 +73,21 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     repo.markAwaitingApproval(restore.id, {
       planHash: plan.planHash,
       liveFingerprint,
-      planSummary: buildPlanSummary(plan),
+      planSummary: { ...buildPlanSummary(plan), readFrom },
       expiresAt,
     }),
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
   await services.work.restoreExpiry(ready.id, expiresAt);
   await auditRestore(services, ready, 'restore.planned', {
-    details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
+    details: {
+      liveFingerprint,
+      steps: plan.steps.length,
+      ...plan.summary,
+      warnings: plan.warnings.length,
+      readFrom: readFrom.target,
+      ...(readFrom.problems.length > 0 ? { copyProblems: readFrom.problems } : {}),
+    },
   });
   await notifyRestore(services, { restore: ready, phase: 'awaiting_approval', plan, backup });
   return { restore: ready, plan };

@@ -15,7 +15,12 @@ import type { RestoreNotice } from '../restore-services.ts';
 import { diffText } from '../views/diff-text.ts';
 import { userMention } from '../views/format.ts';
 import type { SlackMessage } from '../views/message.ts';
-import { FIRST_RESTORE_CHANGES, type RestoreCardInput, restoreCard } from '../views/restore-card.ts';
+import {
+  type BackupReadFrom,
+  FIRST_RESTORE_CHANGES,
+  type RestoreCardInput,
+  restoreCard,
+} from '../views/restore-card.ts';
 import {
   breakGlassApprovedMessage,
   breakGlassRequestedMessage,
@@ -205,6 +210,8 @@ export class RestoreCards {
       line,
     };
     if (k.picked) input.picked = k.picked;
+    const readFrom = (r.planSummary as { readFrom?: BackupReadFrom } | null)?.readFrom;
+    if (readFrom) input.readFrom = readFrom;
     return input;
   }
 

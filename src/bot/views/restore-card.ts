@@ -64,6 +64,15 @@ export interface RestoreCardInput {
   plan?: Plan | null;
   /** one line at the foot: "planning…", "approved by @x — restoring…", "expired — nothing was changed" */
   line?: string;
+  /** which copy of the backup the plan read, and what was wrong with the copies before it */
+  readFrom?: BackupReadFrom;
+}
+
+/** `Restore.planSummary.readFrom`, set by the plan job. */
+export interface BackupReadFrom {
+  target: string;
+  location: string;
+  problems: string[];
 }
 
 function backupField(c: RestoreCardInput): string {
@@ -73,9 +82,15 @@ function backupField(c: RestoreCardInput): string {
   const taken = b.startedAt ?? b.createdAt;
   const gap = c.requestedAt.getTime() - taken.getTime();
   const age = gap < 60_000 ? 'moments' : formatDuration(gap).replace(/ \d+ s$/, '');
+  const from = c.readFrom;
+  // said only when it is news: a copy other than the primary, or a copy with a problem
+  const copy =
+    from && (from.target !== 'primary' || from.problems.length > 0)
+      ? `\nread from copy ${code(from.target)}${from.problems.map((p) => `\n:warning: ${escapeMrkdwn(p)}`).join('')}`
+      : '';
   return (
     `*Backup*\n${code(b.id)} · ${escapeMrkdwn(b.type)}\n` +
-    `taken ${slackDate(taken)} (${age} before the request) by ${userMention(b.requestedBy)}`
+    `taken ${slackDate(taken)} (${age} before the request) by ${userMention(b.requestedBy)}${copy}`
   );
 }
 

@@ -1,6 +1,9 @@
-/** `snapgate config check [--config FILE]`: every problem in the file, or "ok". Opens nothing else. */
+/**
+ * `snapgate config check [--config FILE]`: every problem in the file, or "ok" followed by any warnings
+ * (every copy in one bucket or on one host). Opens nothing else.
+ */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { ConfigError, loadConfig, storageWarnings } from '../../config/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, configPath } from './backup-context.ts';
 
@@ -12,6 +15,7 @@ export function registerConfig(program: Command): void {
     try {
       const loaded = await loadConfig({ path: configPath(flags) });
       process.stdout.write(`ok: ${loaded.configPath} (${loaded.connections.length} connection(s))\n`);
+      for (const warning of storageWarnings(loaded)) process.stdout.write(`warning: ${warning}\n`);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       process.stdout.write(`${err.message}\n`);

@@ -13,6 +13,7 @@ import { registerPrune } from './prune.ts';
 import { registerRestore } from './restore.ts';
 import { registerRestores } from './restores.ts';
 import { registerServe } from './serve.ts';
+import { registerStorage } from './storage.ts';
 import { registerVerify } from './verify.ts';
 import { registerWorker } from './worker.ts';
 
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerPrune(program);
   registerConfig(program);
   registerKeys(program);
+  registerStorage(program);
   registerArtifact(program);
   registerAudit(program);
   registerDb(program);

@@ -99,7 +99,10 @@ export interface EnvOptions {
   connectionExtra?: string;
   /** a second connection with the same gateway */
   secondConnection?: boolean;
+  /** `storage.primary` as YAML (a path, or a flow map like `{ type: s3, … }`) */
   primary?: string;
+  /** more environment variables for the config (S3 credentials) */
+  env?: Record<string, string>;
 }
 
 export function configYaml(dir: string, simUrl: string, o: EnvOptions = {}): string {
@@ -143,7 +146,7 @@ export async function createTestEnv(o: EnvOptions = {}): Promise<TestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'snapgate-jobs-'));
   const sim = await startKongSim({ token: KONG_TOKEN, seed: SEED, ...o.sim });
   const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
-  const env = { KONG_TOKEN, SNAPGATE_KEY_1: randomBytes(32).toString('hex') };
+  const env = { KONG_TOKEN, SNAPGATE_KEY_1: randomBytes(32).toString('hex'), ...o.env };
   const configPath = join(dir, 'snapgate.yml');
   writeFileSync(configPath, configYaml(dir, sim.url, o).replace('PREFIX', prefix));
   const notifier = new RecordingNotifier();

@@ -1,5 +1,6 @@
 /**
- * What a restore must refuse or contain: corrupt backups (before any write), section limits, Kong failing
+ * What a restore must refuse or contain: corrupt backups (before any write; a corrupt copy falls back to a
+ * whole one), section limits, Kong failing
  * mid-apply, `--at` selection, one restore per connection, and bad input that records nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -49,28 +50,53 @@ async function approveAndWait(id: string) {
 }
 
 describe('restore safety', () => {
-  it.each(['primary', 'offsite'])(
-    'a flipped byte in the %s copy fails the request before any write',
-    async (which) => {
+  const flipByte = (location: string) => {
+    const bytes = readFileSync(location);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
+    writeFileSync(location, bytes);
+  };
+
+  it('a flipped byte in every copy fails the request before any write, naming each copy', async () => {
+    await breakGateway(t);
+    for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) flipByte(copy.location);
+    const writes = t.env.sim.state.writes;
+
+    const { restore } = await requestRestore(t.services, input());
+    const done = await waitForRestore(t.services, restore.id, FINAL);
+    expect(done.status).toBe('failed');
+    expect(done.failureReason).toMatch(/failed its integrity check/);
+    expect(done.failureReason).toContain('primary: sha256 mismatch');
+    expect(done.failureReason).toMatch(/directory:\S+offsite: sha256 mismatch/);
+    expect(t.env.sim.state.writes).toBe(writes);
+  });
+
+  it.each([
+    ['primary', 'offsite'],
+    ['offsite', 'primary'],
+  ])(
+    'a flipped byte in the %s copy: the plan reads the %s copy and says what was wrong (issue 15)',
+    async (bad, used) => {
       await breakGateway(t);
       const copies = await t.services.repos.backups.listCopies(t.backup.id);
-      const copy = copies.find((c) =>
-        which === 'primary' ? c.target === 'primary' : c.target !== 'primary',
-      );
-      const bytes = readFileSync(copy?.location ?? '');
-      bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
-      writeFileSync(copy?.location ?? '', bytes);
-      const writes = t.env.sim.state.writes;
+      const isPrimary = (c: { target: string }) => c.target === 'primary';
+      const badCopy = copies.find((c) => (bad === 'primary' ? isPrimary(c) : !isPrimary(c)))!;
+      const usedCopy = copies.find((c) => c !== badCopy)!;
+      flipByte(badCopy.location);
 
       const { restore } = await requestRestore(t.services, input());
-      const done = await waitForRestore(t.services, restore.id, FINAL);
-      expect(done.status).toBe('failed');
-      expect(done.failureReason).toMatch(/failed its integrity check/);
-      expect(done.failureCode).toBe('backup_unreadable');
-      expect(done.failureReason).toContain(
-        which === 'primary' ? 'primary: sha256 mismatch' : 'sha256 mismatch',
-      );
-      expect(t.env.sim.state.writes).toBe(writes);
+      const planned = await awaitingApproval(t.services, restore);
+      expect(planned.planSummary).toMatchObject({
+        readFrom: {
+          target: usedCopy.target,
+          location: usedCopy.location,
+          problems: [
+            expect.stringMatching(new RegExp(`^${badCopy.target.replace(/[/.]/g, '\\$&')}: sha256 mismatch`)),
+          ],
+        },
+      });
+      expect(used === 'primary' ? isPrimary(usedCopy) : !isPrimary(usedCopy)).toBe(true);
+      expect((await approveAndWait(restore.id)).status).toBe('completed');
+      expect((await driftFrom(t.services, t.backup)).steps).toEqual([]);
     },
   );
 

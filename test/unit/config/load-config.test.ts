@@ -181,7 +181,7 @@ database: { path: snap.db }
     ],
     [
       'unknown copy type',
-      validYaml.replace('type: directory', 'type: s3'),
+      validYaml.replace('type: directory', 'type: ftp'),
       expect.stringMatching(/^storage\.copies\[0\]\.type: /),
     ],
     ['unknown top-level field', `${validYaml}slack: {}\n`, 'unknown field "slack"'],
@@ -241,12 +241,106 @@ database: { path: snap.db }
     const example = readFileSync(join(root, 'snapgate.example.yml'), 'utf8');
     const config = await loadConfig({
       path: join(root, 'snapgate.example.yml'),
-      env: { KONG_PROD_EU_TOKEN: 't', SNAPGATE_KEY_2026_11: KEY_B64 },
+      env: {
+        KONG_PROD_EU_TOKEN: 't',
+        SNAPGATE_KEY_2026_11: KEY_B64,
+        SNAPGATE_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        SNAPGATE_S3_SECRET_ACCESS_KEY: 's3-secret-example',
+        SNAPGATE_S3_SESSION_TOKEN: 's3-session-example',
+      },
       readFile: async (p) => (p.endsWith('snapgate.example.yml') ? example : KEY_HEX),
     });
+    const [, offsite, dr] = config.storage.copies;
+    expect(offsite).toMatchObject({ type: 's3', name: 'offsite', prefix: 'prod-eu/', forcePathStyle: true });
+    expect(dr).toMatchObject({ type: 's3', region: 'us-west-2', prefix: '', objectLock: null });
+    expect(offsite?.type === 's3' && offsite.credentials?.secretAccessKey.reveal()).toBe('s3-secret-example');
+    expect(JSON.stringify(config)).not.toContain('s3-secret-example');
     expect(config.connections.map((c) => c.name)).toEqual(['prod-eu', 'staging']);
     expect(config.connections[0]!.roles.approver).toEqual(['S0456SRE']);
     expect(config.keys.filter((k) => k.current).map((k) => k.id)).toEqual(['k2026-11']);
+  });
+});
+
+describe('S3 targets in storage', () => {
+  const withS3 = (target: string) =>
+    validYaml.replace('copies: [{ type: directory, path: /mnt/copy }]', `copies:\n    - ${target}`);
+  const load = (yaml: string, extraEnv: Record<string, string> = {}) =>
+    loadConfig({
+      path: '/etc/snapgate/snapgate.yml',
+      env: { ...env, ...extraEnv },
+      readFile: files({
+        ...fileMap,
+        '/etc/snapgate/snapgate.yml': yaml,
+        '/etc/snapgate/s3-secret': 'from-file\n',
+      }),
+    });
+
+  it('reads credentials from env and files, resolves caFile, normalises the prefix', async () => {
+    const config = await load(
+      withS3(
+        '{ type: s3, region: eu-west-1, bucket: backups, prefix: prod, caFile: ca.pem, ' +
+          'credentials: { accessKeyIdEnv: S3_ID, secretAccessKeyFile: s3-secret } }',
+      ),
+      { S3_ID: 'AKIAID' },
+    );
+    const s3 = config.storage.copies[0]!;
+    expect(s3).toMatchObject({
+      type: 's3',
+      prefix: 'prod/',
+      caFile: '/etc/snapgate/ca.pem',
+      forcePathStyle: false,
+    });
+    if (s3.type !== 's3') throw new Error('not s3');
+    expect(s3.credentials?.accessKeyId.reveal()).toBe('AKIAID');
+    expect(s3.credentials?.secretAccessKey.reveal()).toBe('from-file');
+    expect(inspect(config, { depth: 10 })).not.toContain('from-file');
+  });
+
+  it('without credentials the SDK default chain is used (credentials: null)', async () => {
+    const config = await load(withS3('{ type: s3, region: eu-west-1, bucket: backups }'));
+    expect(config.storage.copies[0]).toMatchObject({ type: 's3', credentials: null, prefix: '' });
+  });
+
+  it.each([
+    [
+      'inline secret key',
+      '{ type: s3, region: r, bucket: backups, credentials: { accessKeyIdEnv: S3_ID, secretAccessKey: abc } }',
+      /^storage\.copies\[0\]\.credentials\.secretAccessKey: inline S3 credentials are not allowed/,
+    ],
+    [
+      'inline key at the top',
+      '{ type: s3, region: r, bucket: backups, accessKeyId: AKIA }',
+      /^storage\.copies\[0\]\.accessKeyId: inline S3 credentials are not allowed/,
+    ],
+    [
+      'unset variable',
+      '{ type: s3, region: r, bucket: backups, credentials: { accessKeyIdEnv: NOPE, secretAccessKeyEnv: S3_ID } }',
+      /^storage\.copies\[0\]\.credentials\.accessKeyIdEnv: environment variable NOPE is not set/,
+    ],
+    [
+      'archive storage class',
+      '{ type: s3, region: r, bucket: backups, storageClass: DEEP_ARCHIVE }',
+      /^storage\.copies\[0\]\.storageClass: .*cannot be read back/,
+    ],
+    [
+      'bad bucket',
+      '{ type: s3, region: r, bucket: Bad_Bucket }',
+      /^storage\.copies\[0\]\.bucket: bucket must be/,
+    ],
+  ])('refuses %s', async (_name, target, expected) => {
+    expect(await problemsOf(withS3(target), { S3_ID: 'AKIAID' })).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it('refuses the same bucket and prefix twice', async () => {
+    const yaml = validYaml
+      .replace('primary: artifacts', 'primary: { type: s3, region: r, bucket: backups, prefix: a/ }')
+      .replace(
+        'copies: [{ type: directory, path: /mnt/copy }]',
+        'copies: [{ type: s3, region: r, bucket: backups, prefix: a }]',
+      );
+    expect(await problemsOf(yaml)).toEqual([
+      expect.stringMatching(/^storage\.copies\[0\]\.prefix: .* is already used/),
+    ]);
   });
 });
 
