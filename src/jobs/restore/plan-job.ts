@@ -1,6 +1,7 @@
 /**
  * The plan job: `planned` → `awaiting_approval` (or straight to `completed`/`failed`).
  *   1. verify the backup (every copy's checksum, the primary decrypts) — a corrupt backup stops here;
+ *      so does a backup of another workspace than the connection's (`requireSameWorkspace`);
  *   2. dump the live gateway (the request's sections) and plan the restore;
  *   3. refused plan → `failed` with the refusals; empty plan → `completed` ("nothing to restore");
  *   4. otherwise record plan hash, live fingerprint and summary, start the approval window (a delayed
@@ -14,7 +15,7 @@ import type { Services } from '../context.ts';
 import { describeJobFailure } from '../failure.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
-import { planAgainstLive, withGateway } from './live.ts';
+import { planAgainstLive, WorkspaceMismatchError, withGateway } from './live.ts';
 import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
 import { buildPlanSummary } from './summary.ts';
 
@@ -42,7 +43,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   } catch (err) {
     const connection = services.connection(restore.connection);
     const reason =
-      err instanceof BackupIntegrityError
+      err instanceof BackupIntegrityError || err instanceof WorkspaceMismatchError
         ? err.message
         : `could not plan the restore: ${describeJobFailure(services, connection, err).reason}`;
     return { restore: await planFailed(services, restore, reason) };
