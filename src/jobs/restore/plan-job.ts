@@ -4,8 +4,9 @@
  *      so does a backup of another workspace than the connection's (`requireSameWorkspace`);
  *   2. dump the live gateway (the request's sections) and plan the restore;
  *   3. refused plan → `failed` with the refusals; empty plan → `completed` ("nothing to restore");
- *   4. otherwise record plan hash, live fingerprint and summary, start the approval window (a delayed
- *      expiry job), audit `restore.planned` and hand the plan to the notifier for the card and diff file.
+ *   4. otherwise audit `restore.planned`, then record plan hash, live fingerprint and summary (→
+ *      `awaiting_approval`), start the approval window (a delayed expiry job) and hand the plan to the
+ *      notifier for the card and diff file.
  * Nothing here writes to the gateway.
  */
 
@@ -66,6 +67,12 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     return { restore: done, plan };
   }
 
+  // Audited before the status changes: whoever sees `awaiting_approval` (an approver's click, a poller)
+  // finds `restore.planned` already in the log, so an approval is never audited ahead of its plan. If a
+  // cancel wins the race below, the log still truthfully says a plan was made.
+  await auditRestore(services, { ...restore, planHash: plan.planHash }, 'restore.planned', {
+    details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
+  });
   const expiresAt = new Date(services.now().getTime() + approvalTimeoutMs(services));
   const ready = await settle(() =>
     repo.markAwaitingApproval(restore.id, {
@@ -77,9 +84,6 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
   await scheduleExpiry(services, ready.id, expiresAt);
-  await auditRestore(services, ready, 'restore.planned', {
-    details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
-  });
   await notifyRestore(services, { restore: ready, phase: 'awaiting_approval', plan, backup });
   return { restore: ready, plan };
 }
