@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fromDeckFile } from '../../../src/core/index.ts';
 import { configYaml } from '../jobs/harness.ts';
-import { closeAll, fixtureFile, gateway, snapgate } from './helpers.ts';
+import { closeAll, fixturePath, gateway, snapgate } from './helpers.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -25,8 +25,8 @@ it('applies, diffs and dumps a configured connection with its token from the con
   writeFileSync(config, configYaml(dir, sim.url));
   const env = { KONG_TOKEN: 'conn-s3cret', SNAPGATE_KEY_1: '11'.repeat(32) };
   const by = ['--connection', 'prod', '--config', config];
-  // plugin configs with Kong's defaults written out (helpers.ts): the engine does not fill them yet
-  const file = fixtureFile('002-consumers-credentials.yaml', dir);
+  // the decK fixture as written (an Enterprise gateway: 002 holds mtls-auth credentials)
+  const file = fixturePath('002-consumers-credentials.yaml');
   const applied = await snapgate(['apply', ...by, file, '--yes'], env);
   expect(applied.stderr).toBe('');
   expect(applied.code).toBe(0);

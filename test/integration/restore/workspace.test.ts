@@ -53,6 +53,16 @@ async function backupWith(env: TestEnv): Promise<Backup> {
   }
 }
 
+async function restoreAndWait(services: Services, backup: Backup) {
+  const { restore } = await requestRestore(services, {
+    connection: 'prod',
+    backup: { kind: 'id', id: backup.id },
+    reason: 'put it back',
+    requestedBy: REQUESTER,
+  });
+  return { restore, done: await waitForRestore(services, restore.id, FINAL) };
+}
+
 describe('restores stay in their workspace (issue 11 §4)', () => {
   it.each([
     { from: 'team-a', to: undefined, fromName: 'team-a', toName: 'default' },
@@ -81,13 +91,7 @@ describe('restores stay in their workspace (issue 11 §4)', () => {
       const reads = other.state.requests;
       const writes = other.state.writes;
 
-      const { restore } = await requestRestore(services, {
-        connection: 'prod',
-        backup: { kind: 'id', id: backup.id },
-        reason: 'move it',
-        requestedBy: REQUESTER,
-      });
-      const done = await waitForRestore(services, restore.id, FINAL);
+      const { restore, done } = await restoreAndWait(services, backup);
       expect(done.status).toBe('failed');
       expect(done.failureReason).toBe(
         `the backup holds workspace "${fromName}" but the connection reaches workspace "${toName}"; a backup is restored only into its own workspace (set the connection's workspace to "${fromName}"); nothing was changed`,
@@ -110,13 +114,7 @@ describe('restores stay in their workspace (issue 11 §4)', () => {
     const services = await env.open({ notifier: new RestoreRecorder() });
     const workers = await startTestWorkers(services);
     open.push({ close: () => workers.close(2000) });
-    const { restore } = await requestRestore(services, {
-      connection: 'prod',
-      backup: { kind: 'id', id: backup.id },
-      reason: 'same place',
-      requestedBy: REQUESTER,
-    });
-    const done = await waitForRestore(services, restore.id, FINAL);
+    const { done } = await restoreAndWait(services, backup);
     expect(done.status).toBe('completed');
     expect(done.failureReason).toBeNull();
   });

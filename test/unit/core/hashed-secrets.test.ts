@@ -15,16 +15,9 @@ import {
   planRestore,
   withPreflight,
 } from '../../../src/core/index.ts';
-import { KONG_39 } from '../../fixtures/schemas/kong-3.9.ts';
+import { KONG_39, KONG_39_META } from '../../fixtures/schemas/kong-3.9.ts';
 
-const meta = {
-  format: 1,
-  kongVersion: '3.9.1',
-  edition: 'community' as const,
-  database: 'postgres' as const,
-  workspace: null,
-  takenAt: '2026-01-01T00:00:00.000Z',
-};
+const meta = KONG_39_META;
 const CONSUMER = '00000000-0000-4000-8000-000000000001';
 const STORED = hashBasicAuthPassword('open-sesame', CONSUMER);
 const PHC_SECRET =
