@@ -9,6 +9,7 @@ import {
   type Entity,
   fillDefaults,
   type GatewayCapabilities,
+  type KongSchema,
   planRestore,
   preflightRefusals,
   validateEntity,
@@ -105,7 +106,7 @@ describe('validateEntity (routes, Kong 3.9 traditional_compatible schema)', () =
 
   it("an abstract record (a vault's config, its fields in the vault type's subschema) is checked by type only", () => {
     // kong/db/schema/entities/vaults.lua: `config = { type = "record", abstract = true }`
-    const vaults = {
+    const vaults: KongSchema = {
       fields: [
         { id: { type: 'string', uuid: true, auto: true } },
         { prefix: { type: 'string', required: true, unique: true } },
