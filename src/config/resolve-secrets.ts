@@ -12,6 +12,8 @@ export type ReadTextFile = (path: string) => Promise<string>;
 export interface ResolvedSecrets {
   tokens: Map<number, Secret<string>>;
   keys: Map<number, Secret<Buffer>>;
+  /** PostgreSQL's password (`database.passwordEnv` / `passwordFile`); null when none is named */
+  databasePassword: Secret<string> | null;
   problems: ConfigProblem[];
 }
 
@@ -101,7 +103,7 @@ export async function resolveSecrets(
   readFile: ReadTextFile,
   baseDir: string,
 ): Promise<ResolvedSecrets> {
-  const out: ResolvedSecrets = { tokens: new Map(), keys: new Map(), problems: [] };
+  const out: ResolvedSecrets = { tokens: new Map(), keys: new Map(), databasePassword: null, problems: [] };
   const ctx = { env, readFile, baseDir, problems: out.problems };
   if (!isRecord(raw)) return out;
   const connections = Array.isArray(raw.connections) ? raw.connections : [];
@@ -129,6 +131,12 @@ export async function resolveSecrets(
         message: `key ${String(k.id)} from ${found.from} must be 32 bytes written as 64 hex characters or base64`,
       });
     }
+  }
+  const db = raw.database;
+  if (isRecord(db) && (db.passwordEnv !== undefined || db.passwordFile !== undefined)) {
+    const spec = { envField: 'passwordEnv', fileField: 'passwordFile', what: 'the database password' };
+    const found = await readSource(db, 'database', spec, ctx);
+    if (found) out.databasePassword = new Secret(found.text);
   }
   return out;
 }

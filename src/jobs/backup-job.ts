@@ -7,14 +7,12 @@
  * Idempotent under retries and crashes (delivery is at-least-once, bullmq patterns/idempotent-jobs.md):
  * - a completed record is returned as is; status changes are conditional updates (src/db);
  * - the artifact name is derived from the backup id and the record's creation time, so every attempt
- *   writes the same name (temp file + rename), and an attempt after the first removes what an earlier,
- *   crashed attempt left in the primary directory and the copies before it writes;
+ *   writes the same name (each target writes atomically), and an attempt after the first removes what an
+ *   earlier, crashed attempt left on the primary and the copies before it writes;
  * - an unchanged backup writes no file and removes any leftover of its own.
  * A retryable failure (gateway restarting, 5xx, network) leaves the record `running` for the next attempt;
  * the last attempt, or a failure retrying cannot fix, marks it `failed`.
  */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import type { DumpProgress } from '../app/ports/gateway.ts';
 import type { Backup, NewCopy } from '../app/ports/records.ts';
@@ -83,12 +81,12 @@ export async function runBackup(
     environment: connection.environment,
     type: running.type,
     createdAt: running.createdAt.toISOString(),
-    primaryDir: services.primaryDir,
+    primary: services.primary,
     copyTargets: services.copyTargets,
   };
   const store = {
     name: artifactNameOf(target),
-    primaryDir: services.primaryDir,
+    primary: services.primary,
     copyTargets: services.copyTargets,
   };
   try {
@@ -190,24 +188,15 @@ async function dump(
 async function reusableCopies(services: Services, previous: Backup): Promise<NewCopy[] | null> {
   if (!previous.keyId || !services.keyRing().get(previous.keyId)) return null;
   const copies = await services.repos.backups.listCopies(previous.id);
+  const name = previous.artifactName ?? '';
   const primary = copies.find((c) => c.target === PRIMARY_TARGET);
-  if (!primary || primary.location !== join(services.primaryDir, previous.artifactName ?? '')) return null;
+  if (!primary || primary.location !== services.primary.location(name)) return null;
   for (const target of services.copyTargets) {
     if (!copies.some((c) => c.target === target.id)) return null;
   }
-  const present = await Promise.all([
-    fileExists(primary.location),
-    ...services.copyTargets.map((t) => t.exists(previous.artifactName ?? '')),
-  ]);
+  const present = await Promise.all([services.primary, ...services.copyTargets].map((t) => t.exists(name)));
   if (!present.every(Boolean)) return null;
   return copies.map((c) => ({ target: c.target, location: c.location, sha256: c.sha256 }));
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 }
 
 async function complete(

@@ -56,8 +56,9 @@ export interface Services {
   /** the records port (backups, restores, audit rows) from `database:` in the config */
   readonly repos: Records;
   readonly audit: AuditLog;
-  /** artifacts' primary directory */
-  readonly primaryDir: string;
+  /** where artifacts are written first (`storage.primary`, reported as target `primary`) */
+  readonly primary: CopyTarget;
+  /** `storage.copies`, each recorded under its target's id */
   readonly copyTargets: readonly CopyTarget[];
   /** the artifact-store port: local copies, hashes and opening a backup from its copies */
   readonly artifacts: ArtifactStore;
@@ -87,7 +88,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? (() => randomUUID());
-  const repos = openRecords(config.database, { now, newId });
+  const repos = await openRecords(config.database, { now, newId });
   const audit = createAuditLog(repos.audit, { now });
   const redisUrl = options.redis?.url ?? config.redis.url;
   const redisPrefix = options.redis?.prefix ?? config.redis.prefix;
@@ -115,6 +116,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     }
     return ring;
   };
+  const primary = createCopyTarget(config.storage.primary);
   const copyTargets = config.storage.copies.map(createCopyTarget);
   const gatewayFactory = options.gatewayFactory ?? openGateway;
   let closed = false;
@@ -123,9 +125,9 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     config,
     repos,
     audit,
-    primaryDir: config.storage.primary,
+    primary,
     copyTargets,
-    artifacts: createArtifactStore({ copyTargets, keyRing }),
+    artifacts: createArtifactStore({ primary, copyTargets, keyRing }),
     get queues(): Queues {
       if (!queues) throw new Error('these services were opened without queues (no Redis)');
       return queues;

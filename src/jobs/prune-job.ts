@@ -1,7 +1,7 @@
 /**
  * The prune job: per connection, `selectRetention` (restic's keep-daily/weekly/monthly/within, see
  * src/core/retention.ts for the rule) over its backups, then for each backup it removes: mark the record
- * pruned (the record stays for history) and delete its artifact from the primary directory and every copy
+ * pruned (the record stays for history) and delete its artifact from the primary and every copy
  * target — unless a kept backup still references that artifact (an unchanged backup shares the artifact of
  * the backup it repeats). Records are marked before files are deleted, so a crash in between leaves an
  * orphan file, never a record pointing at nothing. `dryRun` changes nothing and says why each is kept.
@@ -73,7 +73,7 @@ export async function pruneConnection(
     const names = new Set(removed.map((b) => b.artifactName).filter((n): n is string => Boolean(n)));
     for (const name of names) {
       if ((await services.repos.backups.listByArtifact(name)).length > 0) continue; // a kept backup shares it
-      await deleteArtifact({ name, primaryDir: services.primaryDir, copyTargets: services.copyTargets });
+      await deleteArtifact({ name, primary: services.primary, copyTargets: services.copyTargets });
       deletedArtifacts.push(name);
     }
   }

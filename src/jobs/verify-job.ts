@@ -4,8 +4,10 @@
  * named (`offsite: sha256 mismatch …`) rather than the backup being called "bad". A scheduled run checks
  * the newest and one random older backup of each connection (the random source is injected).
  */
+
+import { basename } from 'node:path';
 import type { Backup, BackupCopy, CopyCheckResult } from '../app/ports/records.ts';
-import { type KeyRing, verifyArtifactFile } from '../storage/index.ts';
+import { type KeyRing, targetNamed, verifyArtifactFile } from '../storage/index.ts';
 import type { Services } from './context.ts';
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';
 
@@ -23,10 +25,9 @@ export class NotVerifiableError extends Error {
 }
 
 async function checkCopy(services: Services, copy: BackupCopy, ring: KeyRing): Promise<CopyVerifyOutcome> {
-  const target = services.copyTargets.find((t) => t.id === copy.target);
-  const name = copy.location.split(/[\\/]/).pop() ?? '';
+  const target = targetNamed(copy.target, services);
   const result =
-    target && !target.localPath && !(await target.exists(name))
+    target && !target.localPath && !(await target.exists(basename(copy.location)))
       ? { ok: false, problems: [`missing: ${copy.location}`] }
       : await services.artifacts.withLocalCopy(copy, (path) => verifyArtifactFile(path, ring, copy.sha256));
   return {

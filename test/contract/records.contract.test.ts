@@ -128,6 +128,37 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     expect((await records.restores.listSteps(r.id)).map((s) => s.status)).toEqual(['ok']);
   });
 
+  it('lets exactly one of two racing writers win: restore creation, backup completion', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    const request = (requestedBy: string) =>
+      records.restores
+        .create({
+          connection: 'prod',
+          backupId: b.id,
+          requestedBy,
+          reason: 'race',
+          expiresAt: new Date(now + MINUTE),
+        })
+        .catch((e: unknown) => e);
+    const created = await Promise.all([request('UA'), request('UB'), request('UC')]);
+    const winners = created.filter((r) => !(r instanceof Error));
+    expect(winners).toHaveLength(1);
+    for (const lost of created.filter((r) => r instanceof Error)) {
+      expect(lost).toBeInstanceOf(RestoreInProgressError);
+      expect(lost).toMatchObject({ activeRestoreId: (winners[0] as { id: string }).id });
+    }
+
+    await records.backups.markRunning(b.id);
+    const done = await Promise.all([
+      records.backups.markCompleted(b.id, completion('one.sgb')).catch((e: unknown) => e),
+      records.backups.markCompleted(b.id, completion('two.sgb')).catch((e: unknown) => e),
+    ]);
+    expect(done.filter((d) => d instanceof TransitionError)).toHaveLength(1);
+    const winner = done.find((d) => !(d instanceof Error)) as { artifactName: string };
+    expect((await records.backups.get(b.id))?.artifactName).toBe(winner.artifactName);
+    expect(await records.backups.listCopies(b.id)).toHaveLength(1);
+  });
+
   it('expires a request whose window passed, and only then', async () => {
     const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
     const r = await records.restores.create({

@@ -28,7 +28,7 @@ export function parseSince(value: string, now = new Date()): Date {
 
 async function withAudit<T>(flags: ConfigFlag, run: (log: ReturnType<typeof createAuditLog>) => Promise<T>) {
   const config = await loadCliConfig(flags);
-  const records = openRecords(config.database);
+  const records = await openRecords(config.database);
   try {
     return await run(createAuditLog(records.audit));
   } finally {

@@ -5,7 +5,6 @@
  * restore has not finished or wrote nothing, or its pre-restore backup is gone — removed by retention
  * (after `retention.keepPreRestore`), failed, or its artifact file is missing.
  */
-import { stat } from 'node:fs/promises';
 import type { Backup, Restore } from '../../app/ports/records.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
 import { PRIMARY_TARGET } from '../../storage/index.ts';
@@ -27,12 +26,9 @@ async function artifactGone(services: Services, backup: Backup): Promise<string 
     (c) => c.target === PRIMARY_TARGET,
   );
   if (!primary) return 'no primary copy is recorded';
-  try {
-    await stat(primary.location);
-    return null;
-  } catch {
-    return `its artifact is missing from ${primary.location}`;
-  }
+  return (await services.artifacts.exists(primary))
+    ? null
+    : `its artifact is missing from ${primary.location}`;
 }
 
 /** The pre-restore backup an undo of `restoreId` would restore, or why there is none. */
