@@ -25,7 +25,7 @@ const TABLES = [
 export type CopiedTable = (typeof TABLES)[number];
 export type TableCounts = Record<CopiedTable, number>;
 
-/** rows per INSERT (PostgreSQL takes at most 65535 parameters; backups have 23 columns) */
+/** rows per INSERT (PostgreSQL takes at most 65535 parameters; backups have 24 columns) */
 const BATCH = 1000;
 
 export class TargetNotEmptyError extends Error {

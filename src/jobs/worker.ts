@@ -5,15 +5,26 @@
  * `worker.close()` alone has no timeout). Every worker has an `error` listener: an unhandled `error` event
  * would crash the process.
  */
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runBackup, toQueueError } from './backup-job.ts';
-import type { Services } from './context.ts';
-import type { LogLine } from './notifier.ts';
-import { pruneConnection } from './prune-job.ts';
+import {
+  BackupFailedError,
+  expireRestore,
+  type LogLine,
+  pruneConnection,
+  runBackup,
+  runDiff,
+  runRestore,
+  runRestorePlan,
+  runScheduledBackup,
+  verifyBackup,
+  verifyScheduled,
+} from '../app/index.ts';
 import {
   type BackupJobData,
+  type DiffJobData,
   JOB_NAMES,
+  type JobServices,
   type PruneJobData,
   QUEUE_NAMES,
   type RestoreJobData,
@@ -22,17 +33,14 @@ import {
   workerConnection,
 } from './queues.ts';
 import { type RecoveryResult, recoverBackups } from './recovery.ts';
-import {
-  expireRestore,
-  type RestoreRecoveryResult,
-  recoverRestores,
-  runRestore,
-  runRestorePlan,
-  settleFailedRestoreJob,
-} from './restore/index.ts';
-import { runScheduledBackup } from './scheduled-backup.ts';
+import { type RestoreRecoveryResult, recoverRestores, settleFailedRestoreJob } from './restore/recovery.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
-import { verifyBackup, verifyScheduled } from './verify-job.ts';
+
+/** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
+export function toQueueError(err: unknown): Error {
+  if (err instanceof BackupFailedError && !err.retryable) return new UnrecoverableError(err.message);
+  return err instanceof Error ? err : new Error(String(err));
+}
 
 export interface WorkerOptions {
   /** backups at once in this process; default 2 */
@@ -68,7 +76,7 @@ function attemptOf(job: Job) {
   return { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 };
 }
 
-function backupProcessor(services: Services) {
+function backupProcessor(services: JobServices) {
   return async (job: Job<BackupJobData | ScheduledBackupJobData>) => {
     const attempt = {
       ...attemptOf(job),
@@ -86,7 +94,7 @@ function backupProcessor(services: Services) {
   };
 }
 
-function verifyProcessor(services: Services) {
+function verifyProcessor(services: JobServices) {
   return async (job: Job<VerifyJobData>) => {
     const data = job.data;
     const reports =
@@ -99,7 +107,7 @@ function verifyProcessor(services: Services) {
   };
 }
 
-function pruneProcessor(services: Services) {
+function pruneProcessor(services: JobServices) {
   return async (job: Job<PruneJobData>) => {
     const report = await pruneConnection(services, job.data.connection, {
       dryRun: job.data.dryRun ?? false,
@@ -116,7 +124,7 @@ function pruneProcessor(services: Services) {
  * Restore jobs run once: a restore is never retried automatically, and `maxStalledCount: 0` makes BullMQ
  * fail a stalled job (its worker died) instead of handing it to another worker to apply again.
  */
-function restoreProcessor(services: Services) {
+function restoreProcessor(services: JobServices) {
   return async (job: Job<RestoreJobData>) => {
     const id = job.data.restoreId;
     if (job.name === JOB_NAMES.restorePlan) {
@@ -134,7 +142,20 @@ function restoreProcessor(services: Services) {
   };
 }
 
-export async function startWorkers(services: Services, options: WorkerOptions = {}): Promise<RunningWorkers> {
+/** Diff jobs run once; the use case reports its result (or failure) to the notifier and never throws. */
+function diffProcessor(services: JobServices) {
+  return async (job: Job<DiffJobData>) => {
+    const outcome = await runDiff(services, job.data);
+    return outcome.ok
+      ? { diffId: job.data.id, planHash: outcome.plan.planHash, ...outcome.plan.summary }
+      : { diffId: job.data.id, failed: outcome.failure.code };
+  };
+}
+
+export async function startWorkers(
+  services: JobServices,
+  options: WorkerOptions = {},
+): Promise<RunningWorkers> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const connection: Redis = workerConnection(services.redisUrl);
   const common = {
@@ -156,6 +177,12 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       maxStalledCount: 0,
       concurrency: options.restoreConcurrency ?? 4,
+    }),
+    // a diff reads a whole gateway and an artifact: two at once per process, once each (no retries)
+    new Worker(QUEUE_NAMES.diff, diffProcessor(services), {
+      ...common,
+      lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
+      concurrency: 2,
     }),
   ];
   for (const w of workers) {

@@ -12,6 +12,7 @@ import type {
   BackupCopy,
   BackupRepository,
   CopyCheckResult,
+  Failure,
   ListOptions,
   NewBackup,
   NewCopy,
@@ -140,6 +141,7 @@ export class PostgresBackupRepository implements BackupRepository {
       startedAt: this.deps.now(),
       attempts: sql`${backups.attempts} + 1`,
       failureReason: null,
+      failureCode: null,
     });
   }
 
@@ -162,8 +164,12 @@ export class PostgresBackupRepository implements BackupRepository {
     });
   }
 
-  async markFailed(id: string, reason: string): Promise<Backup> {
-    return this.transition(this.orm, id, 'failed', { finishedAt: this.deps.now(), failureReason: reason });
+  async markFailed(id: string, failure: Failure): Promise<Backup> {
+    return this.transition(this.orm, id, 'failed', {
+      finishedAt: this.deps.now(),
+      failureReason: failure.reason,
+      failureCode: failure.code,
+    });
   }
 
   async setSlackMessage(id: string, ref: SlackMessageRef): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { SlackMessageRef } from '../../app/ports/backups.ts';
+import type { Failure, SlackMessageRef } from '../../app/ports/backups.ts';
 import { NotFoundError, RestoreInProgressError, TransitionError } from '../../app/ports/record-errors.ts';
 import type { RecordDeps } from '../../app/ports/records.ts';
 import type {
@@ -170,11 +170,12 @@ export class PostgresRestoreRepository implements RestoreRepository {
   async finish(
     id: string,
     status: FinalRestoreStatus,
-    details: { failureReason?: string | null; planSummary?: Record<string, unknown> } = {},
+    details: { failure?: Failure | null; planSummary?: Record<string, unknown> } = {},
   ): Promise<Restore> {
     return this.transition(id, status, {
       finishedAt: this.deps.now(),
-      failureReason: details.failureReason ?? null,
+      failureReason: details.failure?.reason ?? null,
+      failureCode: details.failure?.code ?? null,
       ...(details.planSummary ? { planSummary: details.planSummary } : {}),
     });
   }

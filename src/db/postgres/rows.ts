@@ -5,18 +5,26 @@
  * the same order as on SQLite.
  */
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
-import type { Backup } from '../../app/ports/backups.ts';
+import { type Backup, toFailureCode } from '../../app/ports/backups.ts';
 import type { Restore } from '../../app/ports/restores.ts';
 import type { backups, restores } from './schema.ts';
 
 export function toBackup(row: typeof backups.$inferSelect): Backup {
-  const { slackChannel, slackTs, ...rest } = row;
-  return { ...rest, slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null };
+  const { slackChannel, slackTs, failureCode, ...rest } = row;
+  return {
+    ...rest,
+    failureCode: toFailureCode(failureCode),
+    slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null,
+  };
 }
 
 export function toRestore(row: typeof restores.$inferSelect): Restore {
-  const { slackChannel, slackTs, ...rest } = row;
-  return { ...rest, slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null };
+  const { slackChannel, slackTs, failureCode, ...rest } = row;
+  return {
+    ...rest,
+    failureCode: toFailureCode(failureCode),
+    slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null,
+  };
 }
 
 /** the column compared byte by byte, as SQLite's BINARY collation does */

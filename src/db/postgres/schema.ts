@@ -70,6 +70,8 @@ export const backups = pgTable(
     artifactName: text('artifact_name'),
     unchangedFrom: text('unchanged_from'),
     failureReason: text('failure_reason'),
+    /** FailureCode (src/app/ports/backups.ts); null before migration 0002 */
+    failureCode: text('failure_code'),
     kongVersion: text('kong_version'),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
@@ -170,6 +172,8 @@ export const restores = pgTable(
     approvedBy: text('approved_by'),
     preRestoreBackupId: text('pre_restore_backup_id').references(() => backups.id),
     failureReason: text('failure_reason'),
+    /** FailureCode (src/app/ports/backups.ts); null before migration 0002 */
+    failureCode: text('failure_code'),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
     createdAt: ms('created_at').notNull(),

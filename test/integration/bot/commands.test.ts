@@ -32,8 +32,8 @@ beforeAll(async () => {
     now: base.clock.now,
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
-    loadBackupSnapshot: noJobs('loadBackupSnapshot'),
-    planAgainstLive: noJobs('planAgainstLive'),
+    requestDiff: noJobs('requestDiff'),
+    diffRefusal: noJobs('diffRefusal'),
   };
   t = await startBot(services);
 });
@@ -195,7 +195,10 @@ describe('backups, show and status over real records', () => {
       type: 'scheduled',
       requestedBy: 'system',
     });
-    await base.repos.backups.markFailed(failed.id, 'connect ECONNREFUSED 127.0.0.1:8001');
+    await base.repos.backups.markFailed(failed.id, {
+      code: 'gateway_unreachable',
+      reason: 'connect ECONNREFUSED 127.0.0.1:8001',
+    });
 
     const list = await answer(PEOPLE.viewerByGroup, 'backups prod --limit 5');
     expect(list).toContain(done.id);

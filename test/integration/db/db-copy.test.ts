@@ -44,7 +44,7 @@ async function seed(records: Records, clock: { t: number }) {
     { target: 'offsite', location: '/o/a.sgb', ok: false, problem: 'missing' },
   ]);
   const b2 = await records.backups.create({ connection: 'prod', type: 'scheduled', requestedBy: 'system' });
-  await records.backups.markFailed(b2.id, 'gateway down');
+  await records.backups.markFailed(b2.id, { code: 'gateway_unreachable', reason: 'gateway down' });
   const r = await records.restores.create({
     connection: 'prod',
     backupId: b1.id,
@@ -82,7 +82,9 @@ async function seed(records: Records, clock: { t: number }) {
       error: { status: 400, message: 'schema violation' },
     },
   ]);
-  await records.restores.finish(r.id, 'partially_failed', { failureReason: 'one step failed' });
+  await records.restores.finish(r.id, 'partially_failed', {
+    failure: { code: 'apply_failed', reason: 'one step failed' },
+  });
   for (let i = 0; i < 30; i++) {
     clock.t += 10;
     await audit.append({
@@ -244,13 +246,13 @@ database: ${database}
     const sqlite = await cliInProcess(['db', 'migrate', '--config', config(`{ path: ${sqlitePath} }`)]);
     expect(sqlite).toMatchObject({
       code: 0,
-      out: `sqlite:${sqlitePath}: up to date (3 migrations applied)\n`,
+      out: `sqlite:${sqlitePath}: up to date (4 migrations applied)\n`,
     });
     const pgConfig = config(`{ url: "${pg.database.url}", schema: ${pg.schema} }`);
     const postgres = await cliInProcess(['db', 'migrate', '--config', pgConfig]);
     expect(postgres).toMatchObject({
       code: 0,
-      out: `${pg.database.url} (schema ${pg.schema}): up to date (2 migrations applied)\n`,
+      out: `${pg.database.url} (schema ${pg.schema}): up to date (3 migrations applied)\n`,
     });
     // twice is harmless; and `db copy` without --to takes the config's database
     expect(await cliInProcess(['db', 'migrate', '--config', pgConfig])).toMatchObject({ code: 0 });

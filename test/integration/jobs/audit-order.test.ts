@@ -4,7 +4,7 @@
  * machine).
  */
 import { afterEach, expect, it } from 'vitest';
-import { requestBackup } from '../../../src/jobs/index.ts';
+import { requestBackup } from '../../../src/app/index.ts';
 import { startTestWorkers } from '../restore/harness.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from './harness.ts';
 

@@ -5,7 +5,7 @@
  * holds for a re-plan (`restore.replan_required`, run-job.ts).
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { approveRestore, requestRestore } from '../../../src/jobs/index.ts';
+import { approveRestore, requestRestore } from '../../../src/app/index.ts';
 import {
   APPROVER,
   authorize,

@@ -4,8 +4,9 @@
  * reason on the card, before the live gateway is dumped, and nothing is written.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestRestore, verifyAndOpenBackup } from '../../../src/app/index.ts';
 import type { Backup } from '../../../src/app/ports/records.ts';
-import { requestRestore, type Services, verifyAndOpenBackup } from '../../../src/jobs/index.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
 import { type KongSim, startKongSim } from '../../../tools/kong-sim/index.ts';
 import { createTestEnv, KONG_TOKEN, SEED, type TestEnv } from '../jobs/harness.ts';
 import {

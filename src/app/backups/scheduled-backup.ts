@@ -4,10 +4,10 @@
  * it created before instead of creating a second one.
  */
 import { createHash } from 'node:crypto';
-import type { Backup } from '../app/ports/records.ts';
-import { type BackupAttempt, runBackup } from './backup-job.ts';
-import type { Services } from './context.ts';
-import { safeNotify } from './notifier.ts';
+import { safeNotify } from '../notifier.ts';
+import type { Backup } from '../ports/records.ts';
+import type { Services } from '../services.ts';
+import { type BackupAttempt, runBackup } from './run-backup.ts';
 
 /** A UUID-shaped id from the job id (hex digits lead, so artifact short ids differ between schedules). */
 export function scheduledBackupId(jobId: string): string {

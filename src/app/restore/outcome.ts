@@ -7,11 +7,11 @@
  * Each final status is audited with the plan hash and announced with the pre-restore backup id (Undo).
  */
 
-import type { ApplyResult, StepError, StepResult } from '../../app/ports/gateway.ts';
-import { type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { PlanStep } from '../../core/index.ts';
 import { redact } from '../../core/index.ts';
-import type { Services } from '../context.ts';
+import type { ApplyResult, StepError, StepResult } from '../ports/gateway.ts';
+import { type Failure, type NewRestoreStep, type Restore, TransitionError } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import type { FailedStep, RestoreResult } from './types.ts';
 
@@ -65,8 +65,8 @@ export function decide(
   apply: ApplyResult,
   result: RestoreResult,
   verifyError: string | null,
-): { status: 'completed' | 'partially_failed' | 'failed'; reason: string | null } {
-  if (apply.ok && result.drift === 0) return { status: 'completed', reason: null };
+): { status: 'completed' | 'partially_failed' | 'failed'; failure: Failure | null } {
+  if (apply.ok && result.drift === 0) return { status: 'completed', failure: null };
   const problems: string[] = [];
   if (result.failed > 0) {
     const shown = result.failedSteps.slice(0, 5).map((f) => `${f.op} ${f.kind} ${f.name}: ${f.error}`);
@@ -82,7 +82,10 @@ export function decide(
     problems.push(`the gateway still differs from the backup in ${result.drift} places after applying`);
   const status = apply.counts.ok === 0 && apply.steps.length > 0 ? 'failed' : 'partially_failed';
   const prefix = status === 'failed' ? 'nothing was applied: ' : '';
-  return { status, reason: `${prefix}${problems.join('; ')}` };
+  // writes that failed (or a verification that could not run) vs. writes that all went through and
+  // still left a difference
+  const code = apply.ok && !verifyError ? 'not_converged' : 'apply_failed';
+  return { status, failure: { code, reason: `${prefix}${problems.join('; ')}` } };
 }
 
 /** running → final status with the result in the summary; audit and notify. */
@@ -90,7 +93,7 @@ export async function finishRestore(
   services: Services,
   restore: Restore,
   status: 'completed' | 'partially_failed' | 'failed',
-  reason: string | null,
+  failure: Failure | null,
   result: RestoreResult | null,
   message?: string,
 ): Promise<Restore> {
@@ -103,13 +106,14 @@ export async function finishRestore(
         }
       : undefined;
     done = await services.repos.restores.finish(restore.id, status, {
-      failureReason: reason,
+      failure,
       ...(planSummary ? { planSummary } : {}),
     });
   } catch (err) {
     if (!(err instanceof TransitionError)) throw err;
     return (await services.repos.restores.get(restore.id)) ?? restore;
   }
+  const reason = failure?.reason ?? null;
   const action =
     status === 'completed'
       ? 'restore.completed'

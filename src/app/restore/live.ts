@@ -10,12 +10,12 @@
  * and verification).
  */
 
-import { planOnGateway } from '../../app/plan-against-live.ts';
-import type { Gateway, GatewayInfo, GatewayPlanner } from '../../app/ports/gateway.ts';
-import type { Restore } from '../../app/ports/records.ts';
 import { type Plan, type Section, type Snapshot, workspaceMismatch } from '../../core/index.ts';
-import { contentSha256 } from '../content-hash.ts';
-import type { Services } from '../context.ts';
+import { contentSha256 } from '../backups/content-hash.ts';
+import { planOnGateway } from '../plan-against-live.ts';
+import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
+import type { Restore } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 
 export interface LivePlan {
   /** the live gateway the plan was made against (comparison form: what `applyPlan` takes as current) */

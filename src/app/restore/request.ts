@@ -5,14 +5,13 @@
  * row (the database allows one active request per connection), audit, queue the plan job.
  */
 
-import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../../app/ports/records.ts';
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
 import { SECTIONS, type Section } from '../../core/index.ts';
-import type { Services } from '../context.ts';
-import { UnknownConnectionError } from '../context.ts';
+import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../ports/records.ts';
+import type { Services } from '../services.ts';
+import { UnknownConnectionError } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
-import { expireDueRestores } from './expiry.ts';
-import { approvalTimeoutMs, enqueuePlanJob } from './queue.ts';
+import { approvalExpiresAt, expireDueRestores } from './expiry.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,
@@ -157,7 +156,7 @@ export async function requestRestore(
       onlySections: only,
       noDeletes: input.noDeletes === true,
       breakGlass: input.breakGlass === true,
-      expiresAt: new Date(services.now().getTime() + approvalTimeoutMs(services)),
+      expiresAt: approvalExpiresAt(services),
       slack: input.slack ?? null,
     });
   } catch (err) {
@@ -180,10 +179,12 @@ export async function requestRestore(
     },
   });
   try {
-    if (options.enqueuePlan !== false) await enqueuePlanJob(services, restore.id);
+    if (options.enqueuePlan !== false) await services.work.restorePlan(restore.id);
   } catch (err) {
     const why = `could not be queued: ${(err as Error).message}`;
-    const failed = await services.repos.restores.finish(restore.id, 'failed', { failureReason: why });
+    const failed = await services.repos.restores.finish(restore.id, 'failed', {
+      failure: { code: 'queue_unavailable', reason: why },
+    });
     await auditRestore(services, failed, 'restore.failed', { outcome: 'failed', details: { reason: why } });
     await notifyRestore(services, { restore: failed, phase: 'finished', backup, message: why });
     throw err;

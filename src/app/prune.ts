@@ -7,12 +7,12 @@
  * orphan file, never a record pointing at nothing. `dryRun` changes nothing and says why each is kept.
  */
 
-import type { Backup } from '../app/ports/records.ts';
 import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
 import { deleteArtifact } from '../storage/index.ts';
-import type { Services } from './context.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
-import { allBackups } from './verify-job.ts';
+import type { Backup } from './ports/records.ts';
+import type { Services } from './services.ts';
+import { allBackups } from './verify.ts';
 
 export interface PruneReport {
   connection: string;

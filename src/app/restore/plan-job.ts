@@ -10,14 +10,14 @@
  * Nothing here writes to the gateway.
  */
 
-import { type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
-import type { Services } from '../context.ts';
 import { describeJobFailure } from '../failure.ts';
+import { type Failure, type Restore, TransitionError } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
+import { approvalExpiresAt } from './expiry.ts';
 import { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
 import { planAgainstLive, WorkspaceMismatchError, withGateway } from './live.ts';
-import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
 import { buildPlanSummary } from './summary.ts';
 
 export interface PlanOutcome {
@@ -43,16 +43,18 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     ));
   } catch (err) {
     const connection = services.connection(restore.connection);
-    const reason =
-      err instanceof BackupIntegrityError || err instanceof WorkspaceMismatchError
-        ? err.message
-        : `could not plan the restore: ${describeJobFailure(services, connection, err).reason}`;
-    return { restore: await planFailed(services, restore, reason) };
+    const failure: Failure =
+      err instanceof BackupIntegrityError
+        ? { code: 'backup_unreadable', reason: err.message }
+        : err instanceof WorkspaceMismatchError
+          ? { code: 'plan_refused', reason: err.message }
+          : couldNotPlan(describeJobFailure(services, connection, err));
+    return { restore: await planFailed(services, restore, failure) };
   }
 
   if (plan.refusals.length > 0) {
     const reason = `the plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}`;
-    return { restore: await planFailed(services, restore, reason, plan), plan };
+    return { restore: await planFailed(services, restore, { code: 'plan_refused', reason }, plan), plan };
   }
   if (plan.steps.length === 0) {
     const done = await settle(() =>
@@ -73,7 +75,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   await auditRestore(services, { ...restore, planHash: plan.planHash }, 'restore.planned', {
     details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
   });
-  const expiresAt = new Date(services.now().getTime() + approvalTimeoutMs(services));
+  const expiresAt = approvalExpiresAt(services);
   const ready = await settle(() =>
     repo.markAwaitingApproval(restore.id, {
       planHash: plan.planHash,
@@ -83,7 +85,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     }),
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
-  await scheduleExpiry(services, ready.id, expiresAt);
+  await services.work.restoreExpiry(ready.id, expiresAt);
   await notifyRestore(services, { restore: ready, phase: 'awaiting_approval', plan, backup });
   return { restore: ready, plan };
 }
@@ -98,15 +100,20 @@ export async function settle(change: () => Promise<Restore>): Promise<Restore | 
   }
 }
 
+function couldNotPlan(failure: Failure): Failure {
+  return { code: failure.code, reason: `could not plan the restore: ${failure.reason}` };
+}
+
 async function planFailed(
   services: Services,
   restore: Restore,
-  reason: string,
+  failure: Failure,
   plan?: Plan,
 ): Promise<Restore> {
+  const { reason } = failure;
   const failed = await settle(() =>
     services.repos.restores.finish(restore.id, 'failed', {
-      failureReason: reason,
+      failure,
       ...(plan ? { planSummary: buildPlanSummary(plan) } : {}),
     }),
   );

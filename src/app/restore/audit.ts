@@ -3,10 +3,10 @@
  * (src/audit ACTIONS_NAMING_A_PLAN), so a decision can always be traced to the exact writes it allowed.
  */
 
-import type { Restore } from '../../app/ports/records.ts';
 import type { AuditAction } from '../../audit/index.ts';
-import type { Services } from '../context.ts';
 import { safeNotify } from '../notifier.ts';
+import type { Restore } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import type { RestoreEvent } from './types.ts';
 
 export async function auditRestore(

@@ -1,19 +1,13 @@
-/** src/jobs/restore — restore requests: request, plan, decisions, run, expiry, recovery. */
+/** src/app/restore — restore requests: request, plan, decisions, run, expiry, undo. */
 export { auditRestore, notifyRestore } from './audit.ts';
 export { approveRestore, cancelRestore, rejectRestore } from './decisions.ts';
-export { expireDueRestores, expireRestore } from './expiry.ts';
+export { approvalExpiresAt, expireDueRestores, expireRestore } from './expiry.ts';
 export { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
 export { planConnection } from './live.ts';
+export { finishRestore } from './outcome.ts';
 export { type PlanOutcome, runRestorePlan } from './plan-job.ts';
-export { expireJobId, planJobId, runJobId } from './queue.ts';
-export {
-  failStoppedRestore,
-  type RestoreRecoveryResult,
-  recoverRestores,
-  settleFailedRestoreJob,
-} from './recovery.ts';
 export { type RequestOptions, requestRestore, selectBackup, slackLink } from './request.ts';
-export { type RunOptions, runRestore, WORKER_STOPPED_REASON } from './run-job.ts';
+export { type RunOptions, runRestore, WORKER_STOPPED, WORKER_STOPPED_REASON } from './run-job.ts';
 export {
   actedChanges,
   buildPlanSummary,

@@ -3,8 +3,8 @@
  * request does it on time; `expireDueRestores` sweeps on every new request and at start-up, so a lost
  * delayed job never leaves a stale request holding the connection.
  */
-import type { Restore } from '../../app/ports/records.ts';
-import type { Services } from '../context.ts';
+import type { Restore } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 
 async function announce(services: Services, expired: Restore): Promise<void> {
@@ -26,4 +26,10 @@ export async function expireDueRestores(services: Services): Promise<Restore[]> 
   const expired = await services.repos.restores.expireDue();
   for (const r of expired) await announce(services, r);
   return expired;
+}
+
+/** When a request planned now stops waiting for its approval (`restores.approvalTimeout`, default 30 min). */
+export function approvalExpiresAt(services: Services): Date {
+  const timeout = services.config.restores?.approvalTimeoutMs ?? 30 * 60_000;
+  return new Date(services.now().getTime() + timeout);
 }

@@ -4,10 +4,11 @@
  * plaintext hash is re-checked, src/storage read.ts). A backup that fails either check is not restored —
  * and nothing is written to the gateway — even if another copy is fine: a bad copy is a finding to fix first.
  */
-import type { Backup, BackupCopy } from '../../app/ports/records.ts';
+
 import type { Snapshot } from '../../core/index.ts';
 import { BackupUnreadableError, PRIMARY_TARGET } from '../../storage/index.ts';
-import type { Services } from '../context.ts';
+import type { Backup, BackupCopy } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 
 export class BackupIntegrityError extends Error {
   constructor(

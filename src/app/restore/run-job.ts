@@ -14,23 +14,30 @@
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
 
-import type { ApplyProgress, ApplyResult, Gateway } from '../../app/ports/gateway.ts';
-import { type Backup, type NewRestoreStep, type Restore, TransitionError } from '../../app/ports/records.ts';
 import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
-import { BackupFailedError, runBackup } from '../backup-job.ts';
-import type { Services } from '../context.ts';
+import { BackupFailedError, runBackup } from '../backups/run-backup.ts';
 import { describeJobFailure } from '../failure.ts';
+import type { ApplyProgress, ApplyResult, Gateway } from '../ports/gateway.ts';
+import {
+  type Backup,
+  type Failure,
+  type NewRestoreStep,
+  type Restore,
+  TransitionError,
+} from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
+import { approvalExpiresAt } from './expiry.ts';
 import { openBackup } from './integrity.ts';
 import { type LivePlan, planAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
 import { settle } from './plan-job.ts';
-import { approvalTimeoutMs, scheduleExpiry } from './queue.ts';
 import { buildPlanSummary } from './summary.ts';
 import type { ApplyProgressEvent } from './types.ts';
 
 export const WORKER_STOPPED_REASON =
   'the worker stopped during the restore; the gateway may be partially restored — run a new diff';
+export const WORKER_STOPPED: Failure = { code: 'worker_stopped', reason: WORKER_STOPPED_REASON };
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -65,17 +72,24 @@ export async function runRestore(
       replanAndApply(services, gateway, running, backup, target, options),
     );
   } catch (err) {
-    const failure =
+    const failure: Failure =
       err instanceof BackupFailedError
-        ? `the pre-restore backup failed (${err.message}); nothing was applied`
-        : `${describeJobFailure(services, connection, err).reason}; nothing was applied`;
+        ? {
+            code: 'pre_restore_failed',
+            reason: `the pre-restore backup failed (${err.message}); nothing was applied`,
+          }
+        : nothingApplied(describeJobFailure(services, connection, err));
     const current = (await repo.get(restoreId)) ?? running;
     return finishRestore(services, current, 'failed', failure, null);
   }
 }
 
+function nothingApplied(failure: Failure): Failure {
+  return { code: failure.code, reason: `${failure.reason}; nothing was applied` };
+}
+
 async function failStopped(services: Services, restore: Restore): Promise<Restore> {
-  return finishRestore(services, restore, 'failed', WORKER_STOPPED_REASON, null);
+  return finishRestore(services, restore, 'failed', WORKER_STOPPED, null);
 }
 
 /**
@@ -164,7 +178,7 @@ async function stopBeforeWriting(
 ): Promise<Restore | null> {
   if (plan.refusals.length > 0) {
     const reason = `the new plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}; nothing was applied`;
-    return finishRestore(services, restore, 'failed', reason, null);
+    return finishRestore(services, restore, 'failed', { code: 'plan_refused', reason }, null);
   }
   if (plan.steps.length === 0) {
     const empty = { applied: 0, failed: 0, notAttempted: 0, drift: 0, failedSteps: [] };
@@ -205,8 +219,8 @@ async function verifyAndFinish(
     verifyError = (err as Error).message;
   }
   const result = resultOf(apply, drift);
-  const { status, reason } = decide(apply, result, verifyError);
-  return finishRestore(services, restore, status, reason, result);
+  const { status, failure } = decide(apply, result, verifyError);
+  return finishRestore(services, restore, status, failure, result);
 }
 
 /** The gateway changed since the approval: show the new plan and ask again; nothing was written. */
@@ -221,7 +235,7 @@ async function askAgain(
   await auditRestore(services, { ...restore, planHash: plan.planHash }, 'restore.replan_required', {
     details: { previousPlanHash: restore.planHash, liveFingerprint, steps: plan.steps.length },
   });
-  const expiresAt = new Date(services.now().getTime() + approvalTimeoutMs(services));
+  const expiresAt = approvalExpiresAt(services);
   let again: Restore;
   try {
     again = await services.repos.restores.markAwaitingApproval(restore.id, {
@@ -234,7 +248,7 @@ async function askAgain(
     if (err instanceof TransitionError) return (await services.repos.restores.get(restore.id)) ?? restore;
     throw err;
   }
-  await scheduleExpiry(services, again.id, expiresAt);
+  await services.work.restoreExpiry(again.id, expiresAt);
   const message = 'the gateway changed after the diff was approved; review the new diff and approve again';
   await notifyRestore(services, { restore: again, phase: 'replan_required', plan, backup, message });
   return again;

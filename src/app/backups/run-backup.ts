@@ -13,22 +13,21 @@
  * A retryable failure (gateway restarting, 5xx, network) leaves the record `running` for the next attempt;
  * the last attempt, or a failure retrying cannot fix, marks it `failed`.
  */
-import { UnrecoverableError } from 'bullmq';
-import type { DumpProgress } from '../app/ports/gateway.ts';
-import type { Backup, NewCopy } from '../app/ports/records.ts';
-import { TransitionError } from '../app/ports/records.ts';
-import type { SnapshotMeta } from '../core/index.ts';
+import type { SnapshotMeta } from '../../core/index.ts';
 import {
   artifactNameOf,
   deleteArtifact,
   PRIMARY_TARGET,
   StreamingSerializer,
   writeArtifact,
-} from '../storage/index.ts';
+} from '../../storage/index.ts';
+import { describeJobFailure } from '../failure.ts';
+import { type BackupPhase, safeNotify } from '../notifier.ts';
+import type { DumpProgress } from '../ports/gateway.ts';
+import type { Backup, Failure, NewCopy } from '../ports/records.ts';
+import { TransitionError } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { contentFingerprint } from './content-hash.ts';
-import type { Services } from './context.ts';
-import { describeJobFailure } from './failure.ts';
-import { type BackupPhase, safeNotify } from './notifier.ts';
 
 export interface BackupAttempt {
   /** 1 for the first try */
@@ -142,7 +141,7 @@ export async function runBackup(
     const failure = describeJobFailure(services, connection, err);
     const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
     if (final) {
-      await fail(services, running, failure.reason);
+      await fail(services, running, failure);
     } else {
       await notify(services, running, 'retrying', `attempt ${attempt.attempt} failed: ${failure.reason}`);
     }
@@ -223,9 +222,10 @@ async function complete(
   return done;
 }
 
-async function fail(services: Services, running: Backup, reason: string): Promise<void> {
+async function fail(services: Services, running: Backup, failure: Failure): Promise<void> {
+  const { reason } = failure;
   try {
-    const failed = await services.repos.backups.markFailed(running.id, reason);
+    const failed = await services.repos.backups.markFailed(running.id, failure);
     await audit(services, failed, 'backup.failed', 'failed', { reason, attempts: failed.attempts });
     await notify(services, failed, 'finished', reason);
   } catch (err) {
@@ -271,10 +271,4 @@ async function audit(
     outcome,
     details: { ...clean, requestedBy: backup.requestedBy },
   });
-}
-
-/** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
-export function toQueueError(err: unknown): Error {
-  if (err instanceof BackupFailedError && !err.retryable) return new UnrecoverableError(err.message);
-  return err instanceof Error ? err : new Error(String(err));
 }

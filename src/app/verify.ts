@@ -6,10 +6,10 @@
  */
 
 import { basename } from 'node:path';
-import type { Backup, BackupCopy, CopyCheckResult } from '../app/ports/records.ts';
 import { type KeyRing, targetNamed, verifyArtifactFile } from '../storage/index.ts';
-import type { Services } from './context.ts';
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';
+import type { Backup, BackupCopy, CopyCheckResult } from './ports/records.ts';
+import type { Services } from './services.ts';
 
 export interface VerifyReport {
   backup: Backup;

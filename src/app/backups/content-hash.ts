@@ -12,8 +12,8 @@
  * given version, so in practice unchanged gateways are recognised.
  */
 import { createHash } from 'node:crypto';
-import type { Snapshot, SnapshotMeta } from '../core/index.ts';
-import { entitiesSha256 } from '../storage/index.ts';
+import type { Snapshot, SnapshotMeta } from '../../core/index.ts';
+import { entitiesSha256 } from '../../storage/index.ts';
 
 export function contentFingerprint(
   meta: Pick<SnapshotMeta, 'edition' | 'database' | 'workspace'>,

@@ -8,11 +8,10 @@
  * - reject: an approver closes the request; cancel: the requester withdraws it.
  * Every refusal is audited (`restore.approval_refused`, outcome `refused`) and answered, never thrown.
  */
-import type { DecisionResult, Restore } from '../../app/ports/records.ts';
-import type { Services } from '../context.ts';
+import type { DecisionResult, Restore } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { expireRestore } from './expiry.ts';
-import { enqueueRunJob } from './queue.ts';
 import type {
   ApproveInput,
   CancelInput,
@@ -86,10 +85,12 @@ export async function approveRestore(services: Services, input: ApproveInput): P
     },
   });
   try {
-    await enqueueRunJob(services, approved.id, result.approval?.id ?? 0);
+    await services.work.restoreRun(approved.id, result.approval?.id ?? 0);
   } catch (err) {
     const why = `approved, but the restore could not be queued: ${(err as Error).message}; nothing was changed`;
-    const failed = await services.repos.restores.finish(approved.id, 'failed', { failureReason: why });
+    const failed = await services.repos.restores.finish(approved.id, 'failed', {
+      failure: { code: 'queue_unavailable', reason: why },
+    });
     await auditRestore(services, failed, 'restore.failed', { outcome: 'failed', details: { reason: why } });
     await notifyRestore(services, { restore: failed, phase: 'finished', message: why });
     return { ok: false, refusal: 'not_awaiting_approval', message: why };

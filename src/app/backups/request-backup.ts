@@ -1,15 +1,14 @@
 /**
  * requestBackup: the one way a manual or pre-restore backup starts (bot, CLI, restore job). Validates the
- * connection, creates the `pending` record, audits `backup.requested` and enqueues a job whose id is the
- * backup id (BullMQ custom ids must not contain ':' — ours are UUIDs — and dedupe a second add of the
- * same id). If Redis refuses the job, the record is marked failed so it does not sit pending.
+ * connection, creates the `pending` record, audits `backup.requested` and then hands it to the work queue
+ * (a second add of the same backup is a no-op). If Redis refuses the job, the record is marked failed so
+ * it does not sit pending.
  */
 
-import type { Backup, SlackMessageRef } from '../app/ports/records.ts';
-import type { BackupType } from '../core/status.ts';
-import type { Services } from './context.ts';
-import { safeNotify } from './notifier.ts';
-import { type BackupJobData, backupJobOptions, JOB_NAMES } from './queues.ts';
+import type { BackupType } from '../../core/status.ts';
+import { safeNotify } from '../notifier.ts';
+import type { Backup, SlackMessageRef } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 
 export interface BackupRequest {
   connection: string;
@@ -18,14 +17,6 @@ export interface BackupRequest {
   requestedBy: string;
   note?: string | null;
   slack?: SlackMessageRef | null;
-}
-
-export async function enqueueBackupJob(services: Services, backupId: string): Promise<void> {
-  const data: BackupJobData = { backupId };
-  await services.queues.backup.add(JOB_NAMES.backup, data, {
-    ...backupJobOptions(services.retry),
-    jobId: backupId,
-  });
 }
 
 export async function requestBackup(services: Services, request: BackupRequest): Promise<Backup> {
@@ -48,10 +39,10 @@ export async function requestBackup(services: Services, request: BackupRequest):
     details: { type: request.type, ...(request.note ? { note: request.note } : {}) },
   });
   try {
-    await enqueueBackupJob(services, backup.id);
+    await services.work.backup(backup.id);
   } catch (err) {
     const reason = `could not be queued: ${(err as Error).message}`;
-    const failed = await services.repos.backups.markFailed(backup.id, reason);
+    const failed = await services.repos.backups.markFailed(backup.id, { code: 'queue_unavailable', reason });
     await services.audit.append({
       actor: request.requestedBy,
       action: 'backup.failed',

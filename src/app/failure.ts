@@ -4,11 +4,12 @@
  * directory (those become BullMQ `UnrecoverableError`s, bullmq patterns/stop-retrying-jobs.md); it can fix
  * a gateway that is restarting (network errors, 5xx, 429) or a full disk being cleaned up.
  */
-import type { GatewayErrorClass } from '../app/ports/gateway.ts';
-import type { FailureCode } from '../app/ports/records.ts';
+
 import type { ConnectionConfig } from '../config/index.ts';
 import { ArtifactError, ArtifactKeyError } from '../storage/index.ts';
-import { KeyRingUnavailableError, type Services, UnknownConnectionError } from './context.ts';
+import type { GatewayErrorClass } from './ports/gateway.ts';
+import type { FailureCode } from './ports/records.ts';
+import { KeyRingUnavailableError, type Services, UnknownConnectionError } from './services.ts';
 
 export interface JobFailure {
   /** what kind of failure, stored next to the reason: Slack advice and CLI exit text are chosen by it */

@@ -5,7 +5,8 @@
  * A notifier must not throw into the job: `safeNotify` wraps every call so a Slack outage never fails a
  * backup.
  */
-import type { Backup } from '../app/ports/records.ts';
+import type { DiffOutcome } from './diff.ts';
+import type { Backup } from './ports/records.ts';
 import type { RestoreEvent } from './restore/types.ts';
 
 /** Where a running backup is: the bot turns these into a progress line. */
@@ -63,6 +64,8 @@ export interface Notifier {
   recordChanged?(event: RecordEvent): Promise<void> | void;
   /** a restore request moved (plan ready, approved, progress, finished…); see RestoreEvent */
   restoreChanged?(event: RestoreEvent): Promise<void> | void;
+  /** a queued diff finished: its plan, or the failure (the work names the card to edit) */
+  diffFinished?(outcome: DiffOutcome): Promise<void> | void;
 }
 
 export type LogLine = (line: string) => void;
@@ -106,6 +109,16 @@ export class ConsoleNotifier implements Notifier {
     if (message) parts.push(message);
     this.write(parts.join('; '));
   }
+
+  diffFinished(outcome: DiffOutcome): void {
+    const head = `diff ${outcome.work.id} [${outcome.work.connection}] vs backup ${outcome.work.backupId}`;
+    if (!outcome.ok) {
+      this.write(`${head} failed (${outcome.failure.code}): ${outcome.failure.reason}`);
+      return;
+    }
+    const { create, update, delete: del } = outcome.plan.summary;
+    this.write(`${head}: ${create} create, ${update} update, ${del} delete (plan ${outcome.plan.planHash})`);
+  }
 }
 
 /** Fans every event out to several notifiers (console + Slack); one failing does not stop the others. */
@@ -130,6 +143,10 @@ export class CompositeNotifier implements Notifier {
 
   async restoreChanged(event: RestoreEvent): Promise<void> {
     await Promise.all(this.notifiers.map((n) => safeNotify(() => n.restoreChanged?.(event))));
+  }
+
+  async diffFinished(outcome: DiffOutcome): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => safeNotify(() => n.diffFinished?.(outcome))));
   }
 }
 

@@ -5,10 +5,10 @@
  * restore has not finished or wrote nothing, or its pre-restore backup is gone — removed by retention
  * (after `retention.keepPreRestore`), failed, or its artifact file is missing.
  */
-import type { Backup, Restore } from '../../app/ports/records.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
 import { PRIMARY_TARGET } from '../../storage/index.ts';
-import type { Services } from '../context.ts';
+import type { Backup, Restore } from '../ports/records.ts';
+import type { Services } from '../services.ts';
 import type { RequestOptions } from './request.ts';
 import { requestRestore } from './request.ts';
 import type { RestoreRequested, RestoreRequestInput } from './types.ts';

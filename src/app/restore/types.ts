@@ -3,8 +3,8 @@
  * told. Shared by the bot (Slack), the CLI and the jobs; records come from `src/db`, plans from `src/core`.
  */
 
-import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../../app/ports/records.ts';
 import type { Plan, Section, StepPhase } from '../../core/index.ts';
+import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../ports/records.ts';
 
 /**
  * Which backup to restore: by id, the newest completed one, or the newest at or before a time. `latest`
