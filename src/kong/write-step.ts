@@ -96,7 +96,6 @@ async function upsertTarget(client: KongClient, step: PlanStep, body: Entity): P
 }
 
 export async function executeStep(client: KongClient, step: PlanStep, lookup: EntityLookup): Promise<void> {
-  const def = CATALOGUE[step.kind];
   if (step.kind === 'consumer_group_members') {
     const { group, consumer } = memberParts(step, lookup);
     if (step.op === 'delete') {
