@@ -46,6 +46,21 @@ describe('entity schemas are the data generated from Kong 3.9.3 (kong/db/schema/
     expect(created.healthchecks.active.healthy.http_statuses).toEqual([200, 302]);
   });
 
+  it("routes.lua: snis only when 'protocols' holds grpcs, https, tls or tls_passthrough (conditional on elements)", async () => {
+    const k = await sim();
+    const http = await k.call('POST', '/routes', { protocols: ['http'], paths: ['/a'], snis: ['a.example'] });
+    expect(http.status).toBe(400);
+    expect(http.body.fields.snis).toBe(
+      "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
+    );
+    const https = await k.call('POST', '/routes', {
+      protocols: ['http', 'https'],
+      paths: ['/b'],
+      snis: ['b.example'],
+    });
+    expect(https.status).toBe(201);
+  });
+
   it('an Enterprise node adds plugins.consumer_group (cascade) and the Enterprise-only kinds', () => {
     const enterprise = buildRegistry('enterprise');
     expect(enterprise.byName.get('plugins')?.fields.consumer_group).toEqual({

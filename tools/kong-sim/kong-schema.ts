@@ -425,7 +425,9 @@ export function validateValue(c: Compiled, v: unknown): unknown {
   if (def.abstract) return undefined;
   const te = typeError(def, v);
   if (te) return te;
-  if ((def.type === 'array' || def.type === 'set') && Array.isArray(v) && c.elements) {
+  // a conditional's matcher is typed `any` here; Kong gives it the if-field's type (a set for
+  // routes.protocols), so its `elements` apply to an array value
+  if ((def.type === 'array' || def.type === 'set' || def.type === 'any') && Array.isArray(v) && c.elements) {
     const errs: unknown[] = [];
     let bad = false;
     v.forEach((el, i) => {
