@@ -1,11 +1,13 @@
 /**
- * The simulator's hand-written entity tables (tools/kong-sim/schema/*.ts, which carry validators the
- * data cannot) against the entity schemas generated from Kong 3.9.3 (kong/db/schema/entities/*.lua,
- * kong/plugins/<p>/daos.lua): same fields, types, defaults, required, one_of and between.
+ * The simulator's entity schemas are Kong 3.9.3's, generated from kong/db/schema/entities/*.lua and the
+ * bundled plugins' daos.lua (schema/kong/entities.json): what `GET /schemas/{entity}` serves, what
+ * writes are filled and validated with, and the DAO facts (admin_api_name, admin_api_nested_name,
+ * endpoint_key, cache_key, ttl, foreign keys with on_delete) all come from that one table.
  */
 import { describe, expect, it } from 'vitest';
 import {
   compileSchema,
+  entityMeta,
   entitySchemaJson,
   fillRecord,
   type KongField,
@@ -15,33 +17,25 @@ import { sim } from './helpers.ts';
 
 const community = buildRegistry('community').list;
 
-describe('hand-written entity schemas agree with Kong 3.9.3 (kong/db/schema/entities/*.lua)', () => {
-  it.each(community.map((s) => s.name))('%s', (name) => {
-    const own = community.find((s) => s.name === name)!;
-    const kong = entitySchemaJson(name);
-    expect(kong, `${name} has generated data`).toBeDefined();
-    const kongFields = new Map(kong!.fields.map((item) => Object.entries(item)[0]! as [string, KongField]));
-    // certificates.snis is a transient field in Kong's schema too
-    expect(Object.keys(own.fields).sort()).toEqual([...kongFields.keys()].sort());
-    for (const [field, def] of Object.entries(own.fields)) {
-      const k = kongFields.get(field)!;
-      const facts = (f: {
-        type: string;
-        required?: boolean;
-        oneOf?: unknown;
-        one_of?: unknown;
-        between?: unknown;
-      }) => ({
-        type: f.type,
-        required: f.required === true,
-        one_of: f.oneOf ?? f.one_of ?? null,
-        between: f.between ?? null,
-      });
-      expect(facts(def), `${name}.${field}`).toEqual(facts(k));
-      // a record's default is its filled sub-fields (upstreams.healthchecks): compared on the wire below
-      if (def.type !== 'record')
-        expect(def.default ?? null, `${name}.${field} default`).toEqual(k.default ?? null);
+describe('entity schemas are the data generated from Kong 3.9.3 (kong/db/schema/entities/*.lua)', () => {
+  it.each(community.map((s) => s.name))('%s', async (name) => {
+    const schema = community.find((s) => s.name === name)!;
+    const json = entitySchemaJson(name)!;
+    const meta = entityMeta(name)!;
+    expect(schema.json).toBe(json);
+    expect(schema.adminPath).toBe(meta.admin_api_name ?? name);
+    expect(schema.nestedPath).toBe(meta.admin_api_nested_name);
+    expect(schema.endpointKey).toBe(meta.endpoint_key);
+    expect(schema.cacheKey).toEqual(meta.cache_key);
+    for (const item of json.fields) {
+      const [field, f] = Object.entries(item)[0] as [string, KongField];
+      expect(schema.fields[field]?.reference, `${name}.${field}`).toBe(f.reference);
+      expect(schema.fields[field]?.onDelete, `${name}.${field}`).toBe(f.on_delete);
+      expect(schema.fields[field]?.unique === true, `${name}.${field}`).toBe(f.unique === true);
     }
+    // GET /schemas/{entity} serves the same table (kong/api/routes/kong.lua)
+    const k = await sim();
+    expect((await k.call('GET', `/schemas/${name}`)).body).toEqual(json);
   });
 
   it('upstreams.healthchecks: a write without it stores the default of upstreams.lua', async () => {
@@ -50,5 +44,35 @@ describe('hand-written entity schemas agree with Kong 3.9.3 (kong/db/schema/enti
     const compiled = compileSchema(entitySchemaJson('upstreams')!);
     expect(created.healthchecks).toEqual(fillRecord(compiled, { name: 'u' }).healthchecks);
     expect(created.healthchecks.active.healthy.http_statuses).toEqual([200, 302]);
+  });
+
+  it("routes.lua: snis only when 'protocols' holds grpcs, https, tls or tls_passthrough (conditional on elements)", async () => {
+    const k = await sim();
+    const http = await k.call('POST', '/routes', { protocols: ['http'], paths: ['/a'], snis: ['a.example'] });
+    expect(http.status).toBe(400);
+    expect(http.body.fields.snis).toBe(
+      "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'",
+    );
+    const https = await k.call('POST', '/routes', {
+      protocols: ['http', 'https'],
+      paths: ['/b'],
+      snis: ['b.example'],
+    });
+    expect(https.status).toBe(201);
+  });
+
+  it('an Enterprise node adds plugins.consumer_group (cascade) and the Enterprise-only kinds', () => {
+    const enterprise = buildRegistry('enterprise');
+    expect(enterprise.byName.get('plugins')?.fields.consumer_group).toEqual({
+      type: 'foreign',
+      reference: 'consumer_groups',
+      onDelete: 'cascade',
+    });
+    expect(enterprise.byName.get('plugins')?.cacheKey).toContain('consumer_group');
+    expect(community.find((s) => s.name === 'plugins')?.fields.consumer_group).toBeUndefined();
+    expect([...enterprise.byName.keys()].filter((n) => !community.some((s) => s.name === n))).toEqual([
+      'consumer_groups',
+      'mtls_auth_credentials',
+    ]);
   });
 });

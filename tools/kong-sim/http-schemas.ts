@@ -5,12 +5,10 @@ import {
   entityPluginOwner,
   entitySchemaJson,
   fillRecord,
-  type KongField,
   type KongSchemaJson,
   validateRecord,
 } from './kong-schema.ts';
 import { pluginSchemaFor } from './schema/index.ts';
-import type { EntitySchema, FieldDef } from './schema/types.ts';
 
 /**
  * The schema endpoints of kong/api/routes/kong.lua and kong/api/routes/plugins.lua:
@@ -26,52 +24,17 @@ function onlyMethod(req: SimRequest, method: string): void {
   if (req.method !== method) throw methodNotAllowed();
 }
 
-/** `kong.db[name]`: the node's DAOs — core entities of its edition and the daos of enabled plugins. */
+/**
+ * `kong.db[name]`: the node's DAOs — core entities of its edition (with the fields an Enterprise node
+ * adds) and the daos of enabled plugins, as generated from Kong's source (schema/entities.ts).
+ */
 function entityJson(ctx: SimContext, name: string): KongSchemaJson | undefined {
   const own = ctx.registry.byName.get(name);
+  if (own) return own.json;
   const generated = entitySchemaJson(name);
-  if (generated) {
-    const plugin = entityPluginOwner(name);
-    if (plugin && !ctx.registry.plugins.has(plugin)) return undefined;
-    // the generated data is Kong OSS: an Enterprise node adds fields (plugins.consumer_group)
-    if (own && ctx.registry.edition === 'enterprise') return withOwnFields(generated, own);
-    return generated;
-  }
-  return own ? fromOwnSchema(own) : undefined;
-}
-
-/** Enterprise-only kinds have no OSS source to generate from: the simulator's own table, in Kong's shape. */
-function fromOwnSchema(schema: EntitySchema): KongSchemaJson {
-  return {
-    entity_checks: [],
-    fields: Object.entries(schema.fields)
-      .filter(([, f]) => !f.transient)
-      .map(([name, f]) => ({ [name]: ownField(f) })),
-  };
-}
-
-function ownField(f: FieldDef): KongField {
-  const out: KongField = { type: f.type === 'any' ? 'string' : f.type };
-  if (f.required) out.required = true;
-  if (f.default !== undefined) out.default = f.default;
-  if (f.oneOf) out.one_of = [...f.oneOf];
-  if (f.between) out.between = [f.between[0], f.between[1]];
-  if (f.reference) out.reference = f.reference;
-  if (f.onDelete) out.on_delete = f.onDelete;
-  if (f.unique) out.unique = true;
-  if (f.auto) out.auto = true;
-  if (f.uuid) out.uuid = true;
-  if (f.elements) out.elements = ownField(f.elements);
-  if (f.fields) out.fields = Object.entries(f.fields).map(([n, sub]) => ({ [n]: ownField(sub) }));
-  return out;
-}
-
-function withOwnFields(generated: KongSchemaJson, own: EntitySchema): KongSchemaJson {
-  const known = new Set(generated.fields.map((item) => Object.keys(item)[0]!));
-  const extra = Object.entries(own.fields)
-    .filter(([name, f]) => !known.has(name) && !f.transient)
-    .map(([name, f]) => ({ [name]: ownField(f) }));
-  return { ...generated, fields: [...generated.fields, ...extra] };
+  const plugin = entityPluginOwner(name);
+  if (!generated || (plugin && !ctx.registry.plugins.has(plugin))) return undefined;
+  return generated;
 }
 
 /** Entity validation without a write (kong/api/routes/kong.lua validate_schema). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { luaPatternToRegExp } from './lua-pattern.ts';
 import {
   atLeastOneOf,
   entityErrors,
@@ -40,6 +41,11 @@ export interface KongField {
   len_min?: number;
   len_max?: number;
   starts_with?: string;
+  match?: string;
+  not_match?: string;
+  match_all?: { pattern: string; err?: string }[];
+  match_none?: { pattern: string; err?: string }[];
+  match_any?: { patterns: string[]; err?: string };
   timestamp?: boolean;
   err?: string;
   elements?: KongField;
@@ -122,6 +128,8 @@ export const bundledPluginSchema = (name: string): KongSchemaJson | undefined =>
 export const entitySchemaJson = (name: string): KongSchemaJson | undefined =>
   entityData().entities[name]?.schema;
 export const entitySchemaNames = (): string[] => Object.keys(entityData().entities);
+/** The DAO facts of an entity (admin_api_name, endpoint_key, cache_key, ttl, ...), as generated. */
+export const entityMeta = (name: string): Row | undefined => entityData().entities[name]?.meta;
 export const entityPluginOwner = (name: string): string | undefined => entityData().entities[name]?.plugin;
 
 export const isRow = (v: unknown): v is Row => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -135,6 +143,11 @@ export interface Compiled {
   keys?: Compiled;
   values?: Compiled;
   shorthands?: Shorthand[];
+  /**
+   * A `custom_validator` function of the Lua schema (typedefs.lua `utf8_name`, `host`, `tag`, ...): not
+   * data, so the simulator attaches its own (schema/lua-validators.ts); it runs last, as in Kong.
+   */
+  custom?: (value: unknown) => string | undefined;
 }
 
 interface Shorthand {
@@ -412,7 +425,9 @@ export function validateValue(c: Compiled, v: unknown): unknown {
   if (def.abstract) return undefined;
   const te = typeError(def, v);
   if (te) return te;
-  if ((def.type === 'array' || def.type === 'set') && Array.isArray(v) && c.elements) {
+  // a conditional's matcher is typed `any` here; Kong gives it the if-field's type (a set for
+  // routes.protocols), so its `elements` apply to an array value
+  if ((def.type === 'array' || def.type === 'set' || def.type === 'any') && Array.isArray(v) && c.elements) {
     const errs: unknown[] = [];
     let bad = false;
     v.forEach((el, i) => {
@@ -435,10 +450,31 @@ export function validateValue(c: Compiled, v: unknown): unknown {
     if (v.id === undefined || v.id === null) return { id: 'required field missing' };
     if (typeof v.id !== 'string' || !UUID_RE.test(v.id)) return { id: 'expected a valid UUID' };
   }
-  return validators(def, v);
+  return validators(c, v);
 }
 
-function validators(def: KongField, v: unknown): string | undefined {
+/** `value:match(pattern)`; undefined when the pattern is beyond the translated subset (lua-pattern.ts). */
+function luaMatch(value: string, pattern: string): boolean | undefined {
+  return luaPatternToRegExp(pattern)?.test(value);
+}
+
+/** The string validators of Schema.validators_order: not_match, match_none, match, match_all, match_any. */
+function matchError(def: KongField, v: string): string | undefined {
+  const invalid = `invalid value: ${v}`;
+  if (def.not_match !== undefined && luaMatch(v, def.not_match) === true) return invalid;
+  for (const item of def.match_none ?? []) if (luaMatch(v, item.pattern) === true) return item.err ?? invalid;
+  if (def.match !== undefined && luaMatch(v, def.match) === false) return invalid;
+  for (const item of def.match_all ?? []) if (luaMatch(v, item.pattern) === false) return item.err ?? invalid;
+  if (def.match_any) {
+    const found = def.match_any.patterns.map((p) => luaMatch(v, p));
+    if (!found.includes(true) && !found.includes(undefined)) return def.match_any.err ?? invalid;
+  }
+  return undefined;
+}
+
+/** Schema:validate_field's validators in Kong's `validators_order`; the first failing one is reported. */
+function validators(c: Compiled, v: unknown): string | undefined {
+  const def = c.def;
   const fail = (msg: string) => def.err ?? msg;
   if (def.eq !== undefined && v !== def.eq) return fail(`value must be ${String(def.eq)}`);
   if (def.ne !== undefined && v === def.ne) return fail(`value must not be ${String(v)}`);
@@ -461,11 +497,21 @@ function validators(def: KongField, v: unknown): string | undefined {
   }
   if (def.starts_with !== undefined && typeof v === 'string' && !v.startsWith(def.starts_with))
     return fail(`should start with: ${def.starts_with}`);
-  return undefined;
+  if (typeof v === 'string') {
+    const m = matchError(def, v);
+    if (m !== undefined) return fail(m);
+  }
+  const custom = c.custom?.(v);
+  return custom === undefined ? undefined : fail(custom);
 }
 
 /** Fields, unknown keys, then the record's entity checks (run only when the fields are valid). */
 export function validateRecord(c: Compiled, v: Row): Row | undefined {
+  return recordFieldErrors(c, v) ?? entityChecks(c.def.entity_checks ?? [], v);
+}
+
+/** A record's fields and unknown keys (Schema:validate_fields), without its entity checks. */
+export function recordFieldErrors(c: Compiled, v: Row): Row | undefined {
   const errors: Row = {};
   for (const [name, sub] of c.fields ?? []) {
     const x = v[name];
@@ -477,9 +523,7 @@ export function validateRecord(c: Compiled, v: Row): Row | undefined {
     if (e !== undefined) errors[name] = e;
   }
   for (const k of Object.keys(v)) if (!c.byName?.has(k)) errors[k] = 'unknown field';
-  if (Object.keys(errors).length > 0) return errors;
-  const checks = entityChecks(c.def.entity_checks ?? [], v);
-  return checks;
+  return Object.keys(errors).length > 0 ? errors : undefined;
 }
 
 /** The data-only entity checks of kong/db/schema/init.lua (custom_entity_check functions are not data). */
@@ -510,14 +554,14 @@ export function entityChecks(checks: Row[], v: Row): Row | undefined {
         const thenField = String(arg.then_field);
         const ifVal = get(ifField);
         if (isEmpty(ifVal)) break;
-        if (validateValue(compile({ type: 'any', ...(arg.if_match as Row) }), ifVal) !== undefined) break;
-        const thenMatch = { type: 'any', ...(arg.then_match as Row) } as KongField;
+        const { ifMatch, thenMatch } = compiledConditional(arg);
+        if (validateValue(ifMatch, ifVal) !== undefined) break;
         const thenVal = get(thenField);
         const err = isEmpty(thenVal)
-          ? thenMatch.required
+          ? thenMatch.def.required
             ? 'required field missing'
             : undefined
-          : validateValue(compile(thenMatch), thenVal);
+          : validateValue(thenMatch, thenVal);
         if (err !== undefined) {
           entity.push(`failed conditional validation given value of field '${ifField}'`);
           setPath(fieldErrs, thenField, (arg.then_err as string | undefined) ?? err);
@@ -529,6 +573,21 @@ export function entityChecks(checks: Row[], v: Row): Row | undefined {
     }
   }
   return mergeErrors(fieldErrs, entityErrors(...entity));
+}
+
+const CONDITIONALS = new WeakMap<Row, { ifMatch: Compiled; thenMatch: Compiled }>();
+
+/** A conditional check's if/then matchers, compiled once per schema (checks run on every write). */
+function compiledConditional(arg: Row): { ifMatch: Compiled; thenMatch: Compiled } {
+  let c = CONDITIONALS.get(arg);
+  if (!c) {
+    c = {
+      ifMatch: compile({ type: 'any', ...(arg.if_match as Row) }),
+      thenMatch: compile({ type: 'any', ...(arg.then_match as Row) } as KongField),
+    };
+    CONDITIONALS.set(arg, c);
+  }
+  return c;
 }
 
 function setPath(target: Row, path: string, value: unknown): void {

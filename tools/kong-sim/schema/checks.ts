@@ -41,23 +41,6 @@ export function entityErrors(...messages: (string | undefined)[]): FieldErrors |
   return list.length ? { '@entity': list } : undefined;
 }
 
-/** Kong's `conditional` check: when `ifField` matches, `thenField` must be null. */
-export function nullUnless(
-  e: Row,
-  ifField: string,
-  allowed: readonly string[],
-  thenField: string,
-): FieldErrors {
-  const value = e[ifField];
-  if (typeof value === 'string' && !allowed.includes(value) && !isEmpty(e[thenField])) {
-    return {
-      [thenField]: 'value must be null',
-      '@entity': [`failed conditional validation given value of field '${ifField}'`],
-    };
-  }
-  return {};
-}
-
 export function mergeErrors(...parts: (FieldErrors | undefined)[]): FieldErrors | undefined {
   const out: FieldErrors = {};
   for (const part of parts) {

@@ -1,31 +1,6 @@
 import { bundledPlugin, bundledPlugins, type PluginSchema } from '../kong-schema.ts';
-import {
-  caCertificates,
-  certificates,
-  consumers,
-  filterChains,
-  keySets,
-  keys,
-  plugins,
-  routes,
-  services,
-  snis,
-  targets,
-  vaults,
-} from './core.ts';
-import {
-  acls,
-  basicauthCredentials,
-  consumerGroups,
-  hmacauthCredentials,
-  jwtSecrets,
-  keyauthCredentials,
-  mtlsAuthCredentials,
-  oauth2Credentials,
-} from './credentials.ts';
-import { foreign } from './typedefs.ts';
+import { enterpriseEntity, ossEntity } from './entities.ts';
 import type { EntitySchema } from './types.ts';
-import { upstreams } from './upstreams.ts';
 
 export type Edition = 'community' | 'enterprise';
 
@@ -56,40 +31,44 @@ export const ENTERPRISE_VAULTS = ['env', 'aws', 'gcp', 'hcv', 'azure', 'conjur']
 /**
  * All entity schemas in dependency order (parents before children): the order of Kong's topological
  * export (kong/db/schema/topological_sort.lua), used for /config output and for cascade bookkeeping.
+ * Enterprise-only kinds exist on Enterprise nodes only.
  */
+const ORDER: readonly (readonly [string, 'oss' | 'enterprise'])[] = [
+  ['certificates', 'oss'],
+  ['ca_certificates', 'oss'],
+  ['consumers', 'oss'],
+  ['vaults', 'oss'],
+  ['key_sets', 'oss'],
+  ['services', 'oss'],
+  ['upstreams', 'oss'],
+  ['snis', 'oss'],
+  ['keys', 'oss'],
+  ['consumer_groups', 'enterprise'],
+  ['keyauth_credentials', 'oss'],
+  ['basicauth_credentials', 'oss'],
+  ['jwt_secrets', 'oss'],
+  ['hmacauth_credentials', 'oss'],
+  ['acls', 'oss'],
+  ['oauth2_credentials', 'oss'],
+  ['mtls_auth_credentials', 'enterprise'],
+  ['routes', 'oss'],
+  ['targets', 'oss'],
+  ['plugins', 'oss'],
+  ['filter_chains', 'oss'],
+];
+
+const BUILT = new Map<Edition, EntitySchema[]>();
+
+/** The schemas of an `edition` node, built once per process from the generated data. */
 export function buildSchemas(edition: Edition): EntitySchema[] {
-  const enterprise = edition === 'enterprise';
-  const pluginSchema: EntitySchema = enterprise
-    ? {
-        ...plugins,
-        cacheKey: ['name', 'route', 'service', 'consumer', 'consumer_group'],
-        fields: { ...plugins.fields, consumer_group: foreign('consumer_groups', { onDelete: 'cascade' }) },
-      }
-    : plugins;
-  const all: EntitySchema[] = [
-    certificates,
-    caCertificates,
-    consumers,
-    vaults,
-    keySets,
-    services,
-    upstreams,
-    snis,
-    keys,
-    consumerGroups,
-    keyauthCredentials,
-    basicauthCredentials,
-    jwtSecrets,
-    hmacauthCredentials,
-    acls,
-    oauth2Credentials,
-    mtlsAuthCredentials,
-    routes,
-    targets,
-    pluginSchema,
-    filterChains,
-  ];
-  return all.filter((s) => enterprise || !s.enterprise);
+  let list = BUILT.get(edition);
+  if (!list) {
+    list = ORDER.filter(([, from]) => from === 'oss' || edition === 'enterprise').map(([name, from]) =>
+      from === 'oss' ? ossEntity(name, edition) : enterpriseEntity(name),
+    );
+    BUILT.set(edition, list);
+  }
+  return list;
 }
 
 export interface SchemaRegistry {
