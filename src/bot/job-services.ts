@@ -5,6 +5,7 @@
  */
 
 import type { Backup } from '../app/ports/records.ts';
+import { verifyAuditLog } from '../compose/audit-checkpoints.ts';
 import type { Snapshot } from '../core/index.ts';
 import { JOB_NAMES, planConnection, requestBackup, type Services } from '../jobs/index.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
@@ -17,6 +18,7 @@ export function fromJobServices(services: Services): BotServices {
     restores: services.repos.restores,
     audit: services.audit,
     now: services.now,
+    verifyAudit: () => verifyAuditLog(services.config, services.audit, 'auto'),
     restoreRequests: restoreRequestsFromJobs(services),
     requestBackup: (input) =>
       requestBackup(services, {

@@ -9,12 +9,14 @@
  */
 
 import type { SlackMessageRef } from '../app/ports/records.ts';
+import type { CheckpointEvent } from '../audit/index.ts';
 import { BACKUP_STATUS } from '../core/status.ts';
 import type { BackupEvent, Notifier, PruneEvent, VerifyEvent } from '../jobs/index.ts';
 import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
 import { RestoreCards } from './slack/restore-cards.ts';
+import { checkpointMessage } from './views/audit-checkpoint.ts';
 import { backupCard, backupCardInput, backupOutcomeLine } from './views/backup-card.ts';
 import { failureMessage, resultMessage } from './views/backup-thread.ts';
 import type { SlackMessage } from './views/message.ts';
@@ -25,6 +27,8 @@ export interface SlackNotifierOptions {
   cards: CardUpdater;
   /** where prune summaries go; none = not posted */
   reportChannel?: string;
+  /** where signed audit checkpoints are posted; none = not posted */
+  auditChannel?: string;
   onError?: (what: string, err: unknown) => void;
 }
 
@@ -88,6 +92,16 @@ export class SlackNotifier implements Notifier {
     this.track(
       this.options.outbox.run(channel, (c) => c.chat.postMessage({ channel, ...pruneMessage(event) })),
       'prune summary',
+    );
+  }
+
+  /** A signed checkpoint (or a refused one) goes to the audit channel: a copy of the head Slack keeps. */
+  auditCheckpoint(event: CheckpointEvent): void {
+    const channel = this.options.auditChannel;
+    if (!channel) return;
+    this.track(
+      this.options.outbox.run(channel, (c) => c.chat.postMessage({ channel, ...checkpointMessage(event) })),
+      'audit checkpoint',
     );
   }
 

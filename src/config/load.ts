@@ -100,6 +100,10 @@ function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecr
     database: { path: abs(file.database.path) },
     redis: file.redis,
     restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
+    audit: {
+      checkpointKey: secrets.checkpointKey ?? null,
+      checkpointEveryMs: approvalTimeoutMs(file.audit.checkpointEvery),
+    },
   };
 }
 

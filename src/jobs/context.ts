@@ -9,12 +9,19 @@ import type { Redis } from 'ioredis';
 import type { ArtifactStore } from '../app/ports/artifact-store.ts';
 import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
 import type { Records } from '../app/ports/records.ts';
-import { type AuditLog, createAuditLog } from '../audit/index.ts';
+import {
+  type AuditCheckpointer,
+  type AuditLog,
+  type CheckpointReason,
+  createAuditLog,
+  type TakeResult,
+} from '../audit/index.ts';
+import { openAuditCheckpointer } from '../compose/audit-checkpoints.ts';
 import { classifyGatewayError, type GatewayOpener, openGateway } from '../compose/gateways.ts';
 import { openRecords } from '../compose/records.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
 import { type CopyTarget, createArtifactStore, createCopyTarget, KeyRing } from '../storage/index.ts';
-import { ConsoleNotifier, type Notifier } from './notifier.ts';
+import { ConsoleNotifier, type Notifier, safeNotify } from './notifier.ts';
 import { connectProducer, DEFAULT_RETRY, openQueues, type Queues, type RetryPolicy } from './queues.ts';
 
 export class UnknownConnectionError extends Error {
@@ -56,6 +63,11 @@ export interface Services {
   /** the records port (backups, restores, audit rows) from `database:` in the config */
   readonly repos: Records;
   readonly audit: AuditLog;
+  /**
+   * Signs and publishes a checkpoint of the audit chain (src/audit/checkpoints.ts), announced through the
+   * notifier. Never throws: a missing key or an unwritable store comes back in `problems`.
+   */
+  takeAuditCheckpoint(reason: CheckpointReason): Promise<TakeResult>;
   /** artifacts' primary directory */
   readonly primaryDir: string;
   readonly copyTargets: readonly CopyTarget[];
@@ -117,12 +129,26 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
   };
   const copyTargets = config.storage.copies.map(createCopyTarget);
   const gatewayFactory = options.gatewayFactory ?? openGateway;
+  const notifier = options.notifier ?? new ConsoleNotifier();
+  let checkpointer: AuditCheckpointer | undefined;
+  const takeAuditCheckpoint = async (reason: CheckpointReason): Promise<TakeResult> => {
+    try {
+      checkpointer ??= openAuditCheckpointer(config, audit, {
+        now,
+        announce: (event) => safeNotify(() => notifier.auditCheckpoint?.(event)),
+      });
+      return await checkpointer.take(reason);
+    } catch (err) {
+      return { checkpoint: null, locations: [], problems: [`audit checkpoint: ${(err as Error).message}`] };
+    }
+  };
   let closed = false;
 
   return {
     config,
     repos,
     audit,
+    takeAuditCheckpoint,
     primaryDir: config.storage.primary,
     copyTargets,
     artifacts: createArtifactStore({ copyTargets, keyRing }),
@@ -137,7 +163,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Se
     redisUrl,
     redisPrefix,
     retry: { ...DEFAULT_RETRY, ...options.retry },
-    notifier: options.notifier ?? new ConsoleNotifier(),
+    notifier,
     now,
     newId,
     random: options.random ?? Math.random,

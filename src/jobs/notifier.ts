@@ -6,6 +6,7 @@
  * backup.
  */
 import type { Backup } from '../app/ports/records.ts';
+import type { CheckpointEvent } from '../audit/index.ts';
 import type { RestoreEvent } from './restore/types.ts';
 
 /** Where a running backup is: the bot turns these into a progress line. */
@@ -63,6 +64,8 @@ export interface Notifier {
   recordChanged?(event: RecordEvent): Promise<void> | void;
   /** a restore request moved (plan ready, approved, progress, finished…); see RestoreEvent */
   restoreChanged?(event: RestoreEvent): Promise<void> | void;
+  /** a signed audit checkpoint was published, or refused because the chain broke (the audit channel) */
+  auditCheckpoint?(event: CheckpointEvent): Promise<void> | void;
 }
 
 export type LogLine = (line: string) => void;
@@ -106,6 +109,14 @@ export class ConsoleNotifier implements Notifier {
     if (message) parts.push(message);
     this.write(parts.join('; '));
   }
+
+  auditCheckpoint(event: CheckpointEvent): void {
+    if (event.kind === 'refused') this.write(`audit checkpoint REFUSED (${event.reason}): ${event.message}`);
+    else
+      this.write(
+        `audit checkpoint #${event.checkpoint.seq} ${event.checkpoint.hash} signed by ${event.checkpoint.keyId} (${event.reason}) → ${event.locations.join(', ')}`,
+      );
+  }
 }
 
 /** Fans every event out to several notifiers (console + Slack); one failing does not stop the others. */
@@ -130,6 +141,10 @@ export class CompositeNotifier implements Notifier {
 
   async restoreChanged(event: RestoreEvent): Promise<void> {
     await Promise.all(this.notifiers.map((n) => safeNotify(() => n.restoreChanged?.(event))));
+  }
+
+  async auditCheckpoint(event: CheckpointEvent): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => safeNotify(() => n.auditCheckpoint?.(event))));
   }
 }
 

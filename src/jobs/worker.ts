@@ -45,6 +45,12 @@ export interface WorkerOptions {
   syncSchedules?: boolean;
   /** skip start-up recovery */
   recover?: boolean;
+  /**
+   * sign an audit checkpoint at start and then every `audit.checkpointEvery` (config); default true.
+   * `checkpointEveryMs` overrides the config's interval (tests).
+   */
+  auditCheckpoints?: boolean;
+  checkpointEveryMs?: number;
   /** restore jobs (plan, run, expiry) at once in this process; default 4 (one restore per connection) */
   restoreConcurrency?: number;
   /**
@@ -134,6 +140,13 @@ function restoreProcessor(services: Services) {
   };
 }
 
+/** A periodic checkpoint; a refusal (the chain broke since the last one) is already announced, logged here too. */
+async function takeCheckpoint(services: Services, log: LogLine): Promise<void> {
+  const r = await services.takeAuditCheckpoint('periodic');
+  if (r.refused) log(`AUDIT: ${r.refused}`);
+  for (const problem of r.problems) log(`audit checkpoint not published: ${problem}`);
+}
+
 export async function startWorkers(services: Services, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const connection: Redis = workerConnection(services.redisUrl);
@@ -169,8 +182,10 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     );
   });
 
+  let checkpointTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 30_000) => {
+    clearInterval(checkpointTimer);
     closing ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
@@ -193,6 +208,15 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     const schedules = options.syncSchedules === false ? null : await syncSchedules(services);
     const recovery = options.recover === false ? null : await recoverBackups(services);
     const restoreRecovery = options.recover === false ? null : await recoverRestores(services);
+    if (options.auditCheckpoints !== false) {
+      // the first one before returning: a log cut while no worker ran is reported at start
+      await takeCheckpoint(services, log);
+      checkpointTimer = setInterval(
+        () => void takeCheckpoint(services, log),
+        options.checkpointEveryMs ?? services.config.audit.checkpointEveryMs,
+      );
+      checkpointTimer.unref();
+    }
     return { workers, schedules, recovery, restoreRecovery, close };
   } catch (err) {
     await close(1000);

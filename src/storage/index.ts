@@ -1,4 +1,5 @@
 export { BackupUnreadableError, createArtifactStore, withTargetFile } from './artifact-store.ts';
+export { CHECKPOINT_DIR, checkpointStoreIn, DirectoryCheckpointStore } from './checkpoint-directory.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
 export { type CopyTarget, createCopyTarget } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
