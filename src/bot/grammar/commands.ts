@@ -12,6 +12,7 @@ import {
   readSections,
   readText,
   readUser,
+  shown,
 } from './values.ts';
 
 export const DEFAULT_BACKUPS_LIMIT = 10;
@@ -170,7 +171,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         if (word.text !== 'verify') {
           return {
             ok: false,
-            message: 'The only audit sub-command is `verify`; search with options instead.',
+            message: `Unexpected ${shown(word.text)} (options start with --; or \`verify\`).`,
           };
         }
         if (a.flags.size > 0) return { ok: false, message: '`/kong audit verify` takes no options.' };
