@@ -12,6 +12,7 @@ import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
 import { deleteArtifact } from '../storage/index.ts';
 import type { Services } from './context.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
+import { sweepLeftovers } from './sweep.ts';
 import { allBackups } from './verify-job.ts';
 
 export interface PruneReport {
@@ -19,6 +20,8 @@ export interface PruneReport {
   dryRun: boolean;
   decisions: PruneDecision[];
   deletedArtifacts: string[];
+  /** crash leftovers (stale temp files) removed from the storage locations by this run */
+  sweptTempFiles: number;
 }
 
 /** When the content was taken: the (last) attempt's start; a never-started backup counts from creation. */
@@ -57,7 +60,9 @@ export async function pruneConnection(
     .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || (a.backupId < b.backupId ? 1 : -1));
 
   const deletedArtifacts: string[] = [];
+  let sweptTempFiles = 0;
   if (!dryRun) {
+    for (const swept of await sweepLeftovers(services)) sweptTempFiles += swept.removed.length;
     const removed = decisions.filter((d) => d.action === 'remove').map((d) => byId.get(d.backupId)!);
     for (const b of removed) {
       await services.repos.backups.markPruned(b.id);
@@ -88,9 +93,10 @@ export async function pruneConnection(
       kept: decisions.length - removedCount,
       removed: removedCount,
       artifactsDeleted: deletedArtifacts.length,
+      ...(sweptTempFiles > 0 ? { tempFilesRemoved: sweptTempFiles } : {}),
     },
   });
-  const report = { connection: connection.name, dryRun, decisions, deletedArtifacts };
+  const report = { connection: connection.name, dryRun, decisions, deletedArtifacts, sweptTempFiles };
   await safeNotify(() => services.notifier.pruneFinished(report));
   return report;
 }

@@ -32,6 +32,7 @@ import {
 } from './restore/index.ts';
 import { runScheduledBackup } from './scheduled-backup.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
+import { sweepLeftovers } from './sweep.ts';
 import { verifyBackup, verifyScheduled } from './verify-job.ts';
 
 export interface WorkerOptions {
@@ -208,6 +209,13 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     const schedules = options.syncSchedules === false ? null : await syncSchedules(services);
     const recovery = options.recover === false ? null : await recoverBackups(services);
     const restoreRecovery = options.recover === false ? null : await recoverRestores(services);
+    if (options.recover !== false) {
+      for (const swept of await sweepLeftovers(services)) {
+        log(
+          `removed ${swept.removed.length} temp file(s) left by a crashed writer in ${swept.target}: ${swept.removed.join(', ')}`,
+        );
+      }
+    }
     if (options.auditCheckpoints !== false) {
       // the first one before returning: a log cut while no worker ran is reported at start
       await takeCheckpoint(services, log);

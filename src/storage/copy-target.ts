@@ -21,6 +21,11 @@ export interface CopyTarget {
   list(): Promise<string[]>;
   /** A local path to read `name` in place, when the target is a filesystem; avoids a copy when verifying. */
   localPath?(name: string): string;
+  /**
+   * Removes what writers that died mid-write left behind (a directory's stale temp files, an object
+   * store's stale multipart uploads); returns their names. Never touches a live write.
+   */
+  sweepLeftovers?(): Promise<string[]>;
 }
 
 export function createCopyTarget(config: CopyTargetConfig): CopyTarget {

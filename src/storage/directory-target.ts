@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CopyTarget } from './copy-target.ts';
 import { HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
 import { ARTIFACT_EXTENSION, artifactPath, isTempName } from './layout.ts';
+import { sweepStaleTemps } from './sweep.ts';
 
 /** Names are single path segments: a name must never climb out of the directory. */
 function checkName(name: string): void {
@@ -64,6 +65,10 @@ export class DirectoryCopyTarget implements CopyTarget {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  }
+
+  async sweepLeftovers(): Promise<string[]> {
+    return (await sweepStaleTemps(this.dir)).removed;
   }
 
   async list(): Promise<string[]> {

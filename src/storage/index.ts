@@ -28,6 +28,13 @@ export {
   serializeSnapshot,
 } from './serialize.ts';
 export {
+  processIsAlive,
+  STALE_TEMP_AGE_MS,
+  type SweepOptions,
+  type SweepResult,
+  sweepStaleTemps,
+} from './sweep.ts';
+export {
   type ArtifactCopy,
   artifactNameOf,
   DEFAULT_COMPRESSION,
