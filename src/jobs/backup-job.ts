@@ -38,6 +38,19 @@ export interface BackupAttempt {
   maxAttempts: number;
   /** BullMQ progress (job.updateProgress); ids and counts only */
   onProgress?: (progress: { phase: BackupPhase; kind?: string; fetched?: number }) => void;
+  /**
+   * The worker is shutting down past its deadline: the dump stops at once and the attempt ends without
+   * recording anything (the job is left to BullMQ's stalled check to retry, as the worker announced).
+   */
+  signal?: AbortSignal;
+}
+
+/** The attempt was stopped by the worker's shutdown: not a failure of the backup; it will be retried. */
+export class BackupInterruptedError extends Error {
+  constructor(backupId: string) {
+    super(`backup ${backupId} was interrupted by the worker shutting down; it will be retried`);
+    this.name = 'BackupInterruptedError';
+  }
 }
 
 /** Thrown for failures; `retryable` tells the BullMQ wrapper whether to use UnrecoverableError. */
@@ -99,6 +112,7 @@ export async function runBackup(
     // is the content fingerprint, its chunks the artifact's plaintext.
     const serializer = new StreamingSerializer();
     const serialized = serializer.finish(await dump(services, running, attempt, serializer));
+    if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const { meta } = serialized;
     const content = contentFingerprint(meta, serialized.contentSha256);
     const counts = meta.counts as Record<string, number>;
@@ -125,6 +139,7 @@ export async function runBackup(
     await notify(services, running, 'writing');
     attempt.onProgress?.({ phase: 'writing' });
     const written = await writeArtifact({ ...target, keyRing: services.keyRing(), serialized });
+    if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const copies: NewCopy[] = [
       { target: PRIMARY_TARGET, location: written.path, sha256: written.sha256 },
       ...written.copies.map((c) => ({ target: c.target, location: c.path, sha256: c.sha256 })),
@@ -141,6 +156,7 @@ export async function runBackup(
     });
   } catch (err) {
     if (err instanceof TransitionError) return settledElsewhere(services, backupId);
+    if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const failure = describeJobFailure(services, connection, err);
     const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
     if (final) {
@@ -159,11 +175,14 @@ async function dump(
   serializer: StreamingSerializer,
 ): Promise<SnapshotMeta> {
   const gw = services.gateway(services.connection(backup.connection));
+  // progress is reported only while the dump runs: never after it failed (or finished)
+  let dumping = true;
   try {
     const gateway = await gw.describe();
     await notify(services, backup, 'dumping', `${gw.product} ${gateway.version} (${gateway.database})`);
     let lastReport = services.now().getTime();
     const onProgress = (p: DumpProgress) => {
+      if (!dumping) return;
       const at = services.now().getTime();
       if (at - lastReport < PROGRESS_EVERY_MS) return;
       lastReport = at;
@@ -176,8 +195,10 @@ async function dump(
       gateway,
       takenAt: services.now().toISOString(),
       onProgress,
+      ...(attempt.signal ? { signal: attempt.signal } : {}),
     });
   } finally {
+    dumping = false;
     gw.close();
   }
 }

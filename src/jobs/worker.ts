@@ -75,10 +75,11 @@ function attemptOf(job: Job) {
   return { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 };
 }
 
-function backupProcessor(services: Services) {
+function backupProcessor(services: Services, shutdown: AbortSignal) {
   return async (job: Job<BackupJobData | ScheduledBackupJobData>) => {
     const attempt = {
       ...attemptOf(job),
+      signal: shutdown,
       onProgress: (p: Record<string, unknown>) => void job.updateProgress(p).catch(() => undefined),
     };
     try {
@@ -158,8 +159,11 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: 1,
   };
+  // fired when the close deadline passes: running backups stop where they are instead of finishing in a
+  // process that already said it closed
+  const shutdown = new AbortController();
   const workers = [
-    new Worker(QUEUE_NAMES.backup, backupProcessor(services), {
+    new Worker(QUEUE_NAMES.backup, backupProcessor(services, shutdown.signal), {
       ...common,
       concurrency: options.backupConcurrency ?? 2,
     }),
@@ -197,6 +201,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
       clearTimeout(timer);
       if (!inTime) {
         log(`workers did not finish within ${deadlineMs} ms; closing anyway (their jobs will be retried)`);
+        shutdown.abort();
         await Promise.all(workers.map((w) => w.close(true)));
       }
       connection.disconnect();
