@@ -13,20 +13,33 @@ export interface SweptLocation {
   /** `primary`, `primary/audit-checkpoints` or a copy target's id */
   target: string;
   removed: string[];
+  /** why this location could not be swept (not a directory, unreadable); the others still are */
+  problem?: string;
 }
 
+/** Never throws: a location that cannot be read is reported and the next one swept. */
 export async function sweepLeftovers(
   services: Pick<Services, 'primaryDir' | 'copyTargets'>,
 ): Promise<SweptLocation[]> {
-  const out: SweptLocation[] = [
-    { target: 'primary', removed: (await sweepStaleTemps(services.primaryDir)).removed },
+  const locations: { target: string; sweep: () => Promise<string[]> }[] = [
+    { target: 'primary', sweep: async () => (await sweepStaleTemps(services.primaryDir)).removed },
     {
       target: `primary/${CHECKPOINT_DIR}`,
-      removed: (await sweepStaleTemps(join(services.primaryDir, CHECKPOINT_DIR))).removed,
+      sweep: async () => (await sweepStaleTemps(join(services.primaryDir, CHECKPOINT_DIR))).removed,
     },
+    ...services.copyTargets.flatMap((t) =>
+      t.sweepLeftovers ? [{ target: t.id, sweep: () => t.sweepLeftovers!() }] : [],
+    ),
   ];
-  for (const target of services.copyTargets) {
-    if (target.sweepLeftovers) out.push({ target: target.id, removed: await target.sweepLeftovers() });
+  const out: SweptLocation[] = [];
+  for (const l of locations) {
+    try {
+      const removed = await l.sweep();
+      if (removed.length > 0) out.push({ target: l.target, removed });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      out.push({ target: l.target, removed: [], problem: `cannot sweep (${code})` });
+    }
   }
-  return out.filter((l) => l.removed.length > 0);
+  return out;
 }

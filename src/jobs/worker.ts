@@ -216,9 +216,11 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     const restoreRecovery = options.recover === false ? null : await recoverRestores(services);
     if (options.recover !== false) {
       for (const swept of await sweepLeftovers(services)) {
-        log(
-          `removed ${swept.removed.length} temp file(s) left by a crashed writer in ${swept.target}: ${swept.removed.join(', ')}`,
-        );
+        if (swept.problem) log(`temp file sweep of ${swept.target}: ${swept.problem}`);
+        else
+          log(
+            `removed ${swept.removed.length} temp file(s) left by a crashed writer in ${swept.target}: ${swept.removed.join(', ')}`,
+          );
       }
     }
     if (options.auditCheckpoints !== false) {
