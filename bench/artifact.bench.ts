@@ -8,7 +8,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KeyRing, openArtifact, verifyArtifactFile, writeArtifact } from '../src/storage/index.ts';
+import {
+  DirectoryCopyTarget,
+  KeyRing,
+  openArtifact,
+  verifyArtifactFile,
+  writeArtifact,
+} from '../src/storage/index.ts';
 import { syntheticGateway } from './synthetic.ts';
 
 const cpuMs = () => {
@@ -39,7 +45,7 @@ try {
         environment: 'bench',
         type: 'manual',
         keyRing,
-        primaryDir: dir,
+        primary: new DirectoryCopyTarget(dir),
         compression,
       }),
     );

@@ -12,16 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BackupEvent, requestBackup, SILENT_NOTIFIER } from '../src/app/index.ts';
+import { createServices } from '../src/compose/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { toKongDeclarative } from '../src/core/deck/index.ts';
 import type { Backup } from '../src/db/index.ts';
-import {
-  type BackupEvent,
-  createServices,
-  requestBackup,
-  SILENT_NOTIFIER,
-  startWorkers,
-} from '../src/jobs/index.ts';
+import { startWorkers } from '../src/jobs/index.ts';
 import { createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';

@@ -18,6 +18,7 @@ import {
   planRestore,
   type Snapshot,
 } from '../src/core/index.ts';
+import { ADMIN_PATHS } from '../src/kong/admin-paths.ts';
 import {
   applyPlan,
   createKongClient,
@@ -72,9 +73,13 @@ function planWrites(plan: Plan): RawWrite[][] {
         path: `/consumer_groups/${parent('consumer_group')}/consumers`,
         body: { consumer: parent('consumer') },
       };
-    } else if (def.writeNested && def.nested) {
-      w = { method: 'PUT', path: `/consumers/${parent('consumer')}/${def.nested.segment}/${step.id}`, body };
-    } else w = { method: 'PUT', path: `${def.collectionPath}/${step.id}`, body };
+    } else if (ADMIN_PATHS[step.kind].writeNested && def.nested) {
+      w = {
+        method: 'PUT',
+        path: `/consumers/${parent('consumer')}/${ADMIN_PATHS[step.kind].nested}/${step.id}`,
+        body,
+      };
+    } else w = { method: 'PUT', path: `${ADMIN_PATHS[step.kind].collection}/${step.id}`, body };
     batches[batches.length - 1]?.push(w);
   }
   return batches;
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
   const seed = join(dir, 'seed.json');
   writeFileSync(seed, JSON.stringify(toKongDeclarative(target)));
   const collections = [
-    ...new Set(ENTITY_KINDS.map((k) => CATALOGUE[k].collectionPath).filter((p): p is string => p !== null)),
+    ...new Set(ENTITY_KINDS.map((k) => ADMIN_PATHS[k].collection).filter((p): p is string => p !== null)),
   ];
   const sims: SimProcess[] = [];
   try {

@@ -10,19 +10,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../src/config/index.ts';
-import { toKongDeclarative } from '../src/core/deck/index.ts';
-import { planRestore, type Snapshot } from '../src/core/index.ts';
 import {
   approveRestore,
   ConsoleNotifier,
-  createServices,
   requestBackup,
   requestRestore,
-  type Services,
-  startWorkers,
   verifyAndOpenBackup,
-} from '../src/jobs/index.ts';
+} from '../src/app/index.ts';
+import { createServices, type Runtime as Services } from '../src/compose/index.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { toKongDeclarative } from '../src/core/deck/index.ts';
+import { planRestore, type Snapshot } from '../src/core/index.ts';
+import { startWorkers } from '../src/jobs/index.ts';
 import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { BENCH_REDIS_URL, writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'schedule.created',
   'schedule.removed',
   'artifact.exported',
+  'diff.completed',
+  'diff.failed',
   'restore.requested',
   'restore.planned',
   'restore.plan_failed',

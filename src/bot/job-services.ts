@@ -1,13 +1,10 @@
 /**
- * `BotServices` from the jobs module's `Services`: the records, the audit log, `requestBackup`, a verify
- * job, a backup's snapshot read from its artifact, and a plan against the live gateway through a fresh Kong
- * client.
+ * `BotServices` from the use cases' `Services`: the records, the audit log, and the use cases that queue
+ * work (a backup, a verify, a diff, restore requests and decisions).
  */
 
-import type { Backup } from '../app/ports/records.ts';
+import { diffableBackup, requestBackup, requestDiff, type Services } from '../app/index.ts';
 import { verifyAuditLog } from '../compose/audit-checkpoints.ts';
-import type { Snapshot } from '../core/index.ts';
-import { JOB_NAMES, planConnection, requestBackup, type Services } from '../jobs/index.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
 
@@ -28,28 +25,11 @@ export function fromJobServices(services: Services): BotServices {
         note: input.note ?? null,
         slack: input.slack ?? null,
       }),
-    async requestVerify(input) {
-      // A fresh job id per request: verifying the same backup twice is a fair thing to ask.
-      const jobId = `verify-${input.backupId}-${services.now().getTime()}`;
-      await services.queues.verify.add(
-        JOB_NAMES.verify,
-        { backupId: input.backupId },
-        {
-          jobId,
-          attempts: 1,
-          removeOnComplete: { age: 86_400, count: 1000 },
-          removeOnFail: { age: 7 * 86_400 },
-        },
-      );
+    requestVerify: (input) => services.work.verify(input.backupId),
+    requestDiff: (work) => requestDiff(services, work),
+    async diffRefusal(connection, backupId) {
+      const backup = await diffableBackup(services, connection, backupId);
+      return typeof backup === 'string' ? backup : null;
     },
-    loadBackupSnapshot: (backup) => loadSnapshot(services, backup),
-    planAgainstLive: (connection, target, options = {}) =>
-      planConnection(services, connection, target, options.only ? { only: options.only } : {}),
   };
-}
-
-/** Opens the first copy that reads back whole (GCM tag and plaintext checksum checked by openArtifact). */
-async function loadSnapshot(services: Services, backup: Backup): Promise<Snapshot> {
-  const copies = await services.repos.backups.listCopies(backup.id);
-  return (await services.artifacts.openBackup(backup.id, copies)).snapshot;
 }

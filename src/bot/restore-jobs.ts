@@ -10,7 +10,7 @@ import {
   requestRestore,
   type Services,
   undoTarget,
-} from '../jobs/index.ts';
+} from '../app/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
 
 export function restoreRequestsFromJobs(services: Services): RestoreRequests {

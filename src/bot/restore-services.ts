@@ -13,7 +13,7 @@ import type {
   RestoreRequestInput,
   RestoreResult,
   UndoTarget,
-} from '../jobs/index.ts';
+} from '../app/index.ts';
 
 // The restore vocabulary is the jobs module's (src/jobs/restore/types.ts); type-only imports, so the
 // bot's views and tests load no jobs code. The bot's names stay as aliases.

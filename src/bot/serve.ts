@@ -4,8 +4,11 @@
  * everything: receiving first, then running jobs (up to the deadline), then the last card edits.
  * Loaded lazily by `snapgate serve`, so other CLI verbs do not pay for Bolt.
  */
+
+import { CompositeNotifier, ConsoleNotifier } from '../app/index.ts';
+import { createServices } from '../compose/index.ts';
 import type { Config } from '../config/index.ts';
-import { CompositeNotifier, ConsoleNotifier, createServices, startWorkers } from '../jobs/index.ts';
+import { startWorkers } from '../jobs/index.ts';
 import { createBotApp } from './app.ts';
 import { redisRequestLedger } from './dedup.ts';
 import { readBotEnv } from './env.ts';

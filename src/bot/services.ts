@@ -5,9 +5,9 @@
  */
 
 import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../app/ports/records.ts';
+import type { DiffWork } from '../app/ports/work-queue.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
-import type { Plan, Section, Snapshot } from '../core/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
 
 export interface BackupRequestInput {
@@ -33,18 +33,15 @@ export interface BotServices {
   requestBackup(input: BackupRequestInput): Promise<Backup>;
   /** Enqueues a verify job for one backup; its result reaches Slack through the notifier. */
   requestVerify(input: VerifyRequestInput): Promise<void>;
-  /** Opens a completed backup's artifact (checksum checked, decrypted) as a snapshot. */
-  loadBackupSnapshot(backup: Backup): Promise<Snapshot>;
   /**
-   * What restoring `target` would do to a connection's live gateway: the whole gateway dumped, the
-   * target filled with the gateway's schema defaults, planned and preflighted (as the restore job plans).
-   * The target may still be loading: the dump starts at once.
+   * Queues a diff of the connection's live gateway against a backup (the use case `requestDiff`): a
+   * worker plans it as a restore would and the notifier edits the card named in `work.slack`. Returns
+   * why the backup cannot be compared, in words, or null when the diff was queued.
    */
-  planAgainstLive(
-    connection: string,
-    target: Snapshot | Promise<Snapshot>,
-    options?: { only?: Section[] },
-  ): Promise<Plan>;
+  requestDiff(work: DiffWork): Promise<string | null>;
+  /** Why this backup cannot be compared with the connection's gateway (wrong connection, not completed,
+   * pruned), in words, or null. */
+  diffRefusal(connection: string, backupId: string): Promise<string | null>;
   /** Restore requests and decisions (the jobs' restore layer); absent = this server runs no restores. */
   restoreRequests?: RestoreRequests;
   /**

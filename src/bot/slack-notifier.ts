@@ -8,10 +8,10 @@
  * backup's own thread. Prune summaries go to `reportChannel` when one is configured.
  */
 
+import type { BackupEvent, DiffOutcome, Notifier, PruneEvent, VerifyEvent } from '../app/index.ts';
 import type { SlackMessageRef } from '../app/ports/records.ts';
 import type { CheckpointEvent } from '../audit/index.ts';
 import { BACKUP_STATUS } from '../core/status.ts';
-import type { BackupEvent, Notifier, PruneEvent, VerifyEvent } from '../jobs/index.ts';
 import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
@@ -19,6 +19,9 @@ import { RestoreCards } from './slack/restore-cards.ts';
 import { checkpointMessage } from './views/audit-checkpoint.ts';
 import { backupCard, backupCardInput, backupOutcomeLine } from './views/backup-card.ts';
 import { failureMessage, resultMessage } from './views/backup-thread.ts';
+import { type DiffCardInput, diffFailedCard, diffResultCard } from './views/diff-card.ts';
+import { diffText } from './views/diff-text.ts';
+import { explainFailure } from './views/failure.ts';
 import type { SlackMessage } from './views/message.ts';
 import { pruneMessage, verifyResultCard, verifyThreadMessage } from './views/verify-prune.ts';
 
@@ -29,6 +32,8 @@ export interface SlackNotifierOptions {
   reportChannel?: string;
   /** where signed audit checkpoints are posted; none = not posted */
   auditChannel?: string;
+  /** the clock for ages on cards (tests pin it); default the system clock */
+  now?: () => Date;
   onError?: (what: string, err: unknown) => void;
 }
 
@@ -84,6 +89,52 @@ export class SlackNotifier implements Notifier {
       return;
     }
     if (event.backup.slack) this.reply(event.backup.slack, verifyThreadMessage(event));
+  }
+
+  /**
+   * A queued diff finished: its card shows the counts and first changes (or the failure with advice by
+   * its code), and the full diff, secrets masked, is uploaded into the card's thread.
+   */
+  diffFinished(outcome: DiffOutcome): void {
+    const { work } = outcome;
+    const ref = work.slack;
+    if (!ref) return;
+    const now = this.options.now?.() ?? new Date();
+    const input: DiffCardInput = {
+      connection: work.connection,
+      backup: outcome.backup ?? { id: work.backupId, createdAt: null },
+      requestedBy: work.requestedBy,
+      now,
+      ...(work.only ? { only: work.only } : {}),
+    };
+    if (!outcome.ok) {
+      const { advice, reason } = explainFailure({
+        code: outcome.failure.code,
+        reason: outcome.failure.reason,
+      });
+      this.options.cards.update(ref, diffFailedCard(input, advice, reason));
+      return;
+    }
+    const { plan, backup } = outcome;
+    this.options.cards.update(ref, diffResultCard(input, plan));
+    const header = [
+      `snapgate diff: live gateway ${work.connection} -> backup ${backup.id}`,
+      `backup taken ${backup.createdAt.toISOString()}; diff computed ${now.toISOString()}`,
+      `sections: ${work.only?.join(', ') ?? 'all'}; plan hash ${plan.planHash}`,
+      'Secret values are masked.',
+    ];
+    this.track(
+      this.options.outbox.run(ref.channel, (c) =>
+        c.filesUploadV2({
+          channel_id: ref.channel,
+          thread_ts: ref.ts,
+          content: diffText(header, plan),
+          filename: `diff-${work.connection}-${backup.id}.txt`,
+          title: `Diff of ${work.connection} against backup ${backup.id}`,
+        }),
+      ),
+      'diff upload',
+    );
   }
 
   pruneFinished(event: PruneEvent): void {

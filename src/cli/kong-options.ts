@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Gateway, GatewayInfo } from '../app/ports/gateway.ts';
+import { findConnection, UnknownConnectionError } from '../app/services.ts';
 import { classifyGatewayError, openGateway, openKongGatewayAt } from '../compose/gateways.ts';
 import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/index.ts';
 import { isSection, PlanRefusedError, SECTIONS, type Section } from '../core/index.ts';
@@ -98,12 +99,12 @@ async function openConnection(flags: KongFlags): Promise<Gateway> {
     );
   }
   const config = await loadCliConfig(flags);
-  const connection = config.connections.find((c) => c.name === flags.connection);
-  if (!connection) {
-    const known = config.connections.map((c) => c.name).join(', ') || 'none';
-    throw new CliError(`unknown connection "${flags.connection}" (configured: ${known})`);
+  try {
+    return openGateway(findConnection(config, flags.connection ?? ''));
+  } catch (err) {
+    if (err instanceof UnknownConnectionError) throw new CliError(err.message);
+    throw err;
   }
-  return openGateway(connection);
 }
 
 /** Connect and identify the gateway: the first call, so a wrong URL or token fails before anything else. */

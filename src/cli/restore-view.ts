@@ -3,10 +3,11 @@
  * approval for with its hash (`formatStoredPlan`, from the redacted summary stored with the plan hash, so
  * it is exactly what an approval binds to), and the whole request for `restores show`.
  */
+
+import type { PlanSummary } from '../app/index.ts';
 import type { Backup, Restore } from '../app/ports/records.ts';
 import type { Change } from '../core/index.ts';
 import { RESTORE_STATUS } from '../core/status.ts';
-import type { PlanSummary } from '../jobs/index.ts';
 import { formatTime } from './commands/backup-context.ts';
 import { formatChange } from './format-plan.ts';
 

@@ -1,7 +1,8 @@
 /**
  * The audit checkpoints' registry: which key signs them (`audit.checkpointKeyFile`, else a key derived
- * from the current key-ring key) and which stores they are published to (the primary storage directory's
- * `audit-checkpoints/` today; an object store adds its `CheckpointStore` here). Keys never come from the
+ * from the current key-ring key) and which stores they are published to (the primary copy target's
+ * `checkpointStore()`: a directory primary → `<path>/audit-checkpoints/`; another kind of target joins by
+ * implementing `checkpointStore`). Keys never come from the
  * database: a database admin who rewrites the audit chain cannot sign its new head.
  */
 import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
@@ -19,7 +20,7 @@ import {
   verifyAgainstCheckpoint,
 } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
-import { checkpointStoreIn } from '../storage/index.ts';
+import { type CopyTarget, createCopyTarget } from '../storage/index.ts';
 
 export function checkpointKeys(config: Config): CheckpointKeys {
   const ring = config.keys.map((k) => ({
@@ -35,19 +36,21 @@ export function checkpointKeys(config: Config): CheckpointKeys {
   return { signing, verifying: [...(own ? [own] : []), ...ring.map((k) => k.key)] };
 }
 
-export function checkpointStores(config: Config): CheckpointStore[] {
-  return [checkpointStoreIn(config.storage.primary)];
+/** Where checkpoints are published: the primary target's store (none when its kind cannot hold them). */
+export function checkpointStores(primary: CopyTarget): CheckpointStore[] {
+  return primary.checkpointStore ? [primary.checkpointStore()] : [];
 }
 
 export function openAuditCheckpointer(
   config: Config,
   log: AuditLog,
+  primary: CopyTarget,
   deps: { now: () => Date; announce?: (event: CheckpointEvent) => Promise<void> | void },
 ): AuditCheckpointer {
   return new AuditCheckpointer({
     log,
     keys: checkpointKeys(config),
-    stores: checkpointStores(config),
+    stores: checkpointStores(primary),
     now: deps.now,
     ...(deps.announce ? { announce: deps.announce } : {}),
   });
@@ -78,7 +81,7 @@ export async function verifyAuditLog(
     const checkpoint = parseCheckpoint(source.text);
     return { ...(await verifyAgainstCheckpoint(log, checkpoint, keys)), from: source.from };
   }
-  const stores = checkpointStores(config);
+  const stores = checkpointStores(createCopyTarget(config.storage.primary));
   const newest = await newestCheckpoint(stores);
   if (!newest && source === 'store') {
     const r = await verifyAgainstCheckpoint(log, null, keys);

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
 import { approvalTimeoutMs, type ConfigFile, configFileSchema } from './schema.ts';
 import { Secret } from './secret.ts';
-import type { Config, ConfigProblem, ConnectionConfig } from './types.ts';
+import type { Config, ConfigProblem, ConnectionConfig, CopyTargetConfig, DatabaseConfig } from './types.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -58,6 +58,15 @@ export function deepFreeze<T>(value: T): T {
   return Object.freeze(value);
 }
 
+/** A target as the rest of snapgate sees it: a plain path is a directory; relative paths are resolved. */
+function targetConfig(
+  target: ConfigFile['storage']['primary'],
+  abs: (p: string) => string,
+): CopyTargetConfig {
+  if (typeof target === 'string') return { type: 'directory', path: abs(target) };
+  return { ...target, path: abs(target.path) };
+}
+
 function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecrets): Config {
   const baseDir = dirname(configPath);
   const abs = (p: string) => resolvePath(baseDir, p);
@@ -92,18 +101,36 @@ function buildConfig(configPath: string, file: ConfigFile, secrets: ResolvedSecr
     configPath,
     connections,
     storage: {
-      primary: abs(file.storage.primary),
-      copies: file.storage.copies.map((c) => ({ ...c, path: abs(c.path) })),
+      primary: targetConfig(file.storage.primary, abs),
+      copies: file.storage.copies.map((c) => targetConfig(c, abs)),
       allowSingleCopy: file.storage.allowSingleCopy,
     },
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
-    database: { path: abs(file.database.path) },
+    database: databaseConfig(file.database, secrets, abs),
     redis: file.redis,
     restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
     audit: {
       checkpointKey: secrets.checkpointKey ?? null,
       checkpointEveryMs: approvalTimeoutMs(file.audit.checkpointEvery),
     },
+  };
+}
+
+function databaseConfig(
+  d: ConfigFile['database'],
+  secrets: ResolvedSecrets,
+  abs: (p: string) => string,
+): DatabaseConfig {
+  if (d.url === undefined) return { path: abs(d.path!) };
+  return {
+    url: d.url,
+    password: secrets.databasePassword,
+    schema: d.schema ?? 'public',
+    ssl: {
+      mode: d.ssl?.mode ?? 'disable',
+      ...(d.ssl?.caFile ? { caFile: abs(d.ssl.caFile) } : {}),
+    },
+    poolSize: d.poolSize ?? 10,
   };
 }
 

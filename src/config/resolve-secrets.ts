@@ -15,6 +15,8 @@ export interface ResolvedSecrets {
   keys: Map<number, Secret<Buffer>>;
   /** `audit.checkpointKeyFile`'s PEM, checked to be an Ed25519 private key */
   checkpointKey?: Secret<string>;
+  /** PostgreSQL's password (`database.passwordEnv` / `passwordFile`); null when none is named */
+  databasePassword: Secret<string> | null;
   problems: ConfigProblem[];
 }
 
@@ -104,7 +106,7 @@ export async function resolveSecrets(
   readFile: ReadTextFile,
   baseDir: string,
 ): Promise<ResolvedSecrets> {
-  const out: ResolvedSecrets = { tokens: new Map(), keys: new Map(), problems: [] };
+  const out: ResolvedSecrets = { tokens: new Map(), keys: new Map(), databasePassword: null, problems: [] };
   const ctx = { env, readFile, baseDir, problems: out.problems };
   if (!isRecord(raw)) return out;
   const connections = Array.isArray(raw.connections) ? raw.connections : [];
@@ -134,6 +136,12 @@ export async function resolveSecrets(
     }
   }
   await resolveCheckpointKey(raw, ctx, out);
+  const db = raw.database;
+  if (isRecord(db) && (db.passwordEnv !== undefined || db.passwordFile !== undefined)) {
+    const spec = { envField: 'passwordEnv', fileField: 'passwordFile', what: 'the database password' };
+    const found = await readSource(db, 'database', spec, ctx);
+    if (found) out.databasePassword = new Secret(found.text);
+  }
   return out;
 }
 

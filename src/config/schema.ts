@@ -125,9 +125,15 @@ export const copyTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('directory'), path: z.string().min(1) }),
 ]);
 
+/** Where a target stores its objects, for telling two targets apart: a directory's path. */
+function targetPlace(target: string | z.infer<typeof copyTargetSchema>): string {
+  return typeof target === 'string' ? target : target.path;
+}
+
 export const storageSchema = z
   .strictObject({
-    primary: z.string().min(1),
+    /** a target like each copy; a plain path is a directory (every older snapgate.yml says it so) */
+    primary: z.union([z.string().min(1), copyTargetSchema]),
     copies: z.array(copyTargetSchema).default([]),
     allowSingleCopy: z.boolean().default(false),
   })
@@ -141,7 +147,7 @@ export const storageSchema = z
           'set allowSingleCopy: true to accept a single copy',
       });
     }
-    const paths = [s.primary, ...s.copies.map((c) => c.path)];
+    const paths = [s.primary, ...s.copies].map(targetPlace);
     paths.forEach((p, i) => {
       if (i > 0 && paths.indexOf(p) !== i) {
         ctx.addIssue({ code: 'custom', path: ['copies', i - 1, 'path'], message: `"${p}" is already used` });
@@ -196,6 +202,86 @@ export const auditSchema = z.strictObject({
     .regex(APPROVAL_TIMEOUT, 'checkpointEvery must be a duration like 90s, 15m or 1h')
     .default('15m'),
 });
+/** `require` encrypts without checking the server; `verify-ca` checks its chain; `verify-full` also its name. */
+export const POSTGRES_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+
+const INLINE_DB_PASSWORD =
+  'an inline password is not allowed (it would live in the config file): name an environment variable ' +
+  'with passwordEnv or a file with passwordFile';
+
+/** A PostgreSQL URL without a password or query string (those have their own fields). */
+const postgresUrl = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'url must be a postgres:// URL' });
+      return;
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      ctx.addIssue({ code: 'custom', message: 'url must be a postgres:// (or postgresql://) URL' });
+    }
+    if (url.password !== '') ctx.addIssue({ code: 'custom', message: INLINE_DB_PASSWORD });
+    if (url.search !== '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'url must not carry query parameters: use the ssl, schema and passwordEnv fields',
+      });
+    }
+  });
+
+/**
+ * `database:` names SQLite (`path`) or PostgreSQL (`url`, with its password from the environment or a
+ * file, a schema of its own and TLS). Exactly one of the two; PostgreSQL's fields need `url`.
+ */
+export const databaseSchema = z
+  .strictObject({
+    path: z.string().min(1).optional(),
+    url: postgresUrl.optional(),
+    password: z.never({ error: INLINE_DB_PASSWORD }).optional(),
+    passwordEnv: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'schema must be lowercase letters, digits and "_" (at most 63)')
+      .optional(),
+    ssl: z
+      .strictObject({
+        mode: z.enum(POSTGRES_SSL_MODES, { error: `mode must be one of: ${POSTGRES_SSL_MODES.join(', ')}` }),
+        caFile: z.string().min(1).optional(),
+      })
+      .optional(),
+    poolSize: z.number().int().min(1).max(100).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if ((d.path === undefined) === (d.url === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either path (SQLite) or url (PostgreSQL), exactly one',
+      });
+    }
+    if (d.path !== undefined) {
+      for (const field of ['passwordEnv', 'passwordFile', 'schema', 'ssl', 'poolSize'] as const) {
+        if (d[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `${field} applies to PostgreSQL (url) only`,
+          });
+        }
+      }
+    }
+    if (d.ssl?.mode === 'disable' && d.ssl.caFile !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ssl', 'caFile'],
+        message: 'caFile needs an ssl mode other than disable',
+      });
+    }
+  });
 
 export const configFileSchema = z.strictObject({
   connections: z
@@ -214,7 +300,7 @@ export const configFileSchema = z.strictObject({
     }),
   storage: storageSchema,
   keys: keysSchema,
-  database: z.strictObject({ path: z.string().min(1) }),
+  database: databaseSchema,
   redis: z
     .strictObject({
       url: z.url({ protocol: /^rediss?$/, error: 'redis.url must be a redis:// or rediss:// URL' }),

@@ -40,7 +40,8 @@ export interface ConnectionConfig {
 export type CopyTargetConfig = { type: 'directory'; path: string };
 
 export interface StorageConfig {
-  primary: string;
+  /** where artifacts are written first; `storage.primary: <path>` in the file is a directory */
+  primary: CopyTargetConfig;
   copies: readonly CopyTargetConfig[];
   allowSingleCopy: boolean;
 }
@@ -52,13 +53,37 @@ export interface KeyConfig {
   current: boolean;
 }
 
+/** SQLite: one file, for one instance (the default). */
+export interface SqliteDatabaseConfig {
+  path: string;
+}
+
+export type PostgresSslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+
+/** PostgreSQL: records shared by every serve and worker process of an installation. */
+export interface PostgresDatabaseConfig {
+  /** `postgres://user@host:port/database`, never with a password in it */
+  url: string;
+  /** from `passwordEnv` / `passwordFile`; null when the server needs none (trust, peer, a .pgpass file) */
+  password: Secret<string> | null;
+  /** the schema the tables live in (one per installation sharing a database); default `public` */
+  schema: string;
+  /** TLS to the server; `disable` unless the file says otherwise */
+  ssl: { mode: PostgresSslMode; caFile?: string };
+  /** connections per process; default 10 */
+  poolSize: number;
+}
+
+export type DatabaseConfig = SqliteDatabaseConfig | PostgresDatabaseConfig;
+
 export interface Config {
   /** Absolute path of the file this came from; relative paths inside it are resolved against its folder. */
   configPath: string;
   connections: readonly ConnectionConfig[];
   storage: StorageConfig;
   keys: readonly KeyConfig[];
-  database: { path: string };
+  /** `path` → SQLite, `url` → PostgreSQL (src/compose/records.ts picks the implementation) */
+  database: DatabaseConfig;
   redis: { url: string; prefix: string };
   /** restore requests: how long one waits for approval before it expires (default 30 minutes) */
   restores: { approvalTimeoutMs: number };

@@ -58,6 +58,8 @@ export const backups = sqliteTable(
     artifactName: text('artifact_name'),
     unchangedFrom: text('unchanged_from'),
     failureReason: text('failure_reason'),
+    /** FailureCode (src/app/ports/backups.ts); null before migration 0003 */
+    failureCode: text('failure_code'),
     kongVersion: text('kong_version'),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
@@ -148,6 +150,7 @@ export const restores = sqliteTable(
     approvedBy: text('approved_by'),
     preRestoreBackupId: text('pre_restore_backup_id').references(() => backups.id),
     failureReason: text('failure_reason'),
+    failureCode: text('failure_code'),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
     createdAt: ms('created_at').notNull(),

@@ -11,6 +11,7 @@ import type {
   BackupCopy,
   BackupRepository,
   CopyCheckResult,
+  Failure,
   ListOptions,
   NewBackup,
   NewCopy,
@@ -18,6 +19,7 @@ import type {
   SlackMessageRef,
   Verification,
 } from '../app/ports/backups.ts';
+import { toFailureCode } from '../app/ports/backups.ts';
 import { NotFoundError, TransitionError } from '../app/ports/record-errors.ts';
 import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
 import type { Db, Orm } from './database.ts';
@@ -29,8 +31,12 @@ type BackupRow = typeof backups.$inferSelect;
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
 
 function toBackup(row: BackupRow): Backup {
-  const { slackChannel, slackTs, ...rest } = row;
-  return { ...rest, slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null };
+  const { slackChannel, slackTs, failureCode, ...rest } = row;
+  return {
+    ...rest,
+    failureCode: toFailureCode(failureCode),
+    slack: slackChannel && slackTs ? { channel: slackChannel, ts: slackTs } : null,
+  };
 }
 
 function notPreRestore(options: PickOptions): SQL | undefined {
@@ -153,6 +159,7 @@ export class SqliteBackupRepository implements BackupRepository {
       startedAt: this.deps.now(),
       attempts: sql`${backups.attempts} + 1`,
       failureReason: null,
+      failureCode: null,
     });
   }
 
@@ -178,8 +185,12 @@ export class SqliteBackupRepository implements BackupRepository {
     );
   }
 
-  async markFailed(id: string, reason: string): Promise<Backup> {
-    return this.transition(this.orm, id, 'failed', { finishedAt: this.deps.now(), failureReason: reason });
+  async markFailed(id: string, failure: Failure): Promise<Backup> {
+    return this.transition(this.orm, id, 'failed', {
+      finishedAt: this.deps.now(),
+      failureReason: failure.reason,
+      failureCode: failure.code,
+    });
   }
 
   async setSlackMessage(id: string, ref: SlackMessageRef): Promise<void> {

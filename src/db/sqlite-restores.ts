@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, getTableName, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
-import type { SlackMessageRef } from '../app/ports/backups.ts';
+import type { Failure, SlackMessageRef } from '../app/ports/backups.ts';
 import { NotFoundError, RestoreInProgressError, TransitionError } from '../app/ports/record-errors.ts';
 import type {
   Approval,
@@ -162,11 +162,12 @@ export class SqliteRestoreRepository implements RestoreRepository {
   async finish(
     id: string,
     status: FinalRestoreStatus,
-    details: { failureReason?: string | null; planSummary?: Record<string, unknown> } = {},
+    details: { failure?: Failure | null; planSummary?: Record<string, unknown> } = {},
   ): Promise<Restore> {
     return this.transition(id, status, {
       finishedAt: this.deps.now(),
-      failureReason: details.failureReason ?? null,
+      failureReason: details.failure?.reason ?? null,
+      failureCode: details.failure?.code ?? null,
       ...(details.planSummary ? { planSummary: details.planSummary } : {}),
     });
   }

@@ -1,37 +1,14 @@
 /**
- * src/jobs — BullMQ queues, workers and the backup/verify/prune jobs. The bot and the CLI use only what is
- * exported here.
+ * src/jobs — the BullMQ adapter: queues and what each job carries, the work-queue port over BullMQ,
+ * the workers that call the use cases in `src/app`, schedules, start-up recovery and the Redis lock.
  */
-export { type BackupAttempt, BackupFailedError, runBackup, toQueueError } from './backup-job.ts';
-export { contentSha256 } from './content-hash.ts';
-export {
-  type CreateServicesOptions,
-  createServices,
-  KeyRingUnavailableError,
-  type Services,
-  UnknownConnectionError,
-} from './context.ts';
-export { describeFailure, describeJobFailure, type FailureContext, type JobFailure } from './failure.ts';
-export {
-  type BackupEvent,
-  type BackupPhase,
-  CompositeNotifier,
-  ConsoleNotifier,
-  type CopyVerifyOutcome,
-  type LogLine,
-  type Notifier,
-  type PruneDecision,
-  type PruneEvent,
-  type RecordEvent,
-  SILENT_NOTIFIER,
-  safeNotify,
-  type VerifyEvent,
-} from './notifier.ts';
-export { type PruneReport, pruneConnection, takenAt } from './prune-job.ts';
 export {
   type BackupJobData,
   DEFAULT_RETRY,
+  type DiffJobData,
   JOB_NAMES,
+  type JobServices,
+  type JobsRuntime,
   type PruneJobData,
   QUEUE_NAMES,
   type Queues,
@@ -43,22 +20,17 @@ export {
 } from './queues.ts';
 export { backupIdOfJob, type RecoveryResult, recoverBackups } from './recovery.ts';
 export { LockTimeoutError, withRedisLock } from './redis-lock.ts';
-export { type BackupRequest, enqueueBackupJob, requestBackup } from './request-backup.ts';
-export * from './restore/index.ts';
-export { runScheduledBackup, scheduledBackupId } from './scheduled-backup.ts';
+export {
+  failStoppedRestore,
+  type RestoreRecoveryResult,
+  recoverRestores,
+  settleFailedRestoreJob,
+} from './restore/recovery.ts';
 export {
   type DesiredScheduler,
   desiredSchedulers,
   type ScheduleSyncResult,
   syncSchedules,
 } from './schedules.ts';
-export {
-  liveCompleted,
-  NotVerifiableError,
-  pickScheduledVerifications,
-  type VerifyReport,
-  verifyAll,
-  verifyBackup,
-  verifyScheduled,
-} from './verify-job.ts';
-export { type RunningWorkers, startWorkers, type WorkerOptions } from './worker.ts';
+export { bullmqWorkQueue, diffJobId, expireJobId, planJobId, runJobId } from './work-queue.ts';
+export { type RunningWorkers, startWorkers, toQueueError, type WorkerOptions } from './worker.ts';

@@ -11,12 +11,15 @@
  */
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { DiffWork } from '../app/ports/work-queue.ts';
+import type { Services } from '../app/services.ts';
 
 export const QUEUE_NAMES = {
   backup: 'backup',
   verify: 'verify',
   prune: 'prune',
   restore: 'restore',
+  diff: 'diff',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -30,6 +33,7 @@ export const JOB_NAMES = {
   restorePlan: 'restore-plan',
   restoreRun: 'restore-run',
   restoreExpire: 'restore-expire',
+  diff: 'diff',
 } as const;
 
 /** A requested backup: the row exists already; the job id is the backup id. */
@@ -55,6 +59,9 @@ export interface PruneJobData {
 export interface RestoreJobData {
   restoreId: string;
 }
+
+/** A diff: ids, the sections and the card's reference (the work-queue port's `DiffWork`). */
+export type DiffJobData = DiffWork;
 
 export interface RetryPolicy {
   /** total tries of a backup job (first run included) */
@@ -131,7 +138,22 @@ export interface Queues {
   verify: Queue<VerifyJobData>;
   prune: Queue<PruneJobData>;
   restore: Queue<RestoreJobData>;
+  diff: Queue<DiffJobData>;
 }
+
+/** What the BullMQ side needs beside the use cases' services: queues, the producer, names, retries. */
+export interface JobsRuntime {
+  /** the producer-side queues (fail fast); throws when the services were opened without queues */
+  readonly queues: Queues;
+  /** the producer connection (fail-fast); for locks and ad-hoc reads */
+  readonly redis: Redis;
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  readonly retry: RetryPolicy;
+}
+
+/** What the BullMQ side works with: the use cases' services plus queues and Redis. */
+export type JobServices = Services & JobsRuntime;
 
 export function openQueues(connection: Redis, prefix: string): Queues {
   return {
@@ -139,5 +161,6 @@ export function openQueues(connection: Redis, prefix: string): Queues {
     verify: new Queue(QUEUE_NAMES.verify, { connection, prefix }),
     prune: new Queue(QUEUE_NAMES.prune, { connection, prefix }),
     restore: new Queue(QUEUE_NAMES.restore, { connection, prefix }),
+    diff: new Queue(QUEUE_NAMES.diff, { connection, prefix }),
   };
 }

@@ -6,11 +6,10 @@
  *   check hands it to a live worker once the dead worker's lock expires (bullmq guide/jobs/stalled.md).
  */
 import type { Job } from 'bullmq';
-import type { Services } from './context.ts';
-import { safeNotify } from './notifier.ts';
+import { scheduledBackupId } from '../app/backups/scheduled-backup.ts';
+import { safeNotify } from '../app/notifier.ts';
+import type { JobServices as Services } from './queues.ts';
 import { JOB_NAMES } from './queues.ts';
-import { enqueueBackupJob } from './request-backup.ts';
-import { scheduledBackupId } from './scheduled-backup.ts';
 
 export interface RecoveryResult {
   requeued: string[];
@@ -48,7 +47,7 @@ export async function recoverBackups(services: Services): Promise<RecoveryResult
     }
     // A finished job with the same id would swallow the add: remove it first.
     await (await queue.getJob(b.id))?.remove();
-    await enqueueBackupJob(services, b.id);
+    await services.work.backup(b.id);
     result.requeued.push(b.id);
   }
   for (const b of await services.repos.backups.listByStatus('running')) {
@@ -65,7 +64,7 @@ export async function recoverBackups(services: Services): Promise<RecoveryResult
 
 async function failRow(services: Services, id: string, reason: string): Promise<void> {
   try {
-    const failed = await services.repos.backups.markFailed(id, reason);
+    const failed = await services.repos.backups.markFailed(id, { code: 'worker_stopped', reason });
     await services.audit.append({
       actor: 'system',
       action: 'backup.failed',

@@ -9,7 +9,7 @@
  * from what Redis already holds (a needless remove+upsert can lose the next run, #3063).
  */
 import type { JobSchedulerJson, Queue } from 'bullmq';
-import type { Services } from './context.ts';
+import type { JobServices as Services } from './queues.ts';
 import { backupJobOptions, JOB_NAMES, ONE_SHOT_JOB_OPTIONS } from './queues.ts';
 import { withRedisLock } from './redis-lock.ts';
 

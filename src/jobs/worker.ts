@@ -5,15 +5,27 @@
  * `worker.close()` alone has no timeout). Every worker has an `error` listener: an unhandled `error` event
  * would crash the process.
  */
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runBackup, toQueueError } from './backup-job.ts';
-import type { Services } from './context.ts';
-import type { LogLine } from './notifier.ts';
-import { pruneConnection } from './prune-job.ts';
+import {
+  BackupFailedError,
+  expireRestore,
+  type LogLine,
+  pruneConnection,
+  runBackup,
+  runDiff,
+  runRestore,
+  runRestorePlan,
+  runScheduledBackup,
+  sweepLeftovers,
+  verifyBackup,
+  verifyScheduled,
+} from '../app/index.ts';
 import {
   type BackupJobData,
+  type DiffJobData,
   JOB_NAMES,
+  type JobServices,
   type PruneJobData,
   QUEUE_NAMES,
   type RestoreJobData,
@@ -22,18 +34,14 @@ import {
   workerConnection,
 } from './queues.ts';
 import { type RecoveryResult, recoverBackups } from './recovery.ts';
-import {
-  expireRestore,
-  type RestoreRecoveryResult,
-  recoverRestores,
-  runRestore,
-  runRestorePlan,
-  settleFailedRestoreJob,
-} from './restore/index.ts';
-import { runScheduledBackup } from './scheduled-backup.ts';
+import { type RestoreRecoveryResult, recoverRestores, settleFailedRestoreJob } from './restore/recovery.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
-import { sweepLeftovers } from './sweep.ts';
-import { verifyBackup, verifyScheduled } from './verify-job.ts';
+
+/** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
+export function toQueueError(err: unknown): Error {
+  if (err instanceof BackupFailedError && !err.retryable) return new UnrecoverableError(err.message);
+  return err instanceof Error ? err : new Error(String(err));
+}
 
 export interface WorkerOptions {
   /** backups at once in this process; default 2 */
@@ -75,7 +83,7 @@ function attemptOf(job: Job) {
   return { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 };
 }
 
-function backupProcessor(services: Services, shutdown: AbortSignal) {
+function backupProcessor(services: JobServices, shutdown: AbortSignal) {
   return async (job: Job<BackupJobData | ScheduledBackupJobData>) => {
     const attempt = {
       ...attemptOf(job),
@@ -94,7 +102,7 @@ function backupProcessor(services: Services, shutdown: AbortSignal) {
   };
 }
 
-function verifyProcessor(services: Services) {
+function verifyProcessor(services: JobServices) {
   return async (job: Job<VerifyJobData>) => {
     const data = job.data;
     const reports =
@@ -107,7 +115,7 @@ function verifyProcessor(services: Services) {
   };
 }
 
-function pruneProcessor(services: Services) {
+function pruneProcessor(services: JobServices) {
   return async (job: Job<PruneJobData>) => {
     const report = await pruneConnection(services, job.data.connection, {
       dryRun: job.data.dryRun ?? false,
@@ -124,7 +132,7 @@ function pruneProcessor(services: Services) {
  * Restore jobs run once: a restore is never retried automatically, and `maxStalledCount: 0` makes BullMQ
  * fail a stalled job (its worker died) instead of handing it to another worker to apply again.
  */
-function restoreProcessor(services: Services) {
+function restoreProcessor(services: JobServices) {
   return async (job: Job<RestoreJobData>) => {
     const id = job.data.restoreId;
     if (job.name === JOB_NAMES.restorePlan) {
@@ -143,13 +151,26 @@ function restoreProcessor(services: Services) {
 }
 
 /** A periodic checkpoint; a refusal (the chain broke since the last one) is already announced, logged here too. */
-async function takeCheckpoint(services: Services, log: LogLine): Promise<void> {
+async function takeCheckpoint(services: JobServices, log: LogLine): Promise<void> {
   const r = await services.takeAuditCheckpoint('periodic');
   if (r.refused) log(`AUDIT: ${r.refused}`);
   for (const problem of r.problems) log(`audit checkpoint not published: ${problem}`);
 }
 
-export async function startWorkers(services: Services, options: WorkerOptions = {}): Promise<RunningWorkers> {
+/** Diff jobs run once; the use case reports its result (or failure) to the notifier and never throws. */
+function diffProcessor(services: JobServices) {
+  return async (job: Job<DiffJobData>) => {
+    const outcome = await runDiff(services, job.data);
+    return outcome.ok
+      ? { diffId: job.data.id, planHash: outcome.plan.planHash, ...outcome.plan.summary }
+      : { diffId: job.data.id, failed: outcome.failure.code };
+  };
+}
+
+export async function startWorkers(
+  services: JobServices,
+  options: WorkerOptions = {},
+): Promise<RunningWorkers> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const connection: Redis = workerConnection(services.redisUrl);
   const common = {
@@ -174,6 +195,12 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       maxStalledCount: 0,
       concurrency: options.restoreConcurrency ?? 4,
+    }),
+    // a diff reads a whole gateway and an artifact: two at once per process, once each (no retries)
+    new Worker(QUEUE_NAMES.diff, diffProcessor(services), {
+      ...common,
+      lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
+      concurrency: 2,
     }),
   ];
   for (const w of workers) {

@@ -26,6 +26,7 @@ import {
   type SnapshotSink,
   stripServerFields,
 } from '../core/index.ts';
+import { ADMIN_PATHS } from './admin-paths.ts';
 import { type KongClient, seg } from './client.ts';
 import { describeGateway, type GatewayInfo } from './describe.ts';
 import { KongAbortedError, KongApiError } from './errors.ts';
@@ -179,7 +180,7 @@ async function readCollections(
   const list = (kind: EntityKind): Promise<Set<string> | undefined> => {
     let p = cache.get(kind);
     if (!p) {
-      const path = CATALOGUE[kind].collectionPath as string;
+      const path = ADMIN_PATHS[kind].collection as string;
       const ids = new Set<string>();
       const keepIds = PARENT_KINDS.has(kind);
       const feed = wanted.has(kind);

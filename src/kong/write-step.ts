@@ -10,6 +10,7 @@
  * - delete: `DELETE`, 404 = already gone (a cascade or an earlier run removed it).
  */
 import { CATALOGUE, type Entity, type EntityKind, type PlanStep, stripServerFields } from '../core/index.ts';
+import { ADMIN_PATHS } from './admin-paths.ts';
 import { type KongClient, seg } from './client.ts';
 
 export type EntityLookup = (kind: EntityKind, id: string) => Entity | undefined;
@@ -52,14 +53,14 @@ function entityPath(
   step: PlanStep,
   nested: boolean,
 ): string {
-  const def = CATALOGUE[kind];
-  if (nested || !def.collectionPath) {
-    const n = def.nested;
-    if (!n) throw new Error(`${kind} has no Admin API path`);
-    const parentPath = CATALOGUE[n.parentKind].collectionPath as string;
-    return `${parentPath}/${seg(parentIdOf(kind, entity, step))}/${n.segment}/${seg(id)}`;
+  const path = ADMIN_PATHS[kind];
+  if (nested || !path.collection) {
+    const n = CATALOGUE[kind].nested;
+    if (!n || !path.nested) throw new Error(`${kind} has no Admin API path`);
+    const parentPath = ADMIN_PATHS[n.parentKind].collection as string;
+    return `${parentPath}/${seg(parentIdOf(kind, entity, step))}/${path.nested}/${seg(id)}`;
   }
-  return `${def.collectionPath}/${seg(id)}`;
+  return `${path.collection}/${seg(id)}`;
 }
 
 function memberParts(step: PlanStep, lookup: EntityLookup): { group: string; consumer: string } {
@@ -95,7 +96,6 @@ async function upsertTarget(client: KongClient, step: PlanStep, body: Entity): P
 }
 
 export async function executeStep(client: KongClient, step: PlanStep, lookup: EntityLookup): Promise<void> {
-  const def = CATALOGUE[step.kind];
   if (step.kind === 'consumer_group_members') {
     const { group, consumer } = memberParts(step, lookup);
     if (step.op === 'delete') {
@@ -112,13 +112,21 @@ export async function executeStep(client: KongClient, step: PlanStep, lookup: En
   }
   if (step.op === 'delete') {
     const entity = lookup(step.kind, step.id);
-    await client.request('DELETE', entityPath(step.kind, step.id, entity, step, !def.collectionPath), {
-      allowStatus: [404],
-    });
+    await client.request(
+      'DELETE',
+      entityPath(step.kind, step.id, entity, step, !ADMIN_PATHS[step.kind].collection),
+      {
+        allowStatus: [404],
+      },
+    );
     return;
   }
   if (!step.body) throw new Error(`plan step ${step.op} ${step.kind} ${step.name} has no body`);
   const body = requestBody(step.kind, step.body, step.id);
   if (step.kind === 'targets') return upsertTarget(client, step, body);
-  await client.request('PUT', entityPath(step.kind, step.id, body, step, def.writeNested), { body });
+  await client.request(
+    'PUT',
+    entityPath(step.kind, step.id, body, step, ADMIN_PATHS[step.kind].writeNested),
+    { body },
+  );
 }

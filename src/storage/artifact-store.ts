@@ -1,14 +1,15 @@
 /**
- * The artifact-store port over the primary directory and the copy targets: the one place that turns a
+ * The artifact-store port over the targets (the primary and the copies): the one place that turns a
  * recorded copy into a local file (remote targets are fetched into a private temp dir), hashes it, and
  * opens a backup from the first copy that reads back whole.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ArtifactStore, StoredCopy } from '../app/ports/artifact-store.ts';
 import type { Snapshot } from '../core/index.ts';
-import type { CopyTarget } from './copy-target.ts';
+import { type CopyTarget, PRIMARY_TARGET } from './copy-target.ts';
+import { DirectoryCopyTarget } from './directory-target.ts';
 import { sha256File } from './fs-util.ts';
 import type { KeyRing } from './keyring.ts';
 import { openArtifact } from './read.ts';
@@ -26,9 +27,29 @@ export class BackupUnreadableError extends Error {
   }
 }
 
+/** The target a copy record names: `primary` is the primary target, anything else a copy target's id. */
+export function targetNamed(
+  name: string,
+  targets: { primary: CopyTarget; copyTargets: readonly CopyTarget[] },
+): CopyTarget | undefined {
+  return name === PRIMARY_TARGET ? targets.primary : targets.copyTargets.find((t) => t.id === name);
+}
+
+/**
+ * The target that holds a recorded copy: its configured target when that is remote, else the directory the
+ * recorded path is in (the configured one, or one the config no longer names).
+ */
+export function targetHolding(
+  copy: StoredCopy,
+  targets: { primary: CopyTarget; copyTargets: readonly CopyTarget[] },
+): CopyTarget {
+  const target = targetNamed(copy.target, targets);
+  return target && !target.localPath ? target : new DirectoryCopyTarget(dirname(copy.location));
+}
+
 /**
  * Runs `use` with a local file holding `location`: the file itself when the target is a filesystem (or
- * the primary directory, `target` undefined), else a fetch into a private temp dir removed afterwards.
+ * unknown: a directory no longer configured), else a fetch into a private temp dir removed afterwards.
  */
 export async function withTargetFile<T>(
   target: CopyTarget | undefined,
@@ -48,18 +69,16 @@ export async function withTargetFile<T>(
 }
 
 export function createArtifactStore(opts: {
+  primary: CopyTarget;
   copyTargets: readonly CopyTarget[];
   keyRing: () => KeyRing;
 }): ArtifactStore {
   const withLocalCopy = <T>(copy: StoredCopy, use: (path: string) => Promise<T>): Promise<T> =>
-    withTargetFile(
-      opts.copyTargets.find((t) => t.id === copy.target),
-      copy.location,
-      use,
-    );
+    withTargetFile(targetNamed(copy.target, opts), copy.location, use);
   return {
     withLocalCopy,
     sha256: (copy) => withLocalCopy(copy, sha256File),
+    exists: (copy) => targetHolding(copy, opts).exists(basename(copy.location)),
     async openBackup(backupId, copies) {
       const problems: string[] = [];
       for (const copy of copies) {

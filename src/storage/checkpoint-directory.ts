@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
 import { writeFileAtomically } from './fs-util.ts';
 import { isTempName } from './layout.ts';
+import { sweepStaleTemps } from './sweep.ts';
 
 /** The checkpoints' folder inside a storage directory. */
 export const CHECKPOINT_DIR = 'audit-checkpoints';
@@ -50,6 +51,11 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   async get(name: string): Promise<string> {
     checkName(name);
     return readFile(join(this.dir, name), 'utf8');
+  }
+
+  /** the stale temp files of checkpoint writers that died mid-write (src/storage/sweep.ts) */
+  async sweepLeftovers(): Promise<string[]> {
+    return (await sweepStaleTemps(this.dir)).removed;
   }
 }
 

@@ -1,23 +1,45 @@
 /**
- * Where extra copies of artifacts go (the "2" and "1" of 3-2-1). Callers depend only on this small
- * interface (restic's backend interface is the model), so an S3-compatible target can join `directory`
- * without touching the writer, the verifier or the jobs. Every implementation runs the conformance suite
- * in `test/unit/storage/copy-target-conformance.ts`.
+ * Where artifacts are stored: the primary (`storage.primary`) and every copy (`storage.copies[]`, the "2"
+ * and "1" of 3-2-1). Every read and write of a stored artifact goes through this small interface (restic's
+ * backend interface is the model), so a store of another kind joins `directory` without touching the
+ * writer, the verifier or the jobs. Every implementation runs the conformance suite in
+ * `test/unit/storage/copy-target-conformance.ts`.
  */
+import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
 import type { CopyTargetConfig } from '../config/types.ts';
 import { DirectoryCopyTarget } from './directory-target.ts';
+import type { ByteSink } from './fs-util.ts';
+
+/** How copy records name the primary target (any other copy is named by its target's `id`). */
+export const PRIMARY_TARGET = 'primary';
+
+/** What a target reports for an object it stored. */
+export interface StoredObject {
+  /** where it is, as recorded per copy (a path, `s3://bucket/key`, …) */
+  location: string;
+  sha256: string;
+  bytes: number;
+}
 
 export interface CopyTarget {
   /** Stable, human-readable, secret-free identity, e.g. `directory:/mnt/offsite/snapgate`; recorded per copy. */
   readonly id: string;
-  /** Stores `name` from a local file, atomically (no half-written object is ever visible under `name`). */
-  put(name: string, sourcePath: string): Promise<{ location: string; sha256: string }>;
-  /** Fetches `name` into a local file at `destPath`; throws when it does not exist. */
+  /** Where `name` is (or would be) stored: what a copy record's `location` holds. */
+  location(name: string): string;
+  /**
+   * Stores `name` from the bytes `produce` writes into the sink, in order, as they come (nothing is held
+   * whole), atomically: no half-written object is ever visible under `name`, and a failure of `produce`
+   * or of the store leaves nothing behind. Resolves with what was stored and what `produce` returned.
+   */
+  write<T>(name: string, produce: (out: ByteSink) => Promise<T>): Promise<StoredObject & { produced: T }>;
+  /** Stores `name` from a local file (atomically, as `write`). */
+  put(name: string, sourcePath: string): Promise<StoredObject>;
+  /** Fetches `name` into a local file at `destPath`; throws (code ENOENT) when it does not exist. */
   get(name: string, destPath: string): Promise<void>;
   exists(name: string): Promise<boolean>;
   /** Removes `name`; removing a missing object is not an error. */
   delete(name: string): Promise<void>;
-  /** Artifact names stored (temp files excluded). */
+  /** Artifact names stored (temp files excluded), sorted. */
   list(): Promise<string[]>;
   /** A local path to read `name` in place, when the target is a filesystem; avoids a copy when verifying. */
   localPath?(name: string): string;
@@ -26,6 +48,11 @@ export interface CopyTarget {
    * store's stale multipart uploads); returns their names. Never touches a live write.
    */
   sweepLeftovers?(): Promise<string[]>;
+  /**
+   * Where signed audit checkpoints are published on this target (a directory: its `audit-checkpoints/`
+   * folder). Absent = this kind of target cannot hold them yet.
+   */
+  checkpointStore?(): CheckpointStore;
 }
 
 export function createCopyTarget(config: CopyTargetConfig): CopyTarget {

@@ -30,7 +30,7 @@ import {
 } from 'node:zlib';
 import { ArtifactIntegrityError } from './errors.ts';
 import type { ArtifactFrame, Compression } from './format.ts';
-import type { HashingWriter } from './fs-util.ts';
+import type { ByteSink } from './fs-util.ts';
 import { TAG_BYTES } from './layout.ts';
 
 // Speed over the last few percent of size: an artifact must be written well within the dump's time.
@@ -181,7 +181,7 @@ export async function encryptBody(opts: {
   dataKey: Buffer;
   nonce: Buffer;
   aad: Buffer;
-  out: HashingWriter;
+  out: ByteSink;
 }): Promise<{ tag: Buffer; bodySha256?: string }> {
   const cipher = createCipheriv('aes-256-gcm', opts.dataKey, opts.nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(opts.aad);

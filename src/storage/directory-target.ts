@@ -1,25 +1,16 @@
-/** A copy target that is a directory: another disk, or a mounted remote (NFS, SMB, a FUSE bucket). */
+/**
+ * A target that is a directory: the primary's disk, another disk, or a mounted remote (NFS, SMB, a FUSE
+ * bucket). Writes go to a temp file next to the name, fsynced and renamed (fs-util.ts).
+ */
 import { createReadStream } from 'node:fs';
 import { copyFile, readdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { CopyTarget } from './copy-target.ts';
-import { HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
-import { ARTIFACT_EXTENSION, artifactPath, isTempName } from './layout.ts';
+import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
+import { checkpointStoreIn } from './checkpoint-directory.ts';
+import type { CopyTarget, StoredObject } from './copy-target.ts';
+import { type ByteSink, HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
+import { ARTIFACT_EXTENSION, artifactPath, checkArtifactName, isTempName } from './layout.ts';
 import { sweepStaleTemps } from './sweep.ts';
-
-/** Names are single path segments: a name must never climb out of the directory. */
-function checkName(name: string): void {
-  if (
-    name === '' ||
-    name.includes('/') ||
-    name.includes('\\') ||
-    name === '.' ||
-    name === '..' ||
-    name.includes('\0')
-  ) {
-    throw new RangeError(`"${name}" is not a valid artifact name`);
-  }
-}
 
 export class DirectoryCopyTarget implements CopyTarget {
   readonly id: string;
@@ -31,19 +22,33 @@ export class DirectoryCopyTarget implements CopyTarget {
   }
 
   localPath(name: string): string {
-    checkName(name);
+    checkArtifactName(name);
     return artifactPath(this.dir, name);
   }
 
-  async put(name: string, sourcePath: string): Promise<{ location: string; sha256: string }> {
+  location(name: string): string {
+    return this.localPath(name);
+  }
+
+  async write<T>(
+    name: string,
+    produce: (out: ByteSink) => Promise<T>,
+  ): Promise<StoredObject & { produced: T }> {
     const location = this.localPath(name);
-    const sha256 = await writeFileAtomically(location, async (fh) => {
+    return writeFileAtomically(location, async (fh) => {
       const out = new HashingWriter(fh);
+      const produced = await produce(out);
+      const sha256 = await out.finish();
+      return { location, sha256, bytes: out.bytes, produced };
+    });
+  }
+
+  async put(name: string, sourcePath: string): Promise<StoredObject> {
+    const { location, sha256, bytes } = await this.write(name, async (out) => {
       for await (const chunk of createReadStream(sourcePath, { highWaterMark: 1 << 20 }))
         await out.write(chunk as Buffer);
-      return out.finish();
     });
-    return { location, sha256 };
+    return { location, sha256, bytes };
   }
 
   async get(name: string, destPath: string): Promise<void> {
@@ -65,6 +70,11 @@ export class DirectoryCopyTarget implements CopyTarget {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  }
+
+  /** `<dir>/audit-checkpoints/`, next to the artifacts */
+  checkpointStore(): CheckpointStore {
+    return checkpointStoreIn(this.dir);
   }
 
   async sweepLeftovers(): Promise<string[]> {

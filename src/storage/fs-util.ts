@@ -61,8 +61,13 @@ export async function writeFileAtomically<T>(
   }
 }
 
+/** Where artifact bytes are written, in order: a file (HashingWriter) or a copy target's upload. */
+export interface ByteSink {
+  write(chunk: Buffer): Promise<void>;
+}
+
 /** Coalesces small writes into ~1 MiB ones and hashes everything written. */
-export class HashingWriter {
+export class HashingWriter implements ByteSink {
   readonly #fh: FileHandle;
   readonly #hash = createHash('sha256');
   #pending: Buffer[] = [];

@@ -1,11 +1,18 @@
-export { BackupUnreadableError, createArtifactStore, withTargetFile } from './artifact-store.ts';
+export {
+  BackupUnreadableError,
+  createArtifactStore,
+  targetHolding,
+  targetNamed,
+  withTargetFile,
+} from './artifact-store.ts';
 export { CHECKPOINT_DIR, checkpointStoreIn, DirectoryCheckpointStore } from './checkpoint-directory.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
-export { type CopyTarget, createCopyTarget } from './copy-target.ts';
+export { type CopyTarget, createCopyTarget, type StoredObject } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
 export type { KeyEnvelope } from './envelope.ts';
 export { ArtifactError, ArtifactIntegrityError, ArtifactKeyError } from './errors.ts';
 export { type ArtifactHeader, type BoundHeader, COMPRESSIONS, type Compression } from './format.ts';
+export type { ByteSink } from './fs-util.ts';
 export { KeyRing, type RingKey } from './keyring.ts';
 export {
   ARTIFACT_EXTENSION,
@@ -20,7 +27,7 @@ export {
   shortId,
 } from './layout.ts';
 export { openArtifact, readArtifactHeader, type VerifyResult, verifyArtifactFile } from './read.ts';
-export { type RewrapResult, rewrapArtifact } from './rewrap.ts';
+export { type RewrapResult, rewrapArtifact, rewrapOnTarget } from './rewrap.ts';
 export {
   entitiesSha256,
   type SerializedSnapshot,

@@ -62,6 +62,20 @@ export function parseArtifactName(name: string): ParsedArtifactName | null {
   return { connection: m[1]!, stamp: m[2]!, type: m[3] as BackupType, shortId: m[4]! };
 }
 
+/** Names are single path segments: a name must never climb out of its directory or prefix. */
+export function checkArtifactName(name: string): void {
+  if (
+    name === '' ||
+    name.includes('/') ||
+    name.includes('\\') ||
+    name === '.' ||
+    name === '..' ||
+    name.includes('\0')
+  ) {
+    throw new RangeError(`"${name}" is not a valid artifact name`);
+  }
+}
+
 export function artifactPath(dir: string, name: string): string {
   return join(dir, name);
 }

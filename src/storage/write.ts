@@ -1,32 +1,35 @@
 /**
- * writeArtifact: snapshot → one encrypted, self-contained `.sgb` file in the primary directory, verified,
+ * writeArtifact: snapshot → one encrypted, self-contained `.sgb` object on the primary target, verified,
  * then copied to every copy target.
  *
  * Order (restic's "encrypt, then decrypt and compare before writing" applied to a file):
  *   1. the snapshot's JSON in chunks + its sha256 (serialize.ts; one copy in memory, no more);
  *   2. fresh 32-byte data key and nonces; header bytes; data key wrapped under the current key;
- *   3. stream chunks → compression → AES-256-GCM → temp file; fsync; rename; fsync directory;
- *   4. read the file back: its sha256 must be what was written, and it must decrypt (GCM tag checked) to
- *      exactly the compressed blocks that were encrypted — each block was proven to decompress to its
- *      plaintext when it was compressed (for a version 1 body: decompress and compare the plaintext
- *      sha256 with step 1);
- *   5. meanwhile, copy to each target (in parallel) and compare each copy's sha256 with the primary's.
- *   Only when 4 and 5 both succeed is the artifact reported; otherwise the primary file and every copy
+ *   3. stream chunks → compression → AES-256-GCM → the primary target's `write` (a directory: temp file,
+ *      fsync, rename, fsync directory; a remote store: its upload), never held whole;
+ *   4. read the object back (in place for a directory, fetched into a private temp file otherwise): its
+ *      sha256 must be what was written, and it must decrypt (GCM tag checked) to exactly the compressed
+ *      blocks that were encrypted — each block was proven to decompress to its plaintext when it was
+ *      compressed (for a version 1 body: decompress and compare the plaintext sha256 with step 1);
+ *   5. meanwhile, copy that same local file to each copy target (in parallel) and compare each copy's
+ *      sha256 with the primary's.
+ *   Only when 4 and 5 both succeed is the artifact reported; otherwise the primary object and every copy
  *   are removed and the first error (the check's, if it failed) is thrown.
  * The name depends only on connection, createdAt, type and backup id: a retried job that passes the same
  * createdAt (e.g. the backup record's start time) overwrites its own earlier attempt instead of adding one.
  */
 import { randomBytes } from 'node:crypto';
 import type { Snapshot } from '../core/snapshot.ts';
+import { withTargetFile } from './artifact-store.ts';
 import { deleteArtifact } from './copies.ts';
 import type { CopyTarget } from './copy-target.ts';
 import { decryptBody, encryptBody } from './data-stream.ts';
 import { wrapDataKey } from './envelope.ts';
 import { ArtifactIntegrityError } from './errors.ts';
 import { type BoundHeader, type Compression, encodeBound, encodeKeyBlock, readFrame } from './format.ts';
-import { HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
+import { sha256File } from './fs-util.ts';
 import type { KeyRing } from './keyring.ts';
-import { artifactName, artifactPath, type BackupType, FORMAT_VERSION } from './layout.ts';
+import { artifactName, type BackupType, FORMAT_VERSION } from './layout.ts';
 import { unlockDataKey } from './read.ts';
 import { type SerializedSnapshot, serializeSnapshot } from './serialize.ts';
 
@@ -44,7 +47,8 @@ export interface WriteArtifactBase {
   /** ISO time recorded in the header and the name; defaults to `clock()`. */
   createdAt?: string;
   keyRing: KeyRing;
-  primaryDir: string;
+  /** where the artifact is written first (`storage.primary`) */
+  primary: CopyTarget;
   copyTargets?: readonly CopyTarget[];
   compression?: Compression;
   clock?: () => Date;
@@ -65,6 +69,7 @@ export interface ArtifactCopy {
 
 export interface WrittenArtifact {
   name: string;
+  /** the primary's location (a path for a directory) */
   path: string;
   bytes: number;
   /** sha256 of the artifact file. */
@@ -87,7 +92,6 @@ export function artifactNameOf(
 export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenArtifact> {
   const createdAt = input.createdAt ?? (input.clock ?? (() => new Date()))().toISOString();
   const name = artifactNameOf({ ...input, createdAt });
-  const path = artifactPath(input.primaryDir, name);
   const serialized = input.serialized ?? serializeSnapshot(input.snapshot);
   const { meta } = serialized;
 
@@ -114,8 +118,13 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
   const kek = input.keyRing.current();
   const keyBlock = encodeKeyBlock(wrapDataKey(dataKey, kek, bound));
 
-  const { sha256, bytes, bodySha256 } = await writeFileAtomically(path, async (fh) => {
-    const out = new HashingWriter(fh);
+  const targets = input.copyTargets ?? [];
+  const cleanUp = () =>
+    // A backup that is not verified and on every target is not reported at all (best-effort cleanup).
+    deleteArtifact({ name, primary: input.primary, copyTargets: targets }).catch(() => undefined);
+
+  // A failed write changes nothing under the name (a directory removes its temp file, a store aborts its upload).
+  const stored = await input.primary.write(name, async (out) => {
     await out.write(bound);
     await out.write(keyBlock);
     const { tag, bodySha256 } = await encryptBody({
@@ -129,31 +138,34 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
       out,
     });
     await out.write(tag);
-    return { sha256: await out.finish(), bytes: out.bytes, bodySha256 };
+    return bodySha256;
   });
   serialized.chunks.length = 0; // let the plaintext go before reading back
+  const { location: path, sha256, bytes, produced: bodySha256 } = stored;
 
-  // The read-back check and the copies run side by side (the copies read the same file, which the check
-  // does not change); the artifact is reported only when both succeed, otherwise nothing is left behind.
-  const targets = input.copyTargets ?? [];
-  // every put settles before any cleanup, so a slow copy cannot land after its deletion
-  const [checked, ...copied] = await Promise.allSettled([
-    checkWritten(path, input.keyRing, { sha256, plaintextSha256: serialized.sha256, bodySha256 }),
-    ...targets.map(async (target): Promise<ArtifactCopy> => {
-      const copy = await target.put(name, path);
-      if (copy.sha256 !== sha256) {
-        throw new ArtifactIntegrityError(
-          `copy of ${name} to ${target.id} has sha256 ${copy.sha256}, expected ${sha256}`,
-          path,
-        );
-      }
-      return { target: target.id, path: copy.location, sha256: copy.sha256 };
-    }),
-  ]);
+  // The read-back check and the copies run side by side on one local file (the primary itself when it is
+  // a directory), which the check does not change; the artifact is reported only when both succeed,
+  // otherwise nothing is left behind. Every put settles before any cleanup, so a slow copy cannot land
+  // after its deletion.
+  let settled: [PromiseSettledResult<void>, ...PromiseSettledResult<ArtifactCopy>[]];
+  try {
+    settled = await withTargetFile(input.primary, path, (local) =>
+      Promise.all([
+        checkWritten(local, input.keyRing, { sha256, plaintextSha256: serialized.sha256, bodySha256 }).then(
+          (): PromiseSettledResult<void> => ({ status: 'fulfilled', value: undefined }),
+          (reason): PromiseSettledResult<void> => ({ status: 'rejected', reason }),
+        ),
+        ...targets.map((target) => copyTo(target, name, local, { path, sha256 })),
+      ]),
+    );
+  } catch (err) {
+    await cleanUp(); // the primary could not be read back at all
+    throw err;
+  }
+  const [checked, ...copied] = settled;
   const failure = [checked, ...copied].find((r) => r.status === 'rejected');
   if (failure) {
-    // A backup that is not verified and on every target is not reported at all (best-effort cleanup).
-    await deleteArtifact({ name, primaryDir: input.primaryDir, copyTargets: targets }).catch(() => undefined);
+    await cleanUp();
     throw failure.reason;
   }
   const copies = copied.map((r) => (r as PromiseFulfilledResult<ArtifactCopy>).value);
@@ -167,6 +179,26 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
     keyId: kek.id,
     copies,
   };
+}
+
+/** Step 5 for one target: its copy's sha256 must be the primary's. */
+function copyTo(
+  target: CopyTarget,
+  name: string,
+  local: string,
+  primary: { path: string; sha256: string },
+): Promise<PromiseSettledResult<ArtifactCopy>> {
+  return Promise.allSettled([
+    target.put(name, local).then((copy): ArtifactCopy => {
+      if (copy.sha256 !== primary.sha256) {
+        throw new ArtifactIntegrityError(
+          `copy of ${name} to ${target.id} has sha256 ${copy.sha256}, expected ${primary.sha256}`,
+          primary.path,
+        );
+      }
+      return { target: target.id, path: copy.location, sha256: copy.sha256 };
+    }),
+  ]).then(([r]) => r!);
 }
 
 /**

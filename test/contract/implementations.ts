@@ -12,6 +12,7 @@ import { openRecords } from '../../src/compose/records.ts';
 import type { ConnectionConfig } from '../../src/config/index.ts';
 import { Secret } from '../../src/config/index.ts';
 import { type KongSim, startKongSim } from '../../tools/kong-sim/index.ts';
+import { privateSchema } from '../support/postgres.ts';
 
 export interface RecordsUnderTest {
   name: string;
@@ -24,12 +25,26 @@ export const RECORDS_UNDER_TEST: readonly RecordsUnderTest[] = [
     name: 'sqlite',
     async open(deps) {
       const dir = mkdtempSync(join(tmpdir(), 'snapgate-contract-'));
-      const records = openRecords({ path: join(dir, 'snapgate.db') }, deps);
+      const records = await openRecords({ path: join(dir, 'snapgate.db') }, deps);
       return {
         records,
         cleanup: async () => {
           await records.close();
           rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    async open(deps) {
+      const pg = await privateSchema('contract');
+      const records = await openRecords(pg.database, deps);
+      return {
+        records,
+        cleanup: async () => {
+          await records.close();
+          await pg.drop();
         },
       };
     },

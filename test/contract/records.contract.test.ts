@@ -51,9 +51,44 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     });
     expect((await records.backups.listCopies(b.id)).map((c) => c.target)).toEqual(['primary']);
     expect(await records.backups.findLatestCompleted('prod')).toMatchObject({ id: b.id });
-    const err = await records.backups.markFailed(b.id, 'late').catch((e: unknown) => e);
+    const err = await records.backups
+      .markFailed(b.id, { code: 'unexpected', reason: 'late' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransitionError);
     expect(err).toMatchObject({ from: 'completed', to: 'failed' });
+  });
+
+  it("stores a failure's code next to its reason, for backups and restores", async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    expect(b).toMatchObject({ failureCode: null, failureReason: null });
+    await records.backups.markRunning(b.id);
+    const failed = await records.backups.markFailed(b.id, { code: 'gateway_auth', reason: 'wrong token' });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failureCode: 'gateway_auth',
+      failureReason: 'wrong token',
+    });
+    expect(await records.backups.get(b.id)).toMatchObject({ failureCode: 'gateway_auth' });
+
+    const ok = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    await records.backups.markRunning(ok.id);
+    await records.backups.markCompleted(ok.id, completion());
+    const r = await records.restores.create({
+      connection: 'prod',
+      backupId: ok.id,
+      requestedBy: 'U1',
+      reason: 'test',
+      expiresAt: new Date(now + MINUTE),
+    });
+    expect(r).toMatchObject({ failureCode: null });
+    const done = await records.restores.finish(r.id, 'failed', {
+      failure: { code: 'plan_refused', reason: 'the plan would break the gateway' },
+    });
+    expect(done).toMatchObject({
+      failureCode: 'plan_refused',
+      failureReason: 'the plan would break the gateway',
+    });
+    expect(await records.restores.get(r.id)).toMatchObject({ failureCode: 'plan_refused' });
   });
 
   it('lists backups newest first and pages with `before`', async () => {
@@ -126,6 +161,37 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     await records.restores.finish(r.id, 'completed');
     expect(await records.restores.findActive('prod')).toBeNull();
     expect((await records.restores.listSteps(r.id)).map((s) => s.status)).toEqual(['ok']);
+  });
+
+  it('lets exactly one of two racing writers win: restore creation, backup completion', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    const request = (requestedBy: string) =>
+      records.restores
+        .create({
+          connection: 'prod',
+          backupId: b.id,
+          requestedBy,
+          reason: 'race',
+          expiresAt: new Date(now + MINUTE),
+        })
+        .catch((e: unknown) => e);
+    const created = await Promise.all([request('UA'), request('UB'), request('UC')]);
+    const winners = created.filter((r) => !(r instanceof Error));
+    expect(winners).toHaveLength(1);
+    for (const lost of created.filter((r) => r instanceof Error)) {
+      expect(lost).toBeInstanceOf(RestoreInProgressError);
+      expect(lost).toMatchObject({ activeRestoreId: (winners[0] as { id: string }).id });
+    }
+
+    await records.backups.markRunning(b.id);
+    const done = await Promise.all([
+      records.backups.markCompleted(b.id, completion('one.sgb')).catch((e: unknown) => e),
+      records.backups.markCompleted(b.id, completion('two.sgb')).catch((e: unknown) => e),
+    ]);
+    expect(done.filter((d) => d instanceof TransitionError)).toHaveLength(1);
+    const winner = done.find((d) => !(d instanceof Error)) as { artifactName: string };
+    expect((await records.backups.get(b.id))?.artifactName).toBe(winner.artifactName);
+    expect(await records.backups.listCopies(b.id)).toHaveLength(1);
   });
 
   it('expires a request whose window passed, and only then', async () => {

@@ -10,6 +10,7 @@ import {
   KINDS_TOP_DOWN,
   type Snapshot,
 } from '../../src/core/index.ts';
+import { ADMIN_PATHS } from '../../src/kong/admin-paths.ts';
 
 export async function buildByHand(
   url: string,
@@ -50,10 +51,11 @@ export async function buildByHand(
         await post(`/consumer_groups/${group}/consumers`, { consumer: (body.consumer as { id: string }).id });
         continue;
       }
-      const nested = def.writeNested && def.nested;
+      const where = ADMIN_PATHS[kind];
+      const nested = where.writeNested && def.nested;
       const path = nested
-        ? `${CATALOGUE[nested.parentKind].collectionPath}/${(body[nested.parentField] as { id: string }).id}/${nested.segment}`
-        : (def.collectionPath as string);
+        ? `${ADMIN_PATHS[nested.parentKind].collection}/${(body[nested.parentField] as { id: string }).id}/${where.nested}`
+        : (where.collection as string);
       const created = await post(path, body);
       made.set(e.id, String(created.id));
     }

@@ -14,4 +14,6 @@ export interface CheckpointStore {
   list(): Promise<string[]>;
   /** the body stored under `name`; throws when it is missing */
   get(name: string): Promise<string>;
+  /** removes what checkpoint writers that died mid-write left behind; returns their names */
+  sweepLeftovers?(): Promise<string[]>;
 }

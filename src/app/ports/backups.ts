@@ -17,9 +17,35 @@ export const FAILURE_CODES = [
   'artifact_check',
   'unknown_connection',
   'storage',
+  /** Redis refused the job: nothing ran */
+  'queue_unavailable',
+  /** the worker stopped (crash, shutdown) while the job ran */
+  'worker_stopped',
+  /** the backup a restore needs cannot be opened from any copy */
+  'backup_unreadable',
+  /** the plan was refused before any write (preflight, workspace, drift, edition) */
+  'plan_refused',
+  /** the pre-restore backup failed, so the restore did not start */
+  'pre_restore_failed',
+  /** some writes of a restore failed (the reason names them) */
+  'apply_failed',
+  /** the gateway still differs from the backup after the apply */
+  'not_converged',
   'unexpected',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** A stored code this version knows, or null (a newer version may store codes an older one does not know). */
+export function toFailureCode(value: string | null | undefined): FailureCode | null {
+  return (FAILURE_CODES as readonly string[]).includes(value ?? '') ? (value as FailureCode) : null;
+}
+
+/** A failure as it is recorded: its kind (for advice and exit text) and the words shown to people. */
+export interface Failure {
+  code: FailureCode;
+  /** shown in Slack, the CLI and the record; never holds a secret */
+  reason: string;
+}
 
 export interface CopyCheckResult {
   target: string;
@@ -58,6 +84,8 @@ export interface Backup {
   /** set when the content equals an earlier completed backup's, whose artifact this one shares */
   unchangedFrom: string | null;
   failureReason: string | null;
+  /** the kind of failure (null for records written before codes were stored) */
+  failureCode: FailureCode | null;
   kongVersion: string | null;
   slack: SlackMessageRef | null;
   /** when retention removed the artifact; the record stays for history */
@@ -147,8 +175,8 @@ export interface BackupRepository {
   markRunning(id: string): Promise<Backup>;
   /** running → completed with its results and copies, in one transaction. */
   markCompleted(id: string, completion: BackupCompletion): Promise<Backup>;
-  /** pending|running → failed with the reason. */
-  markFailed(id: string, reason: string): Promise<Backup>;
+  /** pending|running → failed with the failure's code and reason. */
+  markFailed(id: string, failure: Failure): Promise<Backup>;
   setSlackMessage(id: string, ref: SlackMessageRef): Promise<void>;
   /** completed|failed backups only; the record stays (restores and the audit log refer to it) */
   markPruned(id: string): Promise<Backup>;

@@ -10,7 +10,7 @@ import type { RestoreRepository } from './restores.ts';
 export type * from './audit-store.ts';
 export { AUDIT_OUTCOMES } from './audit-store.ts';
 export type * from './backups.ts';
-export { FAILURE_CODES } from './backups.ts';
+export { FAILURE_CODES, toFailureCode } from './backups.ts';
 export { NotFoundError, RestoreInProgressError, TransitionError } from './record-errors.ts';
 export type * from './restores.ts';
 export { APPROVAL_DECISIONS, STEP_STATUSES } from './restores.ts';

@@ -3,7 +3,7 @@
  * contract (records port; async, so PostgreSQL can replace SQLite without touching callers).
  */
 import type { RestoreStatus } from '../../core/status.ts';
-import type { SlackMessageRef } from './backups.ts';
+import type { Failure, FailureCode, SlackMessageRef } from './backups.ts';
 
 export const STEP_STATUSES = ['ok', 'failed', 'not_attempted'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -32,6 +32,8 @@ export interface Restore {
   approvedBy: string | null;
   preRestoreBackupId: string | null;
   failureReason: string | null;
+  /** the kind of failure (null when none, or for records written before codes were stored) */
+  failureCode: FailureCode | null;
   slack: SlackMessageRef | null;
   createdAt: Date;
   updatedAt: Date;
@@ -135,7 +137,7 @@ export interface RestoreRepository {
   finish(
     id: string,
     status: FinalRestoreStatus,
-    details?: { failureReason?: string | null; planSummary?: Record<string, unknown> },
+    details?: { failure?: Failure | null; planSummary?: Record<string, unknown> },
   ): Promise<Restore>;
   setSlackMessage(id: string, ref: SlackMessageRef): Promise<void>;
 

@@ -2,6 +2,7 @@
  * Decides what a Slack user may do on a connection, at the moment they ask: roles come from the frozen
  * config, group membership from Slack (cached briefly). Checked on every command and every click.
  */
+import { lookupConnection } from '../../app/services.ts';
 import type { Config, ConnectionConfig, Role } from '../../config/index.ts';
 import { isUsergroupId, ROLES, roleIncludes } from './roles.ts';
 import type { UsergroupDirectory } from './usergroups.ts';
@@ -17,7 +18,7 @@ export class Authorizer {
   ) {}
 
   connection(name: string): ConnectionConfig | undefined {
-    return this.config.connections.find((c) => c.name === name);
+    return lookupConnection(this.config, name);
   }
 
   /** The highest role the user holds on the connection, directly or through a user group. */

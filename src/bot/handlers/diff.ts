@@ -1,26 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { failureAdvice } from '../../app/failure-advice.ts';
 import type { Backup } from '../../app/ports/records.ts';
 import type { CommandOf } from '../grammar/index.ts';
-import { type DiffCardInput, diffFailedCard, diffPendingCard, diffResultCard } from '../views/diff-card.ts';
-import { diffText } from '../views/diff-text.ts';
-import { explainFailure } from '../views/failure.ts';
+import { type DiffCardInput, diffFailedCard, diffPendingCard } from '../views/diff-card.ts';
+import { explainFailure, scrubReason } from '../views/failure.ts';
 import { code } from '../views/format.ts';
 import { note } from '../views/simple.ts';
-import { type CommandContext, type CommandResult, inBackground, requireRole } from './context.ts';
+import { type CommandContext, type CommandResult, requireRole } from './context.ts';
 
 /**
  * `/kong diff <connection> <backup-id|latest> [--only sections]` (operator): what a restore from that
- * backup would change on the live gateway. The card is posted at once; reading the artifact and dumping
- * the gateway happen in the background (they can take longer than Slack waits), then the card shows the
- * counts and first changes and the full diff, secrets masked, is uploaded into its thread.
+ * backup would change on the live gateway. The card is posted at once and the diff is queued as a job
+ * (it survives a restart of this process); a worker plans it as a restore would, then the notifier edits
+ * the card with the counts and first changes and uploads the full diff, secrets masked, into its thread.
  */
 export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise<CommandResult> {
   const denied = await requireRole(ctx, cmd.connection, 'operator');
   if (denied) return denied;
-  const target = await findBackup(cmd, ctx);
-  if (typeof target === 'string') {
-    await ctx.respond(note(target));
-    return { outcome: 'refused', connection: cmd.connection, details: { reason: target.slice(0, 200) } };
-  }
+  const target = await latestOrNamed(cmd, ctx);
+  if (typeof target === 'string') return refused(cmd, ctx, target);
+  const unusable = await ctx.services.diffRefusal(cmd.connection, target.id);
+  if (unusable) return refused(cmd, ctx, unusable);
   const input: DiffCardInput = {
     connection: cmd.connection,
     backup: target,
@@ -33,38 +33,27 @@ export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise
   );
   const ref = { channel: ctx.channelId, ts: posted.ts! };
   ctx.cards.posted(ref);
-  inBackground(ctx, `diff of ${cmd.connection}`, async () => {
-    try {
-      const options = cmd.only ? { only: cmd.only } : {};
-      // the whole live gateway (parents outside --only still decide whether a reference dangles), the
-      // backup filled with the gateway's defaults and preflighted: the card shows what a restore would do
-      const plan = await ctx.services.planAgainstLive(
-        cmd.connection,
-        ctx.services.loadBackupSnapshot(target),
-        options,
-      );
-      ctx.cards.update(ref, diffResultCard(input, plan));
-      const header = [
-        `snapgate diff: live gateway ${cmd.connection} -> backup ${target.id}`,
-        `backup taken ${target.createdAt.toISOString()}; diff computed ${ctx.services.now().toISOString()}`,
-        `sections: ${cmd.only?.join(', ') ?? 'all'}; plan hash ${plan.planHash}`,
-        'Secret values are masked.',
-      ];
-      await ctx.outbox.run(ctx.channelId, (c) =>
-        c.filesUploadV2({
-          channel_id: ctx.channelId,
-          thread_ts: ref.ts,
-          content: diffText(header, plan),
-          filename: `diff-${cmd.connection}-${target.id}.txt`,
-          title: `Diff of ${cmd.connection} against backup ${target.id}`,
-        }),
-      );
-    } catch (err) {
-      const { advice, reason } = explainFailure((err as Error).message);
-      ctx.cards.update(ref, diffFailedCard(input, advice, reason));
-      throw err;
-    }
-  });
+  let why: string | null;
+  try {
+    why = await ctx.services.requestDiff({
+      id: randomUUID(),
+      connection: cmd.connection,
+      backupId: target.id,
+      ...(cmd.only ? { only: cmd.only } : {}),
+      requestedBy: ctx.userId,
+      slack: ref,
+    });
+  } catch (err) {
+    // Redis did not take the job: the card must not say "computing" forever
+    const reason = `could not be queued: ${(err as Error).message}`;
+    const { advice } = explainFailure({ code: 'queue_unavailable', reason });
+    ctx.cards.update(ref, diffFailedCard(input, advice, scrubReason(reason)));
+    throw err;
+  }
+  if (why) {
+    ctx.cards.update(ref, diffFailedCard(input, failureAdvice('backup_unreadable'), why));
+    return refused(cmd, ctx, why);
+  }
   return {
     outcome: 'ok',
     connection: cmd.connection,
@@ -73,8 +62,13 @@ export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise
   };
 }
 
-/** The backup to compare against, or why there is none. */
-async function findBackup(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise<Backup | string> {
+async function refused(cmd: CommandOf<'diff'>, ctx: CommandContext, why: string): Promise<CommandResult> {
+  await ctx.respond(note(why));
+  return { outcome: 'refused', connection: cmd.connection, details: { reason: why.slice(0, 200) } };
+}
+
+/** The backup to compare against (the latest completed one, or the one named), or why there is none. */
+async function latestOrNamed(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise<Backup | string> {
   if (cmd.backup.kind === 'latest') {
     const latest = await ctx.services.backups.findLatestCompleted(cmd.connection);
     return (
@@ -83,11 +77,5 @@ async function findBackup(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise<
     );
   }
   const b = await ctx.services.backups.get(cmd.backup.id);
-  if (!b) return `There is no backup ${code(cmd.backup.id)}.`;
-  if (b.connection !== cmd.connection)
-    return `Backup ${code(b.id)} belongs to ${code(b.connection)}, not ${code(cmd.connection)}.`;
-  if (b.status !== 'completed')
-    return `Backup ${code(b.id)} is ${b.status}; only completed backups can be compared.`;
-  if (b.prunedAt) return `Backup ${code(b.id)} was removed by retention; its artifact is gone.`;
-  return b;
+  return b ?? `There is no backup ${code(cmd.backup.id)}.`;
 }

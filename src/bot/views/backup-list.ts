@@ -82,7 +82,10 @@ export function backupDetailMessage(b: Backup, copies: readonly BackupCopy[]): S
     return `• ${code(c.target)} ${code(shortSha(c.sha256))} — ${verified}`;
   });
   const head = [section(`*Backup ${code(b.id)}*`), fieldsSection(fields)];
-  if (b.status === 'failed') head.push(section(`*Why it failed*\n${explainFailure(b.failureReason).reason}`));
+  if (b.status === 'failed')
+    head.push(
+      section(`*Why it failed*\n${explainFailure({ code: b.failureCode, reason: b.failureReason }).reason}`),
+    );
   const body = [
     ...(lines.length ? ['*Entities*', ...lines] : []),
     ...(copyLines.length ? ['*Copies*', ...copyLines] : []),

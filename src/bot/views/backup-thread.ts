@@ -61,7 +61,7 @@ export function resultMessage(backup: Backup): SlackMessage {
 }
 
 export function failureMessage(backup: Backup): SlackMessage {
-  const { advice, reason } = explainFailure(backup.failureReason);
+  const { advice, reason } = explainFailure({ code: backup.failureCode, reason: backup.failureReason });
   return {
     text: `Backup ${backup.id} failed: ${reason}`,
     blocks: [

@@ -24,7 +24,8 @@ const RED = '#e01e5a';
 
 export interface DiffCardInput {
   connection: string;
-  backup: Backup;
+  /** the backup compared against; `createdAt` is null when its record is gone */
+  backup: Pick<Backup, 'id'> & { createdAt: Date | null };
   only?: readonly Section[];
   requestedBy: string;
   now: Date;
@@ -32,7 +33,8 @@ export interface DiffCardInput {
 
 function title(d: DiffCardInput): string {
   const scope = d.only?.length ? ` (sections: ${d.only.map(code).join(', ')})` : '';
-  return `live ${code(d.connection)} vs backup ${code(d.backup.id)} taken ${formatAge(d.backup.createdAt, d.now)}${scope}`;
+  const taken = d.backup.createdAt ? ` taken ${formatAge(d.backup.createdAt, d.now)}` : '';
+  return `live ${code(d.connection)} vs backup ${code(d.backup.id)}${taken}${scope}`;
 }
 
 export function diffPendingCard(d: DiffCardInput): SlackMessage {

@@ -3,7 +3,7 @@
 import type { Restore } from '../../app/ports/records.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
 import { escapeMrkdwn, fieldsSection, section } from '../blocks/index.ts';
-import { scrubReason } from './failure.ts';
+import { explainFailure } from './failure.ts';
 import { code, slackDate, userMention } from './format.ts';
 import type { SlackMessage } from './message.ts';
 
@@ -21,6 +21,9 @@ export function restoreStatusMessage(r: Restore): SlackMessage {
   ];
   if (r.approvedBy) fields.push(`*Approved by*\n${userMention(r.approvedBy)}`);
   const blocks = [section(`*Restore request ${code(r.id)}*`), fieldsSection(fields)];
-  if (r.failureReason) blocks.push(section(`*Why it failed*\n${escapeMrkdwn(scrubReason(r.failureReason))}`));
+  if (r.failureReason) {
+    const { advice, reason } = explainFailure({ code: r.failureCode, reason: r.failureReason });
+    blocks.push(section(`*Why it failed*\n${escapeMrkdwn(reason)}\n${advice}`));
+  }
   return { text: `Restore ${r.id}: ${info.label}`, blocks };
 }

@@ -13,7 +13,7 @@ import {
   section,
 } from '../blocks/index.ts';
 import type { FailedRestoreStep, RestoreRunResult } from '../restore-services.ts';
-import { scrubReason } from './failure.ts';
+import { explainFailure, scrubReason } from './failure.ts';
 import { code, plural, userMention } from './format.ts';
 import { listMessage } from './lines.ts';
 import type { SlackMessage } from './message.ts';
@@ -124,11 +124,11 @@ export function restoreResultMessage(r: Restore, result?: RestoreRunResult): Sla
       blocks: listMessage(head, failed.map(stepLine), [context([pre]), ...undoButton(r)]),
     };
   }
-  const reason = scrubReason(r.failureReason ?? 'no reason was recorded');
+  const { advice, reason } = explainFailure({ code: r.failureCode, reason: r.failureReason });
   return {
     text: `Restore ${r.id} of ${r.connection} failed: ${reason}`,
     blocks: [
-      section(`:x: *Restore failed* on ${code(r.connection)}.`),
+      section(`:x: *Restore failed* on ${code(r.connection)}.\n${advice}`),
       section(`*Reason*\n\`\`\`${reason.replace(/```/g, "'''")}\`\`\``),
       context([pre]),
       ...undoButton(r),

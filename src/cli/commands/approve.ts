@@ -10,11 +10,11 @@
  * gateway changed before the first write, the new plan is printed and must be approved by its own hash.
  */
 import type { Command } from 'commander';
+import { type Authorize, approveRestore, lookupConnection, type Services } from '../../app/index.ts';
 import type { Restore } from '../../app/ports/records.ts';
 import type { Config } from '../../config/index.ts';
 import { RESTORE_STATUS } from '../../core/status.ts';
-import { type Authorize, approveRestore, type Services } from '../../jobs/index.ts';
-import { CliError } from '../errors.ts';
+import { CliError, failedRecordError } from '../errors.ts';
 import {
   approveHint,
   describeRestore,
@@ -40,7 +40,7 @@ interface ApproveFlags extends ConfigFlag {
 /** Role lists from the config: admins hold every approver right too (src/bot/auth/roles.ts order). */
 export function configAuthorize(config: Config): Authorize {
   return async (connection, user, role) => {
-    const roles = config.connections.find((c) => c.name === connection)?.roles;
+    const roles = lookupConnection(config, connection)?.roles;
     if (!roles) return false;
     return role === 'admin' ? roles.admin.includes(user) : [...roles.approver, ...roles.admin].includes(user);
   };
@@ -124,8 +124,7 @@ export function registerApprove(program: Command): void {
           }
           process.stdout.write(`${describeRestore(end)}\n`);
           if (end.status !== 'completed') {
-            const why = end.failureReason ? `: ${end.failureReason}` : '';
-            throw new CliError(`restore ${id} ended ${end.status}${why}`);
+            throw failedRecordError(`restore ${id} ended ${end.status}`, end);
           }
         },
         { queues: true },

@@ -92,7 +92,7 @@ export function registerArtifact(program: Command): void {
     );
     if (config) {
       // Recorded when a config (and so the records database) is at hand; DR without it is not blocked.
-      const records = openRecords(config.database);
+      const records = await openRecords(config.database);
       try {
         await createAuditLog(records.audit).append({
           actor: cliActor(),

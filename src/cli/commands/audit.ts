@@ -35,7 +35,7 @@ async function withAudit<T>(
   run: (log: ReturnType<typeof createAuditLog>, config: Config) => Promise<T>,
 ) {
   const config = await loadCliConfig(flags);
-  const records = openRecords(config.database);
+  const records = await openRecords(config.database);
   try {
     return await run(createAuditLog(records.audit), config);
   } finally {

@@ -5,8 +5,9 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { SILENT_NOTIFIER, UnknownConnectionError } from '../../app/index.ts';
+import { createServices, type Runtime as Services } from '../../compose/index.ts';
 import { type Config, ConfigError, loadConfig } from '../../config/index.ts';
-import { createServices, type Services, SILENT_NOTIFIER, UnknownConnectionError } from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
 
 export interface ConfigFlag {

@@ -4,10 +4,10 @@
  * failed and exits 1 on failure.
  */
 import type { Command } from 'commander';
+import { requestBackup } from '../../app/index.ts';
 import type { Backup } from '../../app/ports/records.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
-import { requestBackup } from '../../jobs/index.ts';
-import { CliError } from '../errors.ts';
+import { CliError, failedRecordError } from '../errors.ts';
 import {
   addConfigOption,
   type ConfigFlag,
@@ -64,7 +64,7 @@ export function registerBackup(program: Command): void {
             if (now && BACKUP_STATUS.isTerminal(now.status)) {
               process.stdout.write(`${describeBackup(now)}\n`);
               if (now.status === 'failed') {
-                throw new CliError(`backup ${now.id} failed: ${now.failureReason ?? 'no reason recorded'}`);
+                throw failedRecordError(`backup ${now.id} failed`, now);
               }
               return;
             }

@@ -5,6 +5,7 @@ import { registerArtifact } from './artifact.ts';
 import { registerAudit } from './audit.ts';
 import { registerBackup } from './backup.ts';
 import { registerConfig } from './config-check.ts';
+import { registerDb } from './db.ts';
 import { registerDiff } from './diff.ts';
 import { registerDump } from './dump.ts';
 import { registerKeys } from './keys.ts';
@@ -31,6 +32,7 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerArtifact(program);
   registerAudit(program);
+  registerDb(program);
   // restore verbs: the break-glass twin of the Slack flow
   registerRestore(program);
   registerRestores(program);

@@ -4,22 +4,16 @@
  * shared by unchanged backups are re-wrapped once and recorded for each backup. A key the ring lacks is
  * named in the error; the run continues with the other artifacts and exits 1. Audited.
  */
-import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { liveCompleted, type Services } from '../../app/index.ts';
 import type { Backup, NewCopy } from '../../app/ports/records.ts';
-import { liveCompleted, type Services } from '../../jobs/index.ts';
-import { rewrapArtifact } from '../../storage/index.ts';
+import { PRIMARY_TARGET, rewrapOnTarget, targetHolding } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, cliActor, withServices } from './backup-context.ts';
 
-async function rewrapLocation(services: Services, target: string, location: string) {
-  const remote = services.copyTargets.find((t) => t.id === target && !t.localPath);
-  return services.artifacts.withLocalCopy({ target, location }, async (local) => {
-    const result = await rewrapArtifact(local, services.keyRing());
-    // a fetched copy was re-wrapped in the temp dir: store it back
-    if (remote && result.changed) await remote.put(basename(location), local);
-    return result;
-  });
+/** Re-wraps one copy where it is stored (a remote copy is fetched, re-wrapped and stored back). */
+function rewrapLocation(services: Services, copy: { target: string; location: string }) {
+  return rewrapOnTarget(targetHolding(copy, services), copy.location, services.keyRing());
 }
 
 export async function rotateKeys(services: Services, actor: string) {
@@ -40,10 +34,10 @@ export async function rotateKeys(services: Services, actor: string) {
       let primarySha = '';
       let changed = false;
       for (const copy of copies) {
-        const r = await rewrapLocation(services, copy.target, copy.location);
+        const r = await rewrapLocation(services, copy);
         changed ||= r.changed;
         updated.push({ target: copy.target, location: copy.location, sha256: r.sha256 });
-        if (copy.target === 'primary') primarySha = r.sha256;
+        if (copy.target === PRIMARY_TARGET) primarySha = r.sha256;
       }
       if (!changed) continue;
       for (const b of backups) {

@@ -1,6 +1,6 @@
 /** `snapgate prune <connection> [--dry-run]`: apply retention now; every backup is listed with its reason. */
 import type { Command } from 'commander';
-import { pruneConnection } from '../../jobs/index.ts';
+import { pruneConnection } from '../../app/index.ts';
 import { addConfigOption, type ConfigFlag, cliActor, formatTime, withServices } from './backup-context.ts';
 
 export function registerPrune(program: Command): void {

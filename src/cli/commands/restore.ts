@@ -7,16 +7,16 @@
  * with `snapgate approve <id> --plan <hash> --as <user>`.
  */
 import type { Command } from 'commander';
-import type { Backup } from '../../app/ports/records.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,
   requestRestore,
   runRestorePlan,
   type Services,
-} from '../../jobs/index.ts';
+} from '../../app/index.ts';
+import type { Backup } from '../../app/ports/records.ts';
 import { formatGap, resolveCliAt } from '../at-option.ts';
-import { CliError } from '../errors.ts';
+import { CliError, failedRecordError } from '../errors.ts';
 import { formatPlan } from '../format-plan.ts';
 import { parseSections } from '../kong-options.ts';
 import { approveHint } from '../restore-view.ts';
@@ -62,7 +62,7 @@ export async function planAndReport(services: Services, restoreId: string): Prom
   const { restore, plan } = await runRestorePlan(services, restoreId);
   if (plan) process.stdout.write(formatPlan(plan));
   if (restore.status === 'failed') {
-    throw new CliError(`restore ${restore.id} failed: ${restore.failureReason ?? 'no reason recorded'}`);
+    throw failedRecordError(`restore ${restore.id} failed`, restore);
   }
   if (restore.status === 'completed') {
     process.stdout.write(`restore ${restore.id}: nothing to restore, the gateway already matches\n`);

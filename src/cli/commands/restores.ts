@@ -7,7 +7,7 @@
  *   like `restore`; refused in words when the restore wrote nothing or that backup is gone.
  */
 import type { Command } from 'commander';
-import { RestoreRefusedError, requestUndo, undoReason } from '../../jobs/index.ts';
+import { RestoreRefusedError, requestUndo, undoReason } from '../../app/index.ts';
 import { CliError } from '../errors.ts';
 import { formatRestoreRequest } from '../restore-view.ts';
 import { addConfigOption, type ConfigFlag, cliActor, withServices } from './backup-context.ts';

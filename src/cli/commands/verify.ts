@@ -1,6 +1,6 @@
 /** `snapgate verify <backup-id> | verify --all`: checks every copy now, in this process; exit 1 if any is bad. */
 import type { Command } from 'commander';
-import { NotVerifiableError, type VerifyReport, verifyAll, verifyBackup } from '../../jobs/index.ts';
+import { NotVerifiableError, type VerifyReport, verifyAll, verifyBackup } from '../../app/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, cliActor, withServices } from './backup-context.ts';
 

@@ -4,13 +4,9 @@
  * gracefully (running jobs get 30 s, then are left to retry).
  */
 import type { Command } from 'commander';
-import {
-  CompositeNotifier,
-  ConsoleNotifier,
-  createServices,
-  type Notifier,
-  startWorkers,
-} from '../../jobs/index.ts';
+import { CompositeNotifier, ConsoleNotifier, type Notifier } from '../../app/index.ts';
+import { createServices } from '../../compose/index.ts';
+import { startWorkers } from '../../jobs/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, loadCliConfig } from './backup-context.ts';
 

@@ -66,13 +66,11 @@ export interface ForeignKey {
   array?: boolean;
 }
 
-/** Where an entity is written when it lives under a parent (credentials, targets, members). */
+/** The parent an entity lives under (credentials, targets, members, SNIs). */
 export interface NestedPath {
   /** the foreign-key field naming the parent, e.g. `consumer`. */
   parentField: string;
   parentKind: EntityKind;
-  /** the path segment after `/<parent collection>/<parent id>/`, e.g. `key-auth`. */
-  segment: string;
 }
 
 export type Entity = Record<string, unknown> & { id: string };
@@ -81,14 +79,9 @@ export interface KindDef {
   kind: EntityKind;
   section: Section;
   level: Level;
-  /** Top-level Admin API collection path, or null when the kind is nested-only (targets, members). */
-  collectionPath: string | null;
-  /** Nested collection used for writes (credentials, targets) and for reads of nested-only kinds. */
+  /** The parent that owns this kind (credentials → consumer, targets → upstream); where the gateway keeps
+   * it (an Admin API path) is the gateway implementation's business (src/kong/admin-paths.ts). */
   nested?: NestedPath;
-  /** true when writes must go to the nested path (credentials, targets, members). */
-  writeNested: boolean;
-  /** The field the Admin API accepts in place of the id in URLs (`/services/{name}`). */
-  endpointKey?: string;
   /** Fields identifying the entity when ids are absent (decK files); also a unique constraint. */
   naturalKey: readonly string[];
   /** Unique constraints, each a list of fields (FK fields compare by referenced id). */

@@ -9,13 +9,12 @@
  * - undecided requests past their expiry → `expired`.
  */
 import type { Job } from 'bullmq';
-import type { Services } from '../context.ts';
-import type { RestoreJobData } from '../queues.ts';
+import { expireDueRestores } from '../../app/restore/expiry.ts';
+import { finishRestore } from '../../app/restore/outcome.ts';
+import { WORKER_STOPPED } from '../../app/restore/run-job.ts';
+import type { RestoreJobData, JobServices as Services } from '../queues.ts';
 import { JOB_NAMES } from '../queues.ts';
-import { expireDueRestores } from './expiry.ts';
-import { finishRestore } from './outcome.ts';
-import { enqueuePlanJob, enqueueRunJob, planJobId, runJobId } from './queue.ts';
-import { WORKER_STOPPED_REASON } from './run-job.ts';
+import { planJobId, runJobId } from '../work-queue.ts';
 
 export interface RestoreRecoveryResult {
   failed: string[];
@@ -40,7 +39,7 @@ async function liveJobs(services: Services): Promise<{ plan: Set<string>; run: S
 export async function failStoppedRestore(services: Services, restoreId: string): Promise<boolean> {
   const restore = await services.repos.restores.get(restoreId);
   if (restore?.status !== 'running') return false;
-  const done = await finishRestore(services, restore, 'failed', WORKER_STOPPED_REASON, null);
+  const done = await finishRestore(services, restore, 'failed', WORKER_STOPPED, null);
   return done.status === 'failed';
 }
 
@@ -49,7 +48,7 @@ async function failStoppedPlan(services: Services, restoreId: string, why: strin
   const restore = await services.repos.restores.get(restoreId);
   if (restore?.status !== 'planned') return;
   const reason = `planning stopped (${why}); nothing was changed — request the restore again`;
-  await finishRestore(services, restore, 'failed', reason, null);
+  await finishRestore(services, restore, 'failed', { code: 'worker_stopped', reason }, null);
 }
 
 /** The restore worker's `failed` listener: a job that failed without settling its request. */
@@ -78,14 +77,14 @@ export async function recoverRestores(services: Services): Promise<RestoreRecove
     const approvals = await repo.listApprovals(r.id);
     const approvalId = approvals.filter((a) => a.decision === 'approve').pop()?.id ?? 0;
     await (await services.queues.restore.getJob(runJobId(r.id, approvalId)))?.remove();
-    await enqueueRunJob(services, r.id, approvalId);
+    await services.work.restoreRun(r.id, approvalId);
     result.requeued.push(r.id);
   }
   for (const r of await repo.listByStatus('planned')) {
     if (live.plan.has(r.id)) continue;
     // A finished job with the same id would swallow the add: remove it first.
     await (await services.queues.restore.getJob(planJobId(r.id)))?.remove();
-    await enqueuePlanJob(services, r.id);
+    await services.work.restorePlan(r.id);
     result.requeued.push(r.id);
   }
   return result;

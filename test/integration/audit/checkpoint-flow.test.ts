@@ -6,9 +6,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { rejectRestore, requestRestore } from '../../../src/app/index.ts';
 import type { CheckpointEvent } from '../../../src/audit/index.ts';
+import type { SqliteDatabaseConfig } from '../../../src/config/index.ts';
 import { openDatabase } from '../../../src/db/index.ts';
-import { rejectRestore, requestRestore } from '../../../src/jobs/index.ts';
 import { cliInProcess } from '../../support/snapgate-cli.ts';
 import {
   APPROVER,
@@ -74,7 +75,7 @@ it('a restore decision publishes a signed checkpoint; audit verify names an empt
   writeFileSync(kept, readFileSync(join(dir, files.at(-1)!)));
 
   // Truncation: the newest rows cut and the sequence counter reset
-  const raw = openDatabase(t.env.config.database.path);
+  const raw = openDatabase((t.env.config.database as SqliteDatabaseConfig).path);
   raw.sqlite.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
   raw.sqlite.prepare('DELETE FROM audit_events WHERE seq > ?').run(head.seq - 2);
   raw.sqlite.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_events'").run(head.seq - 2);

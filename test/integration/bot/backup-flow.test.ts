@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromJobServices } from '../../../src/bot/job-services.ts';
+import { createServices, type Runtime as Services } from '../../../src/compose/index.ts';
 import type { Backup } from '../../../src/db/index.ts';
-import { createServices, type RunningWorkers, type Services, startWorkers } from '../../../src/jobs/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { type KongSim, startKongSim } from '../../../tools/kong-sim/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import {
@@ -153,7 +154,7 @@ describe('/kong backup', () => {
     expect(failed.attachments?.[0]).toMatchObject({ color: '#e01e5a' });
     await t.bot.idle();
     const reply = cardText(t.fake.thread(CHANNEL, card.ts).at(-1));
-    expect(reply).toMatch(/could not reach this gateway's Kong Admin API/);
+    expect(reply).toMatch(/could not reach this gateway's admin API/);
     expect((await services.repos.backups.get(backup.id))!.status).toBe('failed');
   });
 

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../../src/audit/index.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
 import { checkpointKeys, checkpointStores, verifyAuditLog } from '../../../src/compose/audit-checkpoints.ts';
+import { createCopyTarget } from '../../../src/storage/index.ts';
 import {
   type BaseFixture,
   type BotFixture,
@@ -36,9 +37,9 @@ beforeAll(async () => {
     now: base.clock.now,
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
-    loadBackupSnapshot: noJobs('loadBackupSnapshot'),
-    planAgainstLive: noJobs('planAgainstLive'),
     verifyAudit: () => verifyAuditLog(base.config, base.audit, 'auto'),
+    requestDiff: noJobs('requestDiff'),
+    diffRefusal: noJobs('diffRefusal'),
   };
   t = await startBot(services);
 });
@@ -200,7 +201,10 @@ describe('backups, show and status over real records', () => {
       type: 'scheduled',
       requestedBy: 'system',
     });
-    await base.repos.backups.markFailed(failed.id, 'connect ECONNREFUSED 127.0.0.1:8001');
+    await base.repos.backups.markFailed(failed.id, {
+      code: 'gateway_unreachable',
+      reason: 'connect ECONNREFUSED 127.0.0.1:8001',
+    });
 
     const list = await answer(PEOPLE.viewerByGroup, 'backups prod --limit 5');
     expect(list).toContain(done.id);
@@ -306,7 +310,7 @@ describe('/kong audit verify (issue 18 §1)', () => {
     );
     // a checkpoint signed with the configured key that covers more rows than the log holds: a cut log
     const head = (await base.audit.head())!;
-    const [store] = checkpointStores(base.config);
+    const [store] = checkpointStores(createCopyTarget(base.config.storage.primary));
     const claim = { seq: head.seq + 5, hash: 'e'.repeat(64), count: head.seq + 5, time: base.clock.now() };
     const name = await store!.put(
       '20991231T000000000Z-000000000999.json',

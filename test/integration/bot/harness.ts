@@ -15,7 +15,7 @@ import { readBotEnv } from '../../../src/bot/env.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
 import { createSlackOutput, type SlackOutput } from '../../../src/bot/slack/output.ts';
-import { type Config, loadConfig } from '../../../src/config/index.ts';
+import { type Config, loadConfig, type SqliteDatabaseConfig } from '../../../src/config/index.ts';
 import {
   createRepositories,
   type Db,
@@ -117,7 +117,7 @@ export async function openBase(kongUrl = 'http://127.0.0.1:9/', stagingUrl = kon
   const dir = mkdtempSync(join(tmpdir(), 'snapgate-bot-'));
   writeFileSync(join(dir, 'snapgate.yml'), configYaml(dir, kongUrl, stagingUrl));
   const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env: CONFIG_ENV });
-  const db = openDatabase(config.database.path);
+  const db = openDatabase((config.database as SqliteDatabaseConfig).path);
   const clock = realClockWithOffset();
   return {
     dir,

@@ -5,17 +5,11 @@
  * clock, movable forward, is shared by the bot and the jobs (expiry tests).
  */
 import { expect } from 'vitest';
-import { restoreRequestsFromJobs } from '../../../src/bot/restore-jobs.ts';
-import type { BotServices } from '../../../src/bot/services.ts';
+import { fromJobServices } from '../../../src/bot/job-services.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
 import type { Plan } from '../../../src/core/index.ts';
 import type { Backup, Restore } from '../../../src/db/index.ts';
-import {
-  planConnection,
-  type RunningWorkers,
-  requestBackup,
-  type Services,
-  verifyAndOpenBackup,
-} from '../../../src/jobs/index.ts';
+import type { RunningWorkers } from '../../../src/jobs/index.ts';
 import type { HttpMethod } from '../../../src/kong/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import { createTestEnv, type TestEnv, waitFor } from '../jobs/harness.ts';
@@ -61,20 +55,7 @@ export async function createRestoreSlackEnv(botOptions: StartBotOptions = {}): P
   let services!: Services;
   const bot = await startBot(async (output) => {
     services = await env.open({ notifier: output.notifier, now });
-    const bs: BotServices = {
-      config: services.config,
-      backups: services.repos.backups,
-      restores: services.repos.restores,
-      audit: services.audit,
-      now,
-      requestBackup: (input) => requestBackup(services, { ...input, type: 'manual' }),
-      requestVerify: () => Promise.reject(new Error('the restore tests run no /kong verify')),
-      loadBackupSnapshot: (b) => verifyAndOpenBackup(services, b),
-      planAgainstLive: (connection, target, options) =>
-        planConnection(services, connection, target, options?.only ? { only: options.only } : {}),
-      restoreRequests: restoreRequestsFromJobs(services),
-    };
-    return bs;
+    return fromJobServices(services);
   }, botOptions);
   const workers = await startTestWorkers(services);
   return {

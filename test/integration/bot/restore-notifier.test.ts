@@ -51,6 +51,7 @@ async function card(channel: string): Promise<Restore> {
     approvedBy: null,
     preRestoreBackupId: null,
     failureReason: null,
+    failureCode: null,
     slack: { channel, ts: r.ts! },
     createdAt: new Date(1_799_999_000_000),
     updatedAt: new Date(1_799_999_000_000),

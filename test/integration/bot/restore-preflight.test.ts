@@ -40,6 +40,7 @@ it('a plan the gateway cannot take is refused on the card before approval, with 
   expect(done.status).toBe('failed');
   expect(done.failureReason).toContain('plugin rate-limiting (not enabled on the gateway)');
   expect(done.failureReason).toContain('community edition');
+  expect(done.failureCode).toBe('plan_refused');
 
   const shown = await cardShows(t, card.ts, /rate-limiting \(not enabled on the gateway\)/);
   expect(cardActions(shown)?.elements.map((e) => e.action_id) ?? []).not.toContain('restore_approve');

@@ -111,6 +111,7 @@ describe('SlackNotifier', () => {
       artifactName: null,
       unchangedFrom: null,
       failureReason: null,
+      failureCode: null,
       kongVersion: null,
       slack: null,
       prunedAt: null,
@@ -171,6 +172,7 @@ describe('SlackNotifier', () => {
         slack: ref,
         status: 'failed',
         failureReason: 'connect ECONNREFUSED 127.0.0.1:9',
+        failureCode: 'gateway_unreachable',
       }),
     });
     await out.notifier.idle();

@@ -30,8 +30,8 @@ beforeAll(async () => {
     now: base.clock.now,
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
-    loadBackupSnapshot: noJobs('loadBackupSnapshot'),
-    planAgainstLive: noJobs('planAgainstLive'),
+    requestDiff: noJobs('requestDiff'),
+    diffRefusal: noJobs('diffRefusal'),
   };
 });
 afterEach(async () => {

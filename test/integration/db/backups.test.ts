@@ -82,11 +82,12 @@ describe('BackupRepository (SQLite)', () => {
     const b = await backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
     if (from !== 'pending') await backups.markRunning(b.id);
     if (from === 'completed') await backups.markCompleted(b.id, completion());
-    if (from === 'failed') await backups.markFailed(b.id, 'gateway down');
+    if (from === 'failed')
+      await backups.markFailed(b.id, { code: 'gateway_unreachable', reason: 'gateway down' });
     const move = {
       running: () => backups.markRunning(b.id),
       completed: () => backups.markCompleted(b.id, completion()),
-      failed: () => backups.markFailed(b.id, 'x'),
+      failed: () => backups.markFailed(b.id, { code: 'unexpected', reason: 'x' }),
     }[to];
     const err = await move().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransitionError);
@@ -102,7 +103,9 @@ describe('BackupRepository (SQLite)', () => {
   it('markFailed records the reason; a missing backup is named', async () => {
     const { backups } = t.repos;
     const b = await backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
-    expect(await backups.markFailed(b.id, 'wrong token (401)')).toMatchObject({
+    expect(
+      await backups.markFailed(b.id, { code: 'gateway_auth', reason: 'wrong token (401)' }),
+    ).toMatchObject({
       status: 'failed',
       failureReason: 'wrong token (401)',
     });

@@ -69,7 +69,9 @@ describe('RestoreRepository (SQLite)', () => {
         error: { status: 500, message: 'boom' },
       },
     ]);
-    const done = await restores.finish(r.id, 'partially_failed', { failureReason: '1 of 2 steps failed' });
+    const done = await restores.finish(r.id, 'partially_failed', {
+      failure: { code: 'apply_failed', reason: '1 of 2 steps failed' },
+    });
     expect(done).toMatchObject({
       status: 'partially_failed',
       preRestoreBackupId: pre.id,

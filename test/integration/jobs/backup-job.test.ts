@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningWorkers, requestBackup, type Services, startWorkers } from '../../../src/jobs/index.ts';
+import { requestBackup } from '../../../src/app/index.ts';
+import type { FailureCode } from '../../../src/app/ports/records.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { openArtifact } from '../../../src/storage/index.ts';
 import { createTestEnv, KONG_TOKEN, type TestEnv, waitFor, waitForBackup } from './harness.ts';
 
@@ -54,8 +57,11 @@ describe('backup job', () => {
     const opened = await openArtifact(join(primaryDir, first.artifactName!), services.keyRing());
     expect(Object.keys(opened.snapshot.entities.services ?? {})).toHaveLength(2);
 
-    // The phases the notifier saw, in order.
-    const phases = env.notifier.backups.filter((e) => e.backup.id === first.id).map((e) => e.phase);
+    // The phases the notifier saw, in order (a slow dump reports `dumping` progress more than once).
+    const phases = env.notifier.backups
+      .filter((e) => e.backup.id === first.id)
+      .map((e) => e.phase)
+      .filter((p, i, all) => i === 0 || p !== all[i - 1]);
     expect(phases).toEqual(['queued', 'started', 'dumping', 'writing', 'finished']);
 
     const again = await requestBackup(services, {
@@ -118,6 +124,7 @@ describe('backup job', () => {
     name: string;
     setup: (e: TestEnv) => Promise<Partial<Parameters<TestEnv['open']>[0]>>;
     reason: RegExp;
+    code: FailureCode;
     attempts: number;
   }[] = [
     {
@@ -127,6 +134,7 @@ describe('backup job', () => {
         return {};
       },
       reason: /^gateway down: cannot reach Kong at http:\/\/127\.0\.0\.1:9: connection refused/,
+      code: 'gateway_unreachable',
       attempts: 2,
     },
     {
@@ -137,6 +145,7 @@ describe('backup job', () => {
         return {};
       },
       reason: /^wrong token: Kong rejected the admin token \(401\) .*connection prod/,
+      code: 'gateway_auth',
       attempts: 1,
     },
     {
@@ -147,12 +156,14 @@ describe('backup job', () => {
         return {};
       },
       reason: /^storage not writable: ENOTDIR on .*blocker/,
+      code: 'storage',
       attempts: 1,
     },
     {
       name: 'key missing',
       setup: async (e) => ({ config: { ...e.config, keys: [] } }),
       reason: /^key missing: a key ring needs exactly one current key \(found 0\)/,
+      code: 'key_missing',
       attempts: 1,
     },
   ];
@@ -168,6 +179,7 @@ describe('backup job', () => {
     const failed = await waitForBackup(services, requested.id);
     expect(failed.status).toBe('failed');
     expect(failed.failureReason).toMatch(c.reason);
+    expect(failed.failureCode).toBe(c.code);
     expect(failed.attempts).toBe(c.attempts);
     expect(failed.failureReason).not.toContain(KONG_TOKEN);
 

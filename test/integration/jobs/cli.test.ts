@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { SqliteDatabaseConfig } from '../../../src/config/index.ts';
 import { fromDeckFile } from '../../../src/core/deck/index.ts';
 import { openDatabase } from '../../../src/db/index.ts';
 import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
@@ -109,7 +110,7 @@ it('backup --wait, backups list/show, verify, artifact inspect/export, keys rota
 
   // Someone with database access drops the append-only triggers and edits the completion event.
   const completed = (await services.audit.list({ action: 'backup.completed' }))[0]!;
-  const raw = openDatabase(env.config.database.path);
+  const raw = openDatabase((env.config.database as SqliteDatabaseConfig).path);
   raw.sqlite.exec('DROP TRIGGER audit_events_no_update;');
   raw.sqlite
     .prepare('UPDATE audit_events SET details = ? WHERE seq = ?')

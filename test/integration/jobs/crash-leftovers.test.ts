@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { pruneConnection } from '../../../src/jobs/index.ts';
+import { pruneConnection } from '../../../src/app/index.ts';
 import { STALE_TEMP_AGE_MS } from '../../../src/storage/index.ts';
 import { hostTag } from '../../../src/storage/layout.ts';
 import { type Child, spawnChild, waitForOutput } from './child.ts';

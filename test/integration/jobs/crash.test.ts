@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { requestBackup } from '../../../src/jobs/index.ts';
+import { requestBackup } from '../../../src/app/index.ts';
 import { type Child, spawnChild, waitForOutput } from './child.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from './harness.ts';
 

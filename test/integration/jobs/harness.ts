@@ -9,17 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
-import { type Config, loadConfig } from '../../../src/config/index.ts';
-import type { Backup } from '../../../src/db/index.ts';
+import type { BackupEvent, DiffOutcome, Notifier, PruneEvent, VerifyEvent } from '../../../src/app/index.ts';
 import {
-  type BackupEvent,
   type CreateServicesOptions,
   createServices,
-  type Notifier,
-  type PruneEvent,
-  type Services,
-  type VerifyEvent,
-} from '../../../src/jobs/index.ts';
+  type Runtime as Services,
+} from '../../../src/compose/index.ts';
+import { type Config, loadConfig } from '../../../src/config/index.ts';
+import type { Backup } from '../../../src/db/index.ts';
 import { type KongSim, type KongSimOptions, startKongSim } from '../../../tools/kong-sim/index.ts';
 
 export const REDIS_URL = process.env.SNAPGATE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
@@ -67,6 +64,7 @@ export class RecordingNotifier implements Notifier {
   backups: BackupEvent[] = [];
   verifies: VerifyEvent[] = [];
   prunes: PruneEvent[] = [];
+  diffs: DiffOutcome[] = [];
   backupChanged(e: BackupEvent) {
     this.backups.push(e);
   }
@@ -75,6 +73,9 @@ export class RecordingNotifier implements Notifier {
   }
   pruneFinished(e: PruneEvent) {
     this.prunes.push(e);
+  }
+  diffFinished(e: DiffOutcome) {
+    this.diffs.push(e);
   }
 }
 

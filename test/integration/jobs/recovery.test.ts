@@ -21,13 +21,14 @@ it('re-enqueues pending rows without a job and fails running rows whose job is g
   const running = await repo.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPS1' });
   await repo.markRunning(running.id);
   const done = await repo.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPS1' });
-  await repo.markFailed(done.id, 'earlier failure');
+  await repo.markFailed(done.id, { code: 'unexpected', reason: 'earlier failure' });
 
   workers = await startWorkers(services, { syncSchedules: false, log: () => undefined });
   expect(workers.recovery).toEqual({ requeued: [pending.id], failed: [running.id] });
   expect(await waitForBackup(services, pending.id)).toMatchObject({ status: 'completed' });
   expect(await repo.get(running.id)).toMatchObject({
     status: 'failed',
+    failureCode: 'worker_stopped',
     failureReason: 'the worker running it stopped and its job is no longer in the queue; take a new backup',
   });
   expect(await repo.get(done.id)).toMatchObject({ failureReason: 'earlier failure' });

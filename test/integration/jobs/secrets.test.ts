@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
-import { type RunningWorkers, requestBackup, startWorkers } from '../../../src/jobs/index.ts';
+import { requestBackup } from '../../../src/app/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { openArtifact } from '../../../src/storage/index.ts';
 import { createTestEnv, KNOWN_SECRETS, REDIS_URL, type TestEnv, waitForBackup } from './harness.ts';
 

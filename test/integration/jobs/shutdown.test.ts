@@ -4,7 +4,7 @@
  * the same process and the backup was finished there seconds later.
  */
 import { afterEach, expect, it } from 'vitest';
-import { requestBackup } from '../../../src/jobs/index.ts';
+import { requestBackup } from '../../../src/app/index.ts';
 import { SNAPGATE_BIN } from '../../support/snapgate-cli.ts';
 import { type Child, spawnChild, waitForOutput } from './child.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from './harness.ts';

@@ -5,7 +5,7 @@
  *   node --import tsx stalled-writer.ts <config>
  */
 import { loadConfig } from '../../../src/config/index.ts';
-import { KeyRing, serializeSnapshot, writeArtifact } from '../../../src/storage/index.ts';
+import { createCopyTarget, KeyRing, serializeSnapshot, writeArtifact } from '../../../src/storage/index.ts';
 import { sampleSnapshot } from '../../unit/storage/helpers.ts';
 
 const config = await loadConfig({ path: process.argv[2]! });
@@ -18,7 +18,7 @@ await writeArtifact({
   environment: 'prod',
   type: 'manual',
   keyRing: KeyRing.fromConfig(config.keys),
-  primaryDir: config.storage.primary,
+  primary: createCopyTarget(config.storage.primary),
   serialized,
   compression: 'brotli-blocks',
 });

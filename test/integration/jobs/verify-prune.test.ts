@@ -8,12 +8,11 @@ import { afterEach, expect, it } from 'vitest';
 import {
   pickScheduledVerifications,
   pruneConnection,
-  type RunningWorkers,
   requestBackup,
-  type Services,
-  startWorkers,
   verifyBackup,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { createTestEnv, KONG_TOKEN, type TestEnv, waitForBackup } from './harness.ts';
 
 let env: TestEnv | undefined;
@@ -88,7 +87,10 @@ it('prune: golden keep/remove with a fixed clock; a shared artifact stays while 
     type: 'manual',
     requestedBy: 'system',
   });
-  await services.repos.backups.markFailed(old.id, 'gateway down: test');
+  await services.repos.backups.markFailed(old.id, {
+    code: 'gateway_unreachable',
+    reason: 'gateway down: test',
+  });
   clock += day;
   const b1 = await backupNow(services); // content A → artifact a1
   clock += day;

@@ -5,8 +5,11 @@
  *                                                           prints the result as JSON, exits
  * The same code path as `snapgate worker`, with lock timings short enough for a test.
  */
+
+import { ConsoleNotifier } from '../../../src/app/index.ts';
+import { createServices } from '../../../src/compose/index.ts';
 import { loadConfig } from '../../../src/config/index.ts';
-import { ConsoleNotifier, createServices, startWorkers, syncSchedules } from '../../../src/jobs/index.ts';
+import { startWorkers, syncSchedules } from '../../../src/jobs/index.ts';
 
 const [configPath, mode, startAt] = process.argv.slice(2);
 const config = await loadConfig({ path: configPath! });

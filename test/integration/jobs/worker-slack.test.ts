@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { webApi } from '@slack/bolt';
 import { afterEach, expect, it } from 'vitest';
-import { requestBackup } from '../../../src/jobs/index.ts';
+import { requestBackup } from '../../../src/app/index.ts';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from './harness.ts';
 

@@ -5,16 +5,11 @@
  * is read in TZ, a bare date is midnight there. Real SQLite, Redis, kong-sim and an in-process worker.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { approveRestore, requestRestore, runBackup } from '../../../src/app/index.ts';
 import { formatTime } from '../../../src/cli/commands/backup-context.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
 import type { Backup } from '../../../src/db/index.ts';
-import {
-  approveRestore,
-  type RunningWorkers,
-  requestRestore,
-  runBackup,
-  type Services,
-  startWorkers,
-} from '../../../src/jobs/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { kongClientFor } from '../../../src/kong/index.ts';
 import { cliInProcess } from '../../support/snapgate-cli.ts';
 import { createTestEnv, type TestEnv } from '../jobs/harness.ts';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cliActor } from '../../../src/cli/commands/backup-context.ts';
-import { type RunningWorkers, type Services, startWorkers } from '../../../src/jobs/index.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { kongClientFor } from '../../../src/kong/index.ts';
 import { cliInProcess, runSnapgateBin } from '../../support/snapgate-cli.ts';
 import { createTestEnv, type TestEnv } from '../jobs/harness.ts';

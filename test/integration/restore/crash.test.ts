@@ -9,7 +9,7 @@ import {
   requestBackup,
   requestRestore,
   WORKER_STOPPED_REASON,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
 import { kongClientFor } from '../../../src/kong/index.ts';
 import { type Child, spawnChild, waitForOutput } from '../jobs/child.ts';
 import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';
@@ -80,6 +80,7 @@ it('a worker killed mid-restore: the request ends failed and nothing is applied 
   const done = await waitForRestore(services, restore.id, FINAL);
   expect(done.status).toBe('failed');
   expect(done.failureReason).toBe(WORKER_STOPPED_REASON);
+  expect(done.failureCode).toBe('worker_stopped');
   expect(done.preRestoreBackupId).toBeTruthy();
 
   await sleep(1500);

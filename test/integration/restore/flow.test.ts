@@ -9,7 +9,7 @@ import {
   type RestoreDecision,
   rejectRestore,
   requestRestore,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import {
   ADMIN,

@@ -3,17 +3,17 @@
  * HTTP, an in-process worker (the same `startWorkers` the CLI runs), a clock tests can move forward, a
  * notifier that records restore events, and helpers to break the gateway and measure drift.
  */
-import { type Plan, planRestore, type Section, type Snapshot } from '../../../src/core/index.ts';
-import type { Backup, Restore } from '../../../src/db/index.ts';
+
 import {
   type Authorize,
   type RestoreEvent,
-  type RunningWorkers,
   requestBackup,
-  type Services,
-  startWorkers,
   verifyAndOpenBackup,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
+import { type Plan, planRestore, type Section, type Snapshot } from '../../../src/core/index.ts';
+import type { Backup, Restore } from '../../../src/db/index.ts';
+import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
 import { dumpGateway, type HttpMethod, kongClientFor } from '../../../src/kong/index.ts';
 import {
   createTestEnv,

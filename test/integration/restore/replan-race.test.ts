@@ -6,8 +6,9 @@
  * Real SQLite, Redis, kong-sim and worker; the change is made over HTTP when the backup opens its client.
  */
 import { afterEach, expect, it } from 'vitest';
+import { approveRestore, requestRestore } from '../../../src/app/index.ts';
 import type { GatewayOpener } from '../../../src/compose/gateways.ts';
-import { approveRestore, type RunningWorkers, requestRestore } from '../../../src/jobs/index.ts';
+import type { RunningWorkers } from '../../../src/jobs/index.ts';
 import { type KongClient, kongClientFor, kongGateway } from '../../../src/kong/index.ts';
 import { createTestEnv, KONG_TOKEN, type TestEnv, waitFor } from '../jobs/harness.ts';
 import {

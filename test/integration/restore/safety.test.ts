@@ -4,13 +4,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Section } from '../../../src/core/index.ts';
 import {
   approveRestore,
   RestoreRefusedError,
   type RestoreRequestInput,
   requestRestore,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
+import type { Section } from '../../../src/core/index.ts';
 import {
   APPROVER,
   authorize,
@@ -66,6 +66,7 @@ describe('restore safety', () => {
       const done = await waitForRestore(t.services, restore.id, FINAL);
       expect(done.status).toBe('failed');
       expect(done.failureReason).toMatch(/failed its integrity check/);
+      expect(done.failureCode).toBe('backup_unreadable');
       expect(done.failureReason).toContain(
         which === 'primary' ? 'primary: sha256 mismatch' : 'sha256 mismatch',
       );
@@ -113,6 +114,7 @@ describe('restore safety', () => {
       expect(done.failureReason).toMatch(
         /failed \(update services (orders|billing): Kong 400: injected failure 400/,
       );
+      expect(done.failureCode).toBe('apply_failed');
       expect(done.preRestoreBackupId).toBeTruthy();
       const steps = await t.services.repos.restores.listSteps(restore.id);
       expect(steps.filter((s) => s.status === 'failed').length).toBeGreaterThan(0);

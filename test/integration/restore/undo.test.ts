@@ -6,8 +6,8 @@
  */
 import { renameSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { approveRestore, cancelRestore, pruneConnection, requestRestore } from '../../../src/app/index.ts';
 import { cliActor } from '../../../src/cli/commands/backup-context.ts';
-import { approveRestore, cancelRestore, pruneConnection, requestRestore } from '../../../src/jobs/index.ts';
 import { cliInProcess } from '../../support/snapgate-cli.ts';
 import {
   APPROVER,

@@ -2,8 +2,8 @@
  * The layering check: every import between top-level folders of `src/` must be allowed by the table
  * below (the same table as docs/architecture.md and each folder's README). Data flows one way: entry
  * points (bot, cli, jobs' processors) → application (app) → ports (app/ports) → core; implementations
- * (kong, db, storage) implement ports; only the composition root (compose, and jobs/context.ts until
- * the root owns every service) picks implementations.
+ * (kong, db, storage, and jobs for the work queue) implement ports; only the composition root (compose)
+ * picks implementations.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,14 +17,18 @@ const SRC = join(ROOT, 'src');
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   'app/ports': ['core'],
-  app: ['app/ports', 'core'],
+  // app → storage: the artifact writer, verify and names, until the artifact-store port covers writes
+  // and verification (storage.primary becoming a copy target moves them behind the port)
+  app: ['app/ports', 'audit', 'config', 'core', 'storage'],
   config: ['core'],
   kong: ['app/ports', 'config', 'core'],
   storage: ['app/ports', 'config', 'core'],
   db: ['app/ports', 'core'],
   audit: ['app/ports', 'core'],
-  compose: ['app', 'app/ports', 'audit', 'config', 'core', 'db', 'kong', 'storage'],
-  jobs: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'storage'],
+  // the composition root: picks every implementation (jobs: the work-queue port over BullMQ)
+  compose: ['app', 'app/ports', 'audit', 'config', 'core', 'db', 'jobs', 'kong', 'storage'],
+  // the BullMQ adapter: processors call the use cases
+  jobs: ['app', 'app/ports', 'core'],
   bot: ['app', 'app/ports', 'audit', 'config', 'core', 'jobs', 'compose'],
   cli: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'jobs', 'storage', 'bot'],
   // the local console: a Slack stand-in; it reads the bot's Block Kit limits and command table, and

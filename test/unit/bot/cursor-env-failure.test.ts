@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { failureAdvice } from '../../../src/app/failure-advice.ts';
+import { FAILURE_CODES } from '../../../src/app/ports/records.ts';
 import { BotEnvError, readBotEnv } from '../../../src/bot/env.ts';
 import { actionFilter, decodeCursor, encodeCursor } from '../../../src/bot/handlers/audit-cursor.ts';
 import { explainFailure, scrubReason } from '../../../src/bot/views/failure.ts';
@@ -83,20 +85,30 @@ describe('readBotEnv for a process that only writes to Slack', () => {
   });
 });
 
-describe('failure reasons', () => {
+describe('failure advice', () => {
   it.each([
-    ['connect ECONNREFUSED 127.0.0.1:8001', /could not reach/],
-    ['gateway down: cannot reach Kong at http://127.0.0.1:9: connection refused', /could not reach/],
-    ['wrong token: the admin token was refused (401)', /refused the admin token/],
-    ['storage not writable: EACCES on /x', /could not be written/],
-    ['Kong answered 401 Unauthorized', /refused the admin token/],
-    ["EACCES: permission denied, open '/var/lib/x'", /could not be written/],
-    ['key missing: no current key', /key ring/],
-    ['Kong answered 503', /server error/],
-    ['something odd', /Read the reason/],
-    [null, /Read the reason/],
-  ])('%s', (reason, advice) => {
-    expect(explainFailure(reason).advice).toMatch(advice);
+    ['gateway_unreachable', 'connect ECONNREFUSED 127.0.0.1:8001', /could not reach/],
+    ['gateway_auth', 'wrong token: the admin token was refused (401)', /refused the admin credentials/],
+    ['storage', 'storage not writable: EACCES on /x', /could not be written/],
+    ['key_missing', 'key missing: no current key', /key ring/],
+    ['gateway_error', 'gateway error: Kong answered 503', /answered with an error/],
+    ['plan_refused', 'the plan would break the gateway', /refused before any write/],
+    ['worker_stopped', 'the worker stopped', /worker running the job stopped/],
+    [null, 'something odd', /Read the reason/],
+  ] as const)('%s → advice chosen by the code', (code, reason, advice) => {
+    expect(explainFailure({ code, reason }).advice).toMatch(advice);
+  });
+
+  it('chooses by the code, never by the words of the reason', () => {
+    // a reason that mentions a network error but was recorded as a storage failure gets storage advice
+    expect(explainFailure({ code: 'storage', reason: 'ECONNREFUSED while writing' }).advice).toMatch(
+      /could not be written/,
+    );
+    expect(explainFailure({ code: null, reason: 'connect ECONNREFUSED' }).advice).toMatch(/Read the reason/);
+  });
+
+  it('has advice for every failure code', () => {
+    for (const code of FAILURE_CODES) expect(failureAdvice(code).length).toBeGreaterThan(40);
   });
 
   it('removes credentials from URLs and Slack tokens', () => {

@@ -39,8 +39,8 @@ beforeAll(async () => {
       return base.repos.backups.create({ ...input, type: 'manual', environment: 'production' });
     },
     requestVerify: async () => undefined,
-    loadBackupSnapshot: () => Promise.reject(new Error('not used')),
-    planAgainstLive: () => Promise.reject(new Error('not used')),
+    requestDiff: () => Promise.reject(new Error('not used')),
+    diffRefusal: () => Promise.reject(new Error('not used')),
   };
   rt = {
     services,

@@ -187,6 +187,7 @@ describe('restore outcome in the thread', () => {
       backupId: 'b-1',
       preRestoreBackupId: 'b-pre',
       failureReason: null,
+      failureCode: null,
       ...over,
     }) as Restore;
   const steps = Array.from({ length: 400 }, (_, i) => ({

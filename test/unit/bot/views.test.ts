@@ -40,6 +40,7 @@ function backup(i: number, over: Partial<Backup> = {}): Backup {
     artifactName: `kong-prod-20261121-1200-manual-${i}.sgb`,
     unchangedFrom: null,
     failureReason: null,
+    failureCode: null,
     kongVersion: '3.9.1',
     slack: null,
     prunedAt: null,

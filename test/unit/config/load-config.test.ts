@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type ReadTextFile } from '../../../src/config/index.ts';
+import {
+  ConfigError,
+  loadConfig,
+  type PostgresDatabaseConfig,
+  type ReadTextFile,
+  type SqliteDatabaseConfig,
+} from '../../../src/config/index.ts';
 
 const KEY_HEX = 'a'.repeat(64);
 const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
@@ -72,7 +78,7 @@ describe('loadConfig', () => {
     expect(prod!.retention).toEqual({ keepDaily: 7, keepWithin: '2w', minAge: '1h', keepPreRestore: '30d' });
     expect(staging!.roles).toEqual({ viewer: [], operator: [], approver: [], admin: [] });
     expect(config.storage).toEqual({
-      primary: '/etc/snapgate/artifacts',
+      primary: { type: 'directory', path: '/etc/snapgate/artifacts' },
       copies: [{ type: 'directory', path: '/mnt/copy' }],
       allowSingleCopy: false,
     });
@@ -80,7 +86,7 @@ describe('loadConfig', () => {
       ['k1', true, KEY_HEX],
       ['k0', false, Buffer.alloc(32, 7).toString('hex')],
     ]);
-    expect(config.database.path).toBe('/etc/snapgate/snap.db');
+    expect((config.database as SqliteDatabaseConfig).path).toBe('/etc/snapgate/snap.db');
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' });
   });
 
@@ -192,6 +198,24 @@ database: { path: snap.db }
     expect(await problemsOf(yaml)).toEqual([expected]);
   });
 
+  it('reads storage.primary as a target: a plain path is a directory, and so is the object form', async () => {
+    const load = (yaml: string) =>
+      loadConfig({
+        path: '/etc/snapgate/snapgate.yml',
+        env,
+        readFile: files({ ...fileMap, '/etc/snapgate/snapgate.yml': yaml }),
+      });
+    const asObject = validYaml.replace('primary: artifacts', 'primary: { type: directory, path: artifacts }');
+    expect(asObject).not.toBe(validYaml);
+    const plain = await load(validYaml);
+    const object = await load(asObject);
+    expect(object.storage.primary).toEqual({ type: 'directory', path: '/etc/snapgate/artifacts' });
+    expect(object.storage).toEqual(plain.storage);
+    expect(await problemsOf(asObject.replace('path: /mnt/copy', 'path: artifacts'))).toEqual([
+      'storage.copies[0].path: "artifacts" is already used',
+    ]);
+  });
+
   it('accepts a single copy only when allowSingleCopy is set', async () => {
     const yaml = validYaml.replace('copies: [{ type: directory, path: /mnt/copy }]', 'allowSingleCopy: true');
     const config = await loadConfig({
@@ -228,6 +252,75 @@ database: { path: snap.db }
     expect(config.connections.map((c) => c.name)).toEqual(['prod-eu', 'staging']);
     expect(config.connections[0]!.roles.approver).toEqual(['S0456SRE']);
     expect(config.keys.filter((k) => k.current).map((k) => k.id)).toEqual(['k2026-11']);
+  });
+});
+
+describe('loadConfig: database', () => {
+  const withDatabase = (db: string) => validYaml.replace('database: { path: snap.db }', db);
+  const load = (yaml: string, extra: Record<string, string> = {}) =>
+    loadConfig({
+      path: '/etc/snapgate/snapgate.yml',
+      env: { ...env, ...extra },
+      readFile: files({
+        ...fileMap,
+        '/etc/snapgate/snapgate.yml': yaml,
+        '/etc/snapgate/db-pass': 'from-file\n',
+      }),
+    });
+
+  it('reads PostgreSQL with its password from the environment or a file, never printing it', async () => {
+    const yaml = withDatabase(`database:
+  url: postgres://snapgate@db.internal:5432/snapgate
+  passwordEnv: DB_PASS
+  schema: snap_prod
+  ssl: { mode: verify-full, caFile: certs/ca.pem }`);
+    const config = await load(yaml, { DB_PASS: 'db-secret-do-not-print' });
+    expect(config.database).toMatchObject({
+      url: 'postgres://snapgate@db.internal:5432/snapgate',
+      schema: 'snap_prod',
+      ssl: { mode: 'verify-full', caFile: '/etc/snapgate/certs/ca.pem' },
+      poolSize: 10,
+    });
+    const db = config.database as PostgresDatabaseConfig;
+    expect(db.password?.reveal()).toBe('db-secret-do-not-print');
+    expect(JSON.stringify(config)).not.toContain('db-secret-do-not-print');
+    expect(inspect(config, { depth: 10 })).not.toContain('db-secret-do-not-print');
+
+    const fromFile = await load(
+      withDatabase('database: { url: "postgres://u@h/db", passwordFile: db-pass }'),
+    );
+    expect((fromFile.database as PostgresDatabaseConfig).password?.reveal()).toBe('from-file');
+    const none = await load(withDatabase('database: { url: "postgres://u@h/db" }'));
+    expect(none.database).toMatchObject({ password: null, schema: 'public', ssl: { mode: 'disable' } });
+  });
+
+  it('refuses an inline password, query parameters, both or neither of path and url, and a missing variable', async () => {
+    expect(await problemsOf(withDatabase('database: { url: "postgres://u:hunter2@h/db" }'))).toEqual([
+      expect.stringMatching(/^database\.url: an inline password is not allowed/),
+    ]);
+    expect(await problemsOf(withDatabase('database: { url: "postgres://u@h/db", password: x }'))).toEqual([
+      expect.stringMatching(/^database\.password: an inline password is not allowed/),
+    ]);
+    expect(await problemsOf(withDatabase('database: { url: "postgres://u@h/db?sslmode=require" }'))).toEqual([
+      expect.stringMatching(/^database\.url: url must not carry query parameters/),
+    ]);
+    expect(await problemsOf(withDatabase('database: { url: "mysql://u@h/db" }'))).toEqual([
+      expect.stringMatching(/^database\.url: url must be a postgres:\/\//),
+    ]);
+    expect(await problemsOf(withDatabase('database: { path: a.db, url: "postgres://u@h/db" }'))).toEqual([
+      'database: give either path (SQLite) or url (PostgreSQL), exactly one',
+    ]);
+    expect(await problemsOf(withDatabase('database: { path: a.db, schema: x }'))).toEqual([
+      'database.schema: schema applies to PostgreSQL (url) only',
+    ]);
+    expect(
+      await problemsOf(withDatabase('database: { url: "postgres://u@h/db", passwordEnv: NOPE }')),
+    ).toEqual([
+      'database.passwordEnv: environment variable NOPE is not set (it should hold the database password)',
+    ]);
+    expect(
+      await problemsOf(withDatabase('database: { url: "postgres://u@h/db", ssl: { mode: verify } }')),
+    ).toEqual([expect.stringMatching(/^database\.ssl\.mode: mode must be one of: disable, require/)]);
   });
 });
 

@@ -1,8 +1,5 @@
 /** Pure pieces of the jobs module: failure classification, the content fingerprint, notifier fan-out. */
 import { describe, expect, it } from 'vitest';
-import { parseSince } from '../../../src/cli/commands/audit.ts';
-import { classifyGatewayError } from '../../../src/compose/gateways.ts';
-import { buildSnapshot } from '../../../src/core/index.ts';
 import {
   CompositeNotifier,
   ConsoleNotifier,
@@ -11,7 +8,10 @@ import {
   KeyRingUnavailableError,
   type Notifier,
   scheduledBackupId,
-} from '../../../src/jobs/index.ts';
+} from '../../../src/app/index.ts';
+import { parseSince } from '../../../src/cli/commands/audit.ts';
+import { classifyGatewayError } from '../../../src/compose/gateways.ts';
+import { buildSnapshot } from '../../../src/core/index.ts';
 import { KongApiError, KongAuthError, KongUnreachableError } from '../../../src/kong/index.ts';
 import { ArtifactKeyError } from '../../../src/storage/index.ts';
 

@@ -42,7 +42,7 @@ describe('writeArtifact / openArtifact', () => {
           ...base,
           snapshot,
           keyRing: ringA(),
-          primaryDir: dir,
+          primary: new DirectoryCopyTarget(dir),
           compression,
         });
         expect(written.name).toBe('kong-prod-eu-20261121-1007-manual-3f2a9c1d.sgb');
@@ -83,7 +83,7 @@ describe('writeArtifact / openArtifact', () => {
         type: 'scheduled',
         snapshot: sampleSnapshot(),
         keyRing: ringA(),
-        primaryDir: dir,
+        primary: new DirectoryCopyTarget(dir),
         clock: () => new Date('2027-01-02T03:04:05Z'),
       });
       expect(written.name).toBe('kong-prod-eu-20270102-0304-scheduled-3f2a9c1d.sgb');
@@ -101,13 +101,18 @@ describe('writeArtifact / openArtifact', () => {
           .reverse()
           .map(([k, m]) => [k, Object.fromEntries(Object.entries(m ?? {}).reverse())]),
       ) as typeof b.entities;
-      const wa = await writeArtifact({ ...base, snapshot: a, keyRing: ringA(), primaryDir: dir });
+      const wa = await writeArtifact({
+        ...base,
+        snapshot: a,
+        keyRing: ringA(),
+        primary: new DirectoryCopyTarget(dir),
+      });
       const wb = await writeArtifact({
         ...base,
         backupId: 'second-1',
         snapshot: b,
         keyRing: ringA(),
-        primaryDir: dir,
+        primary: new DirectoryCopyTarget(dir),
       });
       expect(wa.plaintextSha256).toBe(wb.plaintextSha256);
       expect(wa.sha256).not.toBe(wb.sha256); // fresh data key and nonces
@@ -122,7 +127,13 @@ describe('writeArtifact / openArtifact', () => {
       changed.entities.services!['s-1']!.port = 9090;
       const [a, b, c] = await Promise.all(
         [sampleSnapshot(), later, changed].map((snapshot, i) =>
-          writeArtifact({ ...base, backupId: `b${i}`, snapshot, keyRing: ringA(), primaryDir: dir }),
+          writeArtifact({
+            ...base,
+            backupId: `b${i}`,
+            snapshot,
+            keyRing: ringA(),
+            primary: new DirectoryCopyTarget(dir),
+          }),
         ),
       );
       expect(a!.plaintextSha256).not.toBe(b!.plaintextSha256);
@@ -268,7 +279,7 @@ describe('verifyArtifactFile', () => {
         ...base,
         snapshot: notASnapshot,
         keyRing: ringA(),
-        primaryDir: dir,
+        primary: new DirectoryCopyTarget(dir),
       });
       const result = await verifyArtifactFile(written.path, ringA(), written.sha256);
       expect(result.ok).toBe(false);
@@ -288,7 +299,7 @@ describe('copies', () => {
         ...base,
         snapshot: sampleSnapshot(),
         keyRing: ringA(),
-        primaryDir: join(dir, 'primary'),
+        primary: new DirectoryCopyTarget(join(dir, 'primary')),
         copyTargets: targets,
       });
       expect(written.copies).toEqual([
@@ -315,6 +326,10 @@ describe('copy failure', () => {
       const good = new DirectoryCopyTarget(join(dir, 'good'));
       const failing: CopyTarget = {
         id: 'directory:/unwritable',
+        location: (name) => `/unwritable/${name}`,
+        write: async () => {
+          throw new Error('EACCES: permission denied');
+        },
         put: async () => {
           throw new Error('EACCES: permission denied');
         },
@@ -327,6 +342,82 @@ describe('copy failure', () => {
       await expect(write(primaryDir, { copyTargets: [good, failing] })).rejects.toThrow('EACCES');
       expect(await readdir(primaryDir)).toEqual([]);
       expect(await good.list()).toEqual([]);
+    });
+  });
+});
+
+/** A target that can only be reached through its interface (no local path), like a remote store. */
+function fetchOnly(inner: DirectoryCopyTarget, log: string[]): CopyTarget {
+  return {
+    id: `fetch-only:${inner.dir}`,
+    location: (name) => `fetch-only://${name}`,
+    async write(name, produce) {
+      log.push(`write ${name}`);
+      return { ...(await inner.write(name, produce)), location: `fetch-only://${name}` };
+    },
+    put: (name, path) => inner.put(name, path),
+    get(name, dest) {
+      log.push(`get ${name}`);
+      return inner.get(name, dest);
+    },
+    exists: (name) => inner.exists(name),
+    delete(name) {
+      log.push(`delete ${name}`);
+      return inner.delete(name);
+    },
+    list: () => inner.list(),
+  };
+}
+
+describe('a primary that is not a directory', () => {
+  it('is written through its target, read back through it, and the copies are made from what was read', async () => {
+    await withTempDir(async (dir) => {
+      const log: string[] = [];
+      const store = new DirectoryCopyTarget(join(dir, 'store'));
+      const copy = new DirectoryCopyTarget(join(dir, 'copy'));
+      const primary = fetchOnly(store, log);
+      const written = await writeArtifact({
+        ...base,
+        snapshot: sampleSnapshot(),
+        keyRing: ringA(),
+        primary,
+        copyTargets: [copy],
+      });
+      expect(log).toEqual([`write ${written.name}`, `get ${written.name}`]);
+      expect(written.path).toBe(`fetch-only://${written.name}`);
+      expect(written.copies).toEqual([
+        { target: copy.id, path: join(dir, 'copy', written.name), sha256: written.sha256 },
+      ]);
+      expect(await readFile(join(dir, 'copy', written.name))).toEqual(
+        await readFile(join(dir, 'store', written.name)),
+      );
+      expect((await openArtifact(join(dir, 'copy', written.name), ringA())).snapshot).toEqual(
+        (await openArtifact(join(dir, 'store', written.name), ringA())).snapshot,
+      );
+      // the fetched temp file is gone again
+      expect((await readdir(dir)).sort()).toEqual(['copy', 'store']);
+    });
+  });
+
+  it('is removed through its target when a copy fails', async () => {
+    await withTempDir(async (dir) => {
+      const log: string[] = [];
+      const primary = fetchOnly(new DirectoryCopyTarget(join(dir, 'store')), log);
+      const failing = new DirectoryCopyTarget(join(dir, 'copy'));
+      failing.put = async () => {
+        throw new Error('ENOSPC: no space left on device');
+      };
+      await expect(
+        writeArtifact({
+          ...base,
+          snapshot: sampleSnapshot(),
+          keyRing: ringA(),
+          primary,
+          copyTargets: [failing],
+        }),
+      ).rejects.toThrow('ENOSPC');
+      expect(log.filter((l) => l.startsWith('delete'))).toHaveLength(1);
+      expect(await primary.list()).toEqual([]);
     });
   });
 });

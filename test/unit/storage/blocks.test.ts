@@ -15,6 +15,7 @@ import {
   ArtifactError,
   ArtifactIntegrityError,
   DEFAULT_COMPRESSION,
+  DirectoryCopyTarget,
   openArtifact,
   readArtifactHeader,
   StreamingSerializer,
@@ -116,13 +117,13 @@ describe('brotli-blocks bodies (format version 2)', () => {
         ...base,
         snapshot,
         keyRing: ringA(),
-        primaryDir: join(dir, 'w'),
+        primary: new DirectoryCopyTarget(join(dir, 'w')),
       });
       const ahead = await writeArtifact({
         ...base,
         serialized: streamed,
         keyRing: ringA(),
-        primaryDir: join(dir, 's'),
+        primary: new DirectoryCopyTarget(join(dir, 's')),
       });
       for (const written of [byWriter, ahead]) {
         expect(written.plaintextSha256).toBe(whole.sha256);
@@ -232,7 +233,12 @@ describe('brotli-blocks bodies (format version 2)', () => {
       // what the writer will encrypt (computed first: the writer lets the plaintext chunks go)
       const framed = (await serializedBlocks(serialized.chunks)).flatMap((b) => [u32(b.length), b]);
       const bodySha256 = createHash('sha256').update(Buffer.concat(framed)).digest('hex');
-      const written = await writeArtifact({ ...base, serialized, keyRing: ringA(), primaryDir: dir });
+      const written = await writeArtifact({
+        ...base,
+        serialized,
+        keyRing: ringA(),
+        primary: new DirectoryCopyTarget(dir),
+      });
       const expected = { sha256: written.sha256, plaintextSha256: written.plaintextSha256, bodySha256 };
       await expect(checkWritten(written.path, ringA(), expected)).resolves.toBeUndefined();
       await expect(

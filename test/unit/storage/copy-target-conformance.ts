@@ -1,13 +1,13 @@
 /**
  * The conformance suite every CopyTarget implementation runs (restic runs one suite against every backend,
- * `internal/backend/test`). Call `copyTargetConformance(name, setup)` from the implementation's test file;
+ * `internal/backend/test`); the primary is a CopyTarget too, so this is the contract of every store. Call `copyTargetConformance(name, setup)` from the implementation's test file;
  * `setup` returns a fresh, empty target and a cleanup function.
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CopyTarget } from '../../../src/storage/index.ts';
+import type { ByteSink, CopyTarget } from '../../../src/storage/index.ts';
 import { withTempDir } from './helpers.ts';
 
 const NAME = 'kong-prod-20261121-1000-manual-abcd1234.sgb';
@@ -37,6 +37,47 @@ export function copyTargetConformance(
         expect(put.location).toContain(NAME);
         await target.get(NAME, join(dir, 'back'));
         expect(await readFile(join(dir, 'back'))).toEqual(content);
+      }),
+    );
+
+    it(
+      'write stores what the producer writes, in order, and reports its sha256, size and result',
+      run(async (target, dir) => {
+        const parts = [Buffer.from('SNAPGATE'), Buffer.alloc(300_000, 7), Buffer.from([0, 255])];
+        const stored = await target.write(NAME, async (out) => {
+          for (const p of parts) await out.write(p);
+          return 'produced';
+        });
+        const whole = Buffer.concat(parts);
+        expect(stored).toEqual({
+          location: target.location(NAME),
+          sha256: sha(whole),
+          bytes: whole.length,
+          produced: 'produced',
+        });
+        expect(stored.location).toContain(NAME);
+        await target.get(NAME, join(dir, 'back'));
+        expect(await readFile(join(dir, 'back'))).toEqual(whole);
+      }),
+    );
+
+    it(
+      'a write whose producer fails leaves nothing new under the name, and an older object whole',
+      run(async (target, dir) => {
+        const failing = (out: ByteSink) =>
+          out.write(Buffer.alloc(100_000, 1)).then(() => {
+            throw new Error('dump failed half-way');
+          });
+        await expect(target.write(NAME, failing)).rejects.toThrow('dump failed half-way');
+        expect(await target.exists(NAME)).toBe(false);
+        expect(await target.list()).toEqual([]);
+
+        await writeFile(join(dir, 'src'), 'older');
+        await target.put(NAME, join(dir, 'src'));
+        await expect(target.write(NAME, failing)).rejects.toThrow('dump failed half-way');
+        await target.get(NAME, join(dir, 'back'));
+        expect(await readFile(join(dir, 'back'), 'utf8')).toBe('older');
+        expect(await target.list()).toEqual([NAME]);
       }),
     );
 
@@ -91,6 +132,7 @@ export function copyTargetConformance(
         await writeFile(join(dir, 'src'), 'x');
         for (const bad of ['../escape.sgb', 'a/b.sgb', '..', '']) {
           await expect(target.put(bad, join(dir, 'src'))).rejects.toThrow(/not a valid artifact name/);
+          await expect(target.write(bad, async () => undefined)).rejects.toThrow(/not a valid artifact name/);
         }
       }),
     );

@@ -3,7 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../../src/core/snapshot.ts';
-import { KeyRing, type WriteArtifactBase, writeArtifact } from '../../../src/storage/index.ts';
+import {
+  DirectoryCopyTarget,
+  KeyRing,
+  type WriteArtifactBase,
+  writeArtifact,
+} from '../../../src/storage/index.ts';
 
 export const KNOWN_KEY_AUTH_KEY = 'kk-8f2b1c9e-known-key-auth-value-0001';
 export const KNOWN_PRIVATE_KEY =
@@ -71,5 +76,11 @@ type WriteBase = Pick<WriteArtifactBase, 'backupId' | 'connection' | 'environmen
 /** `write(dir, extra?)`: writeArtifact of the sample snapshot under key A into `dir`, on top of `base`. */
 export function sampleWriter(base: WriteBase) {
   return (primaryDir: string, extra: Partial<WriteArtifactBase> = {}) =>
-    writeArtifact({ ...base, snapshot: sampleSnapshot(), keyRing: ringA(), primaryDir, ...extra });
+    writeArtifact({
+      ...base,
+      snapshot: sampleSnapshot(),
+      keyRing: ringA(),
+      primary: new DirectoryCopyTarget(primaryDir),
+      ...extra,
+    });
 }

@@ -87,7 +87,7 @@ describe('rewrapArtifact', () => {
         backupId: 'b0000002',
         snapshot: sampleSnapshot(),
         keyRing: ringA(),
-        primaryDir: dir,
+        primary: new DirectoryCopyTarget(dir),
       });
       const a = await readFile(one.path);
       const b = await readFile(two.path);
@@ -116,7 +116,7 @@ describe('verifyArtifactCopies', () => {
 
       const good = await verifyArtifactCopies({
         name: written.name,
-        primaryDir,
+        primary: new DirectoryCopyTarget(primaryDir),
         copyTargets: targets,
         keyRing: ringA(),
         expected,
@@ -135,7 +135,7 @@ describe('verifyArtifactCopies', () => {
 
       const bad = await verifyArtifactCopies({
         name: written.name,
-        primaryDir,
+        primary: new DirectoryCopyTarget(primaryDir),
         copyTargets: targets,
         keyRing: ringA(),
         expected,
@@ -158,7 +158,7 @@ describe('verifyArtifactCopies', () => {
       await target.delete(written.name);
       const result = await verifyArtifactCopies({
         name: written.name,
-        primaryDir,
+        primary: new DirectoryCopyTarget(primaryDir),
         copyTargets: [target],
         keyRing: ringA(),
       });
@@ -177,11 +177,23 @@ describe('deleteArtifact', () => {
       const target = new DirectoryCopyTarget(join(dir, 'copy'));
       const primaryDir = join(dir, 'primary');
       const written = await write(primaryDir, { copyTargets: [target] });
-      expect(await deleteArtifact({ name: written.name, primaryDir, copyTargets: [target] })).toEqual({
+      expect(
+        await deleteArtifact({
+          name: written.name,
+          primary: new DirectoryCopyTarget(primaryDir),
+          copyTargets: [target],
+        }),
+      ).toEqual({
         deleted: ['primary', target.id],
       });
       expect(await target.exists(written.name)).toBe(false);
-      expect(await deleteArtifact({ name: written.name, primaryDir, copyTargets: [target] })).toEqual({
+      expect(
+        await deleteArtifact({
+          name: written.name,
+          primary: new DirectoryCopyTarget(primaryDir),
+          copyTargets: [target],
+        }),
+      ).toEqual({
         deleted: [],
       });
     });

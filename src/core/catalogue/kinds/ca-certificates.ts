@@ -12,8 +12,6 @@ export const caCertificates: KindDef = {
   kind: 'ca_certificates',
   section: 'ca_certificates',
   level: 1,
-  collectionPath: '/ca_certificates',
-  writeNested: false,
   naturalKey: ['cert'],
   unique: [['cert']],
   foreignKeys: [],

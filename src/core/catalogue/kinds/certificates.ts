@@ -8,8 +8,6 @@ export const certificates: KindDef = {
   kind: 'certificates',
   section: 'certificates',
   level: 1,
-  collectionPath: '/certificates',
-  writeNested: false,
   naturalKey: ['cert', 'key'],
   unique: [],
   foreignKeys: [],

@@ -3,15 +3,12 @@ import { labelFrom } from './shared.ts';
 
 /**
  * Credentials are plugin DAOs (kong/plugins/<plugin>/daos.lua): each has a required `consumer` FK that
- * cascades, lives at level 2, and is written nested under its consumer (`/consumers/{c}/<segment>/{id}`),
- * as decK does. They share one shape; this builder keeps the per-kind facts in one table.
+ * cascades, lives at level 2, and is written nested under its consumer, as decK does (the Admin API
+ * path: src/kong/admin-paths.ts). They share one shape; this builder keeps the per-kind facts in one table.
  */
 function credential(
   kind: EntityKind,
   facts: {
-    collectionPath: string;
-    segment: string;
-    endpointKey?: string;
     naturalKey: string[];
     unique: string[][];
     secretFields: string[];
@@ -29,10 +26,7 @@ function credential(
     kind,
     section: 'credentials',
     level: 2,
-    collectionPath: facts.collectionPath,
-    nested: { parentField: 'consumer', parentKind: 'consumers', segment: facts.segment },
-    writeNested: true,
-    ...(facts.endpointKey ? { endpointKey: facts.endpointKey } : {}),
+    nested: { parentField: 'consumer', parentKind: 'consumers' },
     naturalKey: facts.naturalKey,
     unique: facts.unique,
     foreignKeys: [
@@ -57,9 +51,6 @@ function credential(
  * `ttl` is a write option that reads back as the seconds left (kong/api/endpoints.lua extract_options).
  */
 export const keyauthCredentials = credential('keyauth_credentials', {
-  collectionPath: '/key-auths',
-  segment: 'key-auth',
-  endpointKey: 'key',
   naturalKey: ['key'],
   unique: [['key']],
   secretFields: ['key'],
@@ -70,9 +61,6 @@ export const keyauthCredentials = credential('keyauth_credentials', {
 
 /** basic-auth: username unique; the password is stored hashed (SHA-1 with the consumer id), so it cannot round-trip. */
 export const basicauthCredentials = credential('basicauth_credentials', {
-  collectionPath: '/basic-auths',
-  segment: 'basic-auth',
-  endpointKey: 'username',
   naturalKey: ['username'],
   unique: [['username']],
   secretFields: ['password'],
@@ -85,9 +73,6 @@ export const basicauthCredentials = credential('basicauth_credentials', {
  * algorithms); algorithm defaults to HS256; `key` and `secret` are `auto = true`.
  */
 export const jwtSecrets = credential('jwt_secrets', {
-  collectionPath: '/jwts',
-  segment: 'jwt',
-  endpointKey: 'key',
   naturalKey: ['key'],
   unique: [['key']],
   secretFields: ['secret'],
@@ -98,9 +83,6 @@ export const jwtSecrets = credential('jwt_secrets', {
 
 /** hmac-auth (kong/plugins/hmac-auth/daos.lua): username unique; `secret` is `auto = true`. */
 export const hmacauthCredentials = credential('hmacauth_credentials', {
-  collectionPath: '/hmac-auths',
-  segment: 'hmac-auth',
-  endpointKey: 'username',
   naturalKey: ['username'],
   unique: [['username']],
   secretFields: ['secret'],
@@ -110,8 +92,6 @@ export const hmacauthCredentials = credential('hmacauth_credentials', {
 
 /** acl: cache key {consumer, group}. */
 export const acls = credential('acls', {
-  collectionPath: '/acls',
-  segment: 'acls',
   naturalKey: ['consumer', 'group'],
   unique: [['consumer', 'group']],
   secretFields: [],
@@ -123,9 +103,6 @@ export const acls = credential('acls', {
  * `auto = true`; client_secret is hashed when `hash_secret` is true.
  */
 export const oauth2Credentials = credential('oauth2_credentials', {
-  collectionPath: '/oauth2',
-  segment: 'oauth2',
-  endpointKey: 'client_id',
   naturalKey: ['client_id'],
   unique: [['client_id']],
   secretFields: ['client_secret'],
@@ -137,8 +114,6 @@ export const oauth2Credentials = credential('oauth2_credentials', {
 
 /** Enterprise mtls-auth: subject_name, optional CA certificate (restrict). */
 export const mtlsAuthCredentials = credential('mtls_auth_credentials', {
-  collectionPath: '/mtls-auths',
-  segment: 'mtls-auth',
   naturalKey: ['consumer', 'subject_name'],
   unique: [],
   secretFields: [],

@@ -6,9 +6,6 @@ export const filterChains: KindDef = {
   kind: 'filter_chains',
   section: 'filter_chains',
   level: 4,
-  collectionPath: '/filter-chains',
-  writeNested: false,
-  endpointKey: 'name',
   naturalKey: ['name'],
   unique: [['name'], ['service'], ['route']],
   foreignKeys: [

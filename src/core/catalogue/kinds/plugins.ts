@@ -8,9 +8,6 @@ export const plugins: KindDef = {
   kind: 'plugins',
   section: 'plugins',
   level: 4,
-  collectionPath: '/plugins',
-  writeNested: false,
-  endpointKey: 'instance_name',
   naturalKey: ['name', 'service', 'route', 'consumer', 'consumer_group'],
   unique: [['instance_name'], ['name', 'service', 'route', 'consumer', 'consumer_group']],
   foreignKeys: [

@@ -6,9 +6,6 @@ export const services: KindDef = {
   kind: 'services',
   section: 'services',
   level: 2,
-  collectionPath: '/services',
-  writeNested: false,
-  endpointKey: 'name',
   naturalKey: ['name'],
   unique: [['name']],
   foreignKeys: [

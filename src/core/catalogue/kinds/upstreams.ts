@@ -6,9 +6,6 @@ export const upstreams: KindDef = {
   kind: 'upstreams',
   section: 'upstreams',
   level: 2,
-  collectionPath: '/upstreams',
-  writeNested: false,
-  endpointKey: 'name',
   naturalKey: ['name'],
   unique: [['name']],
   foreignKeys: [

@@ -1,0 +1,92 @@
+/**
+ * Reading the live gateway for a restore and planning against it. The plan job, the restore job's re-plan
+ * and the verification after applying all go through `planAgainstLive`, so all three compare the same way:
+ * `planRestore(live, target, { only, noDeletes })`. The live dump is always the whole gateway, even for a
+ * section-limited restore: `only` limits the writes, but the planner must see the parents the section's
+ * entities point at (restoring `routes` needs the live services), or it refuses a sound plan as dangling.
+ * Planning goes through `planOnGateway` (src/app) and the gateway's planner: the backup is filled with the gateway's schema
+ * defaults and the plan is preflighted, so a plan the gateway cannot take is refused here, before the
+ * card offers Approve. The schemas are read once per gateway object (one plan job, or one run with its re-plan
+ * and verification).
+ */
+
+import type { Plan, Section, Snapshot } from '../../core/index.ts';
+import { contentSha256 } from '../backups/content-hash.ts';
+import { planOnGateway } from '../plan-against-live.ts';
+import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
+import type { Restore } from '../ports/records.ts';
+import type { Services } from '../services.ts';
+
+export interface LivePlan {
+  /** the live gateway the plan was made against (comparison form: what `applyPlan` takes as current) */
+  live: Snapshot;
+  plan: Plan;
+  /** content hash of the live snapshot the plan was made from */
+  liveFingerprint: string;
+}
+
+export function planOptions(restore: Restore): { only?: Section[]; noDeletes: boolean } {
+  const only = restore.onlySections as Section[] | null;
+  return { ...(only && only.length > 0 ? { only } : {}), noDeletes: restore.noDeletes };
+}
+
+export async function dumpLive(services: Services, gateway: Gateway, info?: GatewayInfo): Promise<Snapshot> {
+  return gateway.dump({
+    gateway: info ?? (await gateway.describe()),
+    takenAt: services.now().toISOString(),
+  });
+}
+
+const PLANNERS = new WeakMap<Gateway, Promise<GatewayPlanner>>();
+
+/** The gateway's planner, opened on first use (capabilities read, schema cache empty). */
+function plannerFor(gateway: Gateway, info: GatewayInfo): Promise<GatewayPlanner> {
+  let planner = PLANNERS.get(gateway);
+  if (!planner) {
+    planner = gateway.planner(info);
+    planner.catch(() => PLANNERS.delete(gateway));
+    PLANNERS.set(gateway, planner);
+  }
+  return planner;
+}
+
+export async function planAgainstLive(
+  services: Services,
+  gateway: Gateway,
+  restore: Restore,
+  target: Snapshot,
+): Promise<LivePlan> {
+  const info = await gateway.describe();
+  const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
+  const { plan, current } = await planOnGateway(planner, raw, target, planOptions(restore));
+  return { live: current, plan, liveFingerprint: contentSha256(raw) };
+}
+
+export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {
+  const gateway = services.gateway(services.connection(restore.connection));
+  return run(gateway).finally(() => gateway.close());
+}
+
+/**
+ * What restoring `target` would do to a connection now (the Slack diff): a fresh client, the whole live
+ * gateway, the same fill → plan → preflight as the restore job. The target may still be loading.
+ */
+export async function planConnection(
+  services: Services,
+  connection: string,
+  target: Snapshot | Promise<Snapshot>,
+  options: { only?: Section[]; noDeletes?: boolean } = {},
+): Promise<Plan> {
+  const gateway = services.gateway(services.connection(connection));
+  try {
+    const info = await gateway.describe();
+    const [planner, raw, resolved] = await Promise.all([
+      plannerFor(gateway, info),
+      dumpLive(services, gateway, info),
+      target,
+    ]);
+    return (await planOnGateway(planner, raw, resolved, options)).plan;
+  } finally {
+    gateway.close();
+  }
+}

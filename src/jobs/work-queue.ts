@@ -1,0 +1,64 @@
+/**
+ * The work-queue port over BullMQ. Every job carries ids only (BullMQ keeps job data in clear text; a
+ * plan is recomputed from the gateway and the artifact, never queued). Ids are deterministic and contain
+ * no ':' (bullmq guide/jobs/job-ids.md), so a second add of the same job is a no-op: two approvals that
+ * both got through cannot queue two runs.
+ * Restore and diff jobs run once (`attempts: 1`): a restore is never retried automatically after a partial
+ * apply, and the restore worker uses `maxStalledCount: 0` so a stalled job fails instead of re-running.
+ */
+import type { JobsOptions } from 'bullmq';
+import type { DiffWork, WorkQueue } from '../app/ports/work-queue.ts';
+import {
+  type BackupJobData,
+  backupJobOptions,
+  type DiffJobData,
+  JOB_NAMES,
+  ONE_SHOT_JOB_OPTIONS,
+  type Queues,
+  type RestoreJobData,
+  type RetryPolicy,
+  type VerifyJobData,
+} from './queues.ts';
+
+export const planJobId = (restoreId: string) => `plan-${restoreId}`;
+/** one run per approval: a re-plan approved again gets a new approval row, hence a new job */
+export const runJobId = (restoreId: string, approvalId: number) => `run-${restoreId}-${approvalId}`;
+export const expireJobId = (restoreId: string, expiresAt: Date) =>
+  `expire-${restoreId}-${expiresAt.getTime()}`;
+export const diffJobId = (diffId: string) => `diff-${diffId}`;
+
+const RUN_ONCE: JobsOptions = { ...ONE_SHOT_JOB_OPTIONS, attempts: 1 };
+
+export function bullmqWorkQueue(queues: Queues, options: { retry: RetryPolicy; now: () => Date }): WorkQueue {
+  const restore = async (name: string, jobId: string, restoreId: string, delay = 0) => {
+    const data: RestoreJobData = { restoreId };
+    await queues.restore.add(name, data, { ...RUN_ONCE, jobId, ...(delay > 0 ? { delay } : {}) });
+  };
+  return {
+    async backup(backupId) {
+      const data: BackupJobData = { backupId };
+      // the job id is the backup id: BullMQ custom ids must not contain ':' (ours are UUIDs)
+      await queues.backup.add(JOB_NAMES.backup, data, {
+        ...backupJobOptions(options.retry),
+        jobId: backupId,
+      });
+    },
+    async verify(backupId) {
+      const data: VerifyJobData = { backupId };
+      // a fresh job id per request: verifying the same backup twice is a fair thing to ask
+      const jobId = `verify-${backupId}-${options.now().getTime()}`;
+      await queues.verify.add(JOB_NAMES.verify, data, { ...ONE_SHOT_JOB_OPTIONS, jobId });
+    },
+    restorePlan: (restoreId) => restore(JOB_NAMES.restorePlan, planJobId(restoreId), restoreId),
+    restoreRun: (restoreId, approvalId) =>
+      restore(JOB_NAMES.restoreRun, runJobId(restoreId, approvalId), restoreId),
+    async restoreExpiry(restoreId, expiresAt) {
+      const delay = Math.max(0, expiresAt.getTime() - options.now().getTime());
+      await restore(JOB_NAMES.restoreExpire, expireJobId(restoreId, expiresAt), restoreId, delay);
+    },
+    async diff(work: DiffWork) {
+      const data: DiffJobData = work;
+      await queues.diff.add(JOB_NAMES.diff, data, { ...RUN_ONCE, jobId: diffJobId(work.id) });
+    },
+  };
+}
