@@ -9,7 +9,14 @@ import type { Gateway, GatewayInfo } from '../app/ports/gateway.ts';
 import { findConnection, UnknownConnectionError } from '../app/services.ts';
 import { classifyGatewayError, openGateway, openKongGatewayAt } from '../compose/gateways.ts';
 import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/index.ts';
-import { isSection, PlanRefusedError, SECTIONS, type Section } from '../core/index.ts';
+import {
+  isSection,
+  PlanRefusedError,
+  SECTIONS,
+  type Section,
+  workspaceMismatch,
+  workspaceName,
+} from '../core/index.ts';
 import { loadCliConfig } from './commands/backup-context.ts';
 import { CliError } from './errors.ts';
 
@@ -138,6 +145,31 @@ export function fileWorkspace(
     );
   }
   return declared;
+}
+
+/**
+ * Connect for a file's diff or apply. With `--kong-url` the file's `_workspace` is the workspace to connect
+ * to (`fileWorkspace`). With `--connection` the connection's workspace is the one snapgate.yml names, and a
+ * file declaring another is refused before anything is read (nothing written): `_workspace: default` and
+ * a connection without a workspace are the same place.
+ */
+export async function connectForFile(
+  flags: KongFlags,
+  file: string,
+  declared: string | null,
+  parallelism?: number,
+): Promise<{ client: Gateway; gateway: GatewayInfo }> {
+  if (!flags.connection) {
+    return connect({ ...flags, workspace: fileWorkspace(file, declared, flags.workspace) }, parallelism);
+  }
+  const connected = await connect(flags, parallelism);
+  if (declared !== null && workspaceMismatch(declared, connected.gateway.workspace)) {
+    connected.client.close();
+    throw new CliError(
+      `${file} is for workspace "${declared}" (_workspace) but connection ${flags.connection} reaches workspace "${workspaceName(connected.gateway.workspace)}"; nothing was done`,
+    );
+  }
+  return connected;
 }
 
 /**

@@ -19,10 +19,10 @@ import {
   SECTIONS,
   type Section,
 } from './catalogue/index.ts';
-import { describeEntity, KIND_NOUN } from './describe.ts';
+import { describeEntity } from './describe.ts';
 import { diffKind, kindsInScope } from './diff.ts';
-import type { Change, Plan, PlanOptions, PlanRefusal, PlanStep, PlanWarning } from './model.ts';
-import { hashedFieldsOf } from './normalize.ts';
+import { hashedSecretWarnings } from './hashed-secrets.ts';
+import type { Change, Plan, PlanOptions, PlanRefusal, PlanStep } from './model.ts';
 import { danglingReferences } from './plan-check.ts';
 import { type Predelete, predeletesFor, strandedRefusal, uniqueConflict } from './plan-predelete.ts';
 import { findRenames } from './plan-renames.ts';
@@ -197,25 +197,4 @@ function countSteps(steps: readonly PlanStep[]): Pick<Plan, 'summary' | 'perSect
     perSection[section] = entry;
   }
   return { summary, perSection };
-}
-
-/** Hashed secrets the plan writes: Kong would store a hash of the stored hash, so they need resetting. */
-function hashedSecretWarnings(steps: readonly PlanStep[]): PlanWarning[] {
-  const warnings: PlanWarning[] = [];
-  for (const s of steps) {
-    if (s.phase !== 'upsert' || !s.body) continue;
-    for (const field of hashedFieldsOf(s.kind, s.body)) {
-      warnings.push({
-        code: 'hashed-secret',
-        kind: s.kind,
-        id: s.id,
-        name: s.name,
-        field,
-        message:
-          `${KIND_NOUN[s.kind]} ${s.name}: Kong stores ${field} hashed, so the backup holds only the hash ` +
-          'and cannot restore the original value; set it again after the restore',
-      });
-    }
-  }
-  return warnings;
 }

@@ -1,8 +1,8 @@
 /**
  * requestBackup: the one way a manual or pre-restore backup starts (bot, CLI, restore job). Validates the
- * connection, creates the `pending` record, hands it to the work queue (a second add of the same backup
- * is a no-op), and audits
- * `backup.requested`. If Redis refuses the job, the record is marked failed so it does not sit pending.
+ * connection, creates the `pending` record, audits `backup.requested` and then hands it to the work queue
+ * (a second add of the same backup is a no-op). If Redis refuses the job, the record is marked failed so
+ * it does not sit pending.
  */
 
 import type { BackupType } from '../../core/status.ts';
@@ -29,6 +29,15 @@ export async function requestBackup(services: Services, request: BackupRequest):
     environment: connection.environment,
     slack: request.slack ?? null,
   });
+  // audited before the job exists: a worker's `backup.started` can never come first in the log
+  await services.audit.append({
+    actor: request.requestedBy,
+    action: 'backup.requested',
+    connection: connection.name,
+    targetId: backup.id,
+    outcome: 'ok',
+    details: { type: request.type, ...(request.note ? { note: request.note } : {}) },
+  });
   try {
     await services.work.backup(backup.id);
   } catch (err) {
@@ -47,14 +56,6 @@ export async function requestBackup(services: Services, request: BackupRequest):
     );
     throw err;
   }
-  await services.audit.append({
-    actor: request.requestedBy,
-    action: 'backup.requested',
-    connection: connection.name,
-    targetId: backup.id,
-    outcome: 'ok',
-    details: { type: request.type, ...(request.note ? { note: request.note } : {}) },
-  });
   await safeNotify(() => services.notifier.backupChanged({ backup, phase: 'queued' }));
   return backup;
 }

@@ -6,11 +6,11 @@
  * entities point at (restoring `routes` needs the live services), or it refuses a sound plan as dangling.
  * Planning goes through `planOnGateway` (src/app) and the gateway's planner: the backup is filled with the gateway's schema
  * defaults and the plan is preflighted, so a plan the gateway cannot take is refused here, before the
- * card offers Approve. The schemas are read once per gateway object (one plan job, or one run with its re-plan
+ * card offers Approve. A backup is planned only against its own workspace (`requireSameWorkspace`). The schemas are read once per gateway object (one plan job, or one run with its re-plan
  * and verification).
  */
 
-import type { Plan, Section, Snapshot } from '../../core/index.ts';
+import { type Plan, type Section, type Snapshot, workspaceMismatch } from '../../core/index.ts';
 import { contentSha256 } from '../backups/content-hash.ts';
 import { planOnGateway } from '../plan-against-live.ts';
 import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
@@ -37,6 +37,23 @@ export async function dumpLive(services: Services, gateway: Gateway, info?: Gate
   });
 }
 
+/**
+ * A backup of one workspace planned against another (a `team-a` backup on a connection that reaches
+ * `default`, or the reverse): refused before the live gateway is read, so nothing is written.
+ */
+export class WorkspaceMismatchError extends Error {
+  constructor(reason: string) {
+    super(`${reason}; nothing was changed`);
+    this.name = 'WorkspaceMismatchError';
+  }
+}
+
+/** Throws `WorkspaceMismatchError` unless `target` belongs to the workspace the gateway is reached in. */
+export function requireSameWorkspace(target: Snapshot, gateway: GatewayInfo): void {
+  const reason = workspaceMismatch(target.meta.workspace, gateway.workspace);
+  if (reason) throw new WorkspaceMismatchError(reason);
+}
+
 const PLANNERS = new WeakMap<Gateway, Promise<GatewayPlanner>>();
 
 /** The gateway's planner, opened on first use (capabilities read, schema cache empty). */
@@ -57,6 +74,7 @@ export async function planAgainstLive(
   target: Snapshot,
 ): Promise<LivePlan> {
   const info = await gateway.describe();
+  requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
   const { plan, current } = await planOnGateway(planner, raw, target, planOptions(restore));
   return { live: current, plan, liveFingerprint: contentSha256(raw) };
@@ -85,6 +103,7 @@ export async function planConnection(
       dumpLive(services, gateway, info),
       target,
     ]);
+    requireSameWorkspace(resolved, info);
     return (await planOnGateway(planner, raw, resolved, options)).plan;
   } finally {
     gateway.close();

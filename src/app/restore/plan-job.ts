@@ -1,10 +1,12 @@
 /**
  * The plan job: `planned` → `awaiting_approval` (or straight to `completed`/`failed`).
  *   1. verify the backup (every copy's checksum, the primary decrypts) — a corrupt backup stops here;
+ *      so does a backup of another workspace than the connection's (`requireSameWorkspace`);
  *   2. dump the live gateway (the request's sections) and plan the restore;
  *   3. refused plan → `failed` with the refusals; empty plan → `completed` ("nothing to restore");
- *   4. otherwise record plan hash, live fingerprint and summary, start the approval window (a delayed
- *      expiry job), audit `restore.planned` and hand the plan to the notifier for the card and diff file.
+ *   4. otherwise audit `restore.planned`, then record plan hash, live fingerprint and summary (→
+ *      `awaiting_approval`), start the approval window (a delayed expiry job) and hand the plan to the
+ *      notifier for the card and diff file.
  * Nothing here writes to the gateway.
  */
 
@@ -15,7 +17,7 @@ import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
 import { BackupIntegrityError, verifyAndOpenBackup } from './integrity.ts';
-import { planAgainstLive, withGateway } from './live.ts';
+import { planAgainstLive, WorkspaceMismatchError, withGateway } from './live.ts';
 import { buildPlanSummary } from './summary.ts';
 
 export interface PlanOutcome {
@@ -44,7 +46,9 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     const failure: Failure =
       err instanceof BackupIntegrityError
         ? { code: 'backup_unreadable', reason: err.message }
-        : couldNotPlan(describeJobFailure(services, connection, err));
+        : err instanceof WorkspaceMismatchError
+          ? { code: 'plan_refused', reason: err.message }
+          : couldNotPlan(describeJobFailure(services, connection, err));
     return { restore: await planFailed(services, restore, failure) };
   }
 
@@ -65,6 +69,12 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     return { restore: done, plan };
   }
 
+  // Audited before the status changes: whoever sees `awaiting_approval` (an approver's click, a poller)
+  // finds `restore.planned` already in the log, so an approval is never audited ahead of its plan. If a
+  // cancel wins the race below, the log still truthfully says a plan was made.
+  await auditRestore(services, { ...restore, planHash: plan.planHash }, 'restore.planned', {
+    details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
+  });
   const expiresAt = approvalExpiresAt(services);
   const ready = await settle(() =>
     repo.markAwaitingApproval(restore.id, {
@@ -76,9 +86,6 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
   await services.work.restoreExpiry(ready.id, expiresAt);
-  await auditRestore(services, ready, 'restore.planned', {
-    details: { liveFingerprint, steps: plan.steps.length, ...plan.summary, warnings: plan.warnings.length },
-  });
   await notifyRestore(services, { restore: ready, phase: 'awaiting_approval', plan, backup });
   return { restore: ready, plan };
 }

@@ -231,6 +231,10 @@ async function askAgain(
   liveFingerprint: string,
   backup: Backup,
 ): Promise<Restore> {
+  // audited before the status changes, as in the plan job: a new approval never precedes it in the log
+  await auditRestore(services, { ...restore, planHash: plan.planHash }, 'restore.replan_required', {
+    details: { previousPlanHash: restore.planHash, liveFingerprint, steps: plan.steps.length },
+  });
   const expiresAt = approvalExpiresAt(services);
   let again: Restore;
   try {
@@ -245,9 +249,6 @@ async function askAgain(
     throw err;
   }
   await services.work.restoreExpiry(again.id, expiresAt);
-  await auditRestore(services, again, 'restore.replan_required', {
-    details: { previousPlanHash: restore.planHash, liveFingerprint, steps: plan.steps.length },
-  });
   const message = 'the gateway changed after the diff was approved; review the new diff and approve again';
   await notifyRestore(services, { restore: again, phase: 'replan_required', plan, backup, message });
   return again;

@@ -25,8 +25,7 @@ import {
 } from '../format-plan.ts';
 import {
   addKongOptions,
-  connect,
-  fileWorkspace,
+  connectForFile,
   type KongFlags,
   parsePositiveInt,
   parseSections,
@@ -109,8 +108,12 @@ export function registerApply(program: Command): void {
       const only = parseSections(flags.only);
       const parallelism = parsePositiveInt(flags.parallelism, '--parallelism', 10);
       const target = await readDeckFile(file);
-      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
-      const { client, gateway } = await connect({ ...flags, workspace }, parallelism);
+      const { client, gateway } = await connectForFile(
+        flags,
+        file,
+        target.snapshot.meta.workspace,
+        parallelism,
+      );
       await withClient(client, async () => {
         const planning = await client.planner(gateway);
         const run: Run = { client, gateway, planning, target, only, noDeletes: !flags.deletes };

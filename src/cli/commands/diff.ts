@@ -8,8 +8,7 @@ import { matchNaturalKeys } from '../../core/index.ts';
 import { formatPlan, plannedChanges, redactedJson, refusalMessage } from '../format-plan.ts';
 import {
   addKongOptions,
-  connect,
-  fileWorkspace,
+  connectForFile,
   type KongFlags,
   parseSections,
   readDeckFile,
@@ -33,8 +32,7 @@ export function registerDiff(program: Command): void {
     .action(async (file: string, flags: DiffFlags) => {
       const only = parseSections(flags.only);
       const target = await readDeckFile(file);
-      const workspace = fileWorkspace(file, target.snapshot.meta.workspace, flags.workspace);
-      const { client, gateway } = await connect({ ...flags, workspace });
+      const { client, gateway } = await connectForFile(flags, file, target.snapshot.meta.workspace);
       await withClient(client, async () => {
         // the whole live gateway: parents outside --only still decide whether a reference dangles
         const [planning, live] = await Promise.all([client.planner(gateway), client.dump({ gateway })]);

@@ -20,6 +20,7 @@
  */
 import { createHash, pbkdf2Sync, X509Certificate } from 'node:crypto';
 import type { EntityKind } from '../catalogue/index.ts';
+import { isStoredSecret } from '../hashed-secrets.ts';
 import type { KongDeclarativeConfig } from './declarative.ts';
 
 export interface DeclarativeTransformOptions {
@@ -36,10 +37,6 @@ export interface TransformedSecret {
 }
 
 type Row = Record<string, unknown>;
-
-const SHA1_HEX = /^[0-9a-f]{40}$/;
-/** PHC strings of the algorithms kong/plugins/oauth2/secret.lua reads back (pbkdf2, argon2, bcrypt, scrypt). */
-const PHC = /^\$(pbkdf2-|argon2(id|i|d)?\$|2[aby]?\$|scrypt\$)/;
 
 /** Kong's basic-auth hash (kong/plugins/basic-auth/crypto.lua). */
 export function hashBasicAuthPassword(password: string, consumerId: string): string {
@@ -71,11 +68,11 @@ export function transformDeclarative(
   const out: KongDeclarativeConfig = { ...config };
   const transformed: TransformedSecret[] = [];
 
-  const isPlain = (row: Row, field: string, storedForm: RegExp): boolean => {
+  const isPlain = (kind: EntityKind, row: Row, field: string): boolean => {
     const value = row[field];
     if (typeof value !== 'string' || opts.transform === false) return false;
     if (opts.transform === true) return true;
-    return !storedForm.test(value);
+    return !isStoredSecret(kind, value);
   };
   const rows = (key: string): Row[] | undefined => {
     const list = out[key];
@@ -86,12 +83,12 @@ export function transformDeclarative(
   };
 
   for (const row of rows('basicauth_credentials') ?? []) {
-    if (!isPlain(row, 'password', SHA1_HEX)) continue;
+    if (!isPlain('basicauth_credentials', row, 'password')) continue;
     row.password = hashBasicAuthPassword(row.password as string, String(row.consumer));
     transformed.push({ kind: 'basicauth_credentials', id: String(row.id), field: 'password' });
   }
   for (const row of rows('oauth2_credentials') ?? []) {
-    if (row.hash_secret !== true || !isPlain(row, 'client_secret', PHC)) continue;
+    if (row.hash_secret !== true || !isPlain('oauth2_credentials', row, 'client_secret')) continue;
     row.client_secret = hashOauth2Secret(row.client_secret as string, opts.randomSalt());
     transformed.push({ kind: 'oauth2_credentials', id: String(row.id), field: 'client_secret' });
   }

@@ -16,6 +16,7 @@ import {
   type Tags,
 } from 'yaml';
 import { DeckFileError, type DocPath, formatPath } from './errors.ts';
+import { FORMAT_VERSIONS, isFormatVersion, migrateToFormat30 } from './format-version.ts';
 
 export interface ParsedSource {
   data: Record<string, unknown>;
@@ -140,27 +141,29 @@ function lineAt(text: string, offset: number): number {
 }
 
 /**
- * Only `_format_version: "3.0"` files describe Kong 3.x: decK refuses to apply 1.1 files to Kong ≥ 3.0
- * ("cannot apply '1.1' config format version to Kong version 3.0 or above", deck cmd/common.go) and
- * treats a missing version as 1.1 (deck utils/utils.go DefaultFormatVersion).
+ * `_format_version` is what Kong 3.x accepts (format-version.ts): "3.0", or "1.1" / "2.1", whose route
+ * paths are then migrated as Kong migrates them on a declarative load. Kong requires the key, so a file
+ * without one is refused (decK would read it as 1.1).
  */
 function checkFormatVersion(
   data: Record<string, unknown>,
   fail: (problem: string, path: DocPath, opts?: { key?: boolean }) => never,
 ): void {
   const version = data._format_version;
+  const accepted = FORMAT_VERSIONS.map((v) => `"${v}"`).join(', ');
   if (version === undefined) {
-    fail('missing _format_version: a Kong 3.x decK file starts with _format_version: "3.0"', []);
+    fail(
+      `missing _format_version: a decK file starts with _format_version: "3.0" (Kong takes ${accepted})`,
+      [],
+    );
   }
   if (typeof version !== 'string') {
-    fail(`_format_version must be the string "3.0" (quote it), got ${JSON.stringify(version)}`, [
+    fail(`_format_version must be a string (quote it: "3.0"), got ${JSON.stringify(version)}`, [
       '_format_version',
     ]);
   }
-  if (version !== '3.0') {
-    fail(
-      `unsupported _format_version "${version}": only "3.0" (Kong 3.x) files are accepted; convert it with \`deck file convert\``,
-      ['_format_version'],
-    );
+  if (!isFormatVersion(version)) {
+    fail(`unsupported _format_version "${version}": Kong 3.x takes ${accepted}`, ['_format_version']);
   }
+  migrateToFormat30(data);
 }

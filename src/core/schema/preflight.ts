@@ -11,6 +11,7 @@
  */
 import { CATALOGUE, type EntityKind } from '../catalogue/index.ts';
 import { KIND_NOUN } from '../describe.ts';
+import { hashedSecretWarnings } from '../hashed-secrets.ts';
 import type { Plan, PreflightRefusal } from '../model.ts';
 import type { DatabaseMode, Edition } from '../snapshot.ts';
 import type { GatewaySchemas } from './types.ts';
@@ -103,8 +104,13 @@ export function preflightRefusals(
   return [...out, ...invalid];
 }
 
-/** The plan with the gateway's preflight refusals added (the same plan when there are none). */
+/**
+ * The plan with the gateway's preflight refusals added, and its hashed-secret warnings as they hold for
+ * the gateway's database mode (hashed-secrets.ts: none on DB-less, stored hashes only in DB mode).
+ */
 export function withPreflight(plan: Plan, caps: GatewayCapabilities, schemas: GatewaySchemas): Plan {
   const refusals = preflightRefusals(plan, caps, schemas);
-  return refusals.length === 0 ? plan : { ...plan, refusals: [...plan.refusals, ...refusals] };
+  const warnings = hashedSecretWarnings(plan.steps, caps.database);
+  if (refusals.length === 0 && warnings.length === plan.warnings.length) return plan;
+  return { ...plan, warnings, refusals: [...plan.refusals, ...refusals] };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fromDeckFile } from '../../../src/core/index.ts';
 import { configYaml } from '../jobs/harness.ts';
-import { closeAll, fixtureFile, gateway, snapgate } from './helpers.ts';
+import { closeAll, fixturePath, gateway, snapgate } from './helpers.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -25,8 +25,8 @@ it('applies, diffs and dumps a configured connection with its token from the con
   writeFileSync(config, configYaml(dir, sim.url));
   const env = { KONG_TOKEN: 'conn-s3cret', SNAPGATE_KEY_1: '11'.repeat(32) };
   const by = ['--connection', 'prod', '--config', config];
-  // plugin configs with Kong's defaults written out (helpers.ts): the engine does not fill them yet
-  const file = fixtureFile('002-consumers-credentials.yaml', dir);
+  // the decK fixture as written (an Enterprise gateway: 002 holds mtls-auth credentials)
+  const file = fixturePath('002-consumers-credentials.yaml');
   const applied = await snapgate(['apply', ...by, file, '--yes'], env);
   expect(applied.stderr).toBe('');
   expect(applied.code).toBe(0);
@@ -50,4 +50,43 @@ it('an unknown connection or one mixed with --kong-url is one line on stderr, ex
   );
   expect(mixed.code).toBe(1);
   expect(mixed.stderr).toMatch(/--connection takes the URL, token and workspace from snapgate\.yml/);
+});
+
+it("a file's _workspace must be the connection's workspace: refused with nothing read or written, else applied there", async () => {
+  const { sim } = await gateway({ workspace: 'team-a' });
+  const config = join(dir, 'snapgate.yml');
+  writeFileSync(config, configYaml(dir, sim.url, { connectionExtra: 'workspace: team-a' }));
+  const env = { KONG_TOKEN: 't', SNAPGATE_KEY_1: '11'.repeat(32) };
+  const by = ['--connection', 'prod', '--config', config];
+  const file = (ws: string | null) => {
+    const path = join(dir, `ws-${ws ?? 'none'}.yaml`);
+    const head = ws ? `_workspace: ${ws}\n` : '';
+    writeFileSync(
+      path,
+      `_format_version: "3.0"\n${head}services:\n  - name: orders\n    host: orders.internal\n`,
+    );
+    return path;
+  };
+  const requests = sim.state.requests;
+  for (const ws of ['default', 'team-b']) {
+    const path = file(ws);
+    for (const verb of [['diff'], ['apply', '--yes']]) {
+      const run = await snapgate([verb[0] as string, ...by, path, ...verb.slice(1)], env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `${path} is for workspace "${ws}" (_workspace) but connection prod reaches workspace "team-a"; nothing was done`,
+      );
+    }
+  }
+  // only the describe of each run reached the gateway: no dump, no write
+  expect(sim.state.writes).toBe(0);
+  expect(sim.state.requests - requests).toBeLessThanOrEqual(8);
+
+  for (const ws of ['team-a', null]) {
+    const applied = await snapgate(['apply', ...by, file(ws), '--yes'], env);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+  }
+  const live = (await (await fetch(`${sim.url}/team-a/services/orders`)).json()) as { host: string };
+  expect(live.host).toBe('orders.internal');
 });

@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromDeckFile } from '../../../src/core/index.ts';
-import { closeAll, FIXTURES, fixtureFile, gateway, snapgate } from './helpers.ts';
+import { closeAll, FIXTURES, fixturePath, gateway, snapgate } from './helpers.ts';
 
 // sims stay up until the file ends: the table below runs concurrently (each CLI start costs ~2 s)
 afterAll(closeAll);
 
 const dir = mkdtempSync(join(tmpdir(), 'snapgate-cli-'));
-// with Kong's plugin defaults written out (helpers.ts fixture): the engine does not fill them yet
-const FILE = fixtureFile('001-services-routes-plugins.yaml', dir);
-const CREDS = fixtureFile('009-plugins-by-name.yaml', dir);
+// the decK fixtures as written: the engine fills Kong's plugin defaults from the gateway before it plans
+const FILE = fixturePath('001-services-routes-plugins.yaml');
+const CREDS = fixturePath('009-plugins-by-name.yaml');
 
 function write(name: string, text: string): string {
   const path = join(dir, name);

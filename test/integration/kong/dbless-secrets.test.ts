@@ -89,3 +89,36 @@ describe('DB-less secrets', () => {
     expect(after.bob?.password).toBe(sha1(`hunter2${after.bob?.consumer.id}`));
   });
 });
+
+describe('the plan warns about hashed secrets only where they cannot round-trip', () => {
+  it.each([
+    { mode: 'DB mode', dbless: false, warns: true },
+    { mode: 'DB-less', dbless: true, warns: false },
+  ])('$mode: a dumped hash warns=$warns, a plain-text password never warns', async ({ dbless, warns }) => {
+    const source = await gateway({ dbless });
+    expect((await applyText(source.client, FILE)).ok).toBe(true);
+    const backup = join(dir, `backup-${dbless ? 'dbless' : 'db'}.yaml`);
+    writeFileSync(backup, toDeckFile(await dumpGateway(source.client, { takenAt: 'now' })));
+    const plain = join(dir, `plain-${dbless ? 'dbless' : 'db'}.yaml`);
+    writeFileSync(plain, FILE);
+
+    const fresh = await gateway({ dbless });
+    const fromBackup = await snapgate(['diff', '--kong-url', fresh.sim.url, backup]);
+    expect(fromBackup.code).toBe(0);
+    expect(fromBackup.stdout).toMatch(/creating basicauth_credential ann/);
+    if (warns) expect(fromBackup.stdout).toMatch(/ann: Kong stores password hashed/);
+    else expect(fromBackup.stdout).not.toMatch(/stores password hashed/);
+
+    const fromFile = await snapgate(['diff', '--kong-url', fresh.sim.url, plain]);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).not.toMatch(/stores password hashed/);
+
+    // and the warning is true: on DB-less the dumped hash restores a working credential
+    const applied = await snapgate(['apply', '--kong-url', fresh.sim.url, backup, '--yes']);
+    expect(applied.code).toBe(0);
+    const [before, after] = [await basicAuths(source.sim.url), await basicAuths(fresh.sim.url)];
+    const consumer = after.ann?.consumer.id;
+    if (warns) expect(after.ann?.password).not.toBe(before.ann?.password);
+    else expect(after.ann?.password).toBe(sha1(`open-sesame${consumer}`));
+  });
+});

@@ -18,6 +18,7 @@ import {
   type KongClient,
   openGatewayPlanning,
 } from '../../../src/kong/index.ts';
+import type { KongSim } from '../../../tools/kong-sim/index.ts';
 import { closeAll, gateway, snapgate } from './helpers.ts';
 
 afterAll(closeAll);
@@ -200,9 +201,17 @@ describe('property: apply(file) then diff(file) is empty for random partial plug
 });
 
 describe('preflight: what the gateway cannot take is refused before the first write (§3)', () => {
-  it('Enterprise kinds and a disabled plugin on a community gateway: exit 1, one message, zero writes', async () => {
-    const { sim } = await gateway({ edition: 'community' });
-    const file = write(`_format_version: "3.0"
+  const REFUSALS: {
+    name: string;
+    /** the gateway's state before the apply */
+    setup?: (sim: KongSim) => void;
+    file: string;
+    /** what stderr must say (a RegExp must match the whole of it) */
+    stderr: (string | RegExp)[];
+  }[] = [
+    {
+      name: 'Enterprise kinds and a disabled plugin on a community gateway: one message naming both',
+      file: `_format_version: "3.0"
 services:
   - name: a
     host: a.internal
@@ -211,34 +220,20 @@ consumer_groups:
 plugins:
   - name: rate-limiting-advanced
     config: { limit: [5], window_size: [30] }
-`);
-    const before = sim.state.writes;
-    const r = await snapgate(['apply', '--kong-url', sim.url, file, '--yes']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(
-      /^snapgate: refusing to apply, nothing was written \(1 problem\): the gateway \(Kong [\d.]+, community edition\) cannot take consumer_groups \(Kong Enterprise only\); plugin rate-limiting-advanced \(not enabled on the gateway\)\n$/,
-    );
-    expect(sim.state.writes).toBe(before);
-  });
-
-  it('a plugin the gateway has disabled is refused by name', async () => {
-    const { sim } = await gateway({ edition: 'community' });
-    sim.state.plugins.delete('cors');
-    const r = await snapgate([
-      'apply',
-      '--kong-url',
-      sim.url,
-      write('_format_version: "3.0"\nplugins:\n  - name: cors\n'),
-      '--yes',
-    ]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('plugin cors (not enabled on the gateway)');
-    expect(sim.state.writes).toBe(0);
-  });
-
-  it('wrongly typed fields refuse the whole plan with the path of each: the valid service is not created', async () => {
-    const { sim } = await gateway({ edition: 'community' });
-    const file = write(`_format_version: "3.0"
+`,
+      stderr: [
+        /^snapgate: refusing to apply, nothing was written \(1 problem\): the gateway \(Kong [\d.]+, community edition\) cannot take consumer_groups \(Kong Enterprise only\); plugin rate-limiting-advanced \(not enabled on the gateway\)\n$/,
+      ],
+    },
+    {
+      name: 'a plugin the gateway has disabled is refused by name',
+      setup: (sim) => sim.state.plugins.delete('cors'),
+      file: '_format_version: "3.0"\nplugins:\n  - name: cors\n',
+      stderr: ['plugin cors (not enabled on the gateway)'],
+    },
+    {
+      name: 'wrongly typed fields refuse the whole plan with the path of each: the valid service is not created',
+      file: `_format_version: "3.0"
 services:
   - name: a
     host: a.internal
@@ -249,13 +244,27 @@ services:
     plugins:
       - name: prometheus
         config: { per_consumer: "yes", colour: red }
-`);
-    const r = await snapgate(['apply', '--kong-url', sim.url, file, '--yes']);
+`,
+      stderr: [
+        'route r: paths: expected an array; strip_path: expected a boolean',
+        'config.per_consumer: expected a boolean; config.colour: unknown field',
+      ],
+    },
+  ];
+
+  it.each(REFUSALS)('$name: exit 1, zero writes', async ({ setup, file, stderr }) => {
+    const { sim } = await gateway({ edition: 'community' });
+    setup?.(sim);
+    const path = write(file);
+    const r = await snapgate(['apply', '--kong-url', sim.url, path, '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('route r: paths: expected an array; strip_path: expected a boolean');
-    expect(r.stderr).toContain('config.per_consumer: expected a boolean; config.colour: unknown field');
+    for (const s of stderr) {
+      if (typeof s === 'string') expect(r.stderr).toContain(s);
+      else expect(r.stderr).toMatch(s);
+    }
     expect(sim.state.writes).toBe(0);
-    const diffed = await snapgate(['diff', '--kong-url', sim.url, file]);
+    // diff shows the same plan and says apply would refuse it
+    const diffed = await snapgate(['diff', '--kong-url', sim.url, path]);
     expect(diffed.stderr).toContain('apply would refuse this plan');
   });
 

@@ -11,17 +11,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type EntityKind, importDeckFile, type Snapshot } from '../../../src/core/index.ts';
 import { dumpGateway } from '../../../src/kong/index.ts';
 import { buildByHand } from '../../support/build-by-hand.ts';
-import { closeAll, gateway, snapgate, withKongDefaultsText } from './helpers.ts';
+import { closeAll, gateway, snapgate } from './helpers.ts';
 
 afterAll(closeAll);
 
-// plugin configs with Kong's defaults written out (helpers.ts): the engine does not fill them yet
-// (issue 11 §1), and this test is about matching by natural keys
-const TEXT = withKongDefaultsText(
-  readFileSync(
-    join(import.meta.dirname, '../../fixtures/natural-keys/001-every-kind-matches/file.yaml'),
-    'utf8',
-  ),
+// the file as written: plugin configs without Kong's defaults, which the engine fills before it plans
+const TEXT = readFileSync(
+  join(import.meta.dirname, '../../fixtures/natural-keys/001-every-kind-matches/file.yaml'),
+  'utf8',
 );
 const FILE = join(mkdtempSync(join(tmpdir(), 'snapgate-natural-keys-')), 'file.yaml');
 writeFileSync(FILE, TEXT);

@@ -7,7 +7,7 @@ import { simCompatible } from '../../../bench/sim-compat.ts';
 import { mutate, syntheticGateway } from '../../../bench/synthetic.ts';
 import { type Entity, planRestore, type Snapshot, toKongDeclarative } from '../../../src/core/index.ts';
 import { applyPlan, dumpGateway, type KongClient } from '../../../src/kong/index.ts';
-import { closeAll, fixture, gateway, remaining } from './helpers.ts';
+import { closeAll, fixture, gateway, planOn, remaining } from './helpers.ts';
 
 afterEach(closeAll);
 
@@ -93,8 +93,7 @@ describe('restore', () => {
     await client.request('PATCH', `/services/${svc.id}`, { body: { retries: 1 } });
     await client.request('POST', '/consumers', { body: { username: 'rogue' } });
 
-    const current = await dumpGateway(client);
-    const plan = planRestore(current, backup, { noDeletes: true });
+    const { plan, current } = await planOn(client, backup, { noDeletes: true });
     expect(plan.steps.every((s) => s.op !== 'delete')).toBe(true);
     expect((await applyPlan(client, plan, { current })).ok).toBe(true);
 
@@ -121,8 +120,7 @@ describe('restore', () => {
       body: { name: 'orders-public', paths: ['/x'] },
     });
 
-    const current = await dumpGateway(client);
-    const plan = planRestore(current, backup);
+    const { plan, current } = await planOn(client, backup);
     expect(plan.steps.some((s) => s.phase === 'predelete' && s.id === imposter.data.id)).toBe(true);
     expect((await applyPlan(client, plan, { current })).ok).toBe(true);
     const live = await dumpGateway(client);
@@ -199,8 +197,8 @@ describe('restore', () => {
     const target = fixture('009-plugins-by-name.yaml');
     const { client } = await gateway({ token: 'tok-123', workspace: 'team-a' });
     expect(client.workspace).toBe('team-a');
-    const current = await dumpGateway(client);
-    expect((await applyPlan(client, planRestore(current, target), { current })).ok).toBe(true);
+    const { plan, current } = await planOn(client, target);
+    expect((await applyPlan(client, plan, { current })).ok).toBe(true);
     expect(await remaining(client, target)).toEqual([]);
   });
 });

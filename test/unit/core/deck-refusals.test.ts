@@ -12,22 +12,17 @@ const CASES: { name: string; text: string; message: string; path?: string; line?
     message: 'missing _format_version',
   },
   {
-    name: '_format_version 1.1 (Kong 2.x)',
-    text: '_format_version: "1.1"\nservices: []\n',
-    message: 'unsupported _format_version "1.1"',
+    name: 'a _format_version Kong does not know (kong/db/schema/others/declarative_config.lua one_of)',
+    text: '# comment\n_format_version: "foobar"\nservices: []\n',
+    message: 'unsupported _format_version "foobar": Kong 3.x takes "1.1", "2.1", "3.0"',
     path: '_format_version',
-    line: 1,
-  },
-  {
-    name: '_format_version 2.1',
-    text: '# comment\n_format_version: "2.1"\n',
-    message: 'unsupported _format_version "2.1"',
     line: 2,
   },
   {
-    name: 'unquoted numeric _format_version',
+    name: 'unquoted numeric _format_version (Kong: expected a string)',
     text: '_format_version: 3.0\n',
-    message: '_format_version must be the string "3.0"',
+    message: '_format_version must be a string',
+    path: '_format_version',
     line: 1,
   },
   {

@@ -14,7 +14,7 @@ import {
   pluginNames,
   stripShorthands,
 } from '../../../src/core/index.ts';
-import { KONG_39, schemasOf } from '../../fixtures/schemas/kong-3.9.ts';
+import { KONG_39, KONG_39_META, schemasOf } from '../../fixtures/schemas/kong-3.9.ts';
 
 const plugin = (body: Record<string, unknown>): Entity => ({ id: 'p1', ...body }) as Entity;
 
@@ -167,14 +167,7 @@ describe('fillRecord: the shapes Kong recurses into', () => {
 });
 
 describe('fillDefaults / stripShorthands on snapshots', () => {
-  const meta = {
-    format: 1,
-    kongVersion: '3.9.1',
-    edition: 'community' as const,
-    database: 'postgres' as const,
-    workspace: null,
-    takenAt: '2026-01-01T00:00:00.000Z',
-  };
+  const meta = KONG_39_META;
 
   it('fills plugins from their schema and other kinds from their entity schema; kinds without one untouched', () => {
     const service = { id: 's1', name: 'orders', host: 'x', port: 80, protocol: 'http' } as Entity;

@@ -9,21 +9,15 @@ import {
   type Entity,
   fillDefaults,
   type GatewayCapabilities,
+  type KongSchema,
   planRestore,
   preflightRefusals,
   validateEntity,
   withPreflight,
 } from '../../../src/core/index.ts';
-import { KONG_39 } from '../../fixtures/schemas/kong-3.9.ts';
+import { KONG_39, KONG_39_META, schemasOf } from '../../fixtures/schemas/kong-3.9.ts';
 
-const meta = {
-  format: 1,
-  kongVersion: '3.9.1',
-  edition: 'community' as const,
-  database: 'postgres' as const,
-  workspace: null,
-  takenAt: '2026-01-01T00:00:00.000Z',
-};
+const meta = KONG_39_META;
 const empty = buildSnapshot(meta, {});
 const community: GatewayCapabilities = {
   version: '3.9.1',
@@ -108,6 +102,25 @@ describe('validateEntity (routes, Kong 3.9 traditional_compatible schema)', () =
       KONG_39,
     ).entities.plugins?.p as Entity;
     expect(validateEntity('plugins', body, KONG_39)).toEqual([]);
+  });
+
+  it("an abstract record (a vault's config, its fields in the vault type's subschema) is checked by type only", () => {
+    // kong/db/schema/entities/vaults.lua: `config = { type = "record", abstract = true }`
+    const vaults: KongSchema = {
+      fields: [
+        { id: { type: 'string', uuid: true, auto: true } },
+        { prefix: { type: 'string', required: true, unique: true } },
+        { name: { type: 'string', required: true } },
+        { config: { type: 'record', abstract: true } },
+      ],
+    };
+    const schemas = schemasOf({}, { vaults });
+    const vault = (config: unknown) =>
+      ({ id: uuid(3), prefix: 'env-secrets', name: 'env', config }) as unknown as Entity;
+    expect(validateEntity('vaults', vault({ prefix: 'KONG_SECRET_' }), schemas)).toEqual([]);
+    expect(validateEntity('vaults', vault('nope'), schemas)).toEqual([
+      { path: 'config', message: 'expected a record' },
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import { createKongClient } from '../../../src/kong/client.ts';
 import type { GatewayInfo } from '../../../src/kong/describe.ts';
 import { SchemaUnavailableError } from '../../../src/kong/errors.ts';
 import { loadSchemasFor, readCapabilities, SchemaRegistry } from '../../../src/kong/schemas.ts';
+import { KONG_39_META } from '../../fixtures/schemas/kong-3.9.ts';
 import { json, startStub } from './http-stub.ts';
 
 const stubs: { close(): Promise<void> }[] = [];
@@ -34,14 +35,7 @@ async function client(route: (url: string) => ReturnType<typeof json>) {
   return { stub, client: createKongClient({ url: stub.url, sleep: async () => {} }) };
 }
 
-const meta = {
-  format: 1,
-  kongVersion: '3.9.1',
-  edition: 'community' as const,
-  database: 'postgres' as const,
-  workspace: null,
-  takenAt: '2026-01-01T00:00:00.000Z',
-};
+const meta = KONG_39_META;
 
 describe('SchemaRegistry', () => {
   it('asks for each plugin schema once however many plugins and plans use it', async () => {
