@@ -42,6 +42,7 @@ export {
   syncTargets,
   UnknownTargetError,
 } from './storage-sync.ts';
+export { type SweptLocation, sweepLeftovers } from './sweep.ts';
 export {
   liveCompleted,
   NotVerifiableError,

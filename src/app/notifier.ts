@@ -5,6 +5,7 @@
  * A notifier must not throw into the job: `safeNotify` wraps every call so a Slack outage never fails a
  * backup.
  */
+import type { CheckpointEvent } from '../audit/index.ts';
 import type { DiffOutcome } from './diff.ts';
 import type { Backup } from './ports/records.ts';
 import type { RestoreEvent } from './restore/types.ts';
@@ -64,6 +65,8 @@ export interface Notifier {
   recordChanged?(event: RecordEvent): Promise<void> | void;
   /** a restore request moved (plan ready, approved, progress, finished…); see RestoreEvent */
   restoreChanged?(event: RestoreEvent): Promise<void> | void;
+  /** a signed audit checkpoint was published, or refused because the chain broke (the audit channel) */
+  auditCheckpoint?(event: CheckpointEvent): Promise<void> | void;
   /** a queued diff finished: its plan, or the failure (the work names the card to edit) */
   diffFinished?(outcome: DiffOutcome): Promise<void> | void;
 }
@@ -110,6 +113,14 @@ export class ConsoleNotifier implements Notifier {
     this.write(parts.join('; '));
   }
 
+  auditCheckpoint(event: CheckpointEvent): void {
+    if (event.kind === 'refused') this.write(`audit checkpoint REFUSED (${event.reason}): ${event.message}`);
+    else
+      this.write(
+        `audit checkpoint #${event.checkpoint.seq} ${event.checkpoint.hash} signed by ${event.checkpoint.keyId} (${event.reason}) → ${event.locations.join(', ')}`,
+      );
+  }
+
   diffFinished(outcome: DiffOutcome): void {
     const head = `diff ${outcome.work.id} [${outcome.work.connection}] vs backup ${outcome.work.backupId}`;
     if (!outcome.ok) {
@@ -143,6 +154,10 @@ export class CompositeNotifier implements Notifier {
 
   async restoreChanged(event: RestoreEvent): Promise<void> {
     await Promise.all(this.notifiers.map((n) => safeNotify(() => n.restoreChanged?.(event))));
+  }
+
+  async auditCheckpoint(event: CheckpointEvent): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => safeNotify(() => n.auditCheckpoint?.(event))));
   }
 
   async diffFinished(outcome: DiffOutcome): Promise<void> {

@@ -13,6 +13,7 @@ import { deleteArtifact, PRIMARY_TARGET } from '../storage/index.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
 import type { Backup } from './ports/records.ts';
 import type { Services } from './services.ts';
+import { sweepLeftovers } from './sweep.ts';
 import { allBackups } from './verify.ts';
 
 export interface PruneReport {
@@ -20,6 +21,8 @@ export interface PruneReport {
   dryRun: boolean;
   decisions: PruneDecision[];
   deletedArtifacts: string[];
+  /** crash leftovers (stale temp files) removed from the storage locations by this run */
+  sweptTempFiles: number;
 }
 
 /** When the content was taken: the (last) attempt's start; a never-started backup counts from creation. */
@@ -60,7 +63,9 @@ export async function pruneConnection(
   await keepLocked(services, decisions, byId);
 
   const deletedArtifacts: string[] = [];
+  let sweptTempFiles = 0;
   if (!dryRun) {
+    for (const swept of await sweepLeftovers(services)) sweptTempFiles += swept.removed.length;
     const removed = decisions.filter((d) => d.action === 'remove').map((d) => byId.get(d.backupId)!);
     for (const b of removed) {
       await services.repos.backups.markPruned(b.id);
@@ -91,9 +96,10 @@ export async function pruneConnection(
       kept: decisions.length - removedCount,
       removed: removedCount,
       artifactsDeleted: deletedArtifacts.length,
+      ...(sweptTempFiles > 0 ? { tempFilesRemoved: sweptTempFiles } : {}),
     },
   });
-  const report = { connection: connection.name, dryRun, decisions, deletedArtifacts };
+  const report = { connection: connection.name, dryRun, decisions, deletedArtifacts, sweptTempFiles };
   await safeNotify(() => services.notifier.pruneFinished(report));
   return report;
 }

@@ -4,7 +4,7 @@
  * (`src/compose/services.ts`) builds it from `snapgate.yml`; tests build it the same way with other
  * parameters, never by mocking our own modules.
  */
-import type { AuditLog } from '../audit/index.ts';
+import type { AuditLog, CheckpointReason, TakeResult } from '../audit/index.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
 import type { CopyTarget, KeyRing } from '../storage/index.ts';
 import type { Notifier } from './notifier.ts';
@@ -36,6 +36,12 @@ export interface Services {
   /** the records port (backups, restores, audit rows) from `database:` in the config */
   readonly repos: Records;
   readonly audit: AuditLog;
+  /**
+   * Signs and publishes a checkpoint of the audit chain (src/audit/checkpoints.ts) to the primary's
+   * checkpoint store, announced through the notifier. Never throws: a missing key or an unwritable store
+   * comes back in `problems`.
+   */
+  takeAuditCheckpoint(reason: CheckpointReason): Promise<TakeResult>;
   /** where artifacts are written first (`storage.primary`, reported as target `primary`) */
   readonly primary: CopyTarget;
   /** `storage.copies`, each recorded under its target's id */

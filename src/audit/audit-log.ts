@@ -36,5 +36,10 @@ export interface AuditLog {
   list(query?: AuditQuery): Promise<AuditEvent[]>;
   /** recomputes the whole chain; with an anchor, also proves no rows after it were cut off */
   verify(options?: { anchor?: AuditAnchor }): Promise<AuditVerifyResult>;
+  /**
+   * Proves the chain still extends `from` (a checkpoint's head): row `from.seq` still has that hash and
+   * every row after it chains on, nothing cut from the end. Reads only the rows after `from`.
+   */
+  verifyFrom(from: AuditAnchor): Promise<AuditVerifyResult>;
   head(): Promise<AuditAnchor | null>;
 }

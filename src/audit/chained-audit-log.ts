@@ -66,21 +66,44 @@ export class ChainedAuditLog implements AuditLog {
   }
 
   async verify(options: { anchor?: AuditAnchor } = {}): Promise<AuditVerifyResult> {
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    let checked = 0;
-    let head: AuditAnchor | null = null;
+    return this.walk({ seq: 0, hash: GENESIS_HASH }, 0, options.anchor);
+  }
+
+  async verifyFrom(from: AuditAnchor): Promise<AuditVerifyResult> {
+    if (from.seq === 0) return this.verify();
+    const [row] = await this.store.rowsAfter(from.seq - 1, 1);
+    const broken = (reason: string): AuditVerifyResult => ({
+      ok: false,
+      checked: 0,
+      head: null,
+      firstBroken: { seq: from.seq, reason },
+    });
+    if (row?.seq !== from.seq) return broken(`row ${from.seq} (the checkpoint's head) is missing`);
+    if (row.hash !== from.hash) return broken(`row ${from.seq}'s hash differs from the checkpoint's`);
+    return this.walk(from, 1);
+  }
+
+  /** checks every row after `start` (already trusted, `startCount` rows up to and including it) */
+  private async walk(
+    start: AuditAnchor,
+    startCount: number,
+    anchor?: AuditAnchor,
+  ): Promise<AuditVerifyResult> {
+    let expectedSeq = start.seq + 1;
+    let prevHash = start.hash;
+    let checked = startCount;
+    let head: AuditAnchor | null = start.seq === 0 ? null : start;
     const broken = (seq: number, reason: string): AuditVerifyResult => ({
       ok: false,
       checked,
       head,
       firstBroken: { seq, reason },
     });
-    for (let page = await this.store.rowsAfter(0, VERIFY_PAGE); page.length > 0; ) {
+    for (let page = await this.store.rowsAfter(start.seq, VERIFY_PAGE); page.length > 0; ) {
       for (const row of page) {
         const problem = checkRow(row, expectedSeq, prevHash);
         if (problem) return broken(problem.seq, problem.reason);
-        if (options.anchor?.seq === row.seq && options.anchor.hash !== row.hash) {
+        if (anchor?.seq === row.seq && anchor.hash !== row.hash) {
           return broken(row.seq, `hash differs from the published anchor for row ${row.seq}`);
         }
         checked++;
@@ -97,11 +120,8 @@ export class ChainedAuditLog implements AuditLog {
         everUsed === lastSeq + 1 ? `row ${everUsed} was` : `rows ${lastSeq + 1}–${everUsed} were`;
       return broken(lastSeq + 1, `${removed} removed from the end`);
     }
-    if (options.anchor && options.anchor.seq > lastSeq) {
-      return broken(
-        lastSeq + 1,
-        `rows ${lastSeq + 1}–${options.anchor.seq} before the published anchor are missing`,
-      );
+    if (anchor && anchor.seq > lastSeq) {
+      return broken(lastSeq + 1, `rows ${lastSeq + 1}–${anchor.seq} before the published anchor are missing`);
     }
     return { ok: true, checked, head };
   }

@@ -9,6 +9,8 @@
  * - `SLACK_RECONNECT_MIN_MS`, `SLACK_RECONNECT_MAX_MS`: Socket Mode's reconnect back-off (default 1000 and
  *   60000): the first wait after a failed attempt, doubling up to the longest.
  * - `SLACK_REPORT_CHANNEL`: optional channel id for retention (prune) summaries.
+ * - `SLACK_AUDIT_CHANNEL`: optional channel id where every signed audit checkpoint is posted (and a refused
+ *   one, when the chain no longer extends the last checkpoint): a copy of the head outside the database.
  */
 import { Secret } from '../config/index.ts';
 
@@ -19,6 +21,7 @@ export interface BotEnv {
   apiUrl: string | null;
   port: number;
   reportChannel: string | null;
+  auditChannel: string | null;
   /** Socket Mode reconnect back-off (socket-link.ts) */
   reconnect: { minMs: number; maxMs: number };
 }
@@ -84,6 +87,7 @@ export function readBotEnv(
     apiUrl,
     port,
     reportChannel: value('SLACK_REPORT_CHANNEL'),
+    auditChannel: value('SLACK_AUDIT_CHANNEL'),
     reconnect,
   };
 }

@@ -4,6 +4,7 @@
  */
 
 import { diffableBackup, requestBackup, requestDiff, type Services } from '../app/index.ts';
+import { verifyAuditLog } from '../compose/audit-checkpoints.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
 
@@ -14,6 +15,7 @@ export function fromJobServices(services: Services): BotServices {
     restores: services.repos.restores,
     audit: services.audit,
     now: services.now,
+    verifyAudit: () => verifyAuditLog(services.config, services.audit, 'auto'),
     restoreRequests: restoreRequestsFromJobs(services),
     requestBackup: (input) =>
       requestBackup(services, {

@@ -44,6 +44,11 @@ export interface BotServices {
   diffRefusal(connection: string, backupId: string): Promise<string | null>;
   /** Restore requests and decisions (the jobs' restore layer); absent = this server runs no restores. */
   restoreRequests?: RestoreRequests;
+  /**
+   * `/kong audit verify`: the chain checked against the newest published signed checkpoint; one line for
+   * people. Absent = this server cannot verify (no checkpoint keys).
+   */
+  verifyAudit?(): Promise<{ ok: boolean; finding: string; message: string }>;
   /** The clock: audit `--since`, ages on cards and the group cache read it (tests pin it). */
   now(): Date;
 }

@@ -10,11 +10,13 @@
 
 import type { BackupEvent, DiffOutcome, Notifier, PruneEvent, VerifyEvent } from '../app/index.ts';
 import type { SlackMessageRef } from '../app/ports/records.ts';
+import type { CheckpointEvent } from '../audit/index.ts';
 import { BACKUP_STATUS } from '../core/status.ts';
 import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
 import { RestoreCards } from './slack/restore-cards.ts';
+import { checkpointMessage } from './views/audit-checkpoint.ts';
 import { backupCard, backupCardInput, backupOutcomeLine } from './views/backup-card.ts';
 import { failureMessage, resultMessage } from './views/backup-thread.ts';
 import { type DiffCardInput, diffFailedCard, diffResultCard } from './views/diff-card.ts';
@@ -28,6 +30,8 @@ export interface SlackNotifierOptions {
   cards: CardUpdater;
   /** where prune summaries go; none = not posted */
   reportChannel?: string;
+  /** where signed audit checkpoints are posted; none = not posted */
+  auditChannel?: string;
   /** the clock for ages on cards (tests pin it); default the system clock */
   now?: () => Date;
   onError?: (what: string, err: unknown) => void;
@@ -139,6 +143,16 @@ export class SlackNotifier implements Notifier {
     this.track(
       this.options.outbox.run(channel, (c) => c.chat.postMessage({ channel, ...pruneMessage(event) })),
       'prune summary',
+    );
+  }
+
+  /** A signed checkpoint (or a refused one) goes to the audit channel: a copy of the head Slack keeps. */
+  auditCheckpoint(event: CheckpointEvent): void {
+    const channel = this.options.auditChannel;
+    if (!channel) return;
+    this.track(
+      this.options.outbox.run(channel, (c) => c.chat.postMessage({ channel, ...checkpointMessage(event) })),
+      'audit checkpoint',
     );
   }
 

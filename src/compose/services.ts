@@ -7,10 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ConsoleNotifier, type Notifier } from '../app/notifier.ts';
+import { ConsoleNotifier, type Notifier, safeNotify } from '../app/notifier.ts';
 import type { WorkQueue } from '../app/ports/work-queue.ts';
 import { findConnection, KeyRingUnavailableError, lookupConnection, type Services } from '../app/services.ts';
-import { createAuditLog } from '../audit/index.ts';
+import {
+  type AuditCheckpointer,
+  type CheckpointReason,
+  createAuditLog,
+  type TakeResult,
+} from '../audit/index.ts';
 import type { Config, CopyTargetConfig } from '../config/index.ts';
 import {
   connectProducer,
@@ -28,6 +33,7 @@ import {
   KeyRing,
   objectLockUntil,
 } from '../storage/index.ts';
+import { openAuditCheckpointer } from './audit-checkpoints.ts';
 import { classifyGatewayError, type GatewayOpener, openGateway } from './gateways.ts';
 import { openRecords } from './records.ts';
 
@@ -103,12 +109,26 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   const primary = open(config.storage.primary);
   const copyTargets = config.storage.copies.map(open);
   const gatewayFactory = options.gatewayFactory ?? openGateway;
+  const notifier = options.notifier ?? new ConsoleNotifier();
+  let checkpointer: AuditCheckpointer | undefined;
+  const takeAuditCheckpoint = async (reason: CheckpointReason): Promise<TakeResult> => {
+    try {
+      checkpointer ??= openAuditCheckpointer(config, audit, primary, {
+        now,
+        announce: (event) => safeNotify(() => notifier.auditCheckpoint?.(event)),
+      });
+      return await checkpointer.take(reason);
+    } catch (err) {
+      return { checkpoint: null, locations: [], problems: [`audit checkpoint: ${(err as Error).message}`] };
+    }
+  };
   let closed = false;
 
   return {
     config,
     repos,
     audit,
+    takeAuditCheckpoint,
     primary,
     copyTargets,
     artifacts: createArtifactStore({ primary, copyTargets, keyRing }),
@@ -127,7 +147,7 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
     redisUrl,
     redisPrefix,
     retry,
-    notifier: options.notifier ?? new ConsoleNotifier(),
+    notifier,
     now,
     newId,
     random: options.random ?? Math.random,

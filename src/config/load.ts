@@ -131,6 +131,10 @@ function buildConfig(
     database: databaseConfig(file.database, secrets, abs),
     redis: file.redis,
     restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
+    audit: {
+      checkpointKey: secrets.checkpointKey ?? null,
+      checkpointEveryMs: approvalTimeoutMs(file.audit.checkpointEvery),
+    },
   };
 }
 

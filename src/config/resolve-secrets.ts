@@ -3,6 +3,7 @@
  * raw parsed YAML (not the schema output) so secret problems are listed even when another part of the file
  * is invalid. Messages name the variable or file, never the value.
  */
+import { createPrivateKey } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { Secret } from './secret.ts';
 import type { ConfigProblem } from './types.ts';
@@ -12,6 +13,8 @@ export type ReadTextFile = (path: string) => Promise<string>;
 export interface ResolvedSecrets {
   tokens: Map<number, Secret<string>>;
   keys: Map<number, Secret<Buffer>>;
+  /** `audit.checkpointKeyFile`'s PEM, checked to be an Ed25519 private key */
+  checkpointKey?: Secret<string>;
   /** PostgreSQL's password (`database.passwordEnv` / `passwordFile`); null when none is named */
   databasePassword: Secret<string> | null;
   problems: ConfigProblem[];
@@ -134,6 +137,7 @@ export async function resolveSecrets(
       });
     }
   }
+  await resolveCheckpointKey(raw, ctx, out);
   const db = raw.database;
   if (isRecord(db) && (db.passwordEnv !== undefined || db.passwordFile !== undefined)) {
     const spec = { envField: 'passwordEnv', fileField: 'passwordFile', what: 'the database password' };
@@ -141,4 +145,39 @@ export async function resolveSecrets(
     if (found) out.databasePassword = new Secret(found.text);
   }
   return out;
+}
+
+async function resolveCheckpointKey(
+  raw: Record<string, unknown>,
+  ctx: { readFile: ReadTextFile; baseDir: string; problems: ConfigProblem[] },
+  out: ResolvedSecrets,
+): Promise<void> {
+  const audit = raw.audit;
+  if (!isRecord(audit) || typeof audit.checkpointKeyFile !== 'string' || audit.checkpointKeyFile === '')
+    return;
+  const full = resolvePath(ctx.baseDir, audit.checkpointKeyFile);
+  const path = 'audit.checkpointKeyFile';
+  let pem: string;
+  try {
+    pem = await ctx.readFile(full);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    ctx.problems.push({ path, message: `cannot read ${full} (${code})` });
+    return;
+  }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    ctx.problems.push({ path, message: `${full} is not a PEM private key` });
+    return;
+  }
+  if (type !== 'ed25519') {
+    ctx.problems.push({
+      path,
+      message: `${full} must hold an Ed25519 private key (it holds ${type ?? 'another kind'})`,
+    });
+    return;
+  }
+  out.checkpointKey = new Secret(pem);
 }

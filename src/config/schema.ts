@@ -285,6 +285,15 @@ export const restoresSchema = z.strictObject({
     .default('30m'),
 });
 
+/** `15m`, `1h`: how often workers sign a checkpoint of the audit chain (restore decisions sign one too). */
+export const auditSchema = z.strictObject({
+  /** an Ed25519 private key (PEM) of its own; without it checkpoints are signed with a key derived from the current key-ring key */
+  checkpointKeyFile: z.string().min(1).optional(),
+  checkpointEvery: z
+    .string()
+    .regex(APPROVAL_TIMEOUT, 'checkpointEvery must be a duration like 90s, 15m or 1h')
+    .default('15m'),
+});
 /** `require` encrypts without checking the server; `verify-ca` checks its chain; `verify-full` also its name. */
 export const POSTGRES_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 
@@ -391,6 +400,7 @@ export const configFileSchema = z.strictObject({
     })
     .default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
   restores: restoresSchema.default({ approvalTimeout: '30m' }),
+  audit: auditSchema.default({ checkpointEvery: '15m' }),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -119,6 +119,8 @@ export interface Config {
   redis: { url: string; prefix: string };
   /** restore requests: how long one waits for approval before it expires (default 30 minutes) */
   restores: { approvalTimeoutMs: number };
+  /** signed checkpoints of the audit chain: its own Ed25519 key (PEM) if configured, and how often */
+  audit: { checkpointKey: Secret<string> | null; checkpointEveryMs: number };
 }
 
 export interface ConfigProblem {

@@ -17,6 +17,7 @@ import {
   runRestore,
   runRestorePlan,
   runScheduledBackup,
+  sweepLeftovers,
   verifyBackup,
   verifyScheduled,
 } from '../app/index.ts';
@@ -53,6 +54,12 @@ export interface WorkerOptions {
   syncSchedules?: boolean;
   /** skip start-up recovery */
   recover?: boolean;
+  /**
+   * sign an audit checkpoint at start and then every `audit.checkpointEvery` (config); default true.
+   * `checkpointEveryMs` overrides the config's interval (tests).
+   */
+  auditCheckpoints?: boolean;
+  checkpointEveryMs?: number;
   /** restore jobs (plan, run, expiry) at once in this process; default 4 (one restore per connection) */
   restoreConcurrency?: number;
   /**
@@ -76,10 +83,11 @@ function attemptOf(job: Job) {
   return { attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 };
 }
 
-function backupProcessor(services: JobServices) {
+function backupProcessor(services: JobServices, shutdown: AbortSignal) {
   return async (job: Job<BackupJobData | ScheduledBackupJobData>) => {
     const attempt = {
       ...attemptOf(job),
+      signal: shutdown,
       onProgress: (p: Record<string, unknown>) => void job.updateProgress(p).catch(() => undefined),
     };
     try {
@@ -142,6 +150,13 @@ function restoreProcessor(services: JobServices) {
   };
 }
 
+/** A periodic checkpoint; a refusal (the chain broke since the last one) is already announced, logged here too. */
+async function takeCheckpoint(services: JobServices, log: LogLine): Promise<void> {
+  const r = await services.takeAuditCheckpoint('periodic');
+  if (r.refused) log(`AUDIT: ${r.refused}`);
+  for (const problem of r.problems) log(`audit checkpoint not published: ${problem}`);
+}
+
 /** Diff jobs run once; the use case reports its result (or failure) to the notifier and never throws. */
 function diffProcessor(services: JobServices) {
   return async (job: Job<DiffJobData>) => {
@@ -165,8 +180,11 @@ export async function startWorkers(
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     maxStalledCount: 1,
   };
+  // fired when the close deadline passes: running backups stop where they are instead of finishing in a
+  // process that already said it closed
+  const shutdown = new AbortController();
   const workers = [
-    new Worker(QUEUE_NAMES.backup, backupProcessor(services), {
+    new Worker(QUEUE_NAMES.backup, backupProcessor(services, shutdown.signal), {
       ...common,
       concurrency: options.backupConcurrency ?? 2,
     }),
@@ -196,8 +214,10 @@ export async function startWorkers(
     );
   });
 
+  let checkpointTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 30_000) => {
+    clearInterval(checkpointTimer);
     closing ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
@@ -208,6 +228,7 @@ export async function startWorkers(
       clearTimeout(timer);
       if (!inTime) {
         log(`workers did not finish within ${deadlineMs} ms; closing anyway (their jobs will be retried)`);
+        shutdown.abort();
         await Promise.all(workers.map((w) => w.close(true)));
       }
       connection.disconnect();
@@ -220,6 +241,24 @@ export async function startWorkers(
     const schedules = options.syncSchedules === false ? null : await syncSchedules(services);
     const recovery = options.recover === false ? null : await recoverBackups(services);
     const restoreRecovery = options.recover === false ? null : await recoverRestores(services);
+    if (options.recover !== false) {
+      for (const swept of await sweepLeftovers(services)) {
+        if (swept.problem) log(`temp file sweep of ${swept.target}: ${swept.problem}`);
+        else
+          log(
+            `removed ${swept.removed.length} temp file(s) left by a crashed writer in ${swept.target}: ${swept.removed.join(', ')}`,
+          );
+      }
+    }
+    if (options.auditCheckpoints !== false) {
+      // the first one before returning: a log cut while no worker ran is reported at start
+      await takeCheckpoint(services, log);
+      checkpointTimer = setInterval(
+        () => void takeCheckpoint(services, log),
+        options.checkpointEveryMs ?? services.config.audit.checkpointEveryMs,
+      );
+      checkpointTimer.unref();
+    }
     return { workers, schedules, recovery, restoreRecovery, close };
   } catch (err) {
     await close(1000);

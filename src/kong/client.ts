@@ -54,7 +54,7 @@ export interface KongClientOptions {
    */
   transport?: 'node' | 'axios';
   /** injected for tests: the wait between retries, the jitter source and the clock for HTTP dates. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
   onRetry?: (info: RetryNotice) => void;
@@ -109,7 +109,18 @@ export interface KongClient {
   toJSON(): { baseUrl: string; workspace: string | null; authenticated: boolean };
 }
 
-const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A retry's wait; it ends as soon as the caller's signal fires (the loop then throws KongAbortedError). */
+function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, signal?.aborted ? 0 : ms);
+    signal?.addEventListener('abort', finish, { once: true });
+  });
+}
 
 /** Percent-encode one path segment (names may hold characters that are special in URLs). */
 export function seg(value: string): string {
@@ -301,7 +312,7 @@ export function createKongClient(opts: KongClientOptions): KongClient {
       const delayMs = retryAfter ?? backoffMs(attempt - 1, policy, random);
       const reason = failure.type === 'status' ? `HTTP ${failure.status}` : (failure.errno ?? 'timeout');
       opts.onRetry?.({ method, path: url, attempt, delayMs, reason });
-      await sleep(delayMs);
+      await sleep(delayMs, ro.signal);
     }
   }
 

@@ -29,7 +29,7 @@ import {
 import { ADMIN_PATHS } from './admin-paths.ts';
 import { type KongClient, seg } from './client.ts';
 import { describeGateway, type GatewayInfo } from './describe.ts';
-import { KongApiError } from './errors.ts';
+import { KongAbortedError, KongApiError } from './errors.ts';
 import { Semaphore } from './pool.ts';
 
 /** The port's dump progress, with Kong's kinds. */
@@ -153,8 +153,23 @@ async function readCollections(
 ): Promise<void> {
   const gate = new Semaphore(Math.max(1, opts.parallelism ?? 8));
   const wanted = new Set(kinds);
-  const progress = (kind: EntityKind, fetched: number) => opts.onProgress?.({ kind, fetched, done: false });
-  const signal = opts.signal ? { signal: opts.signal } : {};
+  // One list failing fails the dump: `stop` then cancels every other list (no request is sent after it,
+  // a retry's wait ends at once) and nothing more reaches the sink or the progress callback. The caller's
+  // signal stops it the same way.
+  const stop = new AbortController();
+  const stopOnCaller = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) stopOnCaller();
+  opts.signal?.addEventListener('abort', stopOnCaller, { once: true });
+  const live = () => !stop.signal.aborted;
+  const progress = (kind: EntityKind, fetched: number) =>
+    live() && opts.onProgress?.({ kind, fetched, done: false });
+  const signal = { signal: stop.signal };
+  const guarded: SnapshotSink = {
+    ...sink,
+    add: (kind, rows) => {
+      if (live()) sink.add(kind, rows);
+    },
+  };
 
   /**
    * One top-level collection, handed page by page to the sink (which strips) when it is wanted; resolves to the ids
@@ -175,7 +190,7 @@ async function readCollections(
             ...signal,
             onRows: (rows) => {
               if (keepIds) for (const row of rows) ids.add(row.id);
-              if (feed) sink.add(kind, rows);
+              if (feed) guarded.add(kind, rows);
             },
             onPage: (n) => feed && progress(kind, n),
           }),
@@ -193,6 +208,7 @@ async function readCollections(
   };
 
   const record = (kind: EntityKind, listed: unknown) => {
+    if (!live()) return;
     if (listed !== undefined) return done(kind);
     sink.skip?.(kind);
     opts.onProgress?.({ kind, fetched: 0, done: true, skipped: true });
@@ -201,15 +217,30 @@ async function readCollections(
   const tasks = kinds.map(async (kind) => {
     if (kind === 'targets') {
       const upstreams = await list('upstreams');
-      return record(kind, await listTargets(client, gate, upstreams, sink, signal, (n) => progress(kind, n)));
+      return record(
+        kind,
+        await listTargets(client, gate, upstreams, guarded, signal, (n) => progress(kind, n)),
+      );
     }
     if (kind === 'consumer_group_members') {
       const groups = await list('consumer_groups');
-      return record(kind, groups && (await listMembers(client, gate, [...groups], sink, signal)));
+      return record(kind, groups && (await listMembers(client, gate, [...groups], guarded, signal)));
     }
     return record(kind, await list(kind));
   });
-  await Promise.all(tasks);
+  const settled = await Promise.allSettled(
+    tasks.map((task) =>
+      task.catch((err: unknown) => {
+        stop.abort(err);
+        throw err;
+      }),
+    ),
+  );
+  opts.signal?.removeEventListener('abort', stopOnCaller);
+  // every list has stopped: report the failure that stopped the others, not their cancellations
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const cause = failures.find((err) => !(err instanceof KongAbortedError)) ?? failures[0];
+  if (failures.length > 0) throw cause;
 }
 
 async function listTargets(

@@ -5,6 +5,7 @@
  * writer, the verifier or the jobs. Every implementation runs the conformance suite in
  * `test/unit/storage/copy-target-conformance.ts`.
  */
+import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
 import type { CopyTargetConfig } from '../config/types.ts';
 import { DirectoryCopyTarget } from './directory-target.ts';
 import type { ByteSink } from './fs-util.ts';
@@ -49,6 +50,16 @@ export interface CopyTarget {
   lockedUntil?(name: string): Promise<Date | null>;
   /** Releases connections. */
   close?(): Promise<void>;
+  /**
+   * Removes what writers that died mid-write left behind (a directory's stale temp files, an object
+   * store's stale multipart uploads); returns their names. Never touches a live write.
+   */
+  sweepLeftovers?(): Promise<string[]>;
+  /**
+   * Where signed audit checkpoints are published on this target (a directory: its `audit-checkpoints/`
+   * folder). Absent = this kind of target cannot hold them yet.
+   */
+  checkpointStore?(): CheckpointStore;
 }
 
 /** What a target may need beyond its config: the Object Lock date of an object written now. */

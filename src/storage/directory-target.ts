@@ -5,9 +5,12 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, readdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
+import { checkpointStoreIn } from './checkpoint-directory.ts';
 import type { CopyTarget, StoredObject } from './copy-target.ts';
 import { type ByteSink, HashingWriter, sha256File, writeFileAtomically } from './fs-util.ts';
 import { ARTIFACT_EXTENSION, artifactPath, checkArtifactName, isTempName } from './layout.ts';
+import { sweepStaleTemps } from './sweep.ts';
 
 export class DirectoryCopyTarget implements CopyTarget {
   readonly id: string;
@@ -67,6 +70,15 @@ export class DirectoryCopyTarget implements CopyTarget {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  }
+
+  /** `<dir>/audit-checkpoints/`, next to the artifacts */
+  checkpointStore(): CheckpointStore {
+    return checkpointStoreIn(this.dir);
+  }
+
+  async sweepLeftovers(): Promise<string[]> {
+    return (await sweepStaleTemps(this.dir)).removed;
   }
 
   async list(): Promise<string[]> {

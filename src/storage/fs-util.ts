@@ -3,11 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { tempPath } from './layout.ts';
+import { tempPath, tempSuffix } from './layout.ts';
 
-/** A suffix that keeps concurrent writers (several processes, retries) off each other's temp files. */
+/**
+ * A suffix that keeps concurrent writers (several processes, retries) off each other's temp files and
+ * names the writer (pid, host), so a crash's leftover can be told from a live write.
+ */
 export function uniqueSuffix(): string {
-  return `${process.pid}-${randomBytes(6).toString('hex')}`;
+  return tempSuffix(process.pid, randomBytes(6).toString('hex'));
 }
 
 /** Makes a rename durable: the directory entry is flushed too (no-op where directories cannot be opened). */

@@ -5,6 +5,7 @@ export {
   targetNamed,
   withTargetFile,
 } from './artifact-store.ts';
+export { CHECKPOINT_DIR, checkpointStoreIn, DirectoryCheckpointStore } from './checkpoint-directory.ts';
 export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
 export { type CopyTarget, createCopyTarget, type StoredObject, type TargetOptions } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
@@ -35,6 +36,13 @@ export {
   StreamingSerializer,
   serializeSnapshot,
 } from './serialize.ts';
+export {
+  processIsAlive,
+  STALE_TEMP_AGE_MS,
+  type SweepOptions,
+  type SweepResult,
+  sweepStaleTemps,
+} from './sweep.ts';
 export {
   type ArtifactCopy,
   artifactNameOf,

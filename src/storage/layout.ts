@@ -4,8 +4,9 @@
  *
  * Name: `kong-<connection>-<YYYYMMDD-HHMM>-<manual|scheduled|pre-restore>-<short id>.sgb`, time in UTC.
  * Temp files start with `.` and end with `.tmp` so a listing of artifacts never mistakes a half-written file
- * for a backup, and a crash leaves something recognisable to sweep.
+ * for a backup, and a crash leaves something recognisable to sweep (`sweep.ts`): `.<name>.<pid>-<rand>-<host>.tmp`.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { BACKUP_TYPES, type BackupType } from '../core/status.ts';
 
@@ -85,4 +86,29 @@ export function tempPath(dir: string, name: string, unique: string): string {
 
 export function isTempName(fileName: string): boolean {
   return fileName.startsWith('.') && fileName.endsWith('.tmp');
+}
+
+/** This host as temp names carry it: lowercase letters and digits only, at most 32. */
+export function hostTag(name = hostname()): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 32) || 'host'
+  );
+}
+
+/** `<pid>-<12 hex>-<host>`: which process on which host writes a temp file (the sweep needs both). */
+export function tempSuffix(pid: number, random: string, host = hostTag()): string {
+  return `${pid}-${random}-${host}`;
+}
+
+const TEMP_SUFFIX = /\.(\d+)-([0-9a-f]+)(?:-([a-z0-9]+))?\.tmp$/;
+
+/** The writer of a temp file: its pid and (from this version on) its host; null for other files. */
+export function parseTempName(fileName: string): { pid: number; host: string | null } | null {
+  if (!isTempName(fileName)) return null;
+  const m = TEMP_SUFFIX.exec(fileName);
+  if (!m) return null;
+  return { pid: Number(m[1]), host: m[3] ?? null };
 }

@@ -35,6 +35,19 @@ export interface BackupAttempt {
   maxAttempts: number;
   /** BullMQ progress (job.updateProgress); ids and counts only */
   onProgress?: (progress: { phase: BackupPhase; kind?: string; fetched?: number }) => void;
+  /**
+   * The worker is shutting down past its deadline: the dump stops at once and the attempt ends without
+   * recording anything (the job is left to BullMQ's stalled check to retry, as the worker announced).
+   */
+  signal?: AbortSignal;
+}
+
+/** The attempt was stopped by the worker's shutdown: not a failure of the backup; it will be retried. */
+export class BackupInterruptedError extends Error {
+  constructor(backupId: string) {
+    super(`backup ${backupId} was interrupted by the worker shutting down; it will be retried`);
+    this.name = 'BackupInterruptedError';
+  }
 }
 
 /** Thrown for failures; `retryable` tells the BullMQ wrapper whether to use UnrecoverableError. */
@@ -96,6 +109,7 @@ export async function runBackup(
     // is the content fingerprint, its chunks the artifact's plaintext.
     const serializer = new StreamingSerializer();
     const serialized = serializer.finish(await dump(services, running, attempt, serializer));
+    if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const { meta } = serialized;
     const content = contentFingerprint(meta, serialized.contentSha256);
     const counts = meta.counts as Record<string, number>;
@@ -122,6 +136,7 @@ export async function runBackup(
     await notify(services, running, 'writing');
     attempt.onProgress?.({ phase: 'writing' });
     const written = await writeArtifact({ ...target, keyRing: services.keyRing(), serialized });
+    if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const copies: NewCopy[] = [
       { target: PRIMARY_TARGET, location: written.path, sha256: written.sha256 },
       ...written.copies.map((c) => ({ target: c.target, location: c.path, sha256: c.sha256 })),
@@ -138,6 +153,7 @@ export async function runBackup(
     });
   } catch (err) {
     if (err instanceof TransitionError) return settledElsewhere(services, backupId);
+    if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const failure = describeJobFailure(services, connection, err);
     const final = !failure.retryable || attempt.attempt >= attempt.maxAttempts;
     if (final) {
@@ -156,11 +172,14 @@ async function dump(
   serializer: StreamingSerializer,
 ): Promise<SnapshotMeta> {
   const gw = services.gateway(services.connection(backup.connection));
+  // progress is reported only while the dump runs: never after it failed (or finished)
+  let dumping = true;
   try {
     const gateway = await gw.describe();
     await notify(services, backup, 'dumping', `${gw.product} ${gateway.version} (${gateway.database})`);
     let lastReport = services.now().getTime();
     const onProgress = (p: DumpProgress) => {
+      if (!dumping) return;
       const at = services.now().getTime();
       if (at - lastReport < PROGRESS_EVERY_MS) return;
       lastReport = at;
@@ -173,8 +192,10 @@ async function dump(
       gateway,
       takenAt: services.now().toISOString(),
       onProgress,
+      ...(attempt.signal ? { signal: attempt.signal } : {}),
     });
   } finally {
+    dumping = false;
     gw.close();
   }
 }

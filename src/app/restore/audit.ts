@@ -9,6 +9,14 @@ import type { Restore } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import type { RestoreEvent } from './types.ts';
 
+/** A person's (or the clock's) decision on a request: each one is followed by a signed audit checkpoint. */
+const DECISIONS: readonly AuditAction[] = [
+  'restore.approved',
+  'restore.rejected',
+  'restore.cancelled',
+  'restore.expired',
+];
+
 export async function auditRestore(
   services: Services,
   restore: Restore,
@@ -28,6 +36,7 @@ export async function auditRestore(
     outcome: options.outcome ?? 'ok',
     details: { ...details, backupId: restore.backupId },
   });
+  if (DECISIONS.includes(action)) await services.takeAuditCheckpoint('restore-decision');
 }
 
 export async function notifyRestore(services: Services, event: RestoreEvent): Promise<void> {

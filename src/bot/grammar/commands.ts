@@ -12,6 +12,7 @@ import {
   readSections,
   readText,
   readUser,
+  shown,
 } from './values.ts';
 
 export const DEFAULT_BACKUPS_LIMIT = 10;
@@ -147,13 +148,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'audit',
-    usage: '/kong audit [--connection c] [--user @someone] [--action a] [--since 7d] [--limit N]',
-    summary: 'Search the audit log (answered only to you).',
+    usage:
+      '/kong audit [--connection c] [--user @someone] [--action a] [--since 7d] [--limit N] | /kong audit verify',
+    summary:
+      'Search the audit log, or verify it against its newest signed checkpoint (answered only to you).',
     details: [
       `--since: \`30m\`, \`12h\`, \`7d\`, \`2w\`. --limit: 1 to 100, default ${DEFAULT_AUDIT_LIMIT}.`,
       'Example: `/kong audit --connection prod --action restore --since 7d`',
+      '`/kong audit verify` (admins): recomputes the hash chain and checks it against the newest signed checkpoint.',
     ],
-    positionals: [],
+    positionals: [{ name: 'verify', optional: true }],
     flags: [
       { name: 'connection', arity: 'value' },
       { name: 'user', arity: 'value' },
@@ -162,6 +166,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'limit', arity: 'value' },
     ],
     build: (a) => {
+      const word = a.positionals[0];
+      if (word !== undefined) {
+        if (word.text !== 'verify') {
+          return {
+            ok: false,
+            message: `Unexpected ${shown(word.text)} (options start with --; or \`verify\`).`,
+          };
+        }
+        if (a.flags.size > 0) return { ok: false, message: '`/kong audit verify` takes no options.' };
+        return { ok: true, value: { name: 'audit', verify: true, limit: DEFAULT_AUDIT_LIMIT } };
+      }
       const r = allOf({
         connection: optionalFlag(a, 'connection', readConnection),
         user: optionalFlag(a, 'user', readUser),

@@ -45,6 +45,8 @@ export type KongCommand =
   | { name: 'status'; id: string }
   | {
       name: 'audit';
+      /** `/kong audit verify`: check the chain against the newest signed checkpoint */
+      verify?: true;
       connection?: string;
       user?: UserRef;
       action?: string;

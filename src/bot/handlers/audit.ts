@@ -1,5 +1,5 @@
 import type { CommandOf } from '../grammar/index.ts';
-import { refusalMessage } from '../views/simple.ts';
+import { note, refusalMessage } from '../views/simple.ts';
 import { actionFilter } from './audit-cursor.ts';
 import { auditPage } from './audit-query.ts';
 import type { CommandContext, CommandResult } from './context.ts';
@@ -9,6 +9,7 @@ import type { CommandContext, CommandResult } from './context.ts';
  * events, answered only to the caller, with a "Next page" button while more remain.
  */
 export async function audit(cmd: CommandOf<'audit'>, ctx: CommandContext): Promise<CommandResult> {
+  if (cmd.verify) return verifyAudit(ctx);
   const query = {
     limit: cmd.limit,
     page: 1,
@@ -31,4 +32,23 @@ export async function audit(cmd: CommandOf<'audit'>, ctx: CommandContext): Promi
   const result: CommandResult = { outcome: 'ok', details: { ...details, shown: page.shown } };
   if (cmd.connection) result.connection = cmd.connection;
   return result;
+}
+
+/**
+ * `/kong audit verify`: the whole chain against the newest signed checkpoint, answered only to the caller.
+ * It reads every row, so it needs what the unfiltered log needs: admin on some connection.
+ */
+async function verifyAudit(ctx: CommandContext): Promise<CommandResult> {
+  const details = { verify: true };
+  if (!(await ctx.auth.isAdminAnywhere(ctx.userId))) {
+    await ctx.respond(refusalMessage('Verifying the audit log needs the *admin* role on a connection.'));
+    return { outcome: 'denied', details: { ...details, needed: 'admin' } };
+  }
+  if (!ctx.services.verifyAudit) {
+    await ctx.respond(note('This server cannot verify the audit log (no checkpoint keys configured).'));
+    return { outcome: 'failed', details };
+  }
+  const r = await ctx.services.verifyAudit();
+  await ctx.respond(note(`${r.ok ? ':white_check_mark:' : ':rotating_light:'} Audit log: ${r.message}`));
+  return { outcome: r.ok ? 'ok' : 'failed', details: { ...details, finding: r.finding } };
 }

@@ -45,6 +45,7 @@ export function createSlackOutput(env: BotEnv, options: SlackOutputOptions): Sla
     outbox,
     cards,
     ...(env.reportChannel ? { reportChannel: env.reportChannel } : {}),
+    ...(env.auditChannel ? { auditChannel: env.auditChannel } : {}),
     onError: (what, err) => logger.error(`Slack ${what} not sent: ${(err as Error).message}`),
   });
   return { client, outbox, cards, notifier };

@@ -1,7 +1,11 @@
 /** `snapgate audit list [--connection --actor --action --since --limit]` and `snapgate audit verify`. */
+
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createAuditLog } from '../../audit/index.ts';
+import { type CheckpointSource, verifyAuditLog } from '../../compose/audit-checkpoints.ts';
 import { openRecords } from '../../compose/records.ts';
+import type { Config } from '../../config/index.ts';
 import { CliError } from '../errors.ts';
 import {
   addConfigOption,
@@ -26,11 +30,14 @@ export function parseSince(value: string, now = new Date()): Date {
   return at;
 }
 
-async function withAudit<T>(flags: ConfigFlag, run: (log: ReturnType<typeof createAuditLog>) => Promise<T>) {
+async function withAudit<T>(
+  flags: ConfigFlag,
+  run: (log: ReturnType<typeof createAuditLog>, config: Config) => Promise<T>,
+) {
   const config = await loadCliConfig(flags);
   const records = await openRecords(config.database);
   try {
-    return await run(createAuditLog(records.audit));
+    return await run(createAuditLog(records.audit), config);
   } finally {
     await records.close();
   }
@@ -75,17 +82,48 @@ export function registerAudit(program: Command): void {
     });
 
   addConfigOption(
-    audit.command('verify').description('recompute the hash chain; names the first broken row'),
-  ).action(async (flags: ConfigFlag) => {
-    await withAudit(flags, async (log) => {
-      const r = await log.verify();
-      if (r.ok) {
-        process.stdout.write(
-          `ok: ${r.checked} events, head ${r.head ? `#${r.head.seq} ${r.head.hash}` : '(empty)'}\n`,
-        );
-        return;
+    audit
+      .command('verify')
+      .description(
+        'recompute the hash chain and check it against the newest signed checkpoint; names emptying, truncation and rewrites',
+      ),
+  )
+    .option(
+      '--checkpoint <file>',
+      'check against this checkpoint (a published file, or the JSON of the Slack post)',
+    )
+    .option('--from-store', 'check against the newest checkpoint in the store; none published is a failure')
+    .action(async (flags: VerifyFlags) => {
+      if (flags.checkpoint && flags.fromStore)
+        throw new CliError('give --checkpoint or --from-store, not both');
+      let source: CheckpointSource = flags.fromStore ? 'store' : 'auto';
+      if (flags.checkpoint) {
+        try {
+          source = { text: await readFile(flags.checkpoint, 'utf8'), from: flags.checkpoint };
+        } catch (err) {
+          throw new CliError(
+            `cannot read ${flags.checkpoint} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+          );
+        }
       }
-      throw new CliError(`audit chain broken at row ${r.firstBroken?.seq}: ${r.firstBroken?.reason}`);
+      await withAudit(flags, async (log, config) => {
+        let r: Awaited<ReturnType<typeof verifyAuditLog>>;
+        try {
+          r = await verifyAuditLog(config, log, source);
+        } catch (err) {
+          throw new CliError(`audit verify: ${(err as Error).message}`);
+        }
+        const from = r.from ? ` (checkpoint ${r.from})` : '';
+        if (r.ok) {
+          process.stdout.write(`${r.message}${from}\n`);
+          return;
+        }
+        throw new CliError(`${r.message}${from}`);
+      });
     });
-  });
+}
+
+interface VerifyFlags extends ConfigFlag {
+  checkpoint?: string;
+  fromStore?: boolean;
 }

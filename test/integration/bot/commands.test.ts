@@ -3,8 +3,13 @@
  * backups/show/status over real records, and audit queries with paging. Real Bolt HTTP receiver, fake
  * Slack, real SQLite and audit log.
  */
+
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signCheckpoint } from '../../../src/audit/index.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
+import { checkpointKeys, checkpointStores, verifyAuditLog } from '../../../src/compose/audit-checkpoints.ts';
+import { createCopyTarget } from '../../../src/storage/index.ts';
 import {
   type BaseFixture,
   type BotFixture,
@@ -32,6 +37,7 @@ beforeAll(async () => {
     now: base.clock.now,
     requestBackup: noJobs('requestBackup'),
     requestVerify: noJobs('requestVerify'),
+    verifyAudit: () => verifyAuditLog(base.config, base.audit, 'auto'),
     requestDiff: noJobs('requestDiff'),
     diffRefusal: noJobs('diffRefusal'),
   };
@@ -292,6 +298,34 @@ describe('audit from chat', () => {
     const text = await answer(PEOPLE.admin, 'audit --since 1h --limit 50');
     expect(text).toContain('staging');
     expect(text).toContain('slack.refused');
+  });
+});
+
+describe('/kong audit verify (issue 18 §1)', () => {
+  it('admins only; answers privately whether the chain matches the newest signed checkpoint', async () => {
+    expect(await answer(PEOPLE.operator, 'audit verify')).toMatch(/needs the \*admin\* role/);
+    expect(await lastAudit()).toMatchObject({ action: 'slack.refused', outcome: 'refused' });
+    expect(await answer(PEOPLE.admin, 'audit verify')).toMatch(
+      /:white_check_mark: Audit log: ok: \d+ events, .*no signed checkpoint was published/,
+    );
+    // a checkpoint signed with the configured key that covers more rows than the log holds: a cut log
+    const head = (await base.audit.head())!;
+    const [store] = checkpointStores(createCopyTarget(base.config.storage.primary));
+    const claim = { seq: head.seq + 5, hash: 'e'.repeat(64), count: head.seq + 5, time: base.clock.now() };
+    const name = await store!.put(
+      '20991231T000000000Z-000000000999.json',
+      JSON.stringify(signCheckpoint(claim, checkpointKeys(base.config).signing)),
+    );
+    try {
+      const text = await answer(PEOPLE.admin, 'audit verify');
+      expect(text).toMatch(
+        /:rotating_light: Audit log: TRUNCATED: the audit log ends at row \d+ but checkpoint/,
+      );
+      expect(await lastAudit()).toMatchObject({ action: 'slack.command', outcome: 'failed' });
+    } finally {
+      rmSync(name, { force: true });
+    }
+    expect(await answer(PEOPLE.admin, 'audit verify --limit 2')).toMatch(/takes no options/);
   });
 });
 

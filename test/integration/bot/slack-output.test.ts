@@ -3,6 +3,7 @@
  * a 429 on one channel holding only that channel, and the notifier's card + thread behaviour.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointKeyFromRingKey, parseCheckpoint, signCheckpoint } from '../../../src/audit/index.ts';
 import { readBotEnv } from '../../../src/bot/env.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
 import { createSlackOutput, type SlackOutput } from '../../../src/bot/slack/output.ts';
@@ -178,5 +179,37 @@ describe('SlackNotifier', () => {
     const [reply] = fake.thread('CF', ref.ts);
     expect(JSON.stringify(reply?.blocks)).toMatch(/could not reach[\s\S]*ECONNREFUSED/);
     expect(JSON.stringify(fake.message('CF', ref.ts)?.attachments)).toContain('Failed');
+  });
+});
+
+describe('SlackNotifier: audit checkpoints', () => {
+  it('posts each signed checkpoint (its JSON, verifiable as a file) and a refused one to SLACK_AUDIT_CHANNEL', async () => {
+    const audit = createSlackOutput(
+      readBotEnv({
+        SLACK_BOT_TOKEN: fake.token,
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_API_URL: fake.url,
+        SLACK_AUDIT_CHANNEL: 'CAUDIT',
+      }),
+      { logger: silentLogger() },
+    );
+    const key = checkpointKeyFromRingKey('k1', Buffer.alloc(32, 7));
+    const checkpoint = signCheckpoint({ seq: 12, hash: 'a'.repeat(64), count: 12, time: new Date(0) }, key);
+    audit.notifier.auditCheckpoint({ kind: 'published', checkpoint, reason: 'periodic', locations: ['/x'] });
+    audit.notifier.auditCheckpoint({ kind: 'refused', reason: 'periodic', message: 'row 12 hash differs' });
+    await audit.notifier.idle();
+    const [posted, refused] = fake.channel('CAUDIT');
+    expect(posted!.text).toBe('Audit checkpoint #12 (12 events) signed 1970-01-01T00:00:00.000Z');
+    const json = /```([\s\S]*)```/.exec(
+      JSON.stringify(posted!.attachments).replace(/\\n/g, '\n').replace(/\\"/g, '"'),
+    );
+    expect(parseCheckpoint(json![1]!)).toEqual(checkpoint);
+    expect(refused!.text).toBe('Audit checkpoint refused: row 12 hash differs');
+    // without the variable nothing is posted
+    out.notifier.auditCheckpoint({ kind: 'published', checkpoint, reason: 'periodic', locations: [] });
+    await out.notifier.idle();
+    expect(
+      fake.callsTo('chat.postMessage').filter((c) => String(c.body.text).startsWith('Audit')),
+    ).toHaveLength(2);
   });
 });

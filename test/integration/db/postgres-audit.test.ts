@@ -64,7 +64,9 @@ describe('audit log on PostgreSQL', () => {
     const run = await cliInProcess(['audit', 'verify', '--config', configFile(dir, pg)]);
     expect(run).toMatchObject({
       code: 0,
-      out: expect.stringMatching(/^ok: 160 events, head #160 [0-9a-f]{64}\n$/),
+      out: expect.stringMatching(
+        /^ok: 160 events, head #160 [0-9a-f]{64}; no signed checkpoint was published, so only the chain's own consistency is proven/,
+      ),
     });
   });
 

@@ -47,7 +47,8 @@ it('a worker killed mid-backup: the job is retried by a new worker, one record, 
   const all = await services.repos.backups.listByConnection('prod', { includePruned: true });
   expect(all.map((b) => b.status)).toEqual(['completed']);
   for (const dir of ['primary', 'offsite']) {
-    expect(readdirSync(join(env.dir, dir)).filter((f) => !f.startsWith('.'))).toEqual([done.artifactName]);
+    const files = readdirSync(join(env.dir, dir), { withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.map((e) => e.name).filter((f) => !f.startsWith('.'))).toEqual([done.artifactName]);
   }
   // the record turns completed just before the job appends its audit event and BullMQ finishes the job
   const actionsSoFar = async () => (await services.audit.list()).reverse().map((e) => e.action);

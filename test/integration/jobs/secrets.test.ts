@@ -65,7 +65,11 @@ it('no known secret appears in plaintext in artifacts, SQLite, Redis or notifica
 
   // … and nowhere in plaintext.
   const files = [
-    ...['primary', 'offsite'].flatMap((d) => readdirSync(join(env!.dir, d)).map((f) => join(env!.dir, d, f))),
+    ...['primary', 'offsite'].flatMap((d) =>
+      readdirSync(join(env!.dir, d), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name)),
+    ),
     ...['snapgate.db', 'snapgate.db-wal'].map((f) => join(env!.dir, f)).filter(existsSync),
   ];
   expect(files.length).toBeGreaterThanOrEqual(3);

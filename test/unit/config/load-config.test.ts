@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -13,6 +14,9 @@ import {
 const KEY_HEX = 'a'.repeat(64);
 const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
 const TOKEN = 'kong-admin-token-do-not-print';
+const AUDIT_PEM = generateKeyPairSync('ed25519')
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
 
 /** An in-memory file reader: paths → content; missing paths fail like fs does. */
 function files(map: Record<string, string>): ReadTextFile {
@@ -248,7 +252,8 @@ database: { path: snap.db }
         SNAPGATE_S3_SECRET_ACCESS_KEY: 's3-secret-example',
         SNAPGATE_S3_SESSION_TOKEN: 's3-session-example',
       },
-      readFile: async (p) => (p.endsWith('snapgate.example.yml') ? example : KEY_HEX),
+      readFile: async (p) =>
+        p.endsWith('snapgate.example.yml') ? example : p.endsWith('.pem') ? AUDIT_PEM : KEY_HEX,
     });
     const [, offsite, dr] = config.storage.copies;
     expect(offsite).toMatchObject({ type: 's3', name: 'offsite', prefix: 'prod-eu/', forcePathStyle: true });
@@ -431,5 +436,39 @@ describe('loadConfig with the real filesystem', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('audit checkpoints (issue 18 §1)', () => {
+  const withAudit = (audit: string) => `${validYaml}audit:\n${audit}`;
+  const load = (yaml: string, extra: Record<string, string> = {}) =>
+    loadConfig({
+      path: '/etc/snapgate/snapgate.yml',
+      env,
+      readFile: files({ ...fileMap, ...extra, '/etc/snapgate/snapgate.yml': yaml }),
+    });
+
+  it('defaults to every 15 minutes with a key derived from the key ring; reads an Ed25519 key file', async () => {
+    expect((await load(validYaml)).audit).toEqual({ checkpointKey: null, checkpointEveryMs: 15 * 60_000 });
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const config = await load(withAudit('  checkpointKeyFile: keys/audit.pem\n  checkpointEvery: 1h\n'), {
+      '/etc/snapgate/keys/audit.pem': pem,
+    });
+    expect(config.audit.checkpointEveryMs).toBe(3_600_000);
+    expect(config.audit.checkpointKey?.reveal()).toBe(pem);
+    expect(inspect(config.audit)).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses a checkpoint key that is not Ed25519, a missing file and a bad interval', async () => {
+    const rsa = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    await expect(load(withAudit('  checkpointKeyFile: /k.pem\n'), { '/k.pem': rsa })).rejects.toThrow(
+      /audit.checkpointKeyFile: \/k.pem must hold an Ed25519 private key \(it holds ec\)/,
+    );
+    expect(await problemsOf(withAudit('  checkpointKeyFile: /nope.pem\n  checkpointEvery: soon\n'))).toEqual([
+      'audit.checkpointEvery: checkpointEvery must be a duration like 90s, 15m or 1h',
+      'audit.checkpointKeyFile: cannot read /nope.pem (ENOENT)',
+    ]);
   });
 });
