@@ -36,6 +36,12 @@ export {
   UnknownConnectionError,
 } from './services.ts';
 export {
+  type StorageOverviewDeps,
+  type StorageTargetView,
+  storageOverview,
+  type TargetCheck,
+} from './storage-overview.ts';
+export {
   type SyncProgress,
   type SyncReport,
   syncStorage,
