@@ -52,10 +52,9 @@ copyTargetConformance('s3 over HTTPS with a custom CA (caFile)', async () => {
 describe('an HTTPS endpoint the target does not trust', () => {
   const attempt = async (caFile: string | undefined) => {
     const bucket = await freshBucket();
-    const target = new S3CopyTarget(
-      s3Config(proxy.endpoint, bucket, caFile ? { caFile } : {}),
-      { maxAttempts: 1 },
-    );
+    const target = new S3CopyTarget(s3Config(proxy.endpoint, bucket, caFile ? { caFile } : {}), {
+      maxAttempts: 1,
+    });
     try {
       const err = await target
         .write(NAME, async (out) => out.write(Buffer.from('artifact bytes')))
