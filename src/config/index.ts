@@ -2,6 +2,7 @@ export { ConfigError, deepFreeze, formatPath, type LoadConfigOptions, loadConfig
 export { decodeKey, type ReadTextFile } from './resolve-secrets.ts';
 export { configFileSchema, isTimeZone } from './schema.ts';
 export { REDACTED, Secret } from './secret.ts';
+export { configSecretValues } from './secret-values.ts';
 export { storageWarnings } from './storage-warnings.ts';
 export { type TargetPlace, targetHost, targetPlace } from './target-place.ts';
 export type * from './types.ts';

@@ -92,7 +92,9 @@ it('stays up through five failed apps.connections.open calls during a reconnect,
   });
   expect(up.body.checks.slack).toMatchObject({ ok: true, connected: true, failures: 5, reconnects: 1 });
   // each failure logged once, saying what failed, and no token in the log
-  const failures = err.split('\n').filter((l) => l.includes('connection attempt failed'));
+  // the log is JSON lines on stdout (src/observe/log.ts)
+  const failures = out.split('\n').filter((l) => l.includes('connection attempt failed'));
+  expect(failures.every((l) => (JSON.parse(l) as { component?: string }).component === 'slack')).toBe(true);
   expect(failures).toHaveLength(5);
   expect(failures.filter((l) => l.includes('HTTP 500'))).toHaveLength(3);
   expect(failures.filter((l) => l.includes('Retry-After 1 s'))).toHaveLength(2);
