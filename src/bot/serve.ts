@@ -31,11 +31,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const slackSecrets = [env.botToken, env.signingSecret, env.appToken].flatMap((t) =>
     t ? [t.reveal()] : [],
   );
-  const root = createLogger({
-    env: o.env,
-    base: { process: 'serve' },
-    secrets: () => [...configSecretValues(o.config), ...slackSecrets],
-  });
+  const secrets = [...configSecretValues(o.config), ...slackSecrets];
+  const root = createLogger({ env: o.env, base: { process: 'serve' }, secrets: () => secrets });
   const log = o.log ?? lineWriter(root);
   const logger = boltLogger(root);
   let services: Runtime | undefined;

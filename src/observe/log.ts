@@ -9,8 +9,8 @@
  * Format: JSON, or readable lines when stdout is a terminal; `SNAPGATE_LOG_FORMAT=json|pretty` decides instead.
  */
 import { Writable } from 'node:stream';
-import type { Logger as BoltLogger } from '@slack/bolt';
-import { LogLevel } from '@slack/bolt';
+// types only: a worker without Slack never loads Bolt
+import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import { type Logger, type LoggerOptions, pino } from 'pino';
 import { currentLogContext } from '../app/log-context.ts';
 import { REDACTED_TEXT, redactSecrets, redactSecretText } from '../audit/index.ts';
@@ -138,14 +138,15 @@ export function lineWriter(logger: Logger): (line: string) => void {
 
 /** Bolt's logger interface over pino (the Slack app's own lines), at our level. */
 export function boltLogger(logger: Logger): BoltLogger {
-  const toBolt: Record<string, LogLevel> = {
-    trace: LogLevel.DEBUG,
-    debug: LogLevel.DEBUG,
-    info: LogLevel.INFO,
-    warn: LogLevel.WARN,
-    error: LogLevel.ERROR,
-    fatal: LogLevel.ERROR,
-    silent: LogLevel.ERROR,
+  // Bolt's LogLevel enum values are these strings
+  const toBolt: Record<string, string> = {
+    trace: 'debug',
+    debug: 'debug',
+    info: 'info',
+    warn: 'warn',
+    error: 'error',
+    fatal: 'error',
+    silent: 'error',
   };
   let child = logger.child({ component: 'slack' });
   const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
@@ -157,7 +158,7 @@ export function boltLogger(logger: Logger): BoltLogger {
     // the level is ours (SNAPGATE_LOG_LEVEL): Bolt and the Web API client set INFO on any logger they are
     // given unless told otherwise, which would hide the debug lines asked for
     setLevel: () => undefined,
-    getLevel: () => toBolt[child.level] ?? LogLevel.INFO,
+    getLevel: () => (toBolt[child.level] ?? 'info') as LogLevel,
     setName: (name) => {
       child = logger.child({ component: name });
     },

@@ -34,13 +34,11 @@ export function registerWorker(program: Command): void {
       )
         throw new CliError(`--metrics-port takes a port number from 0 to 65535, not "${flags.metricsPort}"`);
       const config = await loadCliConfig(flags);
-      const logger = createLogger({
-        base: { process: 'worker' },
-        secrets: () => [
-          ...configSecretValues(config),
-          ...[process.env.SLACK_BOT_TOKEN ?? ''].filter((t) => t.trim() !== ''),
-        ],
-      });
+      const secrets = [
+        ...configSecretValues(config),
+        ...[process.env.SLACK_BOT_TOKEN ?? ''].filter((t) => t.trim() !== ''),
+      ];
+      const logger = createLogger({ base: { process: 'worker' }, secrets: () => secrets });
       const log = lineWriter(logger);
       // With SLACK_BOT_TOKEN the worker also drives the Slack cards (Bolt is loaded only then).
       let runtime: Runtime | undefined;
