@@ -79,10 +79,11 @@ export async function planAgainstLive(
   const info = await gateway.describe();
   requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
-  return planFromDump(planner, info, raw, target, restore);
+  return planFromDump(services, planner, info, raw, target, restore);
 }
 
 async function planFromDump(
+  services: Services,
   planner: GatewayPlanner,
   info: GatewayInfo,
   raw: Snapshot,
@@ -90,7 +91,12 @@ async function planFromDump(
   restore: Restore,
 ): Promise<LivePlan> {
   const { plan, current } = await planOnGateway(planner, raw, target, planOptions(restore));
-  return { live: current, plan, liveFingerprint: contentSha256(raw), gateway: gatewayKey(info) };
+  return {
+    live: current,
+    plan,
+    liveFingerprint: contentSha256(services.artifacts, raw),
+    gateway: gatewayKey(info),
+  };
 }
 
 /** A plan against the live gateway and the backup it was made from (`target`, as opened, not filled). */
@@ -116,19 +122,19 @@ export async function replanAgainstLive(
   if (prepared && prepared.planHash === restore.planHash && prepared.gateway === gatewayKey(info)) {
     requireSameWorkspace(prepared.target, info);
     const raw = await dumpLive(services, gateway, info);
-    const liveFingerprint = contentSha256(raw);
+    const liveFingerprint = contentSha256(services.artifacts, raw);
     if (liveFingerprint === prepared.liveFingerprint) {
       const { live, plan, target, gateway: key } = prepared;
       return { live, plan, target, liveFingerprint, gateway: key, reused: true };
     }
     const [planner, target] = await Promise.all([plannerFor(gateway, info), open()]);
     requireSameWorkspace(target, info);
-    return { ...(await planFromDump(planner, info, raw, target, restore)), target, reused: false };
+    return { ...(await planFromDump(services, planner, info, raw, target, restore)), target, reused: false };
   }
   const target = await open();
   requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
-  return { ...(await planFromDump(planner, info, raw, target, restore)), target, reused: false };
+  return { ...(await planFromDump(services, planner, info, raw, target, restore)), target, reused: false };
 }
 
 export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {
