@@ -91,7 +91,8 @@ describe('the plan job hands its plan to the restore job', () => {
     const decision = await approveRestore(t.services, { restoreId: ready.id, approver: APPROVER, authorize });
     expect(decision.ok).toBe(true);
     // the run saw other live content than the held plan's: a new plan to approve, nothing written
-    const again = await waitForRestore(t.services, ready.id, ['awaiting_approval'], 20_000);
+    const again = await waitForRestore(t.services, ready.id, ['awaiting_approval', ...FINAL], 30_000);
+    expect([again.status, again.failureReason]).toEqual(['awaiting_approval', null]);
     expect(again.planHash).not.toBe(ready.planHash);
     expect(t.notifier.phases(ready.id)).toContain('replan_required');
   });
