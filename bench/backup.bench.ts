@@ -11,6 +11,12 @@
  * `npm run bench:backup -- --s3`: the same with an S3 primary — a real S3-compatible server (s3rver, in its
  * own process, test/support/s3-server.ts) on 127.0.0.1, a fresh bucket per round — and the directory copy.
  * Goal: backupMs ≤ 1.4 × dumpMs, peak RSS < 500 MB.
+ *
+ * `--scale F` (0 < F ≤ 1) shrinks every kind's count to F of the full gateway and `--rounds N` sets the
+ * timed rounds: `npm run bench:backup -- --s3 --scale 0.05 --rounds 1` checks the variant works in seconds.
+ * Figures for docs/benchmarks.md come from the full size (no --scale) and 7 rounds on a quiet machine.
+ * The JSON line's `ratio` is backupMs / dumpMs; `peakRssMb` is this process's (bench, worker and the
+ * writer), not kong-sim's or s3rver's, which run in their own processes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,12 +33,28 @@ import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server } from '../test/support/s3-
 import { writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';
 import { startSimProcess, stopSimProcess } from './sim-process.ts';
-import { syntheticGateway } from './synthetic.ts';
+import { DEFAULT_SYNTHETIC, type SyntheticOptions, syntheticGateway } from './synthetic.ts';
 
-const ROUNDS = 7;
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+const SCALE = Number(option('--scale') ?? 1);
+const ROUNDS = Number(option('--rounds') ?? 7);
+if (!(SCALE > 0 && SCALE <= 1) || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error('usage: bench:backup [-- --s3] [--scale F (0 < F ≤ 1)] [--rounds N (≥ 1)]');
+  process.exit(2);
+}
 const S3 = process.argv.includes('--s3');
 const s3 = S3 ? await startS3Server() : null;
 const TOKEN = 'bench-token';
+
+/** The full synthetic gateway's counts times `f` (at least one of each); the per-parent counts stay. */
+function scaled(f: number): Partial<SyntheticOptions> {
+  if (f === 1) return {};
+  const { seed, targetsPerUpstream, snisPerCertificate, ...counts } = DEFAULT_SYNTHETIC;
+  return Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, Math.max(1, Math.round(n * f))]));
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -118,7 +140,7 @@ async function timedBackup(
 
 const root = mkdtempSync(join(tmpdir(), 'snapgate-bench-backup-'));
 const seedPath = join(root, 'seed.json');
-writeFileSync(seedPath, JSON.stringify(toKongDeclarative(simCompatible(syntheticGateway()))));
+writeFileSync(seedPath, JSON.stringify(toKongDeclarative(simCompatible(syntheticGateway(scaled(SCALE))))));
 const sim = await startSimProcess(['--port', '0', '--token', TOKEN, '--seed', seedPath]);
 try {
   const warm = await timedDump(sim.url);
@@ -146,8 +168,11 @@ try {
     JSON.stringify({
       bench: S3 ? 'backup-s3-primary' : 'backup',
       entities: warm.entities,
+      ...(SCALE === 1 ? {} : { scale: SCALE }),
+      rounds: ROUNDS,
       dumpMs,
       backupMs,
+      ratio: Number((backupMs / dumpMs).toFixed(2)),
       artifactBytes: last?.bytes ?? 0,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     }),

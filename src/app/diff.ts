@@ -10,12 +10,20 @@ import { describeJobFailure } from './failure.ts';
 import { safeNotify } from './notifier.ts';
 import type { Backup, Failure } from './ports/records.ts';
 import type { DiffWork } from './ports/work-queue.ts';
+import { BackupIntegrityError, verifyAndOpenBackupFrom } from './restore/integrity.ts';
 import { planConnection } from './restore/live.ts';
 import type { Services } from './services.ts';
 
+/** Which copy of the backup a diff read, and what was wrong with the copies before it (primary first). */
+export interface DiffReadFrom {
+  target: string;
+  location: string;
+  problems: string[];
+}
+
 /** A diff that finished: the plan, or why there is none. */
 export type DiffOutcome =
-  | { ok: true; work: DiffWork; backup: Backup; plan: Plan }
+  | { ok: true; work: DiffWork; backup: Backup; plan: Plan; readFrom: DiffReadFrom }
   | { ok: false; work: DiffWork; backup: Backup | null; failure: Failure };
 
 /** The backup a diff compares against, or why it cannot be used (words for the person who asked). */
@@ -73,16 +81,26 @@ async function computeDiff(services: Services, work: DiffWork): Promise<DiffOutc
   try {
     const connection = services.connection(work.connection);
     try {
+      // as a restore reads it: every copy's checksum, then the first whole copy (primary first); a missing
+      // or corrupt primary falls back to the next copy, and the card says which one was read
+      let readFrom: DiffReadFrom | undefined;
+      const snapshot = verifyAndOpenBackupFrom(services, backup).then((opened) => {
+        readFrom = { target: opened.from.target, location: opened.from.location, problems: opened.problems };
+        return opened.snapshot;
+      });
+      snapshot.catch(() => undefined); // awaited by planConnection; a gateway that fails first wins
       // the whole live gateway (parents outside --only still decide whether a reference dangles), the
       // backup filled with the gateway's defaults and preflighted: what a restore would do
       const plan = await planConnection(
         services,
         connection.name,
-        openBackupSnapshot(services, backup),
+        snapshot,
         work.only ? { only: work.only } : {},
       );
-      return { ok: true, work, backup, plan };
+      return { ok: true, work, backup, plan, readFrom: readFrom! };
     } catch (err) {
+      if (err instanceof BackupIntegrityError)
+        return { ok: false, work, backup, failure: { code: 'backup_unreadable', reason: err.message } };
       const { code, reason } = describeJobFailure(services, connection, err);
       return { ok: false, work, backup, failure: { code, reason } };
     }

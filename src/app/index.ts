@@ -6,7 +6,14 @@ export { contentSha256 } from './backups/content-hash.ts';
 export { type BackupRequest, requestBackup } from './backups/request-backup.ts';
 export { type BackupAttempt, BackupFailedError, runBackup } from './backups/run-backup.ts';
 export { runScheduledBackup, scheduledBackupId } from './backups/scheduled-backup.ts';
-export { type DiffOutcome, diffableBackup, openBackupSnapshot, requestDiff, runDiff } from './diff.ts';
+export {
+  type DiffOutcome,
+  type DiffReadFrom,
+  diffableBackup,
+  openBackupSnapshot,
+  requestDiff,
+  runDiff,
+} from './diff.ts';
 export { describeFailure, describeJobFailure, type FailureContext, type JobFailure } from './failure.ts';
 export { failureAdvice } from './failure-advice.ts';
 export {
@@ -35,6 +42,12 @@ export {
   type Services,
   UnknownConnectionError,
 } from './services.ts';
+export {
+  type StorageOverviewDeps,
+  type StorageTargetView,
+  storageOverview,
+  type TargetCheck,
+} from './storage-overview.ts';
 export {
   type SyncProgress,
   type SyncReport,

@@ -128,7 +128,14 @@ export class ConsoleNotifier implements Notifier {
       return;
     }
     const { create, update, delete: del } = outcome.plan.summary;
-    this.write(`${head}: ${create} create, ${update} update, ${del} delete (plan ${outcome.plan.planHash})`);
+    const from = outcome.readFrom;
+    const copy =
+      from.target === 'primary' && from.problems.length === 0
+        ? ''
+        : `; read from copy ${from.target}${from.problems.length ? ` (${from.problems.join('; ')})` : ''}`;
+    this.write(
+      `${head}: ${create} create, ${update} update, ${del} delete (plan ${outcome.plan.planHash})${copy}`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * work (a backup, a verify, a diff, restore requests and decisions).
  */
 
-import { diffableBackup, requestBackup, requestDiff, type Services } from '../app/index.ts';
+import { diffableBackup, requestBackup, requestDiff, type Services, storageOverview } from '../app/index.ts';
 import { verifyAuditLog } from '../compose/audit-checkpoints.ts';
 import { restoreRequestsFromJobs } from './restore-jobs.ts';
 import type { BotServices } from './services.ts';
@@ -25,6 +25,15 @@ export function fromJobServices(services: Services): BotServices {
         note: input.note ?? null,
         slack: input.slack ?? null,
       }),
+    storageOverview: (connection) =>
+      storageOverview(
+        {
+          storage: services.config.storage,
+          copyTargetIds: services.copyTargets.map((t) => t.id),
+          backups: services.repos.backups,
+        },
+        connection,
+      ),
     requestVerify: (input) => services.work.verify(input.backupId),
     requestDiff: (work) => requestDiff(services, work),
     async diffRefusal(connection, backupId) {

@@ -4,6 +4,7 @@
  * module's `Services`; tests build it from the same real pieces.
  */
 
+import type { StorageTargetView } from '../app/index.ts';
 import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../app/ports/records.ts';
 import type { DiffWork } from '../app/ports/work-queue.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -42,6 +43,8 @@ export interface BotServices {
   /** Why this backup cannot be compared with the connection's gateway (wrong connection, not completed,
    * pruned), in words, or null. */
   diffRefusal(connection: string, backupId: string): Promise<string | null>;
+  /** `/kong show <connection>`: each storage target's place and its newest verification (src/app) */
+  storageOverview(connection: string): Promise<StorageTargetView[]>;
   /** Restore requests and decisions (the jobs' restore layer); absent = this server runs no restores. */
   restoreRequests?: RestoreRequests;
   /**

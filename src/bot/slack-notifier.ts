@@ -115,11 +115,12 @@ export class SlackNotifier implements Notifier {
       this.options.cards.update(ref, diffFailedCard(input, advice, reason));
       return;
     }
-    const { plan, backup } = outcome;
-    this.options.cards.update(ref, diffResultCard(input, plan));
+    const { plan, backup, readFrom } = outcome;
+    this.options.cards.update(ref, diffResultCard({ ...input, readFrom }, plan));
     const header = [
       `snapgate diff: live gateway ${work.connection} -> backup ${backup.id}`,
       `backup taken ${backup.createdAt.toISOString()}; diff computed ${now.toISOString()}`,
+      `read from copy ${readFrom.target} (${readFrom.location})${readFrom.problems.length ? `; ${readFrom.problems.join('; ')}` : ''}`,
       `sections: ${work.only?.join(', ') ?? 'all'}; plan hash ${plan.planHash}`,
       'Secret values are masked.',
     ];

@@ -10,4 +10,5 @@ export {
 } from './schema.ts';
 export { REDACTED, Secret } from './secret.ts';
 export { storageWarnings } from './storage-warnings.ts';
+export { type TargetPlace, targetHost, targetPlace } from './target-place.ts';
 export type * from './types.ts';

@@ -3,12 +3,8 @@
  * target shares one bucket or one host, losing that bucket or host loses every copy, and the 3-2-1 rule's
  * "1 offsite" is not met.
  */
-import type { Config, CopyTargetConfig } from './types.ts';
-
-function host(t: CopyTargetConfig): string {
-  if (t.type === 'directory') return 'this machine';
-  return t.endpoint ? new URL(t.endpoint).host : `s3.${t.region}.amazonaws.com`;
-}
+import { targetHost as host } from './target-place.ts';
+import type { Config } from './types.ts';
 
 export function storageWarnings(config: Pick<Config, 'storage'>): string[] {
   const targets = [config.storage.primary, ...config.storage.copies];

@@ -3,7 +3,7 @@
  * (`UPDATE … WHERE id = ? AND status IN (sources)`), so two workers racing on one record cannot both win;
  * the loser gets a TransitionError naming the status it found.
  */
-import { and, asc, desc, eq, inArray, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type {
   Backup,
@@ -266,6 +266,29 @@ export class SqliteBackupRepository implements BackupRepository {
       .orderBy(desc(verifications.at), desc(verifications.id))
       .limit(clampLimit(options.limit))
       .all();
+  }
+
+  async latestCopyChecks(connection: string): Promise<BackupCopy[]> {
+    const verified = and(eq(backups.connection, connection), isNotNull(backupCopies.verifiedAt));
+    // one small query per target (a handful): the newest verified copy of each
+    const targets = this.orm
+      .select({ target: backupCopies.target })
+      .from(backupCopies)
+      .innerJoin(backups, eq(backups.id, backupCopies.backupId))
+      .where(verified)
+      .groupBy(backupCopies.target)
+      .orderBy(asc(backupCopies.target))
+      .all();
+    return targets.map(({ target }) => {
+      const row = this.orm
+        .select({ copy: backupCopies })
+        .from(backupCopies)
+        .innerJoin(backups, eq(backups.id, backupCopies.backupId))
+        .where(and(verified, eq(backupCopies.target, target)))
+        .orderBy(desc(backupCopies.verifiedAt), desc(backups.createdAt), desc(backups.id))
+        .get()!;
+      return toCopy(row.copy);
+    });
   }
 
   private newestCompleted(connection: string, extra?: SQL): Backup | null {

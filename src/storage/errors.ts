@@ -44,7 +44,8 @@ export class StorageTargetError extends Error {
       | 'throttled'
       | 'server'
       | 'request'
-      | 'missing',
+      | 'missing'
+      | 'tls',
     message: string,
     readonly retryable: boolean,
     options?: { cause?: unknown },

@@ -36,6 +36,20 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** Node's codes for a server certificate the client does not trust (node:tls, OpenSSL's verify errors). */
+const UNTRUSTED_CERT_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function codeOf(err: SdkError): string {
   return err.Code ?? err.name ?? err.code ?? 'Error';
 }
@@ -52,12 +66,26 @@ function networkCode(err: unknown): string | null {
   return null;
 }
 
+/** A TLS verification failure anywhere in the error's cause chain. */
+export function untrustedCertCode(err: unknown): string | null {
+  for (
+    let e = err as (SdkError & { cause?: unknown }) | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    if (e.code && UNTRUSTED_CERT_CODES.has(e.code)) return e.code;
+  }
+  return null;
+}
+
 export interface S3Place {
   /** the target's id (secret-free) */
   target: string;
   bucket: string;
   endpoint: string;
   objectLock: boolean;
+  /** the PEM bundle trusted for the endpoint's certificate (`caFile`), when configured */
+  caFile?: string;
 }
 
 /** `err` from the SDK as a StorageTargetError; what was being done (`doing`) is part of the message. */
@@ -72,6 +100,22 @@ export function describeS3Error(err: unknown, place: S3Place, doing: string): St
   const make = (kind: StorageTargetError['kind'], message: string, retryable: boolean) =>
     new StorageTargetError(kind, `${where}: ${message}`, retryable, { cause: err });
 
+  const tls = untrustedCertCode(err);
+  if (tls) {
+    const why =
+      tls === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? `its certificate does not name the host ${place.endpoint}; use the name the certificate was issued for`
+        : tls === 'CERT_HAS_EXPIRED' || tls === 'CERT_NOT_YET_VALID'
+          ? 'its certificate is outside its validity dates; renew it (or check the clock here)'
+          : place.caFile
+            ? `its certificate is not signed by a CA in caFile ${place.caFile}; point caFile at the CA that signed the store's certificate`
+            : "its certificate is not signed by a CA this machine trusts; set the target's caFile to the PEM bundle of the CA that signed it";
+    return make(
+      'tls',
+      `the endpoint ${place.endpoint} was not trusted while ${doing} (${tls}): ${why}`,
+      false,
+    );
+  }
   const net = networkCode(err);
   if (net) {
     return make(

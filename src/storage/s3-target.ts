@@ -26,7 +26,7 @@ import { StorageTargetError } from './errors.ts';
 import type { ByteSink } from './fs-util.ts';
 import { ARTIFACT_EXTENSION, checkArtifactName } from './layout.ts';
 import { artifactNameTime, LOCK_ESTIMATE_MARGIN_MS } from './object-lock.ts';
-import { describeS3Error, type S3Place } from './s3-errors.ts';
+import { describeS3Error, type S3Place, untrustedCertCode } from './s3-errors.ts';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 type LibStorage = typeof import('@aws-sdk/lib-storage');
@@ -62,6 +62,7 @@ export class S3CopyTarget implements CopyTarget {
       bucket: config.bucket,
       endpoint: config.endpoint ?? `https://${host}`,
       objectLock: config.objectLock !== null,
+      ...(config.caFile ? { caFile: config.caFile } : {}),
     };
     this.#options = options;
   }
@@ -300,7 +301,7 @@ export class S3CopyTarget implements CopyTarget {
     this.#client ??= (async () => {
       const [sdk, lib] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]);
       const c = this.config;
-      const ca = c.caFile ? await readFile(c.caFile) : undefined;
+      const ca = c.caFile ? await readCaFile(this.id, c.caFile) : undefined;
       const client = new sdk.S3Client({
         region: c.region,
         ...(c.endpoint ? { endpoint: c.endpoint } : {}),
@@ -327,6 +328,10 @@ export class S3CopyTarget implements CopyTarget {
       });
       return { client, sdk, lib };
     })();
+    // a caFile that could not be read is tried again on the next call (it may have been put in place)
+    this.#client.catch(() => {
+      this.#client = undefined;
+    });
     return this.#client;
   }
 
@@ -334,6 +339,20 @@ export class S3CopyTarget implements CopyTarget {
   async close(): Promise<void> {
     if (this.#client) (await this.#client).client.destroy();
     this.#client = undefined;
+  }
+}
+
+async function readCaFile(target: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new StorageTargetError(
+      'tls',
+      `S3 target ${target}: cannot read its caFile ${path} (${code}); check the path in the storage section of the config and that snapgate may read it`,
+      false,
+      { cause: err },
+    );
   }
 }
 
@@ -355,7 +374,10 @@ function missing(location: string): Error {
 /** The producer's own error (not the store's): passed on unchanged. */
 function uploadedBefore(err: unknown): boolean {
   return (
-    !(err as { $metadata?: unknown })?.$metadata && !(err instanceof StorageTargetError) && !isSdkNetwork(err)
+    !(err as { $metadata?: unknown })?.$metadata &&
+    !(err instanceof StorageTargetError) &&
+    !isSdkNetwork(err) &&
+    untrustedCertCode(err) === null
   );
 }
 

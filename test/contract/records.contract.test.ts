@@ -103,6 +103,44 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     expect(next.map((b) => b.id)).toEqual([ids[0]]);
   });
 
+  it("reports per copy target the connection's newest verification, wherever it landed", async () => {
+    const take = async (connection: string, name: string, targets: string[]) => {
+      const b = await records.backups.create({ connection, type: 'manual', requestedBy: 'U1' });
+      await records.backups.markRunning(b.id);
+      await records.backups.markCompleted(b.id, {
+        ...completion(name),
+        copies: targets.map((target) => ({ target, location: `/${target}/${name}`, sha256: 's'.repeat(64) })),
+      });
+      return b;
+    };
+    const older = await take('prod', 'a.sgb', ['primary', 'directory:/offsite']);
+    now += MINUTE;
+    const newer = await take('prod', 'b.sgb', ['primary', 'directory:/offsite']);
+    const other = await take('staging', 'c.sgb', ['primary']);
+    expect(await records.backups.latestCopyChecks('prod')).toEqual([]);
+
+    now += MINUTE;
+    await records.backups.recordVerification(older.id, [
+      { target: 'primary', location: '/primary/a.sgb', ok: true },
+      { target: 'directory:/offsite', location: '/directory:/offsite/a.sgb', ok: false, problem: 'missing' },
+    ]);
+    now += MINUTE;
+    const checkedAt = new Date(now);
+    await records.backups.recordVerification(newer.id, [
+      { target: 'primary', location: '/primary/b.sgb', ok: false, problem: 'sha256 mismatch' },
+    ]);
+    now += MINUTE;
+    await records.backups.recordVerification(other.id, [{ target: 'primary', location: '/p', ok: true }]);
+
+    const checks = await records.backups.latestCopyChecks('prod');
+    expect(checks.map((c) => [c.target, c.backupId, c.verifyOk, c.verifyProblem])).toEqual([
+      ['directory:/offsite', older.id, false, 'missing'],
+      ['primary', newer.id, false, 'sha256 mismatch'],
+    ]);
+    expect(checks[1]!.verifiedAt).toEqual(checkedAt);
+    expect(checks[1]!.location).toBe('/primary/b.sgb');
+  });
+
   it('holds one active restore per connection, binds the approval to the plan and a second person', async () => {
     const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
     const r = await records.restores.create({

@@ -187,4 +187,9 @@ export interface BackupRepository {
   /** stores one verify run and the latest result on each copy it checked */
   recordVerification(backupId: string, results: CopyCheckResult[]): Promise<Verification>;
   listVerifications(backupId: string, options?: { limit?: number }): Promise<Verification[]>;
+  /**
+   * Per copy target, the copy of one of the connection's backups that was verified last (its result and
+   * time): what `/kong show <connection>` reports per target. A target never verified has no entry.
+   */
+  latestCopyChecks(connection: string): Promise<BackupCopy[]>;
 }

@@ -36,7 +36,7 @@ const sectionsFlag = (a: Args) => {
   return words ? readSections(words.map((w) => w.text)) : { ok: true as const, value: undefined };
 };
 const idCommand = (name: 'show' | 'verify' | 'status' | 'approve' | 'reject' | 'cancel', what: string) => {
-  const key = name === 'show' || name === 'verify' ? 'backupId' : name === 'status' ? 'id' : 'requestId';
+  const key = name === 'verify' ? 'backupId' : name === 'show' || name === 'status' ? 'id' : 'requestId';
   return (a: Args): Read<KongCommand> => {
     const id = positional(a, 0, (t) => readId(t, what));
     return id.ok ? { ok: true, value: { name, [key]: id.value } as KongCommand } : id;
@@ -101,12 +101,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'show',
-    usage: '/kong show <backup-id>',
-    summary: 'Show one backup: counts per kind, size, checksum, who took it.',
-    details: [],
-    positionals: [{ name: '<backup-id>' }],
+    usage: '/kong show <connection|backup-id>',
+    summary:
+      "A connection's storage (each copy's place and last verification), or one backup: counts, size, checksum, copies.",
+    details: ['Example: `/kong show prod`'],
+    positionals: [{ name: '<connection|backup-id>' }],
     flags: [],
-    build: idCommand('show', 'backup id'),
+    build: idCommand('show', 'connection or backup id'),
   },
   {
     name: 'diff',

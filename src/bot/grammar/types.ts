@@ -39,7 +39,8 @@ export type KongCommand =
   | { name: 'connections' }
   | { name: 'backup'; connection: string; note?: string }
   | { name: 'backups'; connection: string; limit: number }
-  | { name: 'show'; backupId: string }
+  /** a configured connection's name (its storage) or a backup id */
+  | { name: 'show'; id: string }
   | { name: 'diff'; connection: string; backup: BackupRef; only?: Section[] }
   | { name: 'verify'; backupId: string }
   | { name: 'status'; id: string }

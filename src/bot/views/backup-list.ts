@@ -48,7 +48,11 @@ export function backupListMessage(
     };
   }
   const head = [section(`*Newest ${plural(backups.length, 'backup')} of ${code(connection)}*`)];
-  const foot = [context([`Showing up to ${limit}. Details: \`/kong show <backup-id>\`.`])];
+  const foot = [
+    context([
+      `Showing up to ${limit}. Details: \`/kong show <backup-id>\`; where copies are: \`/kong show ${connection}\`.`,
+    ]),
+  ];
   return {
     text: `${plural(backups.length, 'backup')} of ${connection}`,
     blocks: listMessage(head, backups.map(backupLine), foot),
@@ -73,13 +77,14 @@ export function backupDetailMessage(b: Backup, copies: readonly BackupCopy[]): S
   ];
   const lines = countLines(b.counts);
   const copyLines = copies.map((c) => {
+    const when = c.verifiedAt ? ` ${slackDate(c.verifiedAt)}` : '';
     const verified =
       c.verifyOk === null
         ? 'not verified yet'
         : c.verifyOk
-          ? 'verified ok'
-          : `verify failed: ${escapeMrkdwn(c.verifyProblem ?? '')}`;
-    return `• ${code(c.target)} ${code(shortSha(c.sha256))} — ${verified}`;
+          ? `verified ok${when}`
+          : `verify failed${when}: ${escapeMrkdwn(c.verifyProblem ?? '')}`;
+    return `• ${code(c.target)} at ${code(c.location)} ${code(shortSha(c.sha256))} — ${verified}`;
   });
   const head = [section(`*Backup ${code(b.id)}*`), fieldsSection(fields)];
   if (b.status === 'failed')

@@ -10,6 +10,7 @@ import { context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, formatAge, plural } from './format.ts';
 import { listMessage } from './lines.ts';
 import { colouredCard, type SlackMessage } from './message.ts';
+import { type BackupReadFrom, readFromLines } from './read-from.ts';
 
 export const FIRST_CHANGES = 25;
 const OP_MARK = {
@@ -29,12 +30,21 @@ export interface DiffCardInput {
   only?: readonly Section[];
   requestedBy: string;
   now: Date;
+  /** which copy of the backup was read (shown when it was not a trouble-free primary) */
+  readFrom?: BackupReadFrom;
 }
 
 function title(d: DiffCardInput): string {
   const scope = d.only?.length ? ` (sections: ${d.only.map(code).join(', ')})` : '';
   const taken = d.backup.createdAt ? ` taken ${formatAge(d.backup.createdAt, d.now)}` : '';
   return `live ${code(d.connection)} vs backup ${code(d.backup.id)}${taken}${scope}`;
+}
+
+/** The backup was read from a copy other than the primary, or some copies had problems: one line each. */
+function copyNote(d: DiffCardInput): string {
+  return readFromLines(d.readFrom)
+    .map((l) => `\n${l}`)
+    .join('');
 }
 
 export function diffPendingCard(d: DiffCardInput): SlackMessage {
@@ -81,14 +91,14 @@ export function diffResultCard(d: DiffCardInput, plan: Plan): SlackMessage {
   const total = create + update + del;
   if (total === 0) {
     return colouredCard(`No differences on ${d.connection}`, BLUE, [
-      section(`:white_check_mark: *No differences* — ${title(d)}`),
+      section(`:white_check_mark: *No differences* — ${title(d)}${copyNote(d)}`),
       context(['A restore from this backup would change nothing.']),
     ]);
   }
   const head = [
     section(
       `:mag: *Diff* — ${title(d)}\nA restore would make ${plural(total, 'change')}: ` +
-        `${create} create, ${update} update, ${del} delete${del > 0 ? ' :warning:' : ''}.`,
+        `${create} create, ${update} update, ${del} delete${del > 0 ? ' :warning:' : ''}.${copyNote(d)}`,
     ),
     section(sectionCountLines(plan).join('\n')),
   ];

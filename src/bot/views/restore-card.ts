@@ -25,6 +25,9 @@ import { changeLine, sectionCountLines } from './diff-card.ts';
 import { code, formatDuration, plural, slackDate, userMention } from './format.ts';
 import { listMessage } from './lines.ts';
 import { colouredCard, type SlackMessage } from './message.ts';
+import { type BackupReadFrom, readFromLines } from './read-from.ts';
+
+export type { BackupReadFrom } from './read-from.ts';
 
 export const RESTORE_APPROVE_ACTION = 'restore_approve';
 export const RESTORE_REJECT_ACTION = 'restore_reject';
@@ -68,13 +71,6 @@ export interface RestoreCardInput {
   readFrom?: BackupReadFrom;
 }
 
-/** `Restore.planSummary.readFrom`, set by the plan job. */
-export interface BackupReadFrom {
-  target: string;
-  location: string;
-  problems: string[];
-}
-
 function backupField(c: RestoreCardInput): string {
   const b = c.backup;
   if (!b) return `*Backup*\n${code(c.backupId)}`;
@@ -82,12 +78,9 @@ function backupField(c: RestoreCardInput): string {
   const taken = b.startedAt ?? b.createdAt;
   const gap = c.requestedAt.getTime() - taken.getTime();
   const age = gap < 60_000 ? 'moments' : formatDuration(gap).replace(/ \d+ s$/, '');
-  const from = c.readFrom;
-  // said only when it is news: a copy other than the primary, or a copy with a problem
-  const copy =
-    from && (from.target !== 'primary' || from.problems.length > 0)
-      ? `\nread from copy ${code(from.target)}${from.problems.map((p) => `\n:warning: ${escapeMrkdwn(p)}`).join('')}`
-      : '';
+  const copy = readFromLines(c.readFrom)
+    .map((l) => `\n${l}`)
+    .join('');
   return (
     `*Backup*\n${code(b.id)} · ${escapeMrkdwn(b.type)}\n` +
     `taken ${slackDate(taken)} (${age} before the request) by ${userMention(b.requestedBy)}${copy}`

@@ -4,7 +4,7 @@
  * second writer wait and then re-check the condition, so two workers racing on one record cannot both
  * win; the loser gets a TransitionError naming the status it found.
  */
-import { and, asc, desc, eq, inArray, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type {
   Backup,
@@ -236,6 +236,30 @@ export class PostgresBackupRepository implements BackupRepository {
       .where(eq(verifications.backupId, backupId))
       .orderBy(desc(verifications.at), desc(verifications.id))
       .limit(clampLimit(options.limit));
+  }
+
+  async latestCopyChecks(connection: string): Promise<BackupCopy[]> {
+    const verified = and(eq(backups.connection, connection), isNotNull(backupCopies.verifiedAt));
+    // one small query per target (a handful): the newest verified copy of each
+    const targets = await this.orm
+      .select({ target: backupCopies.target })
+      .from(backupCopies)
+      .innerJoin(backups, eq(backups.id, backupCopies.backupId))
+      .where(verified)
+      .groupBy(backupCopies.target)
+      .orderBy(asc(bytewise(backupCopies.target)));
+    const found: BackupCopy[] = [];
+    for (const { target } of targets) {
+      const [row] = await this.orm
+        .select({ copy: backupCopies })
+        .from(backupCopies)
+        .innerJoin(backups, eq(backups.id, backupCopies.backupId))
+        .where(and(verified, eq(backupCopies.target, target)))
+        .orderBy(desc(backupCopies.verifiedAt), desc(backups.createdAt), desc(bytewise(backups.id)))
+        .limit(1);
+      if (row) found.push({ ...row.copy });
+    }
+    return found;
   }
 
   private async newestCompleted(connection: string, extra?: SQL): Promise<Backup | null> {

@@ -5,6 +5,7 @@
  * with the full file in the thread; verify; roles for users and groups on writes.
  */
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromJobServices } from '../../../src/bot/job-services.ts';
@@ -236,6 +237,31 @@ describe('/kong verify', () => {
     const card = await t.fake.waitFor(() => t.fake.channel(CHANNEL)[before], 10_000);
     const verified = await waitForCard(card.ts, /Verified/);
     expect(cardText(verified)).toMatch(/2 copies ok/);
+  });
+});
+
+describe('/kong diff with the primary copy gone', () => {
+  it('reads the backup from the next copy and the card and the file say which one, and why', async () => {
+    const latest = (await services.repos.backups.findLatestCompleted('prod'))!;
+    const copies = await services.repos.backups.listCopies(latest.id);
+    const primary = copies.find((c) => c.target === 'primary')!;
+    const offsite = copies.find((c) => c.target !== 'primary')!;
+    await rm(primary.location);
+
+    const before = t.fake.channel(CHANNEL).length;
+    const r = await t.kong(PEOPLE.operator, `diff prod ${latest.id}`);
+    expect(r.status).toBe(200);
+    const card = await t.fake.waitFor(() => t.fake.channel(CHANNEL)[before], 10_000);
+    const text = cardText(await waitForCard(card.ts, /Diff\*|No differences/));
+    expect(text).toContain(`read from copy \`${offsite.target}\``);
+    expect(text).toContain(`primary: missing (${primary.location})`);
+    const file = await t.fake.waitFor(
+      () => t.fake.files.find((f) => f.threadTs === card.ts && f.completed),
+      10_000,
+    );
+    expect(file.content!.toString('utf8')).toContain(
+      `read from copy ${offsite.target} (${offsite.location}); primary: missing (${primary.location})`,
+    );
   });
 });
 

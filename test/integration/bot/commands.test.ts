@@ -6,6 +6,7 @@
 
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { storageOverview } from '../../../src/app/index.ts';
 import { signCheckpoint } from '../../../src/audit/index.ts';
 import type { BotServices } from '../../../src/bot/services.ts';
 import { checkpointKeys, checkpointStores, verifyAuditLog } from '../../../src/compose/audit-checkpoints.ts';
@@ -40,6 +41,15 @@ beforeAll(async () => {
     verifyAudit: () => verifyAuditLog(base.config, base.audit, 'auto'),
     requestDiff: noJobs('requestDiff'),
     diffRefusal: noJobs('diffRefusal'),
+    storageOverview: (connection) =>
+      storageOverview(
+        {
+          storage: base.config.storage,
+          copyTargetIds: base.config.storage.copies.map((c) => createCopyTarget(c).id),
+          backups: base.repos.backups,
+        },
+        connection,
+      ),
   };
   t = await startBot(services);
 });
@@ -112,7 +122,7 @@ describe('bad input: ephemeral usage, nothing posted or queued, audited as refus
     ['diff prod latest --only plugns', /plugins/],
     ['audit --since forever', /--since/],
     ['backup prod --colour red', /Usage:\* `\/kong backup/],
-    ['show', /Usage:\* `\/kong show <backup-id>`/],
+    ['show', /Usage:\* `\/kong show <connection\|backup-id>`/],
     ['audit --user bob', /--user takes a mention/],
   ])('/kong %s', async (text, expected) => {
     const posts = t.fake.callsTo('chat.postMessage').length;
@@ -222,6 +232,44 @@ describe('backups, show and status over real records', () => {
 
     expect(await answer(PEOPLE.nobody, `show ${done.id}`)).toMatch(/needs the \*viewer\* role/);
     expect(await answer(PEOPLE.admin, 'status nope-123')).toMatch(/no backup or restore request/);
+    expect(await answer(PEOPLE.admin, 'show nope-123')).toMatch(/no connection or backup `nope-123`/);
+  });
+
+  it("show <connection> lists each storage target's place and its newest verification", async () => {
+    const copyId = createCopyTarget(base.config.storage.copies[0]!).id;
+    const b = await base.repos.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPER' });
+    await base.repos.backups.markRunning(b.id);
+    await base.repos.backups.markCompleted(b.id, {
+      counts: { services: 1 },
+      bytes: 10,
+      sha256: 'cd'.repeat(32),
+      keyId: 'k1',
+      artifactName: 'kong-prod-20261121-1300-manual-cdcd1234.sgb',
+      copies: [
+        { target: 'primary', location: `${base.dir}/primary/x.sgb`, sha256: 'cd'.repeat(32) },
+        { target: copyId, location: `${base.dir}/copy/x.sgb`, sha256: 'cd'.repeat(32) },
+      ],
+    });
+    const before = await answer(PEOPLE.viewerByGroup, 'show prod');
+    expect(before).toContain(`directory \`${base.dir}/primary\``);
+    expect(before).toContain(`directory \`${base.dir}/copy\``);
+    expect(before.match(/not verified yet/g)).toHaveLength(2);
+
+    await base.repos.backups.recordVerification(b.id, [
+      { target: 'primary', location: `${base.dir}/primary/x.sgb`, ok: true },
+      { target: copyId, location: `${base.dir}/copy/x.sgb`, ok: false, problem: 'missing: the copy is gone' },
+    ]);
+    const after = await answer(PEOPLE.viewerByGroup, 'show prod');
+    const [primary, copy] = after.split(`directory \`${base.dir}/copy\``);
+    expect(primary).toMatch(new RegExp(`verified ok — backup \`${b.id}\` <!date\\^\\d+`));
+    expect(copy).toMatch(/verify failed — backup .*: missing: the copy is gone/);
+    expect(after).toMatch(/1 failed their last verification/);
+    expect(await lastAudit()).toMatchObject({
+      action: 'slack.command',
+      connection: 'prod',
+      details: expect.objectContaining({ view: 'storage', targets: 2 }),
+    });
+    expect(await answer(PEOPLE.nobody, 'show prod')).toMatch(/needs the \*viewer\* role/);
   });
 });
 

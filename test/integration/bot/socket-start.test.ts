@@ -32,6 +32,7 @@ beforeAll(async () => {
     requestVerify: noJobs('requestVerify'),
     requestDiff: noJobs('requestDiff'),
     diffRefusal: noJobs('diffRefusal'),
+    storageOverview: noJobs('storageOverview'),
   };
 });
 afterEach(async () => {

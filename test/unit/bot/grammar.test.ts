@@ -58,7 +58,7 @@ const VALID: [string, KongCommand][] = [
   ['backups --limit 1 prod', { name: 'backups', connection: 'prod', limit: 1 }],
   [
     'show kong-prod-20261120-1400-manual-ab12cd',
-    { name: 'show', backupId: 'kong-prod-20261120-1400-manual-ab12cd' },
+    { name: 'show', id: 'kong-prod-20261120-1400-manual-ab12cd' },
   ],
   ['diff prod latest', { name: 'diff', connection: 'prod', backup: { kind: 'latest' } }],
   ['diff prod LATEST', { name: 'diff', connection: 'prod', backup: { kind: 'latest' } }],
@@ -251,8 +251,8 @@ const INVALID: [string, RegExp, string | undefined, string[]?][] = [
   ['backups prod --limit 101', /--limit must be from 1 to 100, not 101/, 'backups'],
   ['backups prod --limit ten', /--limit takes a whole number/, 'backups'],
   ['backups prod --limit -3', /--limit needs a value|--limit takes a whole number/, 'backups'],
-  ['show', /Missing <backup-id>/, 'show'],
-  ['show bk/../etc', /not a backup id/, 'show'],
+  ['show', /Missing <connection\|backup-id>/, 'show'],
+  ['show bk/../etc', /not a connection or backup id/, 'show'],
   ['diff prod', /Missing <backup-id\|latest>/, 'diff'],
   [
     'diff prod latest --only plugin',

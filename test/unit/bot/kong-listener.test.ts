@@ -41,6 +41,7 @@ beforeAll(async () => {
     requestVerify: async () => undefined,
     requestDiff: () => Promise.reject(new Error('not used')),
     diffRefusal: () => Promise.reject(new Error('not used')),
+    storageOverview: () => Promise.reject(new Error('not used')),
   };
   rt = {
     services,
