@@ -34,7 +34,7 @@ export interface RestoreRequests {
     planHash?: string;
   }): Promise<RestoreDecisionResult>;
   reject(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
-  cancel(input: { restoreId: string; by: string }): Promise<RestoreDecisionResult>;
+  cancel(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
   /** The pre-restore backup Undo would restore, or why it cannot (backup pruned, failed, file missing). */
   undoTarget(restoreId: string): Promise<UndoTarget>;
 }

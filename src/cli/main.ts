@@ -3,8 +3,16 @@
  * Errors a user can act on are printed as one line on stderr with exit code 1.
  */
 import { Command } from 'commander';
+import { keepRunningWhenOutputCloses, outputCutNotice } from './closed-output.ts';
 import { registerCommands } from './commands/index.ts';
 import { CliError } from './errors.ts';
+
+// a closed stdout (`| head`) stops the printing, never the command (closed-output.ts)
+const output = keepRunningWhenOutputCloses();
+const noteCutOutput = () => {
+  const notice = outputCutNotice(output);
+  if (notice) process.stderr.write(notice);
+};
 
 const program = new Command('snapgate')
   .description('Back up, diff and restore Kong API gateway configuration')
@@ -15,7 +23,9 @@ registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);
+  noteCutOutput();
 } catch (err) {
+  noteCutOutput();
   if (err instanceof CliError) {
     process.stderr.write(`snapgate: ${err.message}\n`);
     process.exit(err.exitCode);

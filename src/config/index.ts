@@ -1,6 +1,13 @@
 export { ConfigError, deepFreeze, formatPath, type LoadConfigOptions, loadConfig } from './load.ts';
 export { decodeKey, type ReadTextFile } from './resolve-secrets.ts';
-export { configFileSchema, isTimeZone } from './schema.ts';
+export {
+  CONFIG_NAME_PATTERN,
+  CONFIG_NAME_RULE,
+  configFileSchema,
+  isTimeZone,
+  KEY_ID_PATTERN,
+  KEY_ID_RULE,
+} from './schema.ts';
 export { REDACTED, Secret } from './secret.ts';
 export { configSecretValues } from './secret-values.ts';
 export { storageWarnings } from './storage-warnings.ts';

@@ -11,6 +11,7 @@ import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resol
 import { approvalTimeoutMs, type ConfigFile, configFileSchema, normalizePrefix } from './schema.ts';
 import { Secret } from './secret.ts';
 import { resolveStorageSecrets } from './storage-secrets.ts';
+import { targetOverlaps } from './target-overlap.ts';
 import type {
   Config,
   ConfigProblem,
@@ -190,7 +191,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     problems: secrets.problems,
   });
   const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...secrets.problems];
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(configPath, problems);
+  if (!parsed.success) throw new ConfigError(configPath, problems);
+  const config = buildConfig(configPath, parsed.data, secrets, storageSecrets);
+  problems.push(...targetOverlaps(config.storage.primary, config.storage.copies));
+  if (problems.length > 0) throw new ConfigError(configPath, problems);
 
-  return deepFreeze(buildConfig(configPath, parsed.data, secrets, storageSecrets));
+  return deepFreeze(config);
 }

@@ -10,6 +10,11 @@ import { parseDuration } from '../core/retention.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** The rule for connection, environment, schedule and target names; artifact headers are checked by it too. */
+export const CONFIG_NAME_PATTERN = NAME;
+export const CONFIG_NAME_RULE = 'lowercase letters, digits and "-", starting with a letter or digit';
+export const KEY_ID_PATTERN = KEY_ID;
+export const KEY_ID_RULE = '1-64 letters, digits, ".", "_" or "-"';
 
 export function isTimeZone(tz: string): boolean {
   try {
@@ -20,10 +25,7 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-const name = (what: string) =>
-  z
-    .string()
-    .regex(NAME, `${what} must be lowercase letters, digits and "-", starting with a letter or digit`);
+const name = (what: string) => z.string().regex(NAME, `${what} must be ${CONFIG_NAME_RULE}`);
 
 const duration = z.string().superRefine((text, ctx) => {
   try {
@@ -202,13 +204,6 @@ export const copyTargetSchema = z.discriminatedUnion('type', [
   s3TargetSchema,
 ]);
 
-/** Where a target stores its objects, for telling two targets apart: a directory's path, a bucket + prefix. */
-export function targetPlace(target: string | z.infer<typeof copyTargetSchema>): string {
-  if (typeof target === 'string') return target;
-  if (target.type === 'directory') return target.path;
-  return `s3://${target.endpoint ?? target.region}/${target.bucket}/${normalizePrefix(target.prefix)}`;
-}
-
 /** A prefix as used in object keys: empty, or ending with one "/". */
 export function normalizePrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
@@ -231,13 +226,8 @@ export const storageSchema = z
           'set allowSingleCopy: true to accept a single copy',
       });
     }
-    const paths = [s.primary, ...s.copies].map(targetPlace);
-    paths.forEach((p, i) => {
-      if (i > 0 && paths.indexOf(p) !== i) {
-        const field = s.copies[i - 1]?.type === 's3' ? 'prefix' : 'path';
-        ctx.addIssue({ code: 'custom', path: ['copies', i - 1, field], message: `"${p}" is already used` });
-      }
-    });
+    // two targets in one place (same, nested or overlapping): checked on resolved paths by load.ts
+    // (target-overlap.ts)
     const names = [s.primary, ...s.copies].map((t) => (typeof t === 'string' ? undefined : t.name));
     names.forEach((n, i) => {
       if (n !== undefined && names.indexOf(n) !== i) {
@@ -248,7 +238,7 @@ export const storageSchema = z
   });
 
 export const keySchema = z.strictObject({
-  id: z.string().regex(KEY_ID, 'key id must be 1-64 letters, digits, ".", "_" or "-"'),
+  id: z.string().regex(KEY_ID, `key id must be ${KEY_ID_RULE}`),
   env: z.string().min(1).optional(),
   file: z.string().min(1).optional(),
   current: z.boolean().default(false),

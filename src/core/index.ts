@@ -13,6 +13,7 @@ export * from './plan.ts';
 export * from './plan-predelete.ts';
 export { PlanRefusedError } from './plan-refused.ts';
 export * from './plan-renames.ts';
+export * from './printable.ts';
 export * from './redact.ts';
 export * from './references.ts';
 export * from './retention.ts';

@@ -28,10 +28,26 @@ export {
   settleFailedRestoreJob,
 } from './restore/recovery.ts';
 export {
+  type ExpiryResyncResult,
+  ensureRestoreExpiryJobs,
+  type ResyncResult,
+  type ResyncTrigger,
+  resyncRedisState,
+  startResync,
+} from './resync.ts';
+export {
   type DesiredScheduler,
   desiredSchedulers,
   type ScheduleSyncResult,
+  type ScheduleSyncVia,
   syncSchedules,
 } from './schedules.ts';
-export { bullmqWorkQueue, diffJobId, expireJobId, planJobId, runJobId } from './work-queue.ts';
+export {
+  addRestoreExpiryJob,
+  bullmqWorkQueue,
+  diffJobId,
+  expireJobId,
+  planJobId,
+  runJobId,
+} from './work-queue.ts';
 export { type RunningWorkers, startWorkers, toQueueError, type WorkerOptions } from './worker.ts';

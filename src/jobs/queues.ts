@@ -108,14 +108,21 @@ export function redactUrl(url: string): string {
 
 /** Opens and waits for a producer connection; throws RedisUnavailableError within `timeoutMs`. */
 export async function connectProducer(url: string, timeoutMs = 3000): Promise<Redis> {
+  // Before the first connection, give up after 20 tries (a CLI run fails fast); once connected, keep
+  // reconnecting for as long as the process lives: a serve/worker process whose producer gave up after a
+  // 30-second Redis outage could never queue a job again (commands still fail fast while it is down).
+  let connected = false;
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     lazyConnect: true,
     connectTimeout: timeoutMs,
-    retryStrategy: (times) => (times > 20 ? null : Math.min(times * 200, 2000)),
+    retryStrategy: (times) => (!connected && times > 20 ? null : Math.min(times * 200, 2000)),
   };
   const redis = new Redis(url, options);
+  redis.once('ready', () => {
+    connected = true;
+  });
   redis.on('error', () => undefined); // reported through the failing command, not as an unhandled event
   try {
     await redis.connect();

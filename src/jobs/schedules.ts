@@ -7,9 +7,14 @@
  * Several processes may start at once (a rolling deploy), and concurrent upserts have raced in BullMQ
  * (#3085, #3381, #3262), so the whole sync runs under a short Redis lock and upserts only what differs
  * from what Redis already holds (a needless remove+upsert can lose the next run, #3063).
+ *
+ * Redis is the only place schedulers live, so a Redis that lost its data (restarted without persistence,
+ * flushed, failed over to an empty replica) loses them; `startWorkers` therefore runs this sync again on
+ * every reconnect and periodically (`resync.ts`), on its own reconnecting connection (`via`).
  */
 import type { JobSchedulerJson, Queue } from 'bullmq';
-import type { JobServices as Services } from './queues.ts';
+import type { Redis } from 'ioredis';
+import type { Queues, JobServices as Services } from './queues.ts';
 import { backupJobOptions, JOB_NAMES, ONE_SHOT_JOB_OPTIONS } from './queues.ts';
 import { withRedisLock } from './redis-lock.ts';
 
@@ -81,9 +86,18 @@ function same(existing: JobSchedulerJson | undefined, want: DesiredScheduler): b
   );
 }
 
-export async function syncSchedules(services: Services): Promise<ScheduleSyncResult> {
-  const queues = services.queues;
-  const redis = services.redis;
+/** What a sync runs on: the services' producer queues by default, a worker's own connection in `resync.ts`. */
+export interface ScheduleSyncVia {
+  queues: Pick<Queues, 'backup' | 'prune' | 'verify'>;
+  redis: Redis;
+  /** why this sync runs, recorded on the audit rows of what it (re)created */
+  trigger?: 'start' | 'reconnect' | 'periodic';
+}
+
+export async function syncSchedules(services: Services, via?: ScheduleSyncVia): Promise<ScheduleSyncResult> {
+  const queues = via?.queues ?? services.queues;
+  const redis = via?.redis ?? services.redis;
+  const trigger = via?.trigger ?? 'start';
   const lockKey = `${services.redisPrefix}:snapgate:schedule-sync-lock`;
   return withRedisLock(redis, lockKey, async () => {
     const result: ScheduleSyncResult = { created: [], updated: [], removed: [], unchanged: [] };
@@ -113,7 +127,7 @@ export async function syncSchedules(services: Services): Promise<ScheduleSyncRes
           connection: (want.data.connection as string | undefined) ?? null,
           targetId: want.id,
           outcome: 'ok',
-          details: { pattern: want.pattern, tz: want.tz, queue: name, replaced: Boolean(have) },
+          details: { pattern: want.pattern, tz: want.tz, queue: name, replaced: Boolean(have), trigger },
         });
       }
       for (const id of existing.keys()) {

@@ -29,10 +29,30 @@ export const diffJobId = (diffId: string) => `diff-${diffId}`;
 
 const RUN_ONCE: JobsOptions = { ...ONE_SHOT_JOB_OPTIONS, attempts: 1 };
 
+/**
+ * The delayed job that expires an undecided request at `expiresAt`. Its id is derived from the request and
+ * the expiry, so adding it again (a re-plan keeps no old one alive; a resync after Redis lost it) is a no-op
+ * while it exists.
+ */
+export async function addRestoreExpiryJob(
+  queue: Queues['restore'],
+  restoreId: string,
+  expiresAt: Date,
+  now: Date,
+): Promise<void> {
+  const data: RestoreJobData = { restoreId };
+  const delay = Math.max(0, expiresAt.getTime() - now.getTime());
+  await queue.add(JOB_NAMES.restoreExpire, data, {
+    ...RUN_ONCE,
+    jobId: expireJobId(restoreId, expiresAt),
+    ...(delay > 0 ? { delay } : {}),
+  });
+}
+
 export function bullmqWorkQueue(queues: Queues, options: { retry: RetryPolicy; now: () => Date }): WorkQueue {
-  const restore = async (name: string, jobId: string, restoreId: string, delay = 0) => {
+  const restore = async (name: string, jobId: string, restoreId: string) => {
     const data: RestoreJobData = { restoreId };
-    await queues.restore.add(name, data, { ...RUN_ONCE, jobId, ...(delay > 0 ? { delay } : {}) });
+    await queues.restore.add(name, data, { ...RUN_ONCE, jobId });
   };
   return {
     async backup(backupId) {
@@ -52,10 +72,8 @@ export function bullmqWorkQueue(queues: Queues, options: { retry: RetryPolicy; n
     restorePlan: (restoreId) => restore(JOB_NAMES.restorePlan, planJobId(restoreId), restoreId),
     restoreRun: (restoreId, approvalId) =>
       restore(JOB_NAMES.restoreRun, runJobId(restoreId, approvalId), restoreId),
-    async restoreExpiry(restoreId, expiresAt) {
-      const delay = Math.max(0, expiresAt.getTime() - options.now().getTime());
-      await restore(JOB_NAMES.restoreExpire, expireJobId(restoreId, expiresAt), restoreId, delay);
-    },
+    restoreExpiry: (restoreId, expiresAt) =>
+      addRestoreExpiryJob(queues.restore, restoreId, expiresAt, options.now()),
     async diff(work: DiffWork) {
       const data: DiffJobData = work;
       await queues.diff.add(JOB_NAMES.diff, data, { ...RUN_ONCE, jobId: diffJobId(work.id) });

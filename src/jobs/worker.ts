@@ -1,6 +1,7 @@
 /**
  * startWorkers: one BullMQ Worker per queue (backup, verify, prune, restore) on a worker connection
- * (`maxRetriesPerRequest: null`), then the schedule sync and start-up recovery. `close()` stops fetching
+ * (`maxRetriesPerRequest: null`), then the schedule sync and start-up recovery; schedulers and restore
+ * expiry jobs are re-synced from the records after every Redis reconnect and periodically (`resync.ts`). `close()` stops fetching
  * and waits for running jobs up to a deadline, then force-closes (bullmq guide/workers/graceful-shutdown.md:
  * `worker.close()` alone has no timeout). Every worker has an `error` listener: an unhandled `error` event
  * would crash the process.
@@ -27,6 +28,7 @@ import {
   type DiffJobData,
   JOB_NAMES,
   type JobServices,
+  openQueues,
   type PruneJobData,
   QUEUE_NAMES,
   type RestoreJobData,
@@ -36,6 +38,7 @@ import {
 } from './queues.ts';
 import { type RecoveryResult, recoverBackups } from './recovery.ts';
 import { type RestoreRecoveryResult, recoverRestores, settleFailedRestoreJob } from './restore/recovery.ts';
+import { type ResyncResult, type RunningResync, startResync } from './resync.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
 
 /** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
@@ -51,8 +54,15 @@ export interface WorkerOptions {
   lockDurationMs?: number;
   /** how often this process looks for stalled jobs; default 30 s */
   stalledIntervalMs?: number;
-  /** skip the schedule sync (CLI one-shot runs, tests of one queue) */
+  /**
+   * skip the schedule sync (CLI one-shot runs, tests of one queue); also skips re-syncing schedulers and
+   * restore expiry jobs after a Redis reconnect and every `resyncEveryMs`
+   */
   syncSchedules?: boolean;
+  /** how often schedulers and restore expiry jobs are checked against the records; default 60 s */
+  resyncEveryMs?: number;
+  /** called after every resync (tests) */
+  onResync?: (result: ResyncResult) => void;
   /** skip start-up recovery */
   recover?: boolean;
   /**
@@ -240,10 +250,15 @@ export async function startWorkers(
     );
   });
 
+  // Queues on the worker connection, which reconnects for as long as the process runs (the producer's
+  // gives up after ~30 s of outage): the schedule sync and the resync after a Redis data loss use them.
+  const maintenance = openQueues(connection, services.redisPrefix);
+  let resync: RunningResync | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 30_000) => {
     clearInterval(checkpointTimer);
+    resync?.stop();
     closing ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
@@ -257,14 +272,19 @@ export async function startWorkers(
         shutdown.abort();
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      await Promise.all(Object.values(maintenance).map((q) => q.close()));
       connection.disconnect();
+      await resync?.idle();
     })();
     return closing;
   };
 
   try {
     await Promise.all(workers.map((w) => w.waitUntilReady()));
-    const schedules = options.syncSchedules === false ? null : await syncSchedules(services);
+    const schedules =
+      options.syncSchedules === false
+        ? null
+        : await syncSchedules(services, { queues: maintenance, redis: connection, trigger: 'start' });
     const recovery = options.recover === false ? null : await recoverBackups(services);
     const restoreRecovery = options.recover === false ? null : await recoverRestores(services);
     if (options.recover !== false) {
@@ -284,6 +304,13 @@ export async function startWorkers(
         options.checkpointEveryMs ?? services.config.audit.checkpointEveryMs,
       );
       checkpointTimer.unref();
+    }
+    if (options.syncSchedules !== false) {
+      resync = startResync(services, connection, maintenance, {
+        everyMs: options.resyncEveryMs,
+        log,
+        onResync: options.onResync,
+      });
     }
     return { workers, schedules, recovery, restoreRecovery, close };
   } catch (err) {

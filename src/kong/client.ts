@@ -15,6 +15,7 @@ import {
   KongAuthError,
   KongUnreachableError,
 } from './errors.ts';
+import { RateGate } from './rate-gate.ts';
 import {
   attemptsAllowed,
   backoffMs,
@@ -229,6 +230,8 @@ export function createKongClient(opts: KongClientOptions): KongClient {
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const { httpAgent, httpsAgent } = buildAgents(opts);
+  // one Retry-After pause and one pace for all of this client's requests (rate-gate.ts)
+  const gate = new RateGate({ now, sleep, random });
 
   const headers: Record<string, string> = {
     Accept: 'application/json',
@@ -275,7 +278,10 @@ export function createKongClient(opts: KongClientOptions): KongClient {
     const url = ro.root ? path : `${prefix}${path}`;
     for (let attempt = 1; ; attempt++) {
       if (ro.signal?.aborted) throw new KongAbortedError(method, url);
+      await gate.admit(ro.signal);
+      if (ro.signal?.aborted) throw new KongAbortedError(method, url);
       const res = await once(method, url, ro);
+      if (!('type' in res) && res.status !== 429) gate.answered();
       const failure: Failure | null =
         'type' in res
           ? res
@@ -312,7 +318,11 @@ export function createKongClient(opts: KongClientOptions): KongClient {
       const delayMs = retryAfter ?? backoffMs(attempt - 1, policy, random);
       const reason = failure.type === 'status' ? `HTTP ${failure.status}` : (failure.errno ?? 'timeout');
       opts.onRetry?.({ method, path: url, attempt, delayMs, reason });
-      await sleep(delayMs, ro.signal);
+      // a rate limit (or a server asking for time) pauses every request of this client, and the retries
+      // come back paced and jittered through the gate; other failures back off on their own
+      const rateLimited = failure.type === 'status' && (failure.status === 429 || retryAfter !== undefined);
+      if (rateLimited) gate.throttled(delayMs);
+      else await sleep(delayMs, ro.signal);
     }
   }
 

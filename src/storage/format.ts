@@ -19,6 +19,8 @@
  */
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
+import { CONFIG_NAME_PATTERN, CONFIG_NAME_RULE, KEY_ID_PATTERN, KEY_ID_RULE } from '../config/index.ts';
+import { printable } from '../core/printable.ts';
 import type { KeyEnvelope } from './envelope.ts';
 import { ArtifactError, ArtifactIntegrityError } from './errors.ts';
 import {
@@ -35,17 +37,28 @@ export const COMPRESSIONS = ['gzip', 'brotli', 'brotli-blocks'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+/**
+ * Header fields are plaintext anyone can edit, printed by `artifact inspect` and used in messages, so they
+ * are held to what snapgate writes (the config's name rules; ids as snapgate makes them): a crafted
+ * header (`connection: ../../etc/passwd`, terminal escape sequences) is refused as damaged, never shown.
+ */
+const BACKUP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const KIND = /^[a-z][a-z0-9_]{0,63}$/;
+const PRINTABLE = /^[\x20-\x7e]{0,100}$/;
 
 export const boundHeaderSchema = z
   .strictObject({
     formatVersion: z.union([z.literal(1), z.literal(FORMAT_VERSION)]),
-    backupId: z.string().min(1),
-    connection: z.string().min(1),
-    environment: z.string(),
+    backupId: z.string().regex(BACKUP_ID, 'must be 1-128 letters, digits, ".", "_" or "-"'),
+    connection: z.string().regex(CONFIG_NAME_PATTERN, `must be a connection name: ${CONFIG_NAME_RULE}`),
+    environment: z.string().regex(CONFIG_NAME_PATTERN, `must be an environment name: ${CONFIG_NAME_RULE}`),
     type: z.enum(BACKUP_TYPES),
-    createdAt: z.string(),
-    kongVersion: z.string(),
-    counts: z.record(z.string(), z.number().int().nonnegative()),
+    createdAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
+    kongVersion: z.string().regex(PRINTABLE, 'must be at most 100 printable ASCII characters'),
+    counts: z.record(
+      z.string().regex(KIND, 'must be an entity kind (lowercase letters, digits and "_")'),
+      z.number().int().nonnegative(),
+    ),
     cipher: z.literal('aes-256-gcm'),
     dataNonce: base64,
     compression: z.enum(COMPRESSIONS),
@@ -62,7 +75,7 @@ export const boundHeaderSchema = z
 export type BoundHeader = z.infer<typeof boundHeaderSchema>;
 
 const keyEnvelopeSchema = z.strictObject({
-  keyId: z.string().min(1),
+  keyId: z.string().regex(KEY_ID_PATTERN, `must be a key id: ${KEY_ID_RULE}`),
   keyCheck: base64,
   nonce: base64,
   wrappedKey: base64,
@@ -110,10 +123,9 @@ function parseJson<T>(bytes: Buffer, schema: z.ZodType<T>, what: string, path: s
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new ArtifactIntegrityError(
-      `${what} of ${path} is damaged (${first.path.join('.')}: ${first.message})`,
-      path,
-    );
+    // the field path and zod's message may quote the crafted text (an unknown key): printable only
+    const where = printable(`${first.path.join('.')}: ${first.message}`);
+    throw new ArtifactIntegrityError(`${what} of ${path} is damaged (${where})`, path);
   }
   return parsed.data;
 }

@@ -9,16 +9,18 @@ import { createAuditLog } from '../../audit/index.ts';
 import { openRecords } from '../../compose/records.ts';
 import { decodeKey } from '../../config/index.ts';
 import { toDeckFile } from '../../core/deck/index.ts';
+import { printable } from '../../core/printable.ts';
 import type { Snapshot } from '../../core/snapshot.ts';
 import { ArtifactError, KeyRing, openArtifact, readArtifactHeader } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, cliActor, loadCliConfig } from './backup-context.ts';
 
+/** The header, checked field by field (the config's name rules, src/storage/format.ts); refused → exit 1. */
 async function header(file: string) {
   try {
     return await readArtifactHeader(file);
   } catch (err) {
-    if (err instanceof ArtifactError) throw new CliError(err.message);
+    if (err instanceof ArtifactError) throw new CliError(printable(err.message));
     throw err;
   }
 }
@@ -56,10 +58,12 @@ export function registerArtifact(program: Command): void {
     .action(async (file: string) => {
       const h = await header(file);
       const { key: _envelope, counts, ...rest } = h;
-      for (const [k, v] of Object.entries(rest)) process.stdout.write(`${k.padEnd(16)} ${String(v)}\n`);
+      // every field passed the header rules; printed through printable() all the same, as all outside text
+      for (const [k, v] of Object.entries(rest))
+        process.stdout.write(`${printable(k).padEnd(16)} ${printable(String(v))}\n`);
       const list = Object.entries(counts)
         .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${k}=${n}`);
+        .map(([k, n]) => `${printable(k)}=${n}`);
       process.stdout.write(`${'counts'.padEnd(16)} ${list.join(' ') || 'none'}\n`);
     });
 
@@ -82,7 +86,7 @@ export function registerArtifact(program: Command): void {
     try {
       snapshot = (await openArtifact(file, ring)).snapshot;
     } catch (err) {
-      if (err instanceof ArtifactError) throw new CliError(err.message);
+      if (err instanceof ArtifactError) throw new CliError(printable(err.message));
       throw err;
     }
     await writeFile(flags.output, toDeckFile(snapshot, { format: flags.format }), { mode: 0o600 });

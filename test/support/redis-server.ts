@@ -1,0 +1,84 @@
+/**
+ * A private `redis-server` for tests that must break Redis: its own process on a random free port, no
+ * persistence (`--save '' --appendonly no`), its own temp dir. `kill()` is a crash (SIGKILL, every key
+ * lost with it), `restart()` starts an empty server on the same port. The shared Redis on 127.0.0.1:6379
+ * is never touched.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+    });
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'snapgate-redis-'));
+  const port = await freePort();
+  let child: ChildProcess | undefined = await spawnRedis(port, dir);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async kill() {
+      await stop(child, 'SIGKILL');
+      child = undefined;
+    },
+    async restart() {
+      await stop(child, 'SIGKILL');
+      child = await spawnRedis(port, dir);
+    },
+    async close() {
+      await stop(child, 'SIGKILL');
+      child = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
