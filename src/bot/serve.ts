@@ -15,6 +15,7 @@ import { createBotApp } from './app.ts';
 import { redisRequestLedger } from './dedup.ts';
 import { readBotEnv } from './env.ts';
 import { fromJobServices } from './job-services.ts';
+import { redisCardOrder } from './slack/card-order.ts';
 import { createSlackOutput } from './slack/output.ts';
 
 export interface ServeOptions {
@@ -43,6 +44,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
   });
   const notifier = new CompositeNotifier([new ConsoleNotifier(log), output.notifier, observed.notifier]);
   services = await createServices({ config: o.config, notifier });
+  // card edits from this serve, the other instances and the workers go forward only
+  output.cards.useOrder(redisCardOrder(services.redis, { prefix: services.redisPrefix }));
   const running = o.workers ? await startWorkers(services, { log }) : null;
   const bot = createBotApp({
     services: fromJobServices(services),

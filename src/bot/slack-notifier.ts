@@ -11,7 +11,7 @@
 import type { BackupEvent, DiffOutcome, Notifier, PruneEvent, VerifyEvent } from '../app/index.ts';
 import type { SlackMessageRef } from '../app/ports/records.ts';
 import type { CheckpointEvent } from '../audit/index.ts';
-import { BACKUP_STATUS } from '../core/status.ts';
+import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
 import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
@@ -68,7 +68,7 @@ export class SlackNotifier implements Notifier {
       : message
         ? `${phase ?? backup.status}: ${message}`
         : phase;
-    this.options.cards.update(ref, backupCard(backupCardInput(backup, line)));
+    this.options.cards.update(ref, backupCard(backupCardInput(backup, line)), backupCardRank(backup.status));
     if (terminal) {
       if (this.finished.has(backup.id)) return; // a repeated final event posts its result once
       this.finished.add(backup.id);
@@ -191,4 +191,9 @@ export class SlackNotifier implements Notifier {
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
+}
+
+/** Pending, then running, then an outcome: a backup card never shows an earlier status (card-order.ts). */
+export function backupCardRank(status: BackupStatus): number {
+  return BACKUP_STATUS.isTerminal(status) ? 2 : status === 'running' ? 1 : 0;
 }

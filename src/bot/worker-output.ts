@@ -6,6 +6,7 @@
 import type { Logger } from '@slack/bolt';
 import { readBotEnv } from './env.ts';
 import { stderrLogger } from './logger.ts';
+import { type RedisEval, redisCardOrder } from './slack/card-order.ts';
 import { createSlackOutput, type SlackOutput } from './slack/output.ts';
 
 export function workerSlackOutput(
@@ -18,4 +19,9 @@ export function workerSlackOutput(
     logger,
     ...(onRateLimited ? { onRateLimited } : {}),
   });
+}
+
+/** The worker's card edits and every other instance's go forward only (slack/card-order.ts). */
+export function shareCardOrder(output: SlackOutput, redis: RedisEval, prefix: string): void {
+  output.cards.useOrder(redisCardOrder(redis, { prefix }));
 }

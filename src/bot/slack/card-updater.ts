@@ -2,11 +2,14 @@
  * Edits status cards in place without editing one card more than once per `intervalMs` (default 3 s).
  * Only the newest content of a card is kept while it waits, so a burst of status changes becomes one
  * edit showing the latest state, and the final state is always delivered: a waiting update is flushed
- * when its time comes, and `flush()` sends everything at once on shutdown.
+ * when its time comes, and `flush()` sends everything at once on shutdown. An update may carry a rank
+ * (card-order.ts): one ranked below what this process or, with `useOrder`, any process already showed on
+ * the card is dropped, so a card never goes back to an older status.
  */
 import type { webApi } from '@slack/bolt';
 import type { SlackMessageRef } from '../../app/ports/records.ts';
 import type { SlackMessage } from '../views/message.ts';
+import type { CardOrder } from './card-order.ts';
 import type { SlackOutbox } from './outbox.ts';
 
 export type CardContent = SlackMessage;
@@ -21,6 +24,9 @@ export interface CardUpdaterOptions {
 interface CardState {
   lastEditAt: number;
   pending: CardContent | null;
+  pendingRank: number | undefined;
+  /** the highest rank this process queued for the card */
+  highest: number;
   timer: NodeJS.Timeout | null;
   sending: Promise<void> | null;
 }
@@ -31,6 +37,7 @@ export class CardUpdater {
   private readonly cards = new Map<string, CardState>();
   private readonly intervalMs: number;
   private readonly now: () => number;
+  private order: CardOrder | null = null;
 
   constructor(private readonly options: CardUpdaterOptions) {
     this.intervalMs = options.intervalMs ?? DEFAULT_CARD_INTERVAL_MS;
@@ -42,10 +49,23 @@ export class CardUpdater {
     this.state(ref).lastEditAt = this.now();
   }
 
-  /** Shows `content` on the card, now or when the interval allows; newer content replaces waiting content. */
-  update(ref: SlackMessageRef, content: CardContent): void {
+  /** Every instance's edits of one card go forward only (the shared order, once the process has Redis). */
+  useOrder(order: CardOrder): void {
+    this.order = order;
+  }
+
+  /**
+   * Shows `content` on the card, now or when the interval allows; newer content replaces waiting content.
+   * With a `rank`, content ranked below what the card already showed is dropped.
+   */
+  update(ref: SlackMessageRef, content: CardContent, rank?: number): void {
     const card = this.state(ref);
+    if (rank !== undefined) {
+      if (rank < card.highest) return;
+      card.highest = rank;
+    }
     card.pending = content;
+    card.pendingRank = rank;
     this.schedule(ref, card);
   }
 
@@ -72,7 +92,14 @@ export class CardUpdater {
     let card = this.cards.get(key);
     if (!card) {
       this.forgetIdleCards();
-      card = { lastEditAt: 0, pending: null, timer: null, sending: null };
+      card = {
+        lastEditAt: 0,
+        pending: null,
+        pendingRank: undefined,
+        highest: Number.NEGATIVE_INFINITY,
+        timer: null,
+        sending: null,
+      };
       this.cards.set(key, card);
     }
     return card;
@@ -102,13 +129,22 @@ export class CardUpdater {
 
   private send(ref: SlackMessageRef, card: CardState): Promise<void> {
     const content = card.pending;
+    const rank = card.pendingRank;
     if (!content) return Promise.resolve();
     card.pending = null;
     card.lastEditAt = this.now();
+    const order = this.order;
+    // asked right before the call, after this channel's queue: an edit that waited behind other calls
+    // is still compared with what any instance showed meanwhile
     const sending = this.options.outbox
-      .run(ref.channel, (client) =>
-        client.chat.update({ channel: ref.channel, ts: ref.ts, ...content } as webApi.ChatUpdateArguments),
-      )
+      .run(ref.channel, async (client) => {
+        if (rank !== undefined && order && !(await order.admit(ref, rank).catch(() => true))) return;
+        await client.chat.update({
+          channel: ref.channel,
+          ts: ref.ts,
+          ...content,
+        } as webApi.ChatUpdateArguments);
+      })
       .then(
         () => undefined,
         (err: unknown) => this.options.onError?.(ref, err),

@@ -10,7 +10,7 @@
 
 import type { Backup, Restore, SlackMessageRef } from '../../app/ports/records.ts';
 import type { Plan } from '../../core/index.ts';
-import { RESTORE_STATUS } from '../../core/status.ts';
+import { RESTORE_STATUS, type RestoreStatus } from '../../core/status.ts';
 import type { RestoreNotice } from '../restore-services.ts';
 import { diffText } from '../views/diff-text.ts';
 import { userMention } from '../views/format.ts';
@@ -100,7 +100,7 @@ export class RestoreCards {
       k.decidedBy = n.actor;
     if (n.plan && r.status === 'awaiting_approval') this.newPlan(r, ref, k, n.plan);
     else if (n.plan && !k.plan) k.plan = trimmed(n.plan);
-    this.o.cards.update(ref, restoreCard(this.cardInput(r, k, this.line(r, k, n))));
+    this.o.cards.update(ref, restoreCard(this.cardInput(r, k, this.line(r, k, n))), restoreCardRank(r));
     if (r.status === 'approved' && r.breakGlass && r.approvedBy)
       this.announce(r, 'approved', breakGlassApprovedMessage(r, r.approvedBy));
     this.threadPhase(r, ref, k, n);
@@ -231,4 +231,20 @@ export class RestoreCards {
     }
     return k;
   }
+}
+
+const STAGE: Partial<Record<RestoreStatus, number>> = {
+  planned: 0,
+  awaiting_approval: 1,
+  approved: 2,
+  running: 3,
+};
+
+/**
+ * The order of a restore card's edits (card-order.ts): the record's last change, then its stage for
+ * events of one change (approved before running). Not the status alone: a re-plan legitimately goes
+ * back to awaiting approval.
+ */
+export function restoreCardRank(r: Pick<Restore, 'status' | 'updatedAt'>): number {
+  return r.updatedAt.getTime() * 8 + (STAGE[r.status] ?? 4);
 }

@@ -2,7 +2,9 @@
  * `snapgate worker [--config FILE]`: runs every queue's worker (backups; restores: plan, run and expiry;
  * verify; prune), syncs the schedules and recovers what a crash left behind; SIGTERM/SIGINT close it
  * gracefully (running jobs get 30 s, then are left to retry). `--metrics-port` serves `/healthz`, `/readyz`
- * (the database, Redis, every copy target) and `/metrics` (src/observe) for this worker.
+ * (the database, Redis, every copy target) and `/metrics` (src/observe) for this worker. `--stalled-after`
+ * sets how soon another worker takes over a backup, verify, prune or diff job whose worker died (BullMQ's
+ * lock duration; stalled jobs are looked for every half of it); restores keep their own 120 s lock.
  */
 import type { Command } from 'commander';
 import { CompositeNotifier, ConsoleNotifier, type Notifier } from '../../app/index.ts';
@@ -15,6 +17,16 @@ import { boltLogger, createLogger, lineWriter } from '../../observe/log.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, loadCliConfig } from './backup-context.ts';
 
+type WorkerFlags = ConfigFlag & { shutdownTimeout: string; metricsPort?: string; stalledAfter?: string };
+
+function stalledAfter(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!(Number.isFinite(seconds) && seconds >= 1 && seconds <= 3600))
+    throw new CliError(`--stalled-after takes seconds from 1 to 3600, not "${value}"`);
+  return Math.round(seconds * 1000);
+}
+
 export function registerWorker(program: Command): void {
   addConfigOption(
     program
@@ -26,7 +38,12 @@ export function registerWorker(program: Command): void {
       '--metrics-port <port>',
       'serve /healthz, /readyz and /metrics on this port (0: any free port, printed at start)',
     )
-    .action(async (flags: ConfigFlag & { shutdownTimeout: string; metricsPort?: string }) => {
+    .option(
+      '--stalled-after <seconds>',
+      'a job whose worker stopped renewing its lock this long ago is run by another worker (default 30)',
+    )
+    .action(async (flags: WorkerFlags) => {
+      const stalledAfterMs = stalledAfter(flags.stalledAfter);
       const metricsPort = flags.metricsPort === undefined ? undefined : Number(flags.metricsPort);
       if (
         metricsPort !== undefined &&
@@ -43,13 +60,13 @@ export function registerWorker(program: Command): void {
       // With SLACK_BOT_TOKEN the worker also drives the Slack cards (Bolt is loaded only then).
       let runtime: Runtime | undefined;
       const observed = processMetrics(() => runtime);
-      const slack = process.env.SLACK_BOT_TOKEN
-        ? (await import('../../bot/worker-output.ts')).workerSlackOutput(
-            process.env,
-            () => observed.notifier.slackRateLimited(),
-            boltLogger(logger),
-          )
-        : null;
+      const slackModule = process.env.SLACK_BOT_TOKEN ? await import('../../bot/worker-output.ts') : null;
+      const slack =
+        slackModule?.workerSlackOutput(
+          process.env,
+          () => observed.notifier.slackRateLimited(),
+          boltLogger(logger),
+        ) ?? null;
       const notifier: Notifier = new CompositeNotifier([
         new ConsoleNotifier(log),
         ...(slack ? [slack.notifier] : []),
@@ -59,6 +76,7 @@ export function registerWorker(program: Command): void {
         throw new CliError(err.message);
       });
       runtime = services;
+      if (slack) slackModule?.shareCardOrder(slack, services.redis, services.redisPrefix);
       let ops: OpsServer | undefined;
       if (metricsPort !== undefined) {
         ops = await startOpsServer(metricsPort, opsRoutes(readinessChecks(services), observed.metrics)).catch(
@@ -79,7 +97,16 @@ export function registerWorker(program: Command): void {
           by: 'worker',
         },
       });
-      const running = await startWorkers(services, { log });
+      const running = await startWorkers(services, {
+        log,
+        ...(stalledAfterMs === undefined
+          ? {}
+          : {
+              lockDurationMs: stalledAfterMs,
+              stalledIntervalMs: Math.max(500, Math.floor(stalledAfterMs / 2)),
+              restoreLockDurationMs: 120_000,
+            }),
+      });
       const s = running.schedules;
       if (slack) log('Slack: cards and threads are updated from this worker');
       log(

@@ -2,13 +2,17 @@
  * The Slack output path against the fake Slack: card edits throttled with the latest state winning,
  * a 429 on one channel holding only that channel, and the notifier's card + thread behaviour.
  */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointKeyFromRingKey, parseCheckpoint, signCheckpoint } from '../../../src/audit/index.ts';
 import { readBotEnv } from '../../../src/bot/env.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
+import { redisCardOrder } from '../../../src/bot/slack/card-order.ts';
 import { createSlackOutput, type SlackOutput } from '../../../src/bot/slack/output.ts';
 import type { Backup } from '../../../src/db/index.ts';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack/index.ts';
+import { deletePrefix, REDIS_URL } from '../jobs/harness.ts';
 
 let fake: FakeSlack;
 let out: SlackOutput;
@@ -57,6 +61,44 @@ describe('CardUpdater', () => {
     out.cards.update(ref, { text: 'final' });
     await out.cards.flush();
     expect(fake.message('C1', ref.ts)?.text).toBe('final');
+  });
+
+  it('with a shared order, an instance whose edit waited never takes a card back to an older status', async () => {
+    // two processes editing one card, as `serve` (which posted it) and a `snapgate worker` do
+    const redis = new Redis(REDIS_URL);
+    const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
+    try {
+      const other = createSlackOutput(
+        readBotEnv({ SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: fake.url }),
+        { logger: silentLogger(), cardIntervalMs: INTERVAL },
+      );
+      const ordered = createSlackOutput(
+        readBotEnv({ SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: fake.url }),
+        { logger: silentLogger(), cardIntervalMs: INTERVAL },
+      );
+      for (const o of [other, ordered]) o.cards.useOrder(redisCardOrder(redis, { prefix }));
+      const ref = await postCard('C2', 'posted');
+      ordered.cards.posted(ref); // the poster's first edit waits an interval: it is held back
+      ordered.cards.update(ref, { text: 'pending' }, 0);
+      other.cards.update(ref, { text: 'running' }, 1);
+      other.cards.update(ref, { text: 'running: dumping' }, 1);
+      await other.notifier.idle();
+      await ordered.notifier.idle();
+      expect(fake.message('C2', ref.ts)?.text).toBe('running: dumping');
+      other.cards.update(ref, { text: 'completed' }, 2);
+      ordered.cards.update(ref, { text: 'running, seen late' }, 1);
+      await other.notifier.idle();
+      await ordered.notifier.idle();
+      expect(updatesOf(ref.ts).map((c) => c.body.text)).toEqual(['running', 'running: dumping', 'completed']);
+      expect(fake.message('C2', ref.ts)?.text).toBe('completed');
+      // an older rank in the same process is dropped before it is even queued
+      other.cards.update(ref, { text: 'pending again' }, 0);
+      await other.notifier.idle();
+      expect(fake.message('C2', ref.ts)?.text).toBe('completed');
+    } finally {
+      await deletePrefix(prefix);
+      redis.disconnect();
+    }
   });
 });
 
