@@ -70,14 +70,19 @@ describe('restore events in Slack', () => {
     const ts = r.slack!.ts;
     const n = out.notifier;
     n.restoreChanged({ restore: r, phase: 'awaiting_approval', plan: planA });
+    // each status change moves the record's updatedAt, as the repositories do (it orders the card's edits)
+    const at = (s: number) => new Date(r.updatedAt.getTime() + s * 1000);
     n.restoreChanged({
-      restore: { ...r, status: 'approved', approvedBy: 'U0APPROVER' },
+      restore: { ...r, status: 'approved', approvedBy: 'U0APPROVER', updatedAt: at(1) },
       phase: 'approved',
       actor: 'U0APPROVER',
     });
-    n.restoreChanged({ restore: { ...r, status: 'running', approvedBy: 'U0APPROVER' }, phase: 'started' });
     n.restoreChanged({
-      restore: { ...r, status: 'awaiting_approval', planHash: planB.planHash },
+      restore: { ...r, status: 'running', approvedBy: 'U0APPROVER', updatedAt: at(2) },
+      phase: 'started',
+    });
+    n.restoreChanged({
+      restore: { ...r, status: 'awaiting_approval', planHash: planB.planHash, updatedAt: at(3) },
       phase: 'replan_required',
       plan: planB,
     });
