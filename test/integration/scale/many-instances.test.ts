@@ -283,7 +283,11 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
     await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
   ).flat();
   expect(all.filter((b) => b.note === 'held-by-a-dead-serve')).toEqual([]);
-  expect(slack.channel(CHANNEL).filter((m) => /held-by-a-dead-serve/.test(textOf([m.text, m.blocks, m.attachments])))).toEqual([]);
+  expect(
+    slack
+      .channel(CHANNEL)
+      .filter((m) => /held-by-a-dead-serve/.test(textOf([m.text, m.blocks, m.attachments]))),
+  ).toEqual([]);
   const again = /Backup `([^`]+)`/.exec(await command('backup c1 --note held-by-a-dead-serve'))![1]!;
   expect((await finalBackup(again)).status).toBe('completed');
 
