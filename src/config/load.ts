@@ -131,7 +131,10 @@ function buildConfig(
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
     database: databaseConfig(file.database, secrets, abs),
     redis: file.redis,
-    restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
+    restores: {
+      approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout),
+      heartbeatEveryMs: approvalTimeoutMs(file.restores.heartbeatEvery),
+    },
     audit: {
       checkpointKey: secrets.checkpointKey ?? null,
       checkpointEveryMs: approvalTimeoutMs(file.audit.checkpointEvery),

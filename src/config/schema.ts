@@ -273,6 +273,14 @@ export const restoresSchema = z.strictObject({
     .string()
     .regex(APPROVAL_TIMEOUT, 'approvalTimeout must be a duration like 90s, 30m or 2h')
     .default('30m'),
+  /**
+   * how often a running restore's worker records that it is alive; a running restore silent for six
+   * times this long is taken as stopped (failed, connection freed) without waiting for its job lock
+   */
+  heartbeatEvery: z
+    .string()
+    .regex(APPROVAL_TIMEOUT, 'heartbeatEvery must be a duration like 10s or 1m')
+    .default('10s'),
 });
 
 /** `15m`, `1h`: how often workers sign a checkpoint of the audit chain (restore decisions sign one too). */
@@ -389,7 +397,7 @@ export const configFileSchema = z.strictObject({
       prefix: z.string().min(1).default('snapgate'),
     })
     .default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
-  restores: restoresSchema.default({ approvalTimeout: '30m' }),
+  restores: restoresSchema.default({ approvalTimeout: '30m', heartbeatEvery: '10s' }),
   audit: auditSchema.default({ checkpointEvery: '15m' }),
 });
 

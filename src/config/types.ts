@@ -118,7 +118,11 @@ export interface Config {
   database: DatabaseConfig;
   redis: { url: string; prefix: string };
   /** restore requests: how long one waits for approval before it expires (default 30 minutes) */
-  restores: { approvalTimeoutMs: number };
+  restores: {
+    approvalTimeoutMs: number;
+    /** a running restore's heartbeat; silent for 6× this → its worker is taken as stopped (default 10 s) */
+    heartbeatEveryMs?: number;
+  };
   /** signed checkpoints of the audit chain: its own Ed25519 key (PEM) if configured, and how often */
   audit: { checkpointKey: Secret<string> | null; checkpointEveryMs: number };
 }

@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
 import {
   BackupFailedError,
   expireRestore,
+  failSilentRestores,
+  heartbeatEveryMs,
   type LogLine,
   pruneConnection,
   runBackup,
@@ -229,9 +231,11 @@ export async function startWorkers(
   const maintenance = openQueues(connection, services.redisPrefix);
   let resync: RunningResync | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;
+  let silentTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 30_000) => {
     clearInterval(checkpointTimer);
+    clearInterval(silentTimer);
     resync?.stop();
     closing ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
@@ -278,6 +282,21 @@ export async function startWorkers(
         options.checkpointEveryMs ?? services.config.audit.checkpointEveryMs,
       );
       checkpointTimer.unref();
+    }
+    if (options.recover !== false) {
+      // a restore whose worker (in any process) went silent frees its connection without waiting for the
+      // job lock to expire (src/app/restore/heartbeat.ts)
+      silentTimer = setInterval(
+        () =>
+          void failSilentRestores(services).then(
+            (failed) => {
+              for (const r of failed) log(`restore ${r.id}: ${r.failureReason}`);
+            },
+            (err: Error) => log(`silent restore check: ${err.message}`),
+          ),
+        heartbeatEveryMs(services),
+      );
+      silentTimer.unref();
     }
     if (options.syncSchedules !== false) {
       resync = startResync(services, connection, maintenance, {

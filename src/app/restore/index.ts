@@ -3,6 +3,14 @@ export { auditRestore, notifyRestore } from './audit.ts';
 export { approveRestore, cancelRestore, rejectRestore } from './decisions.ts';
 export { approvalExpiresAt, expireDueRestores, expireRestore } from './expiry.ts';
 export {
+  blockedNotice,
+  failSilentRestores,
+  heartbeatEveryMs,
+  STALE_BEATS,
+  staleAfterMs,
+  stoppedAfter,
+} from './heartbeat.ts';
+export {
   BackupIntegrityError,
   type OpenedBackup,
   verifyAndOpenBackup,

@@ -28,6 +28,7 @@ import {
 import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
+import { keepAlive } from './heartbeat.ts';
 import { openBackup } from './integrity.ts';
 import { type LivePlan, planAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
@@ -48,6 +49,11 @@ export interface RunOptions {
   parallelism?: number;
 }
 
+interface ApplyRunOptions extends RunOptions {
+  /** fires when the request stopped being this worker's (failed as stopped): no more writes */
+  signal: AbortSignal;
+}
+
 export async function runRestore(
   services: Services,
   restoreId: string,
@@ -64,12 +70,16 @@ export async function runRestore(
   await notifyRestore(services, { restore: running, phase: 'started' });
 
   const connection = services.connection(running.connection);
+  // heartbeats while running (heartbeat.ts); if another process took this worker for stopped and failed
+  // the request, the apply stops between two writes
+  const lost = new AbortController();
+  const beat = keepAlive(services, restoreId, () => lost.abort());
   try {
     const backup = await services.repos.backups.get(running.backupId);
     if (!backup) throw new Error(`backup ${running.backupId} is gone`);
     const target = await openBackup(services, backup);
     return await withGateway(services, running, (gateway) =>
-      replanAndApply(services, gateway, running, backup, target, options),
+      replanAndApply(services, gateway, running, backup, target, { ...options, signal: lost.signal }),
     );
   } catch (err) {
     const failure: Failure =
@@ -81,6 +91,8 @@ export async function runRestore(
         : nothingApplied(describeJobFailure(services, connection, err));
     const current = (await repo.get(restoreId)) ?? running;
     return finishRestore(services, current, 'failed', failure, null);
+  } finally {
+    beat.stop();
   }
 }
 
@@ -147,7 +159,7 @@ async function replanAndApply(
   running: Restore,
   backup: Backup,
   target: Snapshot,
-  options: RunOptions,
+  options: ApplyRunOptions,
 ): Promise<Restore> {
   let replanned = await planAgainstLive(services, gateway, running, target);
   const stop = await stopBeforeWriting(services, running, replanned, backup);
@@ -164,8 +176,12 @@ async function replanAndApply(
     current: live,
     parallelism: options.parallelism ?? 10,
     onProgress: progressReporter(services, restore, plan, options),
+    signal: options.signal,
   });
   await recordInChunks(services, restore.id, stepRecords(apply.steps));
+  // failed meanwhile by another process (this worker was silent too long): its steps are recorded, the
+  // request stays as that process settled it
+  if (options.signal.aborted) return (await services.repos.restores.get(restore.id)) ?? restore;
   return verifyAndFinish(services, gateway, restore, target, apply);
 }
 
