@@ -51,7 +51,7 @@ export function formatStoredPlan(r: Restore): string {
 /** How the approver approves exactly this plan. */
 export function approveHint(r: Restore): string {
   return r.status === 'awaiting_approval' && r.planHash
-    ? `approve this plan with: snapgate approve ${r.id} --plan ${shortPlan(r.planHash)} --as <approver>\n`
+    ? `approve this plan with: snapgate approve ${r.id} --plan ${shortPlan(r.planHash)} --as <approver> --credential-file <their credential>\n`
     : '';
 }
 

@@ -50,8 +50,14 @@ export async function approveRestore(services: Services, input: ApproveInput): P
   if (!restore)
     return { ok: false, refusal: 'not_found', message: `restore ${input.restoreId} does not exist` };
 
-  const selfApproval = restore.requestedBy === input.approver;
-  if (selfApproval && !restore.breakGlass) {
+  if (input.proof?.method === 'unproven') {
+    return refuse(services, restore, 'approve', who, 'unproven_approver', input.proof.problem);
+  }
+  const identities = [input.approver, ...(input.sameAs ?? [])];
+  const selfApproval = identities.includes(restore.requestedBy);
+  // a proven CLI approval keeps two people even for break-glass: the requester can never approve
+  const twoPeopleAlways = input.proof?.method === 'approver-credential';
+  if (selfApproval && (!restore.breakGlass || twoPeopleAlways)) {
     const message = `you requested restore ${restore.id}; someone else must approve it`;
     return refuse(services, restore, 'approve', who, 'self_approval', message);
   }
@@ -81,6 +87,7 @@ export async function approveRestore(services: Services, input: ApproveInput): P
     details: {
       approver: input.approver,
       requestedBy: approved.requestedBy,
+      ...(input.proof ? { proof: input.proof } : {}),
       ...(selfApproval ? { breakGlass: true, selfApproved: true } : {}),
     },
   });

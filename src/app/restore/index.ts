@@ -1,4 +1,6 @@
 /** src/app/restore — restore requests: request, plan, decisions, run, expiry, undo. */
+
+export { credentialSha256, type ProvenApprover, proveApprover } from './approver-proof.ts';
 export { auditRestore, notifyRestore } from './audit.ts';
 export { approveRestore, cancelRestore, rejectRestore } from './decisions.ts';
 export { approvalExpiresAt, expireDueRestores, expireRestore } from './expiry.ts';
