@@ -1,18 +1,19 @@
 /**
  * The Bolt 5 app: the HTTP receiver on `PORT` at `/slack/events` (signature-checked with the signing
  * secret) by default, Socket Mode when `SLACK_APP_TOKEN` is set (`socket-link.ts`: reconnects forever).
- * `SLACK_API_URL` points the Web API elsewhere (tests). `/healthz` and `/readyz` (`health.ts`) answer on
- * `PORT` in both modes. Every request passes `actOnce` (`dedup.ts`) before a listener sees it.
+ * `SLACK_API_URL` points the Web API elsewhere (tests). `/healthz`, `/readyz` and `/metrics`
+ * (`src/observe/http.ts`) answer on `PORT` in both modes. Every request passes `actOnce` (`dedup.ts`) before a listener sees it.
  * Listeners live in `listeners/`, one per file; this file only wires them.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Logger } from '@slack/bolt';
+import { type MetricsSource, type OpsServer, opsRoutes, startOpsServer } from '../observe/http.ts';
+import type { ReadinessCheck } from '../observe/readiness.ts';
 import { Authorizer, UsergroupDirectory } from './auth/index.ts';
 import { actOnce, memoryRequestLedger, type RequestLedger } from './dedup.ts';
 import { type BotEnv, readBotEnv } from './env.ts';
 import type { BotRuntime } from './handlers/context.ts';
-import { type HealthServer, healthRoutes, type ReadinessCheck, startHealthServer } from './health.ts';
 import { registerListeners } from './listeners/index.ts';
 import { stderrLogger } from './logger.ts';
 import type { BotServices } from './services.ts';
@@ -41,6 +42,10 @@ export interface CreateBotAppOptions {
   requests?: RequestLedger;
   /** Socket Mode reconnect back-off; overrides `SLACK_RECONNECT_MIN_MS` / `SLACK_RECONNECT_MAX_MS`. */
   reconnect?: Partial<ReconnectPolicy>;
+  /** what else `/readyz` checks (serve: the database, Redis, every copy target); Slack's link is added here */
+  readiness?: readonly ReadinessCheck[];
+  /** `/metrics` (serve: the process's registry); absent = no such route */
+  metrics?: MetricsSource;
 }
 
 export interface BotApp {
@@ -81,18 +86,21 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
         policy: { ...env.reconnect, ...options.reconnect },
       })
     : null;
-  const checks: ReadinessCheck[] = socket
-    ? [
-        {
-          name: 'slack',
-          check: () => {
-            const s = socket.status();
-            return { ok: s.connected, reason: 'Slack disconnected', details: { ...s } };
+  const checks: ReadinessCheck[] = [
+    ...(socket
+      ? [
+          {
+            name: 'slack',
+            check: () => {
+              const s = socket.status();
+              return { ok: s.connected, reason: 'Slack disconnected', details: { ...s } };
+            },
           },
-        },
-      ]
-    : [];
-  const routes = healthRoutes(checks);
+        ]
+      : []),
+    ...(options.readiness ?? []),
+  ];
+  const routes = opsRoutes(checks, options.metrics);
   const receiver =
     socket ??
     new HTTPReceiver({
@@ -130,7 +138,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
   registerListeners(app, rt);
 
   let port = 0;
-  let health: HealthServer | null = null;
+  let health: OpsServer | null = null;
   const idle = async () => {
     await rt.work.idle();
     while (rt.background.size > 0) await Promise.allSettled([...rt.background]);
@@ -152,7 +160,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
       }
       if (socket) {
         // the health listener first: /readyz says "Slack disconnected" while the first connection is made
-        health = await startHealthServer(options.port ?? env.port, routes);
+        health = await startOpsServer(options.port ?? env.port, routes);
         port = health.port;
         try {
           await app.start();

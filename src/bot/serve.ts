@@ -6,7 +6,8 @@
  */
 
 import { CompositeNotifier, ConsoleNotifier } from '../app/index.ts';
-import { createServices } from '../compose/index.ts';
+import { createServices, type Runtime } from '../compose/index.ts';
+import { processMetrics, readinessChecks } from '../compose/observe.ts';
 import type { Config } from '../config/index.ts';
 import { startWorkers } from '../jobs/index.ts';
 import { createBotApp } from './app.ts';
@@ -27,9 +28,14 @@ export interface ServeOptions {
 export async function runServe(o: ServeOptions): Promise<void> {
   const env = readBotEnv(o.env);
   const logger = stderrLogger();
-  const output = createSlackOutput(env, { logger });
-  const notifier = new CompositeNotifier([new ConsoleNotifier(o.log), output.notifier]);
-  const services = await createServices({ config: o.config, notifier });
+  let services: Runtime | undefined;
+  const observed = processMetrics(() => services);
+  const output = createSlackOutput(env, {
+    logger,
+    onRateLimited: () => observed.notifier.slackRateLimited(),
+  });
+  const notifier = new CompositeNotifier([new ConsoleNotifier(o.log), output.notifier, observed.notifier]);
+  services = await createServices({ config: o.config, notifier });
   const running = o.workers ? await startWorkers(services, { log: o.log }) : null;
   const bot = createBotApp({
     services: fromJobServices(services),
@@ -38,6 +44,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
     output,
     // shared by every instance: a request redelivered to another instance is still acted on once
     requests: redisRequestLedger(services.redis, { prefix: services.redisPrefix }),
+    readiness: readinessChecks(services),
+    metrics: observed.metrics,
   });
   try {
     await bot.start();
@@ -57,7 +65,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
         await bot.stop();
         await running?.close(o.shutdownTimeoutMs);
         await output.notifier.idle();
-        await services.close();
+        await services?.close();
       })().then(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -7,7 +7,13 @@ import { readBotEnv } from './env.ts';
 import { stderrLogger } from './logger.ts';
 import { createSlackOutput, type SlackOutput } from './slack/output.ts';
 
-export function workerSlackOutput(env: Record<string, string | undefined>): SlackOutput | null {
+export function workerSlackOutput(
+  env: Record<string, string | undefined>,
+  onRateLimited?: (channel: string, retryAfterSec: number) => void,
+): SlackOutput | null {
   if (!env.SLACK_BOT_TOKEN?.trim()) return null;
-  return createSlackOutput(readBotEnv(env, { receiving: false }), { logger: stderrLogger() });
+  return createSlackOutput(readBotEnv(env, { receiving: false }), {
+    logger: stderrLogger(),
+    ...(onRateLimited ? { onRateLimited } : {}),
+  });
 }

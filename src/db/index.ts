@@ -42,6 +42,9 @@ export function sqliteRecords(db: Db, deps: Partial<RecordDeps> = {}): Records {
   return {
     ...createRepositories(db, deps),
     audit: new SqliteAuditStore(db),
+    ping: async () => {
+      db.sqlite.prepare('select 1 from backups limit 1').all();
+    },
     close: async () => db.close(),
   };
 }

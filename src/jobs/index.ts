@@ -12,6 +12,7 @@ export {
   type PruneJobData,
   QUEUE_NAMES,
   type Queues,
+  queueCounts,
   RedisUnavailableError,
   type RestoreJobData,
   type RetryPolicy,

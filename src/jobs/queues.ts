@@ -171,3 +171,19 @@ export function openQueues(connection: Redis, prefix: string): Queues {
     diff: new Queue(QUEUE_NAMES.diff, { connection, prefix }),
   };
 }
+
+/** Jobs per queue in the states an operator watches (for `/metrics`, read when scraped). */
+export async function queueCounts(
+  queues: Queues,
+): Promise<Record<string, { waiting: number; active: number; failed: number; delayed: number }>> {
+  const entries = await Promise.all(
+    Object.values(queues).map(async (q: Queue) => {
+      const c = await q.getJobCounts('waiting', 'active', 'failed', 'delayed');
+      return [
+        q.name,
+        { waiting: c.waiting ?? 0, active: c.active ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 },
+      ] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}

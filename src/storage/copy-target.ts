@@ -42,6 +42,12 @@ export interface CopyTarget {
   delete(name: string): Promise<void>;
   /** Artifact names stored (temp files excluded), sorted. */
   list(): Promise<string[]>;
+  /**
+   * Resolves when the store can be used now — a directory exists (or can be made, as the first write
+   * would) and is readable and writable; a bucket answers — and rejects with the reason in words
+   * otherwise (`/readyz`). Cheap: no object is read or written.
+   */
+  probe(): Promise<void>;
   /** A local path to read `name` in place, when the target is a filesystem; avoids a copy when verifying. */
   localPath?(name: string): string;
   /** The stored size of `name`, or null when it does not exist (a remote store's HEAD). */

@@ -2,8 +2,8 @@
  * A target that is a directory: the primary's disk, another disk, or a mounted remote (NFS, SMB, a FUSE
  * bucket). Writes go to a temp file next to the name, fsynced and renamed (fs-util.ts).
  */
-import { createReadStream } from 'node:fs';
-import { copyFile, readdir, stat, unlink } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { access, copyFile, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckpointStore } from '../app/ports/audit-checkpoints.ts';
 import { checkpointStoreIn } from './checkpoint-directory.ts';
@@ -91,6 +91,22 @@ export class DirectoryCopyTarget implements CopyTarget {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
+    }
+  }
+
+  async probe(): Promise<void> {
+    const info = await stat(this.dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw new Error(`cannot read directory ${this.dir} (${err.code ?? err.message})`);
+    });
+    if (info && !info.isDirectory()) throw new Error(`${this.dir} is not a directory`);
+    try {
+      if (!info) await mkdir(this.dir, { recursive: true });
+      await access(this.dir, constants.R_OK | constants.W_OK | constants.X_OK);
+      await readdir(this.dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new Error(`directory ${this.dir} is not readable and writable (${code})`);
     }
   }
 

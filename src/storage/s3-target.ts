@@ -214,6 +214,23 @@ export class S3CopyTarget implements CopyTarget {
     return names.sort();
   }
 
+  /** The bucket answers HeadBucket with these credentials (no object is read or written). */
+  async probe(): Promise<void> {
+    const { client, sdk } = await this.#open();
+    try {
+      await client.send(new sdk.HeadBucketCommand({ Bucket: this.config.bucket }));
+    } catch (err) {
+      // HeadBucket has no body: a missing bucket is a bare 404
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const missingBucket = e?.$metadata?.httpStatusCode === 404 || e?.name === 'NotFound';
+      throw describeS3Error(
+        missingBucket ? Object.assign(err as object, { name: 'NoSuchBucket' }) : err,
+        this.#place,
+        'checking the bucket',
+      );
+    }
+  }
+
   /** Multipart uploads of `name` that were started and never completed (ids). */
   async unfinishedUploads(name?: string): Promise<{ key: string; uploadId: string }[]> {
     const { client, sdk } = await this.#open();

@@ -39,6 +39,7 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
   });
 
   it('moves a backup pending → running → completed, with its copies, and refuses other moves', async () => {
+    await expect(records.ping()).resolves.toBeUndefined(); // /readyz: the database answers
     const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
     expect(b).toMatchObject({ status: 'pending', attempts: 0, type: 'manual', slack: null });
     expect((await records.backups.markRunning(b.id)).attempts).toBe(1);

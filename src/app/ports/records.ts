@@ -25,5 +25,7 @@ export interface Records {
   readonly backups: BackupRepository;
   readonly restores: RestoreRepository;
   readonly audit: AuditStore;
+  /** Resolves when the database answers a query now (`/readyz`); rejects with the reason otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,6 +20,8 @@ export interface SlackOutputOptions {
   logger: Logger;
   /** minimum time between two edits of one card; default 3000 ms */
   cardIntervalMs?: number;
+  /** told of every 429 (metrics); the outbox waits Retry-After and retries either way */
+  onRateLimited?: (channel: string, retryAfterSec: number) => void;
 }
 
 export function createSlackOutput(env: BotEnv, options: SlackOutputOptions): SlackOutput {
@@ -32,8 +34,10 @@ export function createSlackOutput(env: BotEnv, options: SlackOutputOptions): Sla
   const { logger } = options;
   const outbox = new SlackOutbox({
     client,
-    onRateLimited: (channel, sec) =>
-      logger.warn(`Slack rate-limited channel ${channel}; retrying in ${sec} s`),
+    onRateLimited: (channel, sec) => {
+      logger.warn(`Slack rate-limited channel ${channel}; retrying in ${sec} s`);
+      options.onRateLimited?.(channel, sec);
+    },
   });
   const cards = new CardUpdater({
     outbox,

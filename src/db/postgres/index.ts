@@ -31,6 +31,9 @@ export function postgresRecords(db: PgDb, deps: Partial<RecordDeps> = {}): Recor
     backups: new PostgresBackupRepository(db, full),
     restores: new PostgresRestoreRepository(db, full),
     audit: new PostgresAuditStore(db),
+    ping: async () => {
+      await db.pool.query(`select 1 from "${db.schema}".backups limit 1`);
+    },
     close: () => db.close(),
   };
 }

@@ -103,6 +103,12 @@ describe('S3 target faults', () => {
     expect((err as Error).message).toMatch(
       /bucket "sg-no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+; create it/,
     );
+    // /readyz's probe says the same
+    const probed = await target.probe().catch((e: unknown) => e);
+    expect(probed).toMatchObject({ kind: 'bucket' });
+    expect((probed as Error).message).toMatch(
+      /while checking the bucket|bucket "sg-no-such-bucket" does not exist/,
+    );
     await target.close();
   });
 

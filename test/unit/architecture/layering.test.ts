@@ -26,11 +26,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   db: ['app/ports', 'core'],
   audit: ['app/ports', 'core'],
   // the composition root: picks every implementation (jobs: the work-queue port over BullMQ)
-  compose: ['app', 'app/ports', 'audit', 'config', 'core', 'db', 'jobs', 'kong', 'storage'],
+  compose: ['app', 'app/ports', 'audit', 'config', 'core', 'db', 'jobs', 'kong', 'observe', 'storage'],
+  // health, readiness, metrics: fed by the application's events and what compose hands in
+  observe: ['app', 'app/ports', 'config', 'core'],
   // the BullMQ adapter: processors call the use cases
   jobs: ['app', 'app/ports', 'core'],
-  bot: ['app', 'app/ports', 'audit', 'config', 'core', 'jobs', 'compose'],
-  cli: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'jobs', 'storage', 'bot'],
+  bot: ['app', 'app/ports', 'audit', 'config', 'core', 'jobs', 'compose', 'observe'],
+  cli: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'jobs', 'storage', 'bot', 'observe'],
   // the local console: a Slack stand-in; it reads the bot's Block Kit limits and command table, and
   // talks to the bot over HTTP only
   console: ['bot'],

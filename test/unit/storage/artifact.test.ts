@@ -337,6 +337,9 @@ describe('copy failure', () => {
         exists: async () => false,
         delete: async () => undefined,
         list: async () => [],
+        probe: async () => {
+          throw new Error('EACCES: permission denied');
+        },
       };
       const primaryDir = join(dir, 'primary');
       await expect(write(primaryDir, { copyTargets: [good, failing] })).rejects.toThrow('EACCES');
@@ -356,6 +359,7 @@ function fetchOnly(inner: DirectoryCopyTarget, log: string[]): CopyTarget {
       return { ...(await inner.write(name, produce)), location: `fetch-only://${name}` };
     },
     put: (name, path) => inner.put(name, path),
+    probe: () => inner.probe(),
     get(name, dest) {
       log.push(`get ${name}`);
       return inner.get(name, dest);

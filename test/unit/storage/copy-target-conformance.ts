@@ -138,6 +138,15 @@ export function copyTargetConformance(
     );
 
     it(
+      'probe answers while the store is usable, before and after a write',
+      run(async (target) => {
+        await target.probe();
+        await target.write(NAME, async (out) => out.write(Buffer.from('x')));
+        await target.probe();
+      }),
+    );
+
+    it(
       'has a stable, secret-free id',
       run(async (target) => {
         expect(target.id).toMatch(/^[a-z0-9-]+:/);
