@@ -116,6 +116,9 @@ export async function rejectRestore(services: Services, input: RejectInput): Pro
   const restore = await services.repos.restores.get(input.restoreId);
   if (!restore)
     return { ok: false, refusal: 'not_found', message: `restore ${input.restoreId} does not exist` };
+  if (input.proof?.method === 'unproven') {
+    return refuse(services, restore, 'reject', who, 'unproven_approver', input.proof.problem);
+  }
   if (!(await input.authorize(restore.connection, input.by, 'approver'))) {
     const message = `you need the approver role on ${restore.connection} to reject restore ${restore.id}`;
     return refuse(services, restore, 'reject', who, 'not_authorized', message);
@@ -125,7 +128,7 @@ export async function rejectRestore(services: Services, input: RejectInput): Pro
   // A request rejected before its plan existed has no hash; the planned-state row never reaches here.
   await auditRestore(services, result.restore, 'restore.rejected', {
     actor: who.actor,
-    details: { by: input.by },
+    details: { by: input.by, ...(input.proof ? { proof: input.proof } : {}) },
   });
   await notifyRestore(services, { restore: result.restore, phase: 'rejected', actor: input.by });
   return { ok: true, restore: result.restore };

@@ -98,6 +98,8 @@ export interface RejectInput {
   by: string;
   authorize: Authorize;
   actor?: string;
+  /** how `by` proved who they are (the CLI: their approver credential); `unproven` is refused */
+  proof?: ApproverProof;
 }
 
 export interface CancelInput {

@@ -39,17 +39,20 @@ import {
   withServices,
 } from './backup-context.ts';
 
-interface ApproveFlags extends ConfigFlag {
-  as?: string;
-  plan?: string;
+export interface CredentialFlags {
   credentialFile?: string;
   credentialEnv?: string;
+}
+
+interface ApproveFlags extends ConfigFlag, CredentialFlags {
+  as?: string;
+  plan?: string;
   wait?: boolean;
   timeout: string;
 }
 
 /** The approver's credential from --credential-file (checked like a key file) or --credential-env. */
-async function readCredential(flags: ApproveFlags): Promise<string | null> {
+export async function readCredential(flags: CredentialFlags): Promise<string | null> {
   if (flags.credentialFile) {
     return readPrivateFile(flags.credentialFile, 'approver credential').catch((err: Error) => {
       throw new CliError(err.message);

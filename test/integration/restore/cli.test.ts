@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { credentialSha256 } from '../../../src/app/index.ts';
@@ -184,4 +184,89 @@ it('restore prints the plan and its hash; approve needs the hash reviewed, refus
   expect(events[7]?.details).toMatchObject({ approver: APPROVER, planHash, proof });
   expect(events[10]?.details).toMatchObject({ refusal: 'plan_changed' });
   expect(events[11]?.details).toMatchObject({ approver: APPROVER, planHash: newHash, proof });
+});
+
+it('restores list|cancel|reject, and a long plan summarised (counts + first 50; --full, --plan-file)', async () => {
+  const backup = await takeBackup(services);
+  const kong = kongClientFor(services.connection('prod'));
+  for (let i = 0; i < 120; i++) {
+    await kong.request('POST', '/services', {
+      body: { name: `rogue-${String(i).padStart(3, '0')}`, host: 'r.internal' },
+    });
+  }
+  kong.close();
+
+  // a long plan: the first 50 changes, then the rest counted per kind, and how to see everything
+  const asked = await cli('restore', 'prod', backup.id, '--reason', 'long plan');
+  expect(asked.code).toBe(0);
+  expect(asked.out.match(/^deleting service rogue-/gm)).toHaveLength(50);
+  expect(asked.out).toContain('… and 70 more changes (all of them: --full, or --plan-file FILE)');
+  expect(asked.out).toContain('Changes by kind:\n  services: 120 deleted\n');
+  expect(asked.out).toContain('  Deleted: 120');
+  const first = /restore (\S+) is awaiting approval/.exec(asked.out)?.[1] ?? '';
+
+  // list: one line per request, newest first; --status filters
+  const listed = await cli('restores', 'list');
+  expect(listed.out).toMatch(
+    new RegExp(
+      `^${first}  \\S+ \\S+  prod  awaiting_approval +${cliActor()}  backup ${backup.id}  "long plan"$`,
+      'm',
+    ),
+  );
+  expect((await cli('restores', 'list', 'prod', '--status', 'cancelled')).out).toBe(
+    'no restore requests of prod cancelled\n',
+  );
+  expect((await cli('restores', 'list', '--status', 'nope')).err).toContain('--status must be one of');
+
+  // the requester cancels; the connection is free again
+  const cancelled = await cli('restores', 'cancel', first);
+  expect(cancelled).toMatchObject({
+    code: 0,
+    out: `restore ${first} cancelled; prod is free for a new request\n`,
+  });
+  expect((await services.repos.restores.get(first))?.status).toBe('cancelled');
+
+  // --plan-file: every change in the file, the summary on the terminal; --full: every change printed
+  const planFile = join(env.dir, 'plan.txt');
+  const second = await cli('restore', 'prod', backup.id, '--reason', 'to a file', '--plan-file', planFile);
+  expect(second.out).toContain(`… and 70 more changes (all of them in ${planFile})`);
+  expect(second.out).toContain(`the whole plan is in ${planFile}`);
+  expect(readFileSync(planFile, 'utf8').match(/^deleting service rogue-/gm)).toHaveLength(120);
+  const secondId = /restore (\S+) is awaiting approval/.exec(second.out)?.[1] ?? '';
+
+  // someone else's request: cancel says who can, reject needs a proven approver
+  const notMine = await services.repos.restores.create({
+    connection: 'staging-like',
+    backupId: backup.id,
+    requestedBy: 'U0SOMEONE',
+    reason: 'x',
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  const refused = await cli('restores', 'cancel', notMine.id);
+  expect(refused.code).toBe(1);
+  expect(refused.err).toContain(
+    `was requested by U0SOMEONE; only they can cancel it (in Slack: /kong cancel ${notMine.id})`,
+  );
+
+  const unproven = await cli('restores', 'reject', secondId, '--as', APPROVER);
+  expect(unproven.code).toBe(1);
+  expect(unproven.err).toContain('not rejected: prove you are U0APPROVER');
+  const rejected = await cli(
+    'restores',
+    'reject',
+    secondId,
+    '--as',
+    APPROVER,
+    '--credential-file',
+    credentialOf[APPROVER] ?? '',
+  );
+  expect(rejected).toMatchObject({ code: 0, out: `restore ${secondId} rejected by ${APPROVER}\n` });
+  const audit = (await services.audit.list({ action: 'restore.rejected' })).find(
+    (e) => e.targetId === secondId,
+  );
+  expect(audit?.details).toMatchObject({ by: APPROVER, proof: { method: 'approver-credential' } });
+
+  const full = await cli('restore', 'prod', backup.id, '--reason', 'all of it', '--full');
+  expect(full.out.match(/^deleting service rogue-/gm)).toHaveLength(120);
+  expect(full.out).not.toContain('more changes');
 });
