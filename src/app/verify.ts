@@ -16,6 +16,14 @@ export interface VerifyReport {
   backup: Backup;
   ok: boolean;
   copies: CopyVerifyOutcome[];
+  /** not ok only because the key ring cannot open the (intact) copies: say so, not "bad copies" */
+  keyCannotOpen: boolean;
+}
+
+/** Every failed copy failed only because no key of the ring opens it. */
+export function onlyKeyProblems(copies: readonly CopyVerifyOutcome[]): boolean {
+  const bad = copies.filter((c) => !c.ok);
+  return bad.length > 0 && bad.every((c) => c.keyProblem === true);
 }
 
 export class NotVerifiableError extends Error {
@@ -48,7 +56,7 @@ async function verifyRemote(target: CopyTarget, services: Services, copy: Backup
 
 async function checkCopy(services: Services, copy: BackupCopy, ring: KeyRing): Promise<CopyVerifyOutcome> {
   const target = targetNamed(copy.target, services);
-  let result: { ok: boolean; problems: string[] };
+  let result: { ok: boolean; problems: string[]; keyProblem?: boolean };
   try {
     result =
       target && !target.localPath
@@ -62,6 +70,7 @@ async function checkCopy(services: Services, copy: BackupCopy, ring: KeyRing): P
     location: copy.location,
     ok: result.ok,
     ...(result.ok ? {} : { problem: result.problems.join('; ') }),
+    ...(result.keyProblem ? { keyProblem: true } : {}),
   };
 }
 
@@ -98,10 +107,11 @@ export async function verifyBackup(
     details: {
       copies: copies.length,
       bad: copies.filter((c) => !c.ok).map((c) => ({ target: c.target, problem: c.problem })),
+      ...(!ok && onlyKeyProblems(copies) ? { keyCannotOpen: true } : {}),
     },
   });
   await safeNotify(() => services.notifier.verifyFinished({ backup, ok, copies }));
-  return { backup, ok, copies };
+  return { backup, ok, copies, keyCannotOpen: !ok && onlyKeyProblems(copies) };
 }
 
 /** Completed, not pruned backups of a connection, newest first. */

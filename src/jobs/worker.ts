@@ -121,8 +121,13 @@ function verifyProcessor(services: JobServices) {
       'backupId' in data
         ? [await verifyBackup(services, data.backupId)]
         : await verifyScheduled(services, data.connection);
-    const bad = reports.filter((r) => !r.ok).map((r) => r.backup.id);
-    if (bad.length > 0) throw new Error(`verify found bad copies of ${bad.join(', ')}`);
+    const unopened = reports.filter((r) => !r.ok && r.keyCannotOpen).map((r) => r.backup.id);
+    const bad = reports.filter((r) => !r.ok && !r.keyCannotOpen).map((r) => r.backup.id);
+    const problems = [
+      ...(bad.length > 0 ? [`verify found bad copies of ${bad.join(', ')}`] : []),
+      ...(unopened.length > 0 ? [`the key ring does not open ${unopened.join(', ')} (copies intact)`] : []),
+    ];
+    if (problems.length > 0) throw new Error(problems.join('; '));
     return { verified: reports.map((r) => r.backup.id) };
   };
 }
