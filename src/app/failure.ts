@@ -6,10 +6,15 @@
  */
 
 import type { ConnectionConfig } from '../config/index.ts';
-import { ArtifactError, ArtifactKeyError, StorageTargetError } from '../storage/index.ts';
+import {
+  ArtifactError,
+  ArtifactKeyError,
+  KeyRingUnavailableError,
+  StorageTargetError,
+} from './ports/artifact-errors.ts';
 import type { GatewayErrorClass } from './ports/gateway.ts';
 import type { FailureCode } from './ports/records.ts';
-import { KeyRingUnavailableError, type Services, UnknownConnectionError } from './services.ts';
+import { type Services, UnknownConnectionError } from './services.ts';
 
 export interface JobFailure {
   /** what kind of failure, stored next to the reason: Slack advice and CLI exit text are chosen by it */

@@ -9,8 +9,8 @@
  */
 
 import { type RetentionCandidate, selectRetention } from '../core/retention.ts';
-import { deleteArtifact, PRIMARY_TARGET } from '../storage/index.ts';
 import { type PruneDecision, safeNotify } from './notifier.ts';
+import { PRIMARY_TARGET } from './ports/copy-target.ts';
 import type { Backup } from './ports/records.ts';
 import type { Services } from './services.ts';
 import { sweepLeftovers } from './sweep.ts';
@@ -81,7 +81,7 @@ export async function pruneConnection(
     const names = new Set(removed.map((b) => b.artifactName).filter((n): n is string => Boolean(n)));
     for (const name of names) {
       if ((await services.repos.backups.listByArtifact(name)).length > 0) continue; // a kept backup shares it
-      await deleteArtifact({ name, primary: services.primary, copyTargets: services.copyTargets });
+      await services.artifacts.deleteEverywhere(name);
       deletedArtifacts.push(name);
     }
   }

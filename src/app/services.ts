@@ -6,9 +6,13 @@
  */
 import type { AuditLog, CheckpointReason, TakeResult } from '../audit/index.ts';
 import type { Config, ConnectionConfig } from '../config/index.ts';
-import type { CopyTarget, KeyRing } from '../storage/index.ts';
 import type { Notifier } from './notifier.ts';
+import { KeyRingUnavailableError } from './ports/artifact-errors.ts';
 import type { ArtifactStore } from './ports/artifact-store.ts';
+import type { CopyTarget } from './ports/copy-target.ts';
+
+export { KeyRingUnavailableError };
+
 import type { Gateway, GatewayErrorClass } from './ports/gateway.ts';
 import type { Records } from './ports/records.ts';
 import type { WorkQueue } from './ports/work-queue.ts';
@@ -20,14 +24,6 @@ export class UnknownConnectionError extends Error {
   ) {
     super(`unknown connection "${connection}" (configured: ${known.join(', ') || 'none'})`);
     this.name = 'UnknownConnectionError';
-  }
-}
-
-/** The key ring could not be built from the config: no current key, or a key of the wrong size. */
-export class KeyRingUnavailableError extends Error {
-  constructor(reason: string) {
-    super(`key missing: ${reason}; check the keys section of the config and the key's env variable or file`);
-    this.name = 'KeyRingUnavailableError';
   }
 }
 
@@ -54,8 +50,6 @@ export interface Services {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly random: () => number;
-  /** the key ring from config; throws KeyRingUnavailableError when it cannot be built */
-  keyRing(): KeyRing;
   /** the connection's config; throws UnknownConnectionError */
   connection(name: string): ConnectionConfig;
   /** a fresh gateway (the port) for the connection, by its `type` (the caller closes it) */

@@ -7,7 +7,7 @@
  * first) whose SHA-256 is the recorded one; the new copy must have it too.
  */
 import { basename } from 'node:path';
-import { type CopyTarget, PRIMARY_TARGET } from '../storage/index.ts';
+import { type CopyTarget, PRIMARY_TARGET } from './ports/copy-target.ts';
 import type { Backup, BackupCopy, NewCopy } from './ports/records.ts';
 import type { Services } from './services.ts';
 import { liveCompleted } from './verify.ts';

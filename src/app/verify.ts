@@ -5,9 +5,6 @@
  * the newest and one random older backup of each connection (the random source is injected).
  */
 
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { type CopyTarget, type KeyRing, targetNamed, verifyArtifactFile } from '../storage/index.ts';
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';
 import type { Backup, BackupCopy, CopyCheckResult } from './ports/records.ts';
 import type { Services } from './services.ts';
@@ -33,38 +30,8 @@ export class NotVerifiableError extends Error {
   }
 }
 
-/**
- * A remote copy is checked as a directory's is, after a HEAD: its size as the store reports it, then a full
- * read into a private temp file whose size must match, SHA-256 and decryption. A store that cannot be asked
- * (unreachable, refused) is this copy's problem, recorded like any other.
- */
-async function verifyRemote(target: CopyTarget, services: Services, copy: BackupCopy, ring: KeyRing) {
-  const name = basename(copy.location);
-  const size = target.size ? await target.size(name) : (await target.exists(name)) ? -1 : null;
-  if (size === null) return { ok: false, problems: [`missing: ${copy.location}`] };
-  return services.artifacts.withLocalCopy(copy, async (path) => {
-    const result = await verifyArtifactFile(path, ring, copy.sha256);
-    const read = (await stat(path)).size;
-    if (size < 0 || read === size) return result;
-    return {
-      ...result,
-      ok: false,
-      problems: [`read ${read} bytes where the store reports ${size}`, ...result.problems],
-    };
-  });
-}
-
-async function checkCopy(services: Services, copy: BackupCopy, ring: KeyRing): Promise<CopyVerifyOutcome> {
-  const target = targetNamed(copy.target, services);
-  let result: { ok: boolean; problems: string[]; keyProblem?: boolean };
-  try {
-    result =
-      target && !target.localPath
-        ? await verifyRemote(target, services, copy, ring)
-        : await services.artifacts.withLocalCopy(copy, (path) => verifyArtifactFile(path, ring, copy.sha256));
-  } catch (err) {
-    result = { ok: false, problems: [(err as Error).message] };
-  }
+async function checkCopy(services: Services, copy: BackupCopy): Promise<CopyVerifyOutcome> {
+  const result = await services.artifacts.checkCopy(copy);
   return {
     target: copy.target,
     location: copy.location,
@@ -84,9 +51,8 @@ export async function verifyBackup(
   if (backup.status !== 'completed') throw new NotVerifiableError(backupId, `it is ${backup.status}`);
   if (backup.prunedAt) throw new NotVerifiableError(backupId, 'retention removed its artifact');
   const recorded = await services.repos.backups.listCopies(backupId);
-  const ring = services.keyRing();
   const copies: CopyVerifyOutcome[] = [];
-  for (const copy of recorded) copies.push(await checkCopy(services, copy, ring));
+  for (const copy of recorded) copies.push(await checkCopy(services, copy));
   if (copies.length === 0)
     copies.push({ target: '-', location: '-', ok: false, problem: 'no copies recorded' });
   const ok = copies.every((c) => c.ok);

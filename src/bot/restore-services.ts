@@ -36,7 +36,7 @@ export interface RestoreRequests {
     proof?: { method: 'slack-signed-request' };
   }): Promise<RestoreDecisionResult>;
   reject(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
-  cancel(input: { restoreId: string; by: string }): Promise<RestoreDecisionResult>;
+  cancel(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
   /** The pre-restore backup Undo would restore, or why it cannot (backup pruned, failed, file missing). */
   undoTarget(restoreId: string): Promise<UndoTarget>;
 }

@@ -58,6 +58,8 @@ export interface CreateServicesOptions {
  * connection, retry policy). Entry points and `src/jobs` take this; use cases take `Services`.
  */
 export interface Runtime extends Services, JobsRuntime {
+  /** the key ring from config (key rotation, rewrap); throws KeyRingUnavailableError when it cannot be built */
+  keyRing(): KeyRing;
   close(): Promise<void>;
 }
 

@@ -1,31 +1,22 @@
 /**
- * The artifact-store port over the targets (the primary and the copies): the one place that turns a
- * recorded copy into a local file (remote targets are fetched into a private temp dir), hashes it, and
- * opens a backup from the first copy that reads back whole.
+ * The artifact-store port over the targets (the primary and the copies): the one place that names, writes,
+ * checks, deletes and opens artifacts for the use cases, turns a recorded copy into a local file (remote
+ * targets are fetched into a private temp dir) and hashes it. The key ring stays in here.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ArtifactStore, StoredCopy } from '../app/ports/artifact-store.ts';
-import type { Snapshot } from '../core/index.ts';
+import type { ArtifactStore, PendingArtifact, StoredCopy } from '../app/ports/artifact-store.ts';
+import type { Snapshot, SnapshotMeta } from '../core/index.ts';
+import { deleteArtifact } from './copies.ts';
 import { type CopyTarget, PRIMARY_TARGET } from './copy-target.ts';
 import { DirectoryCopyTarget } from './directory-target.ts';
+import { BackupUnreadableError } from './errors.ts';
 import { sha256File } from './fs-util.ts';
 import type { KeyRing } from './keyring.ts';
-import { openArtifact } from './read.ts';
-
-/** No copy of the backup could be read. */
-export class BackupUnreadableError extends Error {
-  constructor(
-    readonly backupId: string,
-    readonly problems: string[],
-  ) {
-    super(
-      `backup ${backupId} could not be read from any copy (${problems.join('; ') || 'no copies recorded'})`,
-    );
-    this.name = 'BackupUnreadableError';
-  }
-}
+import { openArtifact, verifyArtifactFile } from './read.ts';
+import { entitiesSha256, type SerializedSnapshot, StreamingSerializer } from './serialize.ts';
+import { artifactNameOf, writeArtifact } from './write.ts';
 
 /** The target a copy record names: `primary` is the primary target, anything else a copy target's id. */
 export function targetNamed(
@@ -68,6 +59,38 @@ export async function withTargetFile<T>(
   }
 }
 
+/**
+ * A remote copy is checked as a directory's is, after a HEAD: its size as the store reports it, then a full
+ * read into a private temp file whose size must match, SHA-256 and decryption.
+ */
+async function checkRemote(target: CopyTarget, copy: StoredCopy & { sha256: string }, ring: KeyRing) {
+  const name = basename(copy.location);
+  const size = target.size ? await target.size(name) : (await target.exists(name)) ? -1 : null;
+  if (size === null) return { ok: false, problems: [`missing: ${copy.location}`] };
+  return withTargetFile(target, copy.location, async (path) => {
+    const result = await verifyArtifactFile(path, ring, copy.sha256);
+    const read = (await stat(path)).size;
+    if (size < 0 || read === size) return result;
+    return {
+      ...result,
+      ok: false,
+      problems: [`read ${read} bytes where the store reports ${size}`, ...result.problems],
+    };
+  });
+}
+
+/** A serializer whose finished artifacts the store recognises in `write`. */
+class RecordedSerializer extends StreamingSerializer {
+  constructor(private readonly record: (serialized: SerializedSnapshot) => void) {
+    super();
+  }
+  override finish(meta: SnapshotMeta): SerializedSnapshot {
+    const serialized = super.finish(meta);
+    this.record(serialized);
+    return serialized;
+  }
+}
+
 export function createArtifactStore(opts: {
   primary: CopyTarget;
   copyTargets: readonly CopyTarget[];
@@ -75,7 +98,33 @@ export function createArtifactStore(opts: {
 }): ArtifactStore {
   const withLocalCopy = <T>(copy: StoredCopy, use: (path: string) => Promise<T>): Promise<T> =>
     withTargetFile(targetNamed(copy.target, opts), copy.location, use);
+  // what this store's serializers produced: `write` takes only those (they carry the plaintext chunks)
+  const produced = new WeakMap<PendingArtifact, SerializedSnapshot>();
   return {
+    nameOf: (ref) => artifactNameOf(ref),
+    serializer: () => new RecordedSerializer((serialized) => produced.set(serialized, serialized)),
+    async write(ref, pending) {
+      const serialized = produced.get(pending);
+      if (!serialized) throw new TypeError("write takes what this store's serializer() produced");
+      const { primary, copyTargets } = opts;
+      return writeArtifact({ ...ref, keyRing: opts.keyRing(), primary, copyTargets, serialized });
+    },
+    async deleteEverywhere(name) {
+      return (await deleteArtifact({ name, primary: opts.primary, copyTargets: opts.copyTargets })).deleted;
+    },
+    hasKey: (keyId) => opts.keyRing().get(keyId) !== undefined,
+    async checkCopy(copy) {
+      try {
+        const ring = opts.keyRing();
+        const target = targetNamed(copy.target, opts);
+        return target && !target.localPath
+          ? await checkRemote(target, copy, ring)
+          : await withLocalCopy(copy, (path) => verifyArtifactFile(path, ring, copy.sha256));
+      } catch (err) {
+        return { ok: false, problems: [(err as Error).message] };
+      }
+    },
+    entitiesSha256,
     withLocalCopy,
     sha256: (copy) => withLocalCopy(copy, sha256File),
     exists: (copy) => targetHolding(copy, opts).exists(basename(copy.location)),

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import type { ByteSink } from '../app/ports/copy-target.ts';
 import { tempPath, tempSuffix } from './layout.ts';
 
 /**
@@ -61,10 +62,7 @@ export async function writeFileAtomically<T>(
   }
 }
 
-/** Where artifact bytes are written, in order: a file (HashingWriter) or a copy target's upload. */
-export interface ByteSink {
-  write(chunk: Buffer): Promise<void>;
-}
+export type { ByteSink };
 
 /** Coalesces small writes into ~1 MiB ones and hashes everything written. */
 export class HashingWriter implements ByteSink {

@@ -1,5 +1,4 @@
 export {
-  BackupUnreadableError,
   createArtifactStore,
   targetHolding,
   targetNamed,
@@ -10,7 +9,14 @@ export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifa
 export { type CopyTarget, createCopyTarget, type StoredObject, type TargetOptions } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
 export type { KeyEnvelope } from './envelope.ts';
-export { ArtifactError, ArtifactIntegrityError, ArtifactKeyError, StorageTargetError } from './errors.ts';
+export {
+  ArtifactError,
+  ArtifactIntegrityError,
+  ArtifactKeyError,
+  BackupUnreadableError,
+  KeyRingUnavailableError,
+  StorageTargetError,
+} from './errors.ts';
 export { type ArtifactHeader, type BoundHeader, COMPRESSIONS, type Compression } from './format.ts';
 export type { ByteSink } from './fs-util.ts';
 export { KeyRing, type RingKey } from './keyring.ts';

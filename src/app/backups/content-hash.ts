@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Snapshot, SnapshotMeta } from '../../core/index.ts';
-import { entitiesSha256 } from '../../storage/index.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 
 export function contentFingerprint(
   meta: Pick<SnapshotMeta, 'edition' | 'database' | 'workspace'>,
@@ -25,6 +25,7 @@ export function contentFingerprint(
     .digest('hex');
 }
 
-export function contentSha256(snapshot: Snapshot): string {
-  return contentFingerprint(snapshot.meta, entitiesSha256(snapshot.entities));
+/** The fingerprint of a dump held in memory (the artifact store hashes its entities as it would store them). */
+export function contentSha256(artifacts: Pick<ArtifactStore, 'entitiesSha256'>, snapshot: Snapshot): string {
+  return contentFingerprint(snapshot.meta, artifacts.entitiesSha256(snapshot.entities));
 }

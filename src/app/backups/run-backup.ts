@@ -14,15 +14,10 @@
  * the last attempt, or a failure retrying cannot fix, marks it `failed`.
  */
 import type { SnapshotMeta } from '../../core/index.ts';
-import {
-  artifactNameOf,
-  deleteArtifact,
-  PRIMARY_TARGET,
-  StreamingSerializer,
-  writeArtifact,
-} from '../../storage/index.ts';
 import { describeJobFailure } from '../failure.ts';
 import { type BackupPhase, safeNotify } from '../notifier.ts';
+import type { ArtifactRef, ArtifactSerializer } from '../ports/artifact-store.ts';
+import { PRIMARY_TARGET } from '../ports/copy-target.ts';
 import type { DumpProgress } from '../ports/gateway.ts';
 import type { Backup, Failure, NewCopy } from '../ports/records.ts';
 import { TransitionError } from '../ports/records.ts';
@@ -87,27 +82,20 @@ export async function runBackup(
   await audit(services, running, 'backup.started', 'ok', { attempt: running.attempts });
   await notify(services, running, 'started', attempt.attempt > 1 ? `attempt ${attempt.attempt}` : undefined);
 
-  const target = {
+  const ref: ArtifactRef = {
     backupId,
     connection: running.connection,
     environment: connection.environment,
     type: running.type,
     createdAt: running.createdAt.toISOString(),
-    primary: services.primary,
-    copyTargets: services.copyTargets,
-  };
-  const store = {
-    name: artifactNameOf(target),
-    primary: services.primary,
-    copyTargets: services.copyTargets,
   };
   try {
     // An earlier attempt may have written the file (or some copies) and died before recording it.
-    if (running.attempts > 1) await deleteArtifact(store);
+    if (running.attempts > 1) await services.artifacts.deleteEverywhere(services.artifacts.nameOf(ref));
 
     // Serialized page by page as the dump lists them, never held as entity objects: its entities hash
     // is the content fingerprint, its chunks the artifact's plaintext.
-    const serializer = new StreamingSerializer();
+    const serializer = services.artifacts.serializer();
     const serialized = serializer.finish(await dump(services, running, attempt, serializer));
     if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const { meta } = serialized;
@@ -135,7 +123,7 @@ export async function runBackup(
 
     await notify(services, running, 'writing');
     attempt.onProgress?.({ phase: 'writing' });
-    const written = await writeArtifact({ ...target, keyRing: services.keyRing(), serialized });
+    const written = await services.artifacts.write(ref, serialized);
     if (attempt.signal?.aborted) throw new BackupInterruptedError(backupId);
     const copies: NewCopy[] = [
       { target: PRIMARY_TARGET, location: written.path, sha256: written.sha256 },
@@ -169,7 +157,7 @@ async function dump(
   services: Services,
   backup: Backup,
   attempt: BackupAttempt,
-  serializer: StreamingSerializer,
+  serializer: ArtifactSerializer,
 ): Promise<SnapshotMeta> {
   const gw = services.gateway(services.connection(backup.connection));
   // progress is reported only while the dump runs: never after it failed (or finished)
@@ -206,7 +194,7 @@ async function dump(
  * are this backup's copies too.
  */
 async function reusableCopies(services: Services, previous: Backup): Promise<NewCopy[] | null> {
-  if (!previous.keyId || !services.keyRing().get(previous.keyId)) return null;
+  if (!previous.keyId || !services.artifacts.hasKey(previous.keyId)) return null;
   const copies = await services.repos.backups.listCopies(previous.id);
   const name = previous.artifactName ?? '';
   const primary = copies.find((c) => c.target === PRIMARY_TARGET);

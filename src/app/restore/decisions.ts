@@ -5,7 +5,9 @@
  *   awaiting approval, unexpired, and the plan hash is the one shown. The repository repeats the checks in
  *   one conditional update, so two clicks or two approvers at once get exactly one `ok`; the run job's id
  *   is derived from that approval, so even a repeated enqueue starts one restore.
- * - reject: an approver closes the request; cancel: the requester withdraws it.
+ * - reject: an approver closes the request; cancel: the requester, still an operator, withdraws it.
+ * These are the only checks of role and plan hash: the Slack handler and the CLI call these functions and
+ * check nothing themselves (the repository's conditional update only guards against races).
  * Every refusal is audited (`restore.approval_refused`, outcome `refused`) and answered, never thrown.
  */
 import type { DecisionResult, Restore } from '../ports/records.ts';
@@ -136,6 +138,11 @@ export async function rejectRestore(services: Services, input: RejectInput): Pro
 
 export async function cancelRestore(services: Services, input: CancelInput): Promise<RestoreDecision> {
   const who = { user: input.by, actor: input.actor ?? input.by };
+  const restore = await services.repos.restores.get(input.restoreId);
+  if (restore && !(await input.authorize(restore.connection, input.by, 'operator'))) {
+    const message = `you need the operator role on ${restore.connection} to cancel restore ${restore.id}`;
+    return refuse(services, restore, 'cancel', who, 'not_authorized', message);
+  }
   const result = await services.repos.restores.cancel({ restoreId: input.restoreId, by: input.by });
   if (!result.ok) return refuse(services, result.restore, 'cancel', who, ...refusedBy(result));
   await auditRestore(services, result.restore, 'restore.cancelled', {

@@ -7,7 +7,8 @@
  */
 
 import type { Snapshot } from '../../core/index.ts';
-import { BackupUnreadableError, PRIMARY_TARGET } from '../../storage/index.ts';
+import { BackupUnreadableError } from '../ports/artifact-errors.ts';
+import { PRIMARY_TARGET } from '../ports/copy-target.ts';
 import type { Backup, BackupCopy } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 

@@ -16,6 +16,7 @@ import { planOnGateway } from '../plan-against-live.ts';
 import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
 import type { Restore } from '../ports/records.ts';
 import type { Services } from '../services.ts';
+import { gatewayKey, type PreparedPlan } from './prepared-plans.ts';
 
 export interface LivePlan {
   /** the live gateway the plan was made against (comparison form: what `applyPlan` takes as current) */
@@ -23,6 +24,8 @@ export interface LivePlan {
   plan: Plan;
   /** content hash of the live snapshot the plan was made from */
   liveFingerprint: string;
+  /** `gatewayKey` of the gateway planned on */
+  gateway: string;
 }
 
 export function planOptions(restore: Restore): { only?: Section[]; noDeletes: boolean } {
@@ -76,8 +79,62 @@ export async function planAgainstLive(
   const info = await gateway.describe();
   requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
+  return planFromDump(services, planner, info, raw, target, restore);
+}
+
+async function planFromDump(
+  services: Services,
+  planner: GatewayPlanner,
+  info: GatewayInfo,
+  raw: Snapshot,
+  target: Snapshot,
+  restore: Restore,
+): Promise<LivePlan> {
   const { plan, current } = await planOnGateway(planner, raw, target, planOptions(restore));
-  return { live: current, plan, liveFingerprint: contentSha256(raw) };
+  return {
+    live: current,
+    plan,
+    liveFingerprint: contentSha256(services.artifacts, raw),
+    gateway: gatewayKey(info),
+  };
+}
+
+/** A plan against the live gateway and the backup it was made from (`target`, as opened, not filled). */
+export interface ReplannedLive extends LivePlan {
+  target: Snapshot;
+  /** true when the plan job's plan was reused (the live content and the gateway were unchanged) */
+  reused: boolean;
+}
+
+/**
+ * The restore job's re-plan: dump the live gateway; when it holds what the plan job planned against
+ * (`prepared`: same content fingerprint, same gateway, same approved plan hash), that plan is the answer
+ * (see prepared-plans.ts); otherwise the backup is opened (`open`) and planned against this same dump.
+ */
+export async function replanAgainstLive(
+  services: Services,
+  gateway: Gateway,
+  restore: Restore,
+  prepared: PreparedPlan | undefined,
+  open: () => Promise<Snapshot>,
+): Promise<ReplannedLive> {
+  const info = await gateway.describe();
+  if (prepared && prepared.planHash === restore.planHash && prepared.gateway === gatewayKey(info)) {
+    requireSameWorkspace(prepared.target, info);
+    const raw = await dumpLive(services, gateway, info);
+    const liveFingerprint = contentSha256(services.artifacts, raw);
+    if (liveFingerprint === prepared.liveFingerprint) {
+      const { live, plan, target, gateway: key } = prepared;
+      return { live, plan, target, liveFingerprint, gateway: key, reused: true };
+    }
+    const [planner, target] = await Promise.all([plannerFor(gateway, info), open()]);
+    requireSameWorkspace(target, info);
+    return { ...(await planFromDump(services, planner, info, raw, target, restore)), target, reused: false };
+  }
+  const target = await open();
+  requireSameWorkspace(target, info);
+  const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
+  return { ...(await planFromDump(services, planner, info, raw, target, restore)), target, reused: false };
 }
 
 export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {

@@ -6,19 +6,20 @@
  *   2. dump the live gateway (the request's sections) and plan the restore;
  *   3. refused plan → `failed` with the refusals; empty plan → `completed` ("nothing to restore");
  *   4. otherwise audit `restore.planned`, then record plan hash, live fingerprint and summary (→
- *      `awaiting_approval`), start the approval window (a delayed expiry job) and hand the plan to the
- *      notifier for the card and diff file.
+ *      `awaiting_approval`), hold the plan for the restore job in this process (prepared-plans.ts), start
+ *      the approval window (a delayed expiry job) and hand the plan to the notifier for the card and diff file.
  * Nothing here writes to the gateway.
  */
 
-import type { Plan } from '../../core/index.ts';
+import type { Plan, Snapshot } from '../../core/index.ts';
 import { describeJobFailure } from '../failure.ts';
 import { type Failure, type Restore, TransitionError } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
 import { BackupIntegrityError, verifyAndOpenBackupFrom } from './integrity.ts';
-import { planAgainstLive, WorkspaceMismatchError, withGateway } from './live.ts';
+import { type LivePlan, planAgainstLive, WorkspaceMismatchError, withGateway } from './live.ts';
+import { preparedPlans } from './prepared-plans.ts';
 import { buildPlanSummary } from './summary.ts';
 
 export interface PlanOutcome {
@@ -34,16 +35,17 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   if (restore.status !== 'planned') return { restore };
   const backup = await services.repos.backups.get(restore.backupId);
 
-  let plan: Plan;
-  let liveFingerprint: string;
+  let planned: LivePlan;
+  let target: Snapshot;
   let readFrom: { target: string; location: string; problems: string[] };
   try {
     if (!backup) throw new BackupIntegrityError(restore.backupId, ['the backup record is gone']);
     const opened = await verifyAndOpenBackupFrom(services, backup);
     readFrom = { target: opened.from.target, location: opened.from.location, problems: opened.problems };
-    ({ plan, liveFingerprint } = await withGateway(services, restore, (gateway) =>
+    target = opened.snapshot;
+    planned = await withGateway(services, restore, (gateway) =>
       planAgainstLive(services, gateway, restore, opened.snapshot),
-    ));
+    );
   } catch (err) {
     const connection = services.connection(restore.connection);
     const failure: Failure =
@@ -54,6 +56,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
           : couldNotPlan(describeJobFailure(services, connection, err));
     return { restore: await planFailed(services, restore, failure) };
   }
+  const { plan, liveFingerprint } = planned;
 
   if (plan.refusals.length > 0) {
     const reason = `the plan would break the gateway and is refused: ${plan.refusals.map((r) => r.message).join('; ')}`;
@@ -95,6 +98,15 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     }),
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
+  const { live, gateway } = planned;
+  preparedPlans(services.repos).put(ready.id, {
+    planHash: plan.planHash,
+    liveFingerprint,
+    gateway,
+    target,
+    live,
+    plan,
+  });
   await services.work.restoreExpiry(ready.id, expiresAt);
   await notifyRestore(services, { restore: ready, phase: 'awaiting_approval', plan, backup });
   return { restore: ready, plan };

@@ -6,18 +6,21 @@
  *      gateway may hold part of the restore; only a person looking at a new diff can decide);
  *   2. re-dump and re-plan: a plan hash other than the approved one means someone changed the gateway,
  *      so the request goes back to `awaiting_approval` with the new plan — nothing is written, and no
- *      pre-restore backup is taken (a restore re-planned once takes one, not two);
+ *      pre-restore backup is taken (a restore re-planned once takes one, not two). When the live content
+ *      is what the plan job planned against, the plan job's plan (held in this process) is the re-plan
+ *      (prepared-plans.ts);
  *   3. a `pre-restore` backup of the whole gateway, taken inline (Undo restores it); if it saw other
  *      content than the re-plan's dump, the plan is made again from the live gateway;
  *   4. apply with progress; every step's result recorded;
- *   5. dump again and plan against the target: zero steps = zero drift for the selected sections.
+ *   5. dump again and plan against the target: zero steps = zero drift for the selected sections (while
+ *      the step results of 4 are written).
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
  */
 
 import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
 import { BackupFailedError, runBackup } from '../backups/run-backup.ts';
 import { describeJobFailure } from '../failure.ts';
-import type { ApplyProgress, ApplyResult, Gateway } from '../ports/gateway.ts';
+import type { ApplyProgress, Gateway } from '../ports/gateway.ts';
 import {
   type Backup,
   type Failure,
@@ -30,9 +33,10 @@ import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
 import { keepAlive } from './heartbeat.ts';
 import { openBackup } from './integrity.ts';
-import { type LivePlan, planAgainstLive, withGateway } from './live.ts';
+import { type LivePlan, planAgainstLive, replanAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
 import { settle } from './plan-job.ts';
+import { type PreparedPlan, preparedPlans } from './prepared-plans.ts';
 import { buildPlanSummary } from './summary.ts';
 import type { ApplyProgressEvent } from './types.ts';
 
@@ -77,9 +81,9 @@ export async function runRestore(
   try {
     const backup = await services.repos.backups.get(running.backupId);
     if (!backup) throw new Error(`backup ${running.backupId} is gone`);
-    const target = await openBackup(services, backup);
+    const prepared = preparedPlans(services.repos).take(running.id);
     return await withGateway(services, running, (gateway) =>
-      replanAndApply(services, gateway, running, backup, target, { ...options, signal: lost.signal }),
+      replanAndApply(services, gateway, running, backup, prepared, { ...options, signal: lost.signal }),
     );
   } catch (err) {
     const failure: Failure =
@@ -158,10 +162,13 @@ async function replanAndApply(
   gateway: Gateway,
   running: Restore,
   backup: Backup,
-  target: Snapshot,
+  prepared: PreparedPlan | undefined,
   options: ApplyRunOptions,
 ): Promise<Restore> {
-  let replanned = await planAgainstLive(services, gateway, running, target);
+  const open = () => openBackup(services, backup);
+  const first = await replanAgainstLive(services, gateway, running, prepared, open);
+  const { target } = first;
+  let replanned: LivePlan = first;
   const stop = await stopBeforeWriting(services, running, replanned, backup);
   if (stop) return stop;
   const pre = await ensurePreRestoreBackup(services, running, replanned.liveFingerprint);
@@ -178,11 +185,21 @@ async function replanAndApply(
     onProgress: progressReporter(services, restore, plan, options),
     signal: options.signal,
   });
-  await recordInChunks(services, restore.id, stepRecords(apply.steps));
   // failed meanwhile by another process (this worker was silent too long): its steps are recorded, the
   // request stays as that process settled it
-  if (options.signal.aborted) return (await services.repos.restores.get(restore.id)) ?? restore;
-  return verifyAndFinish(services, gateway, restore, target, apply);
+  if (options.signal.aborted) {
+    await recordInChunks(services, restore.id, stepRecords(apply.steps));
+    return (await services.repos.restores.get(restore.id)) ?? restore;
+  }
+  // the step results are written while the gateway is read again for the drift check (both are needed
+  // before the request may say `completed`; neither depends on the other)
+  const [, drift] = await Promise.all([
+    recordInChunks(services, restore.id, stepRecords(apply.steps)),
+    measureDrift(services, gateway, restore, target),
+  ]);
+  const result = resultOf(apply, drift.drift);
+  const { status, failure } = decide(apply, result, drift.error);
+  return finishRestore(services, restore, status, failure, result);
 }
 
 /** The end of a run before any write: a refused plan, nothing to do, or a plan other than the approved one. */
@@ -219,24 +236,22 @@ async function recordInChunks(services: Services, restoreId: string, steps: NewR
   }
 }
 
-async function verifyAndFinish(
+/** Zero steps against the target = zero drift for the selected sections; an unreadable gateway says why. */
+async function measureDrift(
   services: Services,
   gateway: Gateway,
   restore: Restore,
   target: Snapshot,
-  apply: ApplyResult,
-): Promise<Restore> {
+): Promise<{ drift: number | null; error: string | null }> {
   await notifyRestore(services, { restore, phase: 'verifying' });
-  let drift: number | null = null;
-  let verifyError: string | null = null;
   try {
-    drift = (await planAgainstLive(services, gateway, restore, target)).plan.steps.length;
+    return {
+      drift: (await planAgainstLive(services, gateway, restore, target)).plan.steps.length,
+      error: null,
+    };
   } catch (err) {
-    verifyError = (err as Error).message;
+    return { drift: null, error: (err as Error).message };
   }
-  const result = resultOf(apply, drift);
-  const { status, failure } = decide(apply, result, verifyError);
-  return finishRestore(services, restore, status, failure, result);
 }
 
 /** The gateway changed since the approval: show the new plan and ask again; nothing was written. */

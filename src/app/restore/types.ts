@@ -55,7 +55,8 @@ export class RestoreRefusedError extends Error {
   }
 }
 
-export type ApprovalRole = 'approver' | 'admin';
+/** the role a decision needs: `operator` to cancel, `approver` to approve or reject, `admin` for a break-glass self-approval */
+export type ApprovalRole = 'operator' | 'approver' | 'admin';
 
 /** Asked at click time: does `user` hold `role` (or more) on `connection` right now? */
 export type Authorize = (connection: string, user: string, role: ApprovalRole) => Promise<boolean>;
@@ -105,6 +106,8 @@ export interface RejectInput {
 export interface CancelInput {
   restoreId: string;
   by: string;
+  /** asked for `operator` on the request's connection (the repository then allows only the requester) */
+  authorize: Authorize;
   actor?: string;
 }
 

@@ -6,7 +6,7 @@
  * (after `retention.keepPreRestore`), failed, or its artifact file is missing.
  */
 import { RESTORE_STATUS } from '../../core/status.ts';
-import { PRIMARY_TARGET } from '../../storage/index.ts';
+import { PRIMARY_TARGET } from '../ports/copy-target.ts';
 import type { Backup, Restore } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import type { RequestOptions } from './request.ts';

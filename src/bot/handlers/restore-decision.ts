@@ -1,14 +1,16 @@
 /**
  * Approve, reject and cancel of a restore request: one path for the card's buttons and for
  * `/kong approve|reject|cancel <id>`. The clicker's role is resolved now (config + user groups), on
- * every click; the jobs' restore layer then applies the rules that need the record (not the requester
- * unless break-glass, not expired, still awaiting approval, requester-only cancel) atomically, so two
- * clicks or two approvers at once start one restore. A refusal is an ephemeral answer with the reason;
+ * every click, through the `authorize` the use case calls; the use case (src/app/restore/decisions.ts)
+ * applies every rule once (not the requester unless break-glass, the role, the plan shown, not expired,
+ * still awaiting approval, requester-only cancel), the repository atomically, so two clicks or two
+ * approvers at once start one restore. A refusal is an ephemeral answer with the reason;
  * the caller records every outcome in the audit log.
  */
 
 import type { Restore } from '../../app/ports/records.ts';
 import type { Role } from '../../config/index.ts';
+import type { AuthDecision } from '../auth/authorizer.ts';
 import type { RestoreDecisionResult } from '../restore-services.ts';
 import { decisionRefusalText } from '../views/decision-refusal.ts';
 import { code } from '../views/format.ts';
@@ -32,11 +34,6 @@ export interface RestoreDecisionOutcome {
   reply: SlackMessage;
 }
 
-const NEEDED: Record<RestoreDecisionKind, Role> = {
-  approve: 'approver',
-  reject: 'approver',
-  cancel: 'operator',
-};
 /** The answer to a decision that went through; the run may still stop if the gateway changed meanwhile. */
 function done(kind: RestoreDecisionKind, r: Restore): string {
   const what = `the restore of ${code(r.connection)} (request ${code(r.id)})`;
@@ -77,23 +74,14 @@ export async function decideRestore(
     return refused(null, 'not_found', `There is no restore request ${code(d.restoreId)}.`, {
       targetId: d.restoreId,
     });
-  // A requester approving their own request hears that first (a second person must), not which role
-  // they lack: the jobs' layer refuses it and audits the refusal.
-  const ownApproval = d.kind === 'approve' && d.userId === restore.requestedBy && !restore.breakGlass;
-  const role = ownApproval
-    ? ({ ok: true } as const)
-    : await rt.auth.check(d.userId, restore.connection, NEEDED[d.kind]);
-  if (!role.ok) {
-    const denied = refused(restore, 'role', role.message);
-    denied.result.outcome = 'denied';
-    denied.result.details = { refusal: 'role', needed: role.needed, held: role.held ?? 'none' };
-    return denied;
-  }
-  if (d.kind === 'approve' && d.shownPlanHash && restore.planHash && d.shownPlanHash !== restore.planHash) {
-    return refused(restore, 'plan_changed', decisionRefusalText(d.kind, 'plan_changed', restore, ''));
-  }
-  const authorize = async (connection: string, user: string, needed: 'approver' | 'admin') =>
-    (await rt.auth.check(user, connection, needed)).ok;
+  // Every rule (self-approval first, the role now, the plan the card showed, the status) is applied once,
+  // by the use case; the role check's own words (the role needed and held) are kept for the answer.
+  let denial: AuthDecision | null = null;
+  const authorize = async (connection: string, user: string, needed: Role) => {
+    const decision = await rt.auth.check(user, connection, needed);
+    if (!decision.ok) denial = decision;
+    return decision.ok;
+  };
   let answer: RestoreDecisionResult;
   if (d.kind === 'approve')
     answer = await flow.approve({
@@ -106,7 +94,14 @@ export async function decideRestore(
     });
   else if (d.kind === 'reject')
     answer = await flow.reject({ restoreId: restore.id, by: d.userId, authorize });
-  else answer = await flow.cancel({ restoreId: restore.id, by: d.userId });
+  else answer = await flow.cancel({ restoreId: restore.id, by: d.userId, authorize });
+  const roleDenied = denial as AuthDecision | null;
+  if (!answer.ok && answer.refusal === 'not_authorized' && roleDenied && !roleDenied.ok) {
+    const denied = refused(restore, 'role', roleDenied.message);
+    denied.result.outcome = 'denied';
+    denied.result.details = { refusal: 'role', needed: roleDenied.needed, held: roleDenied.held ?? 'none' };
+    return denied;
+  }
   if (!answer.ok) {
     // The record may have moved meanwhile (expired, decided by someone else): the card catches up.
     const now = await rt.services.restores.get(restore.id);

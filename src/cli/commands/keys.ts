@@ -5,8 +5,9 @@
  * named in the error; the run continues with the other artifacts and exits 1. Audited.
  */
 import type { Command } from 'commander';
-import { liveCompleted, type Services } from '../../app/index.ts';
+import { liveCompleted } from '../../app/index.ts';
 import type { Backup, NewCopy } from '../../app/ports/records.ts';
+import type { Runtime as Services } from '../../compose/index.ts';
 import { PRIMARY_TARGET, rewrapOnTarget, targetHolding } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, cliActor, withServices } from './backup-context.ts';

@@ -118,7 +118,12 @@ function registerCancel(restores: Command): void {
             `, or an approver can reject it (snapgate restores reject ${id} --as <approver> --credential-file <file>)`,
         );
       }
-      const error = decisionError(await cancelRestore(services, { restoreId: id, by, actor: by }));
+      // a CLI login holds no Slack role (asking for a restore on the CLI needs none either); the repository
+      // still lets only the requester cancel
+      const anyCliUser = async () => true;
+      const error = decisionError(
+        await cancelRestore(services, { restoreId: id, by, actor: by, authorize: anyCliUser }),
+      );
       if (error) throw new CliError(`not cancelled: ${error.message}`);
       process.stdout.write(`restore ${id} cancelled; ${restore.connection} is free for a new request\n`);
     });

@@ -123,6 +123,19 @@ describe('two-person restore', () => {
     expect(refusal(self)).toBe('not_authorized');
   });
 
+  it('cancel needs the operator role now: a requester who lost it is refused, audited, the request stays', async () => {
+    const { restore } = await ask({ requestedBy: OUTSIDER });
+    await awaitingApproval(t.services, restore);
+    const d = await cancelRestore(t.services, { restoreId: restore.id, by: OUTSIDER, authorize });
+    expect(refusal(d)).toBe('not_authorized');
+    expect((await t.services.repos.restores.get(restore.id))?.status).toBe('awaiting_approval');
+    const [event] = await auditOf(restore.id, 'restore.approval_refused');
+    expect(event).toMatchObject({
+      actor: OUTSIDER,
+      details: { decision: 'cancel', refusal: 'not_authorized' },
+    });
+  });
+
   it('refuses an expired request and marks it expired', async () => {
     const { restore } = await ask();
     await awaitingApproval(t.services, restore);
@@ -137,7 +150,11 @@ describe('two-person restore', () => {
     const writes = t.env.sim.state.writes;
     const first = await ask();
     await awaitingApproval(t.services, first.restore);
-    const notRequester = await cancelRestore(t.services, { restoreId: first.restore.id, by: APPROVER });
+    const notRequester = await cancelRestore(t.services, {
+      restoreId: first.restore.id,
+      by: APPROVER,
+      authorize,
+    });
     expect(refusal(notRequester)).toBe('not_requester');
     const outsider = await rejectRestore(t.services, {
       restoreId: first.restore.id,
@@ -160,7 +177,11 @@ describe('two-person restore', () => {
 
     const second = await ask();
     await awaitingApproval(t.services, second.restore);
-    const cancelled = await cancelRestore(t.services, { restoreId: second.restore.id, by: REQUESTER });
+    const cancelled = await cancelRestore(t.services, {
+      restoreId: second.restore.id,
+      by: REQUESTER,
+      authorize,
+    });
     expect(cancelled).toMatchObject({ ok: true, restore: { status: 'cancelled' } });
     expect(t.env.sim.state.writes).toBe(writes);
   });

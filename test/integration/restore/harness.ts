@@ -30,9 +30,13 @@ export const APPROVER_2 = 'U0APPROVER2';
 export const OUTSIDER = 'U0OUTSIDER';
 export const ADMIN = 'U0ADMIN';
 
-/** Who holds what, as the bot's role check would answer (admins include approvers). */
+/** Who holds what, as the bot's role check would answer (admins include approvers; everyone but the outsider operates). */
 export const authorize: Authorize = async (_connection, user, role) =>
-  role === 'admin' ? user === ADMIN : [APPROVER, APPROVER_2, ADMIN].includes(user);
+  role === 'admin'
+    ? user === ADMIN
+    : role === 'operator'
+      ? user !== OUTSIDER
+      : [APPROVER, APPROVER_2, ADMIN].includes(user);
 
 export class RestoreRecorder extends RecordingNotifier {
   restores: RestoreEvent[] = [];

@@ -67,7 +67,7 @@ it('prune keeps the pre-restore backup for keepPreRestore; after that, undo says
     reason: `undo of ${restore.id}`,
     requestedBy: cliActor(),
   });
-  expect((await cancelRestore(t.services, { restoreId: undoId, by: cliActor() })).ok).toBe(true);
+  expect((await cancelRestore(t.services, { restoreId: undoId, by: cliActor(), authorize })).ok).toBe(true);
 
   // its artifact file lost from disk: undo names the missing file instead of failing later
   const primary = (await t.services.repos.backups.listCopies(preId)).find((c) => c.target === 'primary')!;

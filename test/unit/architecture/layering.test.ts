@@ -17,9 +17,7 @@ const SRC = join(ROOT, 'src');
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   'app/ports': ['core'],
-  // app → storage: the artifact writer, verify and names, until the artifact-store port covers writes
-  // and verification (storage.primary becoming a copy target moves them behind the port)
-  app: ['app/ports', 'audit', 'config', 'core', 'storage'],
+  app: ['app/ports', 'audit', 'config', 'core'],
   config: ['core'],
   kong: ['app/ports', 'config', 'core'],
   storage: ['app/ports', 'config', 'core'],

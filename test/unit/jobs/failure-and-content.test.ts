@@ -13,11 +13,15 @@ import { parseSince } from '../../../src/cli/commands/audit.ts';
 import { classifyGatewayError } from '../../../src/compose/gateways.ts';
 import { buildSnapshot } from '../../../src/core/index.ts';
 import { KongApiError, KongAuthError, KongUnreachableError } from '../../../src/kong/index.ts';
-import { ArtifactKeyError } from '../../../src/storage/index.ts';
+import { ArtifactKeyError, entitiesSha256 } from '../../../src/storage/index.ts';
 
 const ctx = { connection: 'prod', address: 'http://kong:8001', classifyGatewayError };
 const fsError = (code: string) =>
   Object.assign(new Error(`${code}: failed, open '/data/x'`), { code, path: '/data/x' });
+
+/** The live fingerprint as the restore job takes it, over storage's entity hashing. */
+const fingerprint = (snapshot: Parameters<typeof contentSha256>[1]) =>
+  contentSha256({ entitiesSha256 }, snapshot);
 
 describe('describeFailure', () => {
   const cases: { name: string; err: unknown; reason: RegExp; retryable: boolean; code: string }[] = [
@@ -132,27 +136,27 @@ describe('contentSha256', () => {
       { services: { s2, s1: entities.services.s1 } },
     );
     const withS2 = buildSnapshot(meta, { services: { s1: entities.services.s1, s2 } });
-    expect(contentSha256(later)).toBe(contentSha256(withS2));
+    expect(fingerprint(later)).toBe(fingerprint(withS2));
   });
 
   it('a different key order hashes differently: a new artifact, never a wrong "unchanged"', () => {
     const reordered = buildSnapshot(meta, {
       services: { s1: { tags: ['x'], host: 'a', name: 'orders', id: 's1' } },
     });
-    expect(contentSha256(reordered)).not.toBe(contentSha256(base));
+    expect(fingerprint(reordered)).not.toBe(fingerprint(base));
   });
 
   it('changes with any entity field, a new entity or the workspace', () => {
-    const h = contentSha256(base);
+    const h = fingerprint(base);
     expect(
-      contentSha256(buildSnapshot(meta, { services: { s1: { ...entities.services.s1, host: 'b' } } })),
+      fingerprint(buildSnapshot(meta, { services: { s1: { ...entities.services.s1, host: 'b' } } })),
     ).not.toBe(h);
     expect(
-      contentSha256(
+      fingerprint(
         buildSnapshot(meta, { services: { ...entities.services, s2: { id: 's2', name: 'billing' } } }),
       ),
     ).not.toBe(h);
-    expect(contentSha256(buildSnapshot({ ...meta, workspace: 'team-a' }, entities))).not.toBe(h);
+    expect(fingerprint(buildSnapshot({ ...meta, workspace: 'team-a' }, entities))).not.toBe(h);
   });
 });
 

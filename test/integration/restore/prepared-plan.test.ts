@@ -1,0 +1,99 @@
+/**
+ * The restore job reuses the plan job's plan when the live gateway is what was planned against
+ * (src/app/restore/prepared-plans.ts): the backup is not read a second time and the applied plan is the
+ * one the approver saw. A run in another process has nothing held and reads the backup again.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { approveRestore, requestRestore } from '../../../src/app/index.ts';
+import {
+  APPROVER,
+  authorize,
+  awaitingApproval,
+  breakGateway,
+  createRestoreEnv,
+  driftFrom,
+  FINAL,
+  REQUESTER,
+  type RestoreEnv,
+  startTestWorkers,
+  waitForRestore,
+} from './harness.ts';
+
+let t: RestoreEnv;
+beforeEach(async () => {
+  t = await createRestoreEnv();
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+/** Every recorded copy of the backup made unreadable (one flipped byte near the end). */
+async function corruptEveryCopy(): Promise<void> {
+  for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) {
+    const bytes = readFileSync(copy.location);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
+    writeFileSync(copy.location, bytes);
+  }
+}
+
+async function planned() {
+  await breakGateway(t);
+  const { restore } = await requestRestore(t.services, {
+    connection: 'prod',
+    backup: { kind: 'id', id: t.backup.id },
+    reason: 'bad deploy',
+    requestedBy: REQUESTER,
+  });
+  const ready = await awaitingApproval(t.services, restore);
+  expect(ready.status).toBe('awaiting_approval');
+  return ready;
+}
+
+describe('the plan job hands its plan to the restore job', () => {
+  it('unchanged gateway: the run applies the held plan without reading the backup again', async () => {
+    const ready = await planned();
+    const drift = await driftFrom(t.services, t.backup);
+    await corruptEveryCopy(); // a second read of the artifact would now fail the run
+    const decision = await approveRestore(t.services, { restoreId: ready.id, approver: APPROVER, authorize });
+    expect(decision.ok).toBe(true);
+    const done = await waitForRestore(t.services, ready.id, FINAL);
+    expect(done.status).toBe('completed');
+    expect(done.planHash).toBe(ready.planHash);
+    const result = (done.planSummary as { result: { applied: number; drift: number } }).result;
+    expect(result).toMatchObject({ applied: drift.steps.length, drift: 0 });
+  });
+
+  it('a run in another process (nothing held) reads the backup again: a corrupt backup fails it, nothing written', async () => {
+    const ready = await planned();
+    await corruptEveryCopy();
+    // the plan job's process goes away; a worker over freshly built services takes the run
+    await t.workers.close(2000);
+    const other = await t.env.open({ notifier: t.notifier });
+    const workers = await startTestWorkers(other);
+    try {
+      const writes = t.env.sim.state.writes;
+      const decision = await approveRestore(other, { restoreId: ready.id, approver: APPROVER, authorize });
+      expect(decision.ok).toBe(true);
+      const done = await waitForRestore(other, ready.id, FINAL);
+      expect(done.status).toBe('failed');
+      expect(done.failureReason).toMatch(/failed its integrity check.*nothing was applied/);
+      expect(t.env.sim.state.writes).toBe(writes);
+    } finally {
+      await workers.close(2000);
+      await other.close();
+    }
+  });
+
+  it('a gateway changed after the approval is planned again from the backup, and asks again', async () => {
+    const ready = await planned();
+    await t.kong('POST', '/services', { name: 'late-change', host: 'late.internal' });
+    const decision = await approveRestore(t.services, { restoreId: ready.id, approver: APPROVER, authorize });
+    expect(decision.ok).toBe(true);
+    // the run saw other live content than the held plan's: a new plan to approve, nothing written
+    const again = await waitForRestore(t.services, ready.id, ['awaiting_approval', ...FINAL], 30_000);
+    expect([again.status, again.failureReason]).toEqual(['awaiting_approval', null]);
+    expect(again.planHash).not.toBe(ready.planHash);
+    expect(t.notifier.phases(ready.id)).toContain('replan_required');
+  });
+});
