@@ -219,6 +219,8 @@ async function main(): Promise<void> {
       PORT: String(botPort),
       KONG_CONSOLE_TOKEN: kongToken,
       SNAPGATE_CONSOLE_KEY: process.env.SNAPGATE_CONSOLE_KEY ?? randomBytes(32).toString('hex'),
+      // its lines are shown in this terminal, prefixed: readable, not JSON
+      SNAPGATE_LOG_FORMAT: process.env.SNAPGATE_LOG_FORMAT ?? 'pretty',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -27,7 +27,15 @@ export {
   type TakeResult,
   verifyAgainstCheckpoint,
 } from './checkpoints.ts';
-export { AuditInputError, assertNoSecrets, isSecretFieldName, MAX_DETAILS_BYTES } from './secret-guard.ts';
+export {
+  AuditInputError,
+  assertNoSecrets,
+  isSecretFieldName,
+  MAX_DETAILS_BYTES,
+  REDACTED_TEXT,
+  redactSecrets,
+  redactSecretText,
+} from './secret-guard.ts';
 
 import type { AuditStore } from '../app/ports/audit-store.ts';
 import type { AuditLog } from './audit-log.ts';

@@ -5,6 +5,9 @@
  * are one name; ids of keys (`keyId`) and hashes (`planHash`, `sha256`) are fine. Kong entity kinds and
  * sections (`jwt_secrets`, `keyauth_credentials`, `credentials`) are names of buckets — counts per kind —
  * not secrets, so they pass.
+ *
+ * Logs use the same rules (`redactSecrets`, `redactSecretText`), redacting instead of refusing: a log line
+ * must still be written, without the secret.
  */
 import { ENTITY_KINDS, SECTIONS } from '../core/catalogue/index.ts';
 
@@ -90,4 +93,41 @@ function walk(value: unknown, path: string): void {
       walk(v, child);
     }
   }
+}
+
+export const REDACTED_TEXT = '[redacted]';
+
+/** The guard's secret values as patterns that match them whole (a PEM key up to its END line), every occurrence. */
+const SECRET_VALUE_SPANS: RegExp[] = SECRET_VALUES.map(([pattern]) =>
+  pattern.source.includes('PRIVATE KEY')
+    ? /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g
+    : new RegExp(pattern.source, `${pattern.flags}g`),
+);
+
+/** `text` with every value the guard recognises as a secret (PEM private keys, Slack tokens, bearer tokens) replaced. */
+export function redactSecretText(text: string): string {
+  return SECRET_VALUE_SPANS.reduce((out, span) => out.replace(span, REDACTED_TEXT), text);
+}
+
+/**
+ * A copy of `value` for a log line: fields named like secrets (the guard's rule) have their value
+ * replaced, strings have secret-looking values replaced, depth and cycles bounded.
+ */
+export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redactSecretText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 8 || seen.has(value)) return '[…]';
+  seen.add(value);
+  if (value instanceof Error) {
+    return { type: value.name, message: redactSecretText(value.message) };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1, seen));
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return redactSecrets((value as { toJSON(): unknown }).toJSON(), depth + 1, seen);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretFieldName(k) ? REDACTED_TEXT : redactSecrets(v, depth + 1, seen);
+  }
+  return out;
 }

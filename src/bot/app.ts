@@ -16,6 +16,7 @@ import { type BotEnv, readBotEnv } from './env.ts';
 import type { BotRuntime } from './handlers/context.ts';
 import { registerListeners } from './listeners/index.ts';
 import { stderrLogger } from './logger.ts';
+import { inRequestContext } from './request-context.ts';
 import type { BotServices } from './services.ts';
 import { createSlackOutput, type SlackOutput } from './slack/output.ts';
 import type { SlackNotifier } from './slack-notifier.ts';
@@ -118,6 +119,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
     clientOptions,
     logger,
   });
+  app.use(inRequestContext());
   app.use(actOnce(options.requests ?? memoryRequestLedger(), logger));
   const groups = new UsergroupDirectory({
     listMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],

@@ -8,13 +8,13 @@
 import { CompositeNotifier, ConsoleNotifier } from '../app/index.ts';
 import { createServices, type Runtime } from '../compose/index.ts';
 import { processMetrics, readinessChecks } from '../compose/observe.ts';
-import type { Config } from '../config/index.ts';
+import { type Config, configSecretValues } from '../config/index.ts';
 import { startWorkers } from '../jobs/index.ts';
+import { boltLogger, createLogger, lineWriter } from '../observe/log.ts';
 import { createBotApp } from './app.ts';
 import { redisRequestLedger } from './dedup.ts';
 import { readBotEnv } from './env.ts';
 import { fromJobServices } from './job-services.ts';
-import { stderrLogger } from './logger.ts';
 import { createSlackOutput } from './slack/output.ts';
 
 export interface ServeOptions {
@@ -22,21 +22,28 @@ export interface ServeOptions {
   env: Record<string, string | undefined>;
   workers: boolean;
   shutdownTimeoutMs: number;
-  log: (line: string) => void;
+  /** where the process's lines go; default: the JSON logger (src/observe/log.ts) on stdout */
+  log?: (line: string) => void;
 }
 
 export async function runServe(o: ServeOptions): Promise<void> {
   const env = readBotEnv(o.env);
-  const logger = stderrLogger();
+  const slackSecrets = [env.botToken, env.signingSecret, env.appToken].flatMap((t) =>
+    t ? [t.reveal()] : [],
+  );
+  const secrets = [...configSecretValues(o.config), ...slackSecrets];
+  const root = createLogger({ env: o.env, base: { process: 'serve' }, secrets: () => secrets });
+  const log = o.log ?? lineWriter(root);
+  const logger = boltLogger(root);
   let services: Runtime | undefined;
   const observed = processMetrics(() => services);
   const output = createSlackOutput(env, {
     logger,
     onRateLimited: () => observed.notifier.slackRateLimited(),
   });
-  const notifier = new CompositeNotifier([new ConsoleNotifier(o.log), output.notifier, observed.notifier]);
+  const notifier = new CompositeNotifier([new ConsoleNotifier(log), output.notifier, observed.notifier]);
   services = await createServices({ config: o.config, notifier });
-  const running = o.workers ? await startWorkers(services, { log: o.log }) : null;
+  const running = o.workers ? await startWorkers(services, { log }) : null;
   const bot = createBotApp({
     services: fromJobServices(services),
     env,
@@ -54,13 +61,13 @@ export async function runServe(o: ServeOptions): Promise<void> {
     await services.close();
     throw err;
   }
-  o.log(
+  log(
     `snapgate serve: ${bot.mode === 'http' ? `HTTP on port ${bot.port} (/slack/events)` : `Socket Mode, /readyz on port ${bot.port}`}, ` +
       `${running ? 'workers in this process' : 'no workers (--no-workers)'}`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      o.log(`${signal}: stopping`);
+      log(`${signal}: stopping`);
       void (async () => {
         await bot.stop();
         await running?.close(o.shutdownTimeoutMs);
@@ -71,5 +78,5 @@ export async function runServe(o: ServeOptions): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  o.log('snapgate serve stopped');
+  log('snapgate serve stopped');
 }

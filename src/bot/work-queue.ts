@@ -2,7 +2,10 @@
  * Runs the work that follows an ack a few at a time. A burst of commands (fifty `/kong backup` at once)
  * would otherwise have every handler's database, Redis and Slack calls competing with the next requests'
  * acks on one event loop; with a small pool the acks stay fast and the work drains behind them.
+ * Each task runs in the async context it was queued in (its request's log context), not in the context
+ * of whichever task finished before it.
  */
+import { AsyncResource } from 'node:async_hooks';
 
 export class WorkQueue {
   private readonly waiting: (() => Promise<void>)[] = [];
@@ -14,7 +17,8 @@ export class WorkQueue {
   /** Queues `task`; resolves when it has run (its errors are the task's to handle). */
   run(task: () => Promise<void>): Promise<void> {
     return new Promise<void>((resolve) => {
-      this.waiting.push(() => task().finally(resolve));
+      const bound = AsyncResource.bind(task);
+      this.waiting.push(() => bound().finally(resolve));
       this.pump();
     });
   }

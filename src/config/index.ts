@@ -10,6 +10,7 @@ export {
   KEY_ID_RULE,
 } from './schema.ts';
 export { REDACTED, Secret } from './secret.ts';
+export { configSecretValues } from './secret-values.ts';
 export { storageWarnings } from './storage-warnings.ts';
 export { type TargetPlace, targetHost, targetPlace } from './target-place.ts';
 export type * from './types.ts';

@@ -24,6 +24,7 @@ import {
   verifyBackup,
   verifyScheduled,
 } from '../app/index.ts';
+import { withLogContext } from '../app/log-context.ts';
 import {
   type BackupJobData,
   type DiffJobData,
@@ -174,6 +175,17 @@ async function takeCheckpoint(services: JobServices, log: LogLine): Promise<void
   for (const problem of r.problems) log(`audit checkpoint not published: ${problem}`);
 }
 
+/**
+ * Runs each job of `queue` inside its log context: every line written while it runs (the use case's
+ * notifier lines, retries, store warnings) carries its queue and job id.
+ */
+function inJobContext<D, R>(queue: string, processor: (job: Job<D>, token?: string) => Promise<R>) {
+  return (job: Job<D>, token?: string) =>
+    withLogContext({ queue, jobId: job.id ?? '?', ...(job.name ? { job: job.name } : {}) }, () =>
+      processor(job, token),
+    );
+}
+
 /** Diff jobs run once; the use case reports its result (or failure) to the notifier and never throws. */
 function diffProcessor(services: JobServices) {
   return async (job: Job<DiffJobData>) => {
@@ -201,20 +213,30 @@ export async function startWorkers(
   // process that already said it closed
   const shutdown = new AbortController();
   const workers = [
-    new Worker(QUEUE_NAMES.backup, backupProcessor(services, shutdown.signal), {
+    new Worker(
+      QUEUE_NAMES.backup,
+      inJobContext(QUEUE_NAMES.backup, backupProcessor(services, shutdown.signal)),
+      {
+        ...common,
+        concurrency: options.backupConcurrency ?? 2,
+      },
+    ),
+    new Worker(QUEUE_NAMES.verify, inJobContext(QUEUE_NAMES.verify, verifyProcessor(services)), {
       ...common,
-      concurrency: options.backupConcurrency ?? 2,
+      concurrency: 1,
     }),
-    new Worker(QUEUE_NAMES.verify, verifyProcessor(services), { ...common, concurrency: 1 }),
-    new Worker(QUEUE_NAMES.prune, pruneProcessor(services), { ...common, concurrency: 1 }),
-    new Worker(QUEUE_NAMES.restore, restoreProcessor(services), {
+    new Worker(QUEUE_NAMES.prune, inJobContext(QUEUE_NAMES.prune, pruneProcessor(services)), {
+      ...common,
+      concurrency: 1,
+    }),
+    new Worker(QUEUE_NAMES.restore, inJobContext(QUEUE_NAMES.restore, restoreProcessor(services)), {
       ...common,
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       maxStalledCount: 0,
       concurrency: options.restoreConcurrency ?? 4,
     }),
     // a diff reads a whole gateway and an artifact: two at once per process, once each (no retries)
-    new Worker(QUEUE_NAMES.diff, diffProcessor(services), {
+    new Worker(QUEUE_NAMES.diff, inJobContext(QUEUE_NAMES.diff, diffProcessor(services)), {
       ...common,
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       concurrency: 2,
@@ -222,7 +244,11 @@ export async function startWorkers(
   ];
   for (const w of workers) {
     w.on('error', (err) => log(`worker ${w.name}: ${err.message}`));
-    w.on('failed', (job, err) => log(`job ${w.name}/${job?.id ?? '?'} failed: ${err.message}`));
+    w.on('failed', (job, err) =>
+      withLogContext({ queue: w.name, jobId: job?.id ?? '?' }, () =>
+        log(`job ${w.name}/${job?.id ?? '?'} failed: ${err.message}`),
+      ),
+    );
   }
   // A restore job that failed without settling its request (stalled: its worker died) settles it here.
   workers[3]?.on('failed', (job, error) => {

@@ -28,7 +28,6 @@ export function registerServe(program: Command): void {
           env: process.env,
           workers: flags.workers,
           shutdownTimeoutMs: Number(flags.shutdownTimeout) * 1000 || 30_000,
-          log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
         });
       } catch (err) {
         // Slack settings, Redis, the token: each failure message says what to fix.

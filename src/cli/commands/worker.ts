@@ -8,8 +8,10 @@ import type { Command } from 'commander';
 import { CompositeNotifier, ConsoleNotifier, type Notifier } from '../../app/index.ts';
 import { createServices, type Runtime } from '../../compose/index.ts';
 import { processMetrics, readinessChecks } from '../../compose/observe.ts';
+import { configSecretValues } from '../../config/index.ts';
 import { startWorkers } from '../../jobs/index.ts';
 import { type OpsServer, opsRoutes, startOpsServer } from '../../observe/http.ts';
+import { boltLogger, createLogger, lineWriter } from '../../observe/log.ts';
 import { CliError } from '../errors.ts';
 import { addConfigOption, type ConfigFlag, loadCliConfig } from './backup-context.ts';
 
@@ -32,13 +34,20 @@ export function registerWorker(program: Command): void {
       )
         throw new CliError(`--metrics-port takes a port number from 0 to 65535, not "${flags.metricsPort}"`);
       const config = await loadCliConfig(flags);
-      const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+      const secrets = [
+        ...configSecretValues(config),
+        ...[process.env.SLACK_BOT_TOKEN ?? ''].filter((t) => t.trim() !== ''),
+      ];
+      const logger = createLogger({ base: { process: 'worker' }, secrets: () => secrets });
+      const log = lineWriter(logger);
       // With SLACK_BOT_TOKEN the worker also drives the Slack cards (Bolt is loaded only then).
       let runtime: Runtime | undefined;
       const observed = processMetrics(() => runtime);
       const slack = process.env.SLACK_BOT_TOKEN
-        ? (await import('../../bot/worker-output.ts')).workerSlackOutput(process.env, () =>
-            observed.notifier.slackRateLimited(),
+        ? (await import('../../bot/worker-output.ts')).workerSlackOutput(
+            process.env,
+            () => observed.notifier.slackRateLimited(),
+            boltLogger(logger),
           )
         : null;
       const notifier: Notifier = new CompositeNotifier([

@@ -5,12 +5,14 @@
  * uses (random prefix), the jobs' workers on real Redis and SQLite, kong-sim, fake Slack.
  */
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisRequestLedger } from '../../../src/bot/dedup.ts';
 import { fromJobServices } from '../../../src/bot/job-services.ts';
 import { createServices, type Runtime as Services } from '../../../src/compose/index.ts';
 import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
+import { boltLogger, createLogger } from '../../../src/observe/log.ts';
 import { type KongSim, startKongSim } from '../../../tools/kong-sim/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import { blockActionPayload, sendSigned, slashCommandBody, triggerId } from '../../support/slack-requests.ts';
@@ -39,6 +41,13 @@ let workers: RunningWorkers;
 let t: BotFixture;
 let redis: Redis;
 const prefix = `sgonce-${randomUUID().slice(0, 8)}`;
+/** the bot's log, as JSON lines (issue 14 §5: every line about a request carries its id) */
+let logText = '';
+const logLines = () =>
+  logText
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { msg: string; level: string; requestId?: string; component?: string });
 
 beforeAll(async () => {
   sim = await startKongSim({ token: CONFIG_ENV.KONG_PROD_TOKEN, seed: SEED });
@@ -55,7 +64,21 @@ beforeAll(async () => {
       workers = await startWorkers(services, { syncSchedules: false, recover: false, log: () => undefined });
       return fromJobServices(services);
     },
-    { requests: redisRequestLedger(redis, { prefix }) },
+    {
+      requests: redisRequestLedger(redis, { prefix }),
+      logger: boltLogger(
+        createLogger({
+          env: { SNAPGATE_LOG_LEVEL: 'debug' },
+          pretty: false,
+          destination: new Writable({
+            write(chunk, _enc, done) {
+              logText += chunk.toString();
+              done();
+            },
+          }),
+        }),
+      ),
+    },
   );
 }, 30_000);
 
@@ -114,6 +137,17 @@ describe('the same HTTP request more than once', () => {
     expect(t.responses('twice')).toHaveLength(1);
     const commands = await base.audit.list({ actor: PEOPLE.operator, limit: 50 });
     expect(commands.filter((e) => e.action === 'slack.command')).toHaveLength(1);
+
+    // the log: the command's line (written after the ack, by the work queue) and each dropped repeat's
+    // line carry the id of the request they belong to, one id per delivery
+    const handled = logLines().filter((l) => l.msg === `/kong backup by ${PEOPLE.operator}: ok`);
+    const repeats = logLines().filter((l) => l.msg.startsWith('ignored a repeated Slack request'));
+    expect(handled).toHaveLength(1);
+    expect(repeats).toHaveLength(2);
+    const ids = [...handled, ...repeats].map((l) => l.requestId);
+    expect(ids.every((id) => /^req-[0-9a-f]{12}$/.test(id ?? ''))).toBe(true);
+    expect(new Set(ids).size).toBe(3);
+    expect(logText).not.toContain(CONFIG_ENV.KONG_PROD_TOKEN);
   });
 
   it('a new invocation of the same command (a new trigger_id) is acted on', async () => {

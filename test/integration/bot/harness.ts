@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '@slack/bolt';
 import { type AuditLog, createAuditLog } from '../../../src/audit/index.ts';
 import { type BotApp, createBotApp } from '../../../src/bot/app.ts';
 import type { RequestLedger } from '../../../src/bot/dedup.ts';
@@ -164,6 +165,8 @@ export interface StartBotOptions {
   beforeStart?: (fake: FakeSlack) => void;
   /** Overrides the app token the bot presents (Socket Mode). */
   appToken?: string;
+  /** The bot's logger (default: silent). */
+  logger?: Logger;
 }
 
 /**
@@ -189,7 +192,7 @@ export async function startBot(
     SLACK_RECONNECT_MIN_MS: '20',
     SLACK_RECONNECT_MAX_MS: '200',
   });
-  const logger = silentLogger();
+  const logger = opts.logger ?? silentLogger();
   const output = createSlackOutput(env, { logger, cardIntervalMs: opts.cardIntervalMs ?? 200 });
   const resolved = typeof services === 'function' ? await services(output) : services;
   const bot = createBotApp({

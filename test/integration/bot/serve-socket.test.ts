@@ -65,8 +65,23 @@ it('stays up through five failed apps.connections.open calls during a reconnect,
   const started = await waitFor('serve to connect', async () => /readyz on port (\d+)/.exec(out), 30_000);
   const port = Number(started[1]);
   await slack.socket.waitForConnections(1);
-  await waitFor('ready', async () => (await readyz(port)).status === 200);
+  const ready = await waitFor('ready', async () => {
+    const r = await readyz(port);
+    return r.status === 200 ? r : undefined;
+  });
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  // serve checks what it needs besides Slack (issue 14 §4), and serves its metrics on the same port
+  expect(Object.keys(ready.body.checks)).toEqual([
+    'slack',
+    'database',
+    'redis',
+    'storage:primary',
+    expect.stringMatching(/^storage:directory:/),
+  ]);
+  const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(metrics.status).toBe(200);
+  expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  expect(await metrics.text()).toContain('snapgate_queue_jobs{queue="backup",state="waiting"} 0');
 
   // Slack refreshes the connection, then has a bad minute on apps.connections.open
   slack.injectHttpStatus('apps.connections.open', 500, 3);
@@ -92,7 +107,9 @@ it('stays up through five failed apps.connections.open calls during a reconnect,
   });
   expect(up.body.checks.slack).toMatchObject({ ok: true, connected: true, failures: 5, reconnects: 1 });
   // each failure logged once, saying what failed, and no token in the log
-  const failures = err.split('\n').filter((l) => l.includes('connection attempt failed'));
+  // the log is JSON lines on stdout (src/observe/log.ts)
+  const failures = out.split('\n').filter((l) => l.includes('connection attempt failed'));
+  expect(failures.every((l) => (JSON.parse(l) as { component?: string }).component === 'slack')).toBe(true);
   expect(failures).toHaveLength(5);
   expect(failures.filter((l) => l.includes('HTTP 500'))).toHaveLength(3);
   expect(failures.filter((l) => l.includes('Retry-After 1 s'))).toHaveLength(2);

@@ -2,7 +2,8 @@
  * `/healthz`, `/readyz` and `/metrics` over real HTTP with real Redis, SQLite, directories and kong-sim
  * (issue 14 §4). In process: readiness names the part that fails — a copy directory that is no longer a
  * directory, Redis gone (its port closed), the database closed — while `/healthz` keeps answering. Then
- * the real `snapgate worker --metrics-port 0`: its metrics change after a backup it ran.
+ * the real `snapgate worker --metrics-port 0`: its metrics change after a backup it ran, and its JSON log
+ * lines about that backup carry the job's id (issue 14 §5).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,12 +126,14 @@ describe('snapgate worker --metrics-port', () => {
   it('serves the endpoints, and its metrics change after a backup it ran', async () => {
     env = await createTestEnv();
     let out = '';
+    let stdout = '';
     worker = spawn(SNAPGATE_BIN, ['worker', '--config', env.configPath, '--metrics-port', '0'], {
-      env: { ...process.env, ...env.env },
+      env: { ...process.env, ...env.env, SNAPGATE_LOG_LEVEL: 'debug' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout!.on('data', (d) => {
       out += d;
+      stdout += d;
     });
     worker.stderr!.on('data', (d) => {
       out += d;
@@ -171,5 +174,26 @@ describe('snapgate worker --metrics-port', () => {
     expect(after).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(after).not.toContain(KONG_TOKEN);
     expect(after).not.toContain(env.env.SNAPGATE_KEY_1);
+
+    // its log (issue 14 §5): JSON lines; every line about the backup carries its job's id and queue
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as { msg: string; level: string; jobId?: string; queue?: string; process: string },
+      );
+    expect(lines.every((l) => l.process === 'worker' && typeof l.msg === 'string')).toBe(true);
+    const aboutBackup = lines.filter((l) => l.msg.includes(done.id));
+    expect(aboutBackup.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/running \(started\)/),
+        expect.stringMatching(/completed/),
+      ]),
+    );
+    expect(aboutBackup.every((l) => l.jobId === done.id && l.queue === 'backup')).toBe(true);
+    expect(lines.find((l) => /metrics on port/.test(l.msg))).not.toHaveProperty('jobId');
+    expect(stdout).not.toContain(KONG_TOKEN);
+    expect(stdout).not.toContain(env.env.SNAPGATE_KEY_1);
   });
 });

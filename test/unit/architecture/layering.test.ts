@@ -25,8 +25,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   audit: ['app/ports', 'core'],
   // the composition root: picks every implementation (jobs: the work-queue port over BullMQ)
   compose: ['app', 'app/ports', 'audit', 'config', 'core', 'db', 'jobs', 'kong', 'observe', 'storage'],
-  // health, readiness, metrics: fed by the application's events and what compose hands in
-  observe: ['app', 'app/ports', 'config', 'core'],
+  // health, readiness, metrics, logs: fed by the application's events and what compose hands in; logs
+  // remove secrets with the audit log's guard
+  observe: ['app', 'app/ports', 'audit', 'config', 'core'],
   // the BullMQ adapter: processors call the use cases
   jobs: ['app', 'app/ports', 'core'],
   bot: ['app', 'app/ports', 'audit', 'config', 'core', 'jobs', 'compose', 'observe'],

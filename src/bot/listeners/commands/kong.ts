@@ -44,6 +44,7 @@ async function handleCommand(
     result = await dispatch(parsed.command, ctx);
   }
   await recordInteraction(rt, command.user_id, { command: name }, result);
+  rt.logger.debug(`/kong ${name} by ${command.user_id}: ${result.outcome}`);
 }
 
 async function dispatch(cmd: KongCommand, ctx: CommandContext): Promise<CommandResult> {
