@@ -139,7 +139,9 @@ redis:
 }
 
 /** With --config: the people are the Slack user ids named in the roles, with their highest role. */
-async function peopleOf(file: string): Promise<{ people: ConsolePerson[]; redis: string; kong: string }> {
+async function peopleOf(
+  file: string,
+): Promise<{ people: ConsolePerson[]; redis: string | null; kong: string }> {
   const config = await loadConfig({ path: file, env: process.env });
   const rank = ['viewer', 'operator', 'approver', 'admin'] as const;
   const best = new Map<string, string>();
@@ -149,7 +151,8 @@ async function peopleOf(file: string): Promise<{ people: ConsolePerson[]; redis:
         if (/^[UW]/.test(id)) best.set(id, `${role} on ${c.name}`);
   const people = [...best].map(([id, role]) => ({ id, name: id.toLowerCase(), role }));
   if (people.length === 0) fail(`${file} names no Slack user (U…) in any connection's roles`);
-  return { people, redis: config.redis.url, kong: config.connections[0]!.kongUrl };
+  // a Sentinel or Cluster setup has no single URL: it must already be running
+  return { people, redis: config.redis.url ?? null, kong: config.connections[0]!.kongUrl };
 }
 
 async function main(): Promise<void> {
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
   stops.push(() => rmSync(dir, { recursive: true, force: true }));
   let configFile: string;
   let people = SAMPLE_PEOPLE;
-  let redis = opts.redis;
+  let redis: string | null = opts.redis;
   let gateway: { url: string; name: string; token?: string } | undefined;
   const kongToken = randomBytes(12).toString('hex');
   if (opts.config) {
@@ -192,7 +195,7 @@ async function main(): Promise<void> {
     writeFileSync(configFile, generatedConfig(dir, kong.url, redis));
     gateway = { url: kong.url, name: 'prod', token: kongToken };
   }
-  const redisChild = await ensureRedis(redis);
+  const redisChild = redis ? await ensureRedis(redis) : null;
   if (redisChild) stops.push(() => void redisChild.kill('SIGTERM'));
 
   const secret = randomBytes(16).toString('hex');

@@ -3,7 +3,8 @@
  * records, Redis, every copy target) and the metrics with their scrape-time sources (BullMQ job counts,
  * each connection's newest completed backup). `serve` and `worker` both call this.
  */
-import { queueCounts, redactUrl } from '../jobs/queues.ts';
+import { queueCounts } from '../jobs/queues.ts';
+import { describeRedis } from '../jobs/redis-connection.ts';
 import { SnapgateMetrics } from '../observe/metrics.ts';
 import { MetricsNotifier } from '../observe/metrics-notifier.ts';
 import { probeCheck, type ReadinessCheck } from '../observe/readiness.ts';
@@ -17,9 +18,7 @@ export function readinessChecks(runtime: Runtime): ReadinessCheck[] {
       try {
         await runtime.redis.ping();
       } catch (err) {
-        throw new Error(
-          `Redis at ${redactUrl(runtime.redisUrl)} does not answer (${(err as Error).message})`,
-        );
+        throw new Error(`${describeRedis(runtime.redisConfig)} does not answer (${(err as Error).message})`);
       }
     }),
     probeCheck('storage:primary', () => runtime.primary.probe()),

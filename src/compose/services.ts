@@ -6,7 +6,6 @@
  * them without mocking our own modules.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { ConsoleNotifier, type Notifier, safeNotify } from '../app/notifier.ts';
 import type { WorkQueue } from '../app/ports/work-queue.ts';
 import { findConnection, KeyRingUnavailableError, lookupConnection, type Services } from '../app/services.ts';
@@ -16,7 +15,7 @@ import {
   createAuditLog,
   type TakeResult,
 } from '../audit/index.ts';
-import type { Config, CopyTargetConfig } from '../config/index.ts';
+import type { Config, CopyTargetConfig, RedisConfig } from '../config/index.ts';
 import {
   connectProducer,
   DEFAULT_RETRY,
@@ -25,6 +24,7 @@ import {
   type Queues,
   type RetryPolicy,
 } from '../jobs/queues.ts';
+import { queuePrefix, type RedisClient } from '../jobs/redis-connection.ts';
 import { bullmqWorkQueue } from '../jobs/work-queue.ts';
 import {
   artifactConnection,
@@ -69,14 +69,17 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
   const newId = options.newId ?? (() => randomUUID());
   const repos = await openRecords(config.database, { now, newId });
   const audit = createAuditLog(repos.audit, { now });
-  const redisUrl = options.redis?.url ?? config.redis.url;
-  const redisPrefix = options.redis?.prefix ?? config.redis.prefix;
+  // tests point the services at their own Redis URL or key prefix
+  const redisConfig: RedisConfig = options.redis?.url
+    ? { ...config.redis, url: options.redis.url, prefix: options.redis.prefix ?? config.redis.prefix }
+    : { ...config.redis, prefix: options.redis?.prefix ?? config.redis.prefix };
+  const redisPrefix = queuePrefix(redisConfig);
 
-  let producer: Redis | undefined;
+  let producer: RedisClient | undefined;
   let queues: Queues | undefined;
   if (!options.withoutQueues) {
     try {
-      producer = await connectProducer(redisUrl);
+      producer = await connectProducer(redisConfig);
     } catch (err) {
       await repos.close();
       throw err;
@@ -142,11 +145,11 @@ export async function createServices(options: CreateServicesOptions): Promise<Ru
       if (!queues) throw new Error('these services were opened without queues (no Redis)');
       return queues;
     },
-    get redis(): Redis {
+    get redis(): RedisClient {
       if (!producer) throw new Error('these services were opened without queues (no Redis)');
       return producer;
     },
-    redisUrl,
+    redisConfig,
     redisPrefix,
     retry,
     notifier,

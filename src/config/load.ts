@@ -19,6 +19,7 @@ import type {
   ConnectionConfig,
   CopyTargetConfig,
   DatabaseConfig,
+  RedisConfig,
   S3Credentials,
 } from './types.ts';
 
@@ -133,7 +134,7 @@ function buildConfig(
     },
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
     database: databaseConfig(file.database, secrets, abs),
-    redis: file.redis,
+    redis: redisConfig(file.redis, secrets, abs),
     restores: {
       approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout),
       heartbeatEveryMs: approvalTimeoutMs(file.restores.heartbeatEvery),
@@ -147,6 +148,33 @@ function buildConfig(
       cliUser: a.cliUser ?? null,
       credentialSha256: a.credentialSha256,
     })),
+  };
+}
+
+function redisConfig(
+  r: ConfigFile['redis'],
+  secrets: ResolvedSecrets,
+  abs: (p: string) => string,
+): RedisConfig {
+  return {
+    prefix: r.prefix,
+    ...(r.url ? { url: r.url } : {}),
+    ...(r.username ? { username: r.username } : {}),
+    password: secrets.redisPassword,
+    ...(r.tls
+      ? {
+          tls: {
+            insecure: r.tls.insecure,
+            ...(r.tls.caFile ? { caFile: abs(r.tls.caFile) } : {}),
+            ...(r.tls.certFile ? { certFile: abs(r.tls.certFile) } : {}),
+            ...(r.tls.keyFile ? { keyFile: abs(r.tls.keyFile) } : {}),
+          },
+        }
+      : {}),
+    ...(r.sentinel
+      ? { sentinel: { name: r.sentinel.name, nodes: r.sentinel.nodes, password: secrets.sentinelPassword } }
+      : {}),
+    ...(r.cluster ? { cluster: { nodes: r.cluster.nodes } } : {}),
   };
 }
 

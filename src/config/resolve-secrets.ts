@@ -18,6 +18,9 @@ export interface ResolvedSecrets {
   checkpointKey?: Secret<string>;
   /** PostgreSQL's password (`database.passwordEnv` / `passwordFile`); null when none is named */
   databasePassword: Secret<string> | null;
+  /** Redis's password (`redis.passwordEnv` / `passwordFile`) and the sentinels' (`redis.sentinel.passwordEnv`) */
+  redisPassword: Secret<string> | null;
+  sentinelPassword: Secret<string> | null;
   problems: ConfigProblem[];
 }
 
@@ -121,7 +124,14 @@ export async function resolveSecrets(
   baseDir: string,
   fileMode?: FileMode,
 ): Promise<ResolvedSecrets> {
-  const out: ResolvedSecrets = { tokens: new Map(), keys: new Map(), databasePassword: null, problems: [] };
+  const out: ResolvedSecrets = {
+    tokens: new Map(),
+    keys: new Map(),
+    databasePassword: null,
+    redisPassword: null,
+    sentinelPassword: null,
+    problems: [],
+  };
   const ctx: ReadSourceContext = {
     env,
     readFile,
@@ -169,6 +179,18 @@ export async function resolveSecrets(
     const spec = { envField: 'passwordEnv', fileField: 'passwordFile', what: 'the database password' };
     const found = await readSource(db, 'database', spec, ctx);
     if (found) out.databasePassword = new Secret(found.text);
+  }
+  const redis = raw.redis;
+  if (isRecord(redis) && (redis.passwordEnv !== undefined || redis.passwordFile !== undefined)) {
+    const spec = { envField: 'passwordEnv', fileField: 'passwordFile', what: 'the Redis password' };
+    const found = await readSource(redis, 'redis', spec, ctx);
+    if (found) out.redisPassword = new Secret(found.text);
+  }
+  const sentinel = isRecord(redis) ? redis.sentinel : undefined;
+  if (isRecord(sentinel) && sentinel.passwordEnv !== undefined) {
+    const spec = { envField: 'passwordEnv', fileField: 'passwordFile', what: 'the Redis Sentinel password' };
+    const found = await readSource(sentinel, 'redis.sentinel', spec, ctx);
+    if (found) out.sentinelPassword = new Secret(found.text);
   }
   return out;
 }

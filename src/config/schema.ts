@@ -365,6 +365,75 @@ const postgresUrl = z
  * `database:` names SQLite (`path`) or PostgreSQL (`url`, with its password from the environment or a
  * file, a schema of its own and TLS). Exactly one of the two; PostgreSQL's fields need `url`.
  */
+const INLINE_REDIS_PASSWORD =
+  'a Redis password in the URL or inline is refused: name an environment variable (passwordEnv) or a file (passwordFile)';
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'each node is host:port (for example 10.0.0.5:26379)');
+
+/**
+ * Where the queues live: one server (`url`, redis:// or rediss:// for TLS), a Sentinel-managed master
+ * (`sentinel`), or a Cluster (`cluster`). Credentials from env or file (ACL `username` + password), never
+ * inline; `prefix` separates installations sharing one Redis (in a Cluster it becomes a `{hash tag}`).
+ */
+export const redisSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^rediss?$/, error: 'redis.url must be a redis:// or rediss:// URL' }).optional(),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'prefix must be 1-64 letters, digits, "_", "." or "-"')
+      .default('snapgate'),
+    username: z.string().min(1).optional(),
+    password: z.never({ error: INLINE_REDIS_PASSWORD }).optional(),
+    passwordEnv: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    tls: z
+      .strictObject({
+        caFile: z.string().min(1).optional(),
+        certFile: z.string().min(1).optional(),
+        keyFile: z.string().min(1).optional(),
+        insecure: z.boolean().default(false),
+      })
+      .optional(),
+    sentinel: z
+      .strictObject({
+        name: z.string().min(1),
+        nodes: z.array(hostPort).min(1),
+        /** when the sentinels themselves need a password (sentinel's own `requirepass`) */
+        passwordEnv: z.string().min(1).optional(),
+      })
+      .optional(),
+    cluster: z.strictObject({ nodes: z.array(hostPort).min(1) }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    const places = [r.url, r.sentinel, r.cluster].filter((p) => p !== undefined).length;
+    if (places !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of url, sentinel or cluster' });
+    }
+    if (r.url) {
+      const u = new URL(r.url);
+      if (u.password) ctx.addIssue({ code: 'custom', path: ['url'], message: INLINE_REDIS_PASSWORD });
+      if (u.username && r.username) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['username'],
+          message: 'give the ACL user in the URL or as username, not both',
+        });
+      }
+      if (r.tls && u.protocol !== 'rediss:') {
+        ctx.addIssue({ code: 'custom', path: ['tls'], message: 'tls applies to a rediss:// URL' });
+      }
+    }
+    if ((r.tls?.certFile === undefined) !== (r.tls?.keyFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: 'give certFile and keyFile together (client certificate)',
+      });
+    }
+  });
+
 export const databaseSchema = z
   .strictObject({
     path: z.string().min(1).optional(),
@@ -429,12 +498,7 @@ export const configFileSchema = z.strictObject({
   storage: storageSchema,
   keys: keysSchema,
   database: databaseSchema,
-  redis: z
-    .strictObject({
-      url: z.url({ protocol: /^rediss?$/, error: 'redis.url must be a redis:// or rediss:// URL' }),
-      prefix: z.string().min(1).default('snapgate'),
-    })
-    .default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
+  redis: redisSchema.default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
   restores: restoresSchema.default({ approvalTimeout: '30m', heartbeatEvery: '10s' }),
   audit: auditSchema.default({ checkpointEvery: '15m' }),
   approvers: approversSchema.default([]),

@@ -116,7 +116,7 @@ export interface Config {
   keys: readonly KeyConfig[];
   /** `path` → SQLite, `url` → PostgreSQL (src/compose/records.ts picks the implementation) */
   database: DatabaseConfig;
-  redis: { url: string; prefix: string };
+  redis: RedisConfig;
   /** restore requests: how long one waits for approval before it expires (default 30 minutes) */
   restores: {
     approvalTimeoutMs: number;
@@ -141,4 +141,16 @@ export interface ConfigProblem {
   /** Dotted path into the file, e.g. `connections[0].tokenEnv`; empty for the file as a whole. */
   path: string;
   message: string;
+}
+
+/** `redis:` resolved: the password read from env or file, paths absolute. */
+export interface RedisConfig {
+  /** a single server (redis:// or rediss://); absent for sentinel and cluster */
+  url?: string;
+  prefix: string;
+  username?: string;
+  password?: Secret<string> | null;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; insecure: boolean };
+  sentinel?: { name: string; nodes: string[]; password?: Secret<string> | null };
+  cluster?: { nodes: string[] };
 }

@@ -7,10 +7,12 @@
  * A target that already holds records is refused unless `replace` says to empty it first.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { RawAuditRow } from '../app/ports/audit-store.ts';
 import type { Db } from './database.ts';
 import type { PgDb } from './postgres/database.ts';
 import * as pgs from './postgres/schema.ts';
 import * as lite from './schema.ts';
+import { SqliteAuditStore } from './sqlite-audit-store.ts';
 
 /** Tables in the order their rows can be inserted (parents first). */
 const TABLES = [
@@ -71,31 +73,16 @@ function sourceRows(source: Db) {
   };
 }
 
-interface RawAudit {
-  seq: number;
-  time: number;
-  actor: string;
-  action: string;
-  connection: string | null;
-  target_id: string | null;
-  outcome: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
 export async function copySqliteToPostgres(
   source: Db,
   target: PgDb,
   options: { replace?: boolean } = {},
 ): Promise<CopyResult> {
   const from = sourceRows(source);
-  const audit = source.sqlite.prepare('SELECT * FROM audit_events ORDER BY seq').all() as RawAudit[];
-  const highest = source.sqlite
-    .prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'")
-    .pluck()
-    .get();
-  const auditHighestSeq = Math.max(typeof highest === 'number' ? highest : 0, audit.at(-1)?.seq ?? 0);
+  // the audit rows as the SQLite audit store keeps them (details unparsed: the chain hashes that text)
+  const auditStore = new SqliteAuditStore(source);
+  const audit = await auditStore.rowsAfter(0, Number.MAX_SAFE_INTEGER);
+  const auditHighestSeq = Math.max(await auditStore.highestSeqEverUsed(), audit.at(-1)?.seq ?? 0);
 
   return target.orm.transaction(async (tx) => {
     const held = await countRows(tx);
@@ -127,17 +114,17 @@ export async function copySqliteToPostgres(
     await insert(pgs.approvals, from.approvals());
     for (let i = 0; i < audit.length; i += BATCH) {
       const rows = audit.slice(i, i + BATCH);
-      const col = <K extends keyof RawAudit>(k: K) => rows.map((r) => r[k]);
+      const col = <K extends keyof RawAuditRow>(k: K) => rows.map((r) => r[k]);
       // one parameter holding the whole array (a bare array in sql`` would become a list of parameters)
       const p = (values: unknown[]) => sql.param(values);
       await tx.execute(sql`INSERT INTO audit_events
         (seq, time, actor, action, connection, target_id, outcome, details, prev_hash, hash)
         SELECT a.seq, a.time, a.actor, a.action, a.connection, a.target_id, a.outcome, a.details::json,
                a.prev_hash, a.hash
-        FROM unnest(${p(col('seq'))}::bigint[], ${p(rows.map((r) => new Date(r.time).toISOString()))}::timestamptz[],
+        FROM unnest(${p(col('seq'))}::bigint[], ${p(rows.map((r) => r.time.toISOString()))}::timestamptz[],
                     ${p(col('actor'))}::text[], ${p(col('action'))}::text[], ${p(col('connection'))}::text[],
-                    ${p(col('target_id'))}::text[], ${p(col('outcome'))}::text[], ${p(col('details'))}::text[],
-                    ${p(col('prev_hash'))}::text[], ${p(col('hash'))}::text[])
+                    ${p(col('targetId'))}::text[], ${p(col('outcome'))}::text[], ${p(col('detailsJson'))}::text[],
+                    ${p(col('prevHash'))}::text[], ${p(col('hash'))}::text[])
           AS a(seq, time, actor, action, connection, target_id, outcome, details, prev_hash, hash)`);
     }
     await tx.execute(sql`UPDATE audit_head SET highest_seq = ${auditHighestSeq} WHERE id = 1`);

@@ -3,18 +3,24 @@
  * transaction: the checks read a row no other writer can change until the conditional update lands,
  * and the conditional update repeats every rule so the database alone decides who wins a race.
  */
-import { and, eq, gt, inArray, ne, or, type SQL } from 'drizzle-orm';
-import type { Approval, DecisionRefusal, DecisionResult, Restore } from '../app/ports/restores.ts';
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { Approval, DecisionResult, Restore } from '../app/ports/restores.ts';
 import type { RestoreStatus } from '../core/status.ts';
 import type { Orm } from './database.ts';
+import {
+  approveGuard,
+  approveRefusal,
+  cancelGuard,
+  cancelRefusal,
+  decidedMeanwhile,
+  notCancellable,
+  openRefusal,
+  rejectGuard,
+} from './restore-decision-rules.ts';
 import { approvals, restores } from './schema.ts';
 import { toRestore } from './sqlite-restore-rows.ts';
 
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
-
-function refused(refusal: DecisionRefusal, message: string, restore: Restore | null): DecisionResult {
-  return { ok: false, refusal, message, restore };
-}
 
 function load(tx: Tx, id: string): Restore | null {
   const row = tx.select().from(restores).where(eq(restores.id, id)).get();
@@ -24,16 +30,8 @@ function load(tx: Tx, id: string): Restore | null {
 /** The request if it is awaiting approval and unexpired, else the refusal to answer with. */
 function loadOpen(tx: Tx, id: string, now: Date): { restore: Restore } | { refusal: DecisionResult } {
   const current = load(tx, id);
-  if (!current) return { refusal: refused('not_found', `restore ${id} does not exist`, null) };
-  if (current.status !== 'awaiting_approval') {
-    const message = `restore ${id} is ${current.status}, not awaiting approval`;
-    return { refusal: refused('not_awaiting_approval', message, current) };
-  }
-  if (current.expiresAt.getTime() <= now.getTime()) {
-    const message = `restore ${id} expired at ${current.expiresAt.toISOString()}`;
-    return { refusal: refused('expired', message, current) };
-  }
-  return { restore: current };
+  const refusal = openRefusal(current, id, now);
+  return refusal ? { refusal } : { restore: current as Restore };
 }
 
 function decide(
@@ -66,27 +64,11 @@ export function approveRestore(
     (tx) => {
       const open = loadOpen(tx, id, now);
       if ('refusal' in open) return open.refusal;
-      const current = open.restore;
-      if (current.requestedBy === approver && !current.breakGlass) {
-        return refused('self_approval', `you requested restore ${id}; someone else must approve it`, current);
-      }
-      if (current.planHash !== planHash) {
-        return refused('plan_changed', `the plan of restore ${id} changed since it was shown`, current);
-      }
-      const updated = decide(
-        tx,
-        id,
-        'approved',
-        { approvedBy: approver, updatedAt: now },
-        and(
-          eq(restores.status, 'awaiting_approval'),
-          gt(restores.expiresAt, now),
-          eq(restores.planHash, planHash),
-          or(ne(restores.requestedBy, approver), eq(restores.breakGlass, true)),
-        ),
-      );
-      if (!updated)
-        return refused('not_awaiting_approval', `restore ${id} was decided meanwhile`, load(tx, id));
+      const refusal = approveRefusal(open.restore, approver, planHash);
+      if (refusal) return refusal;
+      const guard = approveGuard(restores, now, approver, planHash);
+      const updated = decide(tx, id, 'approved', { approvedBy: approver, updatedAt: now }, guard);
+      if (!updated) return decidedMeanwhile(id, load(tx, id));
       const approval = recordDecision(tx, {
         restoreId: id,
         approver,
@@ -107,15 +89,8 @@ export function rejectRestore(orm: Orm, now: Date, input: { restoreId: string; a
       const open = loadOpen(tx, id, now);
       if ('refusal' in open) return open.refusal;
       const current = open.restore;
-      const updated = decide(
-        tx,
-        id,
-        'rejected',
-        { updatedAt: now, finishedAt: now },
-        eq(restores.status, 'awaiting_approval'),
-      );
-      if (!updated)
-        return refused('not_awaiting_approval', `restore ${id} was decided meanwhile`, load(tx, id));
+      const updated = decide(tx, id, 'rejected', { updatedAt: now, finishedAt: now }, rejectGuard(restores));
+      if (!updated) return decidedMeanwhile(id, load(tx, id));
       const approval = recordDecision(tx, {
         restoreId: id,
         approver,
@@ -131,32 +106,14 @@ export function rejectRestore(orm: Orm, now: Date, input: { restoreId: string; a
 
 export function cancelRestore(orm: Orm, now: Date, input: { restoreId: string; by: string }) {
   const { restoreId: id, by } = input;
-  const cancellable: RestoreStatus[] = ['planned', 'awaiting_approval'];
   return orm.transaction(
     (tx): DecisionResult => {
       const current = load(tx, id);
-      if (!current) return refused('not_found', `restore ${id} does not exist`, null);
-      if (current.requestedBy !== by) {
-        return refused(
-          'not_requester',
-          `only ${current.requestedBy}, who requested it, can cancel restore ${id}`,
-          current,
-        );
-      }
-      const updated = decide(
-        tx,
-        id,
-        'cancelled',
-        { updatedAt: now, finishedAt: now },
-        and(inArray(restores.status, cancellable), eq(restores.requestedBy, by)),
-      );
-      if (!updated) {
-        return refused(
-          'not_awaiting_approval',
-          `restore ${id} is ${current.status} and can no longer be cancelled`,
-          current,
-        );
-      }
+      const refusal = cancelRefusal(current, id, by);
+      if (refusal) return refusal;
+      const set = { updatedAt: now, finishedAt: now };
+      const updated = decide(tx, id, 'cancelled', set, cancelGuard(restores, by));
+      if (!updated) return notCancellable(current as Restore);
       return { ok: true, restore: updated, approval: null };
     },
     { behavior: 'immediate' },

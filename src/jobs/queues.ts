@@ -10,9 +10,11 @@
  * BullMQ's own `prefix` namespaces the keys (never ioredis `keyPrefix`, which BullMQ does not support).
  */
 import { type JobsOptions, Queue } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { DiffWork } from '../app/ports/work-queue.ts';
 import type { Services } from '../app/services.ts';
+import type { RedisConfig } from '../config/index.ts';
+import { describeRedis, openRedis, type RedisClient } from './redis-connection.ts';
 
 export const QUEUE_NAMES = {
   backup: 'backup',
@@ -89,8 +91,8 @@ export const ONE_SHOT_JOB_OPTIONS: JobsOptions = {
 };
 
 export class RedisUnavailableError extends Error {
-  constructor(url: string, reason: string) {
-    super(`cannot reach Redis at ${redactUrl(url)}: ${reason}`);
+  constructor(where: string, reason: string) {
+    super(`cannot reach ${where}: ${reason}`);
     this.name = 'RedisUnavailableError';
   }
 }
@@ -107,7 +109,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Opens and waits for a producer connection; throws RedisUnavailableError within `timeoutMs`. */
-export async function connectProducer(url: string, timeoutMs = 3000): Promise<Redis> {
+export async function connectProducer(config: RedisConfig, timeoutMs = 3000): Promise<RedisClient> {
   // Before the first connection, give up after 20 tries (a CLI run fails fast); once connected, keep
   // reconnecting for as long as the process lives: a serve/worker process whose producer gave up after a
   // 30-second Redis outage could never queue a job again (commands still fail fast while it is down).
@@ -119,23 +121,52 @@ export async function connectProducer(url: string, timeoutMs = 3000): Promise<Re
     connectTimeout: timeoutMs,
     retryStrategy: (times) => (!connected && times > 20 ? null : Math.min(times * 200, 2000)),
   };
-  const redis = new Redis(url, options);
+  const redis = openRedis(config, options);
   redis.once('ready', () => {
     connected = true;
   });
-  redis.on('error', () => undefined); // reported through the failing command, not as an unhandled event
+  // reported through the failing command, not as an unhandled event; the first connection's cause (a
+  // refused password, an untrusted certificate) is kept: connect() itself only says "Connection is closed"
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => {
+    if (!connected) cause = err;
+  });
   try {
-    await redis.connect();
+    await withTimeout(redis.connect(), timeoutMs * 3);
   } catch (err) {
     redis.disconnect();
-    throw new RedisUnavailableError(url, (err as Error).message);
+    throw new RedisUnavailableError(describeRedis(config), redisAdvice(cause ?? (err as Error), config));
   }
   return redis;
 }
 
+/** The cause in words, with what to check in `redis:`. */
+function redisAdvice(err: Error, config: RedisConfig): string {
+  const m = err.message;
+  if (/WRONGPASS|NOAUTH|invalid username-password/i.test(m)) {
+    return `${m} — check redis.username and the password named by redis.passwordEnv/passwordFile`;
+  }
+  if (/certificate|self.signed|SSL|TLS|unable to verify/i.test(m)) {
+    return `${m} — check redis.tls (caFile names the CA that signed the server's certificate)`;
+  }
+  if (/NOPERM/i.test(m)) return `${m} — the ACL user lacks a permission BullMQ needs (+@all on ~* and &*)`;
+  if (config.sentinel && /sentinel|master/i.test(m)) {
+    return `${m} — check redis.sentinel.name and nodes (the sentinels must know the master by that name)`;
+  }
+  return m;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** A connection for workers: BullMQ duplicates it for its blocking client. */
-export function workerConnection(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+export function workerConnection(config: RedisConfig): RedisClient {
+  const redis = openRedis(config, { maxRetriesPerRequest: null, enableReadyCheck: true });
   redis.on('error', () => undefined); // workers report errors through their own `error` listener
   return redis;
 }
@@ -153,8 +184,10 @@ export interface JobsRuntime {
   /** the producer-side queues (fail fast); throws when the services were opened without queues */
   readonly queues: Queues;
   /** the producer connection (fail-fast); for locks and ad-hoc reads */
-  readonly redis: Redis;
-  readonly redisUrl: string;
+  readonly redis: RedisClient;
+  /** where Redis is (`redis:` in the config, with test overrides applied) */
+  readonly redisConfig: RedisConfig;
+  /** the queue prefix (a `{hash tag}` in a Cluster: `queuePrefix`) */
   readonly redisPrefix: string;
   readonly retry: RetryPolicy;
 }
@@ -162,7 +195,7 @@ export interface JobsRuntime {
 /** What the BullMQ side works with: the use cases' services plus queues and Redis. */
 export type JobServices = Services & JobsRuntime;
 
-export function openQueues(connection: Redis, prefix: string): Queues {
+export function openQueues(connection: RedisClient, prefix: string): Queues {
   return {
     backup: new Queue(QUEUE_NAMES.backup, { connection, prefix }),
     verify: new Queue(QUEUE_NAMES.verify, { connection, prefix }),

@@ -5,7 +5,7 @@
  * sync removes them. The TTL bounds how long a crashed holder blocks the others.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -17,7 +17,7 @@ export class LockTimeoutError extends Error {
 }
 
 export async function withRedisLock<T>(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   run: () => Promise<T>,
   options: { ttlMs?: number; waitMs?: number; pollMs?: number } = {},

@@ -14,10 +14,11 @@
  * the one Redis lost, and start-up recovery's rules (a `running` restore with no job → failed) would then
  * fail work that is still going on. Start-up recovery stays the place for those.
  */
-import type { Redis } from 'ioredis';
+
 import type { LogLine } from '../app/index.ts';
 import { expireDueRestores } from '../app/restore/expiry.ts';
 import type { JobServices, Queues } from './queues.ts';
+import type { RedisClient } from './redis-connection.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
 import { addRestoreExpiryJob, expireJobId } from './work-queue.ts';
 
@@ -60,7 +61,7 @@ export async function ensureRestoreExpiryJobs(
 
 export async function resyncRedisState(
   services: JobServices,
-  via: { queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore'>; redis: Redis },
+  via: { queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore'>; redis: RedisClient },
   trigger: ResyncTrigger,
 ): Promise<ResyncResult> {
   const schedules = await syncSchedules(services, { ...via, trigger });
@@ -101,7 +102,7 @@ function describeRepairs(r: ResyncResult): string | null {
  */
 export function startResync(
   services: JobServices,
-  connection: Redis,
+  connection: RedisClient,
   queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore'>,
   options: ResyncOptions,
 ): RunningResync {

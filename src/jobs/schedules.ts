@@ -13,9 +13,9 @@
  * every reconnect and periodically (`resync.ts`), on its own reconnecting connection (`via`).
  */
 import type { JobSchedulerJson, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Queues, JobServices as Services } from './queues.ts';
 import { backupJobOptions, JOB_NAMES, ONE_SHOT_JOB_OPTIONS } from './queues.ts';
+import type { RedisClient } from './redis-connection.ts';
 import { withRedisLock } from './redis-lock.ts';
 
 /** Prune and verify run at fixed quiet hours (UTC); backups follow the config. */
@@ -89,7 +89,7 @@ function same(existing: JobSchedulerJson | undefined, want: DesiredScheduler): b
 /** What a sync runs on: the services' producer queues by default, a worker's own connection in `resync.ts`. */
 export interface ScheduleSyncVia {
   queues: Pick<Queues, 'backup' | 'prune' | 'verify'>;
-  redis: Redis;
+  redis: RedisClient;
   /** why this sync runs, recorded on the audit rows of what it (re)created */
   trigger?: 'start' | 'reconnect' | 'periodic';
 }

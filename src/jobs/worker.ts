@@ -7,7 +7,6 @@
  * would crash the process.
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
   BackupFailedError,
   expireRestore,
@@ -39,6 +38,7 @@ import {
   workerConnection,
 } from './queues.ts';
 import { type RecoveryResult, recoverBackups } from './recovery.ts';
+import type { RedisClient } from './redis-connection.ts';
 import { type RestoreRecoveryResult, recoverRestores, settleFailedRestoreJob } from './restore/recovery.ts';
 import { type ResyncResult, type RunningResync, startResync } from './resync.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
@@ -201,7 +201,7 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const connection: Redis = workerConnection(services.redisUrl);
+  const connection: RedisClient = workerConnection(services.redisConfig);
   const common = {
     connection,
     prefix: services.redisPrefix,

@@ -2,20 +2,26 @@
  * The three user decisions on a restore request (approve, reject, cancel), each one transaction that
  * first locks the request's row (`SELECT … FOR UPDATE`): a concurrent decision waits, then reads the
  * outcome of the first. The conditional update still repeats every rule, so the database alone decides
- * who wins a race — the same rules, in the same order, as `../sqlite-restore-decisions.ts`.
+ * who wins a race — the same rules (`../restore-decision-rules.ts`) as the SQLite implementation.
  */
-import { and, eq, gt, inArray, ne, or, type SQL } from 'drizzle-orm';
-import type { Approval, DecisionRefusal, DecisionResult, Restore } from '../../app/ports/restores.ts';
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { Approval, DecisionResult, Restore } from '../../app/ports/restores.ts';
 import type { RestoreStatus } from '../../core/status.ts';
+import {
+  approveGuard,
+  approveRefusal,
+  cancelGuard,
+  cancelRefusal,
+  decidedMeanwhile,
+  notCancellable,
+  openRefusal,
+  rejectGuard,
+} from '../restore-decision-rules.ts';
 import type { PgOrm } from './database.ts';
 import { toRestore } from './rows.ts';
 import { approvals, restores } from './schema.ts';
 
 type Tx = Parameters<Parameters<PgOrm['transaction']>[0]>[0];
-
-function refused(refusal: DecisionRefusal, message: string, restore: Restore | null): DecisionResult {
-  return { ok: false, refusal, message, restore };
-}
 
 async function lockRow(tx: Tx, id: string): Promise<Restore | null> {
   const [row] = await tx.select().from(restores).where(eq(restores.id, id)).for('update');
@@ -34,16 +40,8 @@ async function loadOpen(
   now: Date,
 ): Promise<{ restore: Restore } | { refusal: DecisionResult }> {
   const current = await lockRow(tx, id);
-  if (!current) return { refusal: refused('not_found', `restore ${id} does not exist`, null) };
-  if (current.status !== 'awaiting_approval') {
-    const message = `restore ${id} is ${current.status}, not awaiting approval`;
-    return { refusal: refused('not_awaiting_approval', message, current) };
-  }
-  if (current.expiresAt.getTime() <= now.getTime()) {
-    const message = `restore ${id} expired at ${current.expiresAt.toISOString()}`;
-    return { refusal: refused('expired', message, current) };
-  }
-  return { restore: current };
+  const refusal = openRefusal(current, id, now);
+  return refusal ? { refusal } : { restore: current as Restore };
 }
 
 async function decide(
@@ -75,27 +73,11 @@ export function approveRestore(
   return orm.transaction(async (tx) => {
     const open = await loadOpen(tx, id, now);
     if ('refusal' in open) return open.refusal;
-    const current = open.restore;
-    if (current.requestedBy === approver && !current.breakGlass) {
-      return refused('self_approval', `you requested restore ${id}; someone else must approve it`, current);
-    }
-    if (current.planHash !== planHash) {
-      return refused('plan_changed', `the plan of restore ${id} changed since it was shown`, current);
-    }
-    const updated = await decide(
-      tx,
-      id,
-      'approved',
-      { approvedBy: approver, updatedAt: now },
-      and(
-        eq(restores.status, 'awaiting_approval'),
-        gt(restores.expiresAt, now),
-        eq(restores.planHash, planHash),
-        or(ne(restores.requestedBy, approver), eq(restores.breakGlass, true)),
-      ),
-    );
-    if (!updated)
-      return refused('not_awaiting_approval', `restore ${id} was decided meanwhile`, await load(tx, id));
+    const refusal = approveRefusal(open.restore, approver, planHash);
+    if (refusal) return refusal;
+    const guard = approveGuard(restores, now, approver, planHash);
+    const updated = await decide(tx, id, 'approved', { approvedBy: approver, updatedAt: now }, guard);
+    if (!updated) return decidedMeanwhile(id, await load(tx, id));
     const approval = await recordDecision(tx, {
       restoreId: id,
       approver,
@@ -122,10 +104,9 @@ export function rejectRestore(
       id,
       'rejected',
       { updatedAt: now, finishedAt: now },
-      eq(restores.status, 'awaiting_approval'),
+      rejectGuard(restores),
     );
-    if (!updated)
-      return refused('not_awaiting_approval', `restore ${id} was decided meanwhile`, await load(tx, id));
+    if (!updated) return decidedMeanwhile(id, await load(tx, id));
     const approval = await recordDecision(tx, {
       restoreId: id,
       approver,
@@ -143,31 +124,13 @@ export function cancelRestore(
   input: { restoreId: string; by: string },
 ): Promise<DecisionResult> {
   const { restoreId: id, by } = input;
-  const cancellable: RestoreStatus[] = ['planned', 'awaiting_approval'];
   return orm.transaction(async (tx): Promise<DecisionResult> => {
     const current = await lockRow(tx, id);
-    if (!current) return refused('not_found', `restore ${id} does not exist`, null);
-    if (current.requestedBy !== by) {
-      return refused(
-        'not_requester',
-        `only ${current.requestedBy}, who requested it, can cancel restore ${id}`,
-        current,
-      );
-    }
-    const updated = await decide(
-      tx,
-      id,
-      'cancelled',
-      { updatedAt: now, finishedAt: now },
-      and(inArray(restores.status, cancellable), eq(restores.requestedBy, by)),
-    );
-    if (!updated) {
-      return refused(
-        'not_awaiting_approval',
-        `restore ${id} is ${current.status} and can no longer be cancelled`,
-        current,
-      );
-    }
+    const refusal = cancelRefusal(current, id, by);
+    if (refusal) return refusal;
+    const set = { updatedAt: now, finishedAt: now };
+    const updated = await decide(tx, id, 'cancelled', set, cancelGuard(restores, by));
+    if (!updated) return notCancellable(current as Restore);
     return { ok: true, restore: updated, approval: null };
   });
 }

@@ -28,8 +28,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // health, readiness, metrics, logs: fed by the application's events and what compose hands in; logs
   // remove secrets with the audit log's guard
   observe: ['app', 'app/ports', 'audit', 'config', 'core'],
-  // the BullMQ adapter: processors call the use cases
-  jobs: ['app', 'app/ports', 'core'],
+  // the BullMQ adapter: processors call the use cases; it reads `redis:` (config) to open its connections
+  jobs: ['app', 'app/ports', 'config', 'core'],
   bot: ['app', 'app/ports', 'audit', 'config', 'core', 'jobs', 'compose', 'observe'],
   cli: ['app', 'app/ports', 'audit', 'compose', 'config', 'core', 'jobs', 'storage', 'bot', 'observe'],
   // the local console: a Slack stand-in; it reads the bot's Block Kit limits and command table, and

@@ -63,26 +63,31 @@ const exampleText = readFileSync(join(root, 'snapgate.example.yml'), 'utf8');
 const example = parse(exampleText);
 
 /**
- * `database:` shows SQLite (`path`) live and PostgreSQL commented out, because the two exclude each other:
- * the PostgreSQL variant is the same file with the section's `  # key: value` lines uncommented and `path`
- * dropped. Both variants' keys count as shown.
+ * `database:` shows SQLite (`path`) live and PostgreSQL commented out, because the two exclude each other;
+ * `redis:` shows one server live and its other options (ACL user, password, TLS, Sentinel, Cluster)
+ * commented out. A section's variant is the same file with its `  # key: value` lines uncommented (and
+ * `drop` removed). Both variants' keys count as shown.
  */
-function postgresVariant(text: string): unknown {
-  const variant = text.replace(/^database:\n((?: {2}.*\n)+)/m, (_block, body: string) => {
+function commentedVariant(text: string, section: string, drop?: string): unknown {
+  const block = new RegExp(`^${section}:\\n((?: {2}.*\\n)+)`, 'm');
+  const variant = text.replace(block, (_block, body: string) => {
     const lines = body
       .split('\n')
-      .filter((line) => !line.startsWith('  path:'))
+      .filter((line) => !drop || !line.startsWith(`  ${drop}:`))
       .filter((line) => !line.startsWith('  # ') || /^ {2}# [a-zA-Z]+: /.test(line))
-      .map((line) => line.replace(/^ {2}# /, '  ').replace(/\s+#.*$/, ''));
-    return `database:\n${lines.join('\n')}`;
+      .map((line) => line.replace(/^ {2}# /, '  ').replace(/\s+# .*$/, ''));
+    return `${section}:\n${lines.join('\n')}`;
   });
   return parse(variant);
 }
 
 describe('snapgate.example.yml against the loader schema', () => {
   const inSchema = schemaKeyPaths(configFileSchema).sort();
-  const postgres = postgresVariant(exampleText) as { database: Record<string, unknown> };
-  const inExample = [...new Set([...exampleKeyPaths(example), ...exampleKeyPaths(postgres)])].sort();
+  const postgres = commentedVariant(exampleText, 'database', 'path') as { database: Record<string, unknown> };
+  const redis = commentedVariant(exampleText, 'redis') as { redis: Record<string, unknown> };
+  const inExample = [
+    ...new Set([...exampleKeyPaths(example), ...exampleKeyPaths(postgres), ...exampleKeyPaths(redis)]),
+  ].sort();
 
   it('the PostgreSQL variant of database: is a complete one', () => {
     expect(Object.keys(postgres.database).sort()).toEqual([
@@ -92,6 +97,19 @@ describe('snapgate.example.yml against the loader schema', () => {
       'schema',
       'ssl',
       'url',
+    ]);
+  });
+
+  it('the commented variant of redis: shows every option', () => {
+    expect(Object.keys(redis.redis).sort()).toEqual([
+      'cluster',
+      'passwordEnv',
+      'passwordFile',
+      'prefix',
+      'sentinel',
+      'tls',
+      'url',
+      'username',
     ]);
   });
 

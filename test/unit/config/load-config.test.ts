@@ -87,7 +87,7 @@ describe('loadConfig', () => {
       ['k0', false, Buffer.alloc(32, 7).toString('hex')],
     ]);
     expect((config.database as SqliteDatabaseConfig).path).toBe('/etc/snapgate/snap.db');
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate', password: null });
   });
 
   it('returns a deeply frozen config', async () => {
