@@ -28,6 +28,7 @@ export {
   buildPlanSummary,
   type PlanSummary,
   SUMMARY_CHANGES,
+  SUMMARY_NOTES,
   type SummaryChange,
 } from './summary.ts';
 export * from './types.ts';

@@ -3,7 +3,6 @@
  * (src/app/restore/prepared-plans.ts): the backup is not read a second time and the applied plan is the
  * one the approver saw. A run in another process has nothing held and reads the backup again.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approveRestore, requestRestore } from '../../../src/app/index.ts';
 import {
@@ -14,6 +13,7 @@ import {
   createRestoreEnv,
   driftFrom,
   FINAL,
+  flipByte,
   REQUESTER,
   type RestoreEnv,
   startTestWorkers,
@@ -30,11 +30,7 @@ afterEach(async () => {
 
 /** Every recorded copy of the backup made unreadable (one flipped byte near the end). */
 async function corruptEveryCopy(): Promise<void> {
-  for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) {
-    const bytes = readFileSync(copy.location);
-    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
-    writeFileSync(copy.location, bytes);
-  }
+  for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) flipByte(copy.location);
 }
 
 async function planned() {
