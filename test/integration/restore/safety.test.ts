@@ -3,7 +3,6 @@
  * whole one), section limits, Kong failing
  * mid-apply, `--at` selection, one restore per connection, and bad input that records nothing.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   approveRestore,
