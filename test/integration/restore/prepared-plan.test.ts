@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approveRestore, requestRestore } from '../../../src/app/index.ts';
+import { waitFor } from '../jobs/harness.ts';
 import {
   APPROVER,
   authorize,
@@ -90,6 +91,9 @@ describe('the plan job hands its plan to the restore job', () => {
     const again = await waitForRestore(t.services, ready.id, ['awaiting_approval', ...FINAL], 30_000);
     expect([again.status, again.failureReason]).toEqual(['awaiting_approval', null]);
     expect(again.planHash).not.toBe(ready.planHash);
-    expect(t.notifier.phases(ready.id)).toContain('replan_required');
+    // the card is told after the status changes
+    await waitFor('the replan_required notice', async () =>
+      t.notifier.phases(ready.id).includes('replan_required'),
+    );
   });
 });
