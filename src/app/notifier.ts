@@ -25,6 +25,8 @@ export interface CopyVerifyOutcome {
   location: string;
   ok: boolean;
   problem?: string;
+  /** the copy is intact but the key ring cannot open it (wrong or missing key), not a bad copy */
+  keyProblem?: boolean;
 }
 
 export interface VerifyEvent {

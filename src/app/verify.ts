@@ -13,6 +13,14 @@ export interface VerifyReport {
   backup: Backup;
   ok: boolean;
   copies: CopyVerifyOutcome[];
+  /** not ok only because the key ring cannot open the (intact) copies: say so, not "bad copies" */
+  keyCannotOpen: boolean;
+}
+
+/** Every failed copy failed only because no key of the ring opens it. */
+export function onlyKeyProblems(copies: readonly CopyVerifyOutcome[]): boolean {
+  const bad = copies.filter((c) => !c.ok);
+  return bad.length > 0 && bad.every((c) => c.keyProblem === true);
 }
 
 export class NotVerifiableError extends Error {
@@ -29,6 +37,7 @@ async function checkCopy(services: Services, copy: BackupCopy): Promise<CopyVeri
     location: copy.location,
     ok: result.ok,
     ...(result.ok ? {} : { problem: result.problems.join('; ') }),
+    ...(result.keyProblem ? { keyProblem: true } : {}),
   };
 }
 
@@ -64,10 +73,11 @@ export async function verifyBackup(
     details: {
       copies: copies.length,
       bad: copies.filter((c) => !c.ok).map((c) => ({ target: c.target, problem: c.problem })),
+      ...(!ok && onlyKeyProblems(copies) ? { keyCannotOpen: true } : {}),
     },
   });
   await safeNotify(() => services.notifier.verifyFinished({ backup, ok, copies }));
-  return { backup, ok, copies };
+  return { backup, ok, copies, keyCannotOpen: !ok && onlyKeyProblems(copies) };
 }
 
 /** Completed, not pruned backups of a connection, newest first. */

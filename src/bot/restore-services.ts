@@ -32,6 +32,8 @@ export interface RestoreRequests {
     approver: string;
     authorize: ApproverCheck;
     planHash?: string;
+    /** how the approver was identified (Slack: the signed request), recorded on `restore.approved` */
+    proof?: { method: 'slack-signed-request' };
   }): Promise<RestoreDecisionResult>;
   reject(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;
   cancel(input: { restoreId: string; by: string; authorize: ApproverCheck }): Promise<RestoreDecisionResult>;

@@ -81,9 +81,46 @@ export function plannedChanges(plan: Plan): Change[] {
   return plan.changes.filter((c) => acted.has(`${c.kind}:${c.id}`));
 }
 
-export function formatPlan(plan: Plan): string {
+export interface PlanFormat {
+  /** print only the first `limit` changes, then counts per kind (a 146k-entity restore is 51k lines) */
+  limit?: number;
+  /** how to see the rest, after "… and N more changes" */
+  moreHint?: string;
+}
+
+/** `  services: 3 created, 2 updated, 1 deleted` per kind, in plan order. */
+function countsByKind(changes: readonly Change[]): string[] {
+  const byKind = new Map<string, { create: number; update: number; delete: number }>();
+  for (const c of changes) {
+    const n = byKind.get(c.kind) ?? { create: 0, update: 0, delete: 0 };
+    n[c.op] += 1;
+    byKind.set(c.kind, n);
+  }
+  return [...byKind].map(([kind, n]) => {
+    const parts = [
+      n.create ? `${n.create} created` : '',
+      n.update ? `${n.update} updated` : '',
+      n.delete ? `${n.delete} deleted` : '',
+    ].filter(Boolean);
+    return `  ${kind}: ${parts.join(', ')}`;
+  });
+}
+
+export function formatPlan(plan: Plan, format: PlanFormat = {}): string {
   const lines: string[] = [];
-  for (const change of plannedChanges(plan)) lines.push(...formatChange(change));
+  const changes = plannedChanges(plan);
+  const shown =
+    format.limit !== undefined && changes.length > format.limit ? changes.slice(0, format.limit) : changes;
+  for (const change of shown) lines.push(...formatChange(change));
+  if (shown.length < changes.length) {
+    const more = changes.length - shown.length;
+    lines.push(
+      `… and ${more} more change${more === 1 ? '' : 's'}${format.moreHint ? ` (${format.moreHint})` : ''}`,
+      '',
+      'Changes by kind:',
+      ...countsByKind(changes),
+    );
+  }
   if (lines.length > 0) lines.push('');
   lines.push(
     'Summary:',

@@ -43,15 +43,23 @@ export function formatStoredPlan(r: Restore): string {
     `  Updated: ${s.summary.update}`,
     `  Deleted: ${s.summary.delete}${s.counts?.skippedDeletes ? ` (${s.counts.skippedDeletes} kept: --no-deletes)` : ''}`,
   );
-  if (s.warnings?.length) lines.push('Warnings:', ...s.warnings.map((w) => `  - ${w.message}`));
-  if (s.refusals?.length) lines.push('Refused:', ...s.refusals.map((m) => `  - ${m}`));
+  const andMore = (shown: number, total: number | undefined, what: string) =>
+    (total ?? 0) > shown ? [`  … and ${total! - shown} more ${what} (snapgate diff shows them all)`] : [];
+  if (s.warnings?.length) {
+    lines.push('Warnings:', ...s.warnings.map((w) => `  - ${w.message}`));
+    lines.push(...andMore(s.warnings.length, s.counts?.warnings, 'warnings'));
+  }
+  if (s.refusals?.length) {
+    lines.push('Refused:', ...s.refusals.map((m) => `  - ${m}`));
+    lines.push(...andMore(s.refusals.length, s.counts?.refusals, 'refusals'));
+  }
   return `${lines.join('\n')}\n`;
 }
 
 /** How the approver approves exactly this plan. */
 export function approveHint(r: Restore): string {
   return r.status === 'awaiting_approval' && r.planHash
-    ? `approve this plan with: snapgate approve ${r.id} --plan ${shortPlan(r.planHash)} --as <approver>\n`
+    ? `approve this plan with: snapgate approve ${r.id} --plan ${shortPlan(r.planHash)} --as <approver> --credential-file <their credential>\n`
     : '';
 }
 

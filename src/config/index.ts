@@ -1,4 +1,5 @@
 export { ConfigError, deepFreeze, formatPath, type LoadConfigOptions, loadConfig } from './load.ts';
+export { type FileMode, fileMode, openModeProblem, readPrivateFile } from './private-file.ts';
 export { decodeKey, type ReadTextFile } from './resolve-secrets.ts';
 export {
   CONFIG_NAME_PATTERN,

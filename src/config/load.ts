@@ -7,6 +7,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { type FileMode, fileMode } from './private-file.ts';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
 import { approvalTimeoutMs, type ConfigFile, configFileSchema, normalizePrefix } from './schema.ts';
 import { Secret } from './secret.ts';
@@ -38,6 +39,8 @@ export interface LoadConfigOptions {
   path: string;
   env?: Record<string, string | undefined>;
   readFile?: ReadTextFile;
+  /** mode bits of key files (private-file.ts); default: the file system's */
+  fileMode?: FileMode;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -132,11 +135,19 @@ function buildConfig(
     keys: file.keys.map((k, i) => ({ id: k.id, key: secrets.keys.get(i)!, current: k.current })),
     database: databaseConfig(file.database, secrets, abs),
     redis: redisConfig(file.redis, secrets, abs),
-    restores: { approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout) },
+    restores: {
+      approvalTimeoutMs: approvalTimeoutMs(file.restores.approvalTimeout),
+      heartbeatEveryMs: approvalTimeoutMs(file.restores.heartbeatEvery),
+    },
     audit: {
       checkpointKey: secrets.checkpointKey ?? null,
       checkpointEveryMs: approvalTimeoutMs(file.audit.checkpointEvery),
     },
+    approvers: file.approvers.map((a) => ({
+      user: a.user,
+      cliUser: a.cliUser ?? null,
+      credentialSha256: a.credentialSha256,
+    })),
   };
 }
 
@@ -211,7 +222,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   const raw: unknown = doc.toJS() ?? {};
 
   const parsed = configFileSchema.safeParse(raw);
-  const secrets = await resolveSecrets(raw, env, readFile, dirname(configPath));
+  const secrets = await resolveSecrets(raw, env, readFile, dirname(configPath), options.fileMode ?? fileMode);
   const storageSecrets = await resolveStorageSecrets((raw as { storage?: unknown } | null)?.storage, {
     env,
     readFile,

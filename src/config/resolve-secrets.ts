@@ -5,6 +5,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
+import { type FileMode, openModeProblem } from './private-file.ts';
 import { Secret } from './secret.ts';
 import type { ConfigProblem } from './types.ts';
 
@@ -28,12 +29,16 @@ export interface ReadSourceContext {
   readFile: ReadTextFile;
   baseDir: string;
   problems: ConfigProblem[];
+  /** mode bits of a file (key files must be private to their owner); absent: not checked */
+  fileMode?: FileMode;
 }
 
 interface SourceSpec {
   envField: string;
   fileField: string;
   what: string;
+  /** a key: refused when group or others may read the file (private-file.ts) */
+  privateFile?: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -83,6 +88,13 @@ export async function readSource(
   }
   if (hasFile) {
     const full = resolvePath(ctx.baseDir, file);
+    if (spec.privateFile && ctx.fileMode) {
+      const problem = openModeProblem(full, await ctx.fileMode(full));
+      if (problem) {
+        ctx.problems.push({ path: `${path}.${spec.fileField}`, message: problem });
+        return null;
+      }
+    }
     try {
       const text = (await ctx.readFile(full)).trim();
       if (text === '') {
@@ -110,6 +122,7 @@ export async function resolveSecrets(
   env: Record<string, string | undefined>,
   readFile: ReadTextFile,
   baseDir: string,
+  fileMode?: FileMode,
 ): Promise<ResolvedSecrets> {
   const out: ResolvedSecrets = {
     tokens: new Map(),
@@ -119,7 +132,13 @@ export async function resolveSecrets(
     sentinelPassword: null,
     problems: [],
   };
-  const ctx = { env, readFile, baseDir, problems: out.problems };
+  const ctx: ReadSourceContext = {
+    env,
+    readFile,
+    baseDir,
+    problems: out.problems,
+    ...(fileMode ? { fileMode } : {}),
+  };
   if (!isRecord(raw)) return out;
   const connections = Array.isArray(raw.connections) ? raw.connections : [];
   for (const [i, c] of connections.entries()) {
@@ -127,6 +146,13 @@ export async function resolveSecrets(
     const spec = { envField: 'tokenEnv', fileField: 'tokenFile', what: 'the Kong admin token' };
     const found = await readSource(c, `connections[${i}]`, spec, ctx);
     if (found) out.tokens.set(i, new Secret(found.text));
+    // the mTLS client key is read when the client opens; its mode is checked here, with the others
+    const tls = c.tls;
+    if (isRecord(tls) && typeof tls.keyFile === 'string' && tls.keyFile !== '' && ctx.fileMode) {
+      const full = resolvePath(baseDir, tls.keyFile);
+      const problem = openModeProblem(full, await ctx.fileMode(full));
+      if (problem) out.problems.push({ path: `connections[${i}].tls.keyFile`, message: problem });
+    }
   }
   const keys = Array.isArray(raw.keys) ? raw.keys : [];
   for (const [i, k] of keys.entries()) {
@@ -134,7 +160,7 @@ export async function resolveSecrets(
     const found = await readSource(
       k,
       `keys[${i}]`,
-      { envField: 'env', fileField: 'file', what: 'the key' },
+      { envField: 'env', fileField: 'file', what: 'the key', privateFile: true },
       ctx,
     );
     if (!found) continue;
@@ -171,7 +197,7 @@ export async function resolveSecrets(
 
 async function resolveCheckpointKey(
   raw: Record<string, unknown>,
-  ctx: { readFile: ReadTextFile; baseDir: string; problems: ConfigProblem[] },
+  ctx: ReadSourceContext,
   out: ResolvedSecrets,
 ): Promise<void> {
   const audit = raw.audit;
@@ -179,6 +205,11 @@ async function resolveCheckpointKey(
     return;
   const full = resolvePath(ctx.baseDir, audit.checkpointKeyFile);
   const path = 'audit.checkpointKeyFile';
+  const open = ctx.fileMode ? openModeProblem(full, await ctx.fileMode(full)) : null;
+  if (open) {
+    ctx.problems.push({ path, message: open });
+    return;
+  }
   let pem: string;
   try {
     pem = await ctx.readFile(full);

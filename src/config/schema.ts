@@ -273,7 +273,53 @@ export const restoresSchema = z.strictObject({
     .string()
     .regex(APPROVAL_TIMEOUT, 'approvalTimeout must be a duration like 90s, 30m or 2h')
     .default('30m'),
+  /**
+   * how often a running restore's worker records that it is alive; a running restore silent for six
+   * times this long is taken as stopped (failed, connection freed) without waiting for its job lock
+   */
+  heartbeatEvery: z
+    .string()
+    .regex(APPROVAL_TIMEOUT, 'heartbeatEvery must be a duration like 10s or 1m')
+    .default('10s'),
 });
+
+/**
+ * Break-glass approval on the CLI (`snapgate approve --as U… --credential-file F`): the approver proves who
+ * they are with a credential only they hold; the config keeps its SHA-256 (a random 32-byte credential
+ * needs no slow hash). `cliUser` is their login on the hosts where snapgate runs, so their own CLI
+ * requests (`cli:<login>`) are recognised as theirs.
+ */
+export const approversSchema = z
+  .array(
+    z.strictObject({
+      user: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'user must be a Slack user id (U… or W…)'),
+      cliUser: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9._@-]{1,64}$/,
+          'cliUser must be a login name (letters, digits, ".", "_", "@", "-")',
+        )
+        .optional(),
+      credentialSha256: z
+        .string()
+        .regex(
+          /^[0-9a-f]{64}$/,
+          'credentialSha256 must be 64 hex characters (snapgate approvers credential prints it)',
+        ),
+    }),
+  )
+  .superRefine((list, ctx) => {
+    list.forEach((a, i) => {
+      if (list.findIndex((o) => o.user === a.user) !== i)
+        ctx.addIssue({ code: 'custom', path: [i, 'user'], message: `duplicate approver "${a.user}"` });
+      if (list.findIndex((o) => o.credentialSha256 === a.credentialSha256) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'credentialSha256'],
+          message: 'two approvers share one credential: each person needs their own',
+        });
+    });
+  });
 
 /** `15m`, `1h`: how often workers sign a checkpoint of the audit chain (restore decisions sign one too). */
 export const auditSchema = z.strictObject({
@@ -453,8 +499,9 @@ export const configFileSchema = z.strictObject({
   keys: keysSchema,
   database: databaseSchema,
   redis: redisSchema.default({ url: 'redis://127.0.0.1:6379', prefix: 'snapgate' }),
-  restores: restoresSchema.default({ approvalTimeout: '30m' }),
+  restores: restoresSchema.default({ approvalTimeout: '30m', heartbeatEvery: '10s' }),
   audit: auditSchema.default({ checkpointEvery: '15m' }),
+  approvers: approversSchema.default([]),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

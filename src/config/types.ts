@@ -118,9 +118,23 @@ export interface Config {
   database: DatabaseConfig;
   redis: RedisConfig;
   /** restore requests: how long one waits for approval before it expires (default 30 minutes) */
-  restores: { approvalTimeoutMs: number };
+  restores: {
+    approvalTimeoutMs: number;
+    /** a running restore's heartbeat; silent for 6× this → its worker is taken as stopped (default 10 s) */
+    heartbeatEveryMs?: number;
+  };
   /** signed checkpoints of the audit chain: its own Ed25519 key (PEM) if configured, and how often */
   audit: { checkpointKey: Secret<string> | null; checkpointEveryMs: number };
+  /** who may approve on the CLI, each proving it with their own credential (its SHA-256 here) */
+  approvers?: readonly ApproverConfig[];
+}
+
+export interface ApproverConfig {
+  /** Slack user id, as in `roles` */
+  user: string;
+  /** their login where snapgate's CLI runs: requests by `cli:<login>` are theirs */
+  cliUser: string | null;
+  credentialSha256: string;
 }
 
 export interface ConfigProblem {

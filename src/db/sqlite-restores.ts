@@ -147,6 +147,16 @@ export class SqliteRestoreRepository implements RestoreRepository {
     return this.transition(id, 'running', {});
   }
 
+  async heartbeat(id: string): Promise<boolean> {
+    const row = this.orm
+      .update(restores)
+      .set({ updatedAt: this.deps.now() })
+      .where(and(eq(restores.id, id), eq(restores.status, 'running')))
+      .returning({ id: restores.id })
+      .get();
+    return row !== undefined;
+  }
+
   async setPreRestoreBackup(id: string, backupId: string): Promise<Restore> {
     const now = this.deps.now();
     const row = this.orm

@@ -10,6 +10,8 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import {
   BackupFailedError,
   expireRestore,
+  failSilentRestores,
+  heartbeatEveryMs,
   type LogLine,
   pruneConnection,
   runBackup,
@@ -120,8 +122,13 @@ function verifyProcessor(services: JobServices) {
       'backupId' in data
         ? [await verifyBackup(services, data.backupId)]
         : await verifyScheduled(services, data.connection);
-    const bad = reports.filter((r) => !r.ok).map((r) => r.backup.id);
-    if (bad.length > 0) throw new Error(`verify found bad copies of ${bad.join(', ')}`);
+    const unopened = reports.filter((r) => !r.ok && r.keyCannotOpen).map((r) => r.backup.id);
+    const bad = reports.filter((r) => !r.ok && !r.keyCannotOpen).map((r) => r.backup.id);
+    const problems = [
+      ...(bad.length > 0 ? [`verify found bad copies of ${bad.join(', ')}`] : []),
+      ...(unopened.length > 0 ? [`the key ring does not open ${unopened.join(', ')} (copies intact)`] : []),
+    ];
+    if (problems.length > 0) throw new Error(problems.join('; '));
     return { verified: reports.map((r) => r.backup.id) };
   };
 }
@@ -255,9 +262,11 @@ export async function startWorkers(
   const maintenance = openQueues(connection, services.redisPrefix);
   let resync: RunningResync | undefined;
   let checkpointTimer: NodeJS.Timeout | undefined;
+  let silentTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   const close = (deadlineMs = 30_000) => {
     clearInterval(checkpointTimer);
+    clearInterval(silentTimer);
     resync?.stop();
     closing ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
@@ -304,6 +313,21 @@ export async function startWorkers(
         options.checkpointEveryMs ?? services.config.audit.checkpointEveryMs,
       );
       checkpointTimer.unref();
+    }
+    if (options.recover !== false) {
+      // a restore whose worker (in any process) went silent frees its connection without waiting for the
+      // job lock to expire (src/app/restore/heartbeat.ts)
+      silentTimer = setInterval(
+        () =>
+          void failSilentRestores(services).then(
+            (failed) => {
+              for (const r of failed) log(`restore ${r.id}: ${r.failureReason}`);
+            },
+            (err: Error) => log(`silent restore check: ${err.message}`),
+          ),
+        heartbeatEveryMs(services),
+      );
+      silentTimer.unref();
     }
     if (options.syncSchedules !== false) {
       resync = startResync(services, connection, maintenance, {

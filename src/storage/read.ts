@@ -85,6 +85,11 @@ export async function openArtifact(
 export interface VerifyResult {
   ok: boolean;
   problems: string[];
+  /**
+   * the only problem is the key ring: the file is intact (sha256 as recorded) but no key of the ring opens
+   * it (the key id is missing, or that id holds other key material) — a wrong key, not a bad copy
+   */
+  keyProblem?: boolean;
   header?: ArtifactHeader;
   /** sha256 of the file as found. */
   sha256?: string;
@@ -121,6 +126,9 @@ export async function verifyArtifactFile(
     }
   } catch (err) {
     problems.push((err as Error).message);
+    if (err instanceof ArtifactKeyError && problems.length === 1) {
+      return { ok: false, problems, sha256, keyProblem: true, ...(header ? { header } : {}) };
+    }
   }
   return { ok: problems.length === 0, problems, sha256, ...(header ? { header } : {}) };
 }

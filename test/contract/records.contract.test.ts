@@ -184,7 +184,11 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     expect([one.ok, two.ok].filter(Boolean)).toHaveLength(1);
     expect(await records.restores.findActive('prod')).toMatchObject({ id: r.id, status: 'approved' });
 
+    expect(await records.restores.heartbeat(r.id)).toBe(false); // approved: no heartbeat yet
     await records.restores.markRunning(r.id);
+    now += MINUTE;
+    expect(await records.restores.heartbeat(r.id)).toBe(true);
+    expect((await records.restores.get(r.id))?.updatedAt.getTime()).toBe(now);
     await records.restores.recordSteps(r.id, [
       {
         seq: 1,
@@ -198,6 +202,7 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
       },
     ]);
     await records.restores.finish(r.id, 'completed');
+    expect(await records.restores.heartbeat(r.id)).toBe(false); // finished: its worker must stop
     expect(await records.restores.findActive('prod')).toBeNull();
     expect((await records.restores.listSteps(r.id)).map((s) => s.status)).toEqual(['ok']);
   });

@@ -27,8 +27,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
-  return spawnRedisServer([
+/** A redis-server on 127.0.0.1:`port` that keeps nothing on disk (its files, if any, in `dir`). */
+export function ephemeralRedisArgs(port: number, dir: string, extra: string[] = []): string[] {
+  return [
     '--port',
     String(port),
     '--bind',
@@ -39,7 +40,12 @@ async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
     'no',
     '--dir',
     dir,
-  ]);
+    ...extra,
+  ];
+}
+
+async function spawnRedis(port: number, dir: string): Promise<ChildProcess> {
+  return spawnRedisServer(ephemeralRedisArgs(port, dir));
 }
 
 /** `redis-server` with these arguments (a config file first for Sentinel), once it accepts connections. */

@@ -53,6 +53,8 @@ export interface WrittenArtifact {
 export interface CopyCheck {
   ok: boolean;
   problems: string[];
+  /** intact (sha256 as recorded) but no key of the ring opens it: a key problem, not a bad copy */
+  keyProblem?: boolean;
 }
 
 export interface ArtifactStore {

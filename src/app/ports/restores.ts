@@ -129,6 +129,11 @@ export interface RestoreRepository {
   expireDue(): Promise<Restore[]>;
   /** approved → running */
   markRunning(id: string): Promise<Restore>;
+  /**
+   * the running restore's worker is alive: `updatedAt` = now, only while it is `running`. false when it is
+   * no longer running (another process took its worker for stopped and failed it: stop writing).
+   */
+  heartbeat(id: string): Promise<boolean>;
   setPreRestoreBackup(id: string, backupId: string): Promise<Restore>;
   /**
    * running → completed | partially_failed | failed; planned → completed (empty plan) or failed;

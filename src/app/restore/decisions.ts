@@ -52,8 +52,14 @@ export async function approveRestore(services: Services, input: ApproveInput): P
   if (!restore)
     return { ok: false, refusal: 'not_found', message: `restore ${input.restoreId} does not exist` };
 
-  const selfApproval = restore.requestedBy === input.approver;
-  if (selfApproval && !restore.breakGlass) {
+  if (input.proof?.method === 'unproven') {
+    return refuse(services, restore, 'approve', who, 'unproven_approver', input.proof.problem);
+  }
+  const identities = [input.approver, ...(input.sameAs ?? [])];
+  const selfApproval = identities.includes(restore.requestedBy);
+  // a proven CLI approval keeps two people even for break-glass: the requester can never approve
+  const twoPeopleAlways = input.proof?.method === 'approver-credential';
+  if (selfApproval && (!restore.breakGlass || twoPeopleAlways)) {
     const message = `you requested restore ${restore.id}; someone else must approve it`;
     return refuse(services, restore, 'approve', who, 'self_approval', message);
   }
@@ -83,6 +89,7 @@ export async function approveRestore(services: Services, input: ApproveInput): P
     details: {
       approver: input.approver,
       requestedBy: approved.requestedBy,
+      ...(input.proof ? { proof: input.proof } : {}),
       ...(selfApproval ? { breakGlass: true, selfApproved: true } : {}),
     },
   });
@@ -111,6 +118,9 @@ export async function rejectRestore(services: Services, input: RejectInput): Pro
   const restore = await services.repos.restores.get(input.restoreId);
   if (!restore)
     return { ok: false, refusal: 'not_found', message: `restore ${input.restoreId} does not exist` };
+  if (input.proof?.method === 'unproven') {
+    return refuse(services, restore, 'reject', who, 'unproven_approver', input.proof.problem);
+  }
   if (!(await input.authorize(restore.connection, input.by, 'approver'))) {
     const message = `you need the approver role on ${restore.connection} to reject restore ${restore.id}`;
     return refuse(services, restore, 'reject', who, 'not_authorized', message);
@@ -120,7 +130,7 @@ export async function rejectRestore(services: Services, input: RejectInput): Pro
   // A request rejected before its plan existed has no hash; the planned-state row never reaches here.
   await auditRestore(services, result.restore, 'restore.rejected', {
     actor: who.actor,
-    details: { by: input.by },
+    details: { by: input.by, ...(input.proof ? { proof: input.proof } : {}) },
   });
   await notifyRestore(services, { restore: result.restore, phase: 'rejected', actor: input.by });
   return { ok: true, restore: result.restore };

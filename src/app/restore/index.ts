@@ -1,7 +1,17 @@
 /** src/app/restore — restore requests: request, plan, decisions, run, expiry, undo. */
+
+export { credentialSha256, type ProvenApprover, proveApprover } from './approver-proof.ts';
 export { auditRestore, notifyRestore } from './audit.ts';
 export { approveRestore, cancelRestore, rejectRestore } from './decisions.ts';
 export { approvalExpiresAt, expireDueRestores, expireRestore } from './expiry.ts';
+export {
+  blockedNotice,
+  failSilentRestores,
+  heartbeatEveryMs,
+  STALE_BEATS,
+  staleAfterMs,
+  stoppedAfter,
+} from './heartbeat.ts';
 export {
   BackupIntegrityError,
   type OpenedBackup,
@@ -18,6 +28,7 @@ export {
   buildPlanSummary,
   type PlanSummary,
   SUMMARY_CHANGES,
+  SUMMARY_NOTES,
   type SummaryChange,
 } from './summary.ts';
 export * from './types.ts';

@@ -26,6 +26,11 @@ export interface LivePlan {
   liveFingerprint: string;
   /** `gatewayKey` of the gateway planned on */
   gateway: string;
+  /**
+   * the backup as planned: filled with the gateway's defaults (filling again is a no-op), so a later
+   * plan against it (the verification) needs no second copy of the backup in memory
+   */
+  target: Snapshot;
 }
 
 export function planOptions(restore: Restore): { only?: Section[]; noDeletes: boolean } {
@@ -90,18 +95,18 @@ async function planFromDump(
   target: Snapshot,
   restore: Restore,
 ): Promise<LivePlan> {
-  const { plan, current } = await planOnGateway(planner, raw, target, planOptions(restore));
+  const { plan, current, target: planned } = await planOnGateway(planner, raw, target, planOptions(restore));
   return {
     live: current,
+    target: planned,
     plan,
     liveFingerprint: contentSha256(services.artifacts, raw),
     gateway: gatewayKey(info),
   };
 }
 
-/** A plan against the live gateway and the backup it was made from (`target`, as opened, not filled). */
+/** The restore job's re-plan: a `LivePlan`, and whether it is the plan job's. */
 export interface ReplannedLive extends LivePlan {
-  target: Snapshot;
   /** true when the plan job's plan was reused (the live content and the gateway were unchanged) */
   reused: boolean;
 }
@@ -129,12 +134,12 @@ export async function replanAgainstLive(
     }
     const [planner, target] = await Promise.all([plannerFor(gateway, info), open()]);
     requireSameWorkspace(target, info);
-    return { ...(await planFromDump(services, planner, info, raw, target, restore)), target, reused: false };
+    return { ...(await planFromDump(services, planner, info, raw, target, restore)), reused: false };
   }
   const target = await open();
   requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
-  return { ...(await planFromDump(services, planner, info, raw, target, restore)), target, reused: false };
+  return { ...(await planFromDump(services, planner, info, raw, target, restore)), reused: false };
 }
 
 export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {

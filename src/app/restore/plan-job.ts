@@ -11,7 +11,7 @@
  * Nothing here writes to the gateway.
  */
 
-import type { Plan, Snapshot } from '../../core/index.ts';
+import type { Plan } from '../../core/index.ts';
 import { describeJobFailure } from '../failure.ts';
 import { type Failure, type Restore, TransitionError } from '../ports/records.ts';
 import type { Services } from '../services.ts';
@@ -36,13 +36,11 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
   const backup = await services.repos.backups.get(restore.backupId);
 
   let planned: LivePlan;
-  let target: Snapshot;
   let readFrom: { target: string; location: string; problems: string[] };
   try {
     if (!backup) throw new BackupIntegrityError(restore.backupId, ['the backup record is gone']);
     const opened = await verifyAndOpenBackupFrom(services, backup);
     readFrom = { target: opened.from.target, location: opened.from.location, problems: opened.problems };
-    target = opened.snapshot;
     planned = await withGateway(services, restore, (gateway) =>
       planAgainstLive(services, gateway, restore, opened.snapshot),
     );
@@ -98,7 +96,7 @@ export async function runRestorePlan(services: Services, restoreId: string): Pro
     }),
   );
   if (!ready) return { restore: (await repo.get(restoreId)) ?? restore, plan };
-  const { live, gateway } = planned;
+  const { live, gateway, target } = planned;
   preparedPlans(services.repos).put(ready.id, {
     planHash: plan.planHash,
     liveFingerprint,

@@ -22,7 +22,7 @@ export interface PreparedPlan {
   liveFingerprint: string;
   /** `gatewayKey` of the gateway the plan was made on */
   gateway: string;
-  /** the backup as verified and opened by the plan job (not filled) */
+  /** the backup as verified, opened and planned by the plan job (filled with the gateway's defaults) */
   target: Snapshot;
   /** the live side the plan was made against (comparison form) */
   live: Snapshot;

@@ -7,11 +7,12 @@
 
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
 import { SECTIONS, type Section } from '../../core/index.ts';
-import { type Backup, RestoreInProgressError, type SlackMessageRef } from '../ports/records.ts';
+import { type Backup, type Restore, RestoreInProgressError, type SlackMessageRef } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { UnknownConnectionError } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt, expireDueRestores } from './expiry.ts';
+import { blockedNotice, failSilentRestores } from './heartbeat.ts';
 import {
   type BackupSelector,
   RestoreRefusedError,
@@ -105,9 +106,13 @@ export async function selectBackup(
   return { backup };
 }
 
-function inProgressMessage(err: RestoreInProgressError, slack: SlackMessageRef | null): string {
-  const link = slack ? ` (${slackLink(slack)})` : '';
-  return `a restore of ${err.connection} is already in progress: ${err.activeRestoreId}, ${err.activeStatus}${link}; wait for it to finish or cancel it`;
+function inProgressMessage(services: Services, err: RestoreInProgressError, active: Restore | null): string {
+  const link = active?.slack ? ` (${slackLink(active.slack)})` : '';
+  const head = `a restore of ${err.connection} is already in progress: ${err.activeRestoreId}, ${err.activeStatus}${link}`;
+  // a running restore cannot be cancelled: say why the connection is blocked and until when
+  const running = active ? blockedNotice(services, active) : null;
+  if (running) return `${head}; ${running}`;
+  return `${head}; wait for it to finish or cancel it`;
 }
 
 export interface RequestOptions {
@@ -146,6 +151,8 @@ export async function requestRestore(
   const { backup, gapMs } = await selectBackup(services, connectionName, input.backup);
 
   await expireDueRestores(services);
+  // a running restore whose worker went silent does not hold the connection any longer (heartbeat.ts)
+  await failSilentRestores(services, connectionName);
   let restore: Awaited<ReturnType<typeof services.repos.restores.create>>;
   try {
     restore = await services.repos.restores.create({
@@ -162,7 +169,7 @@ export async function requestRestore(
   } catch (err) {
     if (!(err instanceof RestoreInProgressError)) throw err;
     const active = await services.repos.restores.get(err.activeRestoreId);
-    throw new RestoreRefusedError(inProgressMessage(err, active?.slack ?? null), err.activeRestoreId);
+    throw new RestoreRefusedError(inProgressMessage(services, err, active), err.activeRestoreId);
   }
   await auditRestore(services, restore, 'restore.requested', {
     actor: input.requestedBy,

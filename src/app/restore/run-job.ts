@@ -31,6 +31,7 @@ import {
 import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
+import { keepAlive } from './heartbeat.ts';
 import { openBackup } from './integrity.ts';
 import { type LivePlan, planAgainstLive, replanAgainstLive, withGateway } from './live.ts';
 import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
@@ -52,6 +53,11 @@ export interface RunOptions {
   parallelism?: number;
 }
 
+interface ApplyRunOptions extends RunOptions {
+  /** fires when the request stopped being this worker's (failed as stopped): no more writes */
+  signal: AbortSignal;
+}
+
 export async function runRestore(
   services: Services,
   restoreId: string,
@@ -68,12 +74,16 @@ export async function runRestore(
   await notifyRestore(services, { restore: running, phase: 'started' });
 
   const connection = services.connection(running.connection);
+  // heartbeats while running (heartbeat.ts); if another process took this worker for stopped and failed
+  // the request, the apply stops between two writes
+  const lost = new AbortController();
+  const beat = keepAlive(services, restoreId, () => lost.abort());
   try {
     const backup = await services.repos.backups.get(running.backupId);
     if (!backup) throw new Error(`backup ${running.backupId} is gone`);
     const prepared = preparedPlans(services.repos).take(running.id);
     return await withGateway(services, running, (gateway) =>
-      replanAndApply(services, gateway, running, backup, prepared, options),
+      replanAndApply(services, gateway, running, backup, prepared, { ...options, signal: lost.signal }),
     );
   } catch (err) {
     const failure: Failure =
@@ -85,6 +95,8 @@ export async function runRestore(
         : nothingApplied(describeJobFailure(services, connection, err));
     const current = (await repo.get(restoreId)) ?? running;
     return finishRestore(services, current, 'failed', failure, null);
+  } finally {
+    beat.stop();
   }
 }
 
@@ -151,7 +163,7 @@ async function replanAndApply(
   running: Restore,
   backup: Backup,
   prepared: PreparedPlan | undefined,
-  options: RunOptions,
+  options: ApplyRunOptions,
 ): Promise<Restore> {
   const open = () => openBackup(services, backup);
   const first = await replanAgainstLive(services, gateway, running, prepared, open);
@@ -171,7 +183,14 @@ async function replanAndApply(
     current: live,
     parallelism: options.parallelism ?? 10,
     onProgress: progressReporter(services, restore, plan, options),
+    signal: options.signal,
   });
+  // failed meanwhile by another process (this worker was silent too long): its steps are recorded, the
+  // request stays as that process settled it
+  if (options.signal.aborted) {
+    await recordInChunks(services, restore.id, stepRecords(apply.steps));
+    return (await services.repos.restores.get(restore.id)) ?? restore;
+  }
   // the step results are written while the gateway is read again for the drift check (both are needed
   // before the request may say `completed`; neither depends on the other)
   const [, drift] = await Promise.all([

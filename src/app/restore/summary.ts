@@ -1,12 +1,17 @@
 /**
  * What a restore card shows, stored on the request (`planSummary`): counts per operation and section,
- * warnings, refusals, and the first changes — redacted with core `redact` and with long values cut, since
- * the summary is kept in SQLite and shown in Slack. The full plan never leaves the process.
+ * the first warnings and refusals with their totals, and the first changes — redacted with core `redact`
+ * and with long values cut, since the summary is kept in the records and read on every status check. The
+ * full plan never leaves the process (the diff file carries every change and warning). Bounded: a
+ * 146k-entity restore with 10k hashed-secret warnings stored all of them (3.4 MB of JSON parsed on every
+ * read of the request) before the lists were cut.
  */
 import type { Change, Plan } from '../../core/index.ts';
 import { redact } from '../../core/index.ts';
 
 export const SUMMARY_CHANGES = 50;
+/** warnings and refusals kept on the request; `counts` has the totals */
+export const SUMMARY_NOTES = 50;
 const MAX_VALUE_CHARS = 200;
 
 function cut(value: unknown): unknown {
@@ -43,7 +48,7 @@ export function summarizeChange(change: Change): SummaryChange {
 export interface PlanSummary {
   summary: Plan['summary'];
   perSection: Plan['perSection'];
-  counts: { steps: number; changes: number; skippedDeletes: number };
+  counts: { steps: number; changes: number; skippedDeletes: number; warnings: number; refusals: number };
   changes: SummaryChange[];
   warnings: { code: string; kind: string; name: string; field?: string | undefined; message: string }[];
   refusals: string[];
@@ -59,15 +64,17 @@ export function buildPlanSummary(plan: Plan): PlanSummary & Record<string, unkno
       changes: acted.length,
       skippedDeletes:
         plan.changes.filter((c) => c.op === 'delete').length - acted.filter((c) => c.op === 'delete').length,
+      warnings: plan.warnings.length,
+      refusals: plan.refusals.length,
     },
     changes: acted.slice(0, SUMMARY_CHANGES).map(summarizeChange),
-    warnings: plan.warnings.map((w) => ({
+    warnings: plan.warnings.slice(0, SUMMARY_NOTES).map((w) => ({
       code: w.code,
       kind: w.kind,
       name: w.name,
       field: w.field,
       message: w.message,
     })),
-    refusals: plan.refusals.map((r) => r.message),
+    refusals: plan.refusals.slice(0, SUMMARY_NOTES).map((r) => r.message),
   };
 }

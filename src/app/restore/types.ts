@@ -61,7 +61,16 @@ export type ApprovalRole = 'operator' | 'approver' | 'admin';
 /** Asked at click time: does `user` hold `role` (or more) on `connection` right now? */
 export type Authorize = (connection: string, user: string, role: ApprovalRole) => Promise<boolean>;
 
-export type RestoreDecisionRefusal = DecisionRefusal | 'not_authorized';
+export type RestoreDecisionRefusal = DecisionRefusal | 'not_authorized' | 'unproven_approver';
+
+/** How the approver proved who they are; recorded on `restore.approved` (src/app/restore/approver-proof.ts). */
+export type ApproverProof =
+  /** Slack signed the request that names the user */
+  | { method: 'slack-signed-request' }
+  /** the CLI: the approver's own credential, matched against `approvers[]` (its SHA-256 prefix) */
+  | { method: 'approver-credential'; fingerprint: string }
+  /** no proof (refused, audited with the problem) */
+  | { method: 'unproven'; problem: string };
 
 /** Approve/reject/cancel: a refusal is an answer to show (ephemeral in Slack), never an exception. */
 export type RestoreDecision =
@@ -76,6 +85,13 @@ export interface ApproveInput {
   planHash?: string;
   /** recorded in the audit details (`cli:<os user>` when the CLI approves for `--as <user>`) */
   actor?: string;
+  /**
+   * how the approver proved who they are. With `approver-credential` (the CLI) the requester can never
+   * approve, break-glass or not; `unproven` is refused.
+   */
+  proof?: ApproverProof;
+  /** the approver's other identities (their CLI login `cli:<user>`): none of them may be the requester */
+  sameAs?: readonly string[];
 }
 
 export interface RejectInput {
@@ -83,6 +99,8 @@ export interface RejectInput {
   by: string;
   authorize: Authorize;
   actor?: string;
+  /** how `by` proved who they are (the CLI: their approver credential); `unproven` is refused */
+  proof?: ApproverProof;
 }
 
 export interface CancelInput {

@@ -88,6 +88,8 @@ export async function decideRestore(
       restoreId: restore.id,
       approver: d.userId,
       authorize,
+      // the user id comes from a request Slack signed (checked before any listener runs)
+      proof: { method: 'slack-signed-request' },
       ...(d.shownPlanHash ? { planHash: d.shownPlanHash } : {}),
     });
   else if (d.kind === 'reject')

@@ -8,7 +8,7 @@ import { colouredCard, type SlackMessage } from './message.ts';
 export interface VerifySummary {
   backup: Backup;
   ok: boolean;
-  copies: { target: string; location: string; ok: boolean; problem?: string }[];
+  copies: { target: string; location: string; ok: boolean; problem?: string; keyProblem?: boolean }[];
 }
 
 export interface PruneSummary {
@@ -41,9 +41,16 @@ export function verifyResultCard(v: VerifySummary): SlackMessage {
   const headline = v.ok
     ? `:white_check_mark: *Verified* backup ${code(v.backup.id)} of ${code(v.backup.connection)}: ${plural(v.copies.length, 'copy', 'copies')} ok`
     : `:x: *Verify failed* for backup ${code(v.backup.id)} of ${code(v.backup.connection)}`;
+  const keyOnly = !v.ok && v.copies.some((c) => !c.ok) && v.copies.every((c) => c.ok || c.keyProblem);
   const foot: Block[] = v.ok
     ? []
-    : [context(['A bad copy can be replaced from a good one; take a fresh backup if none is good.'])];
+    : keyOnly
+      ? [
+          context([
+            'The copies are intact (checksums match), but the key ring does not open them: check `keys` in snapgate.yml (the key with this id, its variable or file).',
+          ]),
+        ]
+      : [context(['A bad copy can be replaced from a good one; take a fresh backup if none is good.'])];
   const blocks = listMessage([section(headline)], copyLines(v), foot);
   return colouredCard(v.ok ? 'Backup verified' : 'Backup verify failed', v.ok ? GREEN : RED, blocks);
 }

@@ -3,7 +3,7 @@
  * `snapgate artifact export FILE --output deck.yaml` (decrypt to a decK file). Export is the
  * disaster-recovery path: with `--key-file` or `--key-env` it needs neither the database nor a config.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createAuditLog } from '../../audit/index.ts';
 import { openRecords } from '../../compose/records.ts';
@@ -13,6 +13,7 @@ import { printable } from '../../core/printable.ts';
 import type { Snapshot } from '../../core/snapshot.ts';
 import { ArtifactError, KeyRing, openArtifact, readArtifactHeader } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
+import { readPrivateFile } from '../private-file.ts';
 import { addConfigOption, type ConfigFlag, cliActor, loadCliConfig } from './backup-context.ts';
 
 /** The header, checked field by field (the config's name rules, src/storage/format.ts); refused → exit 1. */
@@ -37,8 +38,9 @@ async function keyFromFlags(flags: ExportFlags, keyId: string): Promise<KeyRing 
   let from = '';
   if (flags.keyFile) {
     from = flags.keyFile;
-    text = await readFile(flags.keyFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new CliError(`cannot read key file ${flags.keyFile} (${err.code ?? err.message})`);
+    // refused when group or others may read it, as ssh refuses such a key (src/config/private-file.ts)
+    text = await readPrivateFile(flags.keyFile).catch((err: Error) => {
+      throw new CliError(err.message);
     });
   } else if (flags.keyEnv) {
     from = `$${flags.keyEnv}`;

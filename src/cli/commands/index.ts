@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerApply } from './apply.ts';
 import { registerApprove } from './approve.ts';
+import { registerApprovers } from './approvers.ts';
 import { registerArtifact } from './artifact.ts';
 import { registerAudit } from './audit.ts';
 import { registerBackup } from './backup.ts';
@@ -39,4 +40,5 @@ export function registerCommands(program: Command): void {
   registerRestore(program);
   registerRestores(program);
   registerApprove(program);
+  registerApprovers(program);
 }

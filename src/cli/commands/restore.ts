@@ -6,6 +6,7 @@
  * the gateway: a second person reviews it (`snapgate restores show <id>`) and approves exactly that plan
  * with `snapgate approve <id> --plan <hash> --as <user>`.
  */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   type BackupSelector,
@@ -15,6 +16,7 @@ import {
   type Services,
 } from '../../app/index.ts';
 import type { Backup } from '../../app/ports/records.ts';
+import type { Plan } from '../../core/index.ts';
 import { formatGap, resolveCliAt } from '../at-option.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import { formatPlan } from '../format-plan.ts';
@@ -22,7 +24,7 @@ import { parseSections } from '../kong-options.ts';
 import { approveHint } from '../restore-view.ts';
 import { addConfigOption, type ConfigFlag, cliActor, formatTime, withServices } from './backup-context.ts';
 
-interface RestoreFlags extends ConfigFlag {
+interface RestoreFlags extends ConfigFlag, PlanView {
   at?: string;
   includePreRestore?: boolean;
   only?: string;
@@ -54,13 +56,52 @@ export function describeSelection(chosen: Backup, how: BackupSelector, gapMs: nu
   return `backup ${chosen.id}${picked}: ${chosen.type}, taken ${formatTime(chosen.startedAt ?? chosen.createdAt)}${gap}`;
 }
 
+/** Changes a restore prints before it summarises the rest (a whole gateway is 146k entities). */
+export const PLAN_CHANGES_SHOWN = 50;
+
+export interface PlanView {
+  /** every change, however many */
+  full?: boolean;
+  /** every change written to this file; the terminal gets the summary */
+  planFile?: string;
+}
+
+/** Adds `--full` and `--plan-file` (restore, restores undo). */
+export function addPlanViewOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--full',
+      `print every change of the plan (default: the first ${PLAN_CHANGES_SHOWN} and counts per kind)`,
+    )
+    .option(
+      '--plan-file <file>',
+      'write every change of the plan to this file (the terminal gets the summary)',
+    );
+}
+
+async function printPlan(plan: Plan, view: PlanView): Promise<void> {
+  if (view.planFile) {
+    await writeFile(view.planFile, formatPlan(plan), { mode: 0o600 }).catch((err: NodeJS.ErrnoException) => {
+      throw new CliError(`cannot write the plan to ${view.planFile} (${err.code ?? err.message})`);
+    });
+  }
+  const hint = view.planFile ? `all of them in ${view.planFile}` : 'all of them: --full, or --plan-file FILE';
+  const format = view.full ? {} : { limit: PLAN_CHANGES_SHOWN, moreHint: hint };
+  process.stdout.write(formatPlan(plan, format));
+  if (view.planFile) process.stdout.write(`the whole plan is in ${view.planFile}\n`);
+}
+
 /**
  * Plans a request here in the CLI process and prints the plan, its hash, when the request expires and how
  * the approver reviews and approves exactly this plan (also `restores undo`).
  */
-export async function planAndReport(services: Services, restoreId: string): Promise<void> {
+export async function planAndReport(
+  services: Services,
+  restoreId: string,
+  view: PlanView = {},
+): Promise<void> {
   const { restore, plan } = await runRestorePlan(services, restoreId);
-  if (plan) process.stdout.write(formatPlan(plan));
+  if (plan) await printPlan(plan, view);
   if (restore.status === 'failed') {
     throw failedRecordError(`restore ${restore.id} failed`, restore);
   }
@@ -77,7 +118,7 @@ export async function planAndReport(services: Services, restoreId: string): Prom
 }
 
 export function registerRestore(program: Command): void {
-  addConfigOption(
+  const command = addConfigOption(
     program
       .command('restore <connection> [backup]')
       .description(
@@ -91,8 +132,9 @@ export function registerRestore(program: Command): void {
     .option('--include-pre-restore', 'let latest and --at pick pre-restore backups too (skipped by default)')
     .option('--only <sections>', 'comma list of sections to restore')
     .option('--no-deletes', 'keep entities that exist only on the gateway')
-    .option('--reason <text>', 'why (required; shown to the approver and kept in the audit log)')
-    .action(async (connection: string, backup: string | undefined, flags: RestoreFlags) => {
+    .option('--reason <text>', 'why (required; shown to the approver and kept in the audit log)');
+  addPlanViewOptions(command).action(
+    async (connection: string, backup: string | undefined, flags: RestoreFlags) => {
       const only = parseSections(flags.only);
       if (!flags.reason?.trim()) throw new CliError('--reason is required: say why this restore is needed');
       const backupSelector = selector(backup, flags);
@@ -118,9 +160,10 @@ export function registerRestore(program: Command): void {
             throw err;
           }
           process.stdout.write(`${describeSelection(requested.backup, backupSelector, requested.gapMs)}\n`);
-          await planAndReport(services, requested.restore.id);
+          await planAndReport(services, requested.restore.id, flags);
         },
         { queues: true },
       );
-    });
+    },
+  );
 }

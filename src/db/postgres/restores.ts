@@ -157,6 +157,15 @@ export class PostgresRestoreRepository implements RestoreRepository {
     return this.transition(id, 'running', {});
   }
 
+  async heartbeat(id: string): Promise<boolean> {
+    const rows = await this.orm
+      .update(restores)
+      .set({ updatedAt: this.deps.now() })
+      .where(and(eq(restores.id, id), eq(restores.status, 'running')))
+      .returning({ id: restores.id });
+    return rows.length > 0;
+  }
+
   async setPreRestoreBackup(id: string, backupId: string): Promise<Restore> {
     const [row] = await this.orm
       .update(restores)

@@ -182,7 +182,10 @@ describe('break-glass', () => {
       'Break-glass restore of prod approved',
     ]);
     const approved = await t.services.audit.list({ action: 'restore.approved', limit: 10 });
-    expect(approved.find((e) => e.targetId === restore.id)?.details).toMatchObject({ breakGlass: true });
+    expect(approved.find((e) => e.targetId === restore.id)?.details).toMatchObject({
+      breakGlass: true,
+      proof: { method: 'slack-signed-request' },
+    });
   }, 40_000);
 
   it('a non-admin asking for break-glass is refused and nothing is posted', async () => {

@@ -3,7 +3,7 @@
  * running worker), the rest through the same command tree in-process (faster, same code).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { SqliteDatabaseConfig } from '../../../src/config/index.ts';
@@ -63,7 +63,22 @@ it('backup --wait, backups list/show, verify, artifact inspect/export, keys rota
 
   // Disaster recovery: no config, no database — the key alone.
   const keyFile = join(env.dir, 'k1.key');
-  writeFileSync(keyFile, env.env.SNAPGATE_KEY_1!);
+  // a key others may read is refused as ssh refuses one; private to its owner it opens the artifact
+  writeFileSync(keyFile, env.env.SNAPGATE_KEY_1!, { mode: 0o644 });
+  chmodSync(keyFile, 0o644);
+  const open = await cli(
+    'artifact',
+    'export',
+    file,
+    '--output',
+    join(env.dir, 'x.yaml'),
+    '--key-file',
+    keyFile,
+  );
+  expect(open.code).toBe(1);
+  expect(open.err).toContain(`key file ${keyFile} is accessible to its group and others (mode 644)`);
+  expect(open.err).toContain(`chmod 600 ${keyFile}`);
+  chmodSync(keyFile, 0o600);
   const out = join(env.dir, 'restore.yaml');
   const exported = await cli(
     'artifact',
@@ -81,7 +96,7 @@ it('backup --wait, backups list/show, verify, artifact inspect/export, keys rota
   expect(Object.keys(deck.entities.services ?? {})).toHaveLength(2);
   expect(readFileSync(out, 'utf8')).toContain(KNOWN_SECRETS.keyauth);
   const wrongKey = join(env.dir, 'other.key');
-  writeFileSync(wrongKey, 'ab'.repeat(32));
+  writeFileSync(wrongKey, 'ab'.repeat(32), { mode: 0o600 });
   const refused = await cli('artifact', 'export', file, '--output', out, '--key-file', wrongKey);
   expect(refused.code).toBe(1);
   expect(refused.err).toContain('key "k1"');

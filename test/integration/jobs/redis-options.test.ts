@@ -17,7 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requestBackup } from '../../../src/app/index.ts';
 import type { Runtime as Services } from '../../../src/compose/index.ts';
 import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
-import { freePort, spawnRedisServer, stop } from '../../support/redis-server.ts';
+import { ephemeralRedisArgs, freePort, spawnRedisServer, stop } from '../../support/redis-server.ts';
 import { makeTestCa, type TestCa } from '../../support/tls-ca.ts';
 import { createTestEnv, type EnvOptions, type TestEnv, waitFor, waitForBackup } from './harness.ts';
 
@@ -56,19 +56,7 @@ async function server(args: string[]): Promise<ChildProcess> {
 
 function plain(port: number, dir: string, extra: string[] = []): string[] {
   mkdirSync(dir, { recursive: true });
-  return [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-    ...extra,
-  ];
+  return ephemeralRedisArgs(port, dir, extra);
 }
 
 /** The backup's final state (a minute: the dump is slowed and Redis restarts under it). */

@@ -4,6 +4,7 @@
  * notifier that records restore events, and helpers to break the gateway and measure drift.
  */
 
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   type Authorize,
   type RestoreEvent,
@@ -157,6 +158,13 @@ export async function liveSnapshot(services: Services, only?: Section[]): Promis
 export async function driftFrom(services: Services, backup: Backup, only?: Section[]): Promise<Plan> {
   const target = await verifyAndOpenBackup(services, backup);
   return planRestore(await liveSnapshot(services, only), target, only ? { only } : {});
+}
+
+/** One flipped byte near the end of a stored copy: its SHA-256 no longer matches and it does not decrypt. */
+export function flipByte(location: string): void {
+  const bytes = readFileSync(location);
+  bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
+  writeFileSync(location, bytes);
 }
 
 export async function awaitingApproval(services: Services, restore: Restore): Promise<Restore> {

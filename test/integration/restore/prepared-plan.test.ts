@@ -3,9 +3,9 @@
  * (src/app/restore/prepared-plans.ts): the backup is not read a second time and the applied plan is the
  * one the approver saw. A run in another process has nothing held and reads the backup again.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approveRestore, requestRestore } from '../../../src/app/index.ts';
+import { waitFor } from '../jobs/harness.ts';
 import {
   APPROVER,
   authorize,
@@ -14,6 +14,7 @@ import {
   createRestoreEnv,
   driftFrom,
   FINAL,
+  flipByte,
   REQUESTER,
   type RestoreEnv,
   startTestWorkers,
@@ -30,11 +31,7 @@ afterEach(async () => {
 
 /** Every recorded copy of the backup made unreadable (one flipped byte near the end). */
 async function corruptEveryCopy(): Promise<void> {
-  for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) {
-    const bytes = readFileSync(copy.location);
-    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
-    writeFileSync(copy.location, bytes);
-  }
+  for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) flipByte(copy.location);
 }
 
 async function planned() {
@@ -94,6 +91,9 @@ describe('the plan job hands its plan to the restore job', () => {
     const again = await waitForRestore(t.services, ready.id, ['awaiting_approval', ...FINAL], 30_000);
     expect([again.status, again.failureReason]).toEqual(['awaiting_approval', null]);
     expect(again.planHash).not.toBe(ready.planHash);
-    expect(t.notifier.phases(ready.id)).toContain('replan_required');
+    // the card is told after the status changes
+    await waitFor('the replan_required notice', async () =>
+      t.notifier.phases(ready.id).includes('replan_required'),
+    );
   });
 });

@@ -3,7 +3,6 @@
  * whole one), section limits, Kong failing
  * mid-apply, `--at` selection, one restore per connection, and bad input that records nothing.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   approveRestore,
@@ -20,6 +19,7 @@ import {
   createRestoreEnv,
   driftFrom,
   FINAL,
+  flipByte,
   liveSnapshot,
   REQUESTER,
   type RestoreEnv,
@@ -50,12 +50,6 @@ async function approveAndWait(id: string) {
 }
 
 describe('restore safety', () => {
-  const flipByte = (location: string) => {
-    const bytes = readFileSync(location);
-    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
-    writeFileSync(location, bytes);
-  };
-
   it('a flipped byte in every copy fails the request before any write, naming each copy', async () => {
     await breakGateway(t);
     for (const copy of await t.services.repos.backups.listCopies(t.backup.id)) flipByte(copy.location);

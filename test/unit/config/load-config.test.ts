@@ -428,13 +428,55 @@ describe('loadConfig with the real filesystem', () => {
     try {
       await writeFile(join(dir, 'snapgate.yml'), validYaml.replace('file: /keys/k0', 'file: keys/k0'));
       await mkdir(join(dir, 'keys'));
-      await writeFile(join(dir, 'keys', 'k0'), KEY_HEX);
+      await writeFile(join(dir, 'keys', 'k0'), KEY_HEX, { mode: 0o600 });
       await mkdir(join(dir, 'secrets'));
       await writeFile(join(dir, 'secrets', 'staging-token'), 'tok');
       const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
       expect(config.configPath).toBe(join(dir, 'snapgate.yml'));
       expect(config.keys[1]!.key.reveal().toString('hex')).toBe(KEY_HEX);
       expect(config.connections[1]!.token.reveal()).toBe('tok');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // issue 18 §5: as ssh refuses an unprotected private key
+  it('refuses a key file, checkpoint key or mTLS client key that its group or others may read, naming the chmod fix', async () => {
+    const { chmod, mkdir, mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'snapgate-config-'));
+    try {
+      const yaml = validYaml
+        .replace('file: /keys/k0', 'file: keys/k0')
+        .replace(
+          '    tokenFile: secrets/staging-token\n',
+          '    tokenFile: secrets/staging-token\n    tls: { keyFile: tls/client.key }\n',
+        );
+      await writeFile(join(dir, 'snapgate.yml'), `${yaml}audit:\n  checkpointKeyFile: audit.pem\n`);
+      await mkdir(join(dir, 'keys'));
+      await writeFile(join(dir, 'keys', 'k0'), KEY_HEX, { mode: 0o644 });
+      await writeFile(join(dir, 'audit.pem'), AUDIT_PEM, { mode: 0o640 });
+      await mkdir(join(dir, 'tls'));
+      await writeFile(join(dir, 'tls', 'client.key'), 'pem', { mode: 0o604 });
+      await mkdir(join(dir, 'secrets'));
+      await writeFile(join(dir, 'secrets', 'staging-token'), 'tok');
+      await chmod(join(dir, 'keys', 'k0'), 0o644); // whatever the umask
+      await chmod(join(dir, 'audit.pem'), 0o640);
+      await chmod(join(dir, 'tls', 'client.key'), 0o604);
+      const err = await loadConfig({ path: join(dir, 'snapgate.yml'), env }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      const k0 = join(dir, 'keys', 'k0');
+      const pem = join(dir, 'audit.pem');
+      const client = join(dir, 'tls', 'client.key');
+      expect((err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+        `connections[1].tls.keyFile: key file ${client} is accessible to others (mode 604); like ssh, snapgate uses a key only when its owner alone can read it — run: chmod 600 ${client}`,
+        `keys[1].file: key file ${k0} is accessible to its group and others (mode 644); like ssh, snapgate uses a key only when its owner alone can read it — run: chmod 600 ${k0}`,
+        `audit.checkpointKeyFile: key file ${pem} is accessible to its group (mode 640); like ssh, snapgate uses a key only when its owner alone can read it — run: chmod 600 ${pem}`,
+      ]);
+      for (const f of [k0, pem, client]) await chmod(f, 0o600);
+      await expect(loadConfig({ path: join(dir, 'snapgate.yml'), env })).resolves.toMatchObject({
+        configPath: join(dir, 'snapgate.yml'),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
