@@ -97,17 +97,6 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-/** The URL without a password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid redis url>';
-  }
-}
-
 /** Opens and waits for a producer connection; throws RedisUnavailableError within `timeoutMs`. */
 export async function connectProducer(config: RedisConfig, timeoutMs = 3000): Promise<RedisClient> {
   // Before the first connection, give up after 20 tries (a CLI run fails fast); once connected, keep

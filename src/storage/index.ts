@@ -5,7 +5,7 @@ export {
   withTargetFile,
 } from './artifact-store.ts';
 export { CHECKPOINT_DIR, checkpointStoreIn, DirectoryCheckpointStore } from './checkpoint-directory.ts';
-export { deleteArtifact, type LocationVerifyResult, PRIMARY_TARGET, verifyArtifactCopies } from './copies.ts';
+export { deleteArtifact, PRIMARY_TARGET } from './copies.ts';
 export { type CopyTarget, createCopyTarget, type StoredObject, type TargetOptions } from './copy-target.ts';
 export { DirectoryCopyTarget } from './directory-target.ts';
 export type { KeyEnvelope } from './envelope.ts';

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ArtifactKeyError,
+  createArtifactStore,
   DirectoryCopyTarget,
   deleteArtifact,
   KeyRing,
   openArtifact,
   readArtifactHeader,
   rewrapArtifact,
-  verifyArtifactCopies,
   writeArtifact,
 } from '../../../src/storage/index.ts';
 import { KEY_B, ringA, ringAB, sampleSnapshot, sampleWriter, withTempDir } from './helpers.ts';
@@ -103,7 +103,7 @@ describe('rewrapArtifact', () => {
   });
 });
 
-describe('verifyArtifactCopies', () => {
+describe("checkCopy over every recorded copy (the verify use case's path)", () => {
   it('passes every location of a good artifact and names the copy with a flipped byte', async () => {
     await withTempDir(async (dir) => {
       const targets = [
@@ -112,41 +112,27 @@ describe('verifyArtifactCopies', () => {
       ];
       const primaryDir = join(dir, 'primary');
       const written = await write(primaryDir, { copyTargets: targets });
-      const expected = { sha256: written.sha256, copies: written.copies };
-
-      const good = await verifyArtifactCopies({
-        name: written.name,
+      const store = createArtifactStore({
         primary: new DirectoryCopyTarget(primaryDir),
         copyTargets: targets,
-        keyRing: ringA(),
-        expected,
+        keyRing: ringA,
       });
-      expect(good.ok).toBe(true);
-      expect(good.results.map((r) => [r.target, r.ok])).toEqual([
-        ['primary', true],
-        [targets[0]!.id, true],
-        [targets[1]!.id, true],
-      ]);
+      const recorded = [
+        { target: 'primary', location: written.path, sha256: written.sha256 },
+        ...written.copies.map((c) => ({ target: c.target, location: c.path, sha256: c.sha256 })),
+      ];
+      const check = async () => Promise.all(recorded.map((c) => store.checkCopy(c)));
+
+      expect((await check()).map((r) => r.ok)).toEqual([true, true, true]);
 
       const offsite = written.copies[1]!.path;
       const bytes = await readFile(offsite);
       bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
       await writeFile(offsite, bytes);
 
-      const bad = await verifyArtifactCopies({
-        name: written.name,
-        primary: new DirectoryCopyTarget(primaryDir),
-        copyTargets: targets,
-        keyRing: ringA(),
-        expected,
-      });
-      expect(bad.ok).toBe(false);
-      expect(bad.results.filter((r) => !r.ok).map((r) => [r.target, r.location])).toEqual([
-        [targets[1]!.id, offsite],
-      ]);
-      expect(bad.results[2]!.problems[0]).toMatch(
-        /^sha256 mismatch: expected [0-9a-f]{64}, found [0-9a-f]{64}$/,
-      );
+      const bad = await check();
+      expect(bad.map((r) => r.ok)).toEqual([true, true, false]);
+      expect(bad[2]!.problems[0]).toMatch(/^sha256 mismatch: expected [0-9a-f]{64}, found [0-9a-f]{64}$/);
     });
   });
 
@@ -156,17 +142,15 @@ describe('verifyArtifactCopies', () => {
       const primaryDir = join(dir, 'primary');
       const written = await write(primaryDir, { copyTargets: [target] });
       await target.delete(written.name);
-      const result = await verifyArtifactCopies({
-        name: written.name,
+      const store = createArtifactStore({
         primary: new DirectoryCopyTarget(primaryDir),
         copyTargets: [target],
-        keyRing: ringA(),
+        keyRing: ringA,
       });
-      expect(result.results[1]).toMatchObject({
-        target: target.id,
-        ok: false,
-        problems: [expect.stringMatching(/^missing: /)],
-      });
+      const copy = written.copies[0]!;
+      const result = await store.checkCopy({ target: copy.target, location: copy.path, sha256: copy.sha256 });
+      expect(result.ok).toBe(false);
+      expect(result.problems.join('; ')).toMatch(/ENOENT|missing/);
     });
   });
 });
