@@ -4,16 +4,10 @@
  * stops growing. (Chosen behaviour: fail, never resume blindly; see src/jobs/restore/README.md.)
  */
 import { afterEach, expect, it } from 'vitest';
-import {
-  approveRestore,
-  requestBackup,
-  requestRestore,
-  WORKER_STOPPED_REASON,
-} from '../../../src/app/index.ts';
-import { kongClientFor } from '../../../src/kong/index.ts';
+import { WORKER_STOPPED_REASON } from '../../../src/app/index.ts';
 import { type Child, spawnChild, waitForOutput } from '../jobs/child.ts';
-import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';
-import { APPROVER, authorize, FINAL, REQUESTER, waitForRestore } from './harness.ts';
+import { createTestEnv, type TestEnv } from '../jobs/harness.ts';
+import { applyingRestore, FINAL, waitForRestore } from './harness.ts';
 
 let env: TestEnv | undefined;
 const children: Child[] = [];
@@ -33,39 +27,8 @@ it('a worker killed mid-restore: the request ends failed and nothing is applied 
   children.push(first);
   await waitForOutput(first, 'ready');
 
-  const backup = await waitForBackup(
-    services,
-    (await requestBackup(services, { connection: 'prod', type: 'manual', requestedBy: 'system' })).id,
-  );
-  // 120 extra services: the restore deletes them 10 at a time, slowly enough to be killed halfway.
-  const kong = kongClientFor(services.connection('prod'));
-  for (let i = 0; i < 120; i++) {
-    await kong.request('POST', '/services', { body: { name: `rogue-${i}`, host: 'rogue.internal' } });
-  }
-  kong.close();
-
-  const { restore } = await requestRestore(services, {
-    connection: 'prod',
-    backup: { kind: 'id', id: backup.id },
-    reason: 'remove the rogue services',
-    requestedBy: REQUESTER,
-  });
-  await waitForRestore(services, restore.id, ['awaiting_approval']);
-  // an approver acts on the plan card, which is posted after `restore.planned` is audited (plan-job.ts);
-  // approving on the status change alone could audit the approval first on a loaded machine
-  await waitFor('the plan to be audited', async () =>
-    (await services.audit.list({ limit: 1000 })).some(
-      (e) => e.action === 'restore.planned' && e.targetId === restore.id,
-    ),
-  );
-  env.sim.state.faults.latencyMs = 150;
-  env.sim.state.faults.writesOnly = true;
-  const writesBefore = env.sim.state.writes;
-  expect((await approveRestore(services, { restoreId: restore.id, approver: APPROVER, authorize })).ok).toBe(
-    true,
-  );
-
-  await waitFor('the apply to be under way', async () => env!.sim.state.writes > writesBefore + 15);
+  const { id, writesBefore } = await applyingRestore(env, services);
+  const restore = { id };
   first.proc.kill('SIGKILL');
   await first.exited;
   await sleep(300);

@@ -7,8 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
   type Authorize,
+  approveRestore,
   type RestoreEvent,
   requestBackup,
+  requestRestore,
   verifyAndOpenBackup,
 } from '../../../src/app/index.ts';
 import type { Runtime as Services } from '../../../src/compose/index.ts';
@@ -165,6 +167,46 @@ export function flipByte(location: string): void {
   const bytes = readFileSync(location);
   bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
   writeFileSync(location, bytes);
+}
+
+/**
+ * A backup, 120 rogue services for the restore to delete slowly (150 ms per write), a request planned,
+ * approved and applying (15 writes done): a worker can then be killed or silenced mid-restore.
+ */
+export async function applyingRestore(
+  t: TestEnv,
+  services: Services,
+): Promise<{ id: string; writesBefore: number }> {
+  const backup = await waitForBackup(
+    services,
+    (await requestBackup(services, { connection: 'prod', type: 'manual', requestedBy: 'system' })).id,
+  );
+  const kong = kongClientFor(services.connection('prod'));
+  for (let i = 0; i < 120; i++) {
+    await kong.request('POST', '/services', { body: { name: `rogue-${i}`, host: 'rogue.internal' } });
+  }
+  kong.close();
+  const { restore } = await requestRestore(services, {
+    connection: 'prod',
+    backup: { kind: 'id', id: backup.id },
+    reason: 'remove the rogue services',
+    requestedBy: REQUESTER,
+  });
+  await waitForRestore(services, restore.id, ['awaiting_approval']);
+  // an approver acts on the plan card, which is posted after `restore.planned` is audited (plan-job.ts);
+  // approving on the status change alone could audit the approval first on a loaded machine
+  await waitFor('the plan to be audited', async () =>
+    (await services.audit.list({ limit: 1000 })).some(
+      (e) => e.action === 'restore.planned' && e.targetId === restore.id,
+    ),
+  );
+  t.sim.state.faults.latencyMs = 150;
+  t.sim.state.faults.writesOnly = true;
+  const writesBefore = t.sim.state.writes;
+  const approved = await approveRestore(services, { restoreId: restore.id, approver: APPROVER, authorize });
+  if (!approved.ok) throw new Error(`approval refused: ${approved.message}`);
+  await waitFor('the apply to be under way', async () => t.sim.state.writes > writesBefore + 15);
+  return { id: restore.id, writesBefore };
 }
 
 export async function awaitingApproval(services: Services, restore: Restore): Promise<Restore> {

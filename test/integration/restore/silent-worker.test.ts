@@ -5,19 +5,12 @@
  * the connection is blocked and until when. A worker that was only slow stops writing at its next beat.
  */
 import { afterEach, expect, it } from 'vitest';
-import {
-  approveRestore,
-  failSilentRestores,
-  RestoreRefusedError,
-  requestBackup,
-  requestRestore,
-} from '../../../src/app/index.ts';
+import { failSilentRestores, RestoreRefusedError, requestRestore } from '../../../src/app/index.ts';
 import type { Runtime as Services } from '../../../src/compose/index.ts';
 import type { RunningWorkers } from '../../../src/jobs/index.ts';
-import { kongClientFor } from '../../../src/kong/index.ts';
 import { type Child, spawnChild, waitForOutput } from '../jobs/child.ts';
-import { createTestEnv, type TestEnv, waitFor, waitForBackup } from '../jobs/harness.ts';
-import { APPROVER, authorize, movableClock, REQUESTER, startTestWorkers, waitForRestore } from './harness.ts';
+import { createTestEnv, type TestEnv, waitFor } from '../jobs/harness.ts';
+import { applyingRestore, movableClock, REQUESTER, startTestWorkers } from './harness.ts';
 
 let env: TestEnv | undefined;
 let workers: RunningWorkers | undefined;
@@ -32,41 +25,6 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A backup, 120 rogue services to delete slowly, a request approved and applying. */
-async function applyingRestore(
-  t: TestEnv,
-  services: Services,
-): Promise<{ id: string; writesBefore: number }> {
-  const backup = await waitForBackup(
-    services,
-    (await requestBackup(services, { connection: 'prod', type: 'manual', requestedBy: 'system' })).id,
-  );
-  const kong = kongClientFor(services.connection('prod'));
-  for (let i = 0; i < 120; i++) {
-    await kong.request('POST', '/services', { body: { name: `rogue-${i}`, host: 'rogue.internal' } });
-  }
-  kong.close();
-  const { restore } = await requestRestore(services, {
-    connection: 'prod',
-    backup: { kind: 'id', id: backup.id },
-    reason: 'remove the rogue services',
-    requestedBy: REQUESTER,
-  });
-  await waitForRestore(services, restore.id, ['awaiting_approval']);
-  await waitFor('the plan to be audited', async () =>
-    (await services.audit.list({ limit: 1000 })).some(
-      (e) => e.action === 'restore.planned' && e.targetId === restore.id,
-    ),
-  );
-  t.sim.state.faults.latencyMs = 150;
-  t.sim.state.faults.writesOnly = true;
-  const writesBefore = t.sim.state.writes;
-  const approved = await approveRestore(services, { restoreId: restore.id, approver: APPROVER, authorize });
-  expect(approved.ok).toBe(true);
-  await waitFor('the apply to be under way', async () => t.sim.state.writes > writesBefore + 15);
-  return { id: restore.id, writesBefore };
-}
 
 const askAgain = (services: Services) =>
   requestRestore(services, {
