@@ -81,7 +81,17 @@ export async function planAgainstLive(
   restore: Restore,
   target: Snapshot,
 ): Promise<LivePlan> {
-  const info = await gateway.describe();
+  return planOnInfo(services, gateway, await gateway.describe(), restore, target);
+}
+
+/** `planAgainstLive` once the gateway has been described: refused for another workspace before reading it. */
+async function planOnInfo(
+  services: Services,
+  gateway: Gateway,
+  info: GatewayInfo,
+  restore: Restore,
+  target: Snapshot,
+): Promise<LivePlan> {
   requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
   return planFromDump(services, planner, info, raw, target, restore);
@@ -105,12 +115,6 @@ async function planFromDump(
   };
 }
 
-/** The restore job's re-plan: a `LivePlan`, and whether it is the plan job's. */
-export interface ReplannedLive extends LivePlan {
-  /** true when the plan job's plan was reused (the live content and the gateway were unchanged) */
-  reused: boolean;
-}
-
 /**
  * The restore job's re-plan: dump the live gateway; when it holds what the plan job planned against
  * (`prepared`: same content fingerprint, same gateway, same approved plan hash), that plan is the answer
@@ -122,7 +126,7 @@ export async function replanAgainstLive(
   restore: Restore,
   prepared: PreparedPlan | undefined,
   open: () => Promise<Snapshot>,
-): Promise<ReplannedLive> {
+): Promise<LivePlan> {
   const info = await gateway.describe();
   if (prepared && prepared.planHash === restore.planHash && prepared.gateway === gatewayKey(info)) {
     requireSameWorkspace(prepared.target, info);
@@ -130,16 +134,13 @@ export async function replanAgainstLive(
     const liveFingerprint = contentSha256(services.artifacts, raw);
     if (liveFingerprint === prepared.liveFingerprint) {
       const { live, plan, target, gateway: key } = prepared;
-      return { live, plan, target, liveFingerprint, gateway: key, reused: true };
+      return { live, plan, target, liveFingerprint, gateway: key };
     }
     const [planner, target] = await Promise.all([plannerFor(gateway, info), open()]);
     requireSameWorkspace(target, info);
-    return { ...(await planFromDump(services, planner, info, raw, target, restore)), reused: false };
+    return planFromDump(services, planner, info, raw, target, restore);
   }
-  const target = await open();
-  requireSameWorkspace(target, info);
-  const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
-  return { ...(await planFromDump(services, planner, info, raw, target, restore)), reused: false };
+  return planOnInfo(services, gateway, info, restore, await open());
 }
 
 export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {

@@ -166,9 +166,8 @@ async function replanAndApply(
   options: ApplyRunOptions,
 ): Promise<Restore> {
   const open = () => openBackup(services, backup);
-  const first = await replanAgainstLive(services, gateway, running, prepared, open);
-  const { target } = first;
-  let replanned: LivePlan = first;
+  let replanned = await replanAgainstLive(services, gateway, running, prepared, open);
+  const { target } = replanned;
   const stop = await stopBeforeWriting(services, running, replanned, backup);
   if (stop) return stop;
   const pre = await ensurePreRestoreBackup(services, running, replanned.liveFingerprint);
