@@ -97,20 +97,20 @@ describe('catalogues as data per gateway type', () => {
 
   it('the AWS create order: API, resources, methods, integrations, responses, stages, usage plans, keys', () => {
     const order = AWS_APIGATEWAY_CATALOGUE.topDown;
-    const before = (a: string, b: string) =>
+    const precedes = (a: string, b: string) =>
       expect(order.indexOf(a as never), `${a} before ${b}`).toBeLessThan(order.indexOf(b as never));
-    before('restapis', 'resources');
-    before('resources', 'methods');
-    before('authorizers', 'methods');
-    before('request_validators', 'methods');
-    before('methods', 'integrations');
-    before('integrations', 'integration_responses');
-    before('method_responses', 'integration_responses');
-    before('integration_responses', 'stages');
-    before('stages', 'usage_plans');
-    before('stages', 'base_path_mappings');
-    before('usage_plans', 'usage_plan_keys');
-    before('api_keys', 'usage_plan_keys');
+    precedes('restapis', 'resources');
+    precedes('resources', 'methods');
+    precedes('authorizers', 'methods');
+    precedes('request_validators', 'methods');
+    precedes('methods', 'integrations');
+    precedes('integrations', 'integration_responses');
+    precedes('method_responses', 'integration_responses');
+    precedes('integration_responses', 'stages');
+    precedes('stages', 'usage_plans');
+    precedes('stages', 'base_path_mappings');
+    precedes('usage_plans', 'usage_plan_keys');
+    precedes('api_keys', 'usage_plan_keys');
   });
 });
 
