@@ -5,7 +5,7 @@
 export { contentSha256 } from './backups/content-hash.ts';
 export { type BackupRequest, requestBackup } from './backups/request-backup.ts';
 export { type BackupAttempt, BackupFailedError, runBackup } from './backups/run-backup.ts';
-export { runScheduledBackup, scheduledBackupId } from './backups/scheduled-backup.ts';
+export { derivedBackupId, runScheduledBackup, scheduledBackupId } from './backups/scheduled-backup.ts';
 export {
   type DiffOutcome,
   type DiffReadFrom,

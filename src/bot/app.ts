@@ -11,9 +11,11 @@ import { App, HTTPReceiver, type Logger } from '@slack/bolt';
 import { type MetricsSource, type OpsServer, opsRoutes, startOpsServer } from '../observe/http.ts';
 import type { ReadinessCheck } from '../observe/readiness.ts';
 import { Authorizer, UsergroupDirectory } from './auth/index.ts';
+import type { CommandInbox } from './command-inbox.ts';
 import { actOnce, memoryRequestLedger, type RequestLedger } from './dedup.ts';
 import { type BotEnv, readBotEnv } from './env.ts';
 import type { BotRuntime } from './handlers/context.ts';
+import { dropStaleCommand, recoverCommand } from './listeners/commands/kong.ts';
 import { registerListeners } from './listeners/index.ts';
 import { stderrLogger } from './logger.ts';
 import { inRequestContext } from './request-context.ts';
@@ -22,6 +24,46 @@ import { createSlackOutput, type SlackOutput } from './slack/output.ts';
 import type { SlackNotifier } from './slack-notifier.ts';
 import { type ReconnectPolicy, SocketLink, type SocketLinkStatus } from './socket-link.ts';
 import { WorkQueue } from './work-queue.ts';
+
+/**
+ * This serve's heartbeat in the command inbox, and the commands of serves that stopped taken over: run
+ * as if they had just arrived (or, too old, dropped with a word to their sender).
+ */
+function inboxRecovery(rt: BotRuntime, inbox: CommandInbox, everyMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await inbox.heartbeat();
+      const { taken, expired } = await inbox.takeOrphans();
+      for (const held of taken) {
+        rt.logger.warn('taking over a /kong command acked by a serve that stopped');
+        void rt.work.run(() =>
+          recoverCommand(rt, held).catch((err: unknown) =>
+            rt.logger.error(`a taken-over /kong command failed: ${(err as Error).message}`),
+          ),
+        );
+      }
+      for (const held of expired) void rt.work.run(() => dropStaleCommand(rt, held));
+    } catch (err) {
+      rt.logger.warn(`the command inbox could not be checked: ${(err as Error).message}`);
+    } finally {
+      busy = false;
+    }
+  };
+  return {
+    async start() {
+      await tick();
+      timer = setInterval(() => void tick(), everyMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
 
 export interface CreateBotAppOptions {
   services: BotServices;
@@ -43,6 +85,13 @@ export interface CreateBotAppOptions {
   requests?: RequestLedger;
   /** Socket Mode reconnect back-off; overrides `SLACK_RECONNECT_MIN_MS` / `SLACK_RECONNECT_MAX_MS`. */
   reconnect?: Partial<ReconnectPolicy>;
+  /**
+   * Where commands are kept from their ack until done, shared by every serve (`serve` passes the Redis
+   * inbox); this app also takes over the commands of serves that stopped. Absent = this process only.
+   */
+  inbox?: CommandInbox;
+  /** how often the inbox is checked for commands of stopped serves (default 5 s) */
+  inboxEveryMs?: number;
   /** what else `/readyz` checks (serve: the database, Redis, every copy target); Slack's link is added here */
   readiness?: readonly ReadinessCheck[];
   /** `/metrics` (serve: the process's registry); absent = no such route */
@@ -136,11 +185,13 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
     logger: app.logger,
     background: new Set(),
     work: new WorkQueue(options.workConcurrency ?? 4),
+    inbox: options.inbox ?? null,
   };
   registerListeners(app, rt);
 
   let port = 0;
   let health: OpsServer | null = null;
+  const recovery = options.inbox ? inboxRecovery(rt, options.inbox, options.inboxEveryMs ?? 5000) : null;
   const idle = async () => {
     await rt.work.idle();
     while (rt.background.size > 0) await Promise.allSettled([...rt.background]);
@@ -160,6 +211,7 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
       } catch (err) {
         throw new Error(`Slack did not accept the bot token (auth.test): ${(err as Error).message}`);
       }
+      await recovery?.start();
       if (socket) {
         // the health listener first: /readyz says "Slack disconnected" while the first connection is made
         health = await startOpsServer(options.port ?? env.port, routes);
@@ -178,7 +230,10 @@ export function createBotApp(options: CreateBotAppOptions): BotApp {
     async stop() {
       await app.stop();
       await health?.close();
+      recovery?.stop();
       await idle();
+      // every command this serve acked is done: nothing of it is left for another to take over
+      await options.inbox?.leave().catch(() => undefined);
     },
     idle,
   };

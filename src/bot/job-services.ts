@@ -19,6 +19,7 @@ export function fromJobServices(services: Services): BotServices {
     restoreRequests: restoreRequestsFromJobs(services),
     requestBackup: (input) =>
       requestBackup(services, {
+        ...(input.id ? { id: input.id } : {}),
         connection: input.connection,
         type: 'manual',
         requestedBy: input.requestedBy,

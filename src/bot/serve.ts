@@ -12,6 +12,7 @@ import { type Config, configSecretValues } from '../config/index.ts';
 import { startWorkers } from '../jobs/index.ts';
 import { boltLogger, createLogger, lineWriter } from '../observe/log.ts';
 import { createBotApp } from './app.ts';
+import { redisCommandInbox } from './command-inbox.ts';
 import { redisRequestLedger } from './dedup.ts';
 import { readBotEnv } from './env.ts';
 import { fromJobServices } from './job-services.ts';
@@ -54,6 +55,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
     output,
     // shared by every instance: a request redelivered to another instance is still acted on once
     requests: redisRequestLedger(services.redis, { prefix: services.redisPrefix }),
+    // commands kept from their ack until done; a serve that stops mid-command is taken over by another
+    inbox: redisCommandInbox(services.redis, { prefix: services.redisPrefix }),
     readiness: readinessChecks(services),
     metrics: observed.metrics,
   });

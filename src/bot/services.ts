@@ -12,6 +12,8 @@ import type { Config } from '../config/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
 
 export interface BackupRequestInput {
+  /** derived from the Slack request, so a command run again after a restart finds its first record */
+  id?: string;
   connection: string;
   requestedBy: string;
   note?: string;

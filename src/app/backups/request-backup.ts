@@ -11,6 +11,8 @@ import type { Backup, SlackMessageRef } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 
 export interface BackupRequest {
+  /** the record's id, when the caller derives it (a repeated request must find its first record) */
+  id?: string;
   connection: string;
   type: BackupType;
   /** Slack user id, `system` or `cli:<user>` */
@@ -22,6 +24,7 @@ export interface BackupRequest {
 export async function requestBackup(services: Services, request: BackupRequest): Promise<Backup> {
   const connection = services.connection(request.connection);
   const backup = await services.repos.backups.create({
+    ...(request.id ? { id: request.id } : {}),
     connection: connection.name,
     type: request.type,
     requestedBy: request.requestedBy,

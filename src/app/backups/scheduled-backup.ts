@@ -9,10 +9,18 @@ import type { Backup } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { type BackupAttempt, runBackup } from './run-backup.ts';
 
-/** A UUID-shaped id from the job id (hex digits lead, so artifact short ids differ between schedules). */
-export function scheduledBackupId(jobId: string): string {
-  const h = createHash('sha256').update(jobId).digest('hex');
+/**
+ * A UUID-shaped backup id derived from what asked for the backup (hex digits lead, so artifact short ids
+ * differ): a repeated request finds the record its first run created instead of creating a second one.
+ */
+export function derivedBackupId(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The backup id of a scheduler's run, from its job id (`repeat:<scheduler>:<millis>`). */
+export function scheduledBackupId(jobId: string): string {
+  return derivedBackupId(jobId);
 }
 
 export async function runScheduledBackup(

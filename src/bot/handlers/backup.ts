@@ -1,3 +1,4 @@
+import { derivedBackupId } from '../../app/index.ts';
 import type { CommandOf } from '../grammar/index.ts';
 import { backupCard } from '../views/backup-card.ts';
 import { code } from '../views/format.ts';
@@ -13,6 +14,24 @@ export async function backup(cmd: CommandOf<'backup'>, ctx: CommandContext): Pro
   const denied = await requireRole(ctx, cmd.connection, 'operator');
   if (denied) return denied;
   const connection = ctx.auth.connection(cmd.connection)!;
+  const id = ctx.triggerId ? derivedBackupId(`slack:${ctx.triggerId}`) : undefined;
+  if (id && ctx.recovered) {
+    // the serve that acked this command may have got as far as the record before it stopped
+    const earlier = await ctx.services.backups.get(id);
+    if (earlier) {
+      await ctx.respond(
+        note(
+          `Backup ${code(earlier.id)} of ${code(connection.name)} was already queued; follow it in its thread.`,
+        ),
+      );
+      return {
+        outcome: 'ok',
+        connection: connection.name,
+        targetId: earlier.id,
+        details: { recovered: true },
+      };
+    }
+  }
   const card = backupCard({
     connection: connection.name,
     environment: connection.environment,
@@ -28,6 +47,7 @@ export async function backup(cmd: CommandOf<'backup'>, ctx: CommandContext): Pro
   const ref = { channel: ctx.channelId, ts: posted.ts! };
   ctx.cards.posted(ref);
   const input = {
+    ...(id ? { id } : {}),
     connection: connection.name,
     requestedBy: ctx.userId,
     slack: ref,

@@ -3,9 +3,11 @@
  * plumbing for cards, and the services. Handlers run after the listener has acked, so they may touch
  * the database, Redis and Kong.
  */
+
 import type { Logger } from '@slack/bolt';
 import type { Role } from '../../config/index.ts';
 import type { Authorizer } from '../auth/index.ts';
+import type { CommandInbox } from '../command-inbox.ts';
 import type { CommandOf, KongCommand } from '../grammar/index.ts';
 import type { BotServices } from '../services.ts';
 import type { CardUpdater } from '../slack/card-updater.ts';
@@ -26,11 +28,20 @@ export interface BotRuntime {
   background: Set<Promise<unknown>>;
   /** The work after each ack, a few commands at a time (see work-queue.ts). */
   work: WorkQueue;
+  /** Where commands are kept from their ack until done (command-inbox.ts); null = this process only. */
+  inbox: CommandInbox | null;
 }
 
 export interface CommandContext extends BotRuntime {
   userId: string;
   channelId: string;
+  /**
+   * The command's `trigger_id` (Slack mints one per invocation): what a handler derives ids from, so the
+   * same command run again (after a serve died mid-command, command-inbox.ts) finds what it created.
+   */
+  triggerId?: string;
+  /** true when this run takes over a command another serve acked and did not finish */
+  recovered?: boolean;
   /** An ephemeral answer through the command's response_url. */
   respond(message: SlackMessage): Promise<void>;
 }

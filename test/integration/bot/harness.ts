@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Logger } from '@slack/bolt';
 import { type AuditLog, createAuditLog } from '../../../src/audit/index.ts';
 import { type BotApp, createBotApp } from '../../../src/bot/app.ts';
+import type { CommandInbox } from '../../../src/bot/command-inbox.ts';
 import type { RequestLedger } from '../../../src/bot/dedup.ts';
 import { readBotEnv } from '../../../src/bot/env.ts';
 import { silentLogger } from '../../../src/bot/logger.ts';
@@ -161,6 +162,9 @@ export interface StartBotOptions {
   socketAckTimeoutMs?: number;
   /** Where the bot remembers requests (default: in this process). */
   requests?: RequestLedger;
+  /** Where commands are kept until done, and how often it looks for those of stopped serves. */
+  inbox?: CommandInbox;
+  inboxEveryMs?: number;
   /** Runs once fake Slack is up, before the bot starts (fault injection at start). */
   beforeStart?: (fake: FakeSlack) => void;
   /** Overrides the app token the bot presents (Socket Mode). */
@@ -202,6 +206,7 @@ export async function startBot(
     logger,
     output,
     ...(opts.requests ? { requests: opts.requests } : {}),
+    ...(opts.inbox ? { inbox: opts.inbox, inboxEveryMs: opts.inboxEveryMs ?? 100 } : {}),
   });
   opts.beforeStart?.(fake);
   try {

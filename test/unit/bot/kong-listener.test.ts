@@ -51,6 +51,7 @@ beforeAll(async () => {
     notifier: output.notifier,
     logger: silentLogger(),
     background: new Set(),
+    inbox: null,
     work: new WorkQueue(2),
   };
 });
