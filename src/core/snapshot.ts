@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ENTITY_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+import { EXCLUDABLE_SECTIONS, type Exclusion } from './profile.ts';
 
 export const SNAPSHOT_FORMAT = 1;
 
@@ -20,6 +21,8 @@ export interface SnapshotMeta {
   /** ISO-8601, supplied by the caller (core has no clock). */
   takenAt: string;
   counts: Partial<Record<EntityKind, number>>;
+  /** what the connection's backup profile left out (`exclude:`); absent when nothing was */
+  excluded?: Exclusion;
 }
 
 export type EntityMap = Record<string, Entity>;
@@ -56,6 +59,13 @@ export const snapshotMetaSchema = z.object({
   workspace: z.string().nullable(),
   takenAt: z.string(),
   counts: z.partialRecord(z.enum(ENTITY_KINDS), z.number().int().nonnegative()),
+  excluded: z
+    .object({
+      sections: z.array(z.enum(EXCLUDABLE_SECTIONS)),
+      kinds: z.array(z.enum(ENTITY_KINDS)),
+      scoped: z.array(z.enum(ENTITY_KINDS)),
+    })
+    .optional(),
 });
 
 export const snapshotSchema = z.object({
