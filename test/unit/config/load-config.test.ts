@@ -193,12 +193,18 @@ database: { path: snap.db }
     ['unknown top-level field', `${validYaml}slack: {}\n`, 'unknown field "slack"'],
     [
       'a backup profile excluding a section that holds no personal data',
-      validYaml.replace('    environment: prod\n', '    environment: prod\n    exclude: [consumers, services]\n'),
+      validYaml.replace(
+        '    environment: prod\n',
+        '    environment: prod\n    exclude: [consumers, services]\n',
+      ),
       'connections[0].exclude[1]: exclude takes sections holding personal data: consumers, credentials, consumer_groups',
     ],
     [
       'a backup profile naming a section twice',
-      validYaml.replace('    environment: prod\n', '    environment: prod\n    exclude: [credentials, credentials]\n'),
+      validYaml.replace(
+        '    environment: prod\n',
+        '    environment: prod\n    exclude: [credentials, credentials]\n',
+      ),
       'connections[0].exclude: exclude names a section twice',
     ],
     [
