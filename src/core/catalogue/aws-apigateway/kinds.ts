@@ -83,6 +83,11 @@ function def(
 export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   restapis: def('restapis', 'apis', 1, {
     naturalKey: ['name'],
+    defaults: {
+      apiKeySource: 'HEADER',
+      endpointConfiguration: { types: ['EDGE'] },
+      disableExecuteApiEndpoint: false,
+    },
     setFields: ['binaryMediaTypes'],
     readOnlyFields: ['createdDate', 'warnings', 'rootResourceId'],
     label: (e) => str(e, 'name') || e.id,
@@ -103,6 +108,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   }),
   request_validators: def('request_validators', 'apis', 2, {
     naturalKey: ['restApi', 'name'],
+    defaults: { validateRequestBody: false, validateRequestParameters: false },
     foreignKeys: [fk('restApi', 'restapis')],
     label: inApiLabel('name'),
   }),
@@ -126,6 +132,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
       { ...fk('requestValidator', 'request_validators', false), onDelete: 'restrict' },
     ],
     setFields: ['authorizationScopes'],
+    defaults: { apiKeyRequired: false },
     readOnlyFields: ['methodResponses', 'methodIntegration'],
     assignedFields: [],
     label: (e) => methodLabel(e.id),
@@ -140,6 +147,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
     naturalKey: ['method'],
     foreignKeys: [fk('method', 'methods')],
     setFields: ['cacheKeyParameters'],
+    defaults: { passthroughBehavior: 'WHEN_NO_MATCH', connectionType: 'INTERNET', timeoutInMillis: 29000 },
     readOnlyFields: ['integrationResponses'],
     // AWS fills `cacheNamespace` with the resource's id when a write leaves it out: assigned, like the id
     assignedFields: ['cacheNamespace'],
@@ -154,6 +162,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   stages: def('stages', 'stages', 6, {
     naturalKey: ['restApi', 'stageName'],
     foreignKeys: [fk('restApi', 'restapis')],
+    defaults: { cacheClusterEnabled: false, tracingEnabled: false, methodSettings: {} },
     readOnlyFields: ['createdDate', 'lastUpdatedDate', 'cacheClusterStatus'],
     assignedFields: ['deploymentId'],
     label: inApiLabel('stageName'),
@@ -161,11 +170,13 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   api_keys: def('api_keys', 'api_keys', 1, {
     naturalKey: ['name'],
     secretFields: ['value'],
+    defaults: { enabled: false },
     readOnlyFields: ['createdDate', 'lastUpdatedDate', 'stageKeys'],
     label: (e) => str(e, 'name') || e.id,
   }),
   usage_plans: def('usage_plans', 'usage_plans', 7, {
     naturalKey: ['name'],
+    defaults: { apiStages: [] },
     label: (e) => str(e, 'name') || e.id,
   }),
   usage_plan_keys: def('usage_plan_keys', 'usage_plans', 8, {
@@ -176,6 +187,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   }),
   domain_names: def('domain_names', 'domain_names', 1, {
     naturalKey: ['domainName'],
+    defaults: { endpointConfiguration: { types: ['EDGE'] }, securityPolicy: 'TLS_1_2' },
     readOnlyFields: [
       'regionalDomainName',
       'regionalHostedZoneId',
