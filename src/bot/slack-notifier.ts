@@ -68,7 +68,9 @@ export class SlackNotifier implements Notifier {
       : message
         ? `${phase ?? backup.status}: ${message}`
         : phase;
-    this.options.cards.update(ref, backupCard(backupCardInput(backup, line)), backupCardRank(backup.status));
+    this.options.cards.update(ref, backupCard(backupCardInput(backup, line)), backupCardRank(backup.status), {
+      final: terminal,
+    });
     if (terminal) {
       if (this.finished.has(backup.id)) return; // a repeated final event posts its result once
       this.finished.add(backup.id);

@@ -29,6 +29,8 @@ interface CardState {
   highest: number;
   timer: NodeJS.Timeout | null;
   sending: Promise<void> | null;
+  /** the pending content is the card's final state: sent as soon as nothing is in flight */
+  finalPending: boolean;
 }
 
 export const DEFAULT_CARD_INTERVAL_MS = 3000;
@@ -58,7 +60,7 @@ export class CardUpdater {
    * Shows `content` on the card, now or when the interval allows; newer content replaces waiting content.
    * With a `rank`, content ranked below what the card already showed is dropped.
    */
-  update(ref: SlackMessageRef, content: CardContent, rank?: number): void {
+  update(ref: SlackMessageRef, content: CardContent, rank?: number, options: { final?: boolean } = {}): void {
     const card = this.state(ref);
     if (rank !== undefined) {
       if (rank < card.highest) return;
@@ -66,6 +68,9 @@ export class CardUpdater {
     }
     card.pending = content;
     card.pendingRank = rank;
+    // A card's final state does not wait out the interval (one early edit per card at most): held back, it
+    // would die with a process killed meanwhile and the card would show an old status for good.
+    if (options.final) card.finalPending = true;
     this.schedule(ref, card);
   }
 
@@ -99,6 +104,7 @@ export class CardUpdater {
         highest: Number.NEGATIVE_INFINITY,
         timer: null,
         sending: null,
+        finalPending: false,
       };
       this.cards.set(key, card);
     }
@@ -115,8 +121,13 @@ export class CardUpdater {
   }
 
   private schedule(ref: SlackMessageRef, card: CardState): void {
-    if (card.timer || card.sending) return; // the pending content is picked up when they finish
-    const wait = card.lastEditAt + this.intervalMs - this.now();
+    if (card.sending) return; // the pending content is picked up when it finishes
+    if (card.timer) {
+      if (!card.finalPending) return; // the pending content goes when the timer fires
+      clearTimeout(card.timer);
+      card.timer = null;
+    }
+    const wait = card.finalPending ? 0 : card.lastEditAt + this.intervalMs - this.now();
     if (wait <= 0) {
       void this.send(ref, card);
       return;
@@ -132,6 +143,7 @@ export class CardUpdater {
     const rank = card.pendingRank;
     if (!content) return Promise.resolve();
     card.pending = null;
+    card.finalPending = false;
     card.lastEditAt = this.now();
     const order = this.order;
     // asked right before the call, after this channel's queue: an edit that waited behind other calls

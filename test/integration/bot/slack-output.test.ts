@@ -56,6 +56,24 @@ describe('CardUpdater', () => {
     expect(fake.message('C1', ref.ts)?.text).toBe('v7');
   });
 
+  it("a card's final state does not wait out the interval (a process killed meanwhile would lose it)", async () => {
+    const slow = createSlackOutput(
+      readBotEnv({ SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: fake.url }),
+      { logger: silentLogger(), cardIntervalMs: 60_000 },
+    );
+    const r = await slow.outbox.run('CFINAL', (c) =>
+      c.chat.postMessage({ channel: 'CFINAL', text: 'posted' }),
+    );
+    const ref = { channel: 'CFINAL', ts: r.ts! };
+    slow.cards.posted(ref);
+    slow.cards.update(ref, { text: 'running' }, 1);
+    slow.cards.update(ref, { text: 'completed' }, 2, { final: true });
+    // no flush: the minute-long interval is not waited out
+    await fake.waitFor(() => fake.message('CFINAL', ref.ts)?.text === 'completed', 3000);
+    expect(updatesOf(ref.ts).map((c) => c.body.text)).toEqual(['completed']);
+    expect(slow.cards.busy()).toBe(false);
+  });
+
   it('flush delivers a waiting final state at once', async () => {
     const ref = await postCard('C1', 'start');
     out.cards.update(ref, { text: 'final' });
