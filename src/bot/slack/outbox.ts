@@ -47,10 +47,7 @@ export class SlackOutbox {
       const queue = this.queues.get(channel) ?? [];
       queue.push({ run: call, resolve: resolve as (v: unknown) => void, reject });
       this.queues.set(channel, queue);
-      if (!this.draining.has(channel)) {
-        const drain = this.drain(channel).finally(() => this.draining.delete(channel));
-        this.draining.set(channel, drain);
-      }
+      if (!this.draining.has(channel)) this.draining.set(channel, this.drain(channel));
     });
   }
 
@@ -69,7 +66,11 @@ export class SlackOutbox {
         task.reject(err);
       }
     }
+    // Both in the same step: a call queued by the code the last result resumes (an awaited post, then a
+    // reply in its thread) must find either this drain still running or no drain at all, never a drain
+    // that already left its loop but is still registered (that call would wait forever).
     this.queues.delete(channel);
+    this.draining.delete(channel);
   }
 
   private async withRetries(channel: string, call: SlackCall<unknown>): Promise<unknown> {
