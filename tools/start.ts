@@ -152,7 +152,10 @@ async function peopleOf(
   const people = [...best].map(([id, role]) => ({ id, name: id.toLowerCase(), role }));
   if (people.length === 0) fail(`${file} names no Slack user (U…) in any connection's roles`);
   // a Sentinel or Cluster setup has no single URL: it must already be running
-  return { people, redis: config.redis.url ?? null, kong: config.connections[0]!.kongUrl };
+  const first = config.connections[0]!;
+  if (first.type !== 'kong')
+    return fail(`${file}: the first connection must be a Kong one (npm start runs kong-sim)`);
+  return { people, redis: config.redis.url ?? null, kong: first.kongUrl };
 }
 
 async function main(): Promise<void> {

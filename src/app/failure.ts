@@ -85,7 +85,10 @@ export function describeJobFailure(
 ): JobFailure {
   return describeFailure(err, {
     connection: connection.name,
-    address: connection.kongUrl,
+    address:
+      connection.type === 'kong'
+        ? connection.kongUrl
+        : (connection.endpoint ?? `https://apigateway.${connection.region}.amazonaws.com`),
     classifyGatewayError: services.classifyGatewayError,
   });
 }

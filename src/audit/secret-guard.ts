@@ -9,9 +9,9 @@
  * Logs use the same rules (`redactSecrets`, `redactSecretText`), redacting instead of refusing: a log line
  * must still be written, without the secret.
  */
-import { ENTITY_KINDS, SECTIONS } from '../core/catalogue/index.ts';
+import { ALL_KINDS, ALL_SECTIONS } from '../core/catalogue/index.ts';
 
-const KIND_AND_SECTION_NAMES = new Set<string>([...ENTITY_KINDS, ...SECTIONS]);
+const KIND_AND_SECTION_NAMES = new Set<string>([...ALL_KINDS, ...ALL_SECTIONS]);
 
 /** Parts of a field name that mark secret material. */
 const SECRET_NAME_PARTS = [

@@ -5,12 +5,12 @@
  * `updating keyauth_credential … key` never shows the key. The catalogue's `secretFields` are the
  * source of these names (src/core/catalogue/kinds/*.ts).
  */
-import { CATALOGUE, ENTITY_KINDS } from '../core/index.ts';
+import { ALL_KINDS, CATALOGUE } from '../core/index.ts';
 
 export const MASK = '[masked]';
 
 const CATALOGUE_SECRET_NAMES = new Set(
-  ENTITY_KINDS.flatMap((k) => [
+  ALL_KINDS.flatMap((k) => [
     ...CATALOGUE[k].secretFields,
     ...CATALOGUE[k].hashedFields.map((h) => h.field),
   ]).map((path) => path.split('.').pop() as string),

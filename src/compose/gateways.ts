@@ -3,6 +3,7 @@
  * per gateway type; `kong` is the default type of every connection.
  */
 import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
+import { classifyAwsError, openAwsGateway } from '../aws/index.ts';
 import type { ConnectionConfig } from '../config/index.ts';
 import {
   classifyKongError,
@@ -12,22 +13,30 @@ import {
   openKongGateway,
 } from '../kong/index.ts';
 
-export type GatewayOpener = (connection: ConnectionConfig) => Gateway;
+export type GatewayOpener<C extends ConnectionConfig = ConnectionConfig> = (connection: C) => Gateway;
 
-export interface GatewayImplementation {
-  open: GatewayOpener;
+export interface GatewayImplementation<C extends ConnectionConfig = ConnectionConfig> {
+  open: GatewayOpener<C>;
   /** the type's errors in the port's words; null for errors it does not own */
   classifyError(err: unknown): GatewayErrorClass | null;
 }
 
-export const GATEWAY_IMPLEMENTATIONS: Readonly<Record<ConnectionConfig['type'], GatewayImplementation>> = {
+type Registry = {
+  readonly [T in ConnectionConfig['type']]: GatewayImplementation<Extract<ConnectionConfig, { type: T }>>;
+};
+
+export const GATEWAY_IMPLEMENTATIONS: Registry = {
   kong: { open: openKongGateway, classifyError: classifyKongError },
+  'aws-apigateway': { open: openAwsGateway, classifyError: classifyAwsError },
 };
 
 /** A fresh gateway for the connection (the caller closes it). */
 export function openGateway(connection: ConnectionConfig): Gateway {
-  const impl = GATEWAY_IMPLEMENTATIONS[connection.type];
-  if (!impl) throw new Error(`connection ${connection.name}: unknown gateway type "${connection.type}"`);
+  const impl = GATEWAY_IMPLEMENTATIONS[connection.type] as GatewayImplementation | undefined;
+  if (!impl)
+    throw new Error(
+      `connection ${connection.name}: unknown gateway type "${(connection as { type: string }).type}"`,
+    );
   return impl.open(connection);
 }
 

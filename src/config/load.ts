@@ -7,6 +7,7 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { resolveAwsCredentials } from './aws-secrets.ts';
 import { type FileMode, fileMode } from './private-file.ts';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
 import { approvalTimeoutMs, type ConfigFile, configFileSchema, normalizePrefix } from './schema.ts';
@@ -14,6 +15,7 @@ import { Secret } from './secret.ts';
 import { resolveStorageSecrets } from './storage-secrets.ts';
 import { targetOverlaps } from './target-overlap.ts';
 import type {
+  AwsCredentials,
   Config,
   ConfigProblem,
   ConnectionConfig,
@@ -94,11 +96,42 @@ function buildConfig(
   file: ConfigFile,
   secrets: ResolvedSecrets,
   storageSecrets: Map<string, S3Credentials>,
+  awsCredentials: Map<number, AwsCredentials>,
 ): Config {
   const baseDir = dirname(configPath);
   const abs = (p: string) => resolvePath(baseDir, p);
-  const connections = file.connections.map(
-    (c, i): ConnectionConfig => ({
+  const connections = file.connections.map((c, i): ConnectionConfig => {
+    const common = {
+      name: c.name,
+      environment: c.environment,
+      owner: c.owner ?? null,
+      tags: c.tags,
+      schedules: c.schedules.map((s, n) => ({
+        name: s.name ?? `schedule-${n + 1}`,
+        cron: s.cron,
+        timezone: s.timezone,
+      })),
+      retention: c.retention,
+      roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
+    };
+    if (c.type === 'aws-apigateway') {
+      return {
+        ...common,
+        type: c.type,
+        region: c.region,
+        endpoint: c.endpoint?.replace(/\/+$/, '') ?? null,
+        profile: c.profile ?? null,
+        credentials: awsCredentials.get(i) ?? null,
+        apis: {
+          ids: c.apis?.ids ?? [],
+          names: c.apis?.names ?? [],
+          tags: Object.fromEntries(
+            (c.apis?.tags ?? []).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]),
+          ),
+        },
+      };
+    }
+    return {
       name: c.name,
       type: c.type,
       kongUrl: c.kongUrl.replace(/\/+$/, ''),
@@ -122,8 +155,8 @@ function buildConfig(
       })),
       retention: c.retention,
       roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
-    }),
-  );
+    };
+  });
   return {
     configPath,
     connections,
@@ -229,9 +262,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     baseDir: dirname(configPath),
     problems: secrets.problems,
   });
+  const awsCredentials = await resolveAwsCredentials((raw as { connections?: unknown } | null)?.connections, {
+    env,
+    readFile,
+    baseDir: dirname(configPath),
+    problems: secrets.problems,
+  });
   const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...secrets.problems];
   if (!parsed.success) throw new ConfigError(configPath, problems);
-  const config = buildConfig(configPath, parsed.data, secrets, storageSecrets);
+  const config = buildConfig(configPath, parsed.data, secrets, storageSecrets, awsCredentials);
   problems.push(...targetOverlaps(config.storage.primary, config.storage.copies));
   if (problems.length > 0) throw new ConfigError(configPath, problems);
 

@@ -143,6 +143,9 @@ export async function resolveSecrets(
   const connections = Array.isArray(raw.connections) ? raw.connections : [];
   for (const [i, c] of connections.entries()) {
     if (!isRecord(c)) continue;
+    // only Kong connections have a token (an AWS connection's credentials: aws-secrets.ts; an unknown type
+    // is the schema's to refuse)
+    if (c.type !== undefined && c.type !== 'kong') continue;
     const spec = { envField: 'tokenEnv', fileField: 'tokenFile', what: 'the Kong admin token' };
     const found = await readSource(c, `connections[${i}]`, spec, ctx);
     if (found) out.tokens.set(i, new Secret(found.text));

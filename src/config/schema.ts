@@ -95,11 +95,11 @@ const INLINE_TOKEN =
  * Gateway types a connection may name; `kong` when absent, so every existing snapgate.yml keeps working.
  * A new gateway type adds its name here (and its own fields) and registers itself in src/compose/gateways.ts.
  */
-export const GATEWAY_TYPES = ['kong'] as const;
+export const GATEWAY_TYPES = ['kong', 'aws-apigateway'] as const;
 
-export const connectionSchema = z.strictObject({
+const kongConnectionSchema = z.strictObject({
   name: name('connection name'),
-  type: z.enum(GATEWAY_TYPES, { error: `type must be one of: ${GATEWAY_TYPES.join(', ')}` }).default('kong'),
+  type: z.literal('kong').default('kong'),
   kongUrl: z.url({ protocol: /^https?$/, error: 'kongUrl must be an http(s) URL of the Kong Admin API' }),
   token: z.never({ error: INLINE_TOKEN }).optional(),
   tokenEnv: z.string().min(1).optional(),
@@ -121,6 +121,58 @@ export const connectionSchema = z.strictObject({
     }),
   retention: retentionSchema.default({ keepPreRestore: DEFAULT_KEEP_PRE_RESTORE }),
   roles: rolesSchema.optional(),
+});
+
+const INLINE_AWS_SECRET =
+  'inline AWS credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
+  'secretAccessKeyEnv, accessKeyIdFile / secretAccessKeyFile, a profile, or leave credentials out for the SDK ' +
+  'default chain';
+
+/**
+ * `type: aws-apigateway`: the REST APIs of one account in one region. Credentials come from named
+ * environment variables or files, a shared-config `profile`, or the SDK's default chain; never inline.
+ * `endpoint` points the client elsewhere (a VPC endpoint, the simulator). `apis` selects REST APIs by id,
+ * name or tags (all REST APIs of the region when absent).
+ */
+const awsConnectionSchema = z.strictObject({
+  name: kongConnectionSchema.shape.name,
+  type: z.literal('aws-apigateway'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'region must be an AWS region such as eu-west-1'),
+  endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL' }).optional(),
+  profile: z.string().min(1).optional(),
+  credentials: z
+    .strictObject({
+      accessKeyIdEnv: z.string().min(1).optional(),
+      accessKeyIdFile: z.string().min(1).optional(),
+      secretAccessKeyEnv: z.string().min(1).optional(),
+      secretAccessKeyFile: z.string().min(1).optional(),
+      sessionTokenEnv: z.string().min(1).optional(),
+      sessionTokenFile: z.string().min(1).optional(),
+      accessKeyId: z.never({ error: INLINE_AWS_SECRET }).optional(),
+      secretAccessKey: z.never({ error: INLINE_AWS_SECRET }).optional(),
+      sessionToken: z.never({ error: INLINE_AWS_SECRET }).optional(),
+    })
+    .optional(),
+  apis: z
+    .strictObject({
+      ids: z
+        .array(z.string().regex(/^[a-z0-9]{10}$/, 'a REST API id is 10 lowercase letters and digits'))
+        .optional(),
+      names: z.array(z.string().min(1)).optional(),
+      tags: z.array(z.string().regex(/^[^=]+=.*$/, 'a tag is key=value')).optional(),
+    })
+    .optional(),
+  environment: kongConnectionSchema.shape.environment,
+  owner: kongConnectionSchema.shape.owner,
+  tags: kongConnectionSchema.shape.tags,
+  schedules: kongConnectionSchema.shape.schedules,
+  retention: kongConnectionSchema.shape.retention,
+  roles: kongConnectionSchema.shape.roles,
+});
+
+/** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
+export const connectionSchema = z.discriminatedUnion('type', [kongConnectionSchema, awsConnectionSchema], {
+  error: `type must be one of: ${GATEWAY_TYPES.join(', ')}`,
 });
 
 const INLINE_S3_SECRET =

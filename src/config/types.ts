@@ -18,23 +18,54 @@ export interface TlsConfig {
   insecure: boolean;
 }
 
-export interface ConnectionConfig {
+/** What every connection has, whatever its gateway type. */
+export interface ConnectionCommon {
   name: string;
-  /** the gateway type (`kong` by default): picks the gateway implementation in src/compose/gateways.ts */
-  type: 'kong';
-  kongUrl: string;
-  token: Secret<string>;
-  workspace: string | null;
   environment: string;
   owner: string | null;
   tags: readonly string[];
-  tls: TlsConfig | null;
   schedules: readonly ScheduleConfig[];
   /** An empty policy keeps every backup. */
   retention: RetentionPolicy;
   /** Slack user or user-group ids per role; empty lists when the file has no `roles`. */
   roles: Readonly<Record<Role, readonly string[]>>;
 }
+
+export interface KongConnectionConfig extends ConnectionCommon {
+  /** the gateway type (`kong` by default): picks the gateway implementation in src/compose/gateways.ts */
+  type: 'kong';
+  kongUrl: string;
+  token: Secret<string>;
+  workspace: string | null;
+  tls: TlsConfig | null;
+}
+
+/** Which REST APIs of the account a connection covers; every one when all lists are empty. */
+export interface AwsApiSelection {
+  ids: readonly string[];
+  names: readonly string[];
+  tags: Readonly<Record<string, string>>;
+}
+
+export interface AwsApiGatewayConnectionConfig extends ConnectionCommon {
+  type: 'aws-apigateway';
+  region: string;
+  /** another endpoint than the region's (a VPC endpoint, a simulator) */
+  endpoint: string | null;
+  /** a shared-config profile; with neither it nor `credentials`, the SDK's default chain */
+  profile: string | null;
+  /** from named environment variables or files, never from the config file itself */
+  credentials: AwsCredentials | null;
+  apis: AwsApiSelection;
+}
+
+export interface AwsCredentials {
+  accessKeyId: Secret<string>;
+  secretAccessKey: Secret<string>;
+  sessionToken?: Secret<string>;
+}
+
+export type ConnectionConfig = KongConnectionConfig | AwsApiGatewayConnectionConfig;
 
 export interface DirectoryTargetConfig {
   type: 'directory';

@@ -32,6 +32,22 @@ export const KIND_NOUN: Readonly<Record<EntityKind, string>> = {
   consumer_group_members: 'consumer group membership',
   plugins: 'plugin',
   filter_chains: 'filter chain',
+  restapis: 'REST API',
+  resources: 'resource',
+  models: 'model',
+  request_validators: 'request validator',
+  authorizers: 'authorizer',
+  gateway_responses: 'gateway response',
+  methods: 'method',
+  method_responses: 'method response',
+  integrations: 'integration',
+  integration_responses: 'integration response',
+  stages: 'stage',
+  api_keys: 'API key',
+  usage_plans: 'usage plan',
+  usage_plan_keys: 'usage plan key',
+  domain_names: 'custom domain name',
+  base_path_mappings: 'base path mapping',
 };
 
 /** Plugin scope fields, in the order decK names them. */

@@ -11,10 +11,13 @@
  * pairs whose raw forms differ; identical gateways cost one structural comparison per entity.
  */
 import {
+  ALL_KINDS,
   CATALOGUE,
+  type Catalogue,
+  catalogueOf,
   type Entity,
   type EntityKind,
-  KINDS_TOP_DOWN,
+  KONG_CATALOGUE,
   kindsOfSection,
   type Section,
 } from './catalogue/index.ts';
@@ -28,19 +31,22 @@ export interface DiffOptions {
   only?: Section[];
 }
 
-/** The kinds a section filter covers, top-down; every kind without a filter. */
-export function kindsInScope(only?: readonly Section[] | null): EntityKind[] {
-  if (!only || only.length === 0) return [...KINDS_TOP_DOWN];
+/** The catalogue's kinds a section filter covers, top-down; every kind without a filter (Kong's by default). */
+export function kindsInScope(
+  only?: readonly Section[] | null,
+  catalogue: Catalogue = KONG_CATALOGUE,
+): EntityKind[] {
+  if (!only || only.length === 0) return [...catalogue.topDown];
   const wanted = new Set<EntityKind>(only.flatMap((s) => kindsOfSection(s)));
-  return KINDS_TOP_DOWN.filter((k) => wanted.has(k));
+  return catalogue.topDown.filter((k) => wanted.has(k));
 }
 
 const LEAF_KEYS = new Map<EntityKind, ReadonlySet<string>>(
-  KINDS_TOP_DOWN.map((k) => [k, new Set(CATALOGUE[k].foreignKeys.map((fk) => fk.field))]),
+  ALL_KINDS.map((k) => [k, new Set(CATALOGUE[k].foreignKeys.map((fk) => fk.field))]),
 );
 
 const AUTO_FIELDS = new Map<EntityKind, readonly string[]>(
-  KINDS_TOP_DOWN.map((k) => [k, CATALOGUE[k].autoFields ?? []]),
+  ALL_KINDS.map((k) => [k, CATALOGUE[k].autoFields ?? []]),
 );
 
 /** Changed fields of one entity present on both sides, or null when they are equal after normalization. */
@@ -109,7 +115,7 @@ export function countChanges(changes: readonly Change[]): DiffResult['counts'] {
 
 export function diff(current: Snapshot, target: Snapshot, options: DiffOptions = {}): DiffResult {
   const changes: Change[] = [];
-  for (const kind of kindsInScope(options.only)) {
+  for (const kind of kindsInScope(options.only, catalogueOf(target.meta))) {
     for (const change of diffKind(kind, current, target)) changes.push(change);
   }
   return { changes, counts: countChanges(changes) };

@@ -8,12 +8,13 @@
  * - set-like arrays (catalogue `setFields`) are sorted and an empty set ≡ absent ("tags are sets even though
  *   we represent them with slices", go-database-reconciler pkg/state/types.go);
  * - targets get `:8000` when port-less (kong/db/schema/entities/targets.lua, IPv6 literals bracketed);
- * - hashed fields (catalogue `hashedFields`, honouring `when`) and write options (`writeOptionFields`,
- *   key-auth `ttl`, which reads back as seconds left) are excluded;
+ * - hashed fields (catalogue `hashedFields`, honouring `when`), write options (`writeOptionFields`,
+ *   key-auth `ttl`, which reads back as seconds left) and assigned fields (`assignedFields`, an AWS id) are
+ *   excluded;
  * - foreign-key objects are reduced to `{ id }`.
  * Runs on every entity of two gateways per diff, so it copies only what it rewrites.
  */
-import { CATALOGUE, ENTITY_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+import { ALL_KINDS, CATALOGUE, type Entity, type EntityKind } from './catalogue/index.ts';
 import { type EntityMap, SERVER_MANAGED_FIELDS, type Snapshot, type SnapshotMeta } from './snapshot.ts';
 
 interface KindRules {
@@ -29,7 +30,7 @@ interface KindRules {
 }
 
 const RULES = new Map<EntityKind, KindRules>(
-  ENTITY_KINDS.map((kind) => {
+  ALL_KINDS.map((kind) => {
     const def = CATALOGUE[kind];
     const dropped = new Set<string>([...SERVER_MANAGED_FIELDS, ...def.readOnlyFields]);
     return [
@@ -37,7 +38,11 @@ const RULES = new Map<EntityKind, KindRules>(
       {
         dropped,
         droppedList: Object.freeze([...dropped]),
-        uncompared: new Set<string>([...dropped, ...(def.writeOptionFields ?? [])]),
+        uncompared: new Set<string>([
+          ...dropped,
+          ...(def.writeOptionFields ?? []),
+          ...(def.assignedFields ?? []),
+        ]),
         sets: new Set(def.setFields),
         fkObjects: new Set(def.foreignKeys.filter((fk) => !fk.array).map((fk) => fk.field)),
         hashed: def.hashedFields,
@@ -151,7 +156,7 @@ export function normalizeEntityMap(kind: EntityKind, map: EntityMap | undefined)
 /** Every entity of the snapshot in comparison form; meta kept. */
 export function normalizeSnapshot(s: Snapshot): Snapshot {
   const entities: Snapshot['entities'] = {};
-  for (const kind of ENTITY_KINDS) {
+  for (const kind of ALL_KINDS) {
     const map = s.entities[kind];
     if (map) entities[kind] = normalizeEntityMap(kind, map);
   }
@@ -164,7 +169,7 @@ export function buildSnapshot(
   entities: Snapshot['entities'],
 ): Snapshot {
   const counts: SnapshotMeta['counts'] = {};
-  for (const kind of ENTITY_KINDS) {
+  for (const kind of ALL_KINDS) {
     const map = entities[kind];
     if (map) counts[kind] = Object.keys(map).length;
   }

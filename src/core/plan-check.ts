@@ -5,7 +5,7 @@
  * (1) with a 400 and, for cascading FKs, would silently delete the children in (2) — the restore must not
  * rely on either, so the plan is refused with a message naming the section to add.
  */
-import { CATALOGUE, type Entity, type EntityKind, SECTIONS, type Section } from './catalogue/index.ts';
+import { ALL_SECTIONS, CATALOGUE, type Entity, type EntityKind, type Section } from './catalogue/index.ts';
 import { describeEntity, KIND_NOUN, labelOf } from './describe.ts';
 import type { PlanRefusal } from './model.ts';
 import { type KindIdMap, referencesOf } from './references.ts';
@@ -24,7 +24,7 @@ export interface PlannedState {
 function suggestion(only: readonly Section[] | null, add: Section): string {
   if (!only) return '';
   const wanted = new Set<Section>([...only, add]);
-  return `; add --only ${SECTIONS.filter((s) => wanted.has(s)).join(',')}`;
+  return `; add --only ${ALL_SECTIONS.filter((s) => wanted.has(s)).join(',')}`;
 }
 
 export function danglingReferences(state: PlannedState): PlanRefusal[] {

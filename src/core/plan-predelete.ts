@@ -4,7 +4,7 @@
  * has is re-created in the upsert phase. A dependent outside the `only` scope cannot be touched, and a
  * rename under `noDeletes` cannot be resolved: both become refusals, explained here.
  */
-import { CATALOGUE, type Entity, type EntityKind, SECTIONS, type Section } from './catalogue/index.ts';
+import { ALL_SECTIONS, CATALOGUE, type Entity, type EntityKind, type Section } from './catalogue/index.ts';
 import { describeEntity, KIND_NOUN, labelOf } from './describe.ts';
 import type { PlanRefusal } from './model.ts';
 import type { RenameConflict } from './plan-renames.ts';
@@ -68,7 +68,7 @@ export function strandedRefusal(
     message:
       `restoring only ${(only ?? []).join(', ')} must delete and re-create ${parentName} (a unique value it ` +
       `holds moves to another id), which would remove or orphan ${childName}; add --only ` +
-      SECTIONS.filter((x) => wanted.has(x)).join(','),
+      ALL_SECTIONS.filter((x) => wanted.has(x)).join(','),
   };
 }
 

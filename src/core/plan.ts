@@ -6,17 +6,19 @@
  *   2. upsert, top-down by level: creates and updates (PUT by id), plus re-creation of whatever of the
  *      predeleted entities the target still has;
  *   3. delete, bottom-up: entities only the current gateway has, children before parents.
- * `only` limits every phase to the sections' kinds; `noDeletes` drops phase 3 and refuses renames.
+ * `only` limits every phase to the sections' kinds; `noDeletes` drops phase 3 and refuses renames. The kinds,
+ * their order and the sections are those of the target's catalogue (`meta.gateway`; Kong's when absent).
  * A plan that would leave a dangling reference is refused (plan-check.ts). `planHash` binds approvals.
  */
 
 import { planHash } from './canonical.ts';
 import {
+  ALL_KINDS,
   CATALOGUE,
+  type Catalogue,
+  catalogueOf,
   type Entity,
   type EntityKind,
-  KINDS_TOP_DOWN,
-  SECTIONS,
   type Section,
 } from './catalogue/index.ts';
 import { describeEntity } from './describe.ts';
@@ -29,20 +31,19 @@ import { findRenames } from './plan-renames.ts';
 import { KindIdMap } from './references.ts';
 import { SERVER_MANAGED_FIELDS, type Snapshot } from './snapshot.ts';
 
-const KINDS_BOTTOM_UP: readonly EntityKind[] = [...KINDS_TOP_DOWN].reverse();
-
-function normalizeOnly(only: readonly Section[] | undefined): Section[] | null {
+function normalizeOnly(only: readonly Section[] | undefined, catalogue: Catalogue): Section[] | null {
   if (!only || only.length === 0) return null;
+  const sections = catalogue.sections;
   for (const s of only) {
-    if (!(SECTIONS as readonly string[]).includes(s)) {
-      throw new TypeError(`unknown section "${String(s)}"; sections are: ${SECTIONS.join(', ')}`);
+    if (!(sections as readonly string[]).includes(s)) {
+      throw new TypeError(`unknown section "${String(s)}"; sections are: ${sections.join(', ')}`);
     }
   }
-  return SECTIONS.filter((s) => only.includes(s));
+  return sections.filter((s) => only.includes(s));
 }
 
 const DROPPED = new Map<EntityKind, readonly string[]>(
-  KINDS_TOP_DOWN.map((k) => [k, [...SERVER_MANAGED_FIELDS, ...CATALOGUE[k].readOnlyFields]]),
+  ALL_KINDS.map((k) => [k, [...SERVER_MANAGED_FIELDS, ...CATALOGUE[k].readOnlyFields]]),
 );
 
 /** The body to PUT: the target entity without server-managed or read-only fields (copied only if needed). */
@@ -57,7 +58,7 @@ function bodyOf(kind: EntityKind, e: Entity): Entity {
 }
 
 const GENERATED = new Map<EntityKind, readonly string[]>(
-  KINDS_TOP_DOWN.map((k) => [k, CATALOGUE[k].autoFields ?? []]),
+  ALL_KINDS.map((k) => [k, CATALOGUE[k].autoFields ?? []]),
 );
 
 /**
@@ -77,8 +78,8 @@ function keepGenerated(kind: EntityKind, body: Entity, before: Entity | undefine
   return (out as Entity | null) ?? body;
 }
 
-/** Steps grouped by kind in level order (reversed for deletes), each group by id. */
-function ordered(steps: readonly PlanStep[], bottomUp: boolean): PlanStep[] {
+/** Steps grouped by kind in the catalogue's level order (reversed for deletes), each group by id. */
+function ordered(steps: readonly PlanStep[], bottomUp: boolean, catalogue: Catalogue): PlanStep[] {
   const byKind = new Map<EntityKind, PlanStep[]>();
   for (const s of steps) {
     const list = byKind.get(s.kind);
@@ -86,7 +87,7 @@ function ordered(steps: readonly PlanStep[], bottomUp: boolean): PlanStep[] {
     else byKind.set(s.kind, [s]);
   }
   const out: PlanStep[] = [];
-  for (const kind of bottomUp ? KINDS_BOTTOM_UP : KINDS_TOP_DOWN) {
+  for (const kind of bottomUp ? [...catalogue.topDown].reverse() : catalogue.topDown) {
     // mostly sorted already (diff order), which TimSort handles in linear time
     const list = byKind.get(kind)?.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (list) for (const s of list) out.push(s);
@@ -95,9 +96,10 @@ function ordered(steps: readonly PlanStep[], bottomUp: boolean): PlanStep[] {
 }
 
 export function planRestore(current: Snapshot, target: Snapshot, options: PlanOptions = {}): Plan {
-  const only = normalizeOnly(options.only);
+  const catalogue = catalogueOf(target.meta);
+  const only = normalizeOnly(options.only, catalogue);
   const noDeletes = options.noDeletes === true;
-  const kinds = kindsInScope(only);
+  const kinds = kindsInScope(only, catalogue);
   const changes: Change[] = [];
   for (const kind of kinds) for (const c of diffKind(kind, current, target)) changes.push(c);
 
@@ -161,9 +163,9 @@ export function planRestore(current: Snapshot, target: Snapshot, options: PlanOp
     }
   }
   const steps = [
-    ...ordered(predeleteSteps, true),
-    ...ordered(upsertSteps, false),
-    ...ordered(deleteSteps, true),
+    ...ordered(predeleteSteps, true, catalogue),
+    ...ordered(upsertSteps, false, catalogue),
+    ...ordered(deleteSteps, true, catalogue),
   ];
 
   const deleted = new KindIdMap<true>();

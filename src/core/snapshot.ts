@@ -4,15 +4,18 @@
  * UUIDs of other entities, so ids must survive a restore.
  */
 import { z } from 'zod';
-import { ENTITY_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+import { ALL_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
 
 export const SNAPSHOT_FORMAT = 1;
 
 export type DatabaseMode = 'postgres' | 'off' | 'unknown';
-export type Edition = 'community' | 'enterprise';
+/** Kong's editions; `managed` for a gateway sold as one cloud service (AWS API Gateway). */
+export type Edition = 'community' | 'enterprise' | 'managed';
 
 export interface SnapshotMeta {
   format: number;
+  /** the gateway type whose catalogue the entities follow; absent for Kong (every older snapshot) */
+  gateway?: string;
   kongVersion: string;
   edition: Edition;
   database: DatabaseMode;
@@ -50,17 +53,24 @@ const entitySchema = z.looseObject({ id: z.string().min(1) });
 
 export const snapshotMetaSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),
+  gateway: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/)
+    .optional(),
   kongVersion: z.string(),
-  edition: z.enum(['community', 'enterprise']),
+  edition: z.enum(['community', 'enterprise', 'managed']),
   database: z.enum(['postgres', 'off', 'unknown']),
   workspace: z.string().nullable(),
   takenAt: z.string(),
-  counts: z.partialRecord(z.enum(ENTITY_KINDS), z.number().int().nonnegative()),
+  counts: z.partialRecord(z.enum(ALL_KINDS as [EntityKind, ...EntityKind[]]), z.number().int().nonnegative()),
 });
 
 export const snapshotSchema = z.object({
   meta: snapshotMetaSchema,
-  entities: z.partialRecord(z.enum(ENTITY_KINDS), z.record(z.string(), entitySchema)),
+  entities: z.partialRecord(
+    z.enum(ALL_KINDS as [EntityKind, ...EntityKind[]]),
+    z.record(z.string(), entitySchema),
+  ),
 });
 
 /** Fields the server manages; never part of a snapshot. */

@@ -4,7 +4,7 @@
  * facts, so they live here and not in the gateway-neutral catalogue (`src/core/catalogue`), which keeps
  * only what the entities are: keys, references, levels, secrets.
  */
-import type { EntityKind } from '../core/index.ts';
+import { AWS_KINDS, type AwsKind, type EntityKind } from '../core/index.ts';
 
 export interface AdminPath {
   /** top-level collection, or null when Kong offers the kind only under its parent (targets, members) */
@@ -16,6 +16,14 @@ export interface AdminPath {
   /** the field Kong accepts in place of the id in URLs (`/services/{name}`) */
   endpointKey?: string;
 }
+
+/** A kind of another gateway type (AWS API Gateway's): nowhere on Kong's Admin API, and never dumped or
+ * written by Kong's gateway, which walks Kong's catalogue only. */
+const NOT_ON_KONG: AdminPath = Object.freeze({ collection: null, writeNested: false });
+const OTHER_GATEWAYS = Object.fromEntries(AWS_KINDS.map((k) => [k, NOT_ON_KONG])) as Record<
+  AwsKind,
+  AdminPath
+>;
 
 export const ADMIN_PATHS: Readonly<Record<EntityKind, AdminPath>> = {
   certificates: { collection: '/certificates', writeNested: false },
@@ -62,4 +70,5 @@ export const ADMIN_PATHS: Readonly<Record<EntityKind, AdminPath>> = {
   consumer_group_members: { collection: null, nested: 'consumers', writeNested: true },
   plugins: { collection: '/plugins', writeNested: false, endpointKey: 'instance_name' },
   filter_chains: { collection: '/filter-chains', writeNested: false, endpointKey: 'name' },
+  ...OTHER_GATEWAYS,
 };

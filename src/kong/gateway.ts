@@ -4,7 +4,7 @@
  * reaches Kong only through this object, built by the registry in `src/compose/gateways.ts`.
  */
 import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
-import type { ConnectionConfig } from '../config/types.ts';
+import type { ConnectionConfig, KongConnectionConfig } from '../config/types.ts';
 import { applyPlan } from './apply.ts';
 import { createKongClient, type KongClient } from './client.ts';
 import { checkHealth, describeGateway } from './describe.ts';
@@ -48,8 +48,15 @@ export function kongGateway(client: KongClient): Gateway {
   };
 }
 
-/** The Kong client a configured connection describes. */
+/** The Kong client a configured Kong connection describes (a connection of another type is refused). */
 export function kongClientFor(connection: ConnectionConfig): KongClient {
+  if (connection.type !== 'kong') {
+    throw new TypeError(`connection ${connection.name} is of type ${connection.type}, not kong`);
+  }
+  return kongClientOf(connection);
+}
+
+function kongClientOf(connection: KongConnectionConfig): KongClient {
   return createKongClient({
     url: connection.kongUrl,
     token: connection.token.reveal(),
@@ -59,6 +66,6 @@ export function kongClientFor(connection: ConnectionConfig): KongClient {
 }
 
 /** The gateway port for a configured Kong connection. */
-export function openKongGateway(connection: ConnectionConfig): Gateway {
+export function openKongGateway(connection: KongConnectionConfig): Gateway {
   return kongGateway(kongClientFor(connection));
 }

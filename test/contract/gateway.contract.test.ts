@@ -7,7 +7,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/app/ports/gateway.ts';
-import { fromDeckFile, planRestore, type Snapshot } from '../../src/core/index.ts';
+import { awsKeys, buildSnapshot, fromDeckFile, planRestore, type Snapshot } from '../../src/core/index.ts';
 import { GATEWAYS_UNDER_TEST, type GatewayFixture, open } from './implementations.ts';
 
 /** A sample configuration per gateway type. */
@@ -36,6 +36,58 @@ const SAMPLES: Record<string, () => Snapshot> = {
         '',
       ].join('\n'),
     ),
+  'aws-apigateway': () => {
+    const api = awsKeys.api('orders');
+    const root = awsKeys.resource(api, '/');
+    const orders = awsKeys.resource(api, '/orders');
+    const get = awsKeys.method(orders, 'GET');
+    const one = <T extends { id: string }>(e: T) => ({ [e.id]: e });
+    return buildSnapshot(
+      {
+        format: 1,
+        gateway: 'aws-apigateway',
+        kongVersion: 'apigateway 2015-07-09',
+        edition: 'managed',
+        database: 'unknown',
+        workspace: null,
+        takenAt: '2026-12-06T09:00:00.000Z',
+      },
+      {
+        restapis: one({ id: api, name: 'orders', description: 'orders API' }),
+        resources: {
+          ...one({ id: root, restApi: api, parent: null, path: '/' }),
+          ...one({ id: orders, restApi: api, parent: root, pathPart: 'orders', path: '/orders' }),
+        },
+        methods: one({ id: get, resource: orders, httpMethod: 'GET', authorizationType: 'NONE' }),
+        method_responses: one({ id: awsKeys.response(get, '200'), method: get, statusCode: '200' }),
+        integrations: one({
+          id: get,
+          method: get,
+          type: 'MOCK',
+          requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        }),
+        integration_responses: one({ id: awsKeys.response(get, '200'), integration: get, statusCode: '200' }),
+        stages: one({
+          id: awsKeys.inApi(api, 'prod'),
+          restApi: api,
+          stageName: 'prod',
+          variables: { tier: 'gold' },
+        }),
+        api_keys: one({
+          id: 'partner',
+          name: 'partner',
+          enabled: true,
+          value: 'contract-key-value-0123456789',
+        }),
+        usage_plans: one({ id: 'basic', name: 'basic', apiStages: [{ apiId: api, stage: 'prod' }] }),
+        usage_plan_keys: one({
+          id: awsKeys.usagePlanKey('basic', 'partner'),
+          usagePlan: 'basic',
+          apiKey: 'partner',
+        }),
+      },
+    );
+  },
 };
 
 const count = (s: Snapshot) => Object.values(s.entities).reduce((n, m) => n + Object.keys(m ?? {}).length, 0);

@@ -11,7 +11,9 @@ import { openGateway } from '../../src/compose/gateways.ts';
 import { openRecords } from '../../src/compose/records.ts';
 import type { ConnectionConfig } from '../../src/config/index.ts';
 import { Secret } from '../../src/config/index.ts';
+import { startAwsApiGatewaySim } from '../../tools/aws-apigateway-sim/index.ts';
 import { type KongSim, startKongSim } from '../../tools/kong-sim/index.ts';
+import { awsConnection } from '../integration/aws/support.ts';
 import { privateSchema } from '../support/postgres.ts';
 
 export interface RecordsUnderTest {
@@ -94,6 +96,24 @@ export const GATEWAYS_UNDER_TEST: readonly GatewayUnderTest[] = [
         wrongToken: kongConnection('contract', sim.url, 'not-the-token'),
         unreachable: kongConnection('contract', 'http://127.0.0.1:9', 'contract-token'),
         close: () => sim.close(),
+      };
+    },
+  },
+  {
+    type: 'aws-apigateway',
+    async start() {
+      const sim = await startAwsApiGatewaySim();
+      // the simulator does not verify signatures: a second one refuses every request as expired credentials
+      const refusing = await startAwsApiGatewaySim();
+      refusing.state.faults.expiredCredentials = true;
+      return {
+        connection: awsConnection(sim.url),
+        wrongToken: awsConnection(refusing.url),
+        unreachable: awsConnection('http://127.0.0.1:9'),
+        close: async () => {
+          await sim.close();
+          await refusing.close();
+        },
       };
     },
   },

@@ -1,5 +1,10 @@
 /**
- * The registry of Kong entity kinds: one row per kind, each described in `kinds/<kind>.ts`.
+ * The catalogues, one per gateway type, as data (`Catalogue`): Kong's (the default: one row per kind, each
+ * described in `kinds/<kind>.ts`) and AWS API Gateway's (`aws-apigateway/`). `CATALOGUE` looks up any kind's
+ * definition: kind names are unique across gateway types. A snapshot names its gateway type in
+ * `meta.gateway` (absent: Kong), and the planner walks that type's catalogue (`catalogueOf`).
+ *
+ * Kong's dependency levels:
  *
  * Dependency levels (decK's order, go-database-reconciler pkg/diff/order.go), created/updated top-down
  * so a parent exists before its children point at it, deleted bottom-up so no child is left dangling:
@@ -12,6 +17,9 @@
  *        │
  *   L4  plugins  filter_chains
  */
+
+import { AWS_CATALOGUE_DEFS } from './aws-apigateway/kinds.ts';
+import { AWS_KINDS, AWS_SECTIONS } from './aws-apigateway/names.ts';
 import { caCertificates } from './kinds/ca-certificates.ts';
 import { certificates } from './kinds/certificates.ts';
 import { consumerGroupMembers, consumerGroups } from './kinds/consumer-groups.ts';
@@ -35,12 +43,22 @@ import { snis } from './kinds/snis.ts';
 import { targets } from './kinds/targets.ts';
 import { upstreams } from './kinds/upstreams.ts';
 import { vaults } from './kinds/vaults.ts';
-import { ENTITY_KINDS, type EntityKind, type KindDef, type Level, SECTIONS, type Section } from './types.ts';
+import {
+  ENTITY_KINDS,
+  type EntityKind,
+  type KindDef,
+  type KongKind,
+  type Level,
+  SECTIONS,
+  type Section,
+} from './types.ts';
 
+export { awsKeys, NO_BASE_PATH, parseResourceKey } from './aws-apigateway/keys.ts';
+export { AWS_KINDS, AWS_SECTIONS, type AwsKind, type AwsSection } from './aws-apigateway/names.ts';
 export { memberId } from './kinds/consumer-groups.ts';
 export * from './types.ts';
 
-export const CATALOGUE: Readonly<Record<EntityKind, KindDef>> = Object.freeze({
+const KONG_DEFS: Readonly<Record<KongKind, KindDef>> = {
   certificates,
   ca_certificates: caCertificates,
   consumers,
@@ -63,25 +81,78 @@ export const CATALOGUE: Readonly<Record<EntityKind, KindDef>> = Object.freeze({
   consumer_group_members: consumerGroupMembers,
   plugins,
   filter_chains: filterChains,
+};
+
+/** Every kind's definition, whatever its gateway type. */
+export const CATALOGUE: Readonly<Record<EntityKind, KindDef>> = Object.freeze({
+  ...KONG_DEFS,
+  ...AWS_CATALOGUE_DEFS,
 });
+
+/** Every kind of every gateway type, Kong's first. */
+export const ALL_KINDS: readonly EntityKind[] = [...ENTITY_KINDS, ...AWS_KINDS];
+/** Every section of every gateway type, Kong's first. */
+export const ALL_SECTIONS: readonly Section[] = [...SECTIONS, ...AWS_SECTIONS];
+
+/** One gateway type's entity model, as data: its kinds, their create order and the sections users name. */
+export interface Catalogue {
+  /** the connection `type` it serves (`kong`, `aws-apigateway`) */
+  readonly gateway: string;
+  /** in catalogue order */
+  readonly kinds: readonly EntityKind[];
+  /** in create order: by level, then catalogue order */
+  readonly topDown: readonly EntityKind[];
+  readonly sections: readonly Section[];
+}
+
+function catalogue(gateway: string, kinds: readonly EntityKind[], sections: readonly Section[]): Catalogue {
+  const topDown = [...kinds].sort(
+    (a, b) => CATALOGUE[a].level - CATALOGUE[b].level || kinds.indexOf(a) - kinds.indexOf(b),
+  );
+  return Object.freeze({ gateway, kinds, topDown, sections });
+}
+
+export const KONG_CATALOGUE: Catalogue = catalogue('kong', ENTITY_KINDS, SECTIONS);
+export const AWS_APIGATEWAY_CATALOGUE: Catalogue = catalogue('aws-apigateway', AWS_KINDS, AWS_SECTIONS);
+
+/** The catalogues by gateway type; a gateway type without one of its own is described by Kong's. */
+export const CATALOGUES: Readonly<Record<string, Catalogue>> = Object.freeze({
+  kong: KONG_CATALOGUE,
+  'aws-apigateway': AWS_APIGATEWAY_CATALOGUE,
+});
+
+/** The catalogue of a gateway type (Kong's when absent, as in every snapshot written before types existed). */
+export function catalogueFor(gateway: string | null | undefined): Catalogue {
+  return (gateway ? CATALOGUES[gateway] : undefined) ?? KONG_CATALOGUE;
+}
+
+/** The catalogue a snapshot's entities belong to, from its metadata. */
+export function catalogueOf(meta: { gateway?: string | null } | null | undefined): Catalogue {
+  return catalogueFor(meta?.gateway);
+}
 
 export function kindDef(kind: EntityKind): KindDef {
   return CATALOGUE[kind];
 }
 
+/** A kind of any gateway type. */
 export function isEntityKind(value: string): value is EntityKind {
+  return Object.hasOwn(CATALOGUE, value);
+}
+
+export function isKongKind(value: string): value is KongKind {
   return (ENTITY_KINDS as readonly string[]).includes(value);
 }
 
-export function isSection(value: string): value is Section {
-  return (SECTIONS as readonly string[]).includes(value);
+/** A section of `catalogue` (Kong's by default). */
+export function isSection(value: string, catalogue: Catalogue = KONG_CATALOGUE): value is Section {
+  return (catalogue.sections as readonly string[]).includes(value);
 }
 
-/** Kinds in create order: by level, then in ENTITY_KINDS order (deterministic). */
-export const KINDS_TOP_DOWN: readonly EntityKind[] = [...ENTITY_KINDS].sort(
-  (a, b) => CATALOGUE[a].level - CATALOGUE[b].level || ENTITY_KINDS.indexOf(a) - ENTITY_KINDS.indexOf(b),
-);
+/** Kong's kinds in create order: by level, then in ENTITY_KINDS order (deterministic). */
+export const KINDS_TOP_DOWN: readonly EntityKind[] = KONG_CATALOGUE.topDown;
 
+/** Kong's levels. */
 export const LEVELS: readonly Level[] = [1, 2, 3, 4];
 
 export function kindsAtLevel(level: Level): EntityKind[] {
@@ -89,13 +160,13 @@ export function kindsAtLevel(level: Level): EntityKind[] {
 }
 
 export function kindsOfSection(section: Section): EntityKind[] {
-  return ENTITY_KINDS.filter((k) => CATALOGUE[k].section === section);
+  return ALL_KINDS.filter((k) => CATALOGUE[k].section === section);
 }
 
 /** Every (child kind, foreign key) pair that points at `parent`: who must go before `parent` is deleted. */
 export function referencesTo(parent: EntityKind): { kind: EntityKind; fk: KindDef['foreignKeys'][number] }[] {
   const out: { kind: EntityKind; fk: KindDef['foreignKeys'][number] }[] = [];
-  for (const kind of ENTITY_KINDS) {
+  for (const kind of ALL_KINDS) {
     for (const fk of CATALOGUE[kind].foreignKeys) if (fk.references === parent) out.push({ kind, fk });
   }
   return out;

@@ -1,10 +1,16 @@
 /**
- * The shape every Kong entity kind is described with. One file per kind in `kinds/`, one registry in
- * `index.ts`: adding a kind is one file and one table row. Facts come from Kong's schema files
- * (`kong/db/schema/entities/*.lua`, `kong/plugins/<plugin>/daos.lua`) and decK's engine.
+ * The shape every entity kind is described with, whatever its gateway type. Each gateway type has its own
+ * catalogue (a `Catalogue`: its kinds, sections and dependency levels, as data; `index.ts` registers them
+ * by connection type, Kong's being the default): Kong's kinds are one file each in `kinds/`, with facts
+ * from Kong's schema files (`kong/db/schema/entities/*.lua`, `kong/plugins/<plugin>/daos.lua`) and decK's
+ * engine; AWS API Gateway's are in `aws-apigateway/`. Kind and section names are unique across gateway
+ * types, so one kind names one definition wherever it appears (a Change, a plan step, an artifact).
  */
 
-export const ENTITY_KINDS = [
+import type { AwsKind, AwsSection } from './aws-apigateway/names.ts';
+
+/** Kong's kinds, in catalogue order (`ENTITY_KINDS` is the same list under its older name). */
+export const KONG_KINDS = [
   'certificates',
   'ca_certificates',
   'consumers',
@@ -28,9 +34,14 @@ export const ENTITY_KINDS = [
   'plugins',
   'filter_chains',
 ] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
+export type KongKind = (typeof KONG_KINDS)[number];
+/** Kong's kinds: what every Kong-only path (dump, Admin API paths, decK files) walks. */
+export const ENTITY_KINDS: readonly EntityKind[] = KONG_KINDS;
 
-/** Sections are what a user names in `--only`: one or more kinds restored together. */
+/** Every kind of every gateway type. */
+export type EntityKind = KongKind | AwsKind;
+
+/** Sections are what a user names in `--only`: one or more kinds restored together. Kong's: */
 export const SECTIONS = [
   'services',
   'routes',
@@ -48,10 +59,11 @@ export const SECTIONS = [
   'key_sets',
   'filter_chains',
 ] as const;
-export type Section = (typeof SECTIONS)[number];
+export type KongSection = (typeof SECTIONS)[number];
+export type Section = KongSection | AwsSection;
 
-/** Dependency level: create/update walk 1→4, delete walks 4→1. */
-export type Level = 1 | 2 | 3 | 4;
+/** Dependency level: create/update walk up from 1 (Kong: 1→4), delete walks down. */
+export type Level = number;
 
 /** Kong's behaviour when the referenced parent is deleted. */
 export type OnDelete = 'restrict' | 'cascade';
@@ -70,7 +82,7 @@ export interface ForeignKey {
 export interface NestedPath {
   /** the foreign-key field naming the parent, e.g. `consumer`. */
   parentField: string;
-  parentKind: EntityKind;
+  parentKind: KongKind;
 }
 
 export type Entity = Record<string, unknown> & { id: string };
@@ -112,9 +124,14 @@ export interface KindDef {
    * writes, never compared.
    */
   writeOptionFields?: readonly string[];
+  /**
+   * Fields the gateway assigns on create and the target cannot choose (an AWS resource's `awsId`): kept in
+   * snapshots so a restore can map old to new, never compared, never written.
+   */
+  assignedFields?: readonly string[];
   /** Enterprise-only kinds are skipped cleanly on OSS gateways. */
   enterprise: boolean;
-  /** Key of this kind in decK files (top level or nested under its parent). */
+  /** Key of this kind in decK files (top level or nested under its parent); '' for kinds decK has not. */
   deckKey: string;
   /** The entity's own short label for messages (`orders`, `api.example.com:8000`); falls back to the id. */
   label(entity: Entity): string;

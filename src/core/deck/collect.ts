@@ -4,7 +4,7 @@
  * parent: a route under a service belongs to it, a plugin under a route is scoped to it, and so on
  * (go-database-reconciler pkg/file/builder.go). Resolution happens in `resolve.ts`.
  */
-import type { EntityKind } from '../catalogue/index.ts';
+import type { EntityKind, KongKind } from '../catalogue/index.ts';
 import { isPlainObject } from './defaults.ts';
 import type { DocPath } from './errors.ts';
 import { type ChildSlot, IGNORED_FIELDS, SHAPES } from './shapes.ts';
@@ -43,7 +43,7 @@ interface ShapeIndex {
 }
 
 const SHAPE_INDEX = new Map<EntityKind, ShapeIndex>(
-  (Object.keys(SHAPES) as EntityKind[]).map((kind) => {
+  (Object.keys(SHAPES) as KongKind[]).map((kind) => {
     const shape = SHAPES[kind];
     return [
       kind,

@@ -5,7 +5,7 @@
  * schemas (kong/db/schema/entities/*.lua, kong/plugins/<plugin>/daos.lua), so a file decK accepts and a
  * dump of a live gateway both import; anything else is refused as an unknown key.
  */
-import { type EntityKind, kindsOfSection } from '../catalogue/index.ts';
+import { type EntityKind, type KongKind, kindsOfSection } from '../catalogue/index.ts';
 
 /** A nested array under an entity: its items are `kind` entities whose `parentField` is the parent. */
 export interface ChildSlot {
@@ -37,7 +37,8 @@ const credentialSlots: ChildSlot[] = kindsOfSection('credentials').map((k) => ({
   parentField: 'consumer',
 }));
 
-export const SHAPES: Readonly<Record<EntityKind, DeckShape>> = {
+/** decK's shapes: Kong's kinds only (other gateway types have no decK files). */
+export const SHAPES: Readonly<Record<KongKind, DeckShape>> = {
   services: {
     fields: [
       ...common,

@@ -20,11 +20,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   app: ['app/ports', 'audit', 'config', 'core'],
   config: ['core'],
   kong: ['app/ports', 'config', 'core'],
+  aws: ['app/ports', 'config', 'core'],
   storage: ['app/ports', 'config', 'core'],
   db: ['app/ports', 'core'],
   audit: ['app/ports', 'core'],
   // the composition root: picks every implementation (jobs: the work-queue port over BullMQ)
-  compose: ['app', 'app/ports', 'audit', 'config', 'core', 'db', 'jobs', 'kong', 'observe', 'storage'],
+  compose: ['app', 'app/ports', 'audit', 'aws', 'config', 'core', 'db', 'jobs', 'kong', 'observe', 'storage'],
   // health, readiness, metrics, logs: fed by the application's events and what compose hands in; logs
   // remove secrets with the audit log's guard
   observe: ['app', 'app/ports', 'audit', 'config', 'core'],

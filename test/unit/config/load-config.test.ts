@@ -10,6 +10,7 @@ import {
   type ReadTextFile,
   type SqliteDatabaseConfig,
 } from '../../../src/config/index.ts';
+import type { KongConnectionConfig } from '../../../src/config/types.ts';
 
 const KEY_HEX = 'a'.repeat(64);
 const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
@@ -70,7 +71,7 @@ async function problemsOf(yaml: string, extraEnv: Record<string, string> = {}): 
 describe('loadConfig', () => {
   it('loads a valid file, resolves secrets and relative paths, applies defaults', async () => {
     const config = await loadConfig({ path: '/etc/snapgate/snapgate.yml', env, readFile: files(fileMap) });
-    const [prod, staging] = config.connections;
+    const [prod, staging] = config.connections as readonly KongConnectionConfig[];
     expect(prod!.kongUrl).toBe('https://kong.example:8444');
     expect(prod!.token.reveal()).toBe(TOKEN);
     expect(staging!.token.reveal()).toBe('staging-token');
@@ -105,7 +106,11 @@ describe('loadConfig', () => {
 
   it('never prints a token or key, whichever way the config is turned into text', async () => {
     const config = await loadConfig({ path: '/etc/snapgate/snapgate.yml', env, readFile: files(fileMap) });
-    const texts = [JSON.stringify(config), inspect(config, { depth: 10 }), `${config.connections[0]!.token}`];
+    const texts = [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      `${(config.connections[0] as KongConnectionConfig).token}`,
+    ];
     for (const text of texts) {
       expect(text).toContain('[redacted]');
       expect(text).not.toContain(TOKEN);
@@ -253,6 +258,9 @@ database: { path: snap.db }
         SNAPGATE_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
         SNAPGATE_S3_SECRET_ACCESS_KEY: 's3-secret-example',
         SNAPGATE_S3_SESSION_TOKEN: 's3-session-example',
+        PAYMENTS_AWS_ACCESS_KEY_ID: 'AKIAPAYMENTS',
+        PAYMENTS_AWS_SECRET_ACCESS_KEY: 'aws-secret-example',
+        PAYMENTS_AWS_SESSION_TOKEN: 'aws-session-example',
       },
       readFile: async (p) =>
         p.endsWith('snapgate.example.yml') ? example : p.endsWith('.pem') ? AUDIT_PEM : KEY_HEX,
@@ -262,7 +270,29 @@ database: { path: snap.db }
     expect(dr).toMatchObject({ type: 's3', region: 'us-west-2', prefix: '', objectLock: null });
     expect(offsite?.type === 's3' && offsite.credentials?.secretAccessKey.reveal()).toBe('s3-secret-example');
     expect(JSON.stringify(config)).not.toContain('s3-secret-example');
-    expect(config.connections.map((c) => c.name)).toEqual(['prod-eu', 'staging']);
+    expect(config.connections.map((c) => c.name)).toEqual([
+      'prod-eu',
+      'staging',
+      'payments-api-eu',
+      'payments-api-us',
+    ]);
+    const [, , eu, us] = config.connections;
+    expect(eu).toMatchObject({
+      type: 'aws-apigateway',
+      region: 'eu-west-1',
+      endpoint: null,
+      profile: null,
+      apis: { ids: ['a1b2c3d4e5'], names: ['payments'], tags: { team: 'payments' } },
+    });
+    expect(eu?.type === 'aws-apigateway' && eu.credentials?.secretAccessKey.reveal()).toBe(
+      'aws-secret-example',
+    );
+    expect(JSON.stringify(config)).not.toContain('aws-secret-example');
+    expect(us).toMatchObject({
+      type: 'aws-apigateway',
+      profile: 'payments-prod',
+      apis: { ids: [], names: [], tags: {} },
+    });
     expect(config.connections[0]!.roles.approver).toEqual(['S0456SRE']);
     expect(config.keys.filter((k) => k.current).map((k) => k.id)).toEqual(['k2026-11']);
   });
@@ -434,7 +464,7 @@ describe('loadConfig with the real filesystem', () => {
       const config = await loadConfig({ path: join(dir, 'snapgate.yml'), env });
       expect(config.configPath).toBe(join(dir, 'snapgate.yml'));
       expect(config.keys[1]!.key.reveal().toString('hex')).toBe(KEY_HEX);
-      expect(config.connections[1]!.token.reveal()).toBe('tok');
+      expect((config.connections[1] as KongConnectionConfig).token.reveal()).toBe('tok');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

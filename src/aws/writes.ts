@@ -1,0 +1,494 @@
+/**
+ * One plan step as API Gateway calls: creates through each kind's Create/Put operation with references
+ * turned into the ids the service takes (recording the ids it assigns), updates as PATCH operations
+ * (integrations, integration responses and gateway responses are written whole with their Put operation,
+ * which replaces them), deletes through each kind's Delete operation.
+ */
+import {
+  type APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateAuthorizerCommand,
+  CreateBasePathMappingCommand,
+  CreateDomainNameCommand,
+  CreateModelCommand,
+  CreateRequestValidatorCommand,
+  CreateResourceCommand,
+  CreateRestApiCommand,
+  CreateStageCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteAuthorizerCommand,
+  DeleteBasePathMappingCommand,
+  DeleteDomainNameCommand,
+  DeleteGatewayResponseCommand,
+  DeleteIntegrationCommand,
+  DeleteIntegrationResponseCommand,
+  DeleteMethodCommand,
+  DeleteMethodResponseCommand,
+  DeleteModelCommand,
+  DeleteRequestValidatorCommand,
+  DeleteResourceCommand,
+  DeleteRestApiCommand,
+  DeleteStageCommand,
+  DeleteUsagePlanCommand,
+  DeleteUsagePlanKeyCommand,
+  PutGatewayResponseCommand,
+  PutIntegrationCommand,
+  PutIntegrationResponseCommand,
+  PutMethodCommand,
+  PutMethodResponseCommand,
+  UpdateApiKeyCommand,
+  UpdateAuthorizerCommand,
+  UpdateBasePathMappingCommand,
+  UpdateDomainNameCommand,
+  UpdateMethodCommand,
+  UpdateMethodResponseCommand,
+  UpdateModelCommand,
+  UpdateRequestValidatorCommand,
+  UpdateRestApiCommand,
+  UpdateStageCommand,
+  UpdateUsagePlanCommand,
+} from '@aws-sdk/client-api-gateway';
+import { type AwsKind, CATALOGUE, type Entity, NO_BASE_PATH } from '../core/index.ts';
+import { type IdMap, inApiParts, methodParts, splitLast } from './ids.ts';
+import { type PatchOperation, patchOperations } from './patch-ops.ts';
+
+type Body = Record<string, unknown>;
+
+function without(e: Entity, ...fields: string[]): Body {
+  const out: Body = { ...e };
+  for (const f of ['id', 'awsId', ...fields]) delete out[f];
+  return out;
+}
+
+/** A target or live entity in the service's own member names and ids (for comparing and writing). */
+export function toService(kind: AwsKind, e: Entity, ids: IdMap): Body {
+  switch (kind) {
+    case 'methods': {
+      const out = without(e, 'resource', 'authorizer', 'requestValidator');
+      if (typeof e.authorizer === 'string') out.authorizerId = ids.need('authorizers', e.authorizer);
+      if (typeof e.requestValidator === 'string') {
+        out.requestValidatorId = ids.need('request_validators', e.requestValidator);
+      }
+      return out;
+    }
+    // an API the dump could not name (deleted, or outside the selection) is held by its AWS id
+    case 'usage_plans':
+      return {
+        ...without(e),
+        apiStages: ((e.apiStages ?? []) as Body[]).map((s) => ({
+          ...s,
+          apiId: ids.get('restapis', s.apiId as string) ?? s.apiId,
+        })),
+      };
+    case 'base_path_mappings':
+      return { restapiId: ids.get('restapis', e.restApi as string) ?? e.restApi, stage: e.stage };
+    default:
+      return without(e, 'restApi', 'method', 'integration', 'parent', 'deploymentId', 'cacheNamespace');
+  }
+}
+
+export interface StepContext {
+  client: APIGatewayClient;
+  ids: IdMap;
+  /** the live entity before this step (updates, deletes) */
+  before: Entity | undefined;
+  /** a deployment of the step's API, made on first need (a stage cannot be created without one) */
+  deploymentFor(apiKey: string): Promise<string>;
+}
+
+/** Creates the entity; returns the id AWS assigned, if it assigns one. */
+export async function create(kind: AwsKind, e: Entity, ctx: StepContext): Promise<string | null> {
+  const { client, ids } = ctx;
+  const b = toService(kind, e, ids);
+  switch (kind) {
+    case 'restapis': {
+      const api = await client.send(new CreateRestApiCommand(b as never));
+      ids.set('resources', `${e.id}:/`, api.rootResourceId as string);
+      return api.id as string;
+    }
+    case 'resources': {
+      if (e.parent === null || e.parent === undefined) {
+        // the root resource comes with its API
+        return ids.need('resources', e.id);
+      }
+      const r = await client.send(
+        new CreateResourceCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          parentId: ids.need('resources', e.parent as string),
+          pathPart: e.pathPart as string,
+        }),
+      );
+      return r.id as string;
+    }
+    case 'methods': {
+      const { api, resource, verb } = methodParts(e.id);
+      await client.send(
+        new PutMethodCommand({
+          ...b,
+          restApiId: ids.need('restapis', api),
+          resourceId: ids.need('resources', resource),
+          httpMethod: verb,
+        } as never),
+      );
+      return null;
+    }
+    case 'method_responses':
+    case 'integration_responses': {
+      const [method, statusCode] = splitLast(e.id);
+      const { api, resource, verb } = methodParts(method);
+      const where = {
+        restApiId: ids.need('restapis', api),
+        resourceId: ids.need('resources', resource),
+        httpMethod: verb,
+        statusCode,
+      };
+      if (kind === 'method_responses')
+        await client.send(new PutMethodResponseCommand({ ...b, ...where } as never));
+      else await client.send(new PutIntegrationResponseCommand({ ...b, ...where } as never));
+      return null;
+    }
+    case 'integrations': {
+      const { api, resource, verb } = methodParts(e.id);
+      const { httpMethod, ...rest } = b;
+      await client.send(
+        new PutIntegrationCommand({
+          ...rest,
+          ...(httpMethod ? { integrationHttpMethod: httpMethod } : {}),
+          restApiId: ids.need('restapis', api),
+          resourceId: ids.need('resources', resource),
+          httpMethod: verb,
+        } as never),
+      );
+      return null;
+    }
+    case 'models': {
+      const m = await client.send(
+        new CreateModelCommand({ ...b, restApiId: ids.need('restapis', e.restApi as string) } as never),
+      );
+      return m.id as string;
+    }
+    case 'request_validators': {
+      const v = await client.send(
+        new CreateRequestValidatorCommand({
+          ...b,
+          restApiId: ids.need('restapis', e.restApi as string),
+        } as never),
+      );
+      return v.id as string;
+    }
+    case 'authorizers': {
+      const a = await client.send(
+        new CreateAuthorizerCommand({ ...b, restApiId: ids.need('restapis', e.restApi as string) } as never),
+      );
+      return a.id as string;
+    }
+    case 'gateway_responses':
+      await client.send(
+        new PutGatewayResponseCommand({
+          ...b,
+          restApiId: ids.need('restapis', e.restApi as string),
+        } as never),
+      );
+      return null;
+    case 'stages': {
+      const deploymentId = await ctx.deploymentFor(e.restApi as string);
+      const { methodSettings: _settings, ...rest } = b;
+      await client.send(
+        new CreateStageCommand({
+          ...rest,
+          restApiId: ids.need('restapis', e.restApi as string),
+          deploymentId,
+        } as never),
+      );
+      // method settings are not a CreateStage member: they are patched in
+      const ops = patchOperations(
+        'stages',
+        { id: e.id },
+        { id: e.id, methodSettings: b.methodSettings },
+        new Set(['id']),
+      );
+      if (ops && ops.length > 0) await patchStage(ctx, e, ops);
+      return null;
+    }
+    case 'api_keys': {
+      const k = await client.send(new CreateApiKeyCommand(b as never));
+      return k.id as string;
+    }
+    case 'usage_plans': {
+      const p = await client.send(new CreateUsagePlanCommand(b as never));
+      return p.id as string;
+    }
+    case 'usage_plan_keys':
+      await client.send(
+        new CreateUsagePlanKeyCommand({
+          usagePlanId: ids.need('usage_plans', e.usagePlan as string),
+          keyId: ids.need('api_keys', e.apiKey as string),
+          keyType: 'API_KEY',
+        }),
+      );
+      return null;
+    case 'domain_names':
+      await client.send(new CreateDomainNameCommand(b as never));
+      return null;
+    case 'base_path_mappings': {
+      const basePath = e.basePath === NO_BASE_PATH ? undefined : (e.basePath as string);
+      await client.send(
+        new CreateBasePathMappingCommand({
+          domainName: e.domainName as string,
+          restApiId: b.restapiId as string,
+          ...(basePath ? { basePath } : {}),
+          ...(b.stage ? { stage: b.stage as string } : {}),
+        }),
+      );
+      return null;
+    }
+  }
+}
+
+async function patchStage(ctx: StepContext, e: Entity, ops: PatchOperation[]): Promise<void> {
+  const { name } = inApiParts(e.id);
+  await ctx.client.send(
+    new UpdateStageCommand({
+      restApiId: ctx.ids.need('restapis', e.restApi as string),
+      stageName: name,
+      patchOperations: ops,
+    }),
+  );
+}
+
+export class NotUpdatableError extends Error {
+  constructor(kind: AwsKind, key: string) {
+    super(
+      `${CATALOGUE[kind].kind} ${key}: a member that changed cannot be updated in place by API Gateway (delete it and restore again)`,
+    );
+    this.name = 'NotUpdatableError';
+  }
+}
+
+/** Updates the live entity to `e`. */
+export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promise<void> {
+  const { client, ids } = ctx;
+  if (kind === 'integrations' || kind === 'integration_responses' || kind === 'gateway_responses') {
+    await create(kind, e, ctx);
+    return;
+  }
+  const before = ctx.before ? toService(kind, ctx.before, ids) : {};
+  // the members that make up the natural key cannot differ between the two (they name the same entity)
+  const ignore = new Set([
+    'name',
+    'stageName',
+    'domainName',
+    'httpMethod',
+    'statusCode',
+    'responseType',
+    'path',
+    'pathPart',
+    'basePath',
+  ]);
+  const ops = patchOperations(kind, before as Entity, toService(kind, e, ids) as Entity, ignore);
+  if (ops === null) throw new NotUpdatableError(kind, e.id);
+  if (ops.length === 0) return;
+  const patchOperationsArg = { patchOperations: ops };
+  switch (kind) {
+    case 'restapis':
+      await client.send(
+        new UpdateRestApiCommand({ restApiId: ids.need('restapis', e.id), ...patchOperationsArg }),
+      );
+      return;
+    case 'methods': {
+      const { api, resource, verb } = methodParts(e.id);
+      await client.send(
+        new UpdateMethodCommand({
+          restApiId: ids.need('restapis', api),
+          resourceId: ids.need('resources', resource),
+          httpMethod: verb,
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    }
+    case 'method_responses': {
+      const [method, statusCode] = splitLast(e.id);
+      const { api, resource, verb } = methodParts(method);
+      await client.send(
+        new UpdateMethodResponseCommand({
+          restApiId: ids.need('restapis', api),
+          resourceId: ids.need('resources', resource),
+          httpMethod: verb,
+          statusCode,
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    }
+    case 'models':
+      await client.send(
+        new UpdateModelCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          modelName: e.name as string,
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    case 'request_validators':
+      await client.send(
+        new UpdateRequestValidatorCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          requestValidatorId: ids.need('request_validators', e.id),
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    case 'authorizers':
+      await client.send(
+        new UpdateAuthorizerCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          authorizerId: ids.need('authorizers', e.id),
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    case 'stages':
+      await patchStage(ctx, e, ops);
+      return;
+    case 'api_keys':
+      await client.send(
+        new UpdateApiKeyCommand({ apiKey: ids.need('api_keys', e.id), ...patchOperationsArg }),
+      );
+      return;
+    case 'usage_plans':
+      await client.send(
+        new UpdateUsagePlanCommand({ usagePlanId: ids.need('usage_plans', e.id), ...patchOperationsArg }),
+      );
+      return;
+    case 'domain_names':
+      await client.send(
+        new UpdateDomainNameCommand({ domainName: e.domainName as string, ...patchOperationsArg }),
+      );
+      return;
+    case 'base_path_mappings':
+      await client.send(
+        new UpdateBasePathMappingCommand({
+          domainName: e.domainName as string,
+          basePath: e.basePath as string,
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    default:
+      throw new NotUpdatableError(kind, e.id);
+  }
+}
+
+/** Deletes the live entity `before` (keyed `key`). */
+export async function remove(kind: AwsKind, key: string, before: Entity, ctx: StepContext): Promise<void> {
+  const { client, ids } = ctx;
+  const api = (k: string) => ids.need('restapis', k);
+  switch (kind) {
+    case 'restapis':
+      await client.send(new DeleteRestApiCommand({ restApiId: api(key) }));
+      return;
+    case 'resources':
+      if (before.parent === null || before.parent === undefined) return; // the root goes with its API
+      await client.send(
+        new DeleteResourceCommand({
+          restApiId: api(before.restApi as string),
+          resourceId: ids.need('resources', key),
+        }),
+      );
+      return;
+    case 'methods':
+    case 'integrations': {
+      const { api: a, resource, verb } = methodParts(key);
+      const where = { restApiId: api(a), resourceId: ids.need('resources', resource), httpMethod: verb };
+      await client.send(
+        kind === 'methods' ? new DeleteMethodCommand(where) : new DeleteIntegrationCommand(where),
+      );
+      return;
+    }
+    case 'method_responses':
+    case 'integration_responses': {
+      const [method, statusCode] = splitLast(key);
+      const { api: a, resource, verb } = methodParts(method);
+      const where = {
+        restApiId: api(a),
+        resourceId: ids.need('resources', resource),
+        httpMethod: verb,
+        statusCode,
+      };
+      await client.send(
+        kind === 'method_responses'
+          ? new DeleteMethodResponseCommand(where)
+          : new DeleteIntegrationResponseCommand(where),
+      );
+      return;
+    }
+    case 'models':
+      await client.send(
+        new DeleteModelCommand({
+          restApiId: api(before.restApi as string),
+          modelName: before.name as string,
+        }),
+      );
+      return;
+    case 'request_validators':
+      await client.send(
+        new DeleteRequestValidatorCommand({
+          restApiId: api(before.restApi as string),
+          requestValidatorId: ids.need('request_validators', key),
+        }),
+      );
+      return;
+    case 'authorizers':
+      await client.send(
+        new DeleteAuthorizerCommand({
+          restApiId: api(before.restApi as string),
+          authorizerId: ids.need('authorizers', key),
+        }),
+      );
+      return;
+    case 'gateway_responses':
+      await client.send(
+        new DeleteGatewayResponseCommand({
+          restApiId: api(before.restApi as string),
+          responseType: before.responseType as never,
+        }),
+      );
+      return;
+    case 'stages':
+      await client.send(
+        new DeleteStageCommand({
+          restApiId: api(before.restApi as string),
+          stageName: before.stageName as string,
+        }),
+      );
+      return;
+    case 'api_keys':
+      await client.send(new DeleteApiKeyCommand({ apiKey: ids.need('api_keys', key) }));
+      return;
+    case 'usage_plans':
+      await client.send(new DeleteUsagePlanCommand({ usagePlanId: ids.need('usage_plans', key) }));
+      return;
+    case 'usage_plan_keys':
+      await client.send(
+        new DeleteUsagePlanKeyCommand({
+          usagePlanId: ids.need('usage_plans', before.usagePlan as string),
+          keyId: ids.need('api_keys', before.apiKey as string),
+        }),
+      );
+      return;
+    case 'domain_names':
+      await client.send(new DeleteDomainNameCommand({ domainName: key }));
+      return;
+    case 'base_path_mappings':
+      await client.send(
+        new DeleteBasePathMappingCommand({
+          domainName: before.domainName as string,
+          basePath: before.basePath as string,
+        }),
+      );
+      return;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * AWS API Gateway kinds (REST APIs; shapes from the service model `apigateway` 2015-07-09, as
+ * @aws-sdk/client-api-gateway calls it). Ids and references are natural keys (`keys.ts`); `awsId` is what
+ * AWS assigned. Dependency levels, created top-down and deleted bottom-up:
+ *
+ *   L1  restapis  api_keys  domain_names
+ *        │
+ *   L2  resources (parent first: a parent's key prefixes its children's)  models  request_validators
+ *        │        authorizers  gateway_responses
+ *   L3  methods (→ resource, authorizer, request validator)
+ *   L4  method_responses  integrations
+ *   L5  integration_responses
+ *   L6  stages (→ a deployment the restore makes after L1-L5)
+ *   L7  usage_plans (→ API stages)  base_path_mappings (→ domain, API, stage)
+ *   L8  usage_plan_keys (→ usage plan, API key)
+ *
+ * Deployments are not entities of the snapshot: a deployment is a frozen copy of an API at one time, which
+ * no API call can write back; a restore ends with one new deployment per changed API that its stages point
+ * at (`deploymentId` is an assigned field of a stage).
+ */
+import type { Entity, ForeignKey, KindDef } from '../types.ts';
+import { parseResourceKey } from './keys.ts';
+import type { AwsKind } from './names.ts';
+
+const ASSIGNED = ['awsId'] as const;
+
+function fk(field: string, references: AwsKind, required = true): ForeignKey {
+  // AWS deletes an API's resources, methods, stages… with it (DeleteRestApi); the plan deletes them
+  // explicitly anyway, bottom-up, and the applier takes a child already gone as deleted.
+  return { field, references, onDelete: 'cascade', required };
+}
+
+function str(e: Entity, field: string): string {
+  const v = e[field];
+  return typeof v === 'string' && v.length > 0 ? v : '';
+}
+
+/** `GET /pets (petstore)`, `200 of GET /pets (petstore)` from a method-or-below key. */
+function methodLabel(key: string): string {
+  const { api, path, rest } = parseResourceKey(key);
+  const [verb = '', status] = rest;
+  const method = `${verb} ${path} (${api})`;
+  return status === undefined ? method : `${status} of ${method}`;
+}
+
+function inApiLabel(field: string): (e: Entity) => string {
+  return (e) => {
+    const api = parseApi(e.id);
+    const own = str(e, field) || e.id;
+    return api ? `${own} (${api})` : own;
+  };
+}
+
+function parseApi(id: string): string {
+  const at = id.lastIndexOf(':');
+  return at < 0 ? '' : id.slice(0, at);
+}
+
+function def(
+  kind: AwsKind,
+  section: KindDef['section'],
+  level: number,
+  rest: Partial<KindDef> & Pick<KindDef, 'naturalKey' | 'label'>,
+): KindDef {
+  return {
+    kind,
+    section,
+    level,
+    unique: [],
+    foreignKeys: [],
+    secretFields: [],
+    hashedFields: [],
+    setFields: [],
+    defaults: {},
+    readOnlyFields: [],
+    assignedFields: ASSIGNED,
+    enterprise: false,
+    deckKey: '',
+    ...rest,
+  };
+}
+
+export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
+  restapis: def('restapis', 'apis', 1, {
+    naturalKey: ['name'],
+    defaults: {
+      apiKeySource: 'HEADER',
+      endpointConfiguration: { types: ['EDGE'] },
+      disableExecuteApiEndpoint: false,
+    },
+    setFields: ['binaryMediaTypes'],
+    readOnlyFields: ['createdDate', 'warnings', 'rootResourceId'],
+    label: (e) => str(e, 'name') || e.id,
+  }),
+  resources: def('resources', 'apis', 2, {
+    naturalKey: ['restApi', 'path'],
+    foreignKeys: [fk('restApi', 'restapis'), fk('parent', 'resources', false)],
+    readOnlyFields: ['resourceMethods'],
+    label: (e) => {
+      const { api, path } = parseResourceKey(e.id);
+      return `${str(e, 'path') || path} (${api})`;
+    },
+  }),
+  models: def('models', 'apis', 2, {
+    naturalKey: ['restApi', 'name'],
+    foreignKeys: [fk('restApi', 'restapis')],
+    label: inApiLabel('name'),
+  }),
+  request_validators: def('request_validators', 'apis', 2, {
+    naturalKey: ['restApi', 'name'],
+    defaults: { validateRequestBody: false, validateRequestParameters: false },
+    foreignKeys: [fk('restApi', 'restapis')],
+    label: inApiLabel('name'),
+  }),
+  authorizers: def('authorizers', 'apis', 2, {
+    naturalKey: ['restApi', 'name'],
+    foreignKeys: [fk('restApi', 'restapis')],
+    setFields: ['providerARNs'],
+    label: inApiLabel('name'),
+  }),
+  gateway_responses: def('gateway_responses', 'apis', 2, {
+    naturalKey: ['restApi', 'responseType'],
+    foreignKeys: [fk('restApi', 'restapis')],
+    readOnlyFields: ['defaultResponse'],
+    label: inApiLabel('responseType'),
+  }),
+  methods: def('methods', 'apis', 3, {
+    naturalKey: ['resource', 'httpMethod'],
+    foreignKeys: [
+      fk('resource', 'resources'),
+      { ...fk('authorizer', 'authorizers', false), onDelete: 'restrict' },
+      { ...fk('requestValidator', 'request_validators', false), onDelete: 'restrict' },
+    ],
+    setFields: ['authorizationScopes'],
+    defaults: { apiKeyRequired: false },
+    readOnlyFields: ['methodResponses', 'methodIntegration'],
+    assignedFields: [],
+    label: (e) => methodLabel(e.id),
+  }),
+  method_responses: def('method_responses', 'apis', 4, {
+    naturalKey: ['method', 'statusCode'],
+    foreignKeys: [fk('method', 'methods')],
+    assignedFields: [],
+    label: (e) => methodLabel(e.id),
+  }),
+  integrations: def('integrations', 'apis', 4, {
+    naturalKey: ['method'],
+    foreignKeys: [fk('method', 'methods')],
+    setFields: ['cacheKeyParameters'],
+    defaults: { passthroughBehavior: 'WHEN_NO_MATCH', connectionType: 'INTERNET', timeoutInMillis: 29000 },
+    readOnlyFields: ['integrationResponses'],
+    // AWS fills `cacheNamespace` with the resource's id when a write leaves it out: assigned, like the id
+    assignedFields: ['cacheNamespace'],
+    label: (e) => `integration of ${methodLabel(e.id)}`,
+  }),
+  integration_responses: def('integration_responses', 'apis', 5, {
+    naturalKey: ['integration', 'statusCode'],
+    foreignKeys: [fk('integration', 'integrations')],
+    assignedFields: [],
+    label: (e) => `integration response ${methodLabel(e.id)}`,
+  }),
+  stages: def('stages', 'stages', 6, {
+    naturalKey: ['restApi', 'stageName'],
+    foreignKeys: [fk('restApi', 'restapis')],
+    defaults: { cacheClusterEnabled: false, tracingEnabled: false, methodSettings: {} },
+    readOnlyFields: ['createdDate', 'lastUpdatedDate', 'cacheClusterStatus'],
+    assignedFields: ['deploymentId'],
+    label: inApiLabel('stageName'),
+  }),
+  api_keys: def('api_keys', 'api_keys', 1, {
+    naturalKey: ['name'],
+    secretFields: ['value'],
+    defaults: { enabled: false },
+    readOnlyFields: ['createdDate', 'lastUpdatedDate', 'stageKeys'],
+    label: (e) => str(e, 'name') || e.id,
+  }),
+  usage_plans: def('usage_plans', 'usage_plans', 7, {
+    naturalKey: ['name'],
+    defaults: { apiStages: [] },
+    label: (e) => str(e, 'name') || e.id,
+  }),
+  usage_plan_keys: def('usage_plan_keys', 'usage_plans', 8, {
+    naturalKey: ['usagePlan', 'apiKey'],
+    foreignKeys: [fk('usagePlan', 'usage_plans'), fk('apiKey', 'api_keys')],
+    assignedFields: [],
+    label: (e) => `${str(e, 'apiKey')} in ${str(e, 'usagePlan')}`,
+  }),
+  domain_names: def('domain_names', 'domain_names', 1, {
+    naturalKey: ['domainName'],
+    defaults: { endpointConfiguration: { types: ['EDGE'] }, securityPolicy: 'TLS_1_2' },
+    readOnlyFields: [
+      'regionalDomainName',
+      'regionalHostedZoneId',
+      'distributionDomainName',
+      'distributionHostedZoneId',
+      'domainNameStatus',
+      'domainNameStatusMessage',
+      'certificateUploadDate',
+    ],
+    assignedFields: [],
+    label: (e) => str(e, 'domainName') || e.id,
+  }),
+  base_path_mappings: def('base_path_mappings', 'domain_names', 7, {
+    naturalKey: ['domainName', 'basePath'],
+    foreignKeys: [fk('domainName', 'domain_names'), fk('restApi', 'restapis')],
+    assignedFields: [],
+    label: (e) => e.id,
+  }),
+};
