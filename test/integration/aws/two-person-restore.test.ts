@@ -177,11 +177,10 @@ describe('two-person restore on an AWS API Gateway connection', () => {
     expect(await drift()).toBe(0);
     // the record explains the ids AWS assigned: the API, its resources, models, validators, authorizer
     const restored = await services.repos.restores.get(id);
-    const result = (
-      restored?.planSummary as {
-        result?: { idMapping?: { kind: string; key: string; from: string | null; to: string }[] };
-      }
-    ).result;
+    type Summary = {
+      result?: { idMapping?: { kind: string; key: string; from: string | null; to: string }[] };
+    };
+    const result = (restored?.planSummary as Summary | null | undefined)?.result;
     const newApi = [...sim.state.store.restApis.keys()][0];
     expect(result?.idMapping).toContainEqual({
       kind: 'restapis',
