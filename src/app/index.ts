@@ -17,6 +17,14 @@ export {
 export { describeFailure, describeJobFailure, type FailureContext, type JobFailure } from './failure.ts';
 export { failureAdvice } from './failure-advice.ts';
 export {
+  type ErasureReport,
+  type ErasureRequest,
+  erasePersonalData,
+  findPersonalData,
+  type Holding,
+  type PersonalDataReport,
+} from './gdpr.ts';
+export {
   type BackupEvent,
   type BackupPhase,
   CompositeNotifier,

@@ -7,10 +7,12 @@
  *   live dump ─ comparison form ────────────────────┘
  *
  * The gateway's planner (`Gateway.planner`, one per run) owns filling, the comparison form and preflight;
- * this function only puts them in order, with decK's natural-key matching between filling and planning.
+ * this function only puts them in order, with decK's natural-key matching between filling and planning,
+ * and — for a backup whose profile left kinds out (`exclude:`) — the live entities of those kinds carried
+ * into the target, so the plan leaves them as they are (`keepExcluded`, src/core/profile.ts).
  */
 
-import { type Plan, type PlanOptions, planRestore, type Snapshot } from '../core/index.ts';
+import { keepExcluded, type Plan, type PlanOptions, planRestore, type Snapshot } from '../core/index.ts';
 import type { GatewayPlanner } from './ports/gateway.ts';
 
 /** A step between filling and planning: decK's natural-key matching of id-less file entities. */
@@ -28,7 +30,8 @@ export async function planOnGateway(
   match?: TargetStep,
 ): Promise<{ plan: Plan; target: Snapshot; current: Snapshot }> {
   const [filled, current] = await Promise.all([planner.fillTarget(target), planner.prepareLive(live)]);
-  const planned = match ? match(filled, current) : filled;
+  // a backup whose profile left kinds out never deletes or changes the live gateway's entities of them
+  const planned = keepExcluded(match ? match(filled, current) : filled, current);
   const plan = planner.preflight(planRestore(current, planned, options));
   return { plan, target: planned, current };
 }

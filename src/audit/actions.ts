@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'schedule.created',
   'schedule.removed',
   'artifact.exported',
+  'gdpr.searched',
+  'gdpr.erased',
   'diff.completed',
   'diff.failed',
   'restore.requested',

@@ -155,6 +155,7 @@ function buildConfig(
       })),
       retention: c.retention,
       roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
+      exclude: c.exclude,
     };
   });
   return {

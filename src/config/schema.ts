@@ -6,6 +6,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { EXCLUDABLE_SECTIONS } from '../core/profile.ts';
 import { parseDuration } from '../core/retention.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -121,6 +122,15 @@ const kongConnectionSchema = z.strictObject({
     }),
   retention: retentionSchema.default({ keepPreRestore: DEFAULT_KEEP_PRE_RESTORE }),
   roles: rolesSchema.optional(),
+  /** the backup profile: sections left out of every backup of this connection (personal data) */
+  exclude: z
+    .array(
+      z.enum(EXCLUDABLE_SECTIONS, {
+        error: `exclude takes sections holding personal data: ${EXCLUDABLE_SECTIONS.join(', ')}`,
+      }),
+    )
+    .default([])
+    .refine((list) => new Set(list).size === list.length, { message: 'exclude names a section twice' }),
 });
 
 const INLINE_AWS_SECRET =

@@ -1,4 +1,5 @@
 /** The validated, resolved and frozen configuration every other module receives. */
+import type { ExcludableSection } from '../core/profile.ts';
 import type { RetentionPolicy } from '../core/retention.ts';
 import type { Secret } from './secret.ts';
 
@@ -29,6 +30,8 @@ export interface ConnectionCommon {
   retention: RetentionPolicy;
   /** Slack user or user-group ids per role; empty lists when the file has no `roles`. */
   roles: Readonly<Record<Role, readonly string[]>>;
+  /** the backup profile: sections every backup leaves out (and what is scoped to them); empty keeps all */
+  exclude?: readonly ExcludableSection[];
 }
 
 export interface KongConnectionConfig extends ConnectionCommon {

@@ -4,7 +4,8 @@
  * UUIDs of other entities, so ids must survive a restore.
  */
 import { z } from 'zod';
-import { ALL_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+import { ALL_KINDS, ENTITY_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+import { EXCLUDABLE_SECTIONS, type Exclusion } from './profile.ts';
 
 export const SNAPSHOT_FORMAT = 1;
 
@@ -23,6 +24,8 @@ export interface SnapshotMeta {
   /** ISO-8601, supplied by the caller (core has no clock). */
   takenAt: string;
   counts: Partial<Record<EntityKind, number>>;
+  /** what the connection's backup profile left out (`exclude:`); absent when nothing was */
+  excluded?: Exclusion;
 }
 
 export type EntityMap = Record<string, Entity>;
@@ -63,6 +66,13 @@ export const snapshotMetaSchema = z.object({
   workspace: z.string().nullable(),
   takenAt: z.string(),
   counts: z.partialRecord(z.enum(ALL_KINDS as [EntityKind, ...EntityKind[]]), z.number().int().nonnegative()),
+  excluded: z
+    .object({
+      sections: z.array(z.enum(EXCLUDABLE_SECTIONS)),
+      kinds: z.array(z.enum(ENTITY_KINDS)),
+      scoped: z.array(z.enum(ENTITY_KINDS)),
+    })
+    .optional(),
 });
 
 export const snapshotSchema = z.object({

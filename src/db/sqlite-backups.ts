@@ -10,6 +10,7 @@ import type {
   BackupCompletion,
   BackupCopy,
   BackupRepository,
+  BackupRewrite,
   CopyCheckResult,
   Failure,
   ListOptions,
@@ -235,6 +236,25 @@ export class SqliteBackupRepository implements BackupRepository {
           .run();
         if (r.changes === 0) throw new NotFoundError('backup', backupId);
         this.upsertCopies(tx, backupId, rewrap.copies, now);
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  async recordRewrite(backupId: string, rewrite: BackupRewrite): Promise<Backup> {
+    const now = this.deps.now();
+    const { copies, ...fields } = rewrite;
+    return this.orm.transaction(
+      (tx) => {
+        const row = tx
+          .update(backups)
+          .set({ ...fields, rewrittenAt: now })
+          .where(eq(backups.id, backupId))
+          .returning()
+          .get();
+        if (!row) throw new NotFoundError('backup', backupId);
+        this.upsertCopies(tx, backupId, copies, now);
+        return toBackup(row);
       },
       { behavior: 'immediate' },
     );

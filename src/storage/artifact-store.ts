@@ -14,6 +14,7 @@ import { DirectoryCopyTarget } from './directory-target.ts';
 import { BackupUnreadableError } from './errors.ts';
 import { sha256File } from './fs-util.ts';
 import type { KeyRing } from './keyring.ts';
+import { artifactLineage, parseArtifactName } from './layout.ts';
 import { openArtifact, verifyArtifactFile } from './read.ts';
 import { entitiesSha256, type SerializedSnapshot, StreamingSerializer } from './serialize.ts';
 import { artifactNameOf, writeArtifact } from './write.ts';
@@ -128,6 +129,48 @@ export function createArtifactStore(opts: {
     withLocalCopy,
     sha256: (copy) => withLocalCopy(copy, sha256File),
     exists: (copy) => targetHolding(copy, opts).exists(basename(copy.location)),
+    async rewrite({ ref, from, snapshot, copies, at }) {
+      const [first, ...rest] = copies;
+      if (!first) throw new TypeError('rewrite needs at least one copy to replace');
+      const n = (parseArtifactName(from)?.rewrite ?? 0) + 1;
+      const written = await writeArtifact({
+        ...ref,
+        keyRing: opts.keyRing(),
+        primary: targetHolding(first, opts),
+        copyTargets: rest.map((c) => targetHolding(c, opts)),
+        snapshot,
+        rewrite: { n, at: at.toISOString() },
+      });
+      return {
+        name: written.name,
+        bytes: written.bytes,
+        sha256: written.sha256,
+        keyId: written.keyId,
+        entitiesSha256: written.contentSha256,
+        copies: [
+          { target: first.target, location: written.path, sha256: written.sha256 },
+          ...written.copies.map((c, i) => ({ target: rest[i]!.target, location: c.path, sha256: c.sha256 })),
+        ],
+      };
+    },
+    deleteCopy: (copy) => targetHolding(copy, opts).delete(basename(copy.location)),
+    async lockedUntil(copy) {
+      const target = targetNamed(copy.target, opts);
+      return (await target?.lockedUntil?.(basename(copy.location))) ?? null;
+    },
+    async listStored() {
+      const targets = [
+        { name: PRIMARY_TARGET, target: opts.primary },
+        ...opts.copyTargets.map((t) => ({ name: t.id, target: t })),
+      ];
+      const listed = await Promise.all(
+        targets.map(async ({ name, target }) =>
+          (await target.list()).map((n) => ({ name: n, target: name, location: target.location(n) })),
+        ),
+      );
+      return listed.flat();
+    },
+    lineageOf: artifactLineage,
     async openBackup(backupId, copies) {
       const problems: string[] = [];
       for (const copy of copies) {

@@ -67,6 +67,17 @@ export const boundHeaderSchema = z
     plaintextBytes: z.number().int().nonnegative(),
     /** sha256 (hex) of the canonical JSON of the entities alone: equal for backups of unchanged config. */
     contentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** what the connection's backup profile left out (sections named, kinds left out whole, kinds filtered) */
+    excluded: z
+      .strictObject({
+        sections: z.array(z.string().regex(KIND)),
+        kinds: z.array(z.string().regex(KIND)),
+        scoped: z.array(z.string().regex(KIND)),
+      })
+      .optional(),
+    /** set on an artifact rewritten to erase personal data (`gdpr erase`): the how-many-th rewrite, when */
+    rewrite: z.number().int().positive().optional(),
+    rewrittenAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
   })
   .refine((h) => h.formatVersion >= 2 || h.compression !== 'brotli-blocks', {
     message: 'brotli-blocks needs format version 2',

@@ -2,7 +2,9 @@
  * Everything about where artifacts live and how their files are named, in one place (like velero's
  * `pkg/persistence/object_store_layout.go`): artifact names, temp-file names, and the file's fixed framing.
  *
- * Name: `kong-<connection>-<YYYYMMDD-HHMM>-<manual|scheduled|pre-restore>-<short id>.sgb`, time in UTC.
+ * Name: `kong-<connection>-<YYYYMMDD-HHMM>-<manual|scheduled|pre-restore>-<short id>[-r<n>].sgb`, time in UTC;
+ * `-r<n>` marks the n-th rewrite of that backup's artifact (`gdpr erase`), so the new artifact never lands
+ * on the old one's name before the old one can be removed.
  * Temp files start with `.` and end with `.tmp` so a listing of artifacts never mistakes a half-written file
  * for a backup, and a crash leaves something recognisable to sweep (`sweep.ts`): `.<name>.<pid>-<rand>-<host>.tmp`.
  */
@@ -24,7 +26,7 @@ export const TAG_BYTES = 16;
 export const MAX_BLOCK_BYTES = 1 << 20;
 
 const NAME_PATTERN =
-  /^kong-([a-z0-9][a-z0-9-]*)-(\d{8}-\d{4})-(manual|scheduled|pre-restore)-([a-z0-9]+)\.sgb$/;
+  /^kong-([a-z0-9][a-z0-9-]*)-(\d{8}-\d{4})-(manual|scheduled|pre-restore)-([a-z0-9]+?)(?:-r([1-9]\d{0,5}))?\.sgb$/;
 
 /** First 8 letters/digits of the backup id, lowercased: enough to tell backups of the same minute apart. */
 export function shortId(backupId: string): string {
@@ -45,8 +47,11 @@ export function artifactName(a: {
   createdAt: string;
   type: BackupType;
   backupId: string;
+  /** the n-th rewrite (`gdpr erase`); absent for the artifact the backup wrote */
+  rewrite?: number | undefined;
 }): string {
-  return `kong-${a.connection}-${stamp(a.createdAt)}-${a.type}-${shortId(a.backupId)}${ARTIFACT_EXTENSION}`;
+  const rewrite = a.rewrite ? `-r${a.rewrite}` : '';
+  return `kong-${a.connection}-${stamp(a.createdAt)}-${a.type}-${shortId(a.backupId)}${rewrite}${ARTIFACT_EXTENSION}`;
 }
 
 export interface ParsedArtifactName {
@@ -54,12 +59,26 @@ export interface ParsedArtifactName {
   stamp: string;
   type: BackupType;
   shortId: string;
+  /** the rewrite number (`-r<n>`), 0 for the backup's own artifact */
+  rewrite: number;
 }
 
 export function parseArtifactName(name: string): ParsedArtifactName | null {
   const m = NAME_PATTERN.exec(name);
   if (!m) return null;
-  return { connection: m[1]!, stamp: m[2]!, type: m[3] as BackupType, shortId: m[4]! };
+  return {
+    connection: m[1]!,
+    stamp: m[2]!,
+    type: m[3] as BackupType,
+    shortId: m[4]!,
+    rewrite: Number(m[5] ?? 0),
+  };
+}
+
+/** The backup an artifact name belongs to, whatever its rewrite (`…-r2.sgb` and `….sgb` share it); null if not a name. */
+export function artifactLineage(name: string): string | null {
+  const p = parseArtifactName(name);
+  return p ? `kong-${p.connection}-${p.stamp}-${p.type}-${p.shortId}` : null;
 }
 
 /** Names are single path segments: a name must never climb out of its directory or prefix. */

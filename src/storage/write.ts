@@ -52,6 +52,8 @@ export interface WriteArtifactBase {
   copyTargets?: readonly CopyTarget[];
   compression?: Compression;
   clock?: () => Date;
+  /** a rewrite of the backup's artifact (`gdpr erase`): its number (named `-r<n>`) and time */
+  rewrite?: { n: number; at: string };
 }
 
 /**
@@ -84,9 +86,9 @@ export interface WrittenArtifact {
 
 /** The artifact's name for a write of `input` (with its `createdAt`): a retry can clean up by it first. */
 export function artifactNameOf(
-  input: Pick<WriteArtifactBase, 'connection' | 'type' | 'backupId'> & { createdAt: string },
+  input: Pick<WriteArtifactBase, 'connection' | 'type' | 'backupId' | 'rewrite'> & { createdAt: string },
 ): string {
-  return artifactName(input);
+  return artifactName({ ...input, rewrite: input.rewrite?.n });
 }
 
 export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenArtifact> {
@@ -113,6 +115,8 @@ export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenA
     plaintextSha256: serialized.sha256,
     plaintextBytes: serialized.bytes,
     contentSha256: serialized.contentSha256,
+    ...(meta.excluded ? { excluded: meta.excluded } : {}),
+    ...(input.rewrite ? { rewrite: input.rewrite.n, rewrittenAt: input.rewrite.at } : {}),
   };
   const bound = encodeBound(header);
   const kek = input.keyRing.current();

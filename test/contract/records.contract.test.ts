@@ -59,6 +59,48 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     expect(err).toMatchObject({ from: 'completed', to: 'failed' });
   });
 
+  it('records a rewrite (gdpr erase): same id, new artifact and checksums, rewritten copies only, marked', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    await records.backups.markRunning(b.id);
+    await records.backups.markCompleted(b.id, {
+      ...completion('kong-prod-a.sgb'),
+      copies: [
+        { target: 'primary', location: '/p/kong-prod-a.sgb', sha256: 'a'.repeat(64) },
+        { target: 's3:locked', location: 's3://b/kong-prod-a.sgb', sha256: 'a'.repeat(64) },
+      ],
+    });
+    expect((await records.backups.get(b.id))?.rewrittenAt).toBeNull();
+    now += 60_000;
+    const rewritten = await records.backups.recordRewrite(b.id, {
+      artifactName: 'kong-prod-a-r1.sgb',
+      counts: { services: 2, consumers: 0 },
+      bytes: 9,
+      sha256: 'b'.repeat(64),
+      contentSha256: 'c'.repeat(64),
+      keyId: 'k2',
+      copies: [{ target: 'primary', location: '/p/kong-prod-a-r1.sgb', sha256: 'b'.repeat(64) }],
+    });
+    expect(rewritten).toMatchObject({
+      id: b.id,
+      status: 'completed',
+      artifactName: 'kong-prod-a-r1.sgb',
+      sha256: 'b'.repeat(64),
+      contentSha256: 'c'.repeat(64),
+      keyId: 'k2',
+      bytes: 9,
+      counts: { services: 2, consumers: 0 },
+    });
+    expect(rewritten.rewrittenAt?.getTime()).toBe(now);
+    const copies = await records.backups.listCopies(b.id);
+    expect(copies.map((c) => [c.target, c.location, c.sha256[0]])).toEqual([
+      ['primary', '/p/kong-prod-a-r1.sgb', 'b'],
+      ['s3:locked', 's3://b/kong-prod-a.sgb', 'a'],
+    ]);
+    await expect(
+      records.backups.recordRewrite('missing', { ...completion(), contentSha256: 'c'.repeat(64) }),
+    ).rejects.toThrow(/missing/);
+  });
+
   it("stores a failure's code next to its reason, for backups and restores", async () => {
     const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
     expect(b).toMatchObject({ failureCode: null, failureReason: null });

@@ -13,7 +13,15 @@
  * A retryable failure (gateway restarting, 5xx, network) leaves the record `running` for the next attempt;
  * the last attempt, or a failure retrying cannot fix, marks it `failed`.
  */
-import type { SnapshotMeta } from '../../core/index.ts';
+import {
+  type Exclusion,
+  excludingSink,
+  exclusionOf,
+  kindsOfSection,
+  SECTIONS,
+  type SnapshotMeta,
+  withExclusion,
+} from '../../core/index.ts';
 import { describeJobFailure } from '../failure.ts';
 import { type BackupPhase, safeNotify } from '../notifier.ts';
 import type { ArtifactRef, ArtifactSerializer } from '../ports/artifact-store.ts';
@@ -159,7 +167,9 @@ async function dump(
   attempt: BackupAttempt,
   serializer: ArtifactSerializer,
 ): Promise<SnapshotMeta> {
-  const gw = services.gateway(services.connection(backup.connection));
+  const connection = services.connection(backup.connection);
+  const gw = services.gateway(connection);
+  const exclusion = exclusionOf(connection.exclude);
   // progress is reported only while the dump runs: never after it failed (or finished)
   let dumping = true;
   try {
@@ -176,16 +186,28 @@ async function dump(
         services.notifier.backupChanged({ backup, phase: 'dumping', message: `${p.kind} ${p.fetched}` }),
       );
     };
-    return await gw.dumpInto(serializer, {
+    const meta = await gw.dumpInto(exclusion ? excludingSink(serializer, exclusion) : serializer, {
       gateway,
       takenAt: services.now().toISOString(),
       onProgress,
+      ...(exclusion ? { only: sectionsKept(exclusion) } : {}),
       ...(attempt.signal ? { signal: attempt.signal } : {}),
     });
+    return exclusion ? withExclusion(meta, exclusion) : meta;
   } finally {
     dumping = false;
     gw.close();
   }
+}
+
+/**
+ * The sections a backup with this exclusion lists at all: a section left out whole is never read from the
+ * gateway (its personal data never enters the process); what is left out within a listed section (a
+ * consumer's plugins, group members) is dropped page by page by the excluding sink.
+ */
+function sectionsKept(exclusion: Exclusion) {
+  const out = new Set(exclusion.kinds);
+  return SECTIONS.filter((s) => !kindsOfSection(s).every((k) => out.has(k)));
 }
 
 /**

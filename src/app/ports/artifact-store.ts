@@ -57,6 +57,22 @@ export interface CopyCheck {
   keyProblem?: boolean;
 }
 
+/** What `rewrite` stored: the new artifact on every copy it replaced, in the order the copies were given. */
+export interface RewrittenArtifact {
+  name: string;
+  bytes: number;
+  sha256: string;
+  keyId: string;
+  /** SHA-256 of the entities part (`PendingArtifact.contentSha256`) */
+  entitiesSha256: string;
+  copies: { target: string; location: string; sha256: string }[];
+}
+
+/** An artifact a target holds, whether or not a record names it. */
+export interface StoredArtifact extends StoredCopy {
+  name: string;
+}
+
 export interface ArtifactStore {
   /** The artifact's name for a backup (the same name an earlier, crashed attempt would have used). */
   nameOf(ref: ArtifactRef): string;
@@ -81,6 +97,27 @@ export interface ArtifactStore {
   exists(copy: StoredCopy): Promise<boolean>;
   /** The copy's SHA-256 as stored now; throws (ENOENT) when it is missing. */
   sha256(copy: StoredCopy): Promise<string>;
+  /**
+   * Writes `snapshot` as a new artifact of the same backup (`ref`) on the targets of `copies`, named as the
+   * next rewrite of `from` (`…-r<n>.sgb`), encrypted with the current key, read back and checked like any
+   * write; a failure leaves nothing new behind and the old artifact untouched. The caller removes the old
+   * copies (`deleteCopy`) once the records point at the new ones.
+   */
+  rewrite(input: {
+    ref: ArtifactRef;
+    from: string;
+    snapshot: Snapshot;
+    copies: readonly StoredCopy[];
+    at: Date;
+  }): Promise<RewrittenArtifact>;
+  /** Removes one recorded copy from its target (a missing one is not an error). */
+  deleteCopy(copy: StoredCopy): Promise<void>;
+  /** The date before which the copy's store refuses to delete or replace it (Object Lock), or null. */
+  lockedUntil(copy: StoredCopy): Promise<Date | null>;
+  /** Every artifact the configured targets hold, recorded or not (a full scan, for `gdpr find`). */
+  listStored(): Promise<StoredArtifact[]>;
+  /** The backup an artifact's name belongs to, whatever its rewrite (`…-r2.sgb` → `….sgb`); null if not a name. */
+  lineageOf(name: string): string | null;
   /** Decrypts the first copy that reads back whole; names every copy that did not. */
   openBackup(
     backupId: string,

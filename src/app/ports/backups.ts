@@ -90,6 +90,11 @@ export interface Backup {
   slack: SlackMessageRef | null;
   /** when retention removed the artifact; the record stays for history */
   prunedAt: Date | null;
+  /**
+   * when `gdpr erase` last rewrote the artifact without someone's personal data: the record keeps its id,
+   * and its artifact name, checksums and counts are the new artifact's
+   */
+  rewrittenAt: Date | null;
 }
 
 export interface BackupCopy {
@@ -143,6 +148,16 @@ export interface BackupCompletion {
   copies: NewCopy[];
 }
 
+export interface BackupRewrite {
+  artifactName: string;
+  counts: Record<string, number>;
+  bytes: number;
+  sha256: string;
+  contentSha256: string;
+  keyId: string;
+  copies: NewCopy[];
+}
+
 export interface ListOptions {
   /** default 20, at most 1000 */
   limit?: number;
@@ -184,6 +199,12 @@ export interface BackupRepository {
   listCopies(backupId: string): Promise<BackupCopy[]>;
   /** after `keys rotate` re-wrapped the data key: new key id and checksums, same copies */
   recordRewrap(backupId: string, rewrap: { keyId: string; sha256: string; copies: NewCopy[] }): Promise<void>;
+  /**
+   * after `gdpr erase` wrote the artifact anew without someone's data: its new name, checksums, counts and
+   * key, the copies rewritten (copies of other targets — an Object-Locked one — keep their row), and the
+   * time, which marks the record rewritten
+   */
+  recordRewrite(backupId: string, rewrite: BackupRewrite): Promise<Backup>;
   /** stores one verify run and the latest result on each copy it checked */
   recordVerification(backupId: string, results: CopyCheckResult[]): Promise<Verification>;
   listVerifications(backupId: string, options?: { limit?: number }): Promise<Verification[]>;

@@ -9,6 +9,7 @@ import { registerConfig } from './config-check.ts';
 import { registerDb } from './db.ts';
 import { registerDiff } from './diff.ts';
 import { registerDump } from './dump.ts';
+import { registerGdpr } from './gdpr.ts';
 import { registerKeys } from './keys.ts';
 import { registerPrune } from './prune.ts';
 import { registerRestore } from './restore.ts';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerBackup(program);
   registerVerify(program);
+  registerGdpr(program);
   registerPrune(program);
   registerConfig(program);
   registerKeys(program);

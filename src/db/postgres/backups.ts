@@ -11,6 +11,7 @@ import type {
   BackupCompletion,
   BackupCopy,
   BackupRepository,
+  BackupRewrite,
   CopyCheckResult,
   Failure,
   ListOptions,
@@ -211,6 +212,21 @@ export class PostgresBackupRepository implements BackupRepository {
         .returning({ id: backups.id });
       if (rows.length === 0) throw new NotFoundError('backup', backupId);
       await upsertCopies(tx, backupId, rewrap.copies, now);
+    });
+  }
+
+  async recordRewrite(backupId: string, rewrite: BackupRewrite): Promise<Backup> {
+    const now = this.deps.now();
+    const { copies, ...fields } = rewrite;
+    return this.orm.transaction(async (tx) => {
+      const [row] = await tx
+        .update(backups)
+        .set({ ...fields, rewrittenAt: now })
+        .where(eq(backups.id, backupId))
+        .returning();
+      if (!row) throw new NotFoundError('backup', backupId);
+      await upsertCopies(tx, backupId, copies, now);
+      return toBackup(row);
     });
   }
 

@@ -76,6 +76,8 @@ export const backups = pgTable(
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
     prunedAt: ms('pruned_at'),
+    /** when `gdpr erase` last rewrote the artifact (a new artifact replaced the old on every copy) */
+    rewrittenAt: ms('rewritten_at'),
   },
   (t) => [
     check('backups_status_check', oneOf(t.status, BACKUP_STATUS.statuses)),

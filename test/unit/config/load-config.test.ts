@@ -197,6 +197,22 @@ database: { path: snap.db }
     ],
     ['unknown top-level field', `${validYaml}slack: {}\n`, 'unknown field "slack"'],
     [
+      'a backup profile excluding a section that holds no personal data',
+      validYaml.replace(
+        '    environment: prod\n',
+        '    environment: prod\n    exclude: [consumers, services]\n',
+      ),
+      'connections[0].exclude[1]: exclude takes sections holding personal data: consumers, credentials, consumer_groups',
+    ],
+    [
+      'a backup profile naming a section twice',
+      validYaml.replace(
+        '    environment: prod\n',
+        '    environment: prod\n    exclude: [credentials, credentials]\n',
+      ),
+      'connections[0].exclude: exclude names a section twice',
+    ],
+    [
       'no token at all',
       validYaml.replace('    tokenEnv: KONG_TOKEN\n', ''),
       'connections[0]: the Kong admin token is missing: set tokenEnv or tokenFile',

@@ -36,6 +36,7 @@ function backup(over: Partial<Backup>): Backup {
     kongVersion: null,
     slack: null,
     prunedAt: null,
+    rewrittenAt: null,
     ...over,
   };
 }

@@ -51,7 +51,11 @@ describe('writeArtifact / openArtifact', () => {
           stamp: '20261121-1007',
           type: 'manual',
           shortId: '3f2a9c1d',
+          rewrite: 0,
         });
+        // a rewrite (gdpr erase) of the same backup: the same name with `-r<n>`
+        const rewritten = 'kong-prod-eu-20261121-1007-manual-3f2a9c1d-r2.sgb';
+        expect(parseArtifactName(rewritten)).toMatchObject({ shortId: '3f2a9c1d', rewrite: 2 });
         expect(written.path).toBe(join(dir, written.name));
         expect(written.keyId).toBe('key-a');
         expect(written.bytes).toBe((await readFile(written.path)).length);

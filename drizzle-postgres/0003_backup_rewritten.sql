@@ -1,0 +1,1 @@
+ALTER TABLE "backups" ADD COLUMN "rewritten_at" timestamp (3) with time zone;

@@ -1,0 +1,1 @@
+ALTER TABLE `backups` ADD `rewritten_at` integer;
