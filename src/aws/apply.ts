@@ -14,18 +14,15 @@ import {
   CreateDeploymentCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { ApplyOptions, ApplyResult, StepError, StepResult } from '../app/ports/gateway.ts';
+import type { ApplyOptions, ApplyResult, AssignedId, StepError, StepResult } from '../app/ports/gateway.ts';
 import type { AwsKind, Entity, Plan, Snapshot } from '../core/index.ts';
 import { classifyAwsError } from './errors.ts';
 import { apiOfEntity, IdMap } from './ids.ts';
 import { create, remove, type StepContext, update } from './writes.ts';
 
 /** The id AWS assigned anew to an entity of the backup (`from` is the backup's, when it had one). */
-export interface IdMapping {
+export interface IdMapping extends AssignedId {
   kind: AwsKind;
-  key: string;
-  from: string | null;
-  to: string;
 }
 
 export interface AwsApplyResult extends ApplyResult {

@@ -25,6 +25,9 @@ const program = new Command('kong-sim')
   .option('--fail-rate <r>', 'share of requests answered 500', number('fail-rate', 0, 1), 0)
   .option('--drop-rate <r>', 'share of connections dropped', number('drop-rate', 0, 1), 0)
   .option('--rate-limit <n>', 'requests per second before 429', number('rate-limit', 0, 1e9), 0)
+  .option('--workspaces <names>', 'Enterprise: default plus these comma-separated workspaces')
+  .option('--konnect-token <token>', 'Konnect mode: the bearer token every request must carry')
+  .option('--control-planes <names>', 'Konnect mode: comma-separated control-plane names', 'default')
   .parse();
 
 const o = program.opts<{
@@ -39,6 +42,9 @@ const o = program.opts<{
   failRate: number;
   dropRate: number;
   rateLimit: number;
+  workspaces?: string;
+  konnectToken?: string;
+  controlPlanes: string;
 }>();
 
 if (o.edition !== 'community' && o.edition !== 'enterprise') {
@@ -58,6 +64,18 @@ const sim = await startKongSim({
   ...(o.seed ? { seed: o.seed } : {}),
   ...(o.token ? { token: o.token } : {}),
   ...(o.workspace ? { workspace: o.workspace } : {}),
+  ...(o.workspaces ? { workspaces: o.workspaces.split(',').filter(Boolean) } : {}),
+  ...(o.konnectToken
+    ? {
+        konnect: {
+          token: o.konnectToken,
+          controlPlanes: o.controlPlanes
+            .split(',')
+            .filter(Boolean)
+            .map((name) => ({ name })),
+        },
+      }
+    : {}),
 }).catch((err: unknown) => {
   process.stderr.write(`kong-sim: ${(err as Error).message}\n`);
   process.exit(1);
@@ -65,7 +83,9 @@ const sim = await startKongSim({
 
 process.stdout.write(
   `kong-sim ${o.edition} ${o.dbless ? 'DB-less' : 'DB'} listening on ${sim.url}` +
-    `${o.workspace ? ` (workspace ${o.workspace})` : ''}, ${sim.state.store.total()} entities\n`,
+    `${o.workspace ? ` (workspace ${o.workspace})` : ''}` +
+    `${o.konnectToken ? ` (Konnect mode, control planes ${[...sim.state.cells.keys()].join(', ')})` : ''}` +
+    `${o.workspaces ? ` (workspaces ${[...sim.state.cells.keys()].join(', ')})` : ''}, ${sim.state.store.total()} entities\n`,
 );
 const stop = () => void sim.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -59,6 +59,8 @@ type Mode = 'insert' | 'upsert' | 'update';
 
 export class Dao {
   private readonly ttls: TtlIndex;
+  /** set by the server for one Konnect request whose basic-auth body carried `skip_hash: true` */
+  skipHash = false;
 
   constructor(
     public store: Store,
@@ -250,11 +252,15 @@ export class Dao {
     if (errors) throw schemaViolation(errors);
     if (plugin) presentPluginConfig(plugin, candidate);
     normalize(schema, candidate);
-    applyWriteHooks(kind, candidate, input, mode === 'update' ? 'update' : 'insert', w.transform ?? true);
+    // Konnect's basic-auth `skip_hash: true` stores the password as sent (an already hashed one)
+    const skipHash = kind === 'basicauth_credentials' && this.skipHash;
+    const transform = (w.transform ?? true) && !skipHash;
+    applyWriteHooks(kind, candidate, input, mode === 'update' ? 'update' : 'insert', transform);
     const sniList = kind === 'certificates' ? this.parseSniList(input, String(candidate.id)) : undefined;
     this.refuseDbless(dblessMsg, w);
     this.checkUnique(schema, candidate);
     this.checkForeign(schema, candidate);
+    if (this.store.idTakenElsewhere(String(candidate.id))) throw primaryKeyViolation(String(candidate.id));
     const entity = candidate as Entity;
     this.store.put(kind, entity);
     if (schema.ttl) this.ttls.record(kind, entity.id, ttl);

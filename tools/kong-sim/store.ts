@@ -139,6 +139,25 @@ function caRefsOf(kind: string, e: Row): string[] {
 
 export class Store {
   private readonly tables = new Map<string, KindTable>();
+  /**
+   * Enterprise workspaces share one database: every workspace's rows live in the same tables, whose
+   * primary key is `id` alone (kong/db/schema/entities/*.lua `primary_key = { "id" }`, `ws_id` a plain
+   * column), so an id taken in one workspace cannot be written in another. A simulator with several
+   * workspaces gives each its own Store and one shared owner map.
+   */
+  private owners: Map<string, Store> | undefined;
+
+  /** Joins a set of workspace stores sharing one id space (this store's rows are registered). */
+  shareIds(owners: Map<string, Store>): void {
+    this.owners = owners;
+    for (const t of this.tables.values()) for (const id of t.rows.keys()) owners.set(id, this);
+  }
+
+  /** True when `id` is held by another workspace's store. */
+  idTakenElsewhere(id: string): boolean {
+    const owner = this.owners?.get(id);
+    return owner !== undefined && owner !== this;
+  }
   /** caId → set of `kind\u0000id` holding it (kong/db/dao/ca_certificates.lua check_ca_reference). */
   private readonly caRefs = new Map<string, Set<string>>();
 
@@ -161,12 +180,14 @@ export class Store {
     const old = t.rows.get(e.id);
     if (old) this.trackCa(kind, old, false);
     t.put(e);
+    this.owners?.set(e.id, this);
     this.trackCa(kind, e, true);
   }
 
   delete(kind: string, id: string): Entity | undefined {
     const old = this.table(kind).delete(id);
     if (old) this.trackCa(kind, old, false);
+    if (old && this.owners?.get(id) === this) this.owners.delete(id);
     // consumer-group memberships go with either side (Enterprise consumer_group_consumers cascade)
     if (kind === 'consumer_groups') {
       for (const c of this.members.get(id) ?? []) this.groupsOf.get(c)?.delete(id);

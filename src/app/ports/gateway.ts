@@ -80,12 +80,23 @@ export interface ApplyProgress {
   status: StepStatus;
 }
 
+/** An id the gateway assigned anew on create (AWS API Gateway), for the entity keyed `key`. */
+export interface AssignedId {
+  kind: string;
+  key: string;
+  /** the id the backup recorded, when it had one */
+  from: string | null;
+  to: string;
+}
+
 export interface ApplyResult {
   ok: boolean;
   steps: StepResult[];
   counts: { ok: number; failed: number; notAttempted: number };
   /** a failure not tied to one step (a whole configuration rejected, cancelled) */
   error?: StepError;
+  /** gateways that assign ids on create: backup id → new id, per natural key (Kong keeps every id) */
+  idMapping?: AssignedId[];
   aborted?: boolean;
 }
 

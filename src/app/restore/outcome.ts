@@ -58,8 +58,14 @@ export function resultOf(apply: ApplyResult, drift: number | null): RestoreResul
     notAttempted: apply.counts.notAttempted,
     drift,
     failedSteps,
+    ...(apply.idMapping && apply.idMapping.length > 0
+      ? { idMapping: apply.idMapping.slice(0, ID_MAPPING_KEPT), idsAssigned: apply.idMapping.length }
+      : {}),
   };
 }
+
+/** How many assigned ids a restore's record keeps (a re-created account can have tens of thousands). */
+const ID_MAPPING_KEPT = 1000;
 
 export function decide(
   apply: ApplyResult,

@@ -4,6 +4,7 @@
  */
 
 import type { Plan, Section, StepPhase } from '../../core/index.ts';
+import type { AssignedId } from '../ports/gateway.ts';
 import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../ports/records.ts';
 
 /**
@@ -157,6 +158,9 @@ export interface RestoreResult {
   /** steps a fresh plan against the gateway still has after the apply (0 = zero drift) */
   drift: number | null;
   failedSteps: FailedStep[];
+  /** the ids the gateway assigned anew (AWS API Gateway; the first 1000), and how many there were */
+  idMapping?: AssignedId[];
+  idsAssigned?: number;
 }
 
 export interface RestoreEvent {
