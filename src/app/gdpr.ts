@@ -249,9 +249,9 @@ export async function erasePersonalData(services: Services, request: ErasureRequ
       await eraseUnrecorded(services, holding, groups, report);
       continue;
     }
-    const free = holding.copies.filter((c) => !c.lockedUntil || c.lockedUntil.getTime() <= now.getTime());
+    const free = holding.copies.filter((c) => !lockedAt(c, now));
     for (const c of holding.copies) {
-      if (c.lockedUntil && c.lockedUntil.getTime() > now.getTime()) {
+      if (lockedAt(c, now)) {
         report.locked.push({
           artifactName: holding.artifactName,
           target: c.target,
@@ -298,6 +298,11 @@ export async function erasePersonalData(services: Services, request: ErasureRequ
     },
   });
   return report;
+}
+
+/** The copy's store still refuses to replace or remove it at `now` (Object Lock). */
+function lockedAt(copy: HoldingCopy, now: Date): copy is HoldingCopy & { lockedUntil: Date } {
+  return copy.lockedUntil !== null && copy.lockedUntil.getTime() > now.getTime();
 }
 
 function sumRemoved(list: readonly Record<string, number>[]): Record<string, number> {
@@ -387,7 +392,7 @@ async function eraseUnrecorded(
       report.unrecorded.push({ target: copy.target, location: copy.location });
       continue;
     }
-    if (copy.lockedUntil && copy.lockedUntil.getTime() > services.now().getTime()) {
+    if (lockedAt(copy, services.now())) {
       report.locked.push({
         artifactName: holding.artifactName,
         target: copy.target,

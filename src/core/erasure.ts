@@ -7,6 +7,7 @@
  * tied to a consumer by reference.
  */
 import { CATALOGUE, ENTITY_KINDS, type Entity, type EntityKind } from './catalogue/index.ts';
+import { refId } from './profile.ts';
 import type { Snapshot } from './snapshot.ts';
 
 /** The consumers `query` names: by id, username or custom_id (exact, case-sensitive, as Kong compares). */
@@ -20,14 +21,6 @@ export function consumersNamed(snapshot: Snapshot, query: string): Entity[] {
     if (c.username === query || c.custom_id === query) found.push(c);
   }
   return found;
-}
-
-function refId(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
-    return (value as { id: string }).id;
-  }
-  return null;
 }
 
 export interface Erasure {

@@ -74,7 +74,11 @@ export function exclusionOf(sections: readonly ExcludableSection[] | undefined):
   };
 }
 
-function refId(value: unknown): string | null {
+/**
+ * The id a foreign key holds (`{ id }` or a bare id). The same as deck/entity-shape.ts `refId`, which
+ * cannot be imported here: it imports snapshot.ts, which imports this file.
+ */
+export function refId(value: unknown): string | null {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
     return (value as { id: string }).id;
