@@ -113,6 +113,8 @@ function buildConfig(
       })),
       retention: c.retention,
       roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
+      scratch: c.scratch,
+      rehearsal: c.rehearsal ?? null,
     };
     if (c.type === 'aws-apigateway') {
       return {
@@ -132,14 +134,11 @@ function buildConfig(
       };
     }
     return {
-      name: c.name,
+      ...common,
       type: c.type,
       kongUrl: c.kongUrl.replace(/\/+$/, ''),
       token: secrets.tokens.get(i)!,
       workspace: c.workspace ?? null,
-      environment: c.environment,
-      owner: c.owner ?? null,
-      tags: c.tags,
       tls: c.tls
         ? {
             insecure: c.tls.insecure,
@@ -148,13 +147,6 @@ function buildConfig(
             ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
           }
         : null,
-      schedules: c.schedules.map((s, n) => ({
-        name: s.name ?? `schedule-${n + 1}`,
-        cron: s.cron,
-        timezone: s.timezone,
-      })),
-      retention: c.retention,
-      roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
       exclude: c.exclude,
     };
   });
@@ -182,6 +174,7 @@ function buildConfig(
       cliUser: a.cliUser ?? null,
       credentialSha256: a.credentialSha256,
     })),
+    report: file.report ?? null,
   };
 }
 
