@@ -22,6 +22,7 @@ const TABLES = [
   'restores',
   'restore_steps',
   'approvals',
+  'watch_states',
   'audit_events',
 ] as const;
 export type CopiedTable = (typeof TABLES)[number];
@@ -70,6 +71,7 @@ function sourceRows(source: Db) {
     restores: () => o.select().from(lite.restores).all(),
     restore_steps: () => o.select().from(lite.restoreSteps).all(),
     approvals: () => o.select().from(lite.approvals).all(),
+    watch_states: () => o.select().from(lite.watchStates).all(),
   };
 }
 
@@ -112,6 +114,7 @@ export async function copySqliteToPostgres(
     await insert(pgs.restores, from.restores());
     await insert(pgs.restoreSteps, from.restore_steps());
     await insert(pgs.approvals, from.approvals());
+    await insert(pgs.watchStates, from.watch_states());
     for (let i = 0; i < audit.length; i += BATCH) {
       const rows = audit.slice(i, i + BATCH);
       const col = <K extends keyof RawAuditRow>(k: K) => rows.map((r) => r[k]);
@@ -143,6 +146,7 @@ export async function copySqliteToPostgres(
       restores: from.restores().length,
       restore_steps: from.restore_steps().length,
       approvals: from.approvals().length,
+      watch_states: from.watch_states().length,
       audit_events: audit.length,
     };
     for (const table of TABLES) {

@@ -9,6 +9,7 @@ import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresBackupRepository } from './backups.ts';
 import { openPostgres, type PgDb, type PostgresOptions } from './database.ts';
 import { PostgresRestoreRepository } from './restores.ts';
+import { PostgresWatchStateRepository } from './watch-states.ts';
 
 export { PostgresAuditStore } from './audit-store.ts';
 export { PostgresBackupRepository } from './backups.ts';
@@ -23,6 +24,7 @@ export {
   tlsOptions,
 } from './database.ts';
 export { PostgresRestoreRepository } from './restores.ts';
+export { PostgresWatchStateRepository } from './watch-states.ts';
 
 /** Every record over one open pool (closing them ends the pool). */
 export function postgresRecords(db: PgDb, deps: Partial<RecordDeps> = {}): Records {
@@ -31,6 +33,7 @@ export function postgresRecords(db: PgDb, deps: Partial<RecordDeps> = {}): Recor
     backups: new PostgresBackupRepository(db, full),
     restores: new PostgresRestoreRepository(db, full),
     audit: new PostgresAuditStore(db),
+    watch: new PostgresWatchStateRepository(db),
     ping: async () => {
       await db.pool.query(`select 1 from "${db.schema}".backups limit 1`);
     },
