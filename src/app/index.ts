@@ -73,3 +73,4 @@ export {
   verifyBackup,
   verifyScheduled,
 } from './verify.ts';
+export * from './watch/index.ts';

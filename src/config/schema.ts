@@ -71,6 +71,45 @@ export const scheduleSchema = z
     }
   });
 
+/** Where a connection's alerts go (issue 16): a channel, who to mention, how old the newest backup may get. */
+export const connectionAlertsSchema = z.strictObject({
+  channel: z.string().min(1).optional(),
+  /** a Slack user (U…), user group (S…) or `here`/`channel`; shown as a mention on each alert */
+  mention: z.string().min(1).optional(),
+  /** the dead man's switch: no completed backup for this long → alert (default 1.5 × the schedule's interval) */
+  maxAge: duration.optional(),
+});
+
+/** The default for every connection: `alerts:` at the top of snapgate.yml. */
+export const alertsSchema = z.strictObject({
+  channel: z.string().min(1),
+  mention: z.string().min(1).optional(),
+});
+
+export const DRIFT_ACTIONS = ['notify', 'backup'] as const;
+
+/** Drift detection: compare the live gateway with the newest backup on a cron; `backup` also takes one. */
+export const driftSchema = z
+  .strictObject({
+    cron: z.string().min(1),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/Berlin)' })
+      .default('UTC'),
+    action: z.enum(DRIFT_ACTIONS).default('notify'),
+  })
+  .superRefine((s, ctx) => {
+    try {
+      CronExpressionParser.parse(s.cron, { tz: s.timezone });
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: `invalid cron "${s.cron}": ${(err as Error).message}`,
+      });
+    }
+  });
+
 const principals = z.array(z.string().min(1, 'a user or group id must not be empty')).default([]);
 
 /** Written by the bot issue: Slack user (U…/W…) or user-group (S…) ids per role and connection. */
@@ -131,6 +170,8 @@ const kongConnectionSchema = z.strictObject({
     )
     .default([])
     .refine((list) => new Set(list).size === list.length, { message: 'exclude names a section twice' }),
+  alerts: connectionAlertsSchema.optional(),
+  drift: driftSchema.optional(),
 });
 
 const INLINE_AWS_SECRET =
@@ -178,6 +219,8 @@ const awsConnectionSchema = z.strictObject({
   schedules: kongConnectionSchema.shape.schedules,
   retention: kongConnectionSchema.shape.retention,
   roles: kongConnectionSchema.shape.roles,
+  alerts: kongConnectionSchema.shape.alerts,
+  drift: kongConnectionSchema.shape.drift,
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
@@ -564,6 +607,7 @@ export const configFileSchema = z.strictObject({
   restores: restoresSchema.default({ approvalTimeout: '30m', heartbeatEvery: '10s' }),
   audit: auditSchema.default({ checkpointEvery: '15m' }),
   approvers: approversSchema.default([]),
+  alerts: alertsSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -32,6 +32,26 @@ export interface ConnectionCommon {
   roles: Readonly<Record<Role, readonly string[]>>;
   /** the backup profile: sections every backup leaves out (and what is scoped to them); empty keeps all */
   exclude?: readonly ExcludableSection[];
+  /** where this connection's alerts go (its own `alerts:` over the top-level default); null: nowhere */
+  alerts?: AlertsConfig | null;
+  /** drift detection on a cron; null: only `/kong drift` */
+  drift?: DriftConfig | null;
+}
+
+/** A connection's alerts, resolved: the connection's own settings over the top-level `alerts:`. */
+export interface AlertsConfig {
+  channel: string;
+  /** `U…`, `S…`, `here` or `channel`; null: nobody is mentioned */
+  mention: string | null;
+  /** the dead man's switch; null when the connection has no schedule and no `maxAge` */
+  maxAgeMs: number | null;
+}
+
+export interface DriftConfig {
+  cron: string;
+  timezone: string;
+  /** `notify` posts the drift card; `backup` also takes a backup labelled `drift` */
+  action: 'notify' | 'backup';
 }
 
 export interface KongConnectionConfig extends ConnectionCommon {
@@ -161,6 +181,8 @@ export interface Config {
   audit: { checkpointKey: Secret<string> | null; checkpointEveryMs: number };
   /** who may approve on the CLI, each proving it with their own credential (its SHA-256 here) */
   approvers?: readonly ApproverConfig[];
+  /** `alerts:` at the top level: the default channel and mention of every connection */
+  alerts?: { channel: string; mention: string | null } | null;
 }
 
 export interface ApproverConfig {

@@ -22,6 +22,7 @@ export const QUEUE_NAMES = {
   prune: 'prune',
   restore: 'restore',
   diff: 'diff',
+  watch: 'watch',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -36,6 +37,8 @@ export const JOB_NAMES = {
   restoreRun: 'restore-run',
   restoreExpire: 'restore-expire',
   diff: 'diff',
+  driftCheck: 'drift-check',
+  stalenessCheck: 'staleness-check',
 } as const;
 
 /** A requested backup: the row exists already; the job id is the backup id. */
@@ -61,6 +64,14 @@ export interface PruneJobData {
 export interface RestoreJobData {
   restoreId: string;
 }
+
+/**
+ * The watch queue (issue 16): a drift check of one connection (scheduled: the connection only; asked
+ * from Slack: also who asked and the channel to answer in — ids), or the dead man's switch over all.
+ */
+export type WatchJobData =
+  | { connection: string; requestedBy?: string; channel?: string }
+  | { staleness: true };
 
 /** A diff: ids, the sections and the card's reference (the work-queue port's `DiffWork`). */
 export type DiffJobData = DiffWork;
@@ -166,6 +177,7 @@ export interface Queues {
   prune: Queue<PruneJobData>;
   restore: Queue<RestoreJobData>;
   diff: Queue<DiffJobData>;
+  watch: Queue<WatchJobData>;
 }
 
 /** What the BullMQ side needs beside the use cases' services: queues, the producer, names, retries. */
@@ -191,6 +203,7 @@ export function openQueues(connection: RedisClient, prefix: string): Queues {
     prune: new Queue(QUEUE_NAMES.prune, { connection, prefix }),
     restore: new Queue(QUEUE_NAMES.restore, { connection, prefix }),
     diff: new Queue(QUEUE_NAMES.diff, { connection, prefix }),
+    watch: new Queue(QUEUE_NAMES.watch, { connection, prefix }),
   };
 }
 

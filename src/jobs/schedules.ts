@@ -21,9 +21,12 @@ import { withRedisLock } from './redis-lock.ts';
 /** Prune and verify run at fixed quiet hours (UTC); backups follow the config. */
 export const PRUNE_PATTERN = '30 4 * * *';
 export const VERIFY_PATTERN = '0 5 * * *';
+/** the dead man's switch looks at every connection's newest backup this often */
+export const STALENESS_PATTERN = '*/5 * * * *';
+export const STALENESS_SCHEDULER = 'watch-staleness';
 
 export interface DesiredScheduler {
-  queue: 'backup' | 'prune' | 'verify';
+  queue: 'backup' | 'prune' | 'verify' | 'watch';
   id: string;
   pattern: string;
   tz: string;
@@ -38,7 +41,7 @@ export interface ScheduleSyncResult {
   unchanged: string[];
 }
 
-const OWNED = /^(backup-|prune-|verify-)/;
+const OWNED = /^(backup-|prune-|verify-|drift-|watch-)/;
 
 export function desiredSchedulers(services: Services): DesiredScheduler[] {
   const out: DesiredScheduler[] = [];
@@ -64,6 +67,26 @@ export function desiredSchedulers(services: Services): DesiredScheduler[] {
         data: { connection: c.name },
       });
     }
+    if (c.drift) {
+      out.push({
+        queue: 'watch',
+        id: `drift-${c.name}`,
+        pattern: c.drift.cron,
+        tz: c.drift.timezone,
+        jobName: JOB_NAMES.driftCheck,
+        data: { connection: c.name },
+      });
+    }
+  }
+  if (services.config.connections.some((c) => c.alerts?.maxAgeMs)) {
+    out.push({
+      queue: 'watch',
+      id: STALENESS_SCHEDULER,
+      pattern: STALENESS_PATTERN,
+      tz: 'UTC',
+      jobName: JOB_NAMES.stalenessCheck,
+      data: { staleness: true },
+    });
   }
   out.push({
     queue: 'verify',
@@ -88,7 +111,7 @@ function same(existing: JobSchedulerJson | undefined, want: DesiredScheduler): b
 
 /** What a sync runs on: the services' producer queues by default, a worker's own connection in `resync.ts`. */
 export interface ScheduleSyncVia {
-  queues: Pick<Queues, 'backup' | 'prune' | 'verify'>;
+  queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'watch'>;
   redis: RedisClient;
   /** why this sync runs, recorded on the audit rows of what it (re)created */
   trigger?: 'start' | 'reconnect' | 'periodic';
@@ -102,7 +125,7 @@ export async function syncSchedules(services: Services, via?: ScheduleSyncVia): 
   return withRedisLock(redis, lockKey, async () => {
     const result: ScheduleSyncResult = { created: [], updated: [], removed: [], unchanged: [] };
     const desired = desiredSchedulers(services);
-    for (const name of ['backup', 'prune', 'verify'] as const) {
+    for (const name of ['backup', 'prune', 'verify', 'watch'] as const) {
       const queue = queues[name] as Queue;
       const existing = new Map(
         (await queue.getJobSchedulers(0, -1)).filter((s) => s.key).map((s) => [s.key, s] as const),

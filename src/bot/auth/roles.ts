@@ -35,6 +35,7 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, Role | null>> = Object.
   audit: 'viewer',
   backup: 'operator',
   diff: 'operator',
+  drift: 'operator',
   verify: 'operator',
   restore: 'operator',
   cancel: 'operator',
