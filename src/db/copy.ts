@@ -22,6 +22,7 @@ const TABLES = [
   'restores',
   'restore_steps',
   'approvals',
+  'rehearsals',
   'watch_states',
   'audit_events',
 ] as const;
@@ -71,6 +72,7 @@ function sourceRows(source: Db) {
     restores: () => o.select().from(lite.restores).all(),
     restore_steps: () => o.select().from(lite.restoreSteps).all(),
     approvals: () => o.select().from(lite.approvals).all(),
+    rehearsals: () => o.select().from(lite.rehearsals).all(),
     watch_states: () => o.select().from(lite.watchStates).all(),
   };
 }
@@ -114,6 +116,7 @@ export async function copySqliteToPostgres(
     await insert(pgs.restores, from.restores());
     await insert(pgs.restoreSteps, from.restore_steps());
     await insert(pgs.approvals, from.approvals());
+    await insert(pgs.rehearsals, from.rehearsals());
     await insert(pgs.watchStates, from.watch_states());
     for (let i = 0; i < audit.length; i += BATCH) {
       const rows = audit.slice(i, i + BATCH);
@@ -146,6 +149,7 @@ export async function copySqliteToPostgres(
       restores: from.restores().length,
       restore_steps: from.restore_steps().length,
       approvals: from.approvals().length,
+      rehearsals: from.rehearsals().length,
       watch_states: from.watch_states().length,
       audit_events: audit.length,
     };

@@ -15,6 +15,7 @@ export {
 export { defaultRepositoryDeps, type RepositoryDeps } from './repository-deps.ts';
 export { SqliteAuditStore } from './sqlite-audit-store.ts';
 export { SqliteBackupRepository } from './sqlite-backups.ts';
+export { SqliteRehearsalRepository } from './sqlite-rehearsals.ts';
 export { SqliteRestoreRepository } from './sqlite-restores.ts';
 export { SqliteWatchStateRepository } from './sqlite-watch-states.ts';
 
@@ -25,6 +26,7 @@ import { type Db, type OpenDatabaseOptions, openDatabase } from './database.ts';
 import { defaultRepositoryDeps, type RepositoryDeps } from './repository-deps.ts';
 import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { SqliteBackupRepository } from './sqlite-backups.ts';
+import { SqliteRehearsalRepository } from './sqlite-rehearsals.ts';
 import { SqliteRestoreRepository } from './sqlite-restores.ts';
 import { SqliteWatchStateRepository } from './sqlite-watch-states.ts';
 
@@ -43,6 +45,7 @@ export function createRepositories(db: Db, deps: Partial<RepositoryDeps> = {}): 
 export function sqliteRecords(db: Db, deps: Partial<RecordDeps> = {}): Records {
   return {
     ...createRepositories(db, deps),
+    rehearsals: new SqliteRehearsalRepository(db, defaultRepositoryDeps(deps)),
     audit: new SqliteAuditStore(db),
     watch: new SqliteWatchStateRepository(db),
     ping: async () => {

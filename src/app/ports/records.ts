@@ -5,6 +5,7 @@
  */
 import type { AuditStore } from './audit-store.ts';
 import type { BackupRepository } from './backups.ts';
+import type { RehearsalRepository } from './rehearsals.ts';
 import type { RestoreRepository } from './restores.ts';
 import type { WatchStateRepository } from './watch-states.ts';
 
@@ -13,6 +14,8 @@ export { AUDIT_OUTCOMES } from './audit-store.ts';
 export type * from './backups.ts';
 export { FAILURE_CODES, toFailureCode } from './backups.ts';
 export { NotFoundError, RestoreInProgressError, TransitionError } from './record-errors.ts';
+export type * from './rehearsals.ts';
+export { REHEARSAL_STATUSES, RehearsalInProgressError } from './rehearsals.ts';
 export type * from './restores.ts';
 export { APPROVAL_DECISIONS, STEP_STATUSES } from './restores.ts';
 export type * from './watch-states.ts';
@@ -26,6 +29,7 @@ export interface RecordDeps {
 export interface Records {
   readonly backups: BackupRepository;
   readonly restores: RestoreRepository;
+  readonly rehearsals: RehearsalRepository;
   readonly audit: AuditStore;
   /** open alerts and the drift last posted, per connection and problem (src/app/watch) */
   readonly watch: WatchStateRepository;
