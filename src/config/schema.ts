@@ -117,6 +117,31 @@ export const reportSchema = z
   })
   .superRefine(checkCron);
 
+/** Where a connection's alerts go (issue 16): a channel, who to mention, how old the newest backup may get. */
+export const connectionAlertsSchema = z.strictObject({
+  channel: z.string().min(1).optional(),
+  /** a Slack user (U…), user group (S…) or `here`/`channel`; shown as a mention on each alert */
+  mention: z.string().min(1).optional(),
+  /** the dead man's switch: no completed backup for this long → alert (default 1.5 × the schedule's interval) */
+  maxAge: duration.optional(),
+});
+
+/** The default for every connection: `alerts:` at the top of snapgate.yml. */
+export const alertsSchema = z.strictObject({
+  channel: z.string().min(1),
+  mention: z.string().min(1).optional(),
+});
+
+export const DRIFT_ACTIONS = ['notify', 'backup'] as const;
+
+/** Drift detection: compare the live gateway with the newest backup on a cron; `backup` also takes one. */
+export const driftSchema = z
+  .strictObject({
+    ...cronEntry,
+    action: z.enum(DRIFT_ACTIONS).default('notify'),
+  })
+  .superRefine(checkCron);
+
 const principals = z.array(z.string().min(1, 'a user or group id must not be empty')).default([]);
 
 /** Written by the bot issue: Slack user (U…/W…) or user-group (S…) ids per role and connection. */
@@ -180,6 +205,8 @@ const kongConnectionSchema = z.strictObject({
   /** a throw-away gateway rehearsals restore into; never a rehearsal's source */
   scratch: z.boolean().default(false),
   rehearsal: rehearsalSchema.optional(),
+  alerts: connectionAlertsSchema.optional(),
+  drift: driftSchema.optional(),
 });
 
 const INLINE_AWS_SECRET =
@@ -229,6 +256,8 @@ const awsConnectionSchema = z.strictObject({
   roles: kongConnectionSchema.shape.roles,
   scratch: kongConnectionSchema.shape.scratch,
   rehearsal: kongConnectionSchema.shape.rehearsal,
+  alerts: kongConnectionSchema.shape.alerts,
+  drift: kongConnectionSchema.shape.drift,
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
@@ -617,6 +646,7 @@ export const configFileSchema = z.strictObject({
   audit: auditSchema.default({ checkpointEvery: '15m' }),
   approvers: approversSchema.default([]),
   report: reportSchema.optional(),
+  alerts: alertsSchema.optional(),
 });
 
 /** Where a connection's gateway is: two connections with the same address write to the same gateway. */

@@ -8,6 +8,7 @@
 import type { Job } from 'bullmq';
 import { scheduledBackupId } from '../app/backups/scheduled-backup.ts';
 import { safeNotify } from '../app/notifier.ts';
+import { backupSettled } from '../app/watch/alerts.ts';
 import type { JobServices as Services } from './queues.ts';
 import { JOB_NAMES } from './queues.ts';
 
@@ -76,6 +77,8 @@ async function failRow(services: Services, id: string, reason: string): Promise<
     await safeNotify(() =>
       services.notifier.backupChanged({ backup: failed, phase: 'finished', message: reason }),
     );
+    // a scheduled backup whose worker died is a failed scheduled backup: alerted like any other
+    await backupSettled(services, failed);
   } catch {
     // Another process settled it meanwhile: nothing to recover.
   }

@@ -31,6 +31,7 @@ import type { DumpProgress } from '../ports/gateway.ts';
 import type { Backup, Failure, NewCopy } from '../ports/records.ts';
 import { TransitionError } from '../ports/records.ts';
 import type { Services } from '../services.ts';
+import { backupSettled } from '../watch/alerts.ts';
 import { contentFingerprint } from './content-hash.ts';
 
 export interface BackupAttempt {
@@ -251,6 +252,7 @@ async function complete(
     'finished',
     done.unchangedFrom ? `unchanged since ${done.unchangedFrom}` : undefined,
   );
+  await backupSettled(services, done);
   return done;
 }
 
@@ -260,6 +262,7 @@ async function fail(services: Services, running: Backup, failure: Failure): Prom
     const failed = await services.repos.backups.markFailed(running.id, failure);
     await audit(services, failed, 'backup.failed', 'failed', { reason, attempts: failed.attempts });
     await notify(services, failed, 'finished', reason);
+    await backupSettled(services, failed);
   } catch (err) {
     if (!(err instanceof TransitionError)) throw err;
   }

@@ -130,6 +130,18 @@ export const COMMANDS: readonly CommandSpec[] = [
       ),
   },
   {
+    name: 'drift',
+    usage: '/kong drift <connection>',
+    summary: 'Check now whether the live gateway still matches its newest backup.',
+    details: [
+      'Needs the operator role on the connection. The answer (drift card with the full diff, or "no drift") is posted in this channel.',
+      'Example: `/kong drift prod`',
+    ],
+    positionals: [{ name: '<connection>' }],
+    flags: [],
+    build: (a) => withName('drift', allOf({ connection: positional(a, 0, readConnection) })),
+  },
+  {
     name: 'verify',
     usage: '/kong verify <backup-id>',
     summary: "Check a backup's checksum and that it decrypts.",
