@@ -5,7 +5,7 @@
  * The result — the plan, or the failure with its code — goes to the notifier; the Slack notifier edits
  * the card named in the work and uploads the full diff, secrets masked, into its thread.
  */
-import type { Plan, Snapshot } from '../core/index.ts';
+import { type Plan, type Snapshot, sectionsRefusal } from '../core/index.ts';
 import { describeJobFailure } from './failure.ts';
 import { safeNotify } from './notifier.ts';
 import type { Backup, Failure } from './ports/records.ts';
@@ -43,7 +43,8 @@ export async function diffableBackup(
 
 /** Queues a diff after checking the connection and the backup; returns why not, in words, or null. */
 export async function requestDiff(services: Services, work: DiffWork): Promise<string | null> {
-  services.connection(work.connection);
+  const refusal = sectionsRefusal(work.only, services.connection(work.connection).type);
+  if (refusal) return refusal;
   const backup = await diffableBackup(services, work.connection, work.backupId);
   if (typeof backup === 'string') return backup;
   await services.work.diff(work);

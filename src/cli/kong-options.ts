@@ -10,9 +10,9 @@ import { findConnection, UnknownConnectionError } from '../app/services.ts';
 import { classifyGatewayError, openGateway, openKongGatewayAt } from '../compose/gateways.ts';
 import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/index.ts';
 import {
-  isSection,
+  ALL_SECTIONS,
+  CATALOGUES,
   PlanRefusedError,
-  SECTIONS,
   type Section,
   workspaceMismatch,
   workspaceName,
@@ -50,17 +50,24 @@ export function addKongOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'per-request timeout in seconds', '30');
 }
 
-/** `a,b` → validated sections; every unknown name is reported at once. */
+/**
+ * `a,b` → sections of any gateway type, every unknown name reported at once. Which of them a connection
+ * takes (Kong's on Kong, AWS's on AWS API Gateway) is checked where the connection is known
+ * (`requestRestore`, the planner).
+ */
 export function parseSections(value: string | undefined): Section[] | undefined {
   if (value === undefined) return undefined;
   const names = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = names.filter((n) => !isSection(n));
+  const unknown = names.filter((n) => !(ALL_SECTIONS as readonly string[]).includes(n));
   if (unknown.length > 0 || names.length === 0) {
+    const valid = Object.values(CATALOGUES)
+      .map((c) => `${c.sections.join(', ')} (${c.title})`)
+      .join('; ');
     throw new CliError(
-      `unknown section${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ') || '(empty)'} in --only; valid sections: ${SECTIONS.join(', ')}`,
+      `unknown section${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ') || '(empty)'} in --only; valid sections: ${valid}`,
     );
   }
   return [...new Set(names)] as Section[];

@@ -2,14 +2,18 @@
  * Everything about where artifacts live and how their files are named, in one place (like velero's
  * `pkg/persistence/object_store_layout.go`): artifact names, temp-file names, and the file's fixed framing.
  *
- * Name: `kong-<connection>-<YYYYMMDD-HHMM>-<manual|scheduled|pre-restore>-<short id>[-r<n>].sgb`, time in UTC;
- * `-r<n>` marks the n-th rewrite of that backup's artifact (`gdpr erase`), so the new artifact never lands
+ * Name: `<gateway type>-<connection>-<YYYYMMDD-HHMM>-<manual|scheduled|pre-restore>-<short id>[-r<n>].sgb`,
+ * time in UTC; the gateway type is the connection's `type` (`kong-prod-…`, `aws-apigateway-payments-api-eu-…`):
+ * every artifact written before there were types is a Kong one and reads as `kong-…`, so old names keep
+ * their meaning and no file is renamed. Types are matched as whole known prefixes (`GATEWAY_PREFIXES`), so a
+ * Kong connection named `aws-x` (`kong-aws-x-…`) cannot be mistaken for an AWS one. `-r<n>` marks the n-th rewrite of that backup's artifact (`gdpr erase`), so the new artifact never lands
  * on the old one's name before the old one can be removed.
  * Temp files start with `.` and end with `.tmp` so a listing of artifacts never mistakes a half-written file
  * for a backup, and a crash leaves something recognisable to sweep (`sweep.ts`): `.<name>.<pid>-<rand>-<host>.tmp`.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { CATALOGUES } from '../core/catalogue/index.ts';
 import { BACKUP_TYPES, type BackupType } from '../core/status.ts';
 
 export { BACKUP_TYPES, type BackupType };
@@ -25,8 +29,18 @@ export const TAG_BYTES = 16;
 /** Headers are small JSON; anything bigger means the length field is garbage. */
 export const MAX_BLOCK_BYTES = 1 << 20;
 
-const NAME_PATTERN =
-  /^kong-([a-z0-9][a-z0-9-]*)-(\d{8}-\d{4})-(manual|scheduled|pre-restore)-([a-z0-9]+?)(?:-r([1-9]\d{0,5}))?\.sgb$/;
+/** The gateway types artifact names start with (every connection `type` that has a catalogue). */
+export const GATEWAY_PREFIXES: readonly string[] = Object.keys(CATALOGUES);
+
+// the prefixes are letters, digits and hyphens: nothing to escape in a pattern
+const NAME_PATTERN = new RegExp(
+  `^(${GATEWAY_PREFIXES.join('|')})-([a-z0-9][a-z0-9-]*)-(\\d{8}-\\d{4})-(manual|scheduled|pre-restore)-([a-z0-9]+?)(?:-r([1-9]\\d{0,5}))?\\.sgb$`,
+);
+
+/** The name prefix of a gateway type: the type itself; Kong's when absent or unknown. */
+export function gatewayPrefix(gateway: string | null | undefined): string {
+  return gateway && GATEWAY_PREFIXES.includes(gateway) ? gateway : 'kong';
+}
 
 /** First 8 letters/digits of the backup id, lowercased: enough to tell backups of the same minute apart. */
 export function shortId(backupId: string): string {
@@ -43,6 +57,8 @@ function stamp(iso: string): string {
 }
 
 export function artifactName(a: {
+  /** the connection's gateway type (`kong` when absent) */
+  gateway?: string | null | undefined;
   connection: string;
   createdAt: string;
   type: BackupType;
@@ -51,10 +67,12 @@ export function artifactName(a: {
   rewrite?: number | undefined;
 }): string {
   const rewrite = a.rewrite ? `-r${a.rewrite}` : '';
-  return `kong-${a.connection}-${stamp(a.createdAt)}-${a.type}-${shortId(a.backupId)}${rewrite}${ARTIFACT_EXTENSION}`;
+  return `${gatewayPrefix(a.gateway)}-${a.connection}-${stamp(a.createdAt)}-${a.type}-${shortId(a.backupId)}${rewrite}${ARTIFACT_EXTENSION}`;
 }
 
 export interface ParsedArtifactName {
+  /** the gateway type the name starts with (`kong` for every name written before there were types) */
+  gateway: string;
   connection: string;
   stamp: string;
   type: BackupType;
@@ -67,18 +85,19 @@ export function parseArtifactName(name: string): ParsedArtifactName | null {
   const m = NAME_PATTERN.exec(name);
   if (!m) return null;
   return {
-    connection: m[1]!,
-    stamp: m[2]!,
-    type: m[3] as BackupType,
-    shortId: m[4]!,
-    rewrite: Number(m[5] ?? 0),
+    gateway: m[1]!,
+    connection: m[2]!,
+    stamp: m[3]!,
+    type: m[4] as BackupType,
+    shortId: m[5]!,
+    rewrite: Number(m[6] ?? 0),
   };
 }
 
 /** The backup an artifact name belongs to, whatever its rewrite (`…-r2.sgb` and `….sgb` share it); null if not a name. */
 export function artifactLineage(name: string): string | null {
   const p = parseArtifactName(name);
-  return p ? `kong-${p.connection}-${p.stamp}-${p.type}-${p.shortId}` : null;
+  return p ? `${p.gateway}-${p.connection}-${p.stamp}-${p.type}-${p.shortId}` : null;
 }
 
 /** Names are single path segments: a name must never climb out of its directory or prefix. */

@@ -41,6 +41,8 @@ export const DEFAULT_COMPRESSION: Compression = 'brotli-blocks';
 
 export interface WriteArtifactBase {
   backupId: string;
+  /** the connection's gateway type, which starts the name; absent: the snapshot's `meta.gateway` (Kong when unset) */
+  gateway?: string | undefined;
   connection: string;
   environment: string;
   type: BackupType;
@@ -86,16 +88,18 @@ export interface WrittenArtifact {
 
 /** The artifact's name for a write of `input` (with its `createdAt`): a retry can clean up by it first. */
 export function artifactNameOf(
-  input: Pick<WriteArtifactBase, 'connection' | 'type' | 'backupId' | 'rewrite'> & { createdAt: string },
+  input: Pick<WriteArtifactBase, 'gateway' | 'connection' | 'type' | 'backupId' | 'rewrite'> & {
+    createdAt: string;
+  },
 ): string {
   return artifactName({ ...input, rewrite: input.rewrite?.n });
 }
 
 export async function writeArtifact(input: WriteArtifactInput): Promise<WrittenArtifact> {
   const createdAt = input.createdAt ?? (input.clock ?? (() => new Date()))().toISOString();
-  const name = artifactNameOf({ ...input, createdAt });
   const serialized = input.serialized ?? serializeSnapshot(input.snapshot);
   const { meta } = serialized;
+  const name = artifactNameOf({ ...input, gateway: input.gateway ?? meta.gateway ?? undefined, createdAt });
 
   const dataKey = randomBytes(32);
   const dataNonce = randomBytes(12);

@@ -94,6 +94,7 @@ export async function runBackup(
 
   const ref: ArtifactRef = {
     backupId,
+    gateway: connection.type,
     connection: running.connection,
     environment: connection.environment,
     type: running.type,

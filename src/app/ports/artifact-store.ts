@@ -19,6 +19,8 @@ export interface StoredCopy {
 /** What names a backup's artifact and is written into its header. */
 export interface ArtifactRef {
   backupId: string;
+  /** the connection's gateway type (`kong`, `aws-apigateway`): the artifact's name starts with it */
+  gateway?: string;
   connection: string;
   environment: string;
   type: BackupType;

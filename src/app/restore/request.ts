@@ -6,7 +6,7 @@
  */
 
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
-import { SECTIONS, type Section } from '../../core/index.ts';
+import { catalogueFor, type Section, sectionsOf, sectionsRefusal } from '../../core/index.ts';
 import { type Backup, type Restore, RestoreInProgressError, type SlackMessageRef } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { UnknownConnectionError } from '../services.ts';
@@ -25,15 +25,12 @@ export function slackLink(ref: SlackMessageRef): string {
   return `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
 }
 
-function checkSections(only: readonly string[] | undefined): Section[] | null {
+/** `--only` checked against the connection's gateway type: an AWS connection takes AWS's sections. */
+function checkSections(only: readonly string[] | undefined, gateway: string): Section[] | null {
   if (!only || only.length === 0) return null;
-  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
-  if (unknown.length > 0) {
-    throw new RestoreRefusedError(
-      `unknown section ${unknown.join(', ')}; sections are: ${SECTIONS.join(', ')}`,
-    );
-  }
-  return SECTIONS.filter((s) => only.includes(s));
+  const refusal = sectionsRefusal(only, gateway);
+  if (refusal) throw new RestoreRefusedError(refusal);
+  return sectionsOf(only, catalogueFor(gateway)).sections;
 }
 
 const SECOND_MS = 1000;
@@ -129,8 +126,9 @@ export async function requestRestore(
   options: RequestOptions = {},
 ): Promise<RestoreRequested> {
   let connectionName: string;
+  let gateway: string;
   try {
-    connectionName = services.connection(input.connection).name;
+    ({ name: connectionName, type: gateway } = services.connection(input.connection));
   } catch (err) {
     if (err instanceof UnknownConnectionError) throw new RestoreRefusedError(err.message);
     throw err;
@@ -147,7 +145,7 @@ export async function requestRestore(
     if (!(err instanceof AuditInputError)) throw err;
     throw new RestoreRefusedError('the reason looks like it contains a secret; describe why without it');
   }
-  const only = checkSections(input.only);
+  const only = checkSections(input.only, gateway);
   const { backup, gapMs } = await selectBackup(services, connectionName, input.backup);
 
   await expireDueRestores(services);

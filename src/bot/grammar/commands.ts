@@ -59,7 +59,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'connections',
     usage: '/kong connections',
-    summary: 'List the Kong gateways snapgate knows and your role on each.',
+    summary: 'List the gateways snapgate knows (Kong, AWS API Gateway) and your role on each.',
     details: [],
     positionals: [],
     flags: [],

@@ -12,9 +12,9 @@ export function helpText(topic?: CommandName): string {
   }
   const lines = COMMANDS.map((c) => `• \`${c.usage}\` — ${c.summary}`);
   return [
-    '*snapgate* backs up and restores Kong gateways. Commands:',
+    '*snapgate* backs up and restores API gateways (Kong, AWS API Gateway). Commands:',
     ...lines,
-    'More: `/kong help <command>`',
+    'More: `/kong help <command>`. `/kong` and `/snapgate` are the same command, for every gateway type.',
   ].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { parseAtTime, SECTIONS, type Section } from '../../core/index.ts';
+import { ALL_SECTIONS, parseAtTime, type Section } from '../../core/index.ts';
 import { closestMatches, orList } from './suggest.ts';
 import type { Token } from './tokenize.ts';
 import type { AtTime, BackupRef, UserRef } from './types.ts';
@@ -93,17 +93,21 @@ export function readDuration(text: string): Read<number> {
   return ok(ms);
 }
 
-/** `plugins,routes`, `plugins routes`, `consumer-groups` → validated, de-duplicated core sections. */
+/**
+ * `plugins,routes`, `plugins routes`, `consumer-groups`, `usage-plans` → de-duplicated sections of any
+ * gateway type. The grammar does not know the connection's type: which sections it takes (Kong's on a Kong
+ * connection, AWS's on an AWS one) is checked where the connection is known (`sectionsRefusal`).
+ */
 export function readSections(values: readonly string[]): Read<Section[]> {
   const words = values.flatMap((v) => v.split(/[\s,]+/)).filter((w) => w !== '');
-  if (words.length === 0) return no(`--only needs one or more sections: ${SECTIONS.join(', ')}.`);
+  if (words.length === 0) return no(`--only needs one or more sections: ${ALL_SECTIONS.join(', ')}.`);
   const out: Section[] = [];
   for (const word of words) {
     const name = word.toLowerCase().replace(/-/g, '_');
-    const section = SECTIONS.find((s) => s === name);
+    const section = ALL_SECTIONS.find((s) => s === name);
     if (!section) {
-      const near = closestMatches(name, SECTIONS);
-      const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${SECTIONS.join(', ')}.`;
+      const near = closestMatches(name, ALL_SECTIONS);
+      const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${ALL_SECTIONS.join(', ')}.`;
       return no(`${shown(word)} is not a section.${hint}`, near);
     }
     if (!out.includes(section)) out.push(section);

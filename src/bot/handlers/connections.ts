@@ -1,3 +1,4 @@
+import { catalogueFor } from '../../core/index.ts';
 import type { CommandOf } from '../grammar/index.ts';
 import { connectionsMessage } from '../views/simple.ts';
 import type { CommandContext, CommandResult } from './context.ts';
@@ -13,6 +14,7 @@ export async function connections(
   const rows = await Promise.all(
     ctx.services.config.connections.map(async (c) => ({
       name: c.name,
+      gateway: catalogueFor(c.type).title,
       environment: c.environment,
       owner: c.owner,
       role: await ctx.auth.roleOn(ctx.userId, c),

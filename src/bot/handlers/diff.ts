@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { failureAdvice } from '../../app/failure-advice.ts';
 import type { Backup } from '../../app/ports/records.ts';
+import { sectionsRefusal } from '../../core/index.ts';
 import type { CommandOf } from '../grammar/index.ts';
 import { type DiffCardInput, diffFailedCard, diffPendingCard } from '../views/diff-card.ts';
 import { explainFailure, scrubReason } from '../views/failure.ts';
@@ -17,6 +18,9 @@ import { type CommandContext, type CommandResult, requireRole } from './context.
 export async function diff(cmd: CommandOf<'diff'>, ctx: CommandContext): Promise<CommandResult> {
   const denied = await requireRole(ctx, cmd.connection, 'operator');
   if (denied) return denied;
+  const connection = ctx.services.config.connections.find((c) => c.name === cmd.connection);
+  const wrongSections = sectionsRefusal(cmd.only, connection?.type);
+  if (wrongSections) return refused(cmd, ctx, `${wrongSections}.`);
   const target = await latestOrNamed(cmd, ctx);
   if (typeof target === 'string') return refused(cmd, ctx, target);
   const unusable = await ctx.services.diffRefusal(cmd.connection, target.id);

@@ -1,5 +1,6 @@
 /** Thread replies under a backup card: phase changes, the final result, or the failure and what to do. */
 import type { Backup } from '../../app/ports/records.ts';
+import { catalogueOfCounts, isEntityKind, isKongKind, KIND_NOUN } from '../../core/index.ts';
 import {
   type Block,
   context,
@@ -21,8 +22,12 @@ export function phaseMessage(phase: string, message?: string): SlackMessage {
   };
 }
 
-/** Kinds read as plural nouns in counts: `keyauth_credentials` → `keyauth credentials`. */
+/**
+ * Kinds read as plural nouns in counts: `keyauth_credentials` → `keyauth credentials`; other gateways'
+ * kinds by their own noun (`restapis` → `REST APIs`, `domain_names` → `custom domain names`).
+ */
 function kindLabel(kind: string): string {
+  if (isEntityKind(kind) && !isKongKind(kind)) return `${KIND_NOUN[kind]}s`;
   return kind.replace(/_/g, ' ');
 }
 
@@ -48,7 +53,9 @@ export function resultMessage(backup: Backup): SlackMessage {
     `*Took*\n${took}`,
     `*SHA-256*\n${code(shortSha(backup.sha256))}`,
   ];
-  if (backup.kongVersion) fields.push(`*Kong*\n${escapeMrkdwn(backup.kongVersion)}`);
+  // the gateway's own name: `Kong 3.9.1`, `AWS API Gateway apigateway 2015-07-09`
+  if (backup.kongVersion)
+    fields.push(`*${catalogueOfCounts(backup.counts).title}*\n${escapeMrkdwn(backup.kongVersion)}`);
   const lines = countLines(backup.counts);
   const blocks: Block[] = [section(headline), fieldsSection(fields)];
   if (lines.length) blocks.push(section(joinLinesWithin(lines, LIMITS.sectionText)));

@@ -5,7 +5,7 @@
  */
 
 import type { Backup } from '../../app/ports/records.ts';
-import type { Plan, Section } from '../../core/index.ts';
+import { isEntityKind, isKongKind, KIND_NOUN, type Plan, type Section } from '../../core/index.ts';
 import { context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, formatAge, plural } from './format.ts';
 import { listMessage } from './lines.ts';
@@ -70,8 +70,12 @@ export function sectionCountLines(plan: Plan): string[] {
     });
 }
 
-/** One entity of a kind reads singular: "delete consumer rogue", "create route orders" (kinds are plurals). */
+/**
+ * One entity of a kind reads singular: "delete consumer rogue", "create route orders" (kinds are plurals);
+ * other gateways' kinds by their own noun ("create REST API petstore", "update method response …").
+ */
 export function oneOf(kind: string): string {
+  if (isEntityKind(kind) && !isKongKind(kind)) return KIND_NOUN[kind];
   return kind.replace(/_/g, ' ').replace(/s$/, '');
 }
 

@@ -46,6 +46,8 @@ export function refusalMessage(message: string): SlackMessage {
 
 export interface ConnectionRow {
   name: string;
+  /** the gateway type as people say it (`Kong`, `AWS API Gateway`) */
+  gateway: string;
   environment: string;
   owner: string | null;
   role: Role | null;
@@ -55,12 +57,12 @@ export interface ConnectionRow {
 export function connectionsMessage(rows: readonly ConnectionRow[]): SlackMessage {
   const lines = rows.map(
     (r) =>
-      `• ${code(r.name)} — ${escapeMrkdwn(r.environment)}` +
+      `• ${code(r.name)} — ${escapeMrkdwn(r.gateway)}, ${escapeMrkdwn(r.environment)}` +
       `${r.owner ? `, owner ${escapeMrkdwn(r.owner)}` : ''}` +
       ` · your role: ${r.role ? `*${r.role}*` : 'none'}`,
   );
   return {
     text: plural(rows.length, 'connection'),
-    blocks: [section(`*Kong gateways snapgate knows*\n${lines.join('\n')}`)],
+    blocks: [section(`*Gateways snapgate knows*\n${lines.join('\n')}`)],
   };
 }

@@ -98,6 +98,8 @@ export const ALL_SECTIONS: readonly Section[] = [...SECTIONS, ...AWS_SECTIONS];
 export interface Catalogue {
   /** the connection `type` it serves (`kong`, `aws-apigateway`) */
   readonly gateway: string;
+  /** the gateway's name as its users say it (`Kong`, `AWS API Gateway`) */
+  readonly title: string;
   /** in catalogue order */
   readonly kinds: readonly EntityKind[];
   /** in create order: by level, then catalogue order */
@@ -105,15 +107,25 @@ export interface Catalogue {
   readonly sections: readonly Section[];
 }
 
-function catalogue(gateway: string, kinds: readonly EntityKind[], sections: readonly Section[]): Catalogue {
+function catalogue(
+  gateway: string,
+  title: string,
+  kinds: readonly EntityKind[],
+  sections: readonly Section[],
+): Catalogue {
   const topDown = [...kinds].sort(
     (a, b) => CATALOGUE[a].level - CATALOGUE[b].level || kinds.indexOf(a) - kinds.indexOf(b),
   );
-  return Object.freeze({ gateway, kinds, topDown, sections });
+  return Object.freeze({ gateway, title, kinds, topDown, sections });
 }
 
-export const KONG_CATALOGUE: Catalogue = catalogue('kong', ENTITY_KINDS, SECTIONS);
-export const AWS_APIGATEWAY_CATALOGUE: Catalogue = catalogue('aws-apigateway', AWS_KINDS, AWS_SECTIONS);
+export const KONG_CATALOGUE: Catalogue = catalogue('kong', 'Kong', ENTITY_KINDS, SECTIONS);
+export const AWS_APIGATEWAY_CATALOGUE: Catalogue = catalogue(
+  'aws-apigateway',
+  'AWS API Gateway',
+  AWS_KINDS,
+  AWS_SECTIONS,
+);
 
 /** The catalogues by gateway type; a gateway type without one of its own is described by Kong's. */
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = Object.freeze({
@@ -131,6 +143,18 @@ export function catalogueOf(meta: { gateway?: string | null } | null | undefined
   return catalogueFor(meta?.gateway);
 }
 
+/**
+ * The catalogue whose kinds a backup's counts name (kind names are unique across types, so its first known
+ * kind says); Kong's when none is known (an empty gateway, a record written before there were types).
+ */
+export function catalogueOfCounts(counts: Readonly<Record<string, number>> | null | undefined): Catalogue {
+  for (const kind of Object.keys(counts ?? {})) {
+    const found = Object.values(CATALOGUES).find((c) => (c.kinds as readonly string[]).includes(kind));
+    if (found) return found;
+  }
+  return KONG_CATALOGUE;
+}
+
 export function kindDef(kind: EntityKind): KindDef {
   return CATALOGUE[kind];
 }
@@ -142,6 +166,30 @@ export function isEntityKind(value: string): value is EntityKind {
 
 export function isKongKind(value: string): value is KongKind {
   return (ENTITY_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * Section names (`--only`) read against one gateway type's catalogue: the known ones in catalogue order,
+ * de-duplicated, and every name it does not know (a Kong section on an AWS connection is unknown there).
+ */
+export function sectionsOf(
+  names: readonly string[],
+  catalogue: Catalogue,
+): { sections: Section[]; unknown: string[] } {
+  const unknown = names.filter((n) => !(catalogue.sections as readonly string[]).includes(n));
+  return { sections: catalogue.sections.filter((s) => names.includes(s)), unknown: [...new Set(unknown)] };
+}
+
+/** Why `names` cannot be `--only` on a connection of `gateway`'s type, in words; null when they can. */
+export function sectionsRefusal(
+  names: readonly string[] | undefined,
+  gateway: string | null | undefined,
+): string | null {
+  if (!names || names.length === 0) return null;
+  const catalogue = catalogueFor(gateway);
+  const { unknown } = sectionsOf(names, catalogue);
+  if (unknown.length === 0) return null;
+  return `unknown section ${unknown.join(', ')} for a ${catalogue.title} connection; sections are: ${catalogue.sections.join(', ')}`;
 }
 
 /** A section of `catalogue` (Kong's by default). */

@@ -141,6 +141,8 @@ export interface BotFixture {
   url: string;
   /** Sends `/kong <text>` as `user`; resolves with the HTTP answer and the response_url id used. */
   kong(user: string, text: string, opts?: SignOptions): Promise<SlackDelivery & { responseId: string }>;
+  /** Sends `<command> <text>` (`/snapgate …`) as `user`, like `kong`. */
+  slash(command: string, user: string, text: string): Promise<SlackDelivery & { responseId: string }>;
   click(
     fields: Omit<BlockActionFields, 'responseUrl' | 'channelId' | 'messageTs' | 'blockId'> &
       Partial<BlockActionFields>,
@@ -216,18 +218,26 @@ export async function startBot(
     throw err;
   }
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
+  const slashAs = async (command: string, user: string, text: string, signOpts: SignOptions) => {
+    const responseId = `cmd-${++seq}`;
+    const fields = {
+      command,
+      text,
+      userId: user,
+      channelId: CHANNEL,
+      responseUrl: fake.responseUrl(responseId),
+    };
+    const r = socket
+      ? await overSocket(fake, 'slash_commands', slashCommandPayload(fields))
+      : await sendSlashCommand(url, SECRET, fields, signOpts);
+    return { ...r, responseId };
+  };
   return {
     fake,
     bot,
     url,
-    async kong(user, text, signOpts = {}) {
-      const responseId = `cmd-${++seq}`;
-      const fields = { text, userId: user, channelId: CHANNEL, responseUrl: fake.responseUrl(responseId) };
-      const r = socket
-        ? await overSocket(fake, 'slash_commands', slashCommandPayload(fields))
-        : await sendSlashCommand(url, SECRET, fields, signOpts);
-      return { ...r, responseId };
-    },
+    kong: (user, text, signOpts = {}) => slashAs('/kong', user, text, signOpts),
+    slash: (command, user, text) => slashAs(command, user, text, {}),
     async click(fields) {
       const responseId = `click-${++seq}`;
       const all = {

@@ -109,6 +109,7 @@ describe('views stay within Block Kit limits', () => {
       connectionsMessage(
         Array.from({ length: 40 }, (_, i) => ({
           name: `c${i}`,
+          gateway: i % 2 ? 'Kong' : 'AWS API Gateway',
           environment: 'prod',
           owner: LONG.slice(0, 50),
           role: null,

@@ -157,8 +157,8 @@ describe('an AWS snapshot through the shared pipeline', () => {
       `update integrations ${getPets}`,
     ]);
     expect(plan.steps.at(-1)?.fields).toEqual(['uri']);
-    expect(plan.steps[0]?.name).toBe('/pets (petstore)');
-    expect(plan.steps[2]?.name).toBe('GET /pets (petstore)');
+    expect(plan.steps[0]?.name).toBe('petstore › /pets');
+    expect(plan.steps[2]?.name).toBe('petstore › /pets › GET');
     expect(plan.refusals).toEqual([]);
   });
 

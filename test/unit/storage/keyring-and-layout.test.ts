@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/config/secret.ts';
 import { artifactName, isTempName, KeyRing, parseArtifactName, shortId } from '../../../src/storage/index.ts';
-import { tempPath } from '../../../src/storage/layout.ts';
+import { artifactLineage, tempPath } from '../../../src/storage/layout.ts';
 import { KEY_A, KEY_B } from './helpers.ts';
 
 describe('KeyRing', () => {
@@ -67,6 +67,35 @@ describe('layout', () => {
   ] as const)('names %j', (input, name) => {
     expect(artifactName(input)).toBe(name);
     expect(parseArtifactName(name)).toMatchObject({ connection: input.connection, type: input.type });
+  });
+
+  it('starts the name with the gateway type; Kong names, old and new, read as before', () => {
+    const input = {
+      connection: 'payments-api-eu',
+      createdAt: '2026-12-06T09:05:00Z',
+      type: 'manual',
+      backupId: '3f2a9c1d-7b44',
+    } as const;
+    const aws = 'aws-apigateway-payments-api-eu-20261206-0905-manual-3f2a9c1d.sgb';
+    expect(artifactName({ ...input, gateway: 'aws-apigateway' })).toBe(aws);
+    expect(parseArtifactName(aws)).toEqual({
+      gateway: 'aws-apigateway',
+      connection: 'payments-api-eu',
+      stamp: '20261206-0905',
+      type: 'manual',
+      shortId: '3f2a9c1d',
+      rewrite: 0,
+    });
+    expect(artifactName({ ...input, gateway: 'kong' })).toBe(artifactName(input));
+    // a Kong connection whose name starts like another type is still Kong's
+    expect(parseArtifactName('kong-aws-apigateway-x-20261206-0905-manual-ab.sgb')).toMatchObject({
+      gateway: 'kong',
+      connection: 'aws-apigateway-x',
+    });
+    expect(artifactLineage('aws-apigateway-p-20261206-0905-manual-ab-r2.sgb')).toBe(
+      'aws-apigateway-p-20261206-0905-manual-ab',
+    );
+    expect(parseArtifactName('azure-p-20261206-0905-manual-ab.sgb')).toBeNull();
   });
 
   it('does not parse other names', () => {

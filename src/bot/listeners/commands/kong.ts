@@ -11,6 +11,7 @@ import type { HeldCommand, HeldCommandFields } from '../../command-inbox.ts';
 import { type KongCommand, parseKongCommand } from '../../grammar/index.ts';
 import type { BotRuntime, CommandContext, CommandHandler, CommandResult } from '../../handlers/context.ts';
 import { COMMAND_HANDLERS } from '../../handlers/index.ts';
+import { inCommand } from '../../views/command-name.ts';
 import { code } from '../../views/format.ts';
 import type { SlackMessage } from '../../views/message.ts';
 import { note, usageMessage } from '../../views/simple.ts';
@@ -129,7 +130,8 @@ async function handleCommand(
     channelId: command.channel_id,
     ...(command.trigger_id ? { triggerId: command.trigger_id } : {}),
     ...(recovered ? { recovered: true } : {}),
-    respond,
+    // `/snapgate help` answers with `/snapgate` in its hints, `/kong help` with `/kong`
+    respond: (m) => respond(inCommand(m, command.command)),
   };
   const parsed = parseKongCommand(command.text ?? '');
   let name: string;

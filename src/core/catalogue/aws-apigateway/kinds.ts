@@ -35,19 +35,23 @@ function str(e: Entity, field: string): string {
   return typeof v === 'string' && v.length > 0 ? v : '';
 }
 
-/** `GET /pets (petstore)`, `200 of GET /pets (petstore)` from a method-or-below key. */
+/**
+ * Labels read as the AWS console's breadcrumbs do (API › resource path › method), so a card says
+ * `update integration petstore › /pets › GET` and `delete stage petstore › staging`, never an id.
+ */
+const CRUMB = ' › ';
+
+/** `petstore › /pets › GET`, `petstore › /pets › GET › 200` from a method-or-below key. */
 function methodLabel(key: string): string {
   const { api, path, rest } = parseResourceKey(key);
-  const [verb = '', status] = rest;
-  const method = `${verb} ${path} (${api})`;
-  return status === undefined ? method : `${status} of ${method}`;
+  return [api, path, ...rest].join(CRUMB);
 }
 
 function inApiLabel(field: string): (e: Entity) => string {
   return (e) => {
     const api = parseApi(e.id);
     const own = str(e, field) || e.id;
-    return api ? `${own} (${api})` : own;
+    return api ? `${api}${CRUMB}${own}` : own;
   };
 }
 
@@ -98,7 +102,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
     readOnlyFields: ['resourceMethods'],
     label: (e) => {
       const { api, path } = parseResourceKey(e.id);
-      return `${str(e, 'path') || path} (${api})`;
+      return `${api}${CRUMB}${str(e, 'path') || path}`;
     },
   }),
   models: def('models', 'apis', 2, {
@@ -151,13 +155,13 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
     readOnlyFields: ['integrationResponses'],
     // AWS fills `cacheNamespace` with the resource's id when a write leaves it out: assigned, like the id
     assignedFields: ['cacheNamespace'],
-    label: (e) => `integration of ${methodLabel(e.id)}`,
+    label: (e) => methodLabel(e.id),
   }),
   integration_responses: def('integration_responses', 'apis', 5, {
     naturalKey: ['integration', 'statusCode'],
     foreignKeys: [fk('integration', 'integrations')],
     assignedFields: [],
-    label: (e) => `integration response ${methodLabel(e.id)}`,
+    label: (e) => methodLabel(e.id),
   }),
   stages: def('stages', 'stages', 6, {
     naturalKey: ['restApi', 'stageName'],
@@ -183,7 +187,7 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
     naturalKey: ['usagePlan', 'apiKey'],
     foreignKeys: [fk('usagePlan', 'usage_plans'), fk('apiKey', 'api_keys')],
     assignedFields: [],
-    label: (e) => `${str(e, 'apiKey')} in ${str(e, 'usagePlan')}`,
+    label: (e) => `${str(e, 'usagePlan')}${CRUMB}${str(e, 'apiKey')}`,
   }),
   domain_names: def('domain_names', 'domain_names', 1, {
     naturalKey: ['domainName'],
@@ -204,6 +208,9 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
     naturalKey: ['domainName', 'basePath'],
     foreignKeys: [fk('domainName', 'domain_names'), fk('restApi', 'restapis')],
     assignedFields: [],
-    label: (e) => e.id,
+    label: (e) => {
+      const at = e.id.indexOf(':');
+      return at < 0 ? e.id : `${e.id.slice(0, at)}${CRUMB}${e.id.slice(at + 1)}`;
+    },
   }),
 };
