@@ -5,14 +5,18 @@
  */
 
 import type { ApplyResult, StepResult } from '../app/ports/gateway.ts';
-import { CATALOGUE, type Change, type EntityKind, type Plan } from '../core/index.ts';
+import { CATALOGUE, type Change, type EntityKind, isKongKind, KIND_NOUN, type Plan } from '../core/index.ts';
 import { MASK, maskSecrets } from './mask.ts';
 
 const VERB = { create: 'creating', update: 'updating', delete: 'deleting' } as const;
 const MAX_VALUE = 160;
 
-/** `services` → `service`, `ca_certificates` → `ca_certificate`: Kong's collection names are plurals. */
+/**
+ * `services` → `service`, `ca_certificates` → `ca_certificate`: Kong's collection names are plurals (decK's
+ * words). Other gateways' kinds read as their console names them: `REST API`, `method response`, `stage`.
+ */
 export function kindNoun(kind: EntityKind): string {
+  if (!isKongKind(kind)) return KIND_NOUN[kind];
   return kind.endsWith('s') ? kind.slice(0, -1) : kind;
 }
 
