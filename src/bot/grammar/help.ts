@@ -14,7 +14,9 @@ export function helpText(topic?: CommandName): string {
   return [
     '*snapgate* backs up and restores API gateways (Kong, AWS API Gateway). Commands:',
     ...lines,
-    'More: `/kong help <command>`. `/kong` and `/snapgate` are the same command, for every gateway type.',
+    'More: `/kong help <command>`.',
+    // (written so that answering `/snapgate` — which renames `/kong ` and `` /kong` `` — keeps both names)
+    'Both slash commands, /snapgate and /kong, take every command above, on a connection of any gateway type.',
   ].join('\n');
 }
 

@@ -13,6 +13,7 @@ import {
   buildSnapshot,
   CATALOGUE,
   catalogueOf,
+  catalogueOfCounts,
   diff,
   ENTITY_KINDS,
   type Entity,
@@ -21,6 +22,7 @@ import {
   REDACTED,
   redact,
   type Snapshot,
+  sectionsRefusal,
   snapshotSchema,
 } from '../../../src/core/index.ts';
 
@@ -184,5 +186,30 @@ describe('an AWS snapshot through the shared pipeline', () => {
     expect(JSON.stringify(redact(plan))).not.toContain('k3y-v4lue');
     expect(redact(plan).steps[0]?.body?.value).toBe(REDACTED);
     expect(JSON.stringify(redact(backup))).not.toContain('k3y-v4lue');
+  });
+});
+
+describe('sections and names per gateway type', () => {
+  it.each([
+    [['stages', 'apis'], 'aws-apigateway', null],
+    [['plugins'], 'kong', null],
+    [['plugins'], null, null],
+    [
+      ['plugins', 'stages'],
+      'aws-apigateway',
+      'unknown section plugins for a AWS API Gateway connection; sections are: apis, stages, usage_plans, api_keys, domain_names',
+    ],
+    [['stages'], 'kong', /^unknown section stages for a Kong connection; sections are: services, routes/],
+  ] as const)('--only %j on %s', (names, gateway, refusal) => {
+    const got = sectionsRefusal(names, gateway);
+    if (refusal === null) expect(got).toBeNull();
+    else if (typeof refusal === 'string') expect(got).toBe(refusal);
+    else expect(got).toMatch(refusal);
+  });
+
+  it('a backup names its gateway by the kinds it counts', () => {
+    expect(catalogueOfCounts({ restapis: 1, resources: 3 }).title).toBe('AWS API Gateway');
+    expect(catalogueOfCounts({ services: 2 }).title).toBe('Kong');
+    expect(catalogueOfCounts(null).title).toBe('Kong');
   });
 });

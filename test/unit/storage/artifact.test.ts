@@ -47,6 +47,7 @@ describe('writeArtifact / openArtifact', () => {
         });
         expect(written.name).toBe('kong-prod-eu-20261121-1007-manual-3f2a9c1d.sgb');
         expect(parseArtifactName(written.name)).toEqual({
+          gateway: 'kong',
           connection: 'prod-eu',
           stamp: '20261121-1007',
           type: 'manual',

@@ -48,6 +48,8 @@ describe('an AWS API Gateway artifact', () => {
         keyRing: ringA(),
         primary: new DirectoryCopyTarget(dir),
       });
+      // named for its gateway type, read from the snapshot's meta when the writer is not told it
+      expect(written.name).toBe('aws-apigateway-payments-api-eu-20261206-0900-manual-3f2a9c1d.sgb');
       expect((await readFile(written.path)).includes(Buffer.from(KEY_VALUE))).toBe(false);
       const opened = await openArtifact(written.path, ringA());
       expect(opened.snapshot).toEqual(snapshot);
