@@ -11,6 +11,8 @@ import {
   GetApiKeysCommand,
   GetAuthorizersCommand,
   GetBasePathMappingsCommand,
+  GetDocumentationPartsCommand,
+  GetDocumentationVersionsCommand,
   GetDomainNamesCommand,
   GetGatewayResponsesCommand,
   GetModelsCommand,
@@ -74,6 +76,12 @@ async function rawLists(client: APIGatewayClient): Promise<number> {
         client.send(new GetResourcesCommand({ restApiId, position, limit: PAGE_LIMIT, embed: ['methods'] })),
       ),
       client.send(new GetStagesCommand({ restApiId })).then((r) => r.item ?? []),
+      listAll((position) =>
+        client.send(new GetDocumentationPartsCommand({ restApiId, position, limit: PAGE_LIMIT })),
+      ),
+      listAll((position) =>
+        client.send(new GetDocumentationVersionsCommand({ restApiId, position, limit: PAGE_LIMIT })),
+      ),
     ]);
     for (const l of lists) items += l.length;
   });

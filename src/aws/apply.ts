@@ -55,6 +55,24 @@ function stepError(err: unknown): StepError {
   };
 }
 
+/**
+ * The plan's steps in the order they are written: the plan's, except that documentation parts the plan
+ * deletes go before the first documentation version it creates. A version is a copy of the parts there
+ * are when it is made (CreateDocumentationVersion), so a part deleted later (deletes come last, bottom-up)
+ * would be kept in the re-created version. Nothing refers to a part, so deleting it early is safe.
+ */
+export function inWriteOrder(steps: Plan['steps']): Plan['steps'] {
+  const firstVersion = steps.findIndex((s) => s.kind === 'documentation_versions' && s.op === 'create');
+  if (firstVersion < 0) return steps;
+  const early = (s: Plan['steps'][number], i: number) =>
+    i > firstVersion && s.kind === 'documentation_parts' && s.op === 'delete';
+  const moved = steps.filter(early);
+  if (moved.length === 0) return steps;
+  const rest = steps.filter((s, i) => !early(s, i));
+  const at = rest.findIndex((s) => s.kind === 'documentation_versions' && s.op === 'create');
+  return [...rest.slice(0, at), ...moved, ...rest.slice(at)];
+}
+
 function isNotFound(err: unknown): boolean {
   return err instanceof Error && err.name === 'NotFoundException';
 }
@@ -92,7 +110,7 @@ export async function applyAwsPlan(
   };
 
   let aborted = false;
-  for (const [i, step] of plan.steps.entries()) {
+  for (const [i, step] of inWriteOrder(plan.steps).entries()) {
     if (options.signal?.aborted) aborted = true;
     if (aborted) {
       steps.push({ step, status: 'not_attempted' });

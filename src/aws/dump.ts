@@ -9,6 +9,8 @@ import {
   GetApiKeysCommand,
   GetAuthorizersCommand,
   GetBasePathMappingsCommand,
+  GetDocumentationPartsCommand,
+  GetDocumentationVersionsCommand,
   GetDomainNamesCommand,
   GetGatewayResponsesCommand,
   GetModelsCommand,
@@ -153,7 +155,7 @@ async function dumpApi(
   const restApiId = api.id as string;
   const opts = signal ? { abortSignal: signal } : {};
   push(out, 'restapis', copy('restapis', api, { id: key, awsId: restApiId }));
-  const [authorizers, validators, models, responses, resources, stages] = await Promise.all([
+  const [authorizers, validators, models, responses, resources, stages, parts, versions] = await Promise.all([
     listAll((position) =>
       client.send(new GetAuthorizersCommand({ restApiId, position, limit: PAGE_LIMIT }), opts),
     ),
@@ -173,6 +175,12 @@ async function dumpApi(
       ),
     ),
     client.send(new GetStagesCommand({ restApiId }), opts).then((r) => r.item ?? []),
+    listAll((position) =>
+      client.send(new GetDocumentationPartsCommand({ restApiId, position, limit: PAGE_LIMIT }), opts),
+    ),
+    listAll((position) =>
+      client.send(new GetDocumentationVersionsCommand({ restApiId, position, limit: PAGE_LIMIT }), opts),
+    ),
   ]);
   const authorizerKey = new Map<string, string>();
   for (const a of authorizers) {
@@ -221,6 +229,27 @@ async function dumpApi(
     push(out, 'resources', e);
     for (const [verb, m] of Object.entries(r.resourceMethods ?? {}))
       dumpMethod(out, id, verb, m, authorizerKey, validatorKey);
+  }
+  for (const p of parts) {
+    const location = Object.fromEntries(
+      Object.entries(p.location ?? {}).filter(([, v]) => v !== undefined && v !== null),
+    );
+    push(out, 'documentation_parts', {
+      id: awsKeys.documentationPart(key, location),
+      awsId: p.id as string,
+      restApi: key,
+      location,
+      properties: p.properties,
+    });
+  }
+  for (const v of versions) {
+    const e: Entity = {
+      id: awsKeys.documentationVersion(key, v.version as string),
+      restApi: key,
+      version: v.version,
+    };
+    if (v.description) e.description = v.description;
+    push(out, 'documentation_versions', e);
   }
   for (const s of stages)
     push(out, 'stages', copy('stages', s, { id: awsKeys.inApi(key, s.stageName as string), restApi: key }));

@@ -39,6 +39,8 @@ export const PATCHABLE: Partial<Record<AwsKind, Readonly<Record<string, Shape>>>
   },
   method_responses: { responseParameters: 'map', responseModels: 'map' },
   models: { description: 'scalar', schema: 'scalar' },
+  documentation_parts: { properties: 'scalar' },
+  documentation_versions: { description: 'scalar' },
   request_validators: { validateRequestBody: 'scalar', validateRequestParameters: 'scalar' },
   authorizers: {
     type: 'scalar',

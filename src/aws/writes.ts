@@ -9,6 +9,8 @@ import {
   CreateApiKeyCommand,
   CreateAuthorizerCommand,
   CreateBasePathMappingCommand,
+  CreateDocumentationPartCommand,
+  CreateDocumentationVersionCommand,
   CreateDomainNameCommand,
   CreateModelCommand,
   CreateRequestValidatorCommand,
@@ -20,6 +22,8 @@ import {
   DeleteApiKeyCommand,
   DeleteAuthorizerCommand,
   DeleteBasePathMappingCommand,
+  DeleteDocumentationPartCommand,
+  DeleteDocumentationVersionCommand,
   DeleteDomainNameCommand,
   DeleteGatewayResponseCommand,
   DeleteIntegrationCommand,
@@ -41,6 +45,8 @@ import {
   UpdateApiKeyCommand,
   UpdateAuthorizerCommand,
   UpdateBasePathMappingCommand,
+  UpdateDocumentationPartCommand,
+  UpdateDocumentationVersionCommand,
   UpdateDomainNameCommand,
   UpdateMethodCommand,
   UpdateMethodResponseCommand,
@@ -184,6 +190,26 @@ export async function create(kind: AwsKind, e: Entity, ctx: StepContext): Promis
       );
       return a.id as string;
     }
+    case 'documentation_parts': {
+      const part = await client.send(
+        new CreateDocumentationPartCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          location: e.location as never,
+          properties: e.properties as string,
+        }),
+      );
+      return part.id as string;
+    }
+    case 'documentation_versions':
+      // made from the parts there are now: the restore has put the backup's parts back first (L5)
+      await client.send(
+        new CreateDocumentationVersionCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          documentationVersion: e.version as string,
+          ...(typeof e.description === 'string' ? { description: e.description } : {}),
+        }),
+      );
+      return null;
     case 'gateway_responses':
       await client.send(
         new PutGatewayResponseCommand({
@@ -286,6 +312,8 @@ export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promis
     'path',
     'pathPart',
     'basePath',
+    'location',
+    'version',
   ]);
   const ops = patchOperations(kind, before as Entity, toService(kind, e, ids) as Entity, ignore);
   if (ops === null) throw new NotUpdatableError(kind, e.id);
@@ -352,6 +380,24 @@ export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promis
       return;
     case 'stages':
       await patchStage(ctx, e, ops);
+      return;
+    case 'documentation_parts':
+      await client.send(
+        new UpdateDocumentationPartCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          documentationPartId: ids.need('documentation_parts', e.id),
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    case 'documentation_versions':
+      await client.send(
+        new UpdateDocumentationVersionCommand({
+          restApiId: ids.need('restapis', e.restApi as string),
+          documentationVersion: e.version as string,
+          ...patchOperationsArg,
+        }),
+      );
       return;
     case 'api_keys':
       await client.send(
@@ -454,6 +500,22 @@ export async function remove(kind: AwsKind, key: string, before: Entity, ctx: St
         new DeleteGatewayResponseCommand({
           restApiId: api(before.restApi as string),
           responseType: before.responseType as never,
+        }),
+      );
+      return;
+    case 'documentation_parts':
+      await client.send(
+        new DeleteDocumentationPartCommand({
+          restApiId: api(before.restApi as string),
+          documentationPartId: ids.need('documentation_parts', key),
+        }),
+      );
+      return;
+    case 'documentation_versions':
+      await client.send(
+        new DeleteDocumentationVersionCommand({
+          restApiId: api(before.restApi as string),
+          documentationVersion: before.version as string,
         }),
       );
       return;

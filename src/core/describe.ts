@@ -42,6 +42,8 @@ export const KIND_NOUN: Readonly<Record<EntityKind, string>> = {
   method_responses: 'method response',
   integrations: 'integration',
   integration_responses: 'integration response',
+  documentation_parts: 'documentation part',
+  documentation_versions: 'documentation version',
   stages: 'stage',
   api_keys: 'API key',
   usage_plans: 'usage plan',

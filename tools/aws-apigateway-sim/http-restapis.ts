@@ -120,6 +120,8 @@ function createRestApi({ store, body }: Call) {
     validators: new Map(),
     authorizers: new Map(),
     gatewayResponses: new Map(),
+    documentationParts: new Map(),
+    documentationVersions: new Map(),
     deployments: new Map(),
     stages: new Map(),
   };

@@ -155,3 +155,7 @@ export const GATEWAY_RESPONSE_DEFAULTS: Readonly<Record<string, string | undefin
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
 export const INTEGRATION_TYPES = ['HTTP', 'AWS', 'MOCK', 'HTTP_PROXY', 'AWS_PROXY'] as const;
 export const AUTHORIZATION_TYPES = ['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'] as const;
+
+/** UpdateDocumentationPart takes `/properties` only; UpdateDocumentationVersion `/description` only. */
+export const DOCUMENTATION_PART: PatchSchema = { properties: 'string' };
+export const DOCUMENTATION_VERSION: PatchSchema = { description: 'string' };

@@ -1,7 +1,8 @@
 /**
  * Accounts to start from, built through the simulator's own operations (so every rule applies): the
  * petstore (an authorizer, two request validators, two models, /pets and /pets/{petId} with methods,
- * responses and integrations, custom gateway responses, stages `prod` and `staging`, a usage plan with two
+ * responses and integrations, custom gateway responses, four documentation parts and version `v1` (served
+ * by `prod`), stages `prod` and `staging`, a usage plan with two
  * keys, a custom domain with two base path mappings), and a generated account of N APIs × M resources.
  */
 import type { AwsApiGatewaySimState } from './server.ts';
@@ -138,6 +139,23 @@ export function seedPetstore(state: AwsApiGatewaySimState, name = 'petstore'): P
       { op: 'replace', path: '/~1pets/GET/throttling/rateLimit', value: '100' },
       { op: 'replace', path: '/tracingEnabled', value: 'true' },
     ],
+  });
+  // documentation: the API, a method, a model; version v1 of it, which prod serves
+  for (const [location, properties] of [
+    [{ type: 'API' }, { info: { description: 'The pet store' } }],
+    [{ type: 'METHOD', path: '/pets', method: 'GET' }, { summary: 'List the pets' }],
+    [{ type: 'RESPONSE', path: '/pets', method: 'GET', statusCode: '200' }, { description: 'The pets' }],
+    [{ type: 'MODEL', name: 'Pet' }, { title: 'A pet' }],
+  ] as const) {
+    made(call, 'POST', `/restapis/${id}/documentation/parts`, {
+      location,
+      properties: JSON.stringify(properties),
+    });
+  }
+  made(call, 'POST', `/restapis/${id}/documentation/versions`, {
+    documentationVersion: 'v1',
+    description: 'first published docs',
+    stageName: 'prod',
   });
   const plan = made(call, 'POST', '/usageplans', {
     name: `${name}-basic`,

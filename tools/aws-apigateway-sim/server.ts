@@ -9,6 +9,7 @@ import { AwsError } from './errors.ts';
 import { Faults } from './faults.ts';
 import { registerAccount } from './http-account.ts';
 import { registerApiParts } from './http-api-parts.ts';
+import { registerDocumentation } from './http-documentation.ts';
 import { registerRestApis } from './http-restapis.ts';
 import { IdSource } from './ids.ts';
 import { type Reply, Router } from './router.ts';
@@ -48,6 +49,7 @@ export function createRouter(): Router {
   const router = new Router();
   registerRestApis(router);
   registerApiParts(router);
+  registerDocumentation(router);
   registerAccount(router);
   return router;
 }

@@ -36,6 +36,10 @@ export interface RestApiState {
   gatewayResponses: Map<string, Json>;
   deployments: Map<string, Json>;
   stages: Map<string, Json>;
+  /** documentation parts by id */
+  documentationParts: Map<string, Json>;
+  /** documentation versions by version string, each with a copy of the parts when it was made */
+  documentationVersions: Map<string, { fields: Json; parts: Json[] }>;
 }
 
 export interface UsagePlanState {

@@ -78,8 +78,22 @@ describe('aws-apigateway gateway: petstore round trip', () => {
       usage_plan_keys: 2,
       domain_names: 1,
       base_path_mappings: 2,
+      documentation_parts: 4,
+      documentation_versions: 1,
     });
     expect(backup.entities.restapis?.[api]?.awsId).toBe(ids.api);
+    expect(
+      backup.entities.documentation_parts?.[
+        awsKeys.documentationPart(api, { type: 'METHOD', path: '/pets', method: 'GET' })
+      ],
+    ).toMatchObject({ restApi: api, properties: '{"summary":"List the pets"}' });
+    expect(backup.entities.documentation_versions?.[awsKeys.documentationVersion(api, 'v1')]).toEqual({
+      id: 'petstore:doc v1',
+      restApi: api,
+      version: 'v1',
+      description: 'first published docs',
+    });
+    expect(backup.entities.stages?.[awsKeys.inApi(api, 'prod')]?.documentationVersion).toBe('v1');
     expect(backup.entities.resources?.[pet]).toMatchObject({
       parent: pets,
       pathPart: '{petId}',
@@ -134,6 +148,43 @@ describe('aws-apigateway gateway: petstore round trip', () => {
       expect(stage.deploymentId, stageName).toBe(deployment);
     }
     client.destroy();
+  });
+
+  it('documentation comes back: a changed part is patched, a deleted part and version re-created, an extra part deleted', async () => {
+    const store = sim.state.store.restApis.get(ids.api)!;
+    const parts = [...store.documentationParts.values()];
+    const method = parts.find((p) => (p.location as { type: string }).type === 'METHOD')!;
+    const model = parts.find((p) => (p.location as { type: string }).type === 'MODEL')!;
+    const call = sim.state.call;
+    const send = (verb: string, path: string, body?: Record<string, unknown>) =>
+      expect(call(verb, path, body).status, `${verb} ${path}`).toBeLessThan(300);
+    send('PATCH', `/restapis/${ids.api}/documentation/parts/${method.id}`, {
+      patchOperations: [{ op: 'replace', path: '/properties', value: '{"summary":"edited in the console"}' }],
+    });
+    send('DELETE', `/restapis/${ids.api}/documentation/parts/${model.id}`);
+    send('POST', `/restapis/${ids.api}/documentation/parts`, {
+      location: { type: 'RESOURCE', path: '/pets/{petId}' },
+      properties: '{"description":"added by hand"}',
+    });
+    send('PATCH', `/restapis/${ids.api}/stages/prod`, {
+      patchOperations: [{ op: 'replace', path: '/documentationVersion', value: '' }],
+    });
+    send('DELETE', `/restapis/${ids.api}/documentation/versions/v1`);
+    const { plan, result, after } = await restore(sim, backup);
+    expect(plan.changes.map((c) => `${c.op} ${c.kind} ${c.name}`).sort()).toEqual([
+      'create documentation_parts petstore › documentation › MODEL Pet',
+      'create documentation_versions petstore › documentation › v1',
+      'delete documentation_parts petstore › documentation › RESOURCE /pets/{petId}',
+      'update documentation_parts petstore › documentation › METHOD /pets GET',
+      'update stages petstore › prod',
+    ]);
+    expect(result).toMatchObject({ ok: true });
+    expect(diff(after, backup).changes).toEqual([]);
+    // the re-created version holds the parts as restored
+    const v1 = store.documentationVersions.get('v1');
+    expect(v1?.parts.map((p) => p.properties).sort()).toEqual(
+      [...store.documentationParts.values()].map((p) => p.properties).sort(),
+    );
   });
 
   it('the whole API deleted comes back under new ids, with its usage plan stage, keys and mappings rewired', async () => {

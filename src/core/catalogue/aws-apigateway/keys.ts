@@ -15,6 +15,22 @@
 
 export const NO_BASE_PATH = '(none)';
 
+/** Where a documentation part applies (DocumentationPartLocation): its type and the members valid for it. */
+export interface DocumentationLocation {
+  type?: string;
+  path?: string;
+  method?: string;
+  statusCode?: string;
+  name?: string;
+}
+
+/** `METHOD /pets GET`, `RESPONSE /pets GET 200`, `MODEL Pet`, `API`: the location's members in order. */
+export function locationText(l: DocumentationLocation): string {
+  return [l.type, l.path, l.method, l.statusCode, l.name]
+    .filter((v) => v !== undefined && v !== '')
+    .join(' ');
+}
+
 export const awsKeys = {
   api: (name: string): string => name,
   resource: (api: string, path: string): string => `${api}:${path}`,
@@ -22,6 +38,11 @@ export const awsKeys = {
   response: (method: string, statusCode: string): string => `${method} ${statusCode}`,
   inApi: (api: string, name: string): string => `${api}:${name}`,
   usagePlanKey: (plan: string, keyName: string): string => `${plan}:${keyName}`,
+  /** `petstore:doc METHOD /pets GET`: a documentation part by its location (unique per API) */
+  documentationPart: (api: string, location: DocumentationLocation): string =>
+    `${api}:doc ${locationText(location)}`,
+  /** `petstore:doc v1`: a documentation version by its version string */
+  documentationVersion: (api: string, version: string): string => `${api}:doc ${version}`,
   basePathMapping: (domain: string, basePath: string): string => `${domain}:${basePath || NO_BASE_PATH}`,
 };
 

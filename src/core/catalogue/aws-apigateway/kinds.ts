@@ -9,8 +9,9 @@
  *        │        authorizers  gateway_responses
  *   L3  methods (→ resource, authorizer, request validator)
  *   L4  method_responses  integrations
- *   L5  integration_responses
- *   L6  stages (→ a deployment the restore makes after L1-L5)
+ *   L5  integration_responses  documentation_parts (after what their locations name)
+ *   L6  documentation_versions (a version copies the parts there are when it is made)  stages (→ a
+ *       deployment the restore makes after L1-L5, and the documentation version they name)
  *   L7  usage_plans (→ API stages)  base_path_mappings (→ domain, API, stage)
  *   L8  usage_plan_keys (→ usage plan, API key)
  *
@@ -53,6 +54,11 @@ function inApiLabel(field: string): (e: Entity) => string {
     const own = str(e, field) || e.id;
     return api ? `${api}${CRUMB}${own}` : own;
   };
+}
+
+function inApiParts(id: string): { api: string; name: string } {
+  const at = id.indexOf(':doc ');
+  return at < 0 ? { api: '', name: id } : { api: id.slice(0, at), name: id.slice(at + 1) };
 }
 
 function parseApi(id: string): string {
@@ -162,6 +168,22 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
     foreignKeys: [fk('integration', 'integrations')],
     assignedFields: [],
     label: (e) => methodLabel(e.id),
+  }),
+  documentation_parts: def('documentation_parts', 'apis', 5, {
+    naturalKey: ['restApi', 'location'],
+    foreignKeys: [fk('restApi', 'restapis')],
+    label: (e) => {
+      const { api, name } = inApiParts(e.id);
+      return [api, 'documentation', name.replace(/^doc /, '')].join(CRUMB);
+    },
+  }),
+  documentation_versions: def('documentation_versions', 'apis', 6, {
+    naturalKey: ['restApi', 'version'],
+    foreignKeys: [fk('restApi', 'restapis')],
+    // (its `createdDate` is not kept: a re-created version is made at restore time)
+    // a version has no id of its own: its version string is its key
+    assignedFields: [],
+    label: (e) => [parseApi(e.id), 'documentation', str(e, 'version')].join(CRUMB),
   }),
   stages: def('stages', 'stages', 6, {
     naturalKey: ['restApi', 'stageName'],

@@ -15,6 +15,8 @@ export const AWS_KINDS = [
   'method_responses',
   'integrations',
   'integration_responses',
+  'documentation_parts',
+  'documentation_versions',
   'stages',
   'api_keys',
   'usage_plans',
@@ -26,7 +28,7 @@ export type AwsKind = (typeof AWS_KINDS)[number];
 
 /**
  * What `--only` names on an AWS connection: `apis` (each REST API with its resource tree, methods,
- * integrations, models, validators, authorizers and gateway responses), `stages`, `usage_plans` (with their
+ * integrations, models, validators, authorizers, gateway responses and documentation parts and versions), `stages`, `usage_plans` (with their
  * keys), `api_keys`, `domain_names` (with their base path mappings).
  */
 export const AWS_SECTIONS = ['apis', 'stages', 'usage_plans', 'api_keys', 'domain_names'] as const;
