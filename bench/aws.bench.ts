@@ -22,6 +22,7 @@ import {
   GetStagesCommand,
   GetUsagePlanKeysCommand,
   GetUsagePlansCommand,
+  GetVpcLinksCommand,
 } from '@aws-sdk/client-api-gateway';
 import { apiGatewayClientFor, openAwsGateway } from '../src/aws/index.ts';
 import { inPool, listAll, PAGE_LIMIT } from '../src/aws/list.ts';
@@ -55,6 +56,8 @@ async function startSim(): Promise<{ url: string; child: ChildProcess }> {
 /** The list calls a dump makes, answered and dropped. */
 async function rawLists(client: APIGatewayClient): Promise<number> {
   let items = 0;
+  items += (await listAll((position) => client.send(new GetVpcLinksCommand({ position, limit: PAGE_LIMIT }))))
+    .length;
   const apis = await listAll((position) =>
     client.send(new GetRestApisCommand({ position, limit: PAGE_LIMIT })),
   );

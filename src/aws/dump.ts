@@ -20,8 +20,10 @@ import {
   GetStagesCommand,
   GetUsagePlanKeysCommand,
   GetUsagePlansCommand,
+  GetVpcLinksCommand,
   type Method,
   type RestApi,
+  type VpcLink,
 } from '@aws-sdk/client-api-gateway';
 import type { DumpOptions } from '../app/ports/gateway.ts';
 import type { AwsApiSelection } from '../config/types.ts';
@@ -111,6 +113,7 @@ const COPIED: Record<string, readonly string[]> = {
     'ownershipVerificationCertificateArn',
     'tags',
   ],
+  vpc_links: ['name', 'description', 'targetArns', 'tags'],
 };
 
 function copy(kind: string, from: object, into: Entity): Entity {
@@ -145,11 +148,24 @@ function push(out: Collected, kind: AwsKind, e: Entity): void {
   else out.set(kind, [e]);
 }
 
+/** VPC links by natural key: the name, or `name#awsId` when two share a name (AWS allows it). */
+function vpcLinkKeys(links: readonly VpcLink[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const l of links) count.set(l.name as string, (count.get(l.name as string) ?? 0) + 1);
+  return new Map(
+    links.map((l) => {
+      const name = l.name as string;
+      return [l.id as string, (count.get(name) ?? 0) > 1 ? `${name}#${l.id}` : name];
+    }),
+  );
+}
+
 async function dumpApi(
   client: APIGatewayClient,
   api: RestApi,
   key: string,
   out: Collected,
+  linkKey: Map<string, string>,
   signal?: AbortSignal,
 ): Promise<void> {
   const restApiId = api.id as string;
@@ -228,7 +244,7 @@ async function dumpApi(
     if (r.pathPart) e.pathPart = r.pathPart;
     push(out, 'resources', e);
     for (const [verb, m] of Object.entries(r.resourceMethods ?? {}))
-      dumpMethod(out, id, verb, m, authorizerKey, validatorKey);
+      dumpMethod(out, id, verb, m, authorizerKey, validatorKey, linkKey);
   }
   for (const p of parts) {
     const location = Object.fromEntries(
@@ -262,6 +278,7 @@ function dumpMethod(
   m: Method,
   authorizerKey: Map<string, string>,
   validatorKey: Map<string, string>,
+  linkKey: Map<string, string>,
 ): void {
   const id = awsKeys.method(resource, verb);
   const method = copy('methods', m, { id, resource });
@@ -275,7 +292,14 @@ function dumpMethod(
   }
   const integration = m.methodIntegration;
   if (!integration) return;
-  push(out, 'integrations', copy('integrations', integration, { id, method: id }));
+  const e = copy('integrations', integration, { id, method: id });
+  // a VPC link is named by its key; a stage variable (`${stageVariables.vpcLinkId}`) stays as it is
+  const link = integration.connectionType === 'VPC_LINK' ? linkKey.get(e.connectionId as string) : undefined;
+  if (link !== undefined) {
+    delete e.connectionId;
+    e.vpcLink = link;
+  }
+  push(out, 'integrations', e);
   for (const [code, r] of Object.entries(integration.integrationResponses ?? {})) {
     push(out, 'integration_responses', {
       ...r,
@@ -376,15 +400,26 @@ export async function dumpInto(
     }
   }
   const apiKeyOf = apiKeysByAwsId(apis);
+  const links = await listAll((position) =>
+    client.send(new GetVpcLinksCommand({ position, limit: PAGE_LIMIT }), opts),
+  );
+  const linkKey = vpcLinkKeys(links);
   const out: Collected = new Map();
   let done = 0;
   await inPool(apis, options.parallelism ?? 4, async (api) => {
-    await dumpApi(client, api, apiKeyOf.get(api.id as string) as string, out, signal);
+    await dumpApi(client, api, apiKeyOf.get(api.id as string) as string, out, linkKey, signal);
     options.onProgress?.({ kind: 'restapis', fetched: ++done, done: false });
   });
   const everything =
     selection.ids.length === 0 && selection.names.length === 0 && Object.keys(selection.tags).length === 0;
   await dumpAccount(client, apiKeyOf, everything, out, signal);
+  // every VPC link of the account, or with a selection those its integrations go through
+  const used = new Set((out.get('integrations') ?? []).map((i) => i.vpcLink));
+  for (const l of links) {
+    const id = linkKey.get(l.id as string) as string;
+    if (everything || used.has(id))
+      push(out, 'vpc_links', copy('vpc_links', l, { id, awsId: l.id as string }));
+  }
   const counts: SnapshotMeta['counts'] = {};
   for (const kind of kinds) {
     const list = out.get(kind) ?? [];

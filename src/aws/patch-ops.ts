@@ -41,6 +41,8 @@ export const PATCHABLE: Partial<Record<AwsKind, Readonly<Record<string, Shape>>>
   models: { description: 'scalar', schema: 'scalar' },
   documentation_parts: { properties: 'scalar' },
   documentation_versions: { description: 'scalar' },
+  // a VPC link's target NLB cannot change in place (UpdateVpcLink takes /name and /description)
+  vpc_links: { description: 'scalar' },
   request_validators: { validateRequestBody: 'scalar', validateRequestParameters: 'scalar' },
   authorizers: {
     type: 'scalar',

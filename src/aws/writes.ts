@@ -19,6 +19,7 @@ import {
   CreateStageCommand,
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
+  CreateVpcLinkCommand,
   DeleteApiKeyCommand,
   DeleteAuthorizerCommand,
   DeleteBasePathMappingCommand,
@@ -37,6 +38,7 @@ import {
   DeleteStageCommand,
   DeleteUsagePlanCommand,
   DeleteUsagePlanKeyCommand,
+  DeleteVpcLinkCommand,
   PutGatewayResponseCommand,
   PutIntegrationCommand,
   PutIntegrationResponseCommand,
@@ -55,6 +57,7 @@ import {
   UpdateRestApiCommand,
   UpdateStageCommand,
   UpdateUsagePlanCommand,
+  UpdateVpcLinkCommand,
 } from '@aws-sdk/client-api-gateway';
 import { type AwsKind, CATALOGUE, type Entity, NO_BASE_PATH } from '../core/index.ts';
 import { type IdMap, inApiParts, methodParts, splitLast } from './ids.ts';
@@ -90,6 +93,12 @@ export function toService(kind: AwsKind, e: Entity, ids: IdMap): Body {
       };
     case 'base_path_mappings':
       return { restapiId: ids.get('restapis', e.restApi as string) ?? e.restApi, stage: e.stage };
+    case 'integrations': {
+      const out = without(e, 'method', 'cacheNamespace', 'vpcLink');
+      // a VPC link the dump could not name (outside the account's links) is held by its AWS id
+      if (typeof e.vpcLink === 'string') out.connectionId = ids.get('vpc_links', e.vpcLink) ?? e.vpcLink;
+      return out;
+    }
     default:
       return without(e, 'restApi', 'method', 'integration', 'parent', 'deploymentId', 'cacheNamespace');
   }
@@ -258,6 +267,10 @@ export async function create(kind: AwsKind, e: Entity, ctx: StepContext): Promis
     case 'domain_names':
       await client.send(new CreateDomainNameCommand(b as never));
       return null;
+    case 'vpc_links': {
+      const link = await client.send(new CreateVpcLinkCommand(b as never));
+      return link.id as string;
+    }
     case 'base_path_mappings': {
       const basePath = e.basePath === NO_BASE_PATH ? undefined : (e.basePath as string);
       await client.send(
@@ -414,6 +427,11 @@ export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promis
         new UpdateDomainNameCommand({ domainName: e.domainName as string, ...patchOperationsArg }),
       );
       return;
+    case 'vpc_links':
+      await client.send(
+        new UpdateVpcLinkCommand({ vpcLinkId: ids.need('vpc_links', e.id), ...patchOperationsArg }),
+      );
+      return;
     case 'base_path_mappings':
       await client.send(
         new UpdateBasePathMappingCommand({
@@ -543,6 +561,9 @@ export async function remove(kind: AwsKind, key: string, before: Entity, ctx: St
       return;
     case 'domain_names':
       await client.send(new DeleteDomainNameCommand({ domainName: key }));
+      return;
+    case 'vpc_links':
+      await client.send(new DeleteVpcLinkCommand({ vpcLinkId: ids.need('vpc_links', key) }));
       return;
     case 'base_path_mappings':
       await client.send(

@@ -50,6 +50,7 @@ export const KIND_NOUN: Readonly<Record<EntityKind, string>> = {
   usage_plan_keys: 'usage plan key',
   domain_names: 'custom domain name',
   base_path_mappings: 'base path mapping',
+  vpc_links: 'VPC link',
 };
 
 /** Plugin scope fields, in the order decK names them. */

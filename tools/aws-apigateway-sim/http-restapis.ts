@@ -250,6 +250,13 @@ function putIntegration(call: Call) {
       throw badRequest('Invalid HTTP endpoint specified for URI');
     }
   }
+  // a VPC_LINK integration goes through a VPC link that exists (or one a stage variable names at run time)
+  if (call.body.connectionType === 'VPC_LINK') {
+    const link = call.body.connectionId;
+    const variable = typeof link === 'string' && link.startsWith('${stageVariables.');
+    if (!variable && !call.store.vpcLinks.has(link as string))
+      throw badRequest(`Invalid VPC link identifier specified: ${String(link)}`);
+  }
   const fields: Json = {
     type,
     passthroughBehavior: 'WHEN_NO_MATCH',

@@ -157,5 +157,8 @@ export const INTEGRATION_TYPES = ['HTTP', 'AWS', 'MOCK', 'HTTP_PROXY', 'AWS_PROX
 export const AUTHORIZATION_TYPES = ['NONE', 'AWS_IAM', 'CUSTOM', 'COGNITO_USER_POOLS'] as const;
 
 /** UpdateDocumentationPart takes `/properties` only; UpdateDocumentationVersion `/description` only. */
+/** UpdateVpcLink takes `/name` and `/description`. */
+export const VPC_LINK: PatchSchema = { name: 'string', description: 'string' };
+
 export const DOCUMENTATION_PART: PatchSchema = { properties: 'string' };
 export const DOCUMENTATION_VERSION: PatchSchema = { description: 'string' };

@@ -11,6 +11,7 @@ import { registerAccount } from './http-account.ts';
 import { registerApiParts } from './http-api-parts.ts';
 import { registerDocumentation } from './http-documentation.ts';
 import { registerRestApis } from './http-restapis.ts';
+import { registerVpcLinks } from './http-vpclinks.ts';
 import { IdSource } from './ids.ts';
 import { type Reply, Router } from './router.ts';
 import { checkSignature } from './sigv4.ts';
@@ -51,6 +52,7 @@ export function createRouter(): Router {
   registerApiParts(router);
   registerDocumentation(router);
   registerAccount(router);
+  registerVpcLinks(router);
   return router;
 }
 

@@ -59,6 +59,8 @@ export class Store {
   readonly apiKeys = new Map<string, Json>();
   readonly usagePlans = new Map<string, UsagePlanState>();
   readonly domainNames = new Map<string, DomainNameState>();
+  /** VPC links by id */
+  readonly vpcLinks = new Map<string, Json>();
   /** the account the simulated caller belongs to (AWS names it in some messages) */
   accountId = '123456789012';
 

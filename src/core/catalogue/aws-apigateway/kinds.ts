@@ -3,12 +3,12 @@
  * @aws-sdk/client-api-gateway calls it). Ids and references are natural keys (`keys.ts`); `awsId` is what
  * AWS assigned. Dependency levels, created top-down and deleted bottom-up:
  *
- *   L1  restapis  api_keys  domain_names
+ *   L1  restapis  api_keys  domain_names  vpc_links
  *        │
  *   L2  resources (parent first: a parent's key prefixes its children's)  models  request_validators
  *        │        authorizers  gateway_responses
  *   L3  methods (→ resource, authorizer, request validator)
- *   L4  method_responses  integrations
+ *   L4  method_responses  integrations (→ a VPC link)
  *   L5  integration_responses  documentation_parts (after what their locations name)
  *   L6  documentation_versions (a version copies the parts there are when it is made)  stages (→ a
  *       deployment the restore makes after L1-L5, and the documentation version they name)
@@ -155,7 +155,8 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   }),
   integrations: def('integrations', 'apis', 4, {
     naturalKey: ['method'],
-    foreignKeys: [fk('method', 'methods')],
+    // `vpcLink`: the VPC link a `connectionType: VPC_LINK` integration goes through (its `connectionId`)
+    foreignKeys: [fk('method', 'methods'), { ...fk('vpcLink', 'vpc_links', false), onDelete: 'restrict' }],
     setFields: ['cacheKeyParameters'],
     defaults: { passthroughBehavior: 'WHEN_NO_MATCH', connectionType: 'INTERNET', timeoutInMillis: 29000 },
     readOnlyFields: ['integrationResponses'],
@@ -234,5 +235,11 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
       const at = e.id.indexOf(':');
       return at < 0 ? e.id : `${e.id.slice(0, at)}${CRUMB}${e.id.slice(at + 1)}`;
     },
+  }),
+  vpc_links: def('vpc_links', 'vpc_links', 1, {
+    naturalKey: ['name'],
+    setFields: ['targetArns'],
+    readOnlyFields: ['status', 'statusMessage'],
+    label: (e) => str(e, 'name') || e.id,
   }),
 };

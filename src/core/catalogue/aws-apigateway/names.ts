@@ -23,13 +23,22 @@ export const AWS_KINDS = [
   'usage_plan_keys',
   'domain_names',
   'base_path_mappings',
+  'vpc_links',
 ] as const;
 export type AwsKind = (typeof AWS_KINDS)[number];
 
 /**
  * What `--only` names on an AWS connection: `apis` (each REST API with its resource tree, methods,
  * integrations, models, validators, authorizers, gateway responses and documentation parts and versions), `stages`, `usage_plans` (with their
- * keys), `api_keys`, `domain_names` (with their base path mappings).
+ * keys), `api_keys`, `domain_names` (with their base path mappings), `vpc_links` (the VPC links integrations
+ * reach private backends through).
  */
-export const AWS_SECTIONS = ['apis', 'stages', 'usage_plans', 'api_keys', 'domain_names'] as const;
+export const AWS_SECTIONS = [
+  'apis',
+  'stages',
+  'usage_plans',
+  'api_keys',
+  'domain_names',
+  'vpc_links',
+] as const;
 export type AwsSection = (typeof AWS_SECTIONS)[number];

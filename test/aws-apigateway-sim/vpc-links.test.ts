@@ -1,0 +1,75 @@
+/**
+ * VPC links as the API reference describes them, through the SDK: CreateVpcLink (202 Accepted, a name and
+ * the network load balancer ARN in `targetArns`), GetVpcLinks (paged), UpdateVpcLink (`/name`,
+ * `/description`), PutIntegration with `connectionType: VPC_LINK` (`connectionId` is the link's id, or a
+ * stage variable resolved at run time), DeleteVpcLink (202; this simulator refuses a link an integration
+ * still uses, which orders a restore's deletes: the integration first).
+ */
+import {
+  CreateRestApiCommand,
+  CreateVpcLinkCommand,
+  DeleteVpcLinkCommand,
+  GetVpcLinksCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+  UpdateVpcLinkCommand,
+} from '@aws-sdk/client-api-gateway';
+import { describe, expect, it } from 'vitest';
+import { awsError, useSim } from './helpers.ts';
+
+const NLB = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/app/0123456789abcdef';
+
+describe('aws-apigateway-sim: VPC links', () => {
+  const { client, sim } = useSim();
+
+  it('CreateVpcLink answers 202 with the link; a name and one NLB ARN are required', async () => {
+    expect(
+      await awsError(client().send(new CreateVpcLinkCommand({ name: 'x', targetArns: [] }))),
+    ).toMatchObject({ name: 'BadRequestException', status: 400 });
+    const link = await client().send(
+      new CreateVpcLinkCommand({ name: 'orders', targetArns: [NLB], description: 'orders NLB' }),
+    );
+    expect(link.$metadata.httpStatusCode).toBe(202);
+    expect(link).toMatchObject({ name: 'orders', targetArns: [NLB], status: 'AVAILABLE' });
+    expect(link.id).toMatch(/^[a-z0-9]{10}$/);
+    const renamed = await client().send(
+      new UpdateVpcLinkCommand({
+        vpcLinkId: link.id,
+        patchOperations: [{ op: 'replace', path: '/description', value: 'the orders NLB' }],
+      }),
+    );
+    expect(renamed.description).toBe('the orders NLB');
+    const page = await client().send(new GetVpcLinksCommand({ limit: 1 }));
+    expect(page.items?.map((l) => l.name)).toEqual(['orders']);
+  });
+
+  it('a VPC_LINK integration needs its link; a link in use cannot be deleted', async () => {
+    const api = await client().send(new CreateRestApiCommand({ name: 'private' }));
+    const where = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
+    await client().send(new PutMethodCommand({ ...where, authorizationType: 'NONE' }));
+    const integration = (connectionId: string) =>
+      client().send(
+        new PutIntegrationCommand({
+          ...where,
+          type: 'HTTP_PROXY',
+          integrationHttpMethod: 'GET',
+          uri: 'http://orders.internal/',
+          connectionType: 'VPC_LINK',
+          connectionId,
+        }),
+      );
+    expect(await awsError(integration('nosuchlink'))).toMatchObject({
+      name: 'BadRequestException',
+      message: 'Invalid VPC link identifier specified: nosuchlink',
+    });
+    // a stage variable is resolved when the API is called, not when it is written
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: API Gateway's stage variable syntax, not a JS template
+    await integration('${stageVariables.vpcLinkId}');
+    const link = await client().send(new CreateVpcLinkCommand({ name: 'in-use', targetArns: [NLB] }));
+    await integration(link.id as string);
+    expect(await awsError(client().send(new DeleteVpcLinkCommand({ vpcLinkId: link.id })))).toMatchObject({
+      name: 'BadRequestException',
+    });
+    expect(sim().state.store.vpcLinks.has(link.id as string)).toBe(true);
+  });
+});
