@@ -11,6 +11,7 @@ import {
   GetApiKeysCommand,
   GetAuthorizersCommand,
   GetBasePathMappingsCommand,
+  GetClientCertificatesCommand,
   GetDocumentationPartsCommand,
   GetDocumentationVersionsCommand,
   GetDomainNamesCommand,
@@ -58,6 +59,11 @@ async function rawLists(client: APIGatewayClient): Promise<number> {
   let items = 0;
   items += (await listAll((position) => client.send(new GetVpcLinksCommand({ position, limit: PAGE_LIMIT }))))
     .length;
+  items += (
+    await listAll((position) =>
+      client.send(new GetClientCertificatesCommand({ position, limit: PAGE_LIMIT })),
+    )
+  ).length;
   const apis = await listAll((position) =>
     client.send(new GetRestApisCommand({ position, limit: PAGE_LIMIT })),
   );

@@ -6,9 +6,11 @@
  */
 import {
   type APIGatewayClient,
+  type ClientCertificate,
   GetApiKeysCommand,
   GetAuthorizersCommand,
   GetBasePathMappingsCommand,
+  GetClientCertificatesCommand,
   GetDocumentationPartsCommand,
   GetDocumentationVersionsCommand,
   GetDomainNamesCommand,
@@ -160,12 +162,30 @@ function vpcLinkKeys(links: readonly VpcLink[]): Map<string, string> {
   );
 }
 
+/**
+ * Client certificates by natural key: the description (the name the console lists them by), or
+ * `description#awsId` when two share one, `#awsId` without one — those two cannot be matched again once
+ * re-created (AWS gives the new one another id).
+ */
+function certificateKeys(certs: readonly ClientCertificate[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const c of certs) count.set(c.description ?? '', (count.get(c.description ?? '') ?? 0) + 1);
+  return new Map(
+    certs.map((c) => {
+      const d = c.description ?? '';
+      const id = c.clientCertificateId as string;
+      return [id, d !== '' && count.get(d) === 1 ? d : `${d}#${id}`];
+    }),
+  );
+}
+
 async function dumpApi(
   client: APIGatewayClient,
   api: RestApi,
   key: string,
   out: Collected,
   linkKey: Map<string, string>,
+  certKey: Map<string, string>,
   signal?: AbortSignal,
 ): Promise<void> {
   const restApiId = api.id as string;
@@ -267,8 +287,15 @@ async function dumpApi(
     if (v.description) e.description = v.description;
     push(out, 'documentation_versions', e);
   }
-  for (const s of stages)
-    push(out, 'stages', copy('stages', s, { id: awsKeys.inApi(key, s.stageName as string), restApi: key }));
+  for (const s of stages) {
+    const stage = copy('stages', s, { id: awsKeys.inApi(key, s.stageName as string), restApi: key });
+    const cert = s.clientCertificateId ? certKey.get(s.clientCertificateId) : undefined;
+    if (cert !== undefined) {
+      delete stage.clientCertificateId;
+      stage.clientCertificate = cert;
+    }
+    push(out, 'stages', stage);
+  }
 }
 
 function dumpMethod(
@@ -404,10 +431,14 @@ export async function dumpInto(
     client.send(new GetVpcLinksCommand({ position, limit: PAGE_LIMIT }), opts),
   );
   const linkKey = vpcLinkKeys(links);
+  const certs = await listAll((position) =>
+    client.send(new GetClientCertificatesCommand({ position, limit: PAGE_LIMIT }), opts),
+  );
+  const certKey = certificateKeys(certs);
   const out: Collected = new Map();
   let done = 0;
   await inPool(apis, options.parallelism ?? 4, async (api) => {
-    await dumpApi(client, api, apiKeyOf.get(api.id as string) as string, out, linkKey, signal);
+    await dumpApi(client, api, apiKeyOf.get(api.id as string) as string, out, linkKey, certKey, signal);
     options.onProgress?.({ kind: 'restapis', fetched: ++done, done: false });
   });
   const everything =
@@ -419,6 +450,18 @@ export async function dumpInto(
     const id = linkKey.get(l.id as string) as string;
     if (everything || used.has(id))
       push(out, 'vpc_links', copy('vpc_links', l, { id, awsId: l.id as string }));
+  }
+  // every client certificate of the account, or with a selection those its stages present
+  const presented = new Set((out.get('stages') ?? []).map((s) => s.clientCertificate));
+  for (const c of certs) {
+    const id = certKey.get(c.clientCertificateId as string) as string;
+    if (!everything && !presented.has(id)) continue;
+    const e: Entity = { id, awsId: c.clientCertificateId as string };
+    if (c.description) e.description = c.description;
+    if (c.tags && Object.keys(c.tags).length > 0) e.tags = c.tags;
+    if (c.pemEncodedCertificate) e.pemEncodedCertificate = c.pemEncodedCertificate;
+    if (c.expirationDate) e.expirationDate = c.expirationDate.toISOString();
+    push(out, 'client_certificates', e);
   }
   const counts: SnapshotMeta['counts'] = {};
   for (const kind of kinds) {

@@ -23,6 +23,7 @@ import {
   DeleteApiKeyCommand,
   DeleteAuthorizerCommand,
   DeleteBasePathMappingCommand,
+  DeleteClientCertificateCommand,
   DeleteDocumentationPartCommand,
   DeleteDocumentationVersionCommand,
   DeleteDomainNameCommand,
@@ -39,6 +40,7 @@ import {
   DeleteUsagePlanCommand,
   DeleteUsagePlanKeyCommand,
   DeleteVpcLinkCommand,
+  GenerateClientCertificateCommand,
   PutGatewayResponseCommand,
   PutIntegrationCommand,
   PutIntegrationResponseCommand,
@@ -93,6 +95,15 @@ export function toService(kind: AwsKind, e: Entity, ids: IdMap): Body {
       };
     case 'base_path_mappings':
       return { restapiId: ids.get('restapis', e.restApi as string) ?? e.restApi, stage: e.stage };
+    case 'stages': {
+      const out = without(e, 'restApi', 'deploymentId', 'clientCertificate');
+      // a certificate the dump could not name is held by its AWS id
+      if (typeof e.clientCertificate === 'string')
+        out.clientCertificateId = ids.get('client_certificates', e.clientCertificate) ?? e.clientCertificate;
+      return out;
+    }
+    case 'client_certificates':
+      return without(e, 'pemEncodedCertificate', 'expirationDate');
     case 'integrations': {
       const out = without(e, 'method', 'cacheNamespace', 'vpcLink');
       // a VPC link the dump could not name (outside the account's links) is held by its AWS id
@@ -229,7 +240,7 @@ export async function create(kind: AwsKind, e: Entity, ctx: StepContext): Promis
       return null;
     case 'stages': {
       const deploymentId = await ctx.deploymentFor(e.restApi as string);
-      const { methodSettings: _settings, ...rest } = b;
+      const { methodSettings, clientCertificateId, accessLogSettings, ...rest } = b;
       await client.send(
         new CreateStageCommand({
           ...rest,
@@ -237,11 +248,11 @@ export async function create(kind: AwsKind, e: Entity, ctx: StepContext): Promis
           deploymentId,
         } as never),
       );
-      // method settings are not a CreateStage member: they are patched in
+      // method settings, the client certificate and access logging are not CreateStage members: patched in
       const ops = patchOperations(
         'stages',
         { id: e.id },
-        { id: e.id, methodSettings: b.methodSettings },
+        { id: e.id, methodSettings, clientCertificateId, accessLogSettings },
         new Set(['id']),
       );
       if (ops && ops.length > 0) await patchStage(ctx, e, ops);
@@ -270,6 +281,11 @@ export async function create(kind: AwsKind, e: Entity, ctx: StepContext): Promis
     case 'vpc_links': {
       const link = await client.send(new CreateVpcLinkCommand(b as never));
       return link.id as string;
+    }
+    case 'client_certificates': {
+      // a new certificate: AWS generates its key pair, so its PEM differs from the one backed up
+      const cert = await client.send(new GenerateClientCertificateCommand(b as never));
+      return cert.clientCertificateId as string;
     }
     case 'base_path_mappings': {
       const basePath = e.basePath === NO_BASE_PATH ? undefined : (e.basePath as string);
@@ -564,6 +580,11 @@ export async function remove(kind: AwsKind, key: string, before: Entity, ctx: St
       return;
     case 'vpc_links':
       await client.send(new DeleteVpcLinkCommand({ vpcLinkId: ids.need('vpc_links', key) }));
+      return;
+    case 'client_certificates':
+      await client.send(
+        new DeleteClientCertificateCommand({ clientCertificateId: ids.need('client_certificates', key) }),
+      );
       return;
     case 'base_path_mappings':
       await client.send(

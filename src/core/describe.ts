@@ -51,6 +51,7 @@ export const KIND_NOUN: Readonly<Record<EntityKind, string>> = {
   domain_names: 'custom domain name',
   base_path_mappings: 'base path mapping',
   vpc_links: 'VPC link',
+  client_certificates: 'client certificate',
 };
 
 /** Plugin scope fields, in the order decK names them. */

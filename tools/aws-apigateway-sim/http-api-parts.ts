@@ -410,6 +410,11 @@ export function registerApiParts(router: Router): void {
       const api = apiOf(call);
       const next = applyPatch(stageOf(call, api), call.body.patchOperations, STAGE, patchMethodSettings);
       deploymentOf(api, next.deploymentId);
+      // the certificate a stage presents must exist (GenerateClientCertificate before UpdateStage)
+      const cert = next.clientCertificateId;
+      if (typeof cert === 'string' && cert !== '' && !call.store.clientCertificates.has(cert))
+        throw badRequest('Invalid client certificate identifier specified');
+      if (cert === '') delete next.clientCertificateId;
       next.lastUpdatedDate = call.store.now();
       api.stages.set(next.stageName as string, next);
       return ok(next);

@@ -9,6 +9,7 @@ import { AwsError } from './errors.ts';
 import { Faults } from './faults.ts';
 import { registerAccount } from './http-account.ts';
 import { registerApiParts } from './http-api-parts.ts';
+import { registerClientCertificates } from './http-client-certificates.ts';
 import { registerDocumentation } from './http-documentation.ts';
 import { registerRestApis } from './http-restapis.ts';
 import { registerVpcLinks } from './http-vpclinks.ts';
@@ -53,6 +54,7 @@ export function createRouter(): Router {
   registerDocumentation(router);
   registerAccount(router);
   registerVpcLinks(router);
+  registerClientCertificates(router);
   return router;
 }
 

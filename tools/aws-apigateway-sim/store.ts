@@ -61,6 +61,8 @@ export class Store {
   readonly domainNames = new Map<string, DomainNameState>();
   /** VPC links by id */
   readonly vpcLinks = new Map<string, Json>();
+  /** client certificates by id */
+  readonly clientCertificates = new Map<string, Json>();
   /** the account the simulated caller belongs to (AWS names it in some messages) */
   accountId = '123456789012';
 

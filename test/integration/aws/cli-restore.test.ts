@@ -176,7 +176,7 @@ describe('the CLI twin on an AWS API Gateway connection', () => {
     expect(await services.repos.restores.listByConnection(CONNECTION, { limit: 5 })).toEqual([]);
     const typo = await cli('restore', CONNECTION, backupId, '--only', 'stagez', '--reason', 'x');
     expect(typo.err).toContain(
-      'apis, stages, usage_plans, api_keys, domain_names, vpc_links (AWS API Gateway)',
+      'apis, stages, usage_plans, api_keys, domain_names, vpc_links, client_certificates (AWS API Gateway)',
     );
 
     // the plan is the CLI's diff: console names, AWS nouns

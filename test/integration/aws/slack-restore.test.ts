@@ -258,7 +258,7 @@ describe('Slack on an AWS API Gateway connection', () => {
 
     // diff with /kong: the same grammar; Kong's sections are refused here, AWS's taken
     expect(await slash('/kong', PEOPLE.operator, `diff ${CONNECTION} latest --only plugins`)).toContain(
-      'unknown section plugins for a AWS API Gateway connection; sections are: apis, stages, usage_plans, api_keys, domain_names, vpc_links',
+      'unknown section plugins for a AWS API Gateway connection; sections are: apis, stages, usage_plans, api_keys, domain_names, vpc_links, client_certificates',
     );
     before = t.fake.channel(CHANNEL).length;
     await send('/kong', PEOPLE.operator, `diff ${CONNECTION} latest --only stages`);

@@ -177,7 +177,7 @@ describe('an AWS snapshot through the shared pipeline', () => {
     const live = awsSnapshot({});
     expect(planRestore(live, backup, { only: ['api_keys'] }).steps.map((s) => s.kind)).toEqual(['api_keys']);
     expect(() => planRestore(live, backup, { only: ['services'] })).toThrow(
-      /unknown section "services"; sections are: apis, stages, usage_plans, api_keys, domain_names, vpc_links/,
+      /unknown section "services"; sections are: apis, stages, usage_plans, api_keys, domain_names, vpc_links, client_certificates/,
     );
   });
 
@@ -197,7 +197,7 @@ describe('sections and names per gateway type', () => {
     [
       ['plugins', 'stages'],
       'aws-apigateway',
-      'unknown section plugins for a AWS API Gateway connection; sections are: apis, stages, usage_plans, api_keys, domain_names, vpc_links',
+      'unknown section plugins for a AWS API Gateway connection; sections are: apis, stages, usage_plans, api_keys, domain_names, vpc_links, client_certificates',
     ],
     [['stages'], 'kong', /^unknown section stages for a Kong connection; sections are: services, routes/],
   ] as const)('--only %j on %s', (names, gateway, refusal) => {

@@ -3,7 +3,7 @@
  * @aws-sdk/client-api-gateway calls it). Ids and references are natural keys (`keys.ts`); `awsId` is what
  * AWS assigned. Dependency levels, created top-down and deleted bottom-up:
  *
- *   L1  restapis  api_keys  domain_names  vpc_links
+ *   L1  restapis  api_keys  domain_names  vpc_links  client_certificates
  *        │
  *   L2  resources (parent first: a parent's key prefixes its children's)  models  request_validators
  *        │        authorizers  gateway_responses
@@ -188,7 +188,11 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
   }),
   stages: def('stages', 'stages', 6, {
     naturalKey: ['restApi', 'stageName'],
-    foreignKeys: [fk('restApi', 'restapis')],
+    // `clientCertificate`: the certificate the stage presents to its backends (its `clientCertificateId`)
+    foreignKeys: [
+      fk('restApi', 'restapis'),
+      { ...fk('clientCertificate', 'client_certificates', false), onDelete: 'restrict' },
+    ],
     defaults: { cacheClusterEnabled: false, tracingEnabled: false, methodSettings: {} },
     readOnlyFields: ['createdDate', 'lastUpdatedDate', 'cacheClusterStatus'],
     assignedFields: ['deploymentId'],
@@ -235,6 +239,12 @@ export const AWS_CATALOGUE_DEFS: Readonly<Record<AwsKind, KindDef>> = {
       const at = e.id.indexOf(':');
       return at < 0 ? e.id : `${e.id.slice(0, at)}${CRUMB}${e.id.slice(at + 1)}`;
     },
+  }),
+  client_certificates: def('client_certificates', 'client_certificates', 1, {
+    naturalKey: ['description'],
+    // AWS makes the key pair: a re-created certificate is a new one (new PEM, new expiry), kept aside
+    assignedFields: ['awsId', 'pemEncodedCertificate', 'expirationDate'],
+    label: (e) => str(e, 'description') || e.id,
   }),
   vpc_links: def('vpc_links', 'vpc_links', 1, {
     naturalKey: ['name'],

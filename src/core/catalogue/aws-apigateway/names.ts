@@ -24,6 +24,7 @@ export const AWS_KINDS = [
   'domain_names',
   'base_path_mappings',
   'vpc_links',
+  'client_certificates',
 ] as const;
 export type AwsKind = (typeof AWS_KINDS)[number];
 
@@ -31,7 +32,7 @@ export type AwsKind = (typeof AWS_KINDS)[number];
  * What `--only` names on an AWS connection: `apis` (each REST API with its resource tree, methods,
  * integrations, models, validators, authorizers, gateway responses and documentation parts and versions), `stages`, `usage_plans` (with their
  * keys), `api_keys`, `domain_names` (with their base path mappings), `vpc_links` (the VPC links integrations
- * reach private backends through).
+ * reach private backends through), `client_certificates` (the certificates stages present to backends).
  */
 export const AWS_SECTIONS = [
   'apis',
@@ -40,5 +41,6 @@ export const AWS_SECTIONS = [
   'api_keys',
   'domain_names',
   'vpc_links',
+  'client_certificates',
 ] as const;
 export type AwsSection = (typeof AWS_SECTIONS)[number];
