@@ -3,6 +3,7 @@
  * break-glass announcements (posted with `reply_broadcast`) and the final outcome with an Undo button.
  */
 import type { Restore } from '../../app/ports/records.ts';
+import { isEntityKind, KIND_NOUN } from '../../core/index.ts';
 import {
   actions,
   type Block,
@@ -86,6 +87,26 @@ function undoButton(r: Restore): Block[] {
   ];
 }
 
+/** How many ids the gateway assigned anew are named in the thread; the record keeps up to 1000. */
+const IDS_SHOWN = 5;
+
+/**
+ * The ids a gateway that assigns its own (AWS API Gateway) gave the entities the restore re-created:
+ * `REST API petstore: a1b2c3d4e5 → f6g7h8i9j0`, so whoever pinned an old id (a base URL, a client
+ * certificate's PEM, an IAM policy naming the API) knows what to change.
+ */
+function assignedIds(result: RestoreRunResult | undefined): Block[] {
+  const mapping = result?.idMapping ?? [];
+  if (mapping.length === 0) return [];
+  const total = result?.idsAssigned ?? mapping.length;
+  const lines = mapping.slice(0, IDS_SHOWN).map((m) => {
+    const noun = isEntityKind(m.kind) ? KIND_NOUN[m.kind] : m.kind;
+    return `${escapeMrkdwn(noun)} ${escapeMrkdwn(m.key)}: ${m.from ? code(m.from) : 'new'} → ${code(m.to)}`;
+  });
+  const more = total > IDS_SHOWN ? `\n…and ${total - IDS_SHOWN} more in the restore's record.` : '';
+  return [section(`*New ids assigned* (${total}):\n${lines.join('\n')}${more}`)];
+}
+
 export function restoreResultMessage(r: Restore, result?: RestoreRunResult): SlackMessage {
   const pre = r.preRestoreBackupId
     ? `The gateway as it was before is in backup ${code(r.preRestoreBackupId)}; *Undo* asks to restore it.`
@@ -104,6 +125,7 @@ export function restoreResultMessage(r: Restore, result?: RestoreRunResult): Sla
           `:white_check_mark: *Restore completed*: ${code(r.connection)} matches backup ${code(r.backupId)} ` +
             `(verified after the apply: ${drift}).`,
         ),
+        ...assignedIds(result),
         context([pre]),
         ...undoButton(r),
       ],

@@ -177,7 +177,9 @@ async function drift(backup: Backup): Promise<number> {
 }
 
 /** `/snapgate restore …` by the operator, approved by the approver's click: the restore once finished. */
-async function restoreThroughSlack(text: string): Promise<{ restore: Restore; planned: string }> {
+async function restoreThroughSlack(
+  text: string,
+): Promise<{ restore: Restore; planned: string; thread: () => Promise<string> }> {
   const before = t.fake.channel(CHANNEL).length;
   expect(await slash('/snapgate', PEOPLE.operator, text)).toMatch(/Restore request .* posted/);
   const card = await newCard(before, /Awaiting approval/);
@@ -215,7 +217,13 @@ async function restoreThroughSlack(text: string): Promise<{ restore: Restore; pl
   expect(done.status, done.failureReason ?? '').toBe('completed');
   expect(done.approvedBy).toBe(PEOPLE.approver);
   await cardShows(card.ts, /Completed/);
-  return { restore: done, planned };
+  const thread = async () => {
+    await t.fake.waitFor(() =>
+      t.fake.thread(CHANNEL, card.ts).some((m) => /Restore completed/.test(cardText(m))),
+    );
+    return t.fake.thread(CHANNEL, card.ts).map(cardText).join('\n');
+  };
+  return { restore: done, planned, thread };
 }
 
 describe('Slack on an AWS API Gateway connection', () => {
@@ -294,6 +302,15 @@ describe('Slack on an AWS API Gateway connection', () => {
     const second = await restoreThroughSlack(`restore ${CONNECTION} ${backup.id} --reason "API deleted"`);
     expect(second.planned).toContain('create REST API petstore');
     expect(await drift(backup)).toBe(0);
-    expect([...sim.state.store.restApis.keys()][0]).not.toBe(live?.fields.id);
+    const newApi = [...sim.state.store.restApis.keys()][0];
+    expect(newApi).not.toBe(live?.fields.id);
+    // the thread names the ids AWS assigned, so whoever pinned the old ones knows what changed
+    const secondThread = await second.thread();
+    expect(secondThread).toContain(`REST API petstore: \`${live?.fields.id}\` → \`${newApi}\``);
+    expect(secondThread).toMatch(/\*New ids assigned\* \(\d+\)/);
+    // the first restore re-created one resource (and what hangs off it): one new id
+    expect(await first.thread()).toMatch(
+      /\*New ids assigned\* \(1\):\nresource petstore:\/pets\/\{petId\}: `\w+` → `\w+`/,
+    );
   }, 180_000);
 });
