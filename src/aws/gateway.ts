@@ -18,6 +18,7 @@ import { applyAwsPlan } from './apply.ts';
 import { addressOf, apiGatewayClientFor } from './client.ts';
 import { AWS_VERSION, dumpInto } from './dump.ts';
 import { classifyAwsError } from './errors.ts';
+import { notUpdatableWarnings } from './not-updatable.ts';
 
 export { classifyAwsError };
 
@@ -47,11 +48,17 @@ function fillDefaults(target: Snapshot): Snapshot {
   return { meta: target.meta, entities };
 }
 
-/** Live dumps need no reshaping; what the service cannot take is refused per step by the applier. */
+/**
+ * Live dumps need no reshaping. What the service cannot change in place is said in the plan as a warning
+ * (`not-updatable`), before approval; the applier refuses that step when it comes to it.
+ */
 const PLANNER: GatewayPlanner = {
   fillTarget: async (target) => fillDefaults(target),
   prepareLive: async (live) => live,
-  preflight: (plan) => plan,
+  preflight: (plan) => {
+    const warnings = notUpdatableWarnings(plan);
+    return warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] };
+  },
 };
 
 export function openAwsGateway(connection: AwsApiGatewayConnectionConfig): Gateway {

@@ -49,8 +49,13 @@ export interface PlanStep {
   reason?: 'rename' | 'dependent';
 }
 
+/**
+ * `hashed-secret`: a secret Kong keeps only as a hash cannot be written back as stored.
+ * `not-updatable`: a change the gateway cannot make in place (AWS API Gateway: no PATCH path for that
+ * member); the step will fail and say so, the rest of the restore goes on.
+ */
 export interface PlanWarning {
-  code: 'hashed-secret';
+  code: 'hashed-secret' | 'not-updatable';
   kind: EntityKind;
   id: string;
   name: string;

@@ -110,9 +110,15 @@ export function diffResultCard(d: DiffCardInput, plan: Plan): SlackMessage {
   if (plan.changes.length > FIRST_CHANGES)
     lines.push(`…and ${plan.changes.length - FIRST_CHANGES} more in the file below.`);
   const notes: string[] = [];
-  if (plan.warnings.length)
+  const hashed = plan.warnings.filter((w) => w.code === 'hashed-secret');
+  if (hashed.length)
     notes.push(
-      `:information_source: ${plural(plan.warnings.length, 'hashed secret')} cannot be restored as stored (Kong keeps only a hash).`,
+      `:information_source: ${plural(hashed.length, 'hashed secret')} cannot be restored as stored (Kong keeps only a hash).`,
+    );
+  const stuck = plan.warnings.filter((w) => w.code === 'not-updatable');
+  if (stuck.length)
+    notes.push(
+      `:warning: ${plural(stuck.length, 'change')} the gateway cannot make in place would fail: ${escapeMrkdwn(stuck[0]!.message)}`,
     );
   if (plan.refusals.length)
     notes.push(

@@ -21,7 +21,7 @@ import {
   fieldsSection,
   section,
 } from '../blocks/index.ts';
-import { changeLine, sectionCountLines } from './diff-card.ts';
+import { changeLine, oneOf, sectionCountLines } from './diff-card.ts';
 import { code, formatDuration, plural, slackDate, userMention } from './format.ts';
 import { listMessage } from './lines.ts';
 import { colouredCard, type SlackMessage } from './message.ts';
@@ -106,13 +106,21 @@ function planLines(plan: Plan): string[] {
   const lines = ['*First changes*', ...plan.changes.slice(0, FIRST_RESTORE_CHANGES).map(changeLine)];
   if (plan.changes.length > FIRST_RESTORE_CHANGES)
     lines.push(`…and ${plan.changes.length - FIRST_RESTORE_CHANGES} more in the diff file in this thread.`);
-  if (plan.warnings.length) {
+  const hashed = plan.warnings.filter((w) => w.code === 'hashed-secret');
+  if (hashed.length) {
     lines.push(`*Cannot be restored* (Kong keeps only a hash of these secrets; they keep their live value)`);
-    for (const w of plan.warnings.slice(0, 5))
+    for (const w of hashed.slice(0, 5))
       lines.push(
         `:information_source: ${escapeMrkdwn(w.kind.replace(/_/g, ' '))} ${escapeMrkdwn(w.name)}: ${code(w.field)}`,
       );
-    if (plan.warnings.length > 5) lines.push(`…and ${plan.warnings.length - 5} more.`);
+    if (hashed.length > 5) lines.push(`…and ${hashed.length - 5} more.`);
+  }
+  const stuck = plan.warnings.filter((w) => w.code === 'not-updatable');
+  if (stuck.length) {
+    lines.push(`*Will fail* (the gateway cannot change these in place: delete them on it and restore again)`);
+    for (const w of stuck.slice(0, 5))
+      lines.push(`:warning: ${escapeMrkdwn(oneOf(w.kind))} ${escapeMrkdwn(w.name)}: ${code(w.field)}`);
+    if (stuck.length > 5) lines.push(`…and ${stuck.length - 5} more.`);
   }
   if (plan.refusals.length) {
     lines.push('*Refused* (the restore cannot run as planned)');

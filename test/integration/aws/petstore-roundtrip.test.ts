@@ -187,6 +187,40 @@ describe('aws-apigateway gateway: petstore round trip', () => {
     );
   });
 
+  it('a change API Gateway cannot make in place is said in the plan, fails alone, and the rest applies', async () => {
+    const target = structuredClone(backup);
+    const key = target.entities.api_keys?.['petstore-partner-a'];
+    if (key) key.value = 'a-new-value-for-partner-a-0123456789';
+    const stageKey = awsKeys.inApi(api, 'staging');
+    const staging = target.entities.stages?.[stageKey];
+    if (staging) staging.variables = { backend: 'staging-2.petstore.internal' };
+    const gateway = openGateway(awsConnection(sim.url));
+    try {
+      const live = await gateway.dump();
+      const planner = await gateway.planner(await gateway.describe());
+      const plan = planner.preflight(planRestore(live, await planner.fillTarget(target)));
+      expect(plan.warnings).toEqual([
+        expect.objectContaining({
+          code: 'not-updatable',
+          kind: 'api_keys',
+          name: 'petstore-partner-a',
+          field: 'value',
+          message: expect.stringContaining(
+            'API key petstore-partner-a: API Gateway cannot change `value` in place, so this step will fail',
+          ),
+        }),
+      ]);
+      const result = await gateway.apply(plan, { current: live });
+      const byKind = Object.fromEntries(result.steps.map((r) => [r.step.kind, r.status]));
+      expect(byKind).toEqual({ api_keys: 'failed', stages: 'ok' });
+      expect(sim.state.store.restApis.get(ids.api)?.stages.get('staging')?.variables).toEqual({
+        backend: 'staging-2.petstore.internal',
+      });
+    } finally {
+      gateway.close();
+    }
+  });
+
   it('the whole API deleted comes back under new ids, with its usage plan stage, keys and mappings rewired', async () => {
     const client = clientFor(sim);
     await client.send(new DeleteRestApiCommand({ restApiId: ids.api }));
