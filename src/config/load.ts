@@ -114,6 +114,25 @@ function buildConfig(
       retention: c.retention,
       roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
     };
+    if (c.type === 'konnect') {
+      return {
+        ...common,
+        type: c.type,
+        region: c.region ?? null,
+        baseUrl: (c.baseUrl ?? `https://${c.region}.api.konghq.com`).replace(/\/+$/, ''),
+        controlPlane: c.controlPlane,
+        token: secrets.tokens.get(i)!,
+        tls: c.tls
+          ? {
+              insecure: c.tls.insecure,
+              ...(c.tls.caFile ? { caFile: abs(c.tls.caFile) } : {}),
+              ...(c.tls.certFile ? { certFile: abs(c.tls.certFile) } : {}),
+              ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
+            }
+          : null,
+        exclude: c.exclude,
+      };
+    }
     if (c.type === 'aws-apigateway') {
       return {
         ...common,

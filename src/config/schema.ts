@@ -96,7 +96,10 @@ const INLINE_TOKEN =
  * Gateway types a connection may name; `kong` when absent, so every existing snapgate.yml keeps working.
  * A new gateway type adds its name here (and its own fields) and registers itself in src/compose/gateways.ts.
  */
-export const GATEWAY_TYPES = ['kong', 'aws-apigateway'] as const;
+export const GATEWAY_TYPES = ['kong', 'konnect', 'aws-apigateway'] as const;
+
+/** Konnect's regions: `https://{region}.api.konghq.com` (Kong/deck cmd/root.go, control-planes-config spec servers). */
+export const KONNECT_REGIONS = ['us', 'eu', 'au', 'me', 'in'] as const;
 
 const kongConnectionSchema = z.strictObject({
   name: name('connection name'),
@@ -132,6 +135,50 @@ const kongConnectionSchema = z.strictObject({
     .default([])
     .refine((list) => new Set(list).size === list.length, { message: 'exclude names a section twice' }),
 });
+
+const INLINE_KONNECT_TOKEN =
+  'an inline token is not allowed (it would live in the config file): name an environment variable ' +
+  'with tokenEnv or a file with tokenFile holding the Konnect personal (kpat_…) or system account (spat_…) token';
+
+/**
+ * `type: konnect`: one Kong Konnect control plane, by exact name or id, in a region (or at `baseUrl`:
+ * a private-link host, a simulator), with an access token from env or file.
+ */
+const konnectConnectionSchema = z
+  .strictObject({
+    name: kongConnectionSchema.shape.name,
+    type: z.literal('konnect'),
+    region: z
+      .enum(KONNECT_REGIONS, { error: `region must be one of: ${KONNECT_REGIONS.join(', ')}` })
+      .optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'baseUrl must be an http(s) URL of the Konnect API' })
+      .optional(),
+    controlPlane: z.string().min(1, 'controlPlane names a control plane (its exact name or id)'),
+    token: z.never({ error: INLINE_KONNECT_TOKEN }).optional(),
+    tokenEnv: z.string().min(1).optional(),
+    tokenFile: z.string().min(1).optional(),
+    tls: tlsSchema.optional(),
+    environment: kongConnectionSchema.shape.environment,
+    owner: kongConnectionSchema.shape.owner,
+    tags: kongConnectionSchema.shape.tags,
+    schedules: kongConnectionSchema.shape.schedules,
+    retention: kongConnectionSchema.shape.retention,
+    roles: kongConnectionSchema.shape.roles,
+    exclude: kongConnectionSchema.shape.exclude,
+  })
+  .superRefine((c, ctx) => {
+    if (c.region === undefined && c.baseUrl === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['region'],
+        message: `a konnect connection needs region (${KONNECT_REGIONS.join(', ')}) or baseUrl`,
+      });
+    }
+    if (c.region !== undefined && c.baseUrl !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'give region or baseUrl, not both' });
+    }
+  });
 
 const INLINE_AWS_SECRET =
   'inline AWS credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
@@ -181,9 +228,13 @@ const awsConnectionSchema = z.strictObject({
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
-export const connectionSchema = z.discriminatedUnion('type', [kongConnectionSchema, awsConnectionSchema], {
-  error: `type must be one of: ${GATEWAY_TYPES.join(', ')}`,
-});
+export const connectionSchema = z.discriminatedUnion(
+  'type',
+  [kongConnectionSchema, konnectConnectionSchema, awsConnectionSchema],
+  {
+    error: `type must be one of: ${GATEWAY_TYPES.join(', ')}`,
+  },
+);
 
 const INLINE_S3_SECRET =
   'inline S3 credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +

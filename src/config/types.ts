@@ -43,6 +43,22 @@ export interface KongConnectionConfig extends ConnectionCommon {
   tls: TlsConfig | null;
 }
 
+export type KonnectRegion = 'us' | 'eu' | 'au' | 'me' | 'in';
+
+/** A Kong Konnect control plane, reached through Konnect's regional API with an access token. */
+export interface KonnectConnectionConfig extends ConnectionCommon {
+  type: 'konnect';
+  /** `https://{region}.api.konghq.com`, or the connection's `baseUrl` (private link, a simulator) */
+  baseUrl: string;
+  /** null when `baseUrl` was given instead */
+  region: KonnectRegion | null;
+  /** the control plane's exact name, or its id */
+  controlPlane: string;
+  /** a personal (`kpat_…`) or system account (`spat_…`) access token, from env or file */
+  token: Secret<string>;
+  tls: TlsConfig | null;
+}
+
 /** Which REST APIs of the account a connection covers; every one when all lists are empty. */
 export interface AwsApiSelection {
   ids: readonly string[];
@@ -68,7 +84,7 @@ export interface AwsCredentials {
   sessionToken?: Secret<string>;
 }
 
-export type ConnectionConfig = KongConnectionConfig | AwsApiGatewayConnectionConfig;
+export type ConnectionConfig = KongConnectionConfig | KonnectConnectionConfig | AwsApiGatewayConnectionConfig;
 
 export interface DirectoryTargetConfig {
   type: 'directory';

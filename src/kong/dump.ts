@@ -30,6 +30,7 @@ import { ADMIN_PATHS } from './admin-paths.ts';
 import { type KongClient, seg } from './client.ts';
 import { describeGateway, type GatewayInfo } from './describe.ts';
 import { KongAbortedError, KongApiError } from './errors.ts';
+import { NOT_ON_KONNECT, withoutKonnectManaged } from './konnect.ts';
 import { Semaphore } from './pool.ts';
 
 /** The port's dump progress, with Kong's kinds. */
@@ -99,12 +100,15 @@ export async function dumpGateway(client: KongClient, opts: DumpOptions = {}): P
  */
 export async function dumpInto(
   client: KongClient,
-  sink: SnapshotSink,
+  into: SnapshotSink,
   opts: DumpOptions = {},
 ): Promise<SnapshotMeta> {
   const gateway = opts.gateway ?? (await describeGateway(client));
   const takenAt = opts.takenAt ?? new Date().toISOString();
-  const kinds = kindsFor(opts.only);
+  const konnect = client.flavour === 'konnect';
+  // Konnect: kinds it does not offer are not part of its backups, nor are the entities it manages itself
+  const kinds = kindsFor(opts.only).filter((k) => !(konnect && NOT_ON_KONNECT[k]));
+  const sink = konnect ? withoutKonnectManaged(into) : into;
   sink.begin?.(kinds);
   const counts = new Map<EntityKind, number>();
   const done = (kind: EntityKind) => {
@@ -215,6 +219,17 @@ async function readCollections(
   };
 
   const tasks = kinds.map(async (kind) => {
+    if (kind === 'targets' && client.flavour === 'konnect') {
+      // Konnect lists every target at once (go-database-reconciler GetAllTargetsFromKonnect)
+      const targets = gate.run(() =>
+        client.listAll<Entity>('/targets', {
+          ...signal,
+          onRows: (rows) => guarded.add('targets', rows),
+          onPage: (n) => progress(kind, n),
+        }),
+      );
+      return record(kind, await targets);
+    }
     if (kind === 'targets') {
       const upstreams = await list('upstreams');
       return record(

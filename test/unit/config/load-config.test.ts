@@ -277,9 +277,16 @@ database: { path: snap.db }
         PAYMENTS_AWS_ACCESS_KEY_ID: 'AKIAPAYMENTS',
         PAYMENTS_AWS_SECRET_ACCESS_KEY: 'aws-secret-example',
         PAYMENTS_AWS_SESSION_TOKEN: 'aws-session-example',
+        KONNECT_TOKEN: 'kpat_example0123456789',
       },
       readFile: async (p) =>
-        p.endsWith('snapgate.example.yml') ? example : p.endsWith('.pem') ? AUDIT_PEM : KEY_HEX,
+        p.endsWith('snapgate.example.yml')
+          ? example
+          : p.endsWith('.pem')
+            ? AUDIT_PEM
+            : p.endsWith('konnect-token')
+              ? 'spat_example0123456789'
+              : KEY_HEX,
     });
     const [, offsite, dr] = config.storage.copies;
     expect(offsite).toMatchObject({ type: 's3', name: 'offsite', prefix: 'prod-eu/', forcePathStyle: true });
@@ -289,10 +296,18 @@ database: { path: snap.db }
     expect(config.connections.map((c) => c.name)).toEqual([
       'prod-eu',
       'staging',
+      'konnect-prod',
+      'konnect-lab',
       'payments-api-eu',
       'payments-api-us',
     ]);
-    const [, , eu, us] = config.connections;
+    const [, , konnect, lab, eu, us] = config.connections;
+    expect(konnect).toMatchObject({
+      type: 'konnect',
+      baseUrl: 'https://eu.api.konghq.com',
+      controlPlane: 'prod',
+    });
+    expect(lab).toMatchObject({ type: 'konnect', region: null });
     expect(eu).toMatchObject({
       type: 'aws-apigateway',
       region: 'eu-west-1',
