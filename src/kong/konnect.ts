@@ -121,8 +121,11 @@ export function konnectManaged(kind: EntityKind, row: object): boolean {
 
 /** `sink` without the rows Konnect manages. */
 export function withoutKonnectManaged(sink: SnapshotSink): SnapshotSink {
+  // delegates method by method: a sink may be a class instance, whose methods a spread would not copy
   return {
-    ...sink,
+    ...(sink.begin ? { begin: (kinds) => sink.begin?.(kinds) } : {}),
+    ...(sink.skip ? { skip: (kind) => sink.skip?.(kind) } : {}),
+    close: (kind) => sink.close(kind),
     add(kind, rows) {
       const kept = rows.filter((r) => !konnectManaged(kind, r));
       if (kept.length > 0 || rows.length === 0) sink.add(kind, kept);

@@ -103,6 +103,30 @@ export interface EnvOptions {
   primary?: string;
   /** more environment variables for the config (S3 credentials) */
   env?: Record<string, string>;
+  /**
+   * the first connection's gateway lines instead of `kongUrl` + `tokenEnv` (a `type: konnect` connection,
+   * a Kong connection with `workspaces`), given the simulator's URL
+   */
+  gatewayYaml?: (simUrl: string) => string;
+}
+
+export const KONNECT_TOKEN = 'kpat_jobsharness0123456789abcdefghijklmnopqrstuv';
+
+/**
+ * kong-sim in Konnect mode, the seed in control plane `prod` (beside an empty `staging`), and a
+ * `type: konnect` connection `prod` that reaches it.
+ */
+export function konnectEnvOptions(seed: Record<string, unknown> = SEED): EnvOptions {
+  return {
+    sim: {
+      token: undefined,
+      seed: undefined,
+      konnect: { token: KONNECT_TOKEN, controlPlanes: [{ name: 'prod', seed }, { name: 'staging' }] },
+    },
+    env: { KONNECT_TOKEN },
+    gatewayYaml: (url) =>
+      `    type: konnect\n    baseUrl: ${url}\n    controlPlane: prod\n    tokenEnv: KONNECT_TOKEN`,
+  };
 }
 
 export function configYaml(dir: string, simUrl: string, o: EnvOptions = {}): string {
@@ -111,10 +135,10 @@ export function configYaml(dir: string, simUrl: string, o: EnvOptions = {}): str
     .filter((l) => l.trim() !== '')
     .map((l) => `    ${l}`)
     .join('\n');
+  const gateway = o.gatewayYaml?.(simUrl) ?? `    kongUrl: ${simUrl}\n    tokenEnv: KONG_TOKEN`;
   return `connections:
   - name: prod
-    kongUrl: ${simUrl}
-    tokenEnv: KONG_TOKEN
+${gateway}
     environment: prod
 ${extra}
 ${
