@@ -156,6 +156,7 @@ function buildConfig(
       kongUrl: c.kongUrl.replace(/\/+$/, ''),
       token: secrets.tokens.get(i)!,
       workspace: c.workspace ?? null,
+      ...(c.workspaces ? { workspaces: c.workspaces } : {}),
       environment: c.environment,
       owner: c.owner ?? null,
       tags: c.tags,

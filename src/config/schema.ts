@@ -109,6 +109,22 @@ const kongConnectionSchema = z.strictObject({
   tokenEnv: z.string().min(1).optional(),
   tokenFile: z.string().min(1).optional(),
   workspace: z.string().min(1).optional(),
+  /** Kong Enterprise: back up and restore every workspace (`all`) or these, in one artifact */
+  workspaces: z
+    .union(
+      [
+        z.literal('all'),
+        z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z0-9._~-]+$/, 'a workspace name is letters, digits, ".", "_", "~" or "-"'),
+          )
+          .min(1, 'workspaces lists at least one workspace (or is `all`)'),
+      ],
+      { error: 'workspaces is `all` or a list of workspace names' },
+    )
+    .optional(),
   environment: name('environment'),
   owner: z.string().min(1).optional(),
   tags: z.array(z.string().min(1)).default([]),
@@ -230,7 +246,19 @@ const awsConnectionSchema = z.strictObject({
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
 export const connectionSchema = z.discriminatedUnion(
   'type',
-  [kongConnectionSchema, konnectConnectionSchema, awsConnectionSchema],
+  [
+    kongConnectionSchema.superRefine((c, ctx) => {
+      if (c.workspace !== undefined && c.workspaces !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workspaces'],
+          message: 'give workspace (one workspace) or workspaces (several in one backup), not both',
+        });
+      }
+    }),
+    konnectConnectionSchema,
+    awsConnectionSchema,
+  ],
   {
     error: `type must be one of: ${GATEWAY_TYPES.join(', ')}`,
   },

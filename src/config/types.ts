@@ -40,6 +40,11 @@ export interface KongConnectionConfig extends ConnectionCommon {
   kongUrl: string;
   token: Secret<string>;
   workspace: string | null;
+  /**
+   * Kong Enterprise: every workspace (`all`) or these, in one backup; null for one workspace
+   * (`workspace`). Each entity of such a backup carries its workspace (src/core/workspace.ts).
+   */
+  workspaces?: 'all' | readonly string[] | null;
   tls: TlsConfig | null;
 }
 

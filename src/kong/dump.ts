@@ -67,29 +67,32 @@ export function kindsFor(only: readonly Section[] | null | undefined): EntityKin
 
 /** Live gateway → Snapshot: every entity kept in memory as an EntityMap per kind. */
 export async function dumpGateway(client: KongClient, opts: DumpOptions = {}): Promise<Snapshot> {
+  return collectSnapshot((sink) => dumpInto(client, sink, opts));
+}
+
+/** A snapshot in memory from a dump into a sink (`dumpInto`, or the multi-workspace dump). */
+export async function collectSnapshot(
+  dump: (sink: SnapshotSink) => Promise<SnapshotMeta>,
+): Promise<Snapshot> {
   const entities: Partial<Record<EntityKind, EntityMap>> = {};
   // a kind joins the snapshot only when complete: one that fails half-way (and is tolerated) stays out
   const pending = new Map<EntityKind, EntityMap>();
-  const meta = await dumpInto(
-    client,
-    {
-      add(kind, list) {
-        let map = pending.get(kind);
-        if (!map) {
-          map = {};
-          pending.set(kind, map);
-        }
-        for (const e of list) map[e.id] = stripServerFields(kind, e);
-      },
-      close(kind) {
-        const map = pending.get(kind) ?? {};
-        pending.delete(kind);
-        entities[kind] = map;
-        return Object.keys(map).length;
-      },
+  const meta = await dump({
+    add(kind, list) {
+      let map = pending.get(kind);
+      if (!map) {
+        map = {};
+        pending.set(kind, map);
+      }
+      for (const e of list) map[e.id] = stripServerFields(kind, e);
     },
-    opts,
-  );
+    close(kind) {
+      const map = pending.get(kind) ?? {};
+      pending.delete(kind);
+      entities[kind] = map;
+      return Object.keys(map).length;
+    },
+  });
   return { meta, entities };
 }
 

@@ -10,7 +10,7 @@
  * and verification).
  */
 
-import { type Plan, type Section, type Snapshot, workspaceMismatch } from '../../core/index.ts';
+import { type OnlyEntry, type Plan, type Snapshot, workspaceMismatch } from '../../core/index.ts';
 import { contentSha256 } from '../backups/content-hash.ts';
 import { planOnGateway } from '../plan-against-live.ts';
 import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
@@ -33,8 +33,8 @@ export interface LivePlan {
   target: Snapshot;
 }
 
-export function planOptions(restore: Restore): { only?: Section[]; noDeletes: boolean } {
-  const only = restore.onlySections as Section[] | null;
+export function planOptions(restore: Restore): { only?: OnlyEntry[]; noDeletes: boolean } {
+  const only = restore.onlySections as OnlyEntry[] | null;
   return { ...(only && only.length > 0 ? { only } : {}), noDeletes: restore.noDeletes };
 }
 
@@ -156,7 +156,7 @@ export async function planConnection(
   services: Services,
   connection: string,
   target: Snapshot | Promise<Snapshot>,
-  options: { only?: Section[]; noDeletes?: boolean } = {},
+  options: { only?: OnlyEntry[]; noDeletes?: boolean } = {},
 ): Promise<Plan> {
   const gateway = services.gateway(services.connection(connection));
   try {

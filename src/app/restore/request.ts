@@ -6,7 +6,7 @@
  */
 
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
-import { SECTIONS, type Section } from '../../core/index.ts';
+import { type OnlyEntry, SECTIONS, scopedOnlyEntry } from '../../core/index.ts';
 import { type Backup, type Restore, RestoreInProgressError, type SlackMessageRef } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { UnknownConnectionError } from '../services.ts';
@@ -25,15 +25,18 @@ export function slackLink(ref: SlackMessageRef): string {
   return `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
 }
 
-function checkSections(only: readonly string[] | undefined): Section[] | null {
+/** Sections (in catalogue order), then `<workspace>/<section>` and `<workspace>/*` entries as given. */
+function checkSections(only: readonly string[] | undefined): OnlyEntry[] | null {
   if (!only || only.length === 0) return null;
-  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  const isSection = (s: string) => (SECTIONS as readonly string[]).includes(s);
+  const unknown = only.filter((s) => !isSection(s) && !scopedOnlyEntry(s, isSection));
   if (unknown.length > 0) {
     throw new RestoreRefusedError(
-      `unknown section ${unknown.join(', ')}; sections are: ${SECTIONS.join(', ')}`,
+      `unknown section ${unknown.join(', ')}; sections are: ${SECTIONS.join(', ')} (for a connection with several workspaces also workspace/section)`,
     );
   }
-  return SECTIONS.filter((s) => only.includes(s));
+  const scoped = [...new Set(only.map((s) => scopedOnlyEntry(s, isSection)).filter((s) => s !== null))];
+  return [...SECTIONS.filter((s) => only.includes(s)), ...scoped];
 }
 
 const SECOND_MS = 1000;

@@ -1,4 +1,4 @@
-import { parseAtTime, SECTIONS, type Section } from '../../core/index.ts';
+import { type OnlyEntry, parseAtTime, SECTIONS, scopedOnlyEntry } from '../../core/index.ts';
 import { closestMatches, orList } from './suggest.ts';
 import type { Token } from './tokenize.ts';
 import type { AtTime, BackupRef, UserRef } from './types.ts';
@@ -93,18 +93,28 @@ export function readDuration(text: string): Read<number> {
   return ok(ms);
 }
 
-/** `plugins,routes`, `plugins routes`, `consumer-groups` → validated, de-duplicated core sections. */
-export function readSections(values: readonly string[]): Read<Section[]> {
+/**
+ * `plugins,routes`, `plugins routes`, `consumer-groups` → validated, de-duplicated core sections; for a
+ * connection with several workspaces also `team-a/plugins` (a section of one workspace) and `team-a/*`.
+ */
+export function readSections(values: readonly string[]): Read<OnlyEntry[]> {
   const words = values.flatMap((v) => v.split(/[\s,]+/)).filter((w) => w !== '');
   if (words.length === 0) return no(`--only needs one or more sections: ${SECTIONS.join(', ')}.`);
-  const out: Section[] = [];
+  const out: OnlyEntry[] = [];
+  const isSection = (s: string) => (SECTIONS as readonly string[]).includes(s);
   for (const word of words) {
+    const scoped = scopedOnlyEntry(word, isSection);
+    if (scoped) {
+      if (!out.includes(scoped)) out.push(scoped);
+      continue;
+    }
     const name = word.toLowerCase().replace(/-/g, '_');
     const section = SECTIONS.find((s) => s === name);
     if (!section) {
-      const near = closestMatches(name, SECTIONS);
+      const bare = word.includes('/') ? word.slice(word.indexOf('/') + 1) : word;
+      const near = closestMatches(bare.toLowerCase().replace(/-/g, '_'), SECTIONS);
       const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${SECTIONS.join(', ')}.`;
-      return no(`${shown(word)} is not a section.${hint}`, near);
+      return no(`${shown(word)} is not a section (or \`workspace/section\`).${hint}`, near);
     }
     if (!out.includes(section)) out.push(section);
   }

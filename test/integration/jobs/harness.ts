@@ -246,3 +246,52 @@ export function waitForBackup(
     return b && statuses.includes(b.status) ? b : undefined;
   });
 }
+
+/** Three workspaces, each with an `orders` service (names are unique per workspace, ids across all). */
+export const WORKSPACE_SEEDS = {
+  seed: {
+    _format_version: '3.0',
+    services: [
+      {
+        id: '7d000000-0000-4000-8000-000000000001',
+        name: 'orders',
+        host: 'default.internal',
+        routes: [{ id: '7d000000-0000-4000-8000-000000000002', name: 'orders', paths: ['/orders'] }],
+      },
+    ],
+  },
+  workspaceSeeds: Object.fromEntries(
+    (['a', 'b'] as const).map((t, i) => [
+      `team-${t}`,
+      {
+        _format_version: '3.0',
+        services: [
+          {
+            id: `7d000000-0000-4000-8000-0000000001${i}1`,
+            name: 'orders',
+            host: `${t}.internal`,
+            routes: [{ id: `7d000000-0000-4000-8000-0000000001${i}2`, name: 'orders', paths: [`/${t}`] }],
+          },
+        ],
+        consumers: [{ id: `7d000000-0000-4000-8000-0000000001${i}3`, username: `${t}-user` }],
+      },
+    ]),
+  ),
+};
+
+/**
+ * Kong Enterprise with three workspaces (default, team-a, team-b; WORKSPACE_SEEDS) and a Kong connection
+ * `prod` with `workspaces: all`.
+ */
+export function enterpriseEnvOptions(): EnvOptions {
+  return {
+    sim: {
+      token: undefined,
+      seed: WORKSPACE_SEEDS.seed,
+      edition: 'enterprise',
+      workspaces: ['team-a', 'team-b'],
+      workspaceSeeds: WORKSPACE_SEEDS.workspaceSeeds,
+    },
+    gatewayYaml: (url) => `    kongUrl: ${url}\n    tokenEnv: KONG_TOKEN\n    workspaces: all`,
+  };
+}
