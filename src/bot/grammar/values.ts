@@ -114,7 +114,10 @@ export function readSections(values: readonly string[]): Read<OnlyEntry[]> {
       const bare = word.includes('/') ? word.slice(word.indexOf('/') + 1) : word;
       const near = closestMatches(bare.toLowerCase().replace(/-/g, '_'), SECTIONS);
       const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${SECTIONS.join(', ')}.`;
-      return no(`${shown(word)} is not a section (or \`workspace/section\`).${hint}`, near);
+      const what = word.includes('/')
+        ? 'a section of a workspace (`team-a/plugins`, `team-a/*`)'
+        : 'a section';
+      return no(`${shown(word)} is not ${what}.${hint}`, near);
     }
     if (!out.includes(section)) out.push(section);
   }

@@ -119,3 +119,30 @@ describe('konnect connections', () => {
     ]);
   });
 });
+
+describe('kong connections with workspaces', () => {
+  it('takes all or a list, and refuses workspaces together with workspace, or an empty list', async () => {
+    const config = await load(`  - name: ee
+    kongUrl: https://kong-ee.example:8444
+    tokenEnv: KONG_TOKEN
+    workspaces: [team-a, team-b]
+    environment: prod`);
+    expect(config.connections[1]).toMatchObject({ type: 'kong', workspaces: ['team-a', 'team-b'] });
+    expect(
+      await problems(`  - name: ee
+    kongUrl: https://kong-ee.example:8444
+    tokenEnv: KONG_TOKEN
+    workspace: team-a
+    workspaces: all
+    environment: prod
+  - name: ee2
+    kongUrl: https://kong-ee.example:8444
+    tokenEnv: KONG_TOKEN
+    workspaces: []
+    environment: prod`),
+    ).toEqual([
+      'connections[1].workspaces: give workspace (one workspace) or workspaces (several in one backup), not both',
+      'connections[2].workspaces: workspaces lists at least one workspace (or is `all`)',
+    ]);
+  });
+});

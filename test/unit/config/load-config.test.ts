@@ -296,12 +296,14 @@ database: { path: snap.db }
     expect(config.connections.map((c) => c.name)).toEqual([
       'prod-eu',
       'staging',
+      'prod-ee',
       'konnect-prod',
       'konnect-lab',
       'payments-api-eu',
       'payments-api-us',
     ]);
-    const [, , konnect, lab, eu, us] = config.connections;
+    const [, , ee, konnect, lab, eu, us] = config.connections;
+    expect(ee).toMatchObject({ type: 'kong', workspaces: 'all', workspace: null });
     expect(konnect).toMatchObject({
       type: 'konnect',
       baseUrl: 'https://eu.api.konghq.com',
