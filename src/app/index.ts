@@ -42,6 +42,23 @@ export {
 export { planOnGateway } from './plan-against-live.ts';
 export type { DiffWork, WorkQueue } from './ports/work-queue.ts';
 export { type PruneReport, pruneConnection, takenAt } from './prune.ts';
+export {
+  describeRehearsal,
+  failSilentRehearsals,
+  pickRehearsalBackup,
+  RehearsalRefusedError,
+  type RehearseInput,
+  rehearsalTarget,
+  rehearse,
+} from './rehearsals.ts';
+export {
+  buildReport,
+  type ConnectionReport,
+  storageAt,
+  type WeeklyReport,
+  type WeeklyReportEvent,
+  weeklyReport,
+} from './report.ts';
 export * from './restore/index.ts';
 export {
   findConnection,

@@ -8,6 +8,7 @@
 import type { CheckpointEvent } from '../audit/index.ts';
 import type { DiffOutcome } from './diff.ts';
 import type { Backup } from './ports/records.ts';
+import type { WeeklyReportEvent } from './report.ts';
 import type { RestoreEvent } from './restore/types.ts';
 
 /** Where a running backup is: the bot turns these into a progress line. */
@@ -71,6 +72,8 @@ export interface Notifier {
   auditCheckpoint?(event: CheckpointEvent): Promise<void> | void;
   /** a queued diff finished: its plan, or the failure (the work names the card to edit) */
   diffFinished?(outcome: DiffOutcome): Promise<void> | void;
+  /** the weekly report is ready (posted to `report.channel` by the Slack notifier) */
+  weeklyReport?(event: WeeklyReportEvent): Promise<void> | void;
 }
 
 export type LogLine = (line: string) => void;
@@ -139,6 +142,12 @@ export class ConsoleNotifier implements Notifier {
       `${head}: ${create} create, ${update} update, ${del} delete (plan ${outcome.plan.planHash})${copy}`,
     );
   }
+
+  weeklyReport({ report, channel }: WeeklyReportEvent): void {
+    this.write(
+      `weekly report ${report.from.toISOString()} → ${report.to.toISOString()}: ${report.connections.length} connection(s), posted to ${channel}`,
+    );
+  }
 }
 
 /** Fans every event out to several notifiers (console + Slack); one failing does not stop the others. */
@@ -171,6 +180,10 @@ export class CompositeNotifier implements Notifier {
 
   async diffFinished(outcome: DiffOutcome): Promise<void> {
     await Promise.all(this.notifiers.map((n) => safeNotify(() => n.diffFinished?.(outcome))));
+  }
+
+  async weeklyReport(event: WeeklyReportEvent): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => safeNotify(() => n.weeklyReport?.(event))));
   }
 }
 

@@ -13,6 +13,7 @@ export function fromJobServices(services: Services): BotServices {
     config: services.config,
     backups: services.repos.backups,
     restores: services.repos.restores,
+    rehearsals: services.repos.rehearsals,
     audit: services.audit,
     now: services.now,
     verifyAudit: () => verifyAuditLog(services.config, services.audit, 'auto'),

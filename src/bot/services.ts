@@ -5,7 +5,13 @@
  */
 
 import type { StorageTargetView } from '../app/index.ts';
-import type { Backup, BackupRepository, RestoreRepository, SlackMessageRef } from '../app/ports/records.ts';
+import type {
+  Backup,
+  BackupRepository,
+  RehearsalRepository,
+  RestoreRepository,
+  SlackMessageRef,
+} from '../app/ports/records.ts';
 import type { DiffWork } from '../app/ports/work-queue.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
@@ -31,6 +37,8 @@ export interface BotServices {
   config: Config;
   backups: BackupRepository;
   restores: RestoreRepository;
+  /** restore rehearsals into scratch connections (`/kong rehearsals`) */
+  rehearsals: RehearsalRepository;
   audit: AuditLog;
   /** Creates the pending backup record and enqueues its job (job data carries ids only). */
   requestBackup(input: BackupRequestInput): Promise<Backup>;

@@ -8,7 +8,14 @@
  * backup's own thread. Prune summaries go to `reportChannel` when one is configured.
  */
 
-import type { BackupEvent, DiffOutcome, Notifier, PruneEvent, VerifyEvent } from '../app/index.ts';
+import type {
+  BackupEvent,
+  DiffOutcome,
+  Notifier,
+  PruneEvent,
+  VerifyEvent,
+  WeeklyReportEvent,
+} from '../app/index.ts';
 import type { SlackMessageRef } from '../app/ports/records.ts';
 import type { CheckpointEvent } from '../audit/index.ts';
 import { BACKUP_STATUS, type BackupStatus } from '../core/status.ts';
@@ -24,6 +31,7 @@ import { diffText } from './views/diff-text.ts';
 import { explainFailure } from './views/failure.ts';
 import type { SlackMessage } from './views/message.ts';
 import { pruneMessage, verifyResultCard, verifyThreadMessage } from './views/verify-prune.ts';
+import { weeklyReportMessage } from './views/weekly-report.ts';
 
 export interface SlackNotifierOptions {
   outbox: SlackOutbox;
@@ -146,6 +154,16 @@ export class SlackNotifier implements Notifier {
     this.track(
       this.options.outbox.run(channel, (c) => c.chat.postMessage({ channel, ...pruneMessage(event) })),
       'prune summary',
+    );
+  }
+
+  /** The weekly report goes to the channel `report:` names. */
+  weeklyReport({ report, channel }: WeeklyReportEvent): void {
+    this.track(
+      this.options.outbox.run(channel, (c) =>
+        c.chat.postMessage({ channel, ...weeklyReportMessage(report) }),
+      ),
+      'weekly report',
     );
   }
 

@@ -113,6 +113,8 @@ function buildConfig(
       })),
       retention: c.retention,
       roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
+      scratch: c.scratch,
+      rehearsal: c.rehearsal ?? null,
     };
     if (c.type === 'konnect') {
       return {
@@ -151,15 +153,12 @@ function buildConfig(
       };
     }
     return {
-      name: c.name,
+      ...common,
       type: c.type,
       kongUrl: c.kongUrl.replace(/\/+$/, ''),
       token: secrets.tokens.get(i)!,
       workspace: c.workspace ?? null,
       ...(c.workspaces ? { workspaces: c.workspaces } : {}),
-      environment: c.environment,
-      owner: c.owner ?? null,
-      tags: c.tags,
       tls: c.tls
         ? {
             insecure: c.tls.insecure,
@@ -168,13 +167,6 @@ function buildConfig(
             ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
           }
         : null,
-      schedules: c.schedules.map((s, n) => ({
-        name: s.name ?? `schedule-${n + 1}`,
-        cron: s.cron,
-        timezone: s.timezone,
-      })),
-      retention: c.retention,
-      roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
       exclude: c.exclude,
     };
   });
@@ -202,6 +194,7 @@ function buildConfig(
       cliUser: a.cliUser ?? null,
       credentialSha256: a.credentialSha256,
     })),
+    report: file.report ?? null,
   };
 }
 

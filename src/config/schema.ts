@@ -71,6 +71,52 @@ export const scheduleSchema = z
     }
   });
 
+/** A Slack channel id (`C…` public, `G…` private): names change, ids do not. */
+const slackChannel = z
+  .string()
+  .regex(
+    /^[CG][A-Z0-9]{2,}$/,
+    'must be a Slack channel id (C… or G…), not a #name: names change, ids do not',
+  );
+
+/** One cron pattern with its time zone, checked as the schedules' are. */
+const cronEntry = {
+  cron: scheduleSchema.shape.cron,
+  timezone: scheduleSchema.shape.timezone,
+};
+function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
+  try {
+    CronExpressionParser.parse(s.cron, { tz: s.timezone });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cron'],
+      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
+    });
+  }
+}
+
+/**
+ * `rehearsal:` — restore a backup of this connection into `target` (a connection marked `scratch: true`)
+ * on `cron`, then check zero drift. `among: N` picks one of the newest N backups at random (1: the newest).
+ */
+export const rehearsalSchema = z
+  .strictObject({
+    ...cronEntry,
+    target: name('rehearsal target'),
+    among: z.number().int('among must be a whole number').min(1).max(100).default(1),
+  })
+  .superRefine(checkCron);
+
+/** `report:` — the weekly report, posted to `channel` on `cron` (default Mondays 08:00 UTC). */
+export const reportSchema = z
+  .strictObject({
+    channel: slackChannel,
+    cron: scheduleSchema.shape.cron.default('0 8 * * 1'),
+    timezone: scheduleSchema.shape.timezone,
+  })
+  .superRefine(checkCron);
+
 const principals = z.array(z.string().min(1, 'a user or group id must not be empty')).default([]);
 
 /** Written by the bot issue: Slack user (U…/W…) or user-group (S…) ids per role and connection. */
@@ -150,6 +196,9 @@ const kongConnectionSchema = z.strictObject({
     )
     .default([])
     .refine((list) => new Set(list).size === list.length, { message: 'exclude names a section twice' }),
+  /** a throw-away gateway rehearsals restore into; never a rehearsal's source */
+  scratch: z.boolean().default(false),
+  rehearsal: rehearsalSchema.optional(),
 });
 
 const INLINE_KONNECT_TOKEN =
@@ -182,6 +231,8 @@ const konnectConnectionSchema = z
     retention: kongConnectionSchema.shape.retention,
     roles: kongConnectionSchema.shape.roles,
     exclude: kongConnectionSchema.shape.exclude,
+    scratch: kongConnectionSchema.shape.scratch,
+    rehearsal: kongConnectionSchema.shape.rehearsal,
   })
   .superRefine((c, ctx) => {
     if (c.region === undefined && c.baseUrl === undefined) {
@@ -241,6 +292,8 @@ const awsConnectionSchema = z.strictObject({
   schedules: kongConnectionSchema.shape.schedules,
   retention: kongConnectionSchema.shape.retention,
   roles: kongConnectionSchema.shape.roles,
+  scratch: kongConnectionSchema.shape.scratch,
+  rehearsal: kongConnectionSchema.shape.rehearsal,
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
@@ -635,6 +688,7 @@ export const configFileSchema = z.strictObject({
           });
         }
       });
+      checkRehearsals(list, ctx);
     }),
   storage: storageSchema,
   keys: keysSchema,
@@ -643,7 +697,73 @@ export const configFileSchema = z.strictObject({
   restores: restoresSchema.default({ approvalTimeout: '30m', heartbeatEvery: '10s' }),
   audit: auditSchema.default({ checkpointEvery: '15m' }),
   approvers: approversSchema.default([]),
+  report: reportSchema.optional(),
 });
+
+/** Where a connection's gateway is: two connections with the same address write to the same gateway. */
+function gatewayAddress(c: z.infer<typeof connectionSchema>): string {
+  if (c.type === 'aws-apigateway') {
+    return JSON.stringify([c.type, c.region, c.endpoint ?? null, c.profile ?? null, c.credentials ?? null]);
+  }
+  if (c.type === 'konnect') {
+    const base = (c.baseUrl ?? `https://${c.region}.api.konghq.com`).replace(/\/+$/, '');
+    return JSON.stringify([c.type, base, c.controlPlane]);
+  }
+  // a connection with `workspaces` reaches every workspace it names: compared as the gateway as a whole
+  const where = c.workspaces ? '*' : (c.workspace ?? 'default');
+  return JSON.stringify([c.type, c.kongUrl.replace(/\/+$/, ''), where]);
+}
+
+/**
+ * A rehearsal writes only to a connection marked `scratch: true`, of the same gateway type, that is not
+ * itself and that no other (non-scratch) connection reaches: a scratch marking on production's address
+ * would let a rehearsal overwrite production.
+ */
+function checkRehearsals(list: z.infer<typeof connectionSchema>[], ctx: z.RefinementCtx): void {
+  list.forEach((c, i) => {
+    if (c.scratch) {
+      const twin = list.find((o) => !o.scratch && gatewayAddress(o) === gatewayAddress(c));
+      if (twin) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'scratch'],
+          message: `scratch connection "${c.name}" reaches the same gateway as "${twin.name}"; a rehearsal would overwrite it`,
+        });
+      }
+      if (c.rehearsal) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'rehearsal'],
+          message: `"${c.name}" is a scratch connection: rehearsals restore into it, not from it`,
+        });
+      }
+    }
+    if (!c.rehearsal) return;
+    const path = [i, 'rehearsal', 'target'];
+    const target = list.find((o) => o.name === c.rehearsal?.target);
+    if (!target) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `rehearsal target "${c.rehearsal.target}" is not a connection`,
+      });
+    } else if (target.name === c.name) {
+      ctx.addIssue({ code: 'custom', path, message: 'a connection cannot rehearse into itself' });
+    } else if (!target.scratch) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `rehearsal target "${target.name}" is not marked scratch: true; rehearsals only write to scratch connections`,
+      });
+    } else if (target.type !== c.type) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `rehearsal target "${target.name}" is a ${target.type} connection; "${c.name}" is ${c.type}`,
+      });
+    }
+  });
+}
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type ConnectionFile = z.infer<typeof connectionSchema>;

@@ -32,6 +32,26 @@ export interface ConnectionCommon {
   roles: Readonly<Record<Role, readonly string[]>>;
   /** the backup profile: sections every backup leaves out (and what is scoped to them); empty keeps all */
   exclude?: readonly ExcludableSection[];
+  /** a throw-away gateway that rehearsals restore into without approval (absent: false) */
+  scratch?: boolean;
+  /** restore rehearsals of this connection's backups into a scratch connection (absent: none) */
+  rehearsal?: RehearsalConfig | null;
+}
+
+export interface RehearsalConfig {
+  cron: string;
+  timezone: string;
+  /** the scratch connection written to (checked at load: `scratch: true`, same type, not this one) */
+  target: string;
+  /** pick one of the newest `among` completed backups at random; 1 = always the newest */
+  among: number;
+}
+
+/** The weekly report: where and when it is posted. */
+export interface ReportConfig {
+  channel: string;
+  cron: string;
+  timezone: string;
 }
 
 export interface KongConnectionConfig extends ConnectionCommon {
@@ -182,6 +202,8 @@ export interface Config {
   audit: { checkpointKey: Secret<string> | null; checkpointEveryMs: number };
   /** who may approve on the CLI, each proving it with their own credential (its SHA-256 here) */
   approvers?: readonly ApproverConfig[];
+  /** the weekly report (absent or null: none is posted; `snapgate report` still prints it) */
+  report?: ReportConfig | null;
 }
 
 export interface ApproverConfig {

@@ -21,5 +21,6 @@ export * from './references.ts';
 export * from './retention.ts';
 export * from './schema/index.ts';
 export * from './snapshot.ts';
+export * from './units.ts';
 export * from './wall-clock.ts';
 export * from './workspace.ts';

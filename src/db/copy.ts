@@ -22,6 +22,7 @@ const TABLES = [
   'restores',
   'restore_steps',
   'approvals',
+  'rehearsals',
   'audit_events',
 ] as const;
 export type CopiedTable = (typeof TABLES)[number];
@@ -70,6 +71,7 @@ function sourceRows(source: Db) {
     restores: () => o.select().from(lite.restores).all(),
     restore_steps: () => o.select().from(lite.restoreSteps).all(),
     approvals: () => o.select().from(lite.approvals).all(),
+    rehearsals: () => o.select().from(lite.rehearsals).all(),
   };
 }
 
@@ -112,6 +114,7 @@ export async function copySqliteToPostgres(
     await insert(pgs.restores, from.restores());
     await insert(pgs.restoreSteps, from.restore_steps());
     await insert(pgs.approvals, from.approvals());
+    await insert(pgs.rehearsals, from.rehearsals());
     for (let i = 0; i < audit.length; i += BATCH) {
       const rows = audit.slice(i, i + BATCH);
       const col = <K extends keyof RawAuditRow>(k: K) => rows.map((r) => r[k]);
@@ -143,6 +146,7 @@ export async function copySqliteToPostgres(
       restores: from.restores().length,
       restore_steps: from.restore_steps().length,
       approvals: from.approvals().length,
+      rehearsals: from.rehearsals().length,
       audit_events: audit.length,
     };
     for (const table of TABLES) {

@@ -15,26 +15,34 @@ export {
 export { defaultRepositoryDeps, type RepositoryDeps } from './repository-deps.ts';
 export { SqliteAuditStore } from './sqlite-audit-store.ts';
 export { SqliteBackupRepository } from './sqlite-backups.ts';
+export { SqliteRehearsalRepository } from './sqlite-rehearsals.ts';
 export { SqliteRestoreRepository } from './sqlite-restores.ts';
 
 import type { BackupRepository } from '../app/ports/backups.ts';
 import type { RecordDeps, Records } from '../app/ports/records.ts';
+import type { RehearsalRepository } from '../app/ports/rehearsals.ts';
 import type { RestoreRepository } from '../app/ports/restores.ts';
 import { type Db, type OpenDatabaseOptions, openDatabase } from './database.ts';
 import { defaultRepositoryDeps, type RepositoryDeps } from './repository-deps.ts';
 import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { SqliteBackupRepository } from './sqlite-backups.ts';
+import { SqliteRehearsalRepository } from './sqlite-rehearsals.ts';
 import { SqliteRestoreRepository } from './sqlite-restores.ts';
 
 export interface Repositories {
   backups: BackupRepository;
   restores: RestoreRepository;
+  rehearsals: RehearsalRepository;
 }
 
 /** The SQLite repositories over one open database; `now`/`newId` default to the real clock and UUIDs. */
 export function createRepositories(db: Db, deps: Partial<RepositoryDeps> = {}): Repositories {
   const full = defaultRepositoryDeps(deps);
-  return { backups: new SqliteBackupRepository(db, full), restores: new SqliteRestoreRepository(db, full) };
+  return {
+    backups: new SqliteBackupRepository(db, full),
+    restores: new SqliteRestoreRepository(db, full),
+    rehearsals: new SqliteRehearsalRepository(db, full),
+  };
 }
 
 /** Every record over one open SQLite database (closing them closes the database). */

@@ -22,6 +22,8 @@ export const QUEUE_NAMES = {
   prune: 'prune',
   restore: 'restore',
   diff: 'diff',
+  rehearsal: 'rehearsal',
+  report: 'report',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -36,6 +38,8 @@ export const JOB_NAMES = {
   restoreRun: 'restore-run',
   restoreExpire: 'restore-expire',
   diff: 'diff',
+  rehearsal: 'rehearsal',
+  report: 'report',
 } as const;
 
 /** A requested backup: the row exists already; the job id is the backup id. */
@@ -64,6 +68,16 @@ export interface RestoreJobData {
 
 /** A diff: ids, the sections and the card's reference (the work-queue port's `DiffWork`). */
 export type DiffJobData = DiffWork;
+
+/** A scheduled rehearsal of one connection (its config names the scratch target). */
+export interface RehearsalJobData {
+  connection: string;
+}
+
+/** The weekly report (everything it says is read from the records when it runs). */
+export interface ReportJobData {
+  scheduled: true;
+}
 
 export interface RetryPolicy {
   /** total tries of a backup job (first run included) */
@@ -166,6 +180,8 @@ export interface Queues {
   prune: Queue<PruneJobData>;
   restore: Queue<RestoreJobData>;
   diff: Queue<DiffJobData>;
+  rehearsal: Queue<RehearsalJobData>;
+  report: Queue<ReportJobData>;
 }
 
 /** What the BullMQ side needs beside the use cases' services: queues, the producer, names, retries. */
@@ -191,6 +207,8 @@ export function openQueues(connection: RedisClient, prefix: string): Queues {
     prune: new Queue(QUEUE_NAMES.prune, { connection, prefix }),
     restore: new Queue(QUEUE_NAMES.restore, { connection, prefix }),
     diff: new Queue(QUEUE_NAMES.diff, { connection, prefix }),
+    rehearsal: new Queue(QUEUE_NAMES.rehearsal, { connection, prefix }),
+    report: new Queue(QUEUE_NAMES.report, { connection, prefix }),
   };
 }
 

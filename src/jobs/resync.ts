@@ -61,7 +61,10 @@ export async function ensureRestoreExpiryJobs(
 
 export async function resyncRedisState(
   services: JobServices,
-  via: { queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore'>; redis: RedisClient },
+  via: {
+    queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore' | 'rehearsal' | 'report'>;
+    redis: RedisClient;
+  },
   trigger: ResyncTrigger,
 ): Promise<ResyncResult> {
   const schedules = await syncSchedules(services, { ...via, trigger });
@@ -103,7 +106,7 @@ function describeRepairs(r: ResyncResult): string | null {
 export function startResync(
   services: JobServices,
   connection: RedisClient,
-  queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore'>,
+  queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore' | 'rehearsal' | 'report'>,
   options: ResyncOptions,
 ): RunningResync {
   let current: Promise<void> | undefined;

@@ -23,7 +23,7 @@ export const PRUNE_PATTERN = '30 4 * * *';
 export const VERIFY_PATTERN = '0 5 * * *';
 
 export interface DesiredScheduler {
-  queue: 'backup' | 'prune' | 'verify';
+  queue: ScheduledQueue;
   id: string;
   pattern: string;
   tz: string;
@@ -38,7 +38,11 @@ export interface ScheduleSyncResult {
   unchanged: string[];
 }
 
-const OWNED = /^(backup-|prune-|verify-)/;
+const OWNED = /^(backup-|prune-|verify-|rehearsal-|report-)/;
+
+/** the queues whose job schedulers a sync owns */
+const SCHEDULED_QUEUES = ['backup', 'prune', 'verify', 'rehearsal', 'report'] as const;
+type ScheduledQueue = (typeof SCHEDULED_QUEUES)[number];
 
 export function desiredSchedulers(services: Services): DesiredScheduler[] {
   const out: DesiredScheduler[] = [];
@@ -64,6 +68,27 @@ export function desiredSchedulers(services: Services): DesiredScheduler[] {
         data: { connection: c.name },
       });
     }
+    if (c.rehearsal) {
+      out.push({
+        queue: 'rehearsal',
+        id: `rehearsal-${c.name}`,
+        pattern: c.rehearsal.cron,
+        tz: c.rehearsal.timezone,
+        jobName: JOB_NAMES.rehearsal,
+        data: { connection: c.name },
+      });
+    }
+  }
+  const report = services.config.report;
+  if (report) {
+    out.push({
+      queue: 'report',
+      id: 'report-weekly',
+      pattern: report.cron,
+      tz: report.timezone,
+      jobName: JOB_NAMES.report,
+      data: { scheduled: true },
+    });
   }
   out.push({
     queue: 'verify',
@@ -88,7 +113,7 @@ function same(existing: JobSchedulerJson | undefined, want: DesiredScheduler): b
 
 /** What a sync runs on: the services' producer queues by default, a worker's own connection in `resync.ts`. */
 export interface ScheduleSyncVia {
-  queues: Pick<Queues, 'backup' | 'prune' | 'verify'>;
+  queues: Pick<Queues, ScheduledQueue>;
   redis: RedisClient;
   /** why this sync runs, recorded on the audit rows of what it (re)created */
   trigger?: 'start' | 'reconnect' | 'periodic';
@@ -102,7 +127,7 @@ export async function syncSchedules(services: Services, via?: ScheduleSyncVia): 
   return withRedisLock(redis, lockKey, async () => {
     const result: ScheduleSyncResult = { created: [], updated: [], removed: [], unchanged: [] };
     const desired = desiredSchedulers(services);
-    for (const name of ['backup', 'prune', 'verify'] as const) {
+    for (const name of SCHEDULED_QUEUES) {
       const queue = queues[name] as Queue;
       const existing = new Map(
         (await queue.getJobSchedulers(0, -1)).filter((s) => s.key).map((s) => [s.key, s] as const),

@@ -10,10 +10,13 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import {
   BackupFailedError,
   expireRestore,
+  failSilentRehearsals,
   failSilentRestores,
   heartbeatEveryMs,
   type LogLine,
   pruneConnection,
+  RehearsalRefusedError,
+  rehearse,
   runBackup,
   runDiff,
   runRestore,
@@ -22,6 +25,7 @@ import {
   sweepLeftovers,
   verifyBackup,
   verifyScheduled,
+  weeklyReport,
 } from '../app/index.ts';
 import { withLogContext } from '../app/log-context.ts';
 import {
@@ -32,6 +36,8 @@ import {
   openQueues,
   type PruneJobData,
   QUEUE_NAMES,
+  type RehearsalJobData,
+  type ReportJobData,
   type RestoreJobData,
   type ScheduledBackupJobData,
   type VerifyJobData,
@@ -147,6 +153,30 @@ function pruneProcessor(services: JobServices) {
 }
 
 /**
+ * A scheduled rehearsal runs once (attempts 1): a failed one is a finding recorded and reported, and the
+ * next tick tries again. A refusal (no backup yet, the scratch busy) is recorded in the job's result.
+ */
+function rehearsalProcessor(services: JobServices) {
+  return async (job: Job<RehearsalJobData>) => {
+    try {
+      const r = await rehearse(services, { connection: job.data.connection, requestedBy: 'system' });
+      return { rehearsalId: r.id, status: r.status, durationMs: r.durationMs, drift: r.drift };
+    } catch (err) {
+      if (err instanceof RehearsalRefusedError) return { refused: err.message };
+      throw err;
+    }
+  };
+}
+
+/** The weekly report: read from the records, handed to the notifier (Slack posts it to `report.channel`). */
+function reportProcessor(services: JobServices) {
+  return async (_job: Job<ReportJobData>) => {
+    const report = await weeklyReport(services);
+    return { connections: report.connections.length };
+  };
+}
+
+/**
  * Restore jobs run once: a restore is never retried automatically, and `maxStalledCount: 0` makes BullMQ
  * fail a stalled job (its worker died) instead of handing it to another worker to apply again.
  */
@@ -241,6 +271,16 @@ export async function startWorkers(
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       concurrency: 2,
     }),
+    // a rehearsal restores a whole backup into a scratch gateway: one at a time per process
+    new Worker(QUEUE_NAMES.rehearsal, inJobContext(QUEUE_NAMES.rehearsal, rehearsalProcessor(services)), {
+      ...common,
+      lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
+      concurrency: 1,
+    }),
+    new Worker(QUEUE_NAMES.report, inJobContext(QUEUE_NAMES.report, reportProcessor(services)), {
+      ...common,
+      concurrency: 1,
+    }),
   ];
   for (const w of workers) {
     w.on('error', (err) => log(`worker ${w.name}: ${err.message}`));
@@ -317,16 +357,20 @@ export async function startWorkers(
     if (options.recover !== false) {
       // a restore whose worker (in any process) went silent frees its connection without waiting for the
       // job lock to expire (src/app/restore/heartbeat.ts)
-      silentTimer = setInterval(
-        () =>
-          void failSilentRestores(services).then(
-            (failed) => {
-              for (const r of failed) log(`restore ${r.id}: ${r.failureReason}`);
-            },
-            (err: Error) => log(`silent restore check: ${err.message}`),
-          ),
-        heartbeatEveryMs(services),
-      );
+      silentTimer = setInterval(() => {
+        void failSilentRestores(services).then(
+          (failed) => {
+            for (const r of failed) log(`restore ${r.id}: ${r.failureReason}`);
+          },
+          (err: Error) => log(`silent restore check: ${err.message}`),
+        );
+        void failSilentRehearsals(services).then(
+          (failed) => {
+            for (const r of failed) log(`rehearsal ${r.id}: ${r.failure?.reason ?? 'failed'}`);
+          },
+          (err: Error) => log(`silent rehearsal check: ${err.message}`),
+        );
+      }, heartbeatEveryMs(services));
       silentTimer.unref();
     }
     if (options.syncSchedules !== false) {

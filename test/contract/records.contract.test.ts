@@ -6,7 +6,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Records } from '../../src/app/ports/records.ts';
-import { RestoreInProgressError, TransitionError } from '../../src/app/ports/records.ts';
+import {
+  RehearsalInProgressError,
+  RestoreInProgressError,
+  TransitionError,
+} from '../../src/app/ports/records.ts';
 import { createAuditLog } from '../../src/audit/index.ts';
 import { RECORDS_UNDER_TEST } from './implementations.ts';
 
@@ -315,5 +319,64 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     );
     expect(rows.map((r) => r.seq).sort()).toEqual([6, 7, 8]);
     expect(await audit.verify()).toMatchObject({ ok: true, checked: 8 });
+  });
+  it('runs one rehearsal per scratch target at a time, finishes it once, lists newest first', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    const input = { connection: 'prod', target: 'scratch', backupId: b.id, requestedBy: 'system' };
+    const first = await records.rehearsals.start(input);
+    expect(first).toMatchObject({ status: 'running', finishedAt: null, drift: null, failure: null });
+    const busy = await records.rehearsals.start({ ...input, connection: 'staging' }).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(RehearsalInProgressError);
+    expect(busy).toMatchObject({ target: 'scratch', activeId: first.id });
+    // another scratch target is free
+    const other = await records.rehearsals.start({ ...input, target: 'scratch-2' });
+    now += 5 * MINUTE;
+    expect(await records.rehearsals.listSilent(new Date(now - MINUTE))).toHaveLength(2);
+    expect(await records.rehearsals.heartbeat(first.id)).toBe(true);
+    expect((await records.rehearsals.listSilent(new Date(now - MINUTE))).map((r) => r.id)).toEqual([
+      other.id,
+    ]);
+    const passed = await records.rehearsals.finish(first.id, {
+      status: 'passed',
+      durationMs: 1234,
+      entities: 40,
+      applied: 38,
+      drift: 0,
+      failure: null,
+    });
+    expect(passed).toMatchObject({ status: 'passed', durationMs: 1234, entities: 40, applied: 38, drift: 0 });
+    expect(passed.finishedAt?.getTime()).toBe(now);
+    expect(await records.rehearsals.heartbeat(first.id)).toBe(false);
+    const again = await records.rehearsals
+      .finish(first.id, {
+        status: 'failed',
+        durationMs: 1,
+        entities: null,
+        applied: null,
+        drift: null,
+        failure: null,
+      })
+      .catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(TransitionError);
+    expect(again).toMatchObject({ from: 'passed', to: 'failed' });
+    // the target is free again
+    now += 1000;
+    const second = await records.rehearsals.start(input);
+    const failed = await records.rehearsals.finish(second.id, {
+      status: 'failed',
+      durationMs: 99,
+      entities: 40,
+      applied: 12,
+      drift: 3,
+      failure: { code: 'not_converged', reason: '3 differences left after the restore' },
+    });
+    expect(failed.failure).toEqual({ code: 'not_converged', reason: '3 differences left after the restore' });
+    expect((await records.rehearsals.listByConnection('prod')).map((r) => r.id)).toEqual([
+      second.id,
+      other.id,
+      first.id,
+    ]);
+    expect(await records.rehearsals.listByConnection('prod', { limit: 1 })).toHaveLength(1);
+    expect(await records.rehearsals.get(second.id)).toMatchObject({ status: 'failed', drift: 3 });
   });
 });

@@ -20,6 +20,7 @@ import {
   kindsOfSection,
   SECTIONS,
   type SnapshotMeta,
+  sumCounts,
   withExclusion,
 } from '../../core/index.ts';
 import { describeJobFailure } from '../failure.ts';
@@ -241,7 +242,7 @@ async function complete(
     sha256: done.sha256,
     keyId: done.keyId,
     unchangedFrom: done.unchangedFrom,
-    entities: Object.values(done.counts ?? {}).reduce((a, b) => a + b, 0),
+    entities: sumCounts(done.counts),
     copies: completion.copies.length,
   });
   await notify(

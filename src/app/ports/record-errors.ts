@@ -3,7 +3,7 @@
 /** A status change the record's current status does not allow (the conditional update matched 0 rows). */
 export class TransitionError extends Error {
   constructor(
-    readonly entity: 'backup' | 'restore',
+    readonly entity: 'backup' | 'restore' | 'rehearsal',
     readonly id: string,
     /** the status the record was in when the update was refused; `undefined` when it does not exist */
     readonly from: string | undefined,

@@ -5,6 +5,7 @@
  */
 import type { AuditStore } from './audit-store.ts';
 import type { BackupRepository } from './backups.ts';
+import type { RehearsalRepository } from './rehearsals.ts';
 import type { RestoreRepository } from './restores.ts';
 
 export type * from './audit-store.ts';
@@ -12,6 +13,8 @@ export { AUDIT_OUTCOMES } from './audit-store.ts';
 export type * from './backups.ts';
 export { FAILURE_CODES, toFailureCode } from './backups.ts';
 export { NotFoundError, RestoreInProgressError, TransitionError } from './record-errors.ts';
+export type * from './rehearsals.ts';
+export { REHEARSAL_STATUSES, RehearsalInProgressError } from './rehearsals.ts';
 export type * from './restores.ts';
 export { APPROVAL_DECISIONS, STEP_STATUSES } from './restores.ts';
 
@@ -24,6 +27,7 @@ export interface RecordDeps {
 export interface Records {
   readonly backups: BackupRepository;
   readonly restores: RestoreRepository;
+  readonly rehearsals: RehearsalRepository;
   readonly audit: AuditStore;
   /** Resolves when the database answers a query now (`/readyz`); rejects with the reason otherwise. */
   ping(): Promise<void>;

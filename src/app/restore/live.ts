@@ -10,7 +10,13 @@
  * and verification).
  */
 
-import { type OnlyEntry, type Plan, type Snapshot, workspaceMismatch } from '../../core/index.ts';
+import {
+  type OnlyEntry,
+  type Plan,
+  type PlanOptions,
+  type Snapshot,
+  workspaceMismatch,
+} from '../../core/index.ts';
 import { contentSha256 } from '../backups/content-hash.ts';
 import { planOnGateway } from '../plan-against-live.ts';
 import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
@@ -81,20 +87,33 @@ export async function planAgainstLive(
   restore: Restore,
   target: Snapshot,
 ): Promise<LivePlan> {
-  return planOnInfo(services, gateway, await gateway.describe(), restore, target);
+  return planOnLive(services, gateway, target, planOptions(restore));
 }
 
-/** `planAgainstLive` once the gateway has been described: refused for another workspace before reading it. */
+/**
+ * Dump the live gateway and plan `target` against it (the restore engine's planning, for any caller: a
+ * restore request, a rehearsal into a scratch gateway). Refused for another workspace before reading it.
+ */
+export async function planOnLive(
+  services: Services,
+  gateway: Gateway,
+  target: Snapshot,
+  options: PlanOptions,
+): Promise<LivePlan> {
+  return planOnInfo(services, gateway, await gateway.describe(), target, options);
+}
+
+/** `planOnLive` once the gateway has been described. */
 async function planOnInfo(
   services: Services,
   gateway: Gateway,
   info: GatewayInfo,
-  restore: Restore,
   target: Snapshot,
+  options: PlanOptions,
 ): Promise<LivePlan> {
   requireSameWorkspace(target, info);
   const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
-  return planFromDump(services, planner, info, raw, target, restore);
+  return planFromDump(services, planner, info, raw, target, options);
 }
 
 async function planFromDump(
@@ -103,9 +122,9 @@ async function planFromDump(
   info: GatewayInfo,
   raw: Snapshot,
   target: Snapshot,
-  restore: Restore,
+  options: PlanOptions,
 ): Promise<LivePlan> {
-  const { plan, current, target: planned } = await planOnGateway(planner, raw, target, planOptions(restore));
+  const { plan, current, target: planned } = await planOnGateway(planner, raw, target, options);
   return {
     live: current,
     target: planned,
@@ -138,9 +157,9 @@ export async function replanAgainstLive(
     }
     const [planner, target] = await Promise.all([plannerFor(gateway, info), open()]);
     requireSameWorkspace(target, info);
-    return planFromDump(services, planner, info, raw, target, restore);
+    return planFromDump(services, planner, info, raw, target, planOptions(restore));
   }
-  return planOnInfo(services, gateway, info, restore, await open());
+  return planOnInfo(services, gateway, info, await open(), planOptions(restore));
 }
 
 export function withGateway<T>(services: Services, restore: Restore, run: (g: Gateway) => Promise<T>) {

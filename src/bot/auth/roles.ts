@@ -30,6 +30,7 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, Role | null>> = Object.
   connections: null,
   backups: 'viewer',
   show: 'viewer',
+  rehearsals: 'viewer',
   status: 'viewer',
   // audit: viewer on the filtered connection, admin on any connection when unfiltered (handlers/audit.ts)
   audit: 'viewer',

@@ -139,6 +139,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     build: idCommand('verify', 'backup id'),
   },
   {
+    name: 'rehearsals',
+    usage: '/kong rehearsals <connection> [--limit N]',
+    summary: "List the restore rehearsals of a gateway's backups: result, recovery time, drift.",
+    details: [
+      'A rehearsal restores a backup into a scratch gateway (`rehearsal:` in snapgate.yml) and checks zero drift.',
+      `--limit: 1 to 100, default ${DEFAULT_BACKUPS_LIMIT}.`,
+      'Example: `/kong rehearsals prod`',
+    ],
+    positionals: [{ name: '<connection>' }],
+    flags: [{ name: 'limit', arity: 'value' }],
+    build: (a) => {
+      const r = allOf({
+        connection: positional(a, 0, readConnection),
+        limit: optionalFlag(a, 'limit', (t) => readLimit(t.text)),
+      });
+      return withName(
+        'rehearsals',
+        r.ok ? { ok: true, value: { ...r.value, limit: r.value.limit ?? DEFAULT_BACKUPS_LIMIT } } : r,
+      );
+    },
+  },
+  {
     name: 'status',
     usage: '/kong status <id>',
     summary: 'Show where a backup or restore request stands.',

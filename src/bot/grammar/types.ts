@@ -9,6 +9,7 @@ export const COMMAND_NAMES = [
   'show',
   'diff',
   'verify',
+  'rehearsals',
   'status',
   'audit',
   'restore',
@@ -43,6 +44,7 @@ export type KongCommand =
   | { name: 'show'; id: string }
   | { name: 'diff'; connection: string; backup: BackupRef; only?: OnlyEntry[] }
   | { name: 'verify'; backupId: string }
+  | { name: 'rehearsals'; connection: string; limit: number }
   | { name: 'status'; id: string }
   | {
       name: 'audit';

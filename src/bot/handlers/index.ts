@@ -11,6 +11,7 @@ import { connections } from './connections.ts';
 import type { HandlerTable } from './context.ts';
 import { diff } from './diff.ts';
 import { help } from './help.ts';
+import { rehearsals } from './rehearsals.ts';
 import { reject } from './reject.ts';
 import { restore } from './restore.ts';
 import { show } from './show.ts';
@@ -25,6 +26,7 @@ export const COMMAND_HANDLERS: HandlerTable = {
   show,
   diff,
   verify,
+  rehearsals,
   status,
   audit,
   restore,

@@ -1,5 +1,8 @@
 /** Small, pure formatters shared by the views: sizes, durations, dates Slack localises, short hashes. */
+import { formatDuration, sumCounts } from '../../core/index.ts';
 import { escapeMrkdwn } from '../blocks/index.ts';
+
+export { formatDuration };
 
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '—';
@@ -11,23 +14,6 @@ export function formatBytes(bytes: number | null): string {
     u++;
   }
   return u === 0 ? `${bytes} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
-
-export function formatDuration(ms: number): string {
-  // Each band rounds to its own unit before splitting, so 119.6 s is "2 min", never "1 min 60 s".
-  const wholeMs = Math.max(0, Math.round(ms));
-  if (wholeMs < 1000) return `${wholeMs} ms`;
-  const tenths = Math.round(ms / 100);
-  if (tenths < 100) return `${(tenths / 10).toFixed(1)} s`;
-  const secs = Math.round(ms / 1000);
-  if (secs < 60) return `${secs} s`;
-  if (secs < 3600) {
-    const m = Math.floor(secs / 60);
-    const rest = secs % 60;
-    return rest ? `${m} min ${rest} s` : `${m} min`;
-  }
-  const mins = Math.round(ms / 60_000);
-  return `${Math.floor(mins / 60)} h ${mins % 60} min`;
 }
 
 /** "3 h ago" style age, from an injected `now`. */
@@ -56,9 +42,7 @@ export function code(text: string): string {
   return `\`${escapeMrkdwn(text.replace(/`/g, "'"))}\``;
 }
 
-export function totalEntities(counts: Record<string, number> | null): number {
-  return counts ? Object.values(counts).reduce((a, b) => a + b, 0) : 0;
-}
+export const totalEntities = sumCounts;
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { requestBackup } from '../../app/index.ts';
 import type { Backup } from '../../app/ports/records.ts';
+import { sumCounts } from '../../core/index.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import {
@@ -24,7 +25,7 @@ interface BackupFlags extends ConfigFlag {
   timeout: string;
 }
 
-const total = (b: Backup) => Object.values(b.counts ?? {}).reduce((a, n) => a + n, 0);
+const total = (b: Backup) => sumCounts(b.counts);
 
 export function describeBackup(b: Backup): string {
   const label = BACKUP_STATUS.info[b.status].label;

@@ -12,6 +12,8 @@ import { registerDump } from './dump.ts';
 import { registerGdpr } from './gdpr.ts';
 import { registerKeys } from './keys.ts';
 import { registerPrune } from './prune.ts';
+import { registerRehearse } from './rehearse.ts';
+import { registerReport } from './report.ts';
 import { registerRestore } from './restore.ts';
 import { registerRestores } from './restores.ts';
 import { registerServe } from './serve.ts';
@@ -32,6 +34,8 @@ export function registerCommands(program: Command): void {
   registerVerify(program);
   registerGdpr(program);
   registerPrune(program);
+  registerRehearse(program);
+  registerReport(program);
   registerConfig(program);
   registerKeys(program);
   registerStorage(program);

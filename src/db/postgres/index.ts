@@ -8,6 +8,7 @@ import { defaultRepositoryDeps } from '../repository-deps.ts';
 import { PostgresAuditStore } from './audit-store.ts';
 import { PostgresBackupRepository } from './backups.ts';
 import { openPostgres, type PgDb, type PostgresOptions } from './database.ts';
+import { PostgresRehearsalRepository } from './rehearsals.ts';
 import { PostgresRestoreRepository } from './restores.ts';
 
 export { PostgresAuditStore } from './audit-store.ts';
@@ -30,6 +31,7 @@ export function postgresRecords(db: PgDb, deps: Partial<RecordDeps> = {}): Recor
   return {
     backups: new PostgresBackupRepository(db, full),
     restores: new PostgresRestoreRepository(db, full),
+    rehearsals: new PostgresRehearsalRepository(db, full),
     audit: new PostgresAuditStore(db),
     ping: async () => {
       await db.pool.query(`select 1 from "${db.schema}".backups limit 1`);

@@ -29,6 +29,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { AUDIT_OUTCOMES } from '../../app/ports/audit-store.ts';
 import type { CopyCheckResult } from '../../app/ports/backups.ts';
+import { REHEARSAL_STATUSES } from '../../app/ports/rehearsals.ts';
 import { APPROVAL_DECISIONS, STEP_STATUSES } from '../../app/ports/restores.ts';
 import { ACTIVE_RESTORE_STATUSES, BACKUP_STATUS, BACKUP_TYPES, RESTORE_STATUS } from '../../core/status.ts';
 
@@ -230,5 +231,38 @@ export const approvals = pgTable(
   (t) => [
     check('approvals_decision_check', oneOf(t.decision, APPROVAL_DECISIONS)),
     index('approvals_restore_idx').on(t.restoreId),
+  ],
+);
+
+/** Restore rehearsals (src/app/ports/rehearsals.ts): one running rehearsal per scratch target. */
+export const rehearsals = pgTable(
+  'rehearsals',
+  {
+    id: text('id').primaryKey(),
+    connection: text('connection').notNull(),
+    target: text('target').notNull(),
+    backupId: text('backup_id')
+      .notNull()
+      .references(() => backups.id),
+    requestedBy: text('requested_by').notNull(),
+    status: text('status', { enum: tuple(REHEARSAL_STATUSES) })
+      .notNull()
+      .default('running'),
+    startedAt: ms('started_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    finishedAt: ms('finished_at'),
+    durationMs: integer('duration_ms'),
+    entities: integer('entities'),
+    applied: integer('applied'),
+    drift: integer('drift'),
+    failureCode: text('failure_code'),
+    failureReason: text('failure_reason'),
+  },
+  (t) => [
+    check('rehearsals_status_check', oneOf(t.status, REHEARSAL_STATUSES)),
+    index('rehearsals_connection_started_idx').on(t.connection, t.startedAt),
+    uniqueIndex('rehearsals_one_running_per_target')
+      .on(t.target)
+      .where(oneOf(t.status, ['running'])),
   ],
 );

@@ -34,6 +34,7 @@ beforeAll(async () => {
     config: base.config,
     backups: base.repos.backups,
     restores: base.repos.restores,
+    rehearsals: base.repos.rehearsals,
     audit: base.audit,
     now: base.clock.now,
     requestBackup: noJobs('requestBackup'),
@@ -270,6 +271,54 @@ describe('backups, show and status over real records', () => {
       details: expect.objectContaining({ view: 'storage', targets: 2 }),
     });
     expect(await answer(PEOPLE.nobody, 'show prod')).toMatch(/needs the \*viewer\* role/);
+  });
+});
+
+describe('/kong rehearsals (issue 16 §3)', () => {
+  it('lists the rehearsals of a connection: result, recovery time, drift, why one failed', async () => {
+    expect(await answer(PEOPLE.viewerByGroup, 'rehearsals prod')).toMatch(/No rehearsals of `prod` yet/);
+    const b = await base.repos.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPER' });
+    const passed = await base.repos.rehearsals.start({
+      connection: 'prod',
+      target: 'prod-scratch',
+      backupId: b.id,
+      requestedBy: 'system',
+    });
+    await base.repos.rehearsals.finish(passed.id, {
+      status: 'passed',
+      durationMs: 83_000,
+      entities: 1520,
+      applied: 1520,
+      drift: 0,
+      failure: null,
+    });
+    const failed = await base.repos.rehearsals.start({
+      connection: 'prod',
+      target: 'prod-scratch',
+      backupId: b.id,
+      requestedBy: PEOPLE.operator,
+    });
+    await base.repos.rehearsals.finish(failed.id, {
+      status: 'failed',
+      durationMs: 4200,
+      entities: 1520,
+      applied: 0,
+      drift: null,
+      failure: {
+        code: 'plan_refused',
+        reason: 'the scratch gateway refuses the plan: plugin acme is not enabled',
+      },
+    });
+    const list = await answer(PEOPLE.viewerByGroup, 'rehearsals prod --limit 5');
+    expect(list).toContain(passed.id);
+    expect(list).toMatch(/recovery time \*1 min 23 s\* · 1,?520 entities · drift 0/);
+    expect(list).toContain('plugin acme is not enabled');
+    expect(list.indexOf(failed.id)).toBeLessThan(list.indexOf(passed.id));
+    expect(await lastAudit()).toMatchObject({ action: 'slack.command', connection: 'prod', outcome: 'ok' });
+    expect(await answer(PEOPLE.nobody, 'rehearsals prod')).toMatch(/needs the \*viewer\* role/);
+    expect(await answer(PEOPLE.viewerByGroup, 'rehearsals')).toMatch(
+      /Usage:\* `\/kong rehearsals <connection>/,
+    );
   });
 });
 

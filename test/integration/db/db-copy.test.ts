@@ -88,6 +88,20 @@ async function seed(records: Records, clock: { t: number }) {
   await records.restores.finish(r.id, 'partially_failed', {
     failure: { code: 'apply_failed', reason: 'one step failed' },
   });
+  const rehearsal = await records.rehearsals.start({
+    connection: 'prod',
+    target: 'scratch',
+    backupId: b1.id,
+    requestedBy: 'system',
+  });
+  await records.rehearsals.finish(rehearsal.id, {
+    status: 'passed',
+    durationMs: 4321,
+    entities: 2,
+    applied: 2,
+    drift: 0,
+    failure: null,
+  });
   for (let i = 0; i < 30; i++) {
     clock.t += 10;
     await audit.append({
@@ -109,6 +123,7 @@ async function snapshotOf(records: Records, ids: { backups: string[]; restore: s
     restore: await records.restores.get(ids.restore),
     steps: await records.restores.listSteps(ids.restore),
     approvals: await records.restores.listApprovals(ids.restore),
+    rehearsals: await records.rehearsals.listByConnection('prod'),
     audit: await records.audit.list({ limit: 1000 }),
     head: await records.audit.head(),
   };
@@ -154,7 +169,7 @@ describe('snapgate db copy (SQLite → PostgreSQL) and db migrate', () => {
     expect(run.err).toBe('');
     expect(run).toMatchObject({ code: 0 });
     expect(run.out).toContain(
-      'backups 2, backup_copies 2, verifications 1, restores 1, restore_steps 2, approvals 1, audit_events 30',
+      'backups 2, backup_copies 2, verifications 1, restores 1, restore_steps 2, approvals 1, rehearsals 1, audit_events 30',
     );
     expect(run.out).toContain(`audit chain verified on the target: 30 events, head #30 ${want.head!.hash}`);
 

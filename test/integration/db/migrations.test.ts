@@ -40,6 +40,7 @@ describe('migrations', () => {
       'audit_events',
       'backup_copies',
       'backups',
+      'rehearsals',
       'restore_steps',
       'restores',
       'verifications',

@@ -55,6 +55,8 @@ const VALID: [string, KongCommand][] = [
   ['backups prod', { name: 'backups', connection: 'prod', limit: 10 }],
   ['backups prod --limit 5', { name: 'backups', connection: 'prod', limit: 5 }],
   ['backups prod --limit=100', { name: 'backups', connection: 'prod', limit: 100 }],
+  ['rehearsals prod', { name: 'rehearsals', connection: 'prod', limit: 10 }],
+  ['rehearsals prod --limit 3', { name: 'rehearsals', connection: 'prod', limit: 3 }],
   ['backups --limit 1 prod', { name: 'backups', connection: 'prod', limit: 1 }],
   [
     'show kong-prod-20261120-1400-manual-ab12cd',
@@ -250,6 +252,8 @@ const INVALID: [string, RegExp, string | undefined, string[]?][] = [
   ['backups prod --limit 0', /--limit must be from 1 to 100, not 0/, 'backups'],
   ['backups prod --limit 101', /--limit must be from 1 to 100, not 101/, 'backups'],
   ['backups prod --limit ten', /--limit takes a whole number/, 'backups'],
+  ['rehearsals', /needs a connection|<connection>/, 'rehearsals'],
+  ['rehearsals prod --limit 0', /--limit must be from 1 to 100, not 0/, 'rehearsals'],
   ['backups prod --limit -3', /--limit needs a value|--limit takes a whole number/, 'backups'],
   ['show', /Missing <connection\|backup-id>/, 'show'],
   ['show bk/../etc', /not a connection or backup id/, 'show'],

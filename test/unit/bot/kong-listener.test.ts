@@ -32,6 +32,7 @@ beforeAll(async () => {
     config: base.config,
     backups: base.repos.backups,
     restores: base.repos.restores,
+    rehearsals: base.repos.rehearsals,
     audit: base.audit,
     now: base.clock.now,
     requestBackup: async (input) => {

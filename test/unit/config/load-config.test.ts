@@ -213,6 +213,53 @@ database: { path: snap.db }
       'connections[0].exclude: exclude names a section twice',
     ],
     [
+      'a rehearsal into a connection not marked scratch',
+      validYaml.replace(
+        '    environment: prod\n',
+        "    environment: prod\n    rehearsal: { cron: '0 4 * * *', target: staging }\n",
+      ),
+      'connections[0].rehearsal.target: rehearsal target "staging" is not marked scratch: true; rehearsals only write to scratch connections',
+    ],
+    [
+      'a rehearsal into a connection that does not exist',
+      validYaml.replace(
+        '    environment: prod\n',
+        "    environment: prod\n    rehearsal: { cron: '0 4 * * *', target: nope }\n",
+      ),
+      'connections[0].rehearsal.target: rehearsal target "nope" is not a connection',
+    ],
+    [
+      'a rehearsal into itself',
+      validYaml.replace(
+        '    environment: prod\n',
+        "    environment: prod\n    rehearsal: { cron: '0 4 * * *', target: prod-eu }\n",
+      ),
+      'connections[0].rehearsal.target: a connection cannot rehearse into itself',
+    ],
+    [
+      'a rehearsal with a bad cron',
+      validYaml
+        .replace(
+          '    environment: prod\n',
+          "    environment: prod\n    rehearsal: { cron: 'every day', target: staging }\n",
+        )
+        .replace('    environment: staging\n', '    environment: staging\n    scratch: true\n'),
+      expect.stringMatching(/^connections\[0\]\.rehearsal\.cron: invalid cron "every day"/),
+    ],
+    [
+      'a scratch connection on the same gateway as a production one',
+      validYaml.replace(
+        '    kongUrl: http://kong.staging:8001\n    tokenFile: secrets/staging-token\n    environment: staging\n',
+        '    kongUrl: https://kong.example:8444\n    tokenFile: secrets/staging-token\n    environment: staging\n    scratch: true\n',
+      ),
+      'connections[1].scratch: scratch connection "staging" reaches the same gateway as "prod-eu"; a rehearsal would overwrite it',
+    ],
+    [
+      'a report channel given by name',
+      `${validYaml}report: { channel: '#platform' }\n`,
+      'report.channel: must be a Slack channel id (C… or G…), not a #name: names change, ids do not',
+    ],
+    [
       'no token at all',
       validYaml.replace('    tokenEnv: KONG_TOKEN\n', ''),
       'connections[0]: the Kong admin token is missing: set tokenEnv or tokenFile',
@@ -237,6 +284,32 @@ database: { path: snap.db }
     expect(await problemsOf(asObject.replace('path: /mnt/copy', 'path: artifacts'))).toEqual([
       expect.stringMatching(/^storage\.copies\[0\]\.path: .* is the same place as storage\.primary/),
     ]);
+  });
+
+  it('reads rehearsals, scratch connections and the weekly report', async () => {
+    const yaml = `${validYaml
+      .replace(
+        '    environment: prod\n',
+        "    environment: prod\n    rehearsal: { cron: '0 4 * * 0', target: staging, among: 3 }\n",
+      )
+      .replace(
+        '    environment: staging\n',
+        '    environment: staging\n    scratch: true\n',
+      )}report: { channel: C0REPORTS }\n`;
+    const config = await loadConfig({
+      path: '/etc/snapgate/snapgate.yml',
+      env,
+      readFile: files({ ...fileMap, '/etc/snapgate/snapgate.yml': yaml }),
+    });
+    expect(config.connections[0]).toMatchObject({
+      scratch: false,
+      rehearsal: { cron: '0 4 * * 0', timezone: 'UTC', target: 'staging', among: 3 },
+    });
+    expect(config.connections[1]).toMatchObject({ scratch: true, rehearsal: null });
+    expect(config.report).toEqual({ channel: 'C0REPORTS', cron: '0 8 * * 1', timezone: 'UTC' });
+    const plain = await loadConfig({ path: '/etc/snapgate/snapgate.yml', env, readFile: files(fileMap) });
+    expect(plain.report).toBeNull();
+    expect(plain.connections[0]).toMatchObject({ scratch: false, rehearsal: null });
   });
 
   it('accepts a single copy only when allowSingleCopy is set', async () => {
@@ -270,6 +343,7 @@ database: { path: snap.db }
       path: join(root, 'snapgate.example.yml'),
       env: {
         KONG_PROD_EU_TOKEN: 't',
+        KONG_SCRATCH_TOKEN: 't',
         SNAPGATE_KEY_2026_11: KEY_B64,
         SNAPGATE_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
         SNAPGATE_S3_SECRET_ACCESS_KEY: 's3-secret-example',
@@ -295,6 +369,7 @@ database: { path: snap.db }
     expect(JSON.stringify(config)).not.toContain('s3-secret-example');
     expect(config.connections.map((c) => c.name)).toEqual([
       'prod-eu',
+      'prod-eu-scratch',
       'staging',
       'prod-ee',
       'konnect-prod',
@@ -302,7 +377,7 @@ database: { path: snap.db }
       'payments-api-eu',
       'payments-api-us',
     ]);
-    const [, , ee, konnect, lab, eu, us] = config.connections;
+    const [, , , ee, konnect, lab, eu, us] = config.connections;
     expect(ee).toMatchObject({ type: 'kong', workspaces: 'all', workspace: null });
     expect(konnect).toMatchObject({
       type: 'konnect',
