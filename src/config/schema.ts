@@ -700,18 +700,36 @@ export const configFileSchema = z.strictObject({
   report: reportSchema.optional(),
 });
 
-/** Where a connection's gateway is: two connections with the same address write to the same gateway. */
-function gatewayAddress(c: z.infer<typeof connectionSchema>): string {
+/**
+ * Where a connection's gateway is (`address`), and for Kong which workspaces of it (`places`: `*` for
+ * `workspaces: all`): two connections write to the same gateway when their addresses are equal and their
+ * places overlap (a `workspaces` connection reaches every workspace it names).
+ */
+function gatewayPlace(c: z.infer<typeof connectionSchema>): { address: string; places: string[] } {
   if (c.type === 'aws-apigateway') {
-    return JSON.stringify([c.type, c.region, c.endpoint ?? null, c.profile ?? null, c.credentials ?? null]);
+    const address = JSON.stringify([
+      c.type,
+      c.region,
+      c.endpoint ?? null,
+      c.profile ?? null,
+      c.credentials ?? null,
+    ]);
+    return { address, places: ['*'] };
   }
   if (c.type === 'konnect') {
     const base = (c.baseUrl ?? `https://${c.region}.api.konghq.com`).replace(/\/+$/, '');
-    return JSON.stringify([c.type, base, c.controlPlane]);
+    return { address: JSON.stringify([c.type, base, c.controlPlane]), places: ['*'] };
   }
-  // a connection with `workspaces` reaches every workspace it names: compared as the gateway as a whole
-  const where = c.workspaces ? '*' : (c.workspace ?? 'default');
-  return JSON.stringify([c.type, c.kongUrl.replace(/\/+$/, ''), where]);
+  const places =
+    c.workspaces === 'all' ? ['*'] : c.workspaces ? [...c.workspaces] : [c.workspace ?? 'default'];
+  return { address: JSON.stringify([c.type, c.kongUrl.replace(/\/+$/, '')]), places };
+}
+
+function sameGateway(a: z.infer<typeof connectionSchema>, b: z.infer<typeof connectionSchema>): boolean {
+  const x = gatewayPlace(a);
+  const y = gatewayPlace(b);
+  if (x.address !== y.address) return false;
+  return x.places.includes('*') || y.places.includes('*') || x.places.some((p) => y.places.includes(p));
 }
 
 /**
@@ -722,7 +740,7 @@ function gatewayAddress(c: z.infer<typeof connectionSchema>): string {
 function checkRehearsals(list: z.infer<typeof connectionSchema>[], ctx: z.RefinementCtx): void {
   list.forEach((c, i) => {
     if (c.scratch) {
-      const twin = list.find((o) => !o.scratch && gatewayAddress(o) === gatewayAddress(c));
+      const twin = list.find((o) => !o.scratch && sameGateway(o, c));
       if (twin) {
         ctx.addIssue({
           code: 'custom',

@@ -255,6 +255,16 @@ database: { path: snap.db }
       'connections[1].scratch: scratch connection "staging" reaches the same gateway as "prod-eu"; a rehearsal would overwrite it',
     ],
     [
+      'a scratch workspace of a gateway a workspaces: all connection backs up',
+      validYaml
+        .replace('    environment: prod\n', '    environment: prod\n    workspaces: all\n')
+        .replace(
+          '    kongUrl: http://kong.staging:8001\n    tokenFile: secrets/staging-token\n    environment: staging\n',
+          '    kongUrl: https://kong.example:8444\n    tokenFile: secrets/staging-token\n    workspace: scratch\n    environment: staging\n    scratch: true\n',
+        ),
+      'connections[1].scratch: scratch connection "staging" reaches the same gateway as "prod-eu"; a rehearsal would overwrite it',
+    ],
+    [
       'a report channel given by name',
       `${validYaml}report: { channel: '#platform' }\n`,
       'report.channel: must be a Slack channel id (C… or G…), not a #name: names change, ids do not',
