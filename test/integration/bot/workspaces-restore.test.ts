@@ -7,11 +7,12 @@
  * Real Bolt app, fake Slack, Redis, SQLite, workers, kong-sim.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { credentialSha256 } from '../../../src/app/index.ts';
 import { RESTORE_APPROVE_ACTION } from '../../../src/bot/views/restore-card.ts';
+import { fromDeckFile } from '../../../src/core/index.ts';
 import { cliInProcess, runSnapgateBin } from '../../support/snapgate-cli.ts';
 import { enterpriseEnvOptions, waitForBackup } from '../jobs/harness.ts';
 import {
@@ -160,5 +161,30 @@ describe('every workspace of Kong Enterprise through Slack and the CLI', () => {
     expect(after['team-a']).toBe(before['team-a']);
     expect(after['team-b']).toBe(before['team-b'] + 1);
     expect((await driftFrom(t, backup)).changes.map((c) => c.name)).toEqual(['team-a: orders']);
+
+    // a decK file holds one workspace: the export names which
+    const file = join(t.env.dir, 'primary', backup.artifactName!);
+    const out = join(t.env.dir, 'team-b.yaml');
+    const blind = await cliInProcess(['artifact', 'export', file, '--output', out, ...config]);
+    expect(blind.code).toBe(1);
+    expect(blind.err).toContain(
+      'the backup holds workspaces default, team-a, team-b; a decK file holds one: pass --workspace <name>',
+    );
+    const one = await cliInProcess([
+      'artifact',
+      'export',
+      file,
+      '--output',
+      out,
+      '--workspace',
+      'team-b',
+      ...config,
+    ]);
+    expect(one.code).toBe(0);
+    const deck = fromDeckFile(readFileSync(out, 'utf8'));
+    expect(deck.meta.workspace).toBe('team-b');
+    expect(Object.values(deck.entities.services ?? {}).map((s) => [s.name, s.host, s._workspace])).toEqual([
+      ['orders', 'b.internal', undefined],
+    ]);
   }, 90_000);
 });
