@@ -181,6 +181,9 @@ export function openWorkspacesGateway(connection: KongConnectionConfig, options:
   };
   const dumpInto = (sink: SnapshotSink, opts: DumpOptions = {}) =>
     dumpWorkspaces(root, clientOf, selection, sink, opts);
+  // The workspace entities of the target this gateway's planner last filled: the plan being applied was
+  // made from it (planOnGateway fills, then the same gateway applies), so a workspace the gateway lost is
+  // re-created with its comment. Without it (a plan from elsewhere) the workspace is created by name.
   let lastTarget: Record<string, Entity> | undefined;
   return {
     type: 'kong',

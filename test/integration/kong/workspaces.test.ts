@@ -126,6 +126,25 @@ describe('every workspace of a Kong Enterprise gateway in one backup', () => {
     expect((await k.call('GET', '/services/rogue')).status).toBe(404);
   });
 
+  it('re-creates a workspace the backup holds and the gateway lost, then its entities', async () => {
+    const k = await start();
+    const g = open(k);
+    expect((await k.call('PATCH', '/workspaces/team-b', { comment: 'team B' })).status).toBe(200);
+    const backup = await g.dump();
+    for (const path of ['/team-b/routes/orders', '/team-b/services/orders', '/team-b/consumers/b-user']) {
+      expect((await k.call('DELETE', path)).status).toBe(204);
+    }
+    expect((await k.call('DELETE', '/workspaces/team-b')).status).toBe(204);
+    const { plan: p, current } = await plan(g, backup);
+    expect(p.steps.map((s) => s.name).sort()).toEqual(['team-b: b-user', 'team-b: orders', 'team-b: orders']);
+    expect((await g.apply(p, { current })).ok).toBe(true);
+    expect((await k.call('GET', '/workspaces/team-b')).body).toMatchObject({
+      name: 'team-b',
+      comment: 'team B',
+    });
+    expect((await plan(g, backup)).plan.steps).toEqual([]);
+  });
+
   it('never moves an entity between workspaces; refuses a one-workspace backup on every workspace and the reverse', async () => {
     const k = await start();
     const g = open(k);
