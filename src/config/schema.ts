@@ -50,6 +50,19 @@ export const retentionSchema = z.strictObject({
   keepPreRestore: duration.default(DEFAULT_KEEP_PRE_RESTORE),
 });
 
+/** A cron pattern that parses in its time zone (schedules, rehearsals, drift checks, the report). */
+function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
+  try {
+    CronExpressionParser.parse(s.cron, { tz: s.timezone });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cron'],
+      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
+    });
+  }
+}
+
 export const scheduleSchema = z
   .strictObject({
     name: name('schedule name').optional(),
@@ -59,17 +72,7 @@ export const scheduleSchema = z
       .refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/Berlin)' })
       .default('UTC'),
   })
-  .superRefine((s, ctx) => {
-    try {
-      CronExpressionParser.parse(s.cron, { tz: s.timezone });
-    } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cron'],
-        message: `invalid cron "${s.cron}": ${(err as Error).message}`,
-      });
-    }
-  });
+  .superRefine(checkCron);
 
 /** A Slack channel id (`C…` public, `G…` private): names change, ids do not. */
 const slackChannel = z
@@ -84,17 +87,6 @@ const cronEntry = {
   cron: scheduleSchema.shape.cron,
   timezone: scheduleSchema.shape.timezone,
 };
-function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
-  try {
-    CronExpressionParser.parse(s.cron, { tz: s.timezone });
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cron'],
-      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
-    });
-  }
-}
 
 /**
  * `rehearsal:` — restore a backup of this connection into `target` (a connection marked `scratch: true`)
