@@ -90,3 +90,4 @@ export {
   verifyBackup,
   verifyScheduled,
 } from './verify.ts';
+export * from './watch/index.ts';

@@ -7,9 +7,11 @@
  */
 import type { CheckpointEvent } from '../audit/index.ts';
 import type { DiffOutcome } from './diff.ts';
-import type { Backup } from './ports/records.ts';
+import type { Backup, SlackMessageRef } from './ports/records.ts';
 import type { WeeklyReportEvent } from './report.ts';
 import type { RestoreEvent } from './restore/types.ts';
+import type { AlertEvent } from './watch/alert-types.ts';
+import type { DriftEvent } from './watch/drift.ts';
 
 /** Where a running backup is: the bot turns these into a progress line. */
 export type BackupPhase = 'queued' | 'started' | 'dumping' | 'writing' | 'retrying' | 'finished';
@@ -74,6 +76,15 @@ export interface Notifier {
   diffFinished?(outcome: DiffOutcome): Promise<void> | void;
   /** the weekly report is ready (posted to `report.channel` by the Slack notifier) */
   weeklyReport?(event: WeeklyReportEvent): Promise<void> | void;
+  /**
+   * An alert was raised, repeated, resolved or suppressed (src/app/watch). For `raised`, the message
+   * posted (whose thread takes the repeats and the resolved reply), or null when nothing was posted.
+   */
+  alertChanged?(
+    event: AlertEvent,
+  ): Promise<SlackMessageRef | null | undefined> | SlackMessageRef | null | undefined;
+  /** a drift check ended: drift (new or the same again), none, or a failure; `post` says whether to show it */
+  driftChecked?(event: DriftEvent): Promise<void> | void;
 }
 
 export type LogLine = (line: string) => void;
@@ -124,6 +135,26 @@ export class ConsoleNotifier implements Notifier {
       this.write(
         `audit checkpoint #${event.checkpoint.seq} ${event.checkpoint.hash} signed by ${event.checkpoint.keyId} (${event.reason}) → ${event.locations.join(', ')}`,
       );
+  }
+
+  alertChanged(e: AlertEvent): null {
+    const where = e.backupId ? ` backup ${e.backupId}` : '';
+    const copy = e.copy ? ` copy ${e.copy}` : '';
+    this.write(`alert ${e.kind} [${e.connection}] ${e.phase}${where}${copy}: ${e.reason}`);
+    return null;
+  }
+
+  driftChecked({ connection, outcome }: DriftEvent): void {
+    const o = outcome;
+    const line =
+      o.status === 'drift'
+        ? `drift: ${o.plan.summary.create} create, ${o.plan.summary.update} update, ${o.plan.summary.delete} delete vs backup ${o.backup.id}${o.repeat ? ' (same as before)' : ''}${o.driftBackup ? `; backup ${o.driftBackup.id} requested` : ''}`
+        : o.status === 'failed'
+          ? `failed (${o.failure.code}): ${o.failure.reason}`
+          : o.status === 'unchanged'
+            ? `no drift from backup ${o.backup.id}`
+            : 'no completed backup to compare with';
+    this.write(`drift check [${connection}] ${line}`);
   }
 
   diffFinished(outcome: DiffOutcome): void {
@@ -184,6 +215,25 @@ export class CompositeNotifier implements Notifier {
 
   async weeklyReport(event: WeeklyReportEvent): Promise<void> {
     await Promise.all(this.notifiers.map((n) => safeNotify(() => n.weeklyReport?.(event))));
+  }
+
+  /** Every notifier hears it; the first message any of them posted is the alert's thread. */
+  async alertChanged(event: AlertEvent): Promise<SlackMessageRef | null> {
+    const refs = await Promise.all(
+      this.notifiers.map(async (n) => {
+        try {
+          return (await n.alertChanged?.(event)) ?? null;
+        } catch (err) {
+          process.stderr.write(`snapgate: notifier failed: ${(err as Error).message}\n`);
+          return null;
+        }
+      }),
+    );
+    return refs.find((r) => r !== null) ?? null;
+  }
+
+  async driftChecked(event: DriftEvent): Promise<void> {
+    await Promise.all(this.notifiers.map((n) => safeNotify(() => n.driftChecked?.(event))));
   }
 }
 

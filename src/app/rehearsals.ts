@@ -20,6 +20,7 @@ import { BackupIntegrityError, verifyAndOpenBackupFrom } from './restore/integri
 import { planOnLive, WorkspaceMismatchError } from './restore/live.ts';
 import { describeStepError } from './restore/outcome.ts';
 import { type Services, UnknownConnectionError } from './services.ts';
+import { raiseAlert, resolveAlerts } from './watch/alerts.ts';
 
 /** A rehearsal that was not started: the message says why, and nothing was written. */
 export class RehearsalRefusedError extends Error {
@@ -191,7 +192,7 @@ export async function rehearse(
     void services.repos.rehearsals.heartbeat(rehearsal.id).catch(() => undefined);
   }, heartbeatEveryMs(services));
   const started = services.now().getTime();
-  let outcome: Omit<RehearsalOutcome, 'durationMs'>;
+  let outcome: Checked;
   const gateway = services.gateway(to);
   try {
     outcome = await restoreAndCheck(services, gateway, backup, options);
@@ -207,8 +208,9 @@ export async function rehearse(
     clearInterval(beat);
     gateway.close();
   }
+  const { badCopies: _bad, ...result } = outcome;
   const done = await services.repos.rehearsals.finish(rehearsal.id, {
-    ...outcome,
+    ...result,
     durationMs: services.now().getTime() - started,
   });
   await auditFinished(services, done);
@@ -219,7 +221,33 @@ export async function rehearse(
     status: done.status,
     message: describeRehearsal(done),
   });
+  await alertOn(services, done, outcome.badCopies);
   return done;
+}
+
+/**
+ * A failed rehearsal is an alert naming the backup (and the copies, when a copy failed its check); the
+ * same failure again is not posted twice. A passing one resolves an open rehearsal alert in its thread.
+ */
+async function alertOn(services: Services, r: Rehearsal, badCopies: readonly string[] = []): Promise<void> {
+  if (r.status === 'passed') {
+    await resolveAlerts(
+      services,
+      r.connection,
+      ['rehearsal-failed'],
+      `rehearsal ${r.id} into ${r.target} passed`,
+      r.backupId,
+    );
+    return;
+  }
+  await raiseAlert(services, {
+    connection: r.connection,
+    kind: 'rehearsal-failed',
+    reason: `rehearsal of backup ${r.backupId} into ${r.target} failed: ${r.failure?.reason ?? 'unknown'}`,
+    failureCode: r.failure?.code ?? null,
+    backupId: r.backupId,
+    copy: badCopies.length > 0 ? badCopies.join(', ') : null,
+  });
 }
 
 function entitiesOf(backup: Backup): number | null {
@@ -233,13 +261,16 @@ function failureOf(services: Services, to: ReturnType<typeof rehearsalTarget>['t
   return { code, reason };
 }
 
+/** How a rehearsal ended, before its duration is known; `badCopies`: copies that failed their check. */
+type Checked = Omit<RehearsalOutcome, 'durationMs'> & { badCopies?: string[] };
+
 /** open (every copy checked) → plan on the scratch → apply → plan again: zero steps = zero drift */
 async function restoreAndCheck(
   services: Services,
   gateway: Gateway,
   backup: Backup,
   options: RehearseOptions,
-): Promise<Omit<RehearsalOutcome, 'durationMs'>> {
+): Promise<Checked> {
   const entities = entitiesOf(backup);
   const opened = await verifyAndOpenBackupFrom(services, backup);
   const snapshot: Snapshot = opened.snapshot;
@@ -269,7 +300,15 @@ async function restoreAndCheck(
   if (opened.problems.length > 0) {
     // restored from a good copy, but a copy the team relies on is bad: that is a finding, not a pass
     const reason = `restored with zero drift from ${opened.from.target}, but copies failed their check: ${opened.problems.join('; ')}`;
-    return { status: 'failed', entities, applied, drift, failure: { code: 'artifact_check', reason } };
+    const badCopies = opened.problems.map((p) => p.slice(0, p.indexOf(':') > 0 ? p.indexOf(':') : undefined));
+    return {
+      status: 'failed',
+      entities,
+      applied,
+      drift,
+      failure: { code: 'artifact_check', reason },
+      badCopies,
+    };
   }
   return { status: 'passed', entities, applied, drift, failure: null };
 }

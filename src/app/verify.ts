@@ -8,6 +8,7 @@
 import { type CopyVerifyOutcome, safeNotify } from './notifier.ts';
 import type { Backup, BackupCopy, CopyCheckResult } from './ports/records.ts';
 import type { Services } from './services.ts';
+import { raiseAlert, resolveAlerts } from './watch/alerts.ts';
 
 export interface VerifyReport {
   backup: Backup;
@@ -77,7 +78,50 @@ export async function verifyBackup(
     },
   });
   await safeNotify(() => services.notifier.verifyFinished({ backup, ok, copies }));
+  await verifyAlert(services, backup, ok, copies);
   return { backup, ok, copies, keyCannotOpen: !ok && onlyKeyProblems(copies) };
+}
+
+/**
+ * A failed verification is alerted naming the backup and the bad copies (the same backup with the same
+ * bad copies is not alerted twice in a row); a later clean verification of that backup resolves it.
+ * Never throws: the verification's own result stands.
+ */
+async function verifyAlert(
+  services: Services,
+  backup: Backup,
+  ok: boolean,
+  copies: readonly CopyVerifyOutcome[],
+): Promise<void> {
+  try {
+    if (ok) {
+      const open = await services.repos.watch.get(backup.connection, 'verify-failed');
+      if (open?.fingerprint.startsWith(`${backup.id}@`))
+        await resolveAlerts(
+          services,
+          backup.connection,
+          ['verify-failed'],
+          `backup ${backup.id} verified clean`,
+          backup.id,
+        );
+      return;
+    }
+    const bad = copies.filter((c) => !c.ok);
+    const copy = bad.map((c) => c.target).join(', ');
+    await raiseAlert(services, {
+      connection: backup.connection,
+      kind: 'verify-failed',
+      reason: `verification of backup ${backup.id} failed: ${bad.map((c) => `${c.target}: ${c.problem ?? 'failed'}`).join('; ')}`,
+      backupId: backup.id,
+      copy,
+      fingerprint: `${backup.id}@${copy}`,
+      retry: false,
+    });
+  } catch (err) {
+    process.stderr.write(
+      `snapgate: alert for verification of ${backup.id} failed: ${(err as Error).message}\n`,
+    );
+  }
 }
 
 /** Completed, not pruned backups of a connection, newest first. */

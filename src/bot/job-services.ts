@@ -38,6 +38,7 @@ export function fromJobServices(services: Services): BotServices {
       ),
     requestVerify: (input) => services.work.verify(input.backupId),
     requestDiff: (work) => requestDiff(services, work),
+    requestDrift: (work) => services.work.drift(work),
     async diffRefusal(connection, backupId) {
       const backup = await diffableBackup(services, connection, backupId);
       return typeof backup === 'string' ? backup : null;

@@ -12,7 +12,7 @@ import type {
   RestoreRepository,
   SlackMessageRef,
 } from '../app/ports/records.ts';
-import type { DiffWork } from '../app/ports/work-queue.ts';
+import type { DiffWork, DriftWork } from '../app/ports/work-queue.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
 import type { RestoreRequests } from './restore-services.ts';
@@ -50,6 +50,11 @@ export interface BotServices {
    * why the backup cannot be compared, in words, or null when the diff was queued.
    */
   requestDiff(work: DiffWork): Promise<string | null>;
+  /**
+   * Queues a drift check of the connection (src/app/watch/drift.ts): the answer — a drift card with the
+   * full diff, "no drift", or why it failed — is posted in `work.channel` by the worker's notifier.
+   */
+  requestDrift?(work: DriftWork): Promise<void>;
   /** Why this backup cannot be compared with the connection's gateway (wrong connection, not completed,
    * pruned), in words, or null. */
   diffRefusal(connection: string, backupId: string): Promise<string | null>;

@@ -9,8 +9,10 @@
  */
 
 import type {
+  AlertEvent,
   BackupEvent,
   DiffOutcome,
+  DriftEvent,
   Notifier,
   PruneEvent,
   VerifyEvent,
@@ -23,11 +25,13 @@ import type { RestoreNotice } from './restore-services.ts';
 import type { CardUpdater } from './slack/card-updater.ts';
 import type { SlackOutbox } from './slack/outbox.ts';
 import { RestoreCards } from './slack/restore-cards.ts';
+import { alertMessage, alertRepeatMessage, alertResolvedMessage } from './views/alert.ts';
 import { checkpointMessage } from './views/audit-checkpoint.ts';
 import { backupCard, backupCardInput, backupOutcomeLine } from './views/backup-card.ts';
 import { failureMessage, resultMessage } from './views/backup-thread.ts';
 import { type DiffCardInput, diffFailedCard, diffResultCard } from './views/diff-card.ts';
 import { diffText } from './views/diff-text.ts';
+import { driftCard } from './views/drift-card.ts';
 import { explainFailure } from './views/failure.ts';
 import type { SlackMessage } from './views/message.ts';
 import { pruneMessage, verifyResultCard, verifyThreadMessage } from './views/verify-prune.ts';
@@ -145,6 +149,55 @@ export class SlackNotifier implements Notifier {
         }),
       ),
       'diff upload',
+    );
+  }
+
+  /**
+   * An alert is posted in the alerts channel and this call waits for it: its ts is the thread repeats
+   * and the "resolved" reply go to (kept in the records). Repeats are broadcast to the channel too.
+   */
+  async alertChanged(event: AlertEvent): Promise<SlackMessageRef | null> {
+    if (event.phase === 'suppressed') return null;
+    if (event.phase === 'raised') {
+      const channel = event.channel;
+      if (!channel) return null;
+      const posted = await this.options.outbox.run(channel, (c) =>
+        c.chat.postMessage({ channel, ...alertMessage(event) }),
+      );
+      return posted.ts ? { channel, ts: posted.ts } : null;
+    }
+    if (!event.thread) return null;
+    const resolved = event.phase === 'resolved';
+    this.reply(event.thread, resolved ? alertResolvedMessage(event) : alertRepeatMessage(event), !resolved);
+    return null;
+  }
+
+  /** A drift to show (or the answer to `/kong drift`): the card, then the full diff in its thread. */
+  async driftChecked(event: DriftEvent): Promise<void> {
+    const channel = event.channel;
+    if (!event.post || !channel) return;
+    const posted = await this.options.outbox.run(channel, (c) =>
+      c.chat.postMessage({ channel, ...driftCard(event) }),
+    );
+    const o = event.outcome;
+    if (o.status !== 'drift' || !posted.ts) return;
+    const header = [
+      `snapgate drift: live gateway ${event.connection} -> newest backup ${o.backup.id}`,
+      `backup taken ${o.backup.createdAt.toISOString()}; checked ${event.at.toISOString()}`,
+      `a restore of the backup would make these changes; plan hash ${o.plan.planHash}`,
+      'Secret values are masked.',
+    ];
+    this.track(
+      this.options.outbox.run(channel, (c) =>
+        c.filesUploadV2({
+          channel_id: channel,
+          thread_ts: posted.ts!,
+          content: diffText(header, o.plan),
+          filename: `drift-${event.connection}-${o.backup.id}.txt`,
+          title: `Drift of ${event.connection} from backup ${o.backup.id}`,
+        }),
+      ),
+      'drift upload',
     );
   }
 

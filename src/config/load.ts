@@ -10,11 +10,13 @@ import type { z } from 'zod';
 import { resolveAwsCredentials } from './aws-secrets.ts';
 import { type FileMode, fileMode } from './private-file.ts';
 import { type ReadTextFile, type ResolvedSecrets, resolveSecrets } from './resolve-secrets.ts';
+import { defaultMaxAgeMs } from './schedule-interval.ts';
 import { approvalTimeoutMs, type ConfigFile, configFileSchema, normalizePrefix } from './schema.ts';
 import { Secret } from './secret.ts';
 import { resolveStorageSecrets } from './storage-secrets.ts';
 import { targetOverlaps } from './target-overlap.ts';
 import type {
+  AlertsConfig,
   AwsCredentials,
   Config,
   ConfigProblem,
@@ -115,6 +117,8 @@ function buildConfig(
       roles: c.roles ?? { viewer: [], operator: [], approver: [], admin: [] },
       scratch: c.scratch,
       rehearsal: c.rehearsal ?? null,
+      alerts: alertsConfig(file.alerts, c.alerts, c.schedules),
+      drift: c.drift ? { cron: c.drift.cron, timezone: c.drift.timezone, action: c.drift.action } : null,
     };
     if (c.type === 'konnect') {
       return {
@@ -189,12 +193,28 @@ function buildConfig(
       checkpointKey: secrets.checkpointKey ?? null,
       checkpointEveryMs: approvalTimeoutMs(file.audit.checkpointEvery),
     },
+    alerts: file.alerts ? { channel: file.alerts.channel, mention: file.alerts.mention ?? null } : null,
     approvers: file.approvers.map((a) => ({
       user: a.user,
       cliUser: a.cliUser ?? null,
       credentialSha256: a.credentialSha256,
     })),
     report: file.report ?? null,
+  };
+}
+
+/** A connection's alerts: its own channel and mention over the top-level default; none without a channel. */
+function alertsConfig(
+  defaults: ConfigFile['alerts'],
+  own: ConfigFile['connections'][number]['alerts'],
+  schedules: readonly { cron: string; timezone: string }[],
+): AlertsConfig | null {
+  const channel = own?.channel ?? defaults?.channel;
+  if (!channel) return null;
+  return {
+    channel,
+    mention: own?.mention ?? defaults?.mention ?? null,
+    maxAgeMs: own?.maxAge ? approvalTimeoutMs(own.maxAge) : defaultMaxAgeMs(schedules),
   };
 }
 

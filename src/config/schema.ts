@@ -50,6 +50,19 @@ export const retentionSchema = z.strictObject({
   keepPreRestore: duration.default(DEFAULT_KEEP_PRE_RESTORE),
 });
 
+/** A cron pattern that parses in its time zone (schedules, rehearsals, drift checks, the report). */
+function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
+  try {
+    CronExpressionParser.parse(s.cron, { tz: s.timezone });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cron'],
+      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
+    });
+  }
+}
+
 export const scheduleSchema = z
   .strictObject({
     name: name('schedule name').optional(),
@@ -59,17 +72,7 @@ export const scheduleSchema = z
       .refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/Berlin)' })
       .default('UTC'),
   })
-  .superRefine((s, ctx) => {
-    try {
-      CronExpressionParser.parse(s.cron, { tz: s.timezone });
-    } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cron'],
-        message: `invalid cron "${s.cron}": ${(err as Error).message}`,
-      });
-    }
-  });
+  .superRefine(checkCron);
 
 /** A Slack channel id (`C…` public, `G…` private): names change, ids do not. */
 const slackChannel = z
@@ -84,17 +87,6 @@ const cronEntry = {
   cron: scheduleSchema.shape.cron,
   timezone: scheduleSchema.shape.timezone,
 };
-function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
-  try {
-    CronExpressionParser.parse(s.cron, { tz: s.timezone });
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cron'],
-      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
-    });
-  }
-}
 
 /**
  * `rehearsal:` — restore a backup of this connection into `target` (a connection marked `scratch: true`)
@@ -114,6 +106,31 @@ export const reportSchema = z
     channel: slackChannel,
     cron: scheduleSchema.shape.cron.default('0 8 * * 1'),
     timezone: scheduleSchema.shape.timezone,
+  })
+  .superRefine(checkCron);
+
+/** Where a connection's alerts go (issue 16): a channel, who to mention, how old the newest backup may get. */
+export const connectionAlertsSchema = z.strictObject({
+  channel: z.string().min(1).optional(),
+  /** a Slack user (U…), user group (S…) or `here`/`channel`; shown as a mention on each alert */
+  mention: z.string().min(1).optional(),
+  /** the dead man's switch: no completed backup for this long → alert (default 1.5 × the schedule's interval) */
+  maxAge: duration.optional(),
+});
+
+/** The default for every connection: `alerts:` at the top of snapgate.yml. */
+export const alertsSchema = z.strictObject({
+  channel: z.string().min(1),
+  mention: z.string().min(1).optional(),
+});
+
+export const DRIFT_ACTIONS = ['notify', 'backup'] as const;
+
+/** Drift detection: compare the live gateway with the newest backup on a cron; `backup` also takes one. */
+export const driftSchema = z
+  .strictObject({
+    ...cronEntry,
+    action: z.enum(DRIFT_ACTIONS).default('notify'),
   })
   .superRefine(checkCron);
 
@@ -199,6 +216,8 @@ const kongConnectionSchema = z.strictObject({
   /** a throw-away gateway rehearsals restore into; never a rehearsal's source */
   scratch: z.boolean().default(false),
   rehearsal: rehearsalSchema.optional(),
+  alerts: connectionAlertsSchema.optional(),
+  drift: driftSchema.optional(),
 });
 
 const INLINE_KONNECT_TOKEN =
@@ -233,6 +252,8 @@ const konnectConnectionSchema = z
     exclude: kongConnectionSchema.shape.exclude,
     scratch: kongConnectionSchema.shape.scratch,
     rehearsal: kongConnectionSchema.shape.rehearsal,
+    alerts: kongConnectionSchema.shape.alerts,
+    drift: kongConnectionSchema.shape.drift,
   })
   .superRefine((c, ctx) => {
     if (c.region === undefined && c.baseUrl === undefined) {
@@ -294,6 +315,8 @@ const awsConnectionSchema = z.strictObject({
   roles: kongConnectionSchema.shape.roles,
   scratch: kongConnectionSchema.shape.scratch,
   rehearsal: kongConnectionSchema.shape.rehearsal,
+  alerts: kongConnectionSchema.shape.alerts,
+  drift: kongConnectionSchema.shape.drift,
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
@@ -698,6 +721,7 @@ export const configFileSchema = z.strictObject({
   audit: auditSchema.default({ checkpointEvery: '15m' }),
   approvers: approversSchema.default([]),
   report: reportSchema.optional(),
+  alerts: alertsSchema.optional(),
 });
 
 /**

@@ -36,6 +36,10 @@ export interface ConnectionCommon {
   scratch?: boolean;
   /** restore rehearsals of this connection's backups into a scratch connection (absent: none) */
   rehearsal?: RehearsalConfig | null;
+  /** where this connection's alerts go (its own `alerts:` over the top-level default); null: nowhere */
+  alerts?: AlertsConfig | null;
+  /** drift detection on a cron; null: only `/kong drift` */
+  drift?: DriftConfig | null;
 }
 
 export interface RehearsalConfig {
@@ -52,6 +56,22 @@ export interface ReportConfig {
   channel: string;
   cron: string;
   timezone: string;
+}
+
+/** A connection's alerts, resolved: the connection's own settings over the top-level `alerts:`. */
+export interface AlertsConfig {
+  channel: string;
+  /** `U…`, `S…`, `here` or `channel`; null: nobody is mentioned */
+  mention: string | null;
+  /** the dead man's switch; null when the connection has no schedule and no `maxAge` */
+  maxAgeMs: number | null;
+}
+
+export interface DriftConfig {
+  cron: string;
+  timezone: string;
+  /** `notify` posts the drift card; `backup` also takes a backup labelled `drift` */
+  action: 'notify' | 'backup';
 }
 
 export interface KongConnectionConfig extends ConnectionCommon {
@@ -204,6 +224,8 @@ export interface Config {
   approvers?: readonly ApproverConfig[];
   /** the weekly report (absent or null: none is posted; `snapgate report` still prints it) */
   report?: ReportConfig | null;
+  /** `alerts:` at the top level: the default channel and mention of every connection */
+  alerts?: { channel: string; mention: string | null } | null;
 }
 
 export interface ApproverConfig {

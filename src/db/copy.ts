@@ -23,6 +23,7 @@ const TABLES = [
   'restore_steps',
   'approvals',
   'rehearsals',
+  'watch_states',
   'audit_events',
 ] as const;
 export type CopiedTable = (typeof TABLES)[number];
@@ -72,6 +73,7 @@ function sourceRows(source: Db) {
     restore_steps: () => o.select().from(lite.restoreSteps).all(),
     approvals: () => o.select().from(lite.approvals).all(),
     rehearsals: () => o.select().from(lite.rehearsals).all(),
+    watch_states: () => o.select().from(lite.watchStates).all(),
   };
 }
 
@@ -115,6 +117,7 @@ export async function copySqliteToPostgres(
     await insert(pgs.restoreSteps, from.restore_steps());
     await insert(pgs.approvals, from.approvals());
     await insert(pgs.rehearsals, from.rehearsals());
+    await insert(pgs.watchStates, from.watch_states());
     for (let i = 0; i < audit.length; i += BATCH) {
       const rows = audit.slice(i, i + BATCH);
       const col = <K extends keyof RawAuditRow>(k: K) => rows.map((r) => r[k]);
@@ -147,6 +150,7 @@ export async function copySqliteToPostgres(
       restore_steps: from.restore_steps().length,
       approvals: from.approvals().length,
       rehearsals: from.rehearsals().length,
+      watch_states: from.watch_states().length,
       audit_events: audit.length,
     };
     for (const table of TABLES) {

@@ -17,6 +17,7 @@ export { SqliteAuditStore } from './sqlite-audit-store.ts';
 export { SqliteBackupRepository } from './sqlite-backups.ts';
 export { SqliteRehearsalRepository } from './sqlite-rehearsals.ts';
 export { SqliteRestoreRepository } from './sqlite-restores.ts';
+export { SqliteWatchStateRepository } from './sqlite-watch-states.ts';
 
 import type { BackupRepository } from '../app/ports/backups.ts';
 import type { RecordDeps, Records } from '../app/ports/records.ts';
@@ -28,6 +29,7 @@ import { SqliteAuditStore } from './sqlite-audit-store.ts';
 import { SqliteBackupRepository } from './sqlite-backups.ts';
 import { SqliteRehearsalRepository } from './sqlite-rehearsals.ts';
 import { SqliteRestoreRepository } from './sqlite-restores.ts';
+import { SqliteWatchStateRepository } from './sqlite-watch-states.ts';
 
 export interface Repositories {
   backups: BackupRepository;
@@ -50,6 +52,7 @@ export function sqliteRecords(db: Db, deps: Partial<RecordDeps> = {}): Records {
   return {
     ...createRepositories(db, deps),
     audit: new SqliteAuditStore(db),
+    watch: new SqliteWatchStateRepository(db),
     ping: async () => {
       db.sqlite.prepare('select 1 from backups limit 1').all();
     },

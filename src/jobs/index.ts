@@ -18,6 +18,7 @@ export {
   type RetryPolicy,
   type ScheduledBackupJobData,
   type VerifyJobData,
+  type WatchJobData,
 } from './queues.ts';
 export { backupIdOfJob, type RecoveryResult, recoverBackups } from './recovery.ts';
 export { LockTimeoutError, withRedisLock } from './redis-lock.ts';

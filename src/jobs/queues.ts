@@ -24,6 +24,7 @@ export const QUEUE_NAMES = {
   diff: 'diff',
   rehearsal: 'rehearsal',
   report: 'report',
+  watch: 'watch',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -40,6 +41,8 @@ export const JOB_NAMES = {
   diff: 'diff',
   rehearsal: 'rehearsal',
   report: 'report',
+  driftCheck: 'drift-check',
+  stalenessCheck: 'staleness-check',
 } as const;
 
 /** A requested backup: the row exists already; the job id is the backup id. */
@@ -65,6 +68,14 @@ export interface PruneJobData {
 export interface RestoreJobData {
   restoreId: string;
 }
+
+/**
+ * The watch queue (issue 16): a drift check of one connection (scheduled: the connection only; asked
+ * from Slack: also who asked and the channel to answer in — ids), or the dead man's switch over all.
+ */
+export type WatchJobData =
+  | { connection: string; requestedBy?: string; channel?: string }
+  | { staleness: true };
 
 /** A diff: ids, the sections and the card's reference (the work-queue port's `DiffWork`). */
 export type DiffJobData = DiffWork;
@@ -182,6 +193,7 @@ export interface Queues {
   diff: Queue<DiffJobData>;
   rehearsal: Queue<RehearsalJobData>;
   report: Queue<ReportJobData>;
+  watch: Queue<WatchJobData>;
 }
 
 /** What the BullMQ side needs beside the use cases' services: queues, the producer, names, retries. */
@@ -209,6 +221,7 @@ export function openQueues(connection: RedisClient, prefix: string): Queues {
     diff: new Queue(QUEUE_NAMES.diff, { connection, prefix }),
     rehearsal: new Queue(QUEUE_NAMES.rehearsal, { connection, prefix }),
     report: new Queue(QUEUE_NAMES.report, { connection, prefix }),
+    watch: new Queue(QUEUE_NAMES.watch, { connection, prefix }),
   };
 }
 

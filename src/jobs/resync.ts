@@ -62,7 +62,7 @@ export async function ensureRestoreExpiryJobs(
 export async function resyncRedisState(
   services: JobServices,
   via: {
-    queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore' | 'rehearsal' | 'report'>;
+    queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore' | 'rehearsal' | 'report' | 'watch'>;
     redis: RedisClient;
   },
   trigger: ResyncTrigger,
@@ -106,7 +106,7 @@ function describeRepairs(r: ResyncResult): string | null {
 export function startResync(
   services: JobServices,
   connection: RedisClient,
-  queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore' | 'rehearsal' | 'report'>,
+  queues: Pick<Queues, 'backup' | 'prune' | 'verify' | 'restore' | 'rehearsal' | 'report' | 'watch'>,
   options: ResyncOptions,
 ): RunningResync {
   let current: Promise<void> | undefined;

@@ -1,7 +1,9 @@
 /**
  * Job schedulers from the config (bullmq guide/job-schedulers): one per connection schedule (a scheduled
- * backup), one prune per connection with retention rules, one daily verify. Scheduler ids are derived from
- * names (`backup-<connection>-<schedule>`, `prune-<connection>`, `verify-daily`), so a sync is
+ * backup), one prune per connection with retention rules, one daily verify, and on the watch queue one
+ * drift check per connection with `drift:` and the dead man's switch (every 5 minutes, when a connection
+ * has an alerts `maxAge`). Scheduler ids are derived from names (`backup-<connection>-<schedule>`,
+ * `prune-<connection>`, `verify-daily`, `drift-<connection>`, `watch-staleness`), so a sync is
  * idempotent; schedulers we own that the config no longer names are removed.
  *
  * Several processes may start at once (a rolling deploy), and concurrent upserts have raced in BullMQ
@@ -21,6 +23,9 @@ import { withRedisLock } from './redis-lock.ts';
 /** Prune and verify run at fixed quiet hours (UTC); backups follow the config. */
 export const PRUNE_PATTERN = '30 4 * * *';
 export const VERIFY_PATTERN = '0 5 * * *';
+/** the dead man's switch looks at every connection's newest backup this often */
+export const STALENESS_PATTERN = '*/5 * * * *';
+export const STALENESS_SCHEDULER = 'watch-staleness';
 
 export interface DesiredScheduler {
   queue: ScheduledQueue;
@@ -38,10 +43,10 @@ export interface ScheduleSyncResult {
   unchanged: string[];
 }
 
-const OWNED = /^(backup-|prune-|verify-|rehearsal-|report-)/;
+const OWNED = /^(backup-|prune-|verify-|rehearsal-|report-|drift-|watch-)/;
 
 /** the queues whose job schedulers a sync owns */
-const SCHEDULED_QUEUES = ['backup', 'prune', 'verify', 'rehearsal', 'report'] as const;
+const SCHEDULED_QUEUES = ['backup', 'prune', 'verify', 'rehearsal', 'report', 'watch'] as const;
 type ScheduledQueue = (typeof SCHEDULED_QUEUES)[number];
 
 export function desiredSchedulers(services: Services): DesiredScheduler[] {
@@ -78,6 +83,16 @@ export function desiredSchedulers(services: Services): DesiredScheduler[] {
         data: { connection: c.name },
       });
     }
+    if (c.drift) {
+      out.push({
+        queue: 'watch',
+        id: `drift-${c.name}`,
+        pattern: c.drift.cron,
+        tz: c.drift.timezone,
+        jobName: JOB_NAMES.driftCheck,
+        data: { connection: c.name },
+      });
+    }
   }
   const report = services.config.report;
   if (report) {
@@ -88,6 +103,16 @@ export function desiredSchedulers(services: Services): DesiredScheduler[] {
       tz: report.timezone,
       jobName: JOB_NAMES.report,
       data: { scheduled: true },
+    });
+  }
+  if (services.config.connections.some((c) => c.alerts?.maxAgeMs)) {
+    out.push({
+      queue: 'watch',
+      id: STALENESS_SCHEDULER,
+      pattern: STALENESS_PATTERN,
+      tz: 'UTC',
+      jobName: JOB_NAMES.stalenessCheck,
+      data: { staleness: true },
     });
   }
   out.push({

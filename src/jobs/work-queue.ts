@@ -7,7 +7,7 @@
  * apply, and the restore worker uses `maxStalledCount: 0` so a stalled job fails instead of re-running.
  */
 import type { JobsOptions } from 'bullmq';
-import type { DiffWork, WorkQueue } from '../app/ports/work-queue.ts';
+import type { DiffWork, DriftWork, WorkQueue } from '../app/ports/work-queue.ts';
 import {
   type BackupJobData,
   backupJobOptions,
@@ -18,6 +18,7 @@ import {
   type RestoreJobData,
   type RetryPolicy,
   type VerifyJobData,
+  type WatchJobData,
 } from './queues.ts';
 
 export const planJobId = (restoreId: string) => `plan-${restoreId}`;
@@ -26,6 +27,7 @@ export const runJobId = (restoreId: string, approvalId: number) => `run-${restor
 export const expireJobId = (restoreId: string, expiresAt: Date) =>
   `expire-${restoreId}-${expiresAt.getTime()}`;
 export const diffJobId = (diffId: string) => `diff-${diffId}`;
+export const driftJobId = (driftId: string) => `drift-check-${driftId}`;
 
 const RUN_ONCE: JobsOptions = { ...ONE_SHOT_JOB_OPTIONS, attempts: 1 };
 
@@ -77,6 +79,14 @@ export function bullmqWorkQueue(queues: Queues, options: { retry: RetryPolicy; n
     async diff(work: DiffWork) {
       const data: DiffJobData = work;
       await queues.diff.add(JOB_NAMES.diff, data, { ...RUN_ONCE, jobId: diffJobId(work.id) });
+    },
+    async drift(work: DriftWork) {
+      const data: WatchJobData = {
+        connection: work.connection,
+        requestedBy: work.requestedBy,
+        ...(work.channel ? { channel: work.channel } : {}),
+      };
+      await queues.watch.add(JOB_NAMES.driftCheck, data, { ...RUN_ONCE, jobId: driftJobId(work.id) });
     },
   };
 }

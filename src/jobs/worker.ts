@@ -9,6 +9,8 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import {
   BackupFailedError,
+  checkDrift,
+  checkStaleness,
   expireRestore,
   failSilentRehearsals,
   failSilentRestores,
@@ -41,6 +43,7 @@ import {
   type RestoreJobData,
   type ScheduledBackupJobData,
   type VerifyJobData,
+  type WatchJobData,
   workerConnection,
 } from './queues.ts';
 import { type RecoveryResult, recoverBackups } from './recovery.ts';
@@ -226,6 +229,25 @@ function diffProcessor(services: JobServices) {
   };
 }
 
+/** The watch queue: the dead man's switch over every connection, or a drift check of one. Runs once. */
+function watchProcessor(services: JobServices) {
+  return async (job: Job<WatchJobData>) => {
+    const data = job.data;
+    if ('staleness' in data) {
+      const results = await checkStaleness(services);
+      return { checked: results.map((r) => `${r.connection}:${r.action}`) };
+    }
+    const outcome = await checkDrift(services, {
+      connection: data.connection,
+      requestedBy: data.requestedBy ?? 'system',
+      ...(data.channel ? { channel: data.channel } : {}),
+    });
+    return outcome.status === 'drift'
+      ? { status: outcome.status, planHash: outcome.plan.planHash, repeat: outcome.repeat }
+      : { status: outcome.status };
+  };
+}
+
 export async function startWorkers(
   services: JobServices,
   options: WorkerOptions = {},
@@ -279,6 +301,12 @@ export async function startWorkers(
     }),
     new Worker(QUEUE_NAMES.report, inJobContext(QUEUE_NAMES.report, reportProcessor(services)), {
       ...common,
+      concurrency: 1,
+    }),
+    // drift checks read a whole gateway; the staleness check reads records only: one at a time
+    new Worker(QUEUE_NAMES.watch, inJobContext(QUEUE_NAMES.watch, watchProcessor(services)), {
+      ...common,
+      lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       concurrency: 1,
     }),
   ];

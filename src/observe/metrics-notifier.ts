@@ -5,8 +5,10 @@
  * or from the run's `started` event in this process (restores run start to end in one process).
  */
 import type {
+  AlertEvent,
   BackupEvent,
   DiffOutcome,
+  DriftEvent,
   Notifier,
   PruneEvent,
   RestoreEvent,
@@ -75,6 +77,17 @@ export class MetricsNotifier implements Notifier {
 
   diffFinished(outcome: DiffOutcome): void {
     if (!outcome.ok) this.gatewayError(outcome.work.connection, outcome.failure.code);
+  }
+
+  alertChanged({ connection, kind, phase }: AlertEvent): null {
+    this.metrics.alerts.inc({ connection, kind, event: phase });
+    return null;
+  }
+
+  driftChecked({ connection, outcome }: DriftEvent): void {
+    const result = outcome.status === 'drift' && outcome.repeat ? 'repeat' : outcome.status;
+    this.metrics.driftChecks.inc({ connection, result });
+    if (outcome.status === 'failed') this.gatewayError(connection, outcome.failure.code);
   }
 
   verifyFinished(_event: VerifyEvent): void {}

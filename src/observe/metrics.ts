@@ -71,6 +71,18 @@ export class SnapgateMetrics implements MetricsSource {
     labelNames: ['connection', 'code'] as const,
     registers: [this.registry],
   });
+  readonly alerts = new Counter({
+    name: 'snapgate_alerts_total',
+    help: 'Alerts by connection, kind (backup-failed, backup-missing, verify-failed, rehearsal-failed) and event (raised, repeated, resolved, suppressed: the same problem again, not posted).',
+    labelNames: ['connection', 'kind', 'event'] as const,
+    registers: [this.registry],
+  });
+  readonly driftChecks = new Counter({
+    name: 'snapgate_drift_checks_total',
+    help: 'Drift checks by connection and result (drift: a new drift posted, repeat: the same drift again, unchanged, no-backup, failed).',
+    labelNames: ['connection', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly slackRateLimited = new Counter({
     name: 'snapgate_slack_rate_limited_total',
     help: 'Slack Web API calls answered 429 (each is held for Retry-After and tried again).',

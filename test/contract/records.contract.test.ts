@@ -379,4 +379,40 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     expect(await records.rehearsals.listByConnection('prod', { limit: 1 })).toHaveLength(1);
     expect(await records.rehearsals.get(second.id)).toMatchObject({ status: 'failed', drift: 3 });
   });
+
+  it('keeps one watch state per connection and problem: replaced in place, listed, forgotten', async () => {
+    expect(await records.watch.get('prod', 'backup-failed')).toBeNull();
+    const first = {
+      connection: 'prod',
+      problem: 'backup-failed',
+      fingerprint: 'gateway_unreachable',
+      raisedAt: new Date(now),
+      notifiedAt: new Date(now),
+      repeats: 0,
+      slack: { channel: 'C1', ts: '1.000001' },
+    };
+    await records.watch.put(first);
+    expect(await records.watch.get('prod', 'backup-failed')).toEqual(first);
+    const repeated = { ...first, notifiedAt: new Date(now + MINUTE), repeats: 1 };
+    await records.watch.put(repeated);
+    expect(await records.watch.get('prod', 'backup-failed')).toEqual(repeated);
+    const drift = {
+      ...first,
+      problem: 'drift',
+      fingerprint: PLAN,
+      raisedAt: new Date(now + 2 * MINUTE),
+      slack: null,
+    };
+    await records.watch.put(drift);
+    await records.watch.put({ ...first, connection: 'staging' });
+    expect((await records.watch.listByConnection('prod')).map((s) => s.problem)).toEqual([
+      'backup-failed',
+      'drift',
+    ]);
+    expect(await records.watch.get('prod', 'drift')).toEqual(drift);
+    expect(await records.watch.remove('prod', 'backup-failed')).toBe(true);
+    expect(await records.watch.remove('prod', 'backup-failed')).toBe(false);
+    expect(await records.watch.get('prod', 'backup-failed')).toBeNull();
+    expect(await records.watch.get('staging', 'backup-failed')).not.toBeNull();
+  });
 });

@@ -7,6 +7,7 @@ import type { AuditStore } from './audit-store.ts';
 import type { BackupRepository } from './backups.ts';
 import type { RehearsalRepository } from './rehearsals.ts';
 import type { RestoreRepository } from './restores.ts';
+import type { WatchStateRepository } from './watch-states.ts';
 
 export type * from './audit-store.ts';
 export { AUDIT_OUTCOMES } from './audit-store.ts';
@@ -17,6 +18,7 @@ export type * from './rehearsals.ts';
 export { REHEARSAL_STATUSES, RehearsalInProgressError } from './rehearsals.ts';
 export type * from './restores.ts';
 export { APPROVAL_DECISIONS, STEP_STATUSES } from './restores.ts';
+export type * from './watch-states.ts';
 
 /** The clock and id source every implementation takes (injected, never global). */
 export interface RecordDeps {
@@ -29,6 +31,8 @@ export interface Records {
   readonly restores: RestoreRepository;
   readonly rehearsals: RehearsalRepository;
   readonly audit: AuditStore;
+  /** open alerts and the drift last posted, per connection and problem (src/app/watch) */
+  readonly watch: WatchStateRepository;
   /** Resolves when the database answers a query now (`/readyz`); rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -19,6 +19,16 @@ export interface DiffWork {
   slack?: SlackMessageRef | null;
 }
 
+/** A drift check asked for by someone (`/kong drift`): answered in `channel` whatever it finds. */
+export interface DriftWork {
+  /** chosen by the caller; the same id twice is one check */
+  id: string;
+  connection: string;
+  requestedBy: string;
+  /** the Slack channel to answer in */
+  channel?: string | null;
+}
+
 export interface WorkQueue {
   /** runs the backup whose record exists already (retried with backoff on retryable failures) */
   backup(backupId: string): Promise<void>;
@@ -32,4 +42,6 @@ export interface WorkQueue {
   restoreExpiry(restoreId: string, expiresAt: Date): Promise<void>;
   /** computes a diff and reports it through the notifier (runs once) */
   diff(work: DiffWork): Promise<void>;
+  /** compares the live gateway with its newest backup now (runs once; src/app/watch/drift.ts) */
+  drift(work: DriftWork): Promise<void>;
 }

@@ -36,6 +36,7 @@ export const COMMAND_ROLES: Readonly<Record<CommandName, Role | null>> = Object.
   audit: 'viewer',
   backup: 'operator',
   diff: 'operator',
+  drift: 'operator',
   verify: 'operator',
   restore: 'operator',
   cancel: 'operator',

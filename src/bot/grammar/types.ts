@@ -8,6 +8,7 @@ export const COMMAND_NAMES = [
   'backups',
   'show',
   'diff',
+  'drift',
   'verify',
   'rehearsals',
   'status',
@@ -43,6 +44,8 @@ export type KongCommand =
   /** a configured connection's name (its storage) or a backup id */
   | { name: 'show'; id: string }
   | { name: 'diff'; connection: string; backup: BackupRef; only?: OnlyEntry[] }
+  /** compare the live gateway with its newest backup now */
+  | { name: 'drift'; connection: string }
   | { name: 'verify'; backupId: string }
   | { name: 'rehearsals'; connection: string; limit: number }
   | { name: 'status'; id: string }

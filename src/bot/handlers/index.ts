@@ -10,6 +10,7 @@ import { cancel } from './cancel.ts';
 import { connections } from './connections.ts';
 import type { HandlerTable } from './context.ts';
 import { diff } from './diff.ts';
+import { drift } from './drift.ts';
 import { help } from './help.ts';
 import { rehearsals } from './rehearsals.ts';
 import { reject } from './reject.ts';
@@ -25,6 +26,7 @@ export const COMMAND_HANDLERS: HandlerTable = {
   backups,
   show,
   diff,
+  drift,
   verify,
   rehearsals,
   status,

@@ -10,6 +10,7 @@ import { PostgresBackupRepository } from './backups.ts';
 import { openPostgres, type PgDb, type PostgresOptions } from './database.ts';
 import { PostgresRehearsalRepository } from './rehearsals.ts';
 import { PostgresRestoreRepository } from './restores.ts';
+import { PostgresWatchStateRepository } from './watch-states.ts';
 
 export { PostgresAuditStore } from './audit-store.ts';
 export { PostgresBackupRepository } from './backups.ts';
@@ -24,6 +25,7 @@ export {
   tlsOptions,
 } from './database.ts';
 export { PostgresRestoreRepository } from './restores.ts';
+export { PostgresWatchStateRepository } from './watch-states.ts';
 
 /** Every record over one open pool (closing them ends the pool). */
 export function postgresRecords(db: PgDb, deps: Partial<RecordDeps> = {}): Records {
@@ -33,6 +35,7 @@ export function postgresRecords(db: PgDb, deps: Partial<RecordDeps> = {}): Recor
     restores: new PostgresRestoreRepository(db, full),
     rehearsals: new PostgresRehearsalRepository(db, full),
     audit: new PostgresAuditStore(db),
+    watch: new PostgresWatchStateRepository(db),
     ping: async () => {
       await db.pool.query(`select 1 from "${db.schema}".backups limit 1`);
     },

@@ -266,3 +266,19 @@ export const rehearsals = pgTable(
       .where(oneOf(t.status, ['running'])),
   ],
 );
+
+/** Open alerts and the drift last posted, per connection and problem (src/app/watch). */
+export const watchStates = pgTable(
+  'watch_states',
+  {
+    connection: text('connection').notNull(),
+    problem: text('problem').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    raisedAt: ms('raised_at').notNull(),
+    notifiedAt: ms('notified_at').notNull(),
+    repeats: integer('repeats').notNull().default(0),
+    slackChannel: text('slack_channel'),
+    slackTs: text('slack_ts'),
+  },
+  (t) => [primaryKey({ columns: [t.connection, t.problem] })],
+);

@@ -48,6 +48,15 @@ async function seed(records: Records, clock: { t: number }) {
   ]);
   const b2 = await records.backups.create({ connection: 'prod', type: 'scheduled', requestedBy: 'system' });
   await records.backups.markFailed(b2.id, { code: 'gateway_unreachable', reason: 'gateway down' });
+  await records.watch.put({
+    connection: 'prod',
+    problem: 'backup-failed',
+    fingerprint: 'gateway_unreachable',
+    raisedAt: new Date(clock.t),
+    notifiedAt: new Date(clock.t + 1),
+    repeats: 2,
+    slack: { channel: 'C0ALERTS', ts: '1700000000.000100' },
+  });
   const r = await records.restores.create({
     connection: 'prod',
     backupId: b1.id,
@@ -124,6 +133,7 @@ async function snapshotOf(records: Records, ids: { backups: string[]; restore: s
     steps: await records.restores.listSteps(ids.restore),
     approvals: await records.restores.listApprovals(ids.restore),
     rehearsals: await records.rehearsals.listByConnection('prod'),
+    watch: await records.watch.listByConnection('prod'),
     audit: await records.audit.list({ limit: 1000 }),
     head: await records.audit.head(),
   };
@@ -169,7 +179,7 @@ describe('snapgate db copy (SQLite → PostgreSQL) and db migrate', () => {
     expect(run.err).toBe('');
     expect(run).toMatchObject({ code: 0 });
     expect(run.out).toContain(
-      'backups 2, backup_copies 2, verifications 1, restores 1, restore_steps 2, approvals 1, rehearsals 1, audit_events 30',
+      'backups 2, backup_copies 2, verifications 1, restores 1, restore_steps 2, approvals 1, rehearsals 1, watch_states 1, audit_events 30',
     );
     expect(run.out).toContain(`audit chain verified on the target: 30 events, head #30 ${want.head!.hash}`);
 

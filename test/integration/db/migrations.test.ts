@@ -44,6 +44,7 @@ describe('migrations', () => {
       'restore_steps',
       'restores',
       'verifications',
+      'watch_states',
     ]);
     expect(t.db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(t.db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -98,3 +98,31 @@ it('a scheduler run creates one scheduled record and backs up', async () => {
   const requested = await services.audit.list({ action: 'backup.requested' });
   expect(requested.filter((e) => e.targetId === done.id)).toHaveLength(1);
 });
+
+it("drift checks and the dead man's switch run from job schedulers of the watch queue", async () => {
+  env = await createTestEnv({
+    connectionExtra: `schedules:
+  - name: nightly
+    cron: '0 3 * * *'
+alerts:
+  channel: C0ALERTS
+drift:
+  cron: '* * * * * *'`,
+  });
+  const services = await env.open();
+  workers = await startWorkers(services, { log: () => undefined });
+  const schedulers = await services.queues.watch.getJobSchedulers(0, -1);
+  expect(schedulers.map((s) => [s.key, s.pattern]).sort()).toEqual([
+    ['drift-prod', '* * * * * *'],
+    ['watch-staleness', '*/5 * * * *'],
+  ]);
+  // the drift scheduler fires: with no backup yet, the check says so (audited, nothing posted)
+  const checked = await waitFor('a scheduled drift check', async () => {
+    const [e] = await services.audit.list({ action: 'drift.checked', limit: 1 });
+    return e;
+  });
+  expect(checked).toMatchObject({ actor: 'system', connection: 'prod', details: { status: 'no-backup' } });
+  await env.reload((y) => y.replace(/ {4}drift:\n {6}cron: '\* \* \* \* \* \*'\n/, ''));
+  const after = await env.open();
+  expect((await syncSchedules(after)).removed).toEqual(['drift-prod']);
+});

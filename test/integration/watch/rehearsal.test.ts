@@ -132,6 +132,24 @@ describe('restore rehearsals into a scratch connection', () => {
     expect(audit[0]).toMatchObject({ action: 'rehearsal.failed', outcome: 'failed', targetId: r.id });
     expect(audit[0]?.details).toMatchObject({ failureCode: 'plan_refused', target: 'scratch' });
     expect(notifier.records.at(-1)).toMatchObject({ kind: 'rehearsal', status: 'failed' });
+
+    // a failed rehearsal is an alert naming the backup; the same failure again is not alerted twice; the
+    // next passing rehearsal resolves it
+    const alerts = async () =>
+      (await services.audit.list({ action: 'alert.*', limit: 20 }))
+        .map((e) => [e.action, e.details.kind])
+        .reverse();
+    expect(await alerts()).toEqual([['alert.raised', 'rehearsal-failed']]);
+    const raised = (await services.audit.list({ action: 'alert.raised', limit: 1 }))[0]!;
+    expect(raised.details.reason).toContain(`rehearsal of backup ${r.backupId} into scratch failed`);
+    expect((await rehearse(services, { connection: 'prod', requestedBy: 'system' })).status).toBe('failed');
+    expect(await alerts()).toEqual([
+      ['alert.raised', 'rehearsal-failed'],
+      ['alert.suppressed', 'rehearsal-failed'],
+    ]);
+    scratch.state.plugins.add('rate-limiting');
+    expect((await rehearse(services, { connection: 'prod', requestedBy: 'system' })).status).toBe('passed');
+    expect((await alerts()).at(-1)).toEqual(['alert.resolved', 'rehearsal-failed']);
   });
 
   it('never rehearses into a connection without scratch: true, nor from a scratch connection, nor without a backup', async () => {

@@ -19,6 +19,7 @@ import { kongCaller, movableClock, startTestWorkers, takeBackup } from '../resto
 
 const DAY = 24 * 3600 * 1000;
 const REPORTS = 'C0REPORTS';
+const ALERTS = 'C0ALERTS';
 
 let t: TestEnv;
 let scratch: KongSim;
@@ -41,7 +42,7 @@ beforeEach(async () => {
         .replace(
           'storage:\n',
           `  - name: scratch\n    kongUrl: ${scratch.url}\n    tokenEnv: KONG_TOKEN\n    environment: scratch\n    scratch: true\nstorage:\n`,
-        )}report: { channel: ${REPORTS}, cron: '0 8 * * 1' }\n`,
+        )}report: { channel: ${REPORTS}, cron: '0 8 * * 1' }\nalerts: { channel: ${ALERTS} }\n`,
   );
   fake = await startFakeSlack();
   out = createSlackOutput(
@@ -159,5 +160,31 @@ describe('the weekly report', () => {
       'staging',
       'scratch',
     ]);
+  });
+});
+
+describe('rehearsal alerts in Slack', () => {
+  it('a failed rehearsal posts one alert naming the backup; the next passing one says resolved in its thread', async () => {
+    const backup = await takeBackup(services);
+    scratch.state.plugins.delete('rate-limiting');
+    expect((await rehearse(services, { connection: 'prod', requestedBy: 'system' })).status).toBe('failed');
+    expect((await rehearse(services, { connection: 'prod', requestedBy: 'system' })).status).toBe('failed');
+    await out.notifier.idle();
+    const alerts = fake.channel(ALERTS);
+    expect(alerts).toHaveLength(1); // the same failure twice is one alert
+    const alert = JSON.stringify(alerts[0]);
+    expect(alert).toContain('Restore rehearsal failed');
+    expect(alert).toContain(backup.id);
+    expect(alert).toContain('rate-limiting');
+
+    scratch.state.plugins.add('rate-limiting');
+    expect((await rehearse(services, { connection: 'prod', requestedBy: 'system' })).status).toBe('passed');
+    await out.notifier.idle();
+    const replies = await fake.waitFor(() => {
+      const r = fake.thread(ALERTS, alerts[0]!.ts);
+      return r.length ? r : undefined;
+    }, 5000);
+    expect(JSON.stringify(replies.at(-1))).toMatch(/[Rr]esolved/);
+    expect(fake.channel(ALERTS)).toHaveLength(1);
   });
 });

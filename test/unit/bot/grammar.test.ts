@@ -63,6 +63,8 @@ const VALID: [string, KongCommand][] = [
     { name: 'show', id: 'kong-prod-20261120-1400-manual-ab12cd' },
   ],
   ['diff prod latest', { name: 'diff', connection: 'prod', backup: { kind: 'latest' } }],
+  ['drift prod', { name: 'drift', connection: 'prod' }],
+  ['DRIFT  staging-eu', { name: 'drift', connection: 'staging-eu' }],
   ['diff prod LATEST', { name: 'diff', connection: 'prod', backup: { kind: 'latest' } }],
   [
     'diff prod bk_01 --only plugins,routes',
@@ -258,6 +260,8 @@ const INVALID: [string, RegExp, string | undefined, string[]?][] = [
   ['show', /Missing <connection\|backup-id>/, 'show'],
   ['show bk/../etc', /not a connection or backup id/, 'show'],
   ['diff prod', /Missing <backup-id\|latest>/, 'diff'],
+  ['drift', /Missing <connection>/, 'drift'],
+  ['drift prod --note x', /Unknown option `--note` for `drift`/, 'drift'],
   [
     'diff prod latest --only plugin',
     /`plugin` is not a section\. Did you mean `plugins`/,
