@@ -25,6 +25,7 @@ import type {
   DatabaseConfig,
   RedisConfig,
   S3Credentials,
+  TlsConfig,
 } from './types.ts';
 
 export class ConfigError extends Error {
@@ -93,6 +94,27 @@ function targetConfig(
   };
 }
 
+/** `tls:` of a Kong or Konnect connection, its files resolved against the config's folder. */
+function tlsConfig(
+  tls:
+    | {
+        insecure: boolean;
+        caFile?: string | undefined;
+        certFile?: string | undefined;
+        keyFile?: string | undefined;
+      }
+    | undefined,
+  abs: (p: string) => string,
+): TlsConfig | null {
+  if (!tls) return null;
+  return {
+    insecure: tls.insecure,
+    ...(tls.caFile ? { caFile: abs(tls.caFile) } : {}),
+    ...(tls.certFile ? { certFile: abs(tls.certFile) } : {}),
+    ...(tls.keyFile ? { keyFile: abs(tls.keyFile) } : {}),
+  };
+}
+
 function buildConfig(
   configPath: string,
   file: ConfigFile,
@@ -128,14 +150,7 @@ function buildConfig(
         baseUrl: (c.baseUrl ?? `https://${c.region}.api.konghq.com`).replace(/\/+$/, ''),
         controlPlane: c.controlPlane,
         token: secrets.tokens.get(i)!,
-        tls: c.tls
-          ? {
-              insecure: c.tls.insecure,
-              ...(c.tls.caFile ? { caFile: abs(c.tls.caFile) } : {}),
-              ...(c.tls.certFile ? { certFile: abs(c.tls.certFile) } : {}),
-              ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
-            }
-          : null,
+        tls: tlsConfig(c.tls, abs),
         exclude: c.exclude,
       };
     }
@@ -163,14 +178,7 @@ function buildConfig(
       token: secrets.tokens.get(i)!,
       workspace: c.workspace ?? null,
       ...(c.workspaces ? { workspaces: c.workspaces } : {}),
-      tls: c.tls
-        ? {
-            insecure: c.tls.insecure,
-            ...(c.tls.caFile ? { caFile: abs(c.tls.caFile) } : {}),
-            ...(c.tls.certFile ? { certFile: abs(c.tls.certFile) } : {}),
-            ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
-          }
-        : null,
+      tls: tlsConfig(c.tls, abs),
       exclude: c.exclude,
     };
   });
