@@ -15,9 +15,18 @@ export function rawTarget(url: string): RawTarget {
   return { host: u.hostname, port: Number(u.port) };
 }
 
+export interface RawOptions {
+  /** a path before every request (Konnect: `/v2/control-planes/{id}/core-entities`) */
+  prefix?: string;
+  /** headers on every request (Konnect: the bearer token) */
+  headers?: Record<string, string>;
+  /** targets from one top-level `/targets` list (Konnect) instead of per upstream */
+  topLevelTargets?: boolean;
+}
+
 function send(
   agent: http.Agent,
-  t: RawTarget,
+  t: RawTarget & RawOptions,
   method: string,
   path: string,
   body?: string,
@@ -29,10 +38,11 @@ function send(
         host: t.host,
         port: t.port,
         method,
-        path,
-        headers: body
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-          : {},
+        path: `${t.prefix ?? ''}${path}`,
+        headers: {
+          ...t.headers,
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -57,7 +67,7 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 /** Page one collection with size=1000 to its end; returns the rows' ids. */
-async function pageAll(agent: http.Agent, t: RawTarget, path: string): Promise<string[]> {
+async function pageAll(agent: http.Agent, t: RawTarget & RawOptions, path: string): Promise<string[]> {
   const ids: string[] = [];
   let offset: string | undefined;
   do {
@@ -76,9 +86,19 @@ export async function rawList(
   url: string,
   collections: readonly string[],
   parallelism: number,
+  options: RawOptions = {},
 ): Promise<void> {
-  const t = rawTarget(url);
+  const t = { ...rawTarget(url), ...options };
   const agent = new http.Agent({ keepAlive: true, maxSockets: parallelism });
+  if (options.topLevelTargets) {
+    await pool(
+      [...collections, '/targets'],
+      parallelism,
+      async (path) => void (await pageAll(agent, t, path)),
+    );
+    agent.destroy();
+    return;
+  }
   let upstreamIds: string[] = [];
   await pool(collections, parallelism, async (path) => {
     const ids = await pageAll(agent, t, path);

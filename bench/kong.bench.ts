@@ -3,12 +3,16 @@
  * next to the simulator's own ceiling measured in the same run (bench/kong-raw.ts: the same GETs and
  * PUTs with plain node:http). The simulators run in child processes so their CPU does not share our
  * event loop (same machine, though). Prints one JSON line last.
- * Goal: dumpMs ≤ 1.3 × rawListMs, fullApplyMs ≤ 1.5 × rawPutMs.
+ * Goal: dumpMs ≤ 1.3 × rawListMs, fullApplyMs ≤ 1.5 × rawPutMs; in Konnect mode (a `type: konnect`
+ * connection on kong-sim's Konnect mode, same seed) konnectDumpMs ≤ 1.3 × konnectRawListMs.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planOnGateway } from '../src/app/plan-against-live.ts';
+import { openGateway } from '../src/compose/gateways.ts';
+import { Secret } from '../src/config/index.ts';
+import type { KonnectConnectionConfig } from '../src/config/types.ts';
 import { toKongDeclarative } from '../src/core/deck/index.ts';
 import {
   buildSnapshot,
@@ -34,6 +38,32 @@ import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.
 import { mutate, syntheticGateway } from './synthetic.ts';
 
 const DUMP_PARALLELISM = 8;
+const KONNECT_TOKEN = 'kpat_bench0123456789abcdefghijklmnopqrstuvwxyzABCD';
+
+function konnectConnection(url: string): KonnectConnectionConfig {
+  return {
+    name: 'bench',
+    type: 'konnect',
+    baseUrl: url,
+    region: null,
+    controlPlane: 'prod',
+    token: new Secret(KONNECT_TOKEN),
+    tls: null,
+    environment: 'bench',
+    owner: null,
+    tags: [],
+    schedules: [],
+    retention: { keepPreRestore: '30d' },
+    roles: { viewer: [], operator: [], approver: [], admin: [] },
+  };
+}
+
+async function controlPlaneId(url: string): Promise<string> {
+  const res = await fetch(`${url}/v2/control-planes?filter[name][eq]=prod`, {
+    headers: { authorization: `Bearer ${KONNECT_TOKEN}` },
+  });
+  return ((await res.json()) as { data: { id: string }[] }).data[0]?.id as string;
+}
 const APPLY_PARALLELISM = 10;
 const ROUNDS = 3;
 const APPLY_ROUNDS = 2;
@@ -113,6 +143,46 @@ async function main(): Promise<void> {
     client.close();
     console.error(`dump: ${dumped}/${entities} entities in ${dumpMs} ms (raw ${rawListMs} ms)`);
 
+    // 1b. Konnect mode: the same dump through a `type: konnect` connection (control plane resolved by
+    // name, bearer token, core-entities prefix, top-level /targets) vs the same raw GETs under that prefix
+    const konnect = await startSimProcess([
+      '--port',
+      '0',
+      '--seed',
+      seed,
+      '--konnect-token',
+      KONNECT_TOKEN,
+      '--control-planes',
+      'prod',
+    ]);
+    sims.push(konnect);
+    const cp = await controlPlaneId(konnect.url);
+    const konnectGateway = openGateway(konnectConnection(konnect.url));
+    const konnectCollections = collections.filter((c) => c !== '/oauth2');
+    let konnectDumpMs = Number.POSITIVE_INFINITY;
+    let konnectRawListMs = Number.POSITIVE_INFINITY;
+    let konnectDumped = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const raw = await timed(() =>
+        rawList(konnect.url, konnectCollections, DUMP_PARALLELISM, {
+          prefix: `/v2/control-planes/${cp}/core-entities`,
+          headers: { authorization: `Bearer ${KONNECT_TOKEN}` },
+          topLevelTargets: true,
+        }),
+      );
+      konnectRawListMs = Math.min(konnectRawListMs, raw.ms);
+      const d = await timed(() => konnectGateway.dump({ parallelism: DUMP_PARALLELISM }));
+      konnectDumpMs = Math.min(konnectDumpMs, d.ms);
+      konnectDumped = total(d.value);
+    }
+    konnectGateway.close();
+    await stopSimProcess(konnect);
+    sims.splice(sims.indexOf(konnect), 1);
+    console.error(
+      `konnect dump: ${konnectDumped} entities in ${konnectDumpMs} ms (raw ${konnectRawListMs} ms, ` +
+        `${(konnectDumpMs / konnectRawListMs).toFixed(2)}×)`,
+    );
+
     // 2. full apply to an empty gateway vs raw PUTs of the same bodies to another empty one; best of
     // APPLY_ROUNDS, each round on fresh simulators, raw first then snapgate
     const plan = planRestore(buildSnapshot({ ...target.meta }, {}), target);
@@ -176,6 +246,8 @@ async function main(): Promise<void> {
         entities,
         dumpMs,
         rawListMs,
+        konnectDumpMs,
+        konnectRawListMs,
         fullApplyMs,
         rawPutMs,
         driftApplyMs: drift.ms,

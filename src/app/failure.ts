@@ -88,7 +88,9 @@ export function describeJobFailure(
     address:
       connection.type === 'kong'
         ? connection.kongUrl
-        : (connection.endpoint ?? `https://apigateway.${connection.region}.amazonaws.com`),
+        : connection.type === 'konnect'
+          ? `${connection.baseUrl} (control plane ${connection.controlPlane})`
+          : (connection.endpoint ?? `https://apigateway.${connection.region}.amazonaws.com`),
     classifyGatewayError: services.classifyGatewayError,
   });
 }

@@ -61,6 +61,8 @@ export interface RecordEvent {
   connection: string;
   status: string;
   message?: string;
+  /** how long it took, once it ended (a rehearsal: the measured recovery time) */
+  durationMs?: number;
 }
 
 export interface Notifier {

@@ -220,6 +220,7 @@ export async function rehearse(
     connection: done.connection,
     status: done.status,
     message: describeRehearsal(done),
+    ...(done.durationMs !== null ? { durationMs: done.durationMs } : {}),
   });
   await alertOn(services, done, outcome.badCopies);
   return done;

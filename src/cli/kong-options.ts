@@ -12,8 +12,11 @@ import { DeckFileError, type DeckImport, importDeckFile } from '../core/deck/ind
 import {
   ALL_SECTIONS,
   CATALOGUES,
+  isSection,
+  type OnlyEntry,
   PlanRefusedError,
   type Section,
+  scopedOnlyEntry,
   workspaceMismatch,
   workspaceName,
 } from '../core/index.ts';
@@ -71,6 +74,22 @@ export function parseSections(value: string | undefined): Section[] | undefined 
     );
   }
   return [...new Set(names)] as Section[];
+}
+
+/**
+ * `--only` of a diff or restore: sections, and for a connection with several workspaces also
+ * `team-a/plugins` (a section of one workspace) and `team-a/*` (the whole workspace).
+ */
+export function parseOnly(value: string | undefined): OnlyEntry[] | undefined {
+  if (value === undefined) return undefined;
+  const words = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const scoped = words.map((w) => scopedOnlyEntry(w, isSection));
+  const rest = words.filter((_, i) => scoped[i] === null);
+  const sections = rest.length > 0 || words.length === 0 ? parseSections(rest.join(',')) : [];
+  return [...new Set([...(sections ?? []), ...scoped.filter((s) => s !== null)])];
 }
 
 export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {

@@ -7,10 +7,12 @@ import { classifyAwsError, openAwsGateway } from '../aws/index.ts';
 import type { ConnectionConfig } from '../config/index.ts';
 import {
   classifyKongError,
+  classifyKonnectError,
   createKongClient,
   type KongClientOptions,
   kongGateway,
   openKongGateway,
+  openKonnectGateway,
 } from '../kong/index.ts';
 
 export type GatewayOpener<C extends ConnectionConfig = ConnectionConfig> = (connection: C) => Gateway;
@@ -26,6 +28,8 @@ type Registry = {
 };
 
 export const GATEWAY_IMPLEMENTATIONS: Registry = {
+  // before kong: Konnect words a refused token its own way, and falls back on Kong's reading otherwise
+  konnect: { open: openKonnectGateway, classifyError: classifyKonnectError },
   kong: { open: openKongGateway, classifyError: classifyKongError },
   'aws-apigateway': { open: openAwsGateway, classifyError: classifyAwsError },
 };

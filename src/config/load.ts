@@ -25,6 +25,7 @@ import type {
   DatabaseConfig,
   RedisConfig,
   S3Credentials,
+  TlsConfig,
 } from './types.ts';
 
 export class ConfigError extends Error {
@@ -93,6 +94,27 @@ function targetConfig(
   };
 }
 
+/** `tls:` of a Kong or Konnect connection, its files resolved against the config's folder. */
+function tlsConfig(
+  tls:
+    | {
+        insecure: boolean;
+        caFile?: string | undefined;
+        certFile?: string | undefined;
+        keyFile?: string | undefined;
+      }
+    | undefined,
+  abs: (p: string) => string,
+): TlsConfig | null {
+  if (!tls) return null;
+  return {
+    insecure: tls.insecure,
+    ...(tls.caFile ? { caFile: abs(tls.caFile) } : {}),
+    ...(tls.certFile ? { certFile: abs(tls.certFile) } : {}),
+    ...(tls.keyFile ? { keyFile: abs(tls.keyFile) } : {}),
+  };
+}
+
 function buildConfig(
   configPath: string,
   file: ConfigFile,
@@ -120,6 +142,18 @@ function buildConfig(
       alerts: alertsConfig(file.alerts, c.alerts, c.schedules),
       drift: c.drift ? { cron: c.drift.cron, timezone: c.drift.timezone, action: c.drift.action } : null,
     };
+    if (c.type === 'konnect') {
+      return {
+        ...common,
+        type: c.type,
+        region: c.region ?? null,
+        baseUrl: (c.baseUrl ?? `https://${c.region}.api.konghq.com`).replace(/\/+$/, ''),
+        controlPlane: c.controlPlane,
+        token: secrets.tokens.get(i)!,
+        tls: tlsConfig(c.tls, abs),
+        exclude: c.exclude,
+      };
+    }
     if (c.type === 'aws-apigateway') {
       return {
         ...common,
@@ -143,14 +177,8 @@ function buildConfig(
       kongUrl: c.kongUrl.replace(/\/+$/, ''),
       token: secrets.tokens.get(i)!,
       workspace: c.workspace ?? null,
-      tls: c.tls
-        ? {
-            insecure: c.tls.insecure,
-            ...(c.tls.caFile ? { caFile: abs(c.tls.caFile) } : {}),
-            ...(c.tls.certFile ? { certFile: abs(c.tls.certFile) } : {}),
-            ...(c.tls.keyFile ? { keyFile: abs(c.tls.keyFile) } : {}),
-          }
-        : null,
+      ...(c.workspaces ? { workspaces: c.workspaces } : {}),
+      tls: tlsConfig(c.tls, abs),
       exclude: c.exclude,
     };
   });

@@ -117,6 +117,8 @@ export async function readSource(
   return null;
 }
 
+const KONNECT_TOKEN = /^(kpat|spat)_\S+$/;
+
 export async function resolveSecrets(
   raw: unknown,
   env: Record<string, string | undefined>,
@@ -145,10 +147,21 @@ export async function resolveSecrets(
     if (!isRecord(c)) continue;
     // only Kong connections have a token (an AWS connection's credentials: aws-secrets.ts; an unknown type
     // is the schema's to refuse)
-    if (c.type !== undefined && c.type !== 'kong') continue;
-    const spec = { envField: 'tokenEnv', fileField: 'tokenFile', what: 'the Kong admin token' };
+    if (c.type !== undefined && c.type !== 'kong' && c.type !== 'konnect') continue;
+    const konnect = c.type === 'konnect';
+    const spec = {
+      envField: 'tokenEnv',
+      fileField: 'tokenFile',
+      what: konnect ? 'the Konnect access token' : 'the Kong admin token',
+    };
     const found = await readSource(c, `connections[${i}]`, spec, ctx);
-    if (found) out.tokens.set(i, new Secret(found.text));
+    if (found && konnect && !KONNECT_TOKEN.test(found.text)) {
+      // Konnect's personal access tokens start kpat_, system account tokens spat_ (developer.konghq.com/konnect-api)
+      out.problems.push({
+        path: `connections[${i}].${c.tokenFile !== undefined ? 'tokenFile' : 'tokenEnv'}`,
+        message: `the token from ${found.from} is not a Konnect access token: a personal access token starts with kpat_, a system account token with spat_`,
+      });
+    } else if (found) out.tokens.set(i, new Secret(found.text));
     // the mTLS client key is read when the client opens; its mode is checked here, with the others
     const tls = c.tls;
     if (isRecord(tls) && typeof tls.keyFile === 'string' && tls.keyFile !== '' && ctx.fileMode) {

@@ -50,6 +50,19 @@ export const retentionSchema = z.strictObject({
   keepPreRestore: duration.default(DEFAULT_KEEP_PRE_RESTORE),
 });
 
+/** A cron pattern that parses in its time zone (schedules, rehearsals, drift checks, the report). */
+function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
+  try {
+    CronExpressionParser.parse(s.cron, { tz: s.timezone });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cron'],
+      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
+    });
+  }
+}
+
 export const scheduleSchema = z
   .strictObject({
     name: name('schedule name').optional(),
@@ -59,17 +72,7 @@ export const scheduleSchema = z
       .refine(isTimeZone, { message: 'not an IANA time zone (e.g. UTC, Europe/Berlin)' })
       .default('UTC'),
   })
-  .superRefine((s, ctx) => {
-    try {
-      CronExpressionParser.parse(s.cron, { tz: s.timezone });
-    } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cron'],
-        message: `invalid cron "${s.cron}": ${(err as Error).message}`,
-      });
-    }
-  });
+  .superRefine(checkCron);
 
 /** A Slack channel id (`C…` public, `G…` private): names change, ids do not. */
 const slackChannel = z
@@ -84,17 +87,6 @@ const cronEntry = {
   cron: scheduleSchema.shape.cron,
   timezone: scheduleSchema.shape.timezone,
 };
-function checkCron(s: { cron: string; timezone: string }, ctx: z.RefinementCtx): void {
-  try {
-    CronExpressionParser.parse(s.cron, { tz: s.timezone });
-  } catch (err) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cron'],
-      message: `invalid cron "${s.cron}": ${(err as Error).message}`,
-    });
-  }
-}
 
 /**
  * `rehearsal:` — restore a backup of this connection into `target` (a connection marked `scratch: true`)
@@ -167,7 +159,10 @@ const INLINE_TOKEN =
  * Gateway types a connection may name; `kong` when absent, so every existing snapgate.yml keeps working.
  * A new gateway type adds its name here (and its own fields) and registers itself in src/compose/gateways.ts.
  */
-export const GATEWAY_TYPES = ['kong', 'aws-apigateway'] as const;
+export const GATEWAY_TYPES = ['kong', 'konnect', 'aws-apigateway'] as const;
+
+/** Konnect's regions: `https://{region}.api.konghq.com` (Kong/deck cmd/root.go, control-planes-config spec servers). */
+export const KONNECT_REGIONS = ['us', 'eu', 'au', 'me', 'in'] as const;
 
 const kongConnectionSchema = z.strictObject({
   name: name('connection name'),
@@ -177,6 +172,22 @@ const kongConnectionSchema = z.strictObject({
   tokenEnv: z.string().min(1).optional(),
   tokenFile: z.string().min(1).optional(),
   workspace: z.string().min(1).optional(),
+  /** Kong Enterprise: back up and restore every workspace (`all`) or these, in one artifact */
+  workspaces: z
+    .union(
+      [
+        z.literal('all'),
+        z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z0-9._~-]+$/, 'a workspace name is letters, digits, ".", "_", "~" or "-"'),
+          )
+          .min(1, 'workspaces lists at least one workspace (or is `all`)'),
+      ],
+      { error: 'workspaces is `all` or a list of workspace names' },
+    )
+    .optional(),
   environment: name('environment'),
   owner: z.string().min(1).optional(),
   tags: z.array(z.string().min(1)).default([]),
@@ -208,6 +219,54 @@ const kongConnectionSchema = z.strictObject({
   alerts: connectionAlertsSchema.optional(),
   drift: driftSchema.optional(),
 });
+
+const INLINE_KONNECT_TOKEN =
+  'an inline token is not allowed (it would live in the config file): name an environment variable ' +
+  'with tokenEnv or a file with tokenFile holding the Konnect personal (kpat_…) or system account (spat_…) token';
+
+/**
+ * `type: konnect`: one Kong Konnect control plane, by exact name or id, in a region (or at `baseUrl`:
+ * a private-link host, a simulator), with an access token from env or file.
+ */
+const konnectConnectionSchema = z
+  .strictObject({
+    name: kongConnectionSchema.shape.name,
+    type: z.literal('konnect'),
+    region: z
+      .enum(KONNECT_REGIONS, { error: `region must be one of: ${KONNECT_REGIONS.join(', ')}` })
+      .optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'baseUrl must be an http(s) URL of the Konnect API' })
+      .optional(),
+    controlPlane: z.string().min(1, 'controlPlane names a control plane (its exact name or id)'),
+    token: z.never({ error: INLINE_KONNECT_TOKEN }).optional(),
+    tokenEnv: z.string().min(1).optional(),
+    tokenFile: z.string().min(1).optional(),
+    tls: tlsSchema.optional(),
+    environment: kongConnectionSchema.shape.environment,
+    owner: kongConnectionSchema.shape.owner,
+    tags: kongConnectionSchema.shape.tags,
+    schedules: kongConnectionSchema.shape.schedules,
+    retention: kongConnectionSchema.shape.retention,
+    roles: kongConnectionSchema.shape.roles,
+    exclude: kongConnectionSchema.shape.exclude,
+    scratch: kongConnectionSchema.shape.scratch,
+    rehearsal: kongConnectionSchema.shape.rehearsal,
+    alerts: kongConnectionSchema.shape.alerts,
+    drift: kongConnectionSchema.shape.drift,
+  })
+  .superRefine((c, ctx) => {
+    if (c.region === undefined && c.baseUrl === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['region'],
+        message: `a konnect connection needs region (${KONNECT_REGIONS.join(', ')}) or baseUrl`,
+      });
+    }
+    if (c.region !== undefined && c.baseUrl !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'give region or baseUrl, not both' });
+    }
+  });
 
 const INLINE_AWS_SECRET =
   'inline AWS credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
@@ -261,9 +320,25 @@ const awsConnectionSchema = z.strictObject({
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
-export const connectionSchema = z.discriminatedUnion('type', [kongConnectionSchema, awsConnectionSchema], {
-  error: `type must be one of: ${GATEWAY_TYPES.join(', ')}`,
-});
+export const connectionSchema = z.discriminatedUnion(
+  'type',
+  [
+    kongConnectionSchema.superRefine((c, ctx) => {
+      if (c.workspace !== undefined && c.workspaces !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workspaces'],
+          message: 'give workspace (one workspace) or workspaces (several in one backup), not both',
+        });
+      }
+    }),
+    konnectConnectionSchema,
+    awsConnectionSchema,
+  ],
+  {
+    error: `type must be one of: ${GATEWAY_TYPES.join(', ')}`,
+  },
+);
 
 const INLINE_S3_SECRET =
   'inline S3 credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
@@ -649,12 +724,36 @@ export const configFileSchema = z.strictObject({
   alerts: alertsSchema.optional(),
 });
 
-/** Where a connection's gateway is: two connections with the same address write to the same gateway. */
-function gatewayAddress(c: z.infer<typeof connectionSchema>): string {
+/**
+ * Where a connection's gateway is (`address`), and for Kong which workspaces of it (`places`: `*` for
+ * `workspaces: all`): two connections write to the same gateway when their addresses are equal and their
+ * places overlap (a `workspaces` connection reaches every workspace it names).
+ */
+function gatewayPlace(c: z.infer<typeof connectionSchema>): { address: string; places: string[] } {
   if (c.type === 'aws-apigateway') {
-    return JSON.stringify([c.type, c.region, c.endpoint ?? null, c.profile ?? null, c.credentials ?? null]);
+    const address = JSON.stringify([
+      c.type,
+      c.region,
+      c.endpoint ?? null,
+      c.profile ?? null,
+      c.credentials ?? null,
+    ]);
+    return { address, places: ['*'] };
   }
-  return JSON.stringify([c.type, c.kongUrl.replace(/\/+$/, ''), c.workspace ?? 'default']);
+  if (c.type === 'konnect') {
+    const base = (c.baseUrl ?? `https://${c.region}.api.konghq.com`).replace(/\/+$/, '');
+    return { address: JSON.stringify([c.type, base, c.controlPlane]), places: ['*'] };
+  }
+  const places =
+    c.workspaces === 'all' ? ['*'] : c.workspaces ? [...c.workspaces] : [c.workspace ?? 'default'];
+  return { address: JSON.stringify([c.type, c.kongUrl.replace(/\/+$/, '')]), places };
+}
+
+function sameGateway(a: z.infer<typeof connectionSchema>, b: z.infer<typeof connectionSchema>): boolean {
+  const x = gatewayPlace(a);
+  const y = gatewayPlace(b);
+  if (x.address !== y.address) return false;
+  return x.places.includes('*') || y.places.includes('*') || x.places.some((p) => y.places.includes(p));
 }
 
 /**
@@ -665,7 +764,7 @@ function gatewayAddress(c: z.infer<typeof connectionSchema>): string {
 function checkRehearsals(list: z.infer<typeof connectionSchema>[], ctx: z.RefinementCtx): void {
   list.forEach((c, i) => {
     if (c.scratch) {
-      const twin = list.find((o) => !o.scratch && gatewayAddress(o) === gatewayAddress(c));
+      const twin = list.find((o) => !o.scratch && sameGateway(o, c));
       if (twin) {
         ctx.addIssue({
           code: 'custom',

@@ -80,6 +80,27 @@ export interface KongConnectionConfig extends ConnectionCommon {
   kongUrl: string;
   token: Secret<string>;
   workspace: string | null;
+  /**
+   * Kong Enterprise: every workspace (`all`) or these, in one backup; null for one workspace
+   * (`workspace`). Each entity of such a backup carries its workspace (src/core/workspace.ts).
+   */
+  workspaces?: 'all' | readonly string[] | null;
+  tls: TlsConfig | null;
+}
+
+export type KonnectRegion = 'us' | 'eu' | 'au' | 'me' | 'in';
+
+/** A Kong Konnect control plane, reached through Konnect's regional API with an access token. */
+export interface KonnectConnectionConfig extends ConnectionCommon {
+  type: 'konnect';
+  /** `https://{region}.api.konghq.com`, or the connection's `baseUrl` (private link, a simulator) */
+  baseUrl: string;
+  /** null when `baseUrl` was given instead */
+  region: KonnectRegion | null;
+  /** the control plane's exact name, or its id */
+  controlPlane: string;
+  /** a personal (`kpat_…`) or system account (`spat_…`) access token, from env or file */
+  token: Secret<string>;
   tls: TlsConfig | null;
 }
 
@@ -108,7 +129,7 @@ export interface AwsCredentials {
   sessionToken?: Secret<string>;
 }
 
-export type ConnectionConfig = KongConnectionConfig | AwsApiGatewayConnectionConfig;
+export type ConnectionConfig = KongConnectionConfig | KonnectConnectionConfig | AwsApiGatewayConnectionConfig;
 
 export interface DirectoryTargetConfig {
   type: 'directory';

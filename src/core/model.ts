@@ -24,6 +24,8 @@ export interface Change {
   after?: Entity;
   /** for updates: the changed fields (hashed secrets excluded). */
   fields?: FieldChange[];
+  /** the Kong Enterprise workspace, in a diff of a multi-workspace backup */
+  workspace?: string;
 }
 
 export interface DiffResult {
@@ -47,6 +49,8 @@ export interface PlanStep {
   fields?: string[];
   /** why a predelete happens: `rename` (same natural key, other id) or `dependent` (child of one). */
   reason?: 'rename' | 'dependent';
+  /** the Kong Enterprise workspace the write goes to, in a plan of a multi-workspace backup */
+  workspace?: string;
 }
 
 /**
@@ -94,15 +98,32 @@ export interface PreflightRefusal {
   message: string;
 }
 
-export type Refusal = PlanRefusal | PreflightRefusal;
+/**
+ * Kong Enterprise workspaces (plan-workspaces.ts): `workspace-move` — an entity the backup holds in one
+ * workspace lives in another (a restore never moves an entity between workspaces); `workspace-scope` — a
+ * multi-workspace backup planned against one workspace, or the reverse.
+ */
+export interface WorkspaceRefusal {
+  code: 'workspace-move' | 'workspace-scope';
+  kind?: EntityKind;
+  id?: string;
+  name?: string;
+  message: string;
+}
+
+export type Refusal = PlanRefusal | PreflightRefusal | WorkspaceRefusal;
 
 export interface PlanOptions {
-  only?: Section[];
+  /** sections, or `<workspace>/<section>` and `<workspace>/*` for a multi-workspace backup */
+  only?: readonly OnlyEntry[];
   noDeletes?: boolean;
 }
 
+/** A section, or (multi-workspace backups) a section of one workspace, or a whole workspace. */
+export type OnlyEntry = Section | `${string}/${string}`;
+
 export interface Plan {
-  options: { only: Section[] | null; noDeletes: boolean };
+  options: { only: OnlyEntry[] | null; noDeletes: boolean };
   /** ordered: predeletes (bottom-up), upserts (top-down by level), deletes (bottom-up). */
   steps: PlanStep[];
   changes: Change[];

@@ -28,6 +28,7 @@ import type { Change, Plan, PlanOptions, PlanRefusal, PlanStep } from './model.t
 import { danglingReferences } from './plan-check.ts';
 import { type Predelete, predeletesFor, strandedRefusal, uniqueConflict } from './plan-predelete.ts';
 import { findRenames } from './plan-renames.ts';
+import { planAcrossWorkspaces } from './plan-workspaces.ts';
 import { KindIdMap } from './references.ts';
 import { SERVER_MANAGED_FIELDS, type Snapshot } from './snapshot.ts';
 
@@ -95,9 +96,26 @@ function ordered(steps: readonly PlanStep[], bottomUp: boolean, catalogue: Catal
   return out;
 }
 
+/**
+ * The plan that makes `current` look like `target`. A multi-workspace backup (Kong Enterprise,
+ * `meta.workspaces`) is planned workspace by workspace (plan-workspaces.ts).
+ */
 export function planRestore(current: Snapshot, target: Snapshot, options: PlanOptions = {}): Plan {
+  if (target.meta.workspaces || current.meta.workspaces) {
+    return planAcrossWorkspaces(current, target, options, planOneWorkspace);
+  }
+  return planOneWorkspace(current, target, options);
+}
+
+function planOneWorkspace(current: Snapshot, target: Snapshot, options: PlanOptions = {}): Plan {
   const catalogue = catalogueOf(target.meta);
-  const only = normalizeOnly(options.only, catalogue);
+  const scoped = options.only?.find((o) => o.includes('/'));
+  if (scoped) {
+    throw new TypeError(
+      `"${scoped}" names a workspace, but the backup holds one workspace; use sections alone (e.g. plugins)`,
+    );
+  }
+  const only = normalizeOnly(options.only as readonly Section[] | undefined, catalogue);
   const noDeletes = options.noDeletes === true;
   const kinds = kindsInScope(only, catalogue);
   const changes: Change[] = [];

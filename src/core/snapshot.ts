@@ -26,6 +26,12 @@ export interface SnapshotMeta {
   counts: Partial<Record<EntityKind, number>>;
   /** what the connection's backup profile left out (`exclude:`); absent when nothing was */
   excluded?: Exclusion;
+  /**
+   * Kong Enterprise, a connection with `workspaces`: every workspace the backup holds, by name, as the
+   * workspace entity Kong returned (minus timestamps); each entity then carries its workspace in
+   * `_workspace` (src/core/workspace.ts). Absent: one workspace, `workspace` (every older snapshot).
+   */
+  workspaces?: Record<string, Entity>;
 }
 
 export type EntityMap = Record<string, Entity>;
@@ -73,6 +79,7 @@ export const snapshotMetaSchema = z.object({
       scoped: z.array(z.enum(ENTITY_KINDS)),
     })
     .optional(),
+  workspaces: z.record(z.string(), entitySchema).optional(),
 });
 
 export const snapshotSchema = z.object({

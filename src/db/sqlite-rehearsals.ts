@@ -25,6 +25,21 @@ export function toRehearsal(row: Row): Rehearsal {
   return { ...rest, failure: code && failureReason !== null ? { code, reason: failureReason } : null };
 }
 
+/** The columns `finish` sets (both dialects). */
+export function finishedValues(outcome: RehearsalOutcome, now: Date) {
+  return {
+    status: outcome.status,
+    finishedAt: now,
+    updatedAt: now,
+    durationMs: outcome.durationMs,
+    entities: outcome.entities,
+    applied: outcome.applied,
+    drift: outcome.drift,
+    failureCode: outcome.failure?.code ?? null,
+    failureReason: outcome.failure?.reason ?? null,
+  };
+}
+
 export class SqliteRehearsalRepository implements RehearsalRepository {
   private readonly orm: Orm;
 
@@ -60,17 +75,7 @@ export class SqliteRehearsalRepository implements RehearsalRepository {
     const now = this.deps.now();
     const row = this.orm
       .update(rehearsals)
-      .set({
-        status: outcome.status,
-        finishedAt: now,
-        updatedAt: now,
-        durationMs: outcome.durationMs,
-        entities: outcome.entities,
-        applied: outcome.applied,
-        drift: outcome.drift,
-        failureCode: outcome.failure?.code ?? null,
-        failureReason: outcome.failure?.reason ?? null,
-      })
+      .set(finishedValues(outcome, now))
       .where(and(eq(rehearsals.id, id), eq(rehearsals.status, 'running')))
       .returning()
       .get();

@@ -3,9 +3,12 @@
  * - `pending` rows with no job waiting for them are enqueued again (same job id: a duplicate add is a no-op);
  * - `running` rows with no job left in Redis (a worker died and its job was removed, or Redis lost it)
  *   become `failed` with a reason. A running row whose job is still active is left alone: BullMQ's stalled
- *   check hands it to a live worker once the dead worker's lock expires (bullmq guide/jobs/stalled.md).
+ *   check hands it to a live worker once the dead worker's lock expires (bullmq guide/jobs/stalled.md);
+ * - settled backups of the last day whose `backup.completed`/`backup.failed` a stopped worker never
+ *   appended get it now, marked `recovered` (src/app/backups/audit-gaps.ts).
  */
 import type { Job } from 'bullmq';
+import { auditMissingOutcomes } from '../app/backups/audit-gaps.ts';
 import { scheduledBackupId } from '../app/backups/scheduled-backup.ts';
 import { safeNotify } from '../app/notifier.ts';
 import { backupSettled } from '../app/watch/alerts.ts';
@@ -15,6 +18,8 @@ import { JOB_NAMES } from './queues.ts';
 export interface RecoveryResult {
   requeued: string[];
   failed: string[];
+  /** settled backups whose outcome event a stopped worker never appended, appended now */
+  audited: string[];
 }
 
 const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'] as const;
@@ -32,7 +37,7 @@ export async function recoverBackups(services: Services): Promise<RecoveryResult
     const id = job ? backupIdOfJob(job) : undefined;
     if (id) live.add(id);
   }
-  const result: RecoveryResult = { requeued: [], failed: [] };
+  const result: RecoveryResult = { requeued: [], failed: [], audited: [] };
 
   for (const b of await services.repos.backups.listByStatus('pending')) {
     if (live.has(b.id)) continue;
@@ -60,6 +65,7 @@ export async function recoverBackups(services: Services): Promise<RecoveryResult
     );
     result.failed.push(b.id);
   }
+  result.audited = await auditMissingOutcomes(services);
   return result;
 }
 

@@ -28,6 +28,8 @@ import { axiosTransport, nodeTransport, type TransportResponse } from './transpo
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+export type KongFlavour = 'kong' | 'konnect';
+
 export interface KongTlsOptions {
   /** PEM file with the CA that signed the Admin API's certificate. */
   caFile?: string;
@@ -43,6 +45,18 @@ export interface KongClientOptions {
   url: string;
   token?: string | undefined;
   workspace?: string | null | undefined;
+  /**
+   * Which API answers: `kong` (a self-hosted Admin API, the default) or `konnect` (a Konnect control
+   * plane's core-entities API: no `GET /`, `/status` or `/config`, a top-level `/targets`; see konnect.ts).
+   */
+  flavour?: KongFlavour;
+  /**
+   * A path every entity request is under (Konnect: `/v2/control-planes/{id}/core-entities`); `root`
+   * requests are not. The workspace prefix, if any, follows it.
+   */
+  basePath?: string;
+  /** `Authorization: Bearer <token>` instead of `Kong-Admin-Token` (Konnect's personal and system tokens). */
+  bearerToken?: string | undefined;
   /** per-request timeout; big `size=1000` pages need more than decK's 10 s. */
   timeoutMs?: number;
   tls?: KongTlsOptions;
@@ -102,6 +116,7 @@ export interface KongClient {
   /** base URL without credentials, for messages. */
   readonly baseUrl: string;
   readonly workspace: string | null;
+  readonly flavour: KongFlavour;
   request<T = unknown>(method: HttpMethod, path: string, opts?: RequestOptions): Promise<KongResponse<T>>;
   get<T = unknown>(path: string, opts?: RequestOptions): Promise<T>;
   /** every row of a paged collection, following Kong's `offset` with our own `size`. */
@@ -223,7 +238,8 @@ export function createKongClient(opts: KongClientOptions): KongClient {
   }
   const baseUrl = displayUrl(opts.url);
   const workspace = opts.workspace ? opts.workspace : null;
-  const prefix = workspace ? `/${seg(workspace)}` : '';
+  const flavour: KongFlavour = opts.flavour ?? 'kong';
+  const prefix = `${(opts.basePath ?? '').replace(/\/+$/, '')}${workspace ? `/${seg(workspace)}` : ''}`;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
   const sleep = opts.sleep ?? sleepReal;
   const random = opts.random ?? Math.random;
@@ -239,6 +255,7 @@ export function createKongClient(opts: KongClientOptions): KongClient {
     'Accept-Encoding': 'identity',
     'User-Agent': 'snapgate',
     ...(opts.token ? { 'Kong-Admin-Token': opts.token } : {}),
+    ...(opts.bearerToken ? { Authorization: `Bearer ${opts.bearerToken}` } : {}),
     // credentials in the URL (an Admin API behind a basic-auth proxy) become the header, not part of
     // the URL the transports see
     ...(parsed.username || parsed.password ? { Authorization: `Basic ${basicCredentials(parsed)}` } : {}),
@@ -360,6 +377,7 @@ export function createKongClient(opts: KongClientOptions): KongClient {
   return {
     baseUrl,
     workspace,
+    flavour,
     request,
     get: async <T>(path: string, ro?: RequestOptions) => (await request<T>('GET', path, ro)).data,
     listAll,
@@ -367,6 +385,6 @@ export function createKongClient(opts: KongClientOptions): KongClient {
       httpAgent.destroy();
       httpsAgent.destroy();
     },
-    toJSON: () => ({ baseUrl, workspace, authenticated: Boolean(opts.token) }),
+    toJSON: () => ({ baseUrl, workspace, authenticated: Boolean(opts.token || opts.bearerToken) }),
   };
 }

@@ -8,6 +8,7 @@ import type { HealthStatus, GatewayInfo as PortGatewayInfo } from '../app/ports/
 import type { DatabaseMode } from '../core/index.ts';
 import type { KongClient } from './client.ts';
 import { KongApiError, KongUnreachableError } from './errors.ts';
+import { KONNECT_KONG_VERSION } from './konnect.ts';
 
 /** The port's description plus what Kong's preflight needs. */
 export interface GatewayInfo extends PortGatewayInfo {
@@ -40,7 +41,26 @@ function databaseMode(value: unknown): DatabaseMode {
   return 'unknown';
 }
 
+/**
+ * A Konnect control plane as a gateway: no `GET /` to ask, so the version is the one decK assumes
+ * (konnect.ts), the edition Enterprise (Konnect offers the Enterprise entities), writes per entity as in
+ * DB mode; `role` is the control plane's cluster type and `hostname` its name.
+ */
+export function konnectGatewayInfo(controlPlane: { name: string; clusterType: string } | null): GatewayInfo {
+  return {
+    version: KONNECT_KONG_VERSION,
+    edition: 'enterprise',
+    database: 'postgres',
+    role: controlPlane?.clusterType ?? 'CLUSTER_TYPE_CONTROL_PLANE',
+    workspace: null,
+    hostname: controlPlane?.name ?? null,
+    availablePlugins: null,
+    wasm: null,
+  };
+}
+
 export async function describeGateway(client: KongClient): Promise<GatewayInfo> {
+  if (client.flavour === 'konnect') return konnectGatewayInfo(null);
   // With a workspace, root info lives at `/<ws>/kong` (go-kong workspacedBaseURL, deck fetchKongVersion);
   // older gateways and OSS only know `/`.
   let info: RootInfo | undefined;

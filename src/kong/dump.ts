@@ -30,6 +30,7 @@ import { ADMIN_PATHS } from './admin-paths.ts';
 import { type KongClient, seg } from './client.ts';
 import { describeGateway, type GatewayInfo } from './describe.ts';
 import { KongAbortedError, KongApiError } from './errors.ts';
+import { NOT_ON_KONNECT, withoutKonnectManaged } from './konnect.ts';
 import { Semaphore } from './pool.ts';
 
 /** The port's dump progress, with Kong's kinds. */
@@ -66,29 +67,32 @@ export function kindsFor(only: readonly Section[] | null | undefined): EntityKin
 
 /** Live gateway → Snapshot: every entity kept in memory as an EntityMap per kind. */
 export async function dumpGateway(client: KongClient, opts: DumpOptions = {}): Promise<Snapshot> {
+  return collectSnapshot((sink) => dumpInto(client, sink, opts));
+}
+
+/** A snapshot in memory from a dump into a sink (`dumpInto`, or the multi-workspace dump). */
+export async function collectSnapshot(
+  dump: (sink: SnapshotSink) => Promise<SnapshotMeta>,
+): Promise<Snapshot> {
   const entities: Partial<Record<EntityKind, EntityMap>> = {};
   // a kind joins the snapshot only when complete: one that fails half-way (and is tolerated) stays out
   const pending = new Map<EntityKind, EntityMap>();
-  const meta = await dumpInto(
-    client,
-    {
-      add(kind, list) {
-        let map = pending.get(kind);
-        if (!map) {
-          map = {};
-          pending.set(kind, map);
-        }
-        for (const e of list) map[e.id] = stripServerFields(kind, e);
-      },
-      close(kind) {
-        const map = pending.get(kind) ?? {};
-        pending.delete(kind);
-        entities[kind] = map;
-        return Object.keys(map).length;
-      },
+  const meta = await dump({
+    add(kind, list) {
+      let map = pending.get(kind);
+      if (!map) {
+        map = {};
+        pending.set(kind, map);
+      }
+      for (const e of list) map[e.id] = stripServerFields(kind, e);
     },
-    opts,
-  );
+    close(kind) {
+      const map = pending.get(kind) ?? {};
+      pending.delete(kind);
+      entities[kind] = map;
+      return Object.keys(map).length;
+    },
+  });
   return { meta, entities };
 }
 
@@ -99,12 +103,15 @@ export async function dumpGateway(client: KongClient, opts: DumpOptions = {}): P
  */
 export async function dumpInto(
   client: KongClient,
-  sink: SnapshotSink,
+  into: SnapshotSink,
   opts: DumpOptions = {},
 ): Promise<SnapshotMeta> {
   const gateway = opts.gateway ?? (await describeGateway(client));
   const takenAt = opts.takenAt ?? new Date().toISOString();
-  const kinds = kindsFor(opts.only);
+  const konnect = client.flavour === 'konnect';
+  // Konnect: kinds it does not offer are not part of its backups, nor are the entities it manages itself
+  const kinds = kindsFor(opts.only).filter((k) => !(konnect && NOT_ON_KONNECT[k]));
+  const sink = konnect ? withoutKonnectManaged(into) : into;
   sink.begin?.(kinds);
   const counts = new Map<EntityKind, number>();
   const done = (kind: EntityKind) => {
@@ -215,6 +222,17 @@ async function readCollections(
   };
 
   const tasks = kinds.map(async (kind) => {
+    if (kind === 'targets' && client.flavour === 'konnect') {
+      // Konnect lists every target at once (go-database-reconciler GetAllTargetsFromKonnect)
+      const targets = gate.run(() =>
+        client.listAll<Entity>('/targets', {
+          ...signal,
+          onRows: (rows) => guarded.add('targets', rows),
+          onPage: (n) => progress(kind, n),
+        }),
+      );
+      return record(kind, await targets);
+    }
     if (kind === 'targets') {
       const upstreams = await list('upstreams');
       return record(

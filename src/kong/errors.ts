@@ -9,6 +9,8 @@ export interface KongErrorBody {
   code?: number;
   name?: string;
   message?: string;
+  /** Konnect's control-planes API (BaseError `{status, title, instance, detail}`) */
+  detail?: string;
   fields?: Record<string, unknown>;
 }
 
@@ -39,7 +41,7 @@ export class KongApiError extends Error {
 
   constructor(init: KongApiErrorInit) {
     const b = asErrorBody(init.body);
-    const kongMessage = b.message ?? b.name ?? `HTTP ${init.status}`;
+    const kongMessage = b.message ?? b.detail ?? b.name ?? `HTTP ${init.status}`;
     super(`Kong rejected ${init.method} ${init.path} (${init.status}): ${kongMessage}`);
     this.name = 'KongApiError';
     this.status = init.status;

@@ -6,11 +6,12 @@
 import type { Gateway, GatewayErrorClass } from '../app/ports/gateway.ts';
 import type { ConnectionConfig, KongConnectionConfig } from '../config/types.ts';
 import { applyPlan } from './apply.ts';
-import { createKongClient, type KongClient } from './client.ts';
+import { createKongClient, type KongClient, type KongClientOptions } from './client.ts';
 import { checkHealth, describeGateway } from './describe.ts';
 import { dumpGateway, dumpInto } from './dump.ts';
 import { KongApiError, KongAuthError, KongUnreachableError } from './errors.ts';
 import { openGatewayPlanning } from './gateway-planning.ts';
+import { openWorkspacesGateway } from './workspaces.ts';
 
 /** Kong's errors in the port's words; null for anything else. */
 export function classifyKongError(err: unknown): GatewayErrorClass | null {
@@ -56,16 +57,24 @@ export function kongClientFor(connection: ConnectionConfig): KongClient {
   return kongClientOf(connection);
 }
 
-function kongClientOf(connection: KongConnectionConfig): KongClient {
-  return createKongClient({
+function clientOptions(connection: KongConnectionConfig): KongClientOptions {
+  return {
     url: connection.kongUrl,
     token: connection.token.reveal(),
     workspace: connection.workspace,
     ...(connection.tls ? { tls: connection.tls } : {}),
-  });
+  };
 }
 
-/** The gateway port for a configured Kong connection. */
+function kongClientOf(connection: KongConnectionConfig): KongClient {
+  return createKongClient(clientOptions(connection));
+}
+
+/**
+ * The gateway port for a configured Kong connection: one workspace, or with `workspaces` every selected
+ * workspace of a Kong Enterprise gateway in one backup (workspaces.ts).
+ */
 export function openKongGateway(connection: KongConnectionConfig): Gateway {
+  if (connection.workspaces) return openWorkspacesGateway(connection, clientOptions(connection));
   return kongGateway(kongClientFor(connection));
 }

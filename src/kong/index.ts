@@ -23,5 +23,7 @@ export {
 } from './errors.ts';
 export { classifyKongError, kongClientFor, kongGateway, openKongGateway } from './gateway.ts';
 export { type GatewayPlanning, openGatewayPlanning } from './gateway-planning.ts';
+export { KonnectControlPlaneError } from './konnect.ts';
+export { classifyKonnectError, openKonnectGateway } from './konnect-gateway.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 export { loadSchemasFor, readCapabilities, SchemaRegistry } from './schemas.ts';

@@ -16,6 +16,7 @@ import {
 import { type KongClient, seg } from './client.ts';
 import type { GatewayInfo } from './describe.ts';
 import { KongApiError, SchemaUnavailableError } from './errors.ts';
+import { CONTROL_PLANE_GROUP, NOT_ON_KONNECT } from './konnect.ts';
 
 /** Kinds that are Kong DAOs with an entity schema (group membership is not one). */
 const NOT_KONG_ENTITIES: ReadonlySet<EntityKind> = new Set(['consumer_group_members']);
@@ -103,6 +104,7 @@ export async function readCapabilities(
   client: KongClient,
   gateway: GatewayInfo,
 ): Promise<GatewayCapabilities> {
+  if (client.flavour === 'konnect') return konnectCapabilities(gateway);
   const res = await client.request<{ enabled_plugins?: unknown }>('GET', '/plugins/enabled', {
     allowStatus: [404],
   });
@@ -146,4 +148,30 @@ export async function loadSchemasFor(
   });
   await Promise.all([...plugins, ...[...new Set(kinds)].map((k) => registry.entity(k))]);
   return registry.schemas;
+}
+
+/**
+ * A Konnect control plane: its plugin catalogue is Konnect's (no `/plugins/enabled` to ask: every plugin
+ * written is checked against its schema, `/schemas/plugins/{name}`, which core-entities serves as Kong
+ * does); OAuth2 credentials are not offered; a control plane group takes no writes; basic-auth hashes
+ * round-trip through `skip_hash` (konnect.ts).
+ */
+function konnectCapabilities(gateway: GatewayInfo): GatewayCapabilities {
+  const group = gateway.role === CONTROL_PLANE_GROUP;
+  return {
+    version: gateway.version,
+    edition: gateway.edition,
+    database: gateway.database,
+    enabledPlugins: null,
+    wasm: null,
+    product: `Kong Konnect control plane${gateway.hostname ? ` ${gateway.hostname}` : ''}`,
+    unsupportedKinds: NOT_ON_KONNECT,
+    ...(group
+      ? {
+          readOnly:
+            'is a control plane group, which is read-only: restore into one of its member control planes',
+        }
+      : {}),
+    keepsStoredHashes: true,
+  };
 }

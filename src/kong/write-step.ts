@@ -12,6 +12,7 @@
 import { CATALOGUE, type Entity, type EntityKind, type PlanStep, stripServerFields } from '../core/index.ts';
 import { ADMIN_PATHS } from './admin-paths.ts';
 import { type KongClient, seg } from './client.ts';
+import { withSkipHash } from './konnect.ts';
 
 export type EntityLookup = (kind: EntityKind, id: string) => Entity | undefined;
 
@@ -122,7 +123,10 @@ export async function executeStep(client: KongClient, step: PlanStep, lookup: En
     return;
   }
   if (!step.body) throw new Error(`plan step ${step.op} ${step.kind} ${step.name} has no body`);
-  const body = requestBody(step.kind, step.body, step.id);
+  let body = requestBody(step.kind, step.body, step.id);
+  if (step.kind === 'basicauth_credentials' && client.flavour === 'konnect') {
+    body = withSkipHash(body) as Entity;
+  }
   if (step.kind === 'targets') return upsertTarget(client, step, body);
   await client.request(
     'PUT',

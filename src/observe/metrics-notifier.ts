@@ -11,6 +11,7 @@ import type {
   DriftEvent,
   Notifier,
   PruneEvent,
+  RecordEvent,
   RestoreEvent,
   VerifyEvent,
 } from '../app/index.ts';
@@ -40,6 +41,7 @@ class RecentIds {
 export class MetricsNotifier implements Notifier {
   readonly #backups = new RecentIds();
   readonly #restores = new RecentIds();
+  readonly #rehearsals = new RecentIds();
   readonly #restoreStarts = new Map<string, number>();
 
   constructor(
@@ -82,6 +84,15 @@ export class MetricsNotifier implements Notifier {
   alertChanged({ connection, kind, phase }: AlertEvent): null {
     this.metrics.alerts.inc({ connection, kind, event: phase });
     return null;
+  }
+
+  /** A rehearsal that ended (`recordChanged` with kind `rehearsal`): counted, its recovery time observed. */
+  recordChanged({ kind, id, connection, status, durationMs }: RecordEvent): void {
+    if (kind !== 'rehearsal' || (status !== 'passed' && status !== 'failed') || !this.#rehearsals.first(id))
+      return;
+    const labels = { connection, outcome: status };
+    this.metrics.rehearsals.inc(labels);
+    if (durationMs !== undefined) this.metrics.rehearsalRecovery.observe(labels, durationMs / 1000);
   }
 
   driftChecked({ connection, outcome }: DriftEvent): void {

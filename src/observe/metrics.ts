@@ -77,6 +77,19 @@ export class SnapgateMetrics implements MetricsSource {
     labelNames: ['connection', 'kind', 'event'] as const,
     registers: [this.registry],
   });
+  readonly rehearsals = new Counter({
+    name: 'snapgate_rehearsals_total',
+    help: 'Restore rehearsals into scratch connections that ended, by connection and outcome (passed, failed).',
+    labelNames: ['connection', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly rehearsalRecovery = new Histogram({
+    name: 'snapgate_rehearsal_recovery_seconds',
+    help: 'The measured recovery time of a rehearsal: opening the backup to a scratch gateway with zero drift.',
+    labelNames: ['connection', 'outcome'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
   readonly driftChecks = new Counter({
     name: 'snapgate_drift_checks_total',
     help: 'Drift checks by connection and result (drift: a new drift posted, repeat: the same drift again, unchanged, no-backup, failed).',

@@ -12,6 +12,7 @@ import { GATEWAYS_UNDER_TEST, type GatewayFixture, open } from './implementation
 
 /** A sample configuration per gateway type. */
 const SAMPLES: Record<string, () => Snapshot> = {
+  konnect: () => SAMPLES.kong!(),
   kong: () =>
     fromDeckFile(
       [

@@ -86,6 +86,32 @@ function kongConnection(name: string, url: string, token: string): ConnectionCon
   };
 }
 
+export const KONNECT_TOKEN = 'kpat_contract0000000000000000000000000000000000000';
+
+/** A Konnect connection to control plane `controlPlane` at `baseUrl` (kong-sim's Konnect mode). */
+export function konnectConnection(
+  name: string,
+  baseUrl: string,
+  token: string,
+  controlPlane = 'prod',
+): ConnectionConfig {
+  return {
+    name,
+    type: 'konnect',
+    baseUrl,
+    region: null,
+    controlPlane,
+    token: new Secret(token),
+    environment: 'test',
+    owner: null,
+    tags: [],
+    tls: null,
+    schedules: [],
+    retention: { keepPreRestore: '30d' },
+    roles: { viewer: [], operator: [], approver: [], admin: [] },
+  };
+}
+
 export const GATEWAYS_UNDER_TEST: readonly GatewayUnderTest[] = [
   {
     type: 'kong',
@@ -95,6 +121,21 @@ export const GATEWAYS_UNDER_TEST: readonly GatewayUnderTest[] = [
         connection: kongConnection('contract', sim.url, 'contract-token'),
         wrongToken: kongConnection('contract', sim.url, 'not-the-token'),
         unreachable: kongConnection('contract', 'http://127.0.0.1:9', 'contract-token'),
+        close: () => sim.close(),
+      };
+    },
+  },
+  {
+    type: 'konnect',
+    async start() {
+      const sim: KongSim = await startKongSim({
+        port: 0,
+        konnect: { token: KONNECT_TOKEN, controlPlanes: [{ name: 'prod' }, { name: 'staging' }] },
+      });
+      return {
+        connection: konnectConnection('contract', sim.url, KONNECT_TOKEN),
+        wrongToken: konnectConnection('contract', sim.url, 'kpat_not-the-token'),
+        unreachable: konnectConnection('contract', 'http://127.0.0.1:9', KONNECT_TOKEN),
         close: () => sim.close(),
       };
     },

@@ -61,7 +61,7 @@ const sim = await startKongSim({
   failRate: o.failRate,
   dropRate: o.dropRate,
   rateLimit: o.rateLimit,
-  ...(o.seed ? { seed: o.seed } : {}),
+  ...(o.seed && !o.konnectToken ? { seed: o.seed } : {}),
   ...(o.token ? { token: o.token } : {}),
   ...(o.workspace ? { workspace: o.workspace } : {}),
   ...(o.workspaces ? { workspaces: o.workspaces.split(',').filter(Boolean) } : {}),
@@ -72,7 +72,8 @@ const sim = await startKongSim({
           controlPlanes: o.controlPlanes
             .split(',')
             .filter(Boolean)
-            .map((name) => ({ name })),
+            // `--seed` seeds the first control plane (the others start empty)
+            .map((name, i) => ({ name, ...(i === 0 && o.seed ? { seed: o.seed } : {}) })),
         },
       }
     : {}),

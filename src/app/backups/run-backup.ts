@@ -238,15 +238,7 @@ async function complete(
   completion: Parameters<Services['repos']['backups']['markCompleted']>[1],
 ): Promise<Backup> {
   const done = await services.repos.backups.markCompleted(running.id, completion);
-  await audit(services, done, 'backup.completed', 'ok', {
-    artifact: done.artifactName,
-    bytes: done.bytes,
-    sha256: done.sha256,
-    keyId: done.keyId,
-    unchangedFrom: done.unchangedFrom,
-    entities: sumCounts(done.counts),
-    copies: completion.copies.length,
-  });
+  await auditOutcome(services, done, completion.copies.length);
   await notify(
     services,
     done,
@@ -261,7 +253,7 @@ async function fail(services: Services, running: Backup, failure: Failure): Prom
   const { reason } = failure;
   try {
     const failed = await services.repos.backups.markFailed(running.id, failure);
-    await audit(services, failed, 'backup.failed', 'failed', { reason, attempts: failed.attempts });
+    await auditOutcome(services, failed);
     await notify(services, failed, 'finished', reason);
     await backupSettled(services, failed);
   } catch (err) {
@@ -288,6 +280,37 @@ async function notify(
   await safeNotify(() =>
     services.notifier.backupChanged({ backup, phase, ...(message === undefined ? {} : { message }) }),
   );
+}
+
+/**
+ * `backup.completed` / `backup.failed` for a settled record. `copies`: how many copies were written (read
+ * from the records when not given); `extra` joins the details (`recovered: true` when start-up recovery
+ * writes an event a stopped worker could not).
+ */
+export async function auditOutcome(
+  services: Services,
+  b: Backup,
+  copies?: number,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  if (b.status === 'completed') {
+    await audit(services, b, 'backup.completed', 'ok', {
+      artifact: b.artifactName,
+      bytes: b.bytes,
+      sha256: b.sha256,
+      keyId: b.keyId,
+      unchangedFrom: b.unchangedFrom,
+      entities: sumCounts(b.counts),
+      copies: copies ?? (await services.repos.backups.listCopies(b.id)).length,
+      ...extra,
+    });
+  } else if (b.status === 'failed') {
+    await audit(services, b, 'backup.failed', 'failed', {
+      reason: b.failureReason,
+      attempts: b.attempts,
+      ...extra,
+    });
+  }
 }
 
 async function audit(

@@ -3,7 +3,7 @@
  * only (the queue may store its data in clear text); adding the same work twice is a no-op, so a retried
  * request cannot queue two runs. BullMQ implements it in `src/jobs/work-queue.ts`.
  */
-import type { Section } from '../../core/index.ts';
+import type { OnlyEntry } from '../../core/index.ts';
 import type { SlackMessageRef } from './backups.ts';
 
 /** A diff of a connection's live gateway against one of its backups, and where its card is. */
@@ -12,7 +12,7 @@ export interface DiffWork {
   id: string;
   connection: string;
   backupId: string;
-  only?: Section[];
+  only?: OnlyEntry[];
   /** Slack user id or `cli:<user>` */
   requestedBy: string;
   /** the card the result edits, when one was posted */

@@ -11,9 +11,9 @@
  */
 
 import {
+  type OnlyEntry,
   type Plan,
   type PlanOptions,
-  type Section,
   type Snapshot,
   workspaceMismatch,
 } from '../../core/index.ts';
@@ -39,8 +39,8 @@ export interface LivePlan {
   target: Snapshot;
 }
 
-export function planOptions(restore: Restore): { only?: Section[]; noDeletes: boolean } {
-  const only = restore.onlySections as Section[] | null;
+export function planOptions(restore: Restore): { only?: OnlyEntry[]; noDeletes: boolean } {
+  const only = restore.onlySections as OnlyEntry[] | null;
   return { ...(only && only.length > 0 ? { only } : {}), noDeletes: restore.noDeletes };
 }
 
@@ -175,7 +175,7 @@ export async function planConnection(
   services: Services,
   connection: string,
   target: Snapshot | Promise<Snapshot>,
-  options: { only?: Section[]; noDeletes?: boolean } = {},
+  options: { only?: OnlyEntry[]; noDeletes?: boolean } = {},
 ): Promise<Plan> {
   const gateway = services.gateway(services.connection(connection));
   try {

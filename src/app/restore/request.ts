@@ -6,7 +6,13 @@
  */
 
 import { AuditInputError, assertNoSecrets, auditActorSchema } from '../../audit/index.ts';
-import { catalogueFor, type Section, sectionsOf, sectionsRefusal } from '../../core/index.ts';
+import {
+  catalogueFor,
+  KONG_CATALOGUE,
+  type OnlyEntry,
+  scopedOnlyEntry,
+  sectionsRefusal,
+} from '../../core/index.ts';
 import { type Backup, type Restore, RestoreInProgressError, type SlackMessageRef } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { UnknownConnectionError } from '../services.ts';
@@ -25,12 +31,22 @@ export function slackLink(ref: SlackMessageRef): string {
   return `https://slack.com/archives/${ref.channel}/p${ref.ts.replace('.', '')}`;
 }
 
-/** `--only` checked against the connection's gateway type: an AWS connection takes AWS's sections. */
-function checkSections(only: readonly string[] | undefined, gateway: string): Section[] | null {
+/**
+ * `--only` checked against the connection's gateway type: an AWS connection takes AWS's sections, a Kong one
+ * Kong's and, for a connection with several workspaces, `<workspace>/<section>` and `<workspace>/*`.
+ * Sections come back in catalogue order, then the workspace entries as given.
+ */
+function checkSections(only: readonly string[] | undefined, gateway: string): OnlyEntry[] | null {
   if (!only || only.length === 0) return null;
   const refusal = sectionsRefusal(only, gateway);
   if (refusal) throw new RestoreRefusedError(refusal);
-  return sectionsOf(only, catalogueFor(gateway)).sections;
+  const catalogue = catalogueFor(gateway);
+  const isSection = (s: string) => (catalogue.sections as readonly string[]).includes(s);
+  const scoped =
+    catalogue === KONG_CATALOGUE
+      ? [...new Set(only.map((s) => scopedOnlyEntry(s, isSection)).filter((s) => s !== null))]
+      : [];
+  return [...catalogue.sections.filter((s) => only.includes(s)), ...scoped];
 }
 
 const SECOND_MS = 1000;

@@ -3,7 +3,7 @@
  * told. Shared by the bot (Slack), the CLI and the jobs; records come from `src/db`, plans from `src/core`.
  */
 
-import type { Plan, Section, StepPhase } from '../../core/index.ts';
+import type { OnlyEntry, Plan, StepPhase } from '../../core/index.ts';
 import type { AssignedId } from '../ports/gateway.ts';
 import type { Backup, DecisionRefusal, Restore, SlackMessageRef } from '../ports/records.ts';
 
@@ -22,7 +22,7 @@ export interface RestoreRequestInput {
   connection: string;
   backup: BackupSelector;
   /** limit the restore to these sections; absent or empty = everything */
-  only?: Section[];
+  only?: OnlyEntry[];
   /** keep entities that exist only on the gateway */
   noDeletes?: boolean;
   /** an admin's request that may be approved by its requester (the caller checks the admin role) */

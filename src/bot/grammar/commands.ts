@@ -45,6 +45,18 @@ const idCommand = (name: 'show' | 'verify' | 'status' | 'approve' | 'reject' | '
 const withName = <T extends object>(name: KongCommand['name'], r: Read<T>): Read<KongCommand> =>
   r.ok ? { ok: true, value: { name, ...r.value } as KongCommand } : r;
 
+/** `<connection> [--limit N]`: the list commands (`backups`, `rehearsals`). */
+function listCommand(name: 'backups' | 'rehearsals', a: Args): Read<KongCommand> {
+  const r = allOf({
+    connection: positional(a, 0, readConnection),
+    limit: optionalFlag(a, 'limit', (t) => readLimit(t.text)),
+  });
+  return withName(
+    name,
+    r.ok ? { ok: true, value: { ...r.value, limit: r.value.limit ?? DEFAULT_BACKUPS_LIMIT } } : r,
+  );
+}
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'help',
@@ -88,16 +100,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     positionals: [{ name: '<connection>' }],
     flags: [{ name: 'limit', arity: 'value' }],
-    build: (a) => {
-      const r = allOf({
-        connection: positional(a, 0, readConnection),
-        limit: optionalFlag(a, 'limit', (t) => readLimit(t.text)),
-      });
-      return withName(
-        'backups',
-        r.ok ? { ok: true, value: { ...r.value, limit: r.value.limit ?? DEFAULT_BACKUPS_LIMIT } } : r,
-      );
-    },
+    build: (a) => listCommand('backups', a),
   },
   {
     name: 'show',
@@ -161,16 +164,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     positionals: [{ name: '<connection>' }],
     flags: [{ name: 'limit', arity: 'value' }],
-    build: (a) => {
-      const r = allOf({
-        connection: positional(a, 0, readConnection),
-        limit: optionalFlag(a, 'limit', (t) => readLimit(t.text)),
-      });
-      return withName(
-        'rehearsals',
-        r.ok ? { ok: true, value: { ...r.value, limit: r.value.limit ?? DEFAULT_BACKUPS_LIMIT } } : r,
-      );
-    },
+    build: (a) => listCommand('rehearsals', a),
   },
   {
     name: 'status',

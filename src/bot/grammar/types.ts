@@ -1,4 +1,4 @@
-import type { AtTime, Section } from '../../core/index.ts';
+import type { AtTime, OnlyEntry } from '../../core/index.ts';
 
 /** The `/kong` sub-commands, in the order help lists them. */
 export const COMMAND_NAMES = [
@@ -43,7 +43,7 @@ export type KongCommand =
   | { name: 'backups'; connection: string; limit: number }
   /** a configured connection's name (its storage) or a backup id */
   | { name: 'show'; id: string }
-  | { name: 'diff'; connection: string; backup: BackupRef; only?: Section[] }
+  | { name: 'diff'; connection: string; backup: BackupRef; only?: OnlyEntry[] }
   /** compare the live gateway with its newest backup now */
   | { name: 'drift'; connection: string }
   | { name: 'verify'; backupId: string }
@@ -66,7 +66,7 @@ export type KongCommand =
       at?: AtTime;
       /** `latest`/`--at` may pick a pre-restore backup */
       includePreRestore?: boolean;
-      only?: Section[];
+      only?: OnlyEntry[];
       noDeletes: boolean;
       breakGlass: boolean;
       reason: string;

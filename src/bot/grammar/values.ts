@@ -1,4 +1,4 @@
-import { ALL_SECTIONS, parseAtTime, type Section } from '../../core/index.ts';
+import { ALL_SECTIONS, type OnlyEntry, parseAtTime, SECTIONS, scopedOnlyEntry } from '../../core/index.ts';
 import { closestMatches, orList } from './suggest.ts';
 import type { Token } from './tokenize.ts';
 import type { AtTime, BackupRef, UserRef } from './types.ts';
@@ -95,20 +95,34 @@ export function readDuration(text: string): Read<number> {
 
 /**
  * `plugins,routes`, `plugins routes`, `consumer-groups`, `usage-plans` → de-duplicated sections of any
- * gateway type. The grammar does not know the connection's type: which sections it takes (Kong's on a Kong
- * connection, AWS's on an AWS one) is checked where the connection is known (`sectionsRefusal`).
+ * gateway type; for a Kong connection with several workspaces also `team-a/plugins` (a section of one
+ * workspace) and `team-a/*`. The grammar does not know the connection's type: which sections it takes
+ * (Kong's on a Kong connection, AWS's on an AWS one) is checked where the connection is known
+ * (`sectionsRefusal`).
  */
-export function readSections(values: readonly string[]): Read<Section[]> {
+export function readSections(values: readonly string[]): Read<OnlyEntry[]> {
   const words = values.flatMap((v) => v.split(/[\s,]+/)).filter((w) => w !== '');
   if (words.length === 0) return no(`--only needs one or more sections: ${ALL_SECTIONS.join(', ')}.`);
-  const out: Section[] = [];
+  const out: OnlyEntry[] = [];
+  // workspaces are Kong's: a section of a workspace is one of Kong's sections
+  const isSection = (s: string) => (SECTIONS as readonly string[]).includes(s);
   for (const word of words) {
+    const scoped = scopedOnlyEntry(word, isSection);
+    if (scoped) {
+      if (!out.includes(scoped)) out.push(scoped);
+      continue;
+    }
     const name = word.toLowerCase().replace(/-/g, '_');
     const section = ALL_SECTIONS.find((s) => s === name);
     if (!section) {
-      const near = closestMatches(name, ALL_SECTIONS);
-      const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${ALL_SECTIONS.join(', ')}.`;
-      return no(`${shown(word)} is not a section.${hint}`, near);
+      const bare = word.includes('/') ? word.slice(word.indexOf('/') + 1) : word;
+      const scope = word.includes('/') ? SECTIONS : ALL_SECTIONS;
+      const near = closestMatches(bare.toLowerCase().replace(/-/g, '_'), scope);
+      const hint = near.length ? ` Did you mean ${orList(near)}?` : ` Sections: ${scope.join(', ')}.`;
+      const what = word.includes('/')
+        ? 'a section of a workspace (`team-a/plugins`, `team-a/*`)'
+        : 'a section';
+      return no(`${shown(word)} is not ${what}.${hint}`, near);
     }
     if (!out.includes(section)) out.push(section);
   }

@@ -5,7 +5,7 @@
  */
 
 import type { Backup } from '../../app/ports/records.ts';
-import { isEntityKind, isKongKind, KIND_NOUN, type Plan, type Section } from '../../core/index.ts';
+import { isEntityKind, isKongKind, KIND_NOUN, type OnlyEntry, type Plan } from '../../core/index.ts';
 import { context, escapeMrkdwn, section } from '../blocks/index.ts';
 import { code, formatAge, plural } from './format.ts';
 import { listMessage } from './lines.ts';
@@ -27,7 +27,7 @@ export interface DiffCardInput {
   connection: string;
   /** the backup compared against; `createdAt` is null when its record is gone */
   backup: Pick<Backup, 'id'> & { createdAt: Date | null };
-  only?: readonly Section[];
+  only?: readonly OnlyEntry[];
   requestedBy: string;
   now: Date;
   /** which copy of the backup was read (shown when it was not a trouble-free primary) */

@@ -13,6 +13,7 @@ import { printable } from '../../core/printable.ts';
 import type { Snapshot } from '../../core/snapshot.ts';
 import { ArtifactError, KeyRing, openArtifact, readArtifactHeader } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
+import { oneWorkspace } from '../one-workspace.ts';
 import { readPrivateFile } from '../private-file.ts';
 import { addConfigOption, type ConfigFlag, cliActor, loadCliConfig } from './backup-context.ts';
 
@@ -28,6 +29,7 @@ async function header(file: string) {
 
 interface ExportFlags extends ConfigFlag {
   output: string;
+  workspace?: string;
   keyFile?: string;
   keyEnv?: string;
   format: string;
@@ -76,7 +78,8 @@ export function registerArtifact(program: Command): void {
       .requiredOption('-o, --output <file>', 'decK file to write')
       .option('--key-file <file>', "file holding the artifact's key (hex or base64); no config needed")
       .option('--key-env <var>', "environment variable holding the artifact's key; no config needed")
-      .option('--format <format>', 'yaml or json', 'yaml'),
+      .option('--format <format>', 'yaml or json', 'yaml')
+      .option('--workspace <name>', 'the workspace to export, for a backup of several workspaces'),
   ).action(async (file: string, flags: ExportFlags) => {
     if (flags.format !== 'yaml' && flags.format !== 'json')
       throw new CliError('--format must be yaml or json');
@@ -91,6 +94,7 @@ export function registerArtifact(program: Command): void {
       if (err instanceof ArtifactError) throw new CliError(printable(err.message));
       throw err;
     }
+    snapshot = oneWorkspace(snapshot, flags.workspace, '--workspace');
     await writeFile(flags.output, toDeckFile(snapshot, { format: flags.format }), { mode: 0o600 });
     const total = Object.values(snapshot.meta.counts).reduce((a, n) => a + (n ?? 0), 0);
     process.stdout.write(

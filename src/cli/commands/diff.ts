@@ -10,7 +10,7 @@ import {
   addKongOptions,
   connectForFile,
   type KongFlags,
-  parseSections,
+  parseOnly,
   readDeckFile,
   withClient,
 } from '../kong-options.ts';
@@ -30,7 +30,7 @@ export function registerDiff(program: Command): void {
     .option('--json', 'print the plan as JSON (secrets redacted)')
     .option('--exit-code', 'exit 0 when there are no changes, 2 when there are, 1 on errors')
     .action(async (file: string, flags: DiffFlags) => {
-      const only = parseSections(flags.only);
+      const only = parseOnly(flags.only);
       const target = await readDeckFile(file);
       const { client, gateway } = await connectForFile(flags, file, target.snapshot.meta.workspace);
       await withClient(client, async () => {

@@ -26,7 +26,13 @@ export function registerDump(program: Command): void {
       const only = parseSections(flags.only);
       const { client, gateway } = await connect(flags);
       await withClient(client, async () => {
-        const snapshot = await client.dump({ gateway, only: only ?? null });
+        const dumped = await client.dump({ gateway, only: only ?? null });
+        if (dumped.meta.workspaces) {
+          throw new CliError(
+            `${client.address} is every workspace of the gateway (workspaces: in snapgate.yml) and a decK file holds one; take a backup and use snapgate artifact export --workspace <name>, or dump with --kong-url and --workspace`,
+          );
+        }
+        const snapshot = dumped;
         const text = toDeckFile(snapshot, { format });
         if (!flags.output) {
           process.stdout.write(text);

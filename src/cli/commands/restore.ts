@@ -20,7 +20,7 @@ import type { Plan } from '../../core/index.ts';
 import { formatGap, resolveCliAt } from '../at-option.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import { formatPlan } from '../format-plan.ts';
-import { parseSections } from '../kong-options.ts';
+import { parseOnly } from '../kong-options.ts';
 import { approveHint } from '../restore-view.ts';
 import { addConfigOption, type ConfigFlag, cliActor, formatTime, withServices } from './backup-context.ts';
 
@@ -135,7 +135,7 @@ export function registerRestore(program: Command): void {
     .option('--reason <text>', 'why (required; shown to the approver and kept in the audit log)');
   addPlanViewOptions(command).action(
     async (connection: string, backup: string | undefined, flags: RestoreFlags) => {
-      const only = parseSections(flags.only);
+      const only = parseOnly(flags.only);
       if (!flags.reason?.trim()) throw new CliError('--reason is required: say why this restore is needed');
       const backupSelector = selector(backup, flags);
       await withServices(

@@ -18,6 +18,7 @@
  *   L4  plugins  filter_chains
  */
 
+import { scopedOnlyEntry } from '../workspace.ts';
 import { AWS_CATALOGUE_DEFS } from './aws-apigateway/kinds.ts';
 import { AWS_KINDS, AWS_SECTIONS } from './aws-apigateway/names.ts';
 import { caCertificates } from './kinds/ca-certificates.ts';
@@ -180,16 +181,22 @@ export function sectionsOf(
   return { sections: catalogue.sections.filter((s) => names.includes(s)), unknown: [...new Set(unknown)] };
 }
 
-/** Why `names` cannot be `--only` on a connection of `gateway`'s type, in words; null when they can. */
+/**
+ * Why `names` cannot be `--only` on a connection of `gateway`'s type, in words; null when they can. A Kong
+ * connection also takes `<workspace>/<section>` and `<workspace>/*` (workspaces are Kong's).
+ */
 export function sectionsRefusal(
   names: readonly string[] | undefined,
   gateway: string | null | undefined,
 ): string | null {
   if (!names || names.length === 0) return null;
   const catalogue = catalogueFor(gateway);
-  const { unknown } = sectionsOf(names, catalogue);
+  const isOwn = (s: string) => (catalogue.sections as readonly string[]).includes(s);
+  const kong = catalogue === KONG_CATALOGUE;
+  const unknown = names.filter((n) => !isOwn(n) && !(kong && scopedOnlyEntry(n, isOwn) !== null));
   if (unknown.length === 0) return null;
-  return `unknown section ${unknown.join(', ')} for a ${catalogue.title} connection; sections are: ${catalogue.sections.join(', ')}`;
+  const scoped = kong ? ' (for a connection with several workspaces also workspace/section)' : '';
+  return `unknown section ${[...new Set(unknown)].join(', ')} for a ${catalogue.title} connection; sections are: ${catalogue.sections.join(', ')}${scoped}`;
 }
 
 /** A section of `catalogue` (Kong's by default). */

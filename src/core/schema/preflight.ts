@@ -25,6 +25,17 @@ export interface GatewayCapabilities {
   enabledPlugins: readonly string[] | null;
   /** `configuration.wasm` from `GET /`; null when unknown. */
   wasm: boolean | null;
+  /** the product, when not a self-hosted Kong (`Kong Konnect`): named in refusals */
+  product?: string;
+  /** kinds this gateway does not offer at all, each with the reason (Konnect: OAuth2 credentials) */
+  unsupportedKinds?: Readonly<Partial<Record<EntityKind, string>>>;
+  /** why this gateway takes no writes at all (a Konnect control plane group); absent when it does */
+  readOnly?: string;
+  /**
+   * the gateway stores a hashed secret written back as the hash it is (Konnect basic-auth `skip_hash`),
+   * so a backup's hashes round-trip and no hashed-secret warning holds
+   */
+  keepsStoredHashes?: boolean;
 }
 
 /** The plugin each credential kind's DAO comes with. */
@@ -39,6 +50,7 @@ export const CREDENTIAL_PLUGIN: Partial<Record<EntityKind, string>> = {
 };
 
 function editionText(caps: GatewayCapabilities): string {
+  if (caps.product) return caps.product;
   return `Kong ${caps.version}, ${caps.edition} edition`;
 }
 
@@ -48,6 +60,8 @@ function kindProblem(
   caps: GatewayCapabilities,
   enabled: ReadonlySet<string> | null,
 ): string | null {
+  const absent = caps.unsupportedKinds?.[kind];
+  if (absent) return `${kind} (${absent})`;
   if (CATALOGUE[kind].enterprise && caps.edition !== 'enterprise') return `${kind} (Kong Enterprise only)`;
   const plugin = CREDENTIAL_PLUGIN[kind];
   if (plugin && enabled && !enabled.has(plugin)) return `${kind} (the ${plugin} plugin is not enabled)`;
@@ -89,6 +103,12 @@ export function preflightRefusals(
     }
   }
   const out: PreflightRefusal[] = [];
+  if (caps.readOnly && plan.steps.length > 0) {
+    out.push({
+      code: 'unsupported-by-gateway',
+      message: `the gateway (${editionText(caps)}) ${caps.readOnly}`,
+    });
+  }
   const missing = [...kinds.values()].filter(Boolean);
   const names = [...plugins].sort();
   if (missing.length > 0 || names.length > 0) {
@@ -110,7 +130,7 @@ export function preflightRefusals(
  */
 export function withPreflight(plan: Plan, caps: GatewayCapabilities, schemas: GatewaySchemas): Plan {
   const refusals = preflightRefusals(plan, caps, schemas);
-  const warnings = hashedSecretWarnings(plan.steps, caps.database);
+  const warnings = caps.keepsStoredHashes ? [] : hashedSecretWarnings(plan.steps, caps.database);
   if (refusals.length === 0 && warnings.length === plan.warnings.length) return plan;
   return { ...plan, warnings, refusals: [...plan.refusals, ...refusals] };
 }

@@ -14,7 +14,7 @@ import {
   type RehearsalRepository,
 } from '../../app/ports/rehearsals.ts';
 import { clampLimit } from '../repository-deps.ts';
-import { toRehearsal } from '../sqlite-rehearsals.ts';
+import { finishedValues, toRehearsal } from '../sqlite-rehearsals.ts';
 import type { PgDb, PgOrm } from './database.ts';
 import { bytewise, uniqueViolation } from './rows.ts';
 import { rehearsals } from './schema.ts';
@@ -59,17 +59,7 @@ export class PostgresRehearsalRepository implements RehearsalRepository {
     const now = this.deps.now();
     const [row] = await this.orm
       .update(rehearsals)
-      .set({
-        status: outcome.status,
-        finishedAt: now,
-        updatedAt: now,
-        durationMs: outcome.durationMs,
-        entities: outcome.entities,
-        applied: outcome.applied,
-        drift: outcome.drift,
-        failureCode: outcome.failure?.code ?? null,
-        failureReason: outcome.failure?.reason ?? null,
-      })
+      .set(finishedValues(outcome, now))
       .where(and(eq(rehearsals.id, id), eq(rehearsals.status, 'running')))
       .returning();
     if (row) return toRehearsal(row);

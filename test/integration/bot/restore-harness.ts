@@ -12,7 +12,7 @@ import type { Backup, Restore } from '../../../src/db/index.ts';
 import type { RunningWorkers } from '../../../src/jobs/index.ts';
 import type { HttpMethod } from '../../../src/kong/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
-import { createTestEnv, type TestEnv, waitFor } from '../jobs/harness.ts';
+import { createTestEnv, type EnvOptions, type TestEnv, waitFor } from '../jobs/harness.ts';
 import {
   driftFrom as driftOf,
   kongCaller,
@@ -31,7 +31,7 @@ import {
   textOf,
 } from './harness.ts';
 
-export { CHANNEL, PEOPLE, textOf };
+export { CHANNEL, PEOPLE, ROLES, textOf };
 
 const ROLES = `roles:
   viewer: [${GROUPS.viewers}]
@@ -49,8 +49,14 @@ export interface RestoreSlackEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createRestoreSlackEnv(botOptions: StartBotOptions = {}): Promise<RestoreSlackEnv> {
-  const env = await createTestEnv({ connectionExtra: ROLES });
+export async function createRestoreSlackEnv(
+  botOptions: StartBotOptions = {},
+  envOptions: EnvOptions = {},
+  /** runs before the services open (e.g. adding CLI approvers to snapgate.yml) */
+  prepare?: (env: TestEnv) => Promise<void>,
+): Promise<RestoreSlackEnv> {
+  const env = await createTestEnv({ ...envOptions, connectionExtra: ROLES });
+  await prepare?.(env);
   const { now, clock } = movableClock();
   let services!: Services;
   const bot = await startBot(async (output) => {

@@ -103,6 +103,30 @@ export interface EnvOptions {
   primary?: string;
   /** more environment variables for the config (S3 credentials) */
   env?: Record<string, string>;
+  /**
+   * the first connection's gateway lines instead of `kongUrl` + `tokenEnv` (a `type: konnect` connection,
+   * a Kong connection with `workspaces`), given the simulator's URL
+   */
+  gatewayYaml?: (simUrl: string) => string;
+}
+
+export const KONNECT_TOKEN = 'kpat_jobsharness0123456789abcdefghijklmnopqrstuv';
+
+/**
+ * kong-sim in Konnect mode, the seed in control plane `prod` (beside an empty `staging`), and a
+ * `type: konnect` connection `prod` that reaches it.
+ */
+export function konnectEnvOptions(seed: Record<string, unknown> = SEED): EnvOptions {
+  return {
+    sim: {
+      token: undefined,
+      seed: undefined,
+      konnect: { token: KONNECT_TOKEN, controlPlanes: [{ name: 'prod', seed }, { name: 'staging' }] },
+    },
+    env: { KONNECT_TOKEN },
+    gatewayYaml: (url) =>
+      `    type: konnect\n    baseUrl: ${url}\n    controlPlane: prod\n    tokenEnv: KONNECT_TOKEN`,
+  };
 }
 
 export function configYaml(dir: string, simUrl: string, o: EnvOptions = {}): string {
@@ -111,10 +135,10 @@ export function configYaml(dir: string, simUrl: string, o: EnvOptions = {}): str
     .filter((l) => l.trim() !== '')
     .map((l) => `    ${l}`)
     .join('\n');
+  const gateway = o.gatewayYaml?.(simUrl) ?? `    kongUrl: ${simUrl}\n    tokenEnv: KONG_TOKEN`;
   return `connections:
   - name: prod
-    kongUrl: ${simUrl}
-    tokenEnv: KONG_TOKEN
+${gateway}
     environment: prod
 ${extra}
 ${
@@ -221,4 +245,53 @@ export function waitForBackup(
     const b = await services.repos.backups.get(id);
     return b && statuses.includes(b.status) ? b : undefined;
   });
+}
+
+/** Three workspaces, each with an `orders` service (names are unique per workspace, ids across all). */
+export const WORKSPACE_SEEDS = {
+  seed: {
+    _format_version: '3.0',
+    services: [
+      {
+        id: '7d000000-0000-4000-8000-000000000001',
+        name: 'orders',
+        host: 'default.internal',
+        routes: [{ id: '7d000000-0000-4000-8000-000000000002', name: 'orders', paths: ['/orders'] }],
+      },
+    ],
+  },
+  workspaceSeeds: Object.fromEntries(
+    (['a', 'b'] as const).map((t, i) => [
+      `team-${t}`,
+      {
+        _format_version: '3.0',
+        services: [
+          {
+            id: `7d000000-0000-4000-8000-0000000001${i}1`,
+            name: 'orders',
+            host: `${t}.internal`,
+            routes: [{ id: `7d000000-0000-4000-8000-0000000001${i}2`, name: 'orders', paths: [`/${t}`] }],
+          },
+        ],
+        consumers: [{ id: `7d000000-0000-4000-8000-0000000001${i}3`, username: `${t}-user` }],
+      },
+    ]),
+  ),
+};
+
+/**
+ * Kong Enterprise with three workspaces (default, team-a, team-b; WORKSPACE_SEEDS) and a Kong connection
+ * `prod` with `workspaces: all`.
+ */
+export function enterpriseEnvOptions(): EnvOptions {
+  return {
+    sim: {
+      token: undefined,
+      seed: WORKSPACE_SEEDS.seed,
+      edition: 'enterprise',
+      workspaces: ['team-a', 'team-b'],
+      workspaceSeeds: WORKSPACE_SEEDS.workspaceSeeds,
+    },
+    gatewayYaml: (url) => `    kongUrl: ${url}\n    tokenEnv: KONG_TOKEN\n    workspaces: all`,
+  };
 }

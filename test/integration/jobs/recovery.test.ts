@@ -24,7 +24,7 @@ it('re-enqueues pending rows without a job and fails running rows whose job is g
   await repo.markFailed(done.id, { code: 'unexpected', reason: 'earlier failure' });
 
   workers = await startWorkers(services, { syncSchedules: false, log: () => undefined });
-  expect(workers.recovery).toEqual({ requeued: [pending.id], failed: [running.id] });
+  expect(workers.recovery).toEqual({ requeued: [pending.id], failed: [running.id], audited: [] });
   expect(await waitForBackup(services, pending.id)).toMatchObject({ status: 'completed' });
   expect(await repo.get(running.id)).toMatchObject({
     status: 'failed',
@@ -34,5 +34,54 @@ it('re-enqueues pending rows without a job and fails running rows whose job is g
   expect(await repo.get(done.id)).toMatchObject({ failureReason: 'earlier failure' });
 
   // A second recovery finds nothing to do.
-  expect(await recoverBackups(services)).toEqual({ requeued: [], failed: [] });
+  expect(await recoverBackups(services)).toEqual({ requeued: [], failed: [], audited: [] });
+});
+
+it('appends the outcome event a worker killed between the record and the audit append never wrote', async () => {
+  env = await createTestEnv();
+  let offsetMs = 0;
+  const services = await env.open({ now: () => new Date(Date.now() + offsetMs) });
+  const repo = services.repos.backups;
+  // what a worker killed right after `markCompleted` / `markFailed` leaves: the records settled, no
+  // backup.completed / backup.failed in the audit log
+  const completed = await repo.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPS1' });
+  await repo.markRunning(completed.id);
+  await repo.markCompleted(completed.id, {
+    counts: { services: 2, routes: 3 },
+    bytes: 123,
+    sha256: 'a'.repeat(64),
+    keyId: 'k1',
+    artifactName: 'kong-prod-x.sgb',
+    copies: [
+      { target: 'primary', location: '/p/kong-prod-x.sgb', sha256: 'a'.repeat(64) },
+      { target: 'offsite', location: '/o/kong-prod-x.sgb', sha256: 'a'.repeat(64) },
+    ],
+  });
+  const failed = await repo.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPS1' });
+  await repo.markRunning(failed.id);
+  await repo.markFailed(failed.id, { code: 'gateway_unreachable', reason: 'connect ECONNREFUSED' });
+
+  // within a minute the process that settled them may still be appending: left alone
+  expect((await recoverBackups(services)).audited).toEqual([]);
+  offsetMs = 2 * 60_000;
+  expect((await recoverBackups(services)).audited.sort()).toEqual([completed.id, failed.id].sort());
+  const events = await services.audit.list({ action: 'backup.*', limit: 10 });
+  expect(events.find((e) => e.targetId === completed.id)).toMatchObject({
+    action: 'backup.completed',
+    outcome: 'ok',
+    details: expect.objectContaining({
+      recovered: true,
+      entities: 5,
+      copies: 2,
+      artifact: 'kong-prod-x.sgb',
+    }),
+  });
+  expect(events.find((e) => e.targetId === failed.id)).toMatchObject({
+    action: 'backup.failed',
+    outcome: 'failed',
+    details: expect.objectContaining({ recovered: true, reason: 'connect ECONNREFUSED', attempts: 1 }),
+  });
+  // once written, never twice; the chain still verifies
+  expect((await recoverBackups(services)).audited).toEqual([]);
+  expect(await services.audit.verify()).toMatchObject({ ok: true });
 });

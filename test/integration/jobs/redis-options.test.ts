@@ -195,9 +195,14 @@ describe('Redis options', () => {
       '0',
       '--cluster-yes',
     ]);
-    await waitFor('the cluster to be ok', async () => {
-      const { stdout } = await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'info']);
-      return stdout.includes('cluster_state:ok');
+    // every node must see the whole cluster before a client connects: on a loaded machine the second and
+    // third node learn of the slots later than the first, and a client routed to them meanwhile waits
+    await waitFor('every node to see the cluster ok', async () => {
+      for (const port of ports) {
+        const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+        if (!stdout.includes('cluster_state:ok') || !stdout.includes('cluster_known_nodes:3')) return false;
+      }
+      return true;
     });
     const services = await t.open();
     expect(services.redisPrefix).toBe(`{${t.prefix}}`);

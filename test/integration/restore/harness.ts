@@ -13,11 +13,11 @@ import {
   requestRestore,
   verifyAndOpenBackup,
 } from '../../../src/app/index.ts';
-import type { Runtime as Services } from '../../../src/compose/index.ts';
+import { openGateway, type Runtime as Services } from '../../../src/compose/index.ts';
 import { type Plan, planRestore, type Section, type Snapshot } from '../../../src/core/index.ts';
 import type { Backup, Restore } from '../../../src/db/index.ts';
 import { type RunningWorkers, startWorkers } from '../../../src/jobs/index.ts';
-import { dumpGateway, type HttpMethod, kongClientFor } from '../../../src/kong/index.ts';
+import { type HttpMethod, kongClientFor } from '../../../src/kong/index.ts';
 import {
   createTestEnv,
   type EnvOptions,
@@ -147,12 +147,13 @@ export function waitForRestore(services: Services, id: string, statuses: string[
 
 export const FINAL = ['completed', 'partially_failed', 'failed', 'rejected', 'expired', 'cancelled'];
 
+/** The live gateway of `prod`, opened through the registry (a Kong or a Konnect connection). */
 export async function liveSnapshot(services: Services, only?: Section[]): Promise<Snapshot> {
-  const client = kongClientFor(services.connection('prod'));
+  const gateway = openGateway(services.connection('prod'));
   try {
-    return await dumpGateway(client, { only: only ?? null, takenAt: '2026-01-01T00:00:00.000Z' });
+    return await gateway.dump({ only: only ?? null, takenAt: '2026-01-01T00:00:00.000Z' });
   } finally {
-    client.close();
+    gateway.close();
   }
 }
 

@@ -106,6 +106,6 @@ describe('aws-apigateway connections', () => {
       await problems(`  - name: other
     type: azure-apim
     environment: prod`),
-    ).toEqual(['connections[1].type: type must be one of: kong, aws-apigateway']);
+    ).toEqual(['connections[1].type: type must be one of: kong, konnect, aws-apigateway']);
   });
 });

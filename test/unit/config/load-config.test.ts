@@ -255,6 +255,16 @@ database: { path: snap.db }
       'connections[1].scratch: scratch connection "staging" reaches the same gateway as "prod-eu"; a rehearsal would overwrite it',
     ],
     [
+      'a scratch workspace of a gateway a workspaces: all connection backs up',
+      validYaml
+        .replace('    environment: prod\n', '    environment: prod\n    workspaces: all\n')
+        .replace(
+          '    kongUrl: http://kong.staging:8001\n    tokenFile: secrets/staging-token\n    environment: staging\n',
+          '    kongUrl: https://kong.example:8444\n    tokenFile: secrets/staging-token\n    workspace: scratch\n    environment: staging\n    scratch: true\n',
+        ),
+      'connections[1].scratch: scratch connection "staging" reaches the same gateway as "prod-eu"; a rehearsal would overwrite it',
+    ],
+    [
       'a report channel given by name',
       `${validYaml}report: { channel: '#platform' }\n`,
       'report.channel: must be a Slack channel id (C… or G…), not a #name: names change, ids do not',
@@ -351,9 +361,16 @@ database: { path: snap.db }
         PAYMENTS_AWS_ACCESS_KEY_ID: 'AKIAPAYMENTS',
         PAYMENTS_AWS_SECRET_ACCESS_KEY: 'aws-secret-example',
         PAYMENTS_AWS_SESSION_TOKEN: 'aws-session-example',
+        KONNECT_TOKEN: 'kpat_example0123456789',
       },
       readFile: async (p) =>
-        p.endsWith('snapgate.example.yml') ? example : p.endsWith('.pem') ? AUDIT_PEM : KEY_HEX,
+        p.endsWith('snapgate.example.yml')
+          ? example
+          : p.endsWith('.pem')
+            ? AUDIT_PEM
+            : p.endsWith('konnect-token')
+              ? 'spat_example0123456789'
+              : KEY_HEX,
     });
     const [, offsite, dr] = config.storage.copies;
     expect(offsite).toMatchObject({ type: 's3', name: 'offsite', prefix: 'prod-eu/', forcePathStyle: true });
@@ -364,10 +381,20 @@ database: { path: snap.db }
       'prod-eu',
       'prod-eu-scratch',
       'staging',
+      'prod-ee',
+      'konnect-prod',
+      'konnect-lab',
       'payments-api-eu',
       'payments-api-us',
     ]);
-    const [, , , eu, us] = config.connections;
+    const [, , , ee, konnect, lab, eu, us] = config.connections;
+    expect(ee).toMatchObject({ type: 'kong', workspaces: 'all', workspace: null });
+    expect(konnect).toMatchObject({
+      type: 'konnect',
+      baseUrl: 'https://eu.api.konghq.com',
+      controlPlane: 'prod',
+    });
+    expect(lab).toMatchObject({ type: 'konnect', region: null });
     expect(eu).toMatchObject({
       type: 'aws-apigateway',
       region: 'eu-west-1',

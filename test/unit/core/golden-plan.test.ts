@@ -15,6 +15,7 @@ import {
   type Plan,
   type PlanOptions,
   planRestore,
+  type Section,
   type Snapshot,
   snapshotSchema,
 } from '../../../src/core/index.ts';
@@ -76,6 +77,6 @@ describe('golden plan cases', () => {
     // an accepted plan applies without breaking a foreign key; a full restore reaches the target exactly
     const result = applyPlanInMemory(current, plan);
     if (!options.only && !options.noDeletes) expect(diff(result, target).changes).toEqual([]);
-    else expect(diff(result, target, { only: options.only }).counts).toBeDefined();
+    else expect(diff(result, target, { only: options.only as Section[] | undefined }).counts).toBeDefined();
   });
 });

@@ -144,6 +144,26 @@ describe('metrics from the application events', () => {
     expect(sample(text, 'snapgate_slack_rate_limited_total')).toBe('2');
   });
 
+  it('counts rehearsals once by outcome and observes their recovery time', async () => {
+    const metrics = new SnapgateMetrics();
+    const n = new MetricsNotifier(metrics);
+    n.recordChanged({ kind: 'rehearsal', id: 'h1', connection: 'prod', status: 'running' });
+    const passed = { kind: 'rehearsal', id: 'h1', connection: 'prod', status: 'passed', durationMs: 83_000 };
+    n.recordChanged(passed);
+    n.recordChanged(passed); // a repeated final event
+    n.recordChanged({ kind: 'rehearsal', id: 'h2', connection: 'prod', status: 'failed', durationMs: 4_000 });
+    n.recordChanged({ kind: 'other', id: 'x', connection: 'prod', status: 'passed', durationMs: 1 });
+    const text = await metrics.render();
+    expect(sample(text, 'snapgate_rehearsals_total{connection="prod",outcome="passed"}')).toBe('1');
+    expect(sample(text, 'snapgate_rehearsals_total{connection="prod",outcome="failed"}')).toBe('1');
+    expect(sample(text, 'snapgate_rehearsal_recovery_seconds_sum{connection="prod",outcome="passed"}')).toBe(
+      '83',
+    );
+    expect(
+      sample(text, 'snapgate_rehearsal_recovery_seconds_count{connection="prod",outcome="failed"}'),
+    ).toBe('1');
+  });
+
   it('reads queue depths and the newest completed backup when scraped; a failing source leaves the scrape whole', async () => {
     let redisUp = true;
     const metrics = new SnapgateMetrics({
