@@ -5,7 +5,15 @@
  */
 
 import type { ApplyResult, StepResult } from '../app/ports/gateway.ts';
-import { CATALOGUE, type Change, type EntityKind, isKongKind, KIND_NOUN, type Plan } from '../core/index.ts';
+import {
+  CATALOGUE,
+  type Change,
+  type EntityKind,
+  isKongKind,
+  KIND_NOUN,
+  type Plan,
+  productOfKind,
+} from '../core/index.ts';
 import { MASK, maskSecrets } from './mask.ts';
 
 const VERB = { create: 'creating', update: 'updating', delete: 'deleting' } as const;
@@ -146,7 +154,9 @@ export function formatPlan(plan: Plan, format: PlanFormat = {}): string {
 function stepLine(r: StepResult): string {
   const s = r.step;
   const e = r.error;
-  const where = e?.status ? `Kong ${e.status}${e.code !== null ? ` (code ${e.code})` : ''}: ` : '';
+  const where = e?.status
+    ? `${productOfKind(s.kind)} ${e.status}${e.code !== null ? ` (code ${e.code})` : ''}: `
+    : '';
   const fields = e?.fields ? ` ${JSON.stringify(maskSecrets(e.fields))}` : '';
   return `  failed: ${VERB[s.op]} ${kindNoun(s.kind)} ${s.name}: ${where}${e?.message ?? 'unknown error'}${fields}`;
 }

@@ -8,7 +8,7 @@
  */
 
 import type { PlanStep } from '../../core/index.ts';
-import { redact } from '../../core/index.ts';
+import { productOfKind, redact } from '../../core/index.ts';
 import type { ApplyResult, StepError, StepResult } from '../ports/gateway.ts';
 import { type Failure, type NewRestoreStep, type Restore, TransitionError } from '../ports/records.ts';
 import type { Services } from '../services.ts';
@@ -17,9 +17,10 @@ import type { FailedStep, RestoreResult } from './types.ts';
 
 const FAILED_STEPS_KEPT = 20;
 
-export function describeStepError(e: StepError | undefined): string {
+/** A write's error in the words of the product that answered it (`Kong 409 …`, `AWS API Gateway 400 …`). */
+export function describeStepError(e: StepError | undefined, product = 'Kong'): string {
   if (!e) return 'not attempted';
-  const where = e.status ? `Kong ${e.status}${e.code !== null ? ` (code ${e.code})` : ''}: ` : '';
+  const where = e.status ? `${product} ${e.status}${e.code !== null ? ` (code ${e.code})` : ''}: ` : '';
   const fields = e.fields ? ` ${JSON.stringify(redact(e.fields))}` : '';
   return `${where}${e.message}${fields}`;
 }
@@ -45,7 +46,13 @@ export function stepRecords(results: readonly StepResult[]): NewRestoreStep[] {
 }
 
 function failedStep(step: PlanStep, seq: number, error: StepError | undefined): FailedStep {
-  return { seq, op: step.op, kind: step.kind, name: step.name, error: describeStepError(error) };
+  return {
+    seq,
+    op: step.op,
+    kind: step.kind,
+    name: step.name,
+    error: describeStepError(error, productOfKind(step.kind)),
+  };
 }
 
 export function resultOf(apply: ApplyResult, drift: number | null): RestoreResult {
@@ -82,7 +89,10 @@ export function decide(
     );
   }
   if (result.notAttempted > 0) problems.push(`${result.notAttempted} not attempted after the failure`);
-  if (apply.error) problems.push(`Kong: ${describeStepError(apply.error)}`);
+  if (apply.error) {
+    const product = productOfKind(apply.steps[0]?.step.kind ?? '');
+    problems.push(`${product}: ${describeStepError(apply.error, product)}`);
+  }
   if (verifyError) problems.push(`the verification dump failed: ${verifyError}`);
   else if (result.drift !== null && result.drift > 0)
     problems.push(`the gateway still differs from the backup in ${result.drift} places after applying`);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { requestBackup } from '../../app/index.ts';
 import type { Backup } from '../../app/ports/records.ts';
-import { sumCounts } from '../../core/index.ts';
+import { catalogueOfCounts, sumCounts } from '../../core/index.ts';
 import { BACKUP_STATUS } from '../../core/status.ts';
 import { CliError, failedRecordError } from '../errors.ts';
 import {
@@ -125,7 +125,8 @@ export function registerBackup(program: Command): void {
         ['started', formatTime(b.startedAt)],
         ['finished', formatTime(b.finishedAt)],
         ['attempts', String(b.attempts)],
-        ['kong version', b.kongVersion ?? '-'],
+        // `kong version` on Kong, `aws api gateway version` on AWS API Gateway
+        [`${catalogueOfCounts(b.counts).title.toLowerCase()} version`, b.kongVersion ?? '-'],
         ['artifact', b.artifactName ?? '-'],
         ['size', formatBytes(b.bytes)],
         ['sha256', b.sha256 ?? '-'],

@@ -150,10 +150,20 @@ export function catalogueOf(meta: { gateway?: string | null } | null | undefined
  */
 export function catalogueOfCounts(counts: Readonly<Record<string, number>> | null | undefined): Catalogue {
   for (const kind of Object.keys(counts ?? {})) {
-    const found = Object.values(CATALOGUES).find((c) => (c.kinds as readonly string[]).includes(kind));
+    const found = catalogueOfKind(kind);
     if (found) return found;
   }
   return KONG_CATALOGUE;
+}
+
+/** The catalogue a kind belongs to (kind names are unique across gateway types); undefined if none. */
+export function catalogueOfKind(kind: string): Catalogue | undefined {
+  return Object.values(CATALOGUES).find((c) => (c.kinds as readonly string[]).includes(kind));
+}
+
+/** The product that answers writes of `kind`, as operators name it (`Kong`, `AWS API Gateway`). */
+export function productOfKind(kind: string): string {
+  return (catalogueOfKind(kind) ?? KONG_CATALOGUE).title;
 }
 
 export function kindDef(kind: EntityKind): KindDef {

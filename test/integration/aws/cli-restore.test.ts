@@ -156,6 +156,9 @@ describe('the CLI twin on an AWS API Gateway connection', () => {
     );
     const backup = (await services.repos.backups.get(backupId))!;
     expect(backup.status).toBe('completed');
+    expect((await cli('backups', 'show', backupId)).out).toMatch(
+      /aws api gateway version +apigateway 2015-07-09/,
+    );
 
     const client = clientFor(sim);
     await client.send(new DeleteResourceCommand({ restApiId: ids.api, resourceId: ids.pet }));
