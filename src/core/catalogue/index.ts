@@ -180,18 +180,6 @@ export function isKongKind(value: string): value is KongKind {
 }
 
 /**
- * Section names (`--only`) read against one gateway type's catalogue: the known ones in catalogue order,
- * de-duplicated, and every name it does not know (a Kong section on an AWS connection is unknown there).
- */
-export function sectionsOf(
-  names: readonly string[],
-  catalogue: Catalogue,
-): { sections: Section[]; unknown: string[] } {
-  const unknown = names.filter((n) => !(catalogue.sections as readonly string[]).includes(n));
-  return { sections: catalogue.sections.filter((s) => names.includes(s)), unknown: [...new Set(unknown)] };
-}
-
-/**
  * Why `names` cannot be `--only` on a connection of `gateway`'s type, in words; null when they can. A Kong
  * connection also takes `<workspace>/<section>` and `<workspace>/*` (workspaces are Kong's).
  */
