@@ -1,9 +1,11 @@
 /**
  * Job schedulers from the config (bullmq guide/job-schedulers): one per connection schedule (a scheduled
- * backup), one prune per connection with retention rules, one daily verify, and on the watch queue one
+ * backup), one prune per connection with retention rules, one daily verify, one rehearsal per connection
+ * with `rehearsal:` (queue `rehearsal`), the weekly report when `report:` is set (queue `report`), and on the watch queue one
  * drift check per connection with `drift:` and the dead man's switch (every 5 minutes, when a connection
  * has an alerts `maxAge`). Scheduler ids are derived from names (`backup-<connection>-<schedule>`,
- * `prune-<connection>`, `verify-daily`, `drift-<connection>`, `watch-staleness`), so a sync is
+ * `prune-<connection>`, `verify-daily`, `rehearsal-<connection>`, `report-weekly`, `drift-<connection>`,
+ * `watch-staleness`), so a sync is
  * idempotent; schedulers we own that the config no longer names are removed.
  *
  * Several processes may start at once (a rolling deploy), and concurrent upserts have raced in BullMQ

@@ -1,5 +1,5 @@
 /**
- * startWorkers: one BullMQ Worker per queue (backup, verify, prune, restore) on a worker connection
+ * startWorkers: one BullMQ Worker per queue (backup, verify, prune, restore, diff, rehearsal, report, watch) on a worker connection
  * (`maxRetriesPerRequest: null`), then the schedule sync and start-up recovery; schedulers and restore
  * expiry jobs are re-synced from the records after every Redis reconnect and periodically (`resync.ts`). `close()` stops fetching
  * and waits for running jobs up to a deadline, then force-closes (bullmq guide/workers/graceful-shutdown.md:

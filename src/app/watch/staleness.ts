@@ -10,7 +10,9 @@
  *
  * Repeats back off: the n-th repeat comes maxAge × 2^(n-1) after the previous post (at most a week apart).
  * A connection that never completed a backup is measured from its first backup record; one with no
- * record at all is not alerted (nothing has run yet).
+ * record at all from when its first backup schedule was created (the `schedule.created` audit event): a
+ * schedule that never fired once is exactly what this switch is for. A connection with neither is not
+ * alerted (nothing was ever meant to run).
  */
 import type { Services } from '../services.ts';
 import { alertsOf, raiseAlert, repeatAlert, resolveAlerts } from './alerts.ts';
@@ -53,7 +55,26 @@ async function newestEvidence(
     includePruned: true,
   });
   const first = page.at(-1);
-  return first ? { at: first.createdAt, what: 'no backup has completed yet' } : null;
+  if (first) return { at: first.createdAt, what: 'no backup has completed yet' };
+  const scheduled = await firstScheduleCreated(services, connection);
+  return scheduled ? { at: scheduled, what: 'no backup has run since its schedule was created' } : null;
+}
+
+/** When the connection's first backup scheduler was created (audit `schedule.created`), or null. */
+async function firstScheduleCreated(services: Services, connection: string): Promise<Date | null> {
+  let oldest: Date | null = null;
+  let beforeSeq: number | undefined;
+  for (;;) {
+    const page = await services.audit.list({
+      connection,
+      action: 'schedule.created',
+      limit: 1000,
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+    });
+    for (const e of page) if (e.targetId?.startsWith(`backup-${connection}-`)) oldest = e.time;
+    if (page.length < 1000) return oldest;
+    beforeSeq = page.at(-1)!.seq;
+  }
 }
 
 export async function checkStaleness(services: Services): Promise<StalenessResult[]> {
