@@ -1,15 +1,3 @@
-/**
- * Issue 17's proof through the CLI twin on an AWS API Gateway connection: real `./bin/snapgate` processes
- * (`backup --wait`, `restore`, `approve --wait`) against a worker on real Redis (random prefix), SQLite and
- * the API Gateway simulator over HTTP, seeded with the petstore. Backup → break (a resource deleted, an
- * integration changed, a stage deleted) → the restore's plan printed in AWS's words (the CLI's diff) → a
- * second person approves with their credential → zero drift; then the whole API deleted → restore → zero
- * drift. `--only` takes AWS's sections on this connection and refuses Kong's.
- */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   DeleteResourceCommand,
   DeleteRestApiCommand,
@@ -17,12 +5,8 @@ import {
   UpdateIntegrationCommand,
 } from '@aws-sdk/client-api-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialSha256, verifyAndOpenBackup } from '../../../src/app/index.ts';
-import { createServices, type Runtime as Services } from '../../../src/compose/index.ts';
-import { loadConfig } from '../../../src/config/index.ts';
-import { planRestore } from '../../../src/core/index.ts';
+import type { Runtime as Services } from '../../../src/compose/index.ts';
 import type { Backup } from '../../../src/db/index.ts';
-import type { RunningWorkers } from '../../../src/jobs/index.ts';
 import {
   type AwsApiGatewaySim,
   type PetstoreIds,
@@ -30,120 +14,32 @@ import {
   startAwsApiGatewaySim,
 } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
-import { cliInProcess, runSnapgateBin } from '../../support/snapgate-cli.ts';
-import { deletePrefix, REDIS_URL, RecordingNotifier } from '../jobs/harness.ts';
-import { APPROVER, startTestWorkers } from '../restore/harness.ts';
+import { cliInProcess } from '../../support/snapgate-cli.ts';
+import { type AwsCliEnv, startAwsCliEnv } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 
 let sim: AwsApiGatewaySim;
 let ids: PetstoreIds;
-let dir: string;
-let prefix: string;
-let configPath: string;
-let env: Record<string, string>;
-let credentialFile: string;
+let t: AwsCliEnv;
 let services: Services;
-let workers: RunningWorkers;
 
 beforeAll(async () => {
   sim = await startAwsApiGatewaySim({ idSeed: 31 });
   ids = seedPetstore(sim.state);
-  dir = mkdtempSync(join(tmpdir(), 'snapgate-aws-cli-'));
-  prefix = `sgtest-${randomUUID().slice(0, 8)}`;
-  const credential = randomBytes(32).toString('base64url');
-  credentialFile = join(dir, 'approver.credential');
-  writeFileSync(credentialFile, `${credential}\n`, { mode: 0o600 });
-  configPath = join(dir, 'snapgate.yml');
-  writeFileSync(
-    configPath,
-    `connections:
-  - name: ${CONNECTION}
-    type: aws-apigateway
-    region: eu-west-1
-    endpoint: ${sim.url}
-    credentials: { accessKeyIdEnv: AWS_ID, secretAccessKeyEnv: AWS_SECRET }
-    environment: prod
-    roles:
-      approver: [${APPROVER}]
-approvers:
-  - user: ${APPROVER}
-    credentialSha256: ${credentialSha256(credential)}
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'offsite')}
-keys:
-  - id: k1
-    env: SNAPGATE_KEY_1
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: ${REDIS_URL}
-  prefix: ${prefix}
-`,
-  );
-  env = {
-    AWS_ID: 'AKIDSNAPGATE',
-    AWS_SECRET: 'sim-does-not-check',
-    SNAPGATE_KEY_1: randomBytes(32).toString('hex'),
-  };
-  Object.assign(process.env, env);
-  services = await createServices({
-    config: await loadConfig({ path: configPath, env }),
-    notifier: new RecordingNotifier(),
-    retry: { attempts: 2, backoffMs: 50 },
-  });
-  workers = await startTestWorkers(services);
+  t = await startAwsCliEnv(sim, CONNECTION, 'snapgate-aws-cli-');
+  services = t.services;
 }, 30_000);
 
 afterAll(async () => {
-  await workers?.close(2000);
-  await services?.close();
+  await t?.cleanup();
   await sim?.close();
-  await deletePrefix(prefix);
-  rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
-const bin = (...args: string[]) => runSnapgateBin([...args, '--config', configPath], env);
-const cli = (...args: string[]) => cliInProcess([...args, '--config', configPath]);
-
-async function drift(backup: Backup): Promise<number> {
-  const target = await verifyAndOpenBackup(services, backup);
-  const gateway = services.gateway(services.connection(CONNECTION));
-  try {
-    return planRestore(await gateway.dump(), target).steps.length;
-  } finally {
-    gateway.close();
-  }
-}
-
-/** `snapgate restore` then `snapgate approve --wait` by a second person: the plan as printed. */
-async function restoreThroughCli(backupId: string, reason: string): Promise<string> {
-  const asked = await bin('restore', CONNECTION, backupId, '--reason', reason);
-  expect(asked.err).toBe('');
-  expect(asked.code).toBe(0);
-  const id = /restore (\S+) is awaiting approval until/.exec(asked.out)?.[1] ?? '';
-  const hash = /^plan ([0-9a-f]{64})$/m.exec(asked.out)?.[1] ?? '';
-  expect(hash).not.toBe('');
-  const approved = await bin(
-    'approve',
-    id,
-    '--plan',
-    hash.slice(0, 12),
-    '--as',
-    APPROVER,
-    '--credential-file',
-    credentialFile,
-    '--wait',
-  );
-  expect(approved.err).toBe('');
-  expect(approved.code).toBe(0);
-  expect(approved.out).toMatch(new RegExp(`restore ${id}: Completed \\(\\d+ applied, drift 0\\)`));
-  return asked.out;
-}
+const bin = (...args: string[]) => t.bin(...args);
+const cli = (...args: string[]) => cliInProcess([...args, '--config', t.configPath]);
+const drift = (backup: Backup) => t.drift(backup);
+const restoreThroughCli = (backupId: string, reason: string) => t.restoreAndApprove(backupId, reason);
 
 describe('the CLI twin on an AWS API Gateway connection', () => {
   it('backs up, plans and restores through two people to zero drift, in AWS words', async () => {

@@ -1,6 +1,19 @@
-/** An AWS connection pointed at a simulator, as snapgate.yml would describe it. */
+/** An AWS connection pointed at a simulator, as snapgate.yml would describe it; the CLI twin's setup. */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { credentialSha256, verifyAndOpenBackup } from '../../../src/app/index.ts';
+import { createServices, type Runtime as Services } from '../../../src/compose/index.ts';
 import type { AwsApiGatewayConnectionConfig } from '../../../src/config/index.ts';
-import { Secret } from '../../../src/config/index.ts';
+import { loadConfig, Secret } from '../../../src/config/index.ts';
+import { planRestore } from '../../../src/core/index.ts';
+import type { Backup } from '../../../src/db/index.ts';
+import type { AwsApiGatewaySim } from '../../../tools/aws-apigateway-sim/index.ts';
+import { type CliRun, runSnapgateBin } from '../../support/snapgate-cli.ts';
+import { deletePrefix, REDIS_URL, RecordingNotifier } from '../jobs/harness.ts';
+import { APPROVER, startTestWorkers } from '../restore/harness.ts';
 
 export function awsConnection(
   endpoint: string,
@@ -24,5 +37,125 @@ export function awsConnection(
     retention: { keepPreRestore: '30d' },
     roles: { viewer: [], operator: [], approver: [], admin: [] },
     ...over,
+  };
+}
+
+/**
+ * What the CLI-twin tests run against: a snapgate.yml naming one `aws-apigateway` connection on the
+ * simulator (an approver with a credential file), a worker on real Redis (random prefix) and SQLite,
+ * `bin` for real `./bin/snapgate` processes, `drift` of a backup against the live account, and the second
+ * person's restore (`restoreAndApprove`: `snapgate restore` then `snapgate approve --wait`).
+ */
+export interface AwsCliEnv {
+  dir: string;
+  configPath: string;
+  env: Record<string, string>;
+  services: Services;
+  bin(...args: string[]): Promise<CliRun<number | null>>;
+  drift(backup: Backup): Promise<number>;
+  /** the restore as `snapgate restore` printed it; asserts the approval completed with zero drift */
+  restoreAndApprove(backupId: string, reason: string, approveArgs?: string[]): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function startAwsCliEnv(
+  sim: AwsApiGatewaySim,
+  connection: string,
+  tmpName: string,
+): Promise<AwsCliEnv> {
+  const dir = mkdtempSync(join(tmpdir(), tmpName));
+  const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
+  const credential = randomBytes(32).toString('base64url');
+  const credentialFile = join(dir, 'approver.credential');
+  writeFileSync(credentialFile, `${credential}\n`, { mode: 0o600 });
+  const configPath = join(dir, 'snapgate.yml');
+  writeFileSync(
+    configPath,
+    `connections:
+  - name: ${connection}
+    type: aws-apigateway
+    region: eu-west-1
+    endpoint: ${sim.url}
+    credentials: { accessKeyIdEnv: AWS_ID, secretAccessKeyEnv: AWS_SECRET }
+    environment: prod
+    roles:
+      approver: [${APPROVER}]
+approvers:
+  - user: ${APPROVER}
+    credentialSha256: ${credentialSha256(credential)}
+storage:
+  primary: ${join(dir, 'primary')}
+  copies:
+    - type: directory
+      path: ${join(dir, 'offsite')}
+keys:
+  - id: k1
+    env: SNAPGATE_KEY_1
+    current: true
+database:
+  path: ${join(dir, 'snapgate.db')}
+redis:
+  url: ${REDIS_URL}
+  prefix: ${prefix}
+`,
+  );
+  const env = {
+    AWS_ID: 'AKIDSNAPGATE',
+    AWS_SECRET: 'sim-does-not-check',
+    SNAPGATE_KEY_1: randomBytes(32).toString('hex'),
+  };
+  Object.assign(process.env, env);
+  const services = await createServices({
+    config: await loadConfig({ path: configPath, env }),
+    notifier: new RecordingNotifier(),
+    retry: { attempts: 1, backoffMs: 50 },
+  });
+  const workers = await startTestWorkers(services);
+  const bin = (...args: string[]) => runSnapgateBin([...args, '--config', configPath], env);
+  return {
+    dir,
+    configPath,
+    env,
+    services,
+    bin,
+    async drift(backup) {
+      const target = await verifyAndOpenBackup(services, backup);
+      const gateway = services.gateway(services.connection(connection));
+      try {
+        return planRestore(await gateway.dump(), target).steps.length;
+      } finally {
+        gateway.close();
+      }
+    },
+    async restoreAndApprove(backupId, reason, approveArgs = []) {
+      const asked = await bin('restore', connection, backupId, '--reason', reason);
+      expect(asked.err).toBe('');
+      expect(asked.code).toBe(0);
+      const id = /restore (\S+) is awaiting approval until/.exec(asked.out)?.[1] ?? '';
+      const hash = /^plan ([0-9a-f]{64})$/m.exec(asked.out)?.[1] ?? '';
+      expect(hash).not.toBe('');
+      const approved = await bin(
+        'approve',
+        id,
+        '--plan',
+        hash.slice(0, 12),
+        '--as',
+        APPROVER,
+        '--credential-file',
+        credentialFile,
+        '--wait',
+        ...approveArgs,
+      );
+      expect(approved.err).toBe('');
+      expect(approved.code).toBe(0);
+      expect(approved.out).toMatch(new RegExp(`restore ${id}: Completed \\(\\d+ applied, drift 0\\)`));
+      return asked.out;
+    },
+    async cleanup() {
+      await workers.close(2000);
+      await services.close();
+      await deletePrefix(prefix);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
