@@ -268,6 +268,21 @@ const konnectConnectionSchema = z
     }
   });
 
+/** A key pair's `credentials:` block: each part from a named variable or file; inline values refused. */
+function keyCredentialsSchema(inline: string) {
+  return z.strictObject({
+    accessKeyIdEnv: z.string().min(1).optional(),
+    accessKeyIdFile: z.string().min(1).optional(),
+    secretAccessKeyEnv: z.string().min(1).optional(),
+    secretAccessKeyFile: z.string().min(1).optional(),
+    sessionTokenEnv: z.string().min(1).optional(),
+    sessionTokenFile: z.string().min(1).optional(),
+    accessKeyId: z.never({ error: inline }).optional(),
+    secretAccessKey: z.never({ error: inline }).optional(),
+    sessionToken: z.never({ error: inline }).optional(),
+  });
+}
+
 const INLINE_AWS_SECRET =
   'inline AWS credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
   'secretAccessKeyEnv, accessKeyIdFile / secretAccessKeyFile, a profile, or leave credentials out for the SDK ' +
@@ -285,19 +300,7 @@ const awsConnectionSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'region must be an AWS region such as eu-west-1'),
   endpoint: z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL' }).optional(),
   profile: z.string().min(1).optional(),
-  credentials: z
-    .strictObject({
-      accessKeyIdEnv: z.string().min(1).optional(),
-      accessKeyIdFile: z.string().min(1).optional(),
-      secretAccessKeyEnv: z.string().min(1).optional(),
-      secretAccessKeyFile: z.string().min(1).optional(),
-      sessionTokenEnv: z.string().min(1).optional(),
-      sessionTokenFile: z.string().min(1).optional(),
-      accessKeyId: z.never({ error: INLINE_AWS_SECRET }).optional(),
-      secretAccessKey: z.never({ error: INLINE_AWS_SECRET }).optional(),
-      sessionToken: z.never({ error: INLINE_AWS_SECRET }).optional(),
-    })
-    .optional(),
+  credentials: keyCredentialsSchema(INLINE_AWS_SECRET).optional(),
   apis: z
     .strictObject({
       ids: z
@@ -344,17 +347,7 @@ const INLINE_S3_SECRET =
   'inline S3 credentials are not allowed (they would live in the config file): use accessKeyIdEnv / ' +
   'secretAccessKeyEnv, accessKeyIdFile / secretAccessKeyFile, or leave credentials out for the SDK default chain';
 
-const s3CredentialsSchema = z.strictObject({
-  accessKeyIdEnv: z.string().min(1).optional(),
-  accessKeyIdFile: z.string().min(1).optional(),
-  secretAccessKeyEnv: z.string().min(1).optional(),
-  secretAccessKeyFile: z.string().min(1).optional(),
-  sessionTokenEnv: z.string().min(1).optional(),
-  sessionTokenFile: z.string().min(1).optional(),
-  accessKeyId: z.never({ error: INLINE_S3_SECRET }).optional(),
-  secretAccessKey: z.never({ error: INLINE_S3_SECRET }).optional(),
-  sessionToken: z.never({ error: INLINE_S3_SECRET }).optional(),
-});
+const s3CredentialsSchema = keyCredentialsSchema(INLINE_S3_SECRET);
 
 /** Storage classes whose objects can be read back at once (verification reads every object). */
 export const S3_STORAGE_CLASSES = [

@@ -3,18 +3,9 @@
  * variables or files named in the config, never from the file itself. A target without `credentials` uses
  * the AWS SDK's default chain (AWS_* variables, shared profile, instance or task role).
  */
-import { type ReadSourceContext, readSource } from './resolve-secrets.ts';
-import { Secret } from './secret.ts';
+import { isRecord, readKeyCredentials } from './key-credentials.ts';
+import type { ReadSourceContext } from './resolve-secrets.ts';
 import type { S3Credentials } from './types.ts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const FIELDS = [
-  ['accessKeyId', 'the S3 access key id', true],
-  ['secretAccessKey', 'the S3 secret access key', true],
-  ['sessionToken', 'the S3 session token', false],
-] as const;
 
 async function credentialsOf(
   target: unknown,
@@ -22,23 +13,7 @@ async function credentialsOf(
   ctx: ReadSourceContext,
 ): Promise<S3Credentials | null> {
   if (!isRecord(target) || target.type !== 's3' || !isRecord(target.credentials)) return null;
-  const creds = target.credentials;
-  const found: Partial<Record<(typeof FIELDS)[number][0], Secret<string>>> = {};
-  for (const [field, what, required] of FIELDS) {
-    const envField = `${field}Env`;
-    const fileField = `${field}File`;
-    if (!required && creds[envField] === undefined && creds[fileField] === undefined) continue;
-    // an inline value is refused by the schema; do not also report it as missing
-    if (creds[field] !== undefined) continue;
-    const source = await readSource(creds, `${path}.credentials`, { envField, fileField, what }, ctx);
-    if (source) found[field] = new Secret(source.text);
-  }
-  if (!found.accessKeyId || !found.secretAccessKey) return null;
-  return {
-    accessKeyId: found.accessKeyId,
-    secretAccessKey: found.secretAccessKey,
-    ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}),
-  };
+  return readKeyCredentials(target.credentials, `${path}.credentials`, 'S3', ctx);
 }
 
 /** Credentials per target: key `primary` or `copies[i]`. */
