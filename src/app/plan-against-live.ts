@@ -32,6 +32,6 @@ export async function planOnGateway(
   const [filled, current] = await Promise.all([planner.fillTarget(target), planner.prepareLive(live)]);
   // a backup whose profile left kinds out never deletes or changes the live gateway's entities of them
   const planned = keepExcluded(match ? match(filled, current) : filled, current);
-  const plan = planner.preflight(planRestore(current, planned, options));
+  const plan = planner.preflight(planRestore(current, planned, options), planned);
   return { plan, target: planned, current };
 }
