@@ -87,7 +87,6 @@ describe('OpenAPI 2.0 definition of a snapshot, imported by PutRestApi overwrite
       const after = await dumpOf(target);
       const changes = diff(apiPart(after, name), apiPart(before, name)).changes;
       // nothing missing, nothing extra: only updates, and only of members an import does not carry
-      console.log(name, JSON.stringify(changes.map((c) => [c.op, c.kind, c.id, c.fields?.map((f) => f.path)])));
       expect(changes.filter((c) => c.op !== 'update')).toEqual([]);
       for (const c of changes) {
         const carried = (c.fields ?? []).map((f) => f.path.split('.')[0]);
