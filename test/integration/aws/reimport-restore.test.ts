@@ -7,12 +7,7 @@
  * the API, maps the ids the import assigned, puts the stage back entity-level, deploys, and a new dump shows
  * zero drift.
  */
-import {
-  CreateModelCommand,
-  DeleteModelCommand,
-  DeleteStageCommand,
-  UpdateMethodCommand,
-} from '@aws-sdk/client-api-gateway';
+import { DeleteStageCommand } from '@aws-sdk/client-api-gateway';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AwsApiGatewaySim,
@@ -23,6 +18,7 @@ import {
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
 import { CHANNEL, PEOPLE } from '../bot/harness.ts';
 import { type AwsSlackEnv, startAwsSlackEnv } from './slack-support.ts';
+import { recreateModel } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 
@@ -53,25 +49,9 @@ describe('restore through PutRestApi overwrite', () => {
     const oldResources = new Set(api.resources.keys());
 
     // the console's way to change a model's content type: unhook, delete, create again, hook back
-    const client = clientFor(sim);
-    const method = { restApiId: ids.api, resourceId: ids.pets, httpMethod: 'POST' };
     const schema = api.models.get('Pet')?.schema as string;
-    await client.send(
-      new UpdateMethodCommand({
-        ...method,
-        patchOperations: [{ op: 'remove', path: '/requestModels/application~1json' }],
-      }),
-    );
-    await client.send(new DeleteModelCommand({ restApiId: ids.api, modelName: 'Pet' }));
-    await client.send(
-      new CreateModelCommand({ restApiId: ids.api, name: 'Pet', contentType: 'application/xml', schema }),
-    );
-    await client.send(
-      new UpdateMethodCommand({
-        ...method,
-        patchOperations: [{ op: 'add', path: '/requestModels/application~1json', value: 'Pet' }],
-      }),
-    );
+    await recreateModel(sim, 'petstore', 'Pet', 'application/xml');
+    const client = clientFor(sim);
     await client.send(new DeleteStageCommand({ restApiId: ids.api, stageName: 'staging' }));
     client.destroy();
     expect(await env.drift(backup)).toBe(2);
