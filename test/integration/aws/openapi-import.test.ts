@@ -18,6 +18,89 @@ import {
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
 import { awsConnection } from './support.ts';
 
+/**
+ * An API using what the petstore does not: a Cognito authorizer with scopes, an AWS_IAM method, ANY, a
+ * method response header, integration responses by pattern, a policy, a minimum compression size, API keys
+ * from an authorizer.
+ */
+function seedShop(sim: AwsApiGatewaySim): void {
+  const call = (verb: string, path: string, body: Record<string, unknown> = {}) => {
+    const reply = sim.state.call(verb, path, body);
+    expect(reply.status, `${verb} ${path}`).toBeLessThan(300);
+    return reply.body as Record<string, unknown>;
+  };
+  const api = call('POST', '/restapis', {
+    name: 'shop',
+    description: 'orders',
+    version: '3',
+    minimumCompressionSize: 1024,
+    apiKeySource: 'AUTHORIZER',
+    policy: '{"Version":"2012-10-17","Statement":[]}',
+  });
+  const id = api.id as string;
+  call('POST', `/restapis/${id}/models`, {
+    name: 'Order',
+    contentType: 'application/json',
+    schema: '{"type":"object"}',
+  });
+  const users = call('POST', `/restapis/${id}/authorizers`, {
+    name: 'users',
+    type: 'COGNITO_USER_POOLS',
+    providerARNs: ['arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_x'],
+    identitySource: 'method.request.header.Authorization',
+  });
+  const all = call('POST', `/restapis/${id}/requestvalidators`, {
+    name: 'all',
+    validateRequestBody: true,
+    validateRequestParameters: true,
+  });
+  const orders = call('POST', `/restapis/${id}/resources/${api.rootResourceId}`, { pathPart: 'orders' });
+  const order = call('POST', `/restapis/${id}/resources/${orders.id}`, { pathPart: '{id}' });
+  const post = `/restapis/${id}/resources/${orders.id}/methods/POST`;
+  call('PUT', post, {
+    authorizationType: 'COGNITO_USER_POOLS',
+    authorizerId: users.id,
+    authorizationScopes: ['orders/write'],
+    apiKeyRequired: true,
+    requestValidatorId: all.id,
+    operationName: 'createOrder',
+    requestModels: { 'application/json': 'Order' },
+    requestParameters: { 'method.request.header.X-Trace': false },
+  });
+  call('PUT', `${post}/responses/201`, {
+    responseModels: { 'application/json': 'Order' },
+    responseParameters: { 'method.response.header.Location': false },
+  });
+  call('PUT', `${post}/responses/400`, {});
+  call('PUT', `${post}/integration`, {
+    type: 'HTTP',
+    httpMethod: 'POST',
+    uri: 'http://orders.internal/orders',
+    passthroughBehavior: 'WHEN_NO_TEMPLATES',
+    timeoutInMillis: 5000,
+    requestTemplates: { 'application/json': '{"body": $input.json(\'$\')}' },
+  });
+  call('PUT', `${post}/integration/responses/201`, {
+    responseParameters: { 'method.response.header.Location': 'integration.response.header.Location' },
+  });
+  call('PUT', `${post}/integration/responses/400`, {
+    selectionPattern: '4\\d{2}',
+    responseTemplates: { 'application/json': '{"error": true}' },
+  });
+  const any = `/restapis/${id}/resources/${order.id}/methods/ANY`;
+  call('PUT', any, { authorizationType: 'AWS_IAM', requestParameters: { 'method.request.path.id': true } });
+  call('PUT', `${any}/integration`, {
+    type: 'AWS_PROXY',
+    httpMethod: 'POST',
+    uri: 'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:orders/invocations',
+    contentHandling: 'CONVERT_TO_TEXT',
+  });
+  call('PUT', `/restapis/${id}/gatewayresponses/ACCESS_DENIED`, {
+    statusCode: '403',
+    responseTemplates: { 'application/json': '{"message":"no"}' },
+  });
+}
+
 async function dumpOf(sim: AwsApiGatewaySim): Promise<Snapshot> {
   const gateway = openGateway(awsConnection(sim.url));
   try {
@@ -57,13 +140,14 @@ describe('OpenAPI 2.0 definition of a snapshot, imported by PutRestApi overwrite
     target = await startAwsApiGatewaySim({ idSeed: 62 });
     seedPetstore(source.state);
     generateAccount(source.state, 1, 40);
+    seedShop(source);
   });
   afterAll(async () => {
     await source?.close();
     await target?.close();
   });
 
-  for (const name of ['petstore', 'generated-000']) {
+  for (const name of ['petstore', 'generated-000', 'shop']) {
     it(`round trip of ${name}: equal but for ids and the members an import cannot carry`, async () => {
       const before = await dumpOf(source);
       const { api, content } = contentOf(before, name);
