@@ -6,7 +6,7 @@
  * Where the member belongs to what an import writes (a model's content type, …: `IMPORTED_KINDS` in
  * openapi.ts) and the import can carry it, the REST API is restored through PutRestApi mode=overwrite
  * instead (`reimportPlan`): the plan's update step of that API carries the target's content of it
- * (`reimport`), goes first, and the warning (`reimport`) says so. Otherwise such a step fails with
+ * (`reimport`), goes first (after the VPC links the plan creates), and the warning (`reimport`) says so. Otherwise such a step fails with
  * `NotUpdatableError` when applied and the rest of the restore goes on (`not-updatable`).
  */
 import {
@@ -149,7 +149,13 @@ export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
           fields: [],
           reimport: { content },
         };
-    steps = [step, ...steps.filter((s) => s !== existing)];
+    // first, but after the VPC links the plan creates (the definition names a link by its id)
+    const rest = steps.filter((s) => s !== existing);
+    let at = 0;
+    rest.forEach((s, i) => {
+      if (s.phase === 'upsert' && s.kind === 'vpc_links') at = i + 1;
+    });
+    steps = [...rest.slice(0, at), step, ...rest.slice(at)];
     for (const w of ws)
       out.push({
         ...w,
