@@ -10,10 +10,12 @@
 import {
   type APIGatewayClient,
   CreateDeploymentCommand,
+  CreateDocumentationPartCommand,
   CreateModelCommand,
   CreateResourceCommand,
   CreateRestApiCommand,
   GetAuthorizersCommand,
+  GetDocumentationPartsCommand,
   GetGatewayResponseCommand,
   GetMethodCommand,
   GetModelsCommand,
@@ -276,6 +278,29 @@ describe('aws-apigateway-sim: PutRestApi (import to update an existing API)', ()
       '/b': {},
       '/b/{id}': { POST: [] },
     });
+  });
+
+  it('ignore=documentation (PutRestApi `parameters`: "to exclude DocumentationParts from an imported API"): the documentation parts there are stay', async () => {
+    const c = client();
+    const { restApiId } = await existing(c);
+    await c.send(
+      new CreateDocumentationPartCommand({
+        restApiId,
+        location: { type: 'API' },
+        properties: '{"description":"kept"}',
+      }),
+    );
+    await c.send(
+      new PutRestApiCommand({
+        restApiId,
+        mode: 'overwrite',
+        failOnWarnings: true,
+        parameters: { ignore: 'documentation' },
+        body: new TextEncoder().encode(JSON.stringify(definition())),
+      }),
+    );
+    const parts = await c.send(new GetDocumentationPartsCommand({ restApiId }));
+    expect(parts.items?.map((p) => p.properties)).toEqual(['{"description":"kept"}']);
   });
 
   it('a mode other than merge or overwrite is refused', async () => {

@@ -372,6 +372,10 @@ class Importer {
 
 function putRestApi(call: Call, router: Router) {
   const api = apiOf(call);
+  call.store.imports.push({
+    restApiId: api.fields.id as string,
+    query: Object.fromEntries(call.query.entries()),
+  });
   const mode = call.query.get('mode') ?? 'merge';
   if (mode !== 'merge' && mode !== 'overwrite')
     throw badRequest(`Invalid mode specified: ${mode}. Valid values are merge, overwrite`);

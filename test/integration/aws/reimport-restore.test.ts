@@ -75,6 +75,11 @@ describe('restore through PutRestApi overwrite', () => {
     expect(await env.drift(backup)).toBe(0);
     // one import, with the options the plan said
     expect(sim.state.byOperation['PUT /restapis/{restApiId}']).toBe(1);
+    expect(sim.state.store.imports).toEqual([
+      { restApiId: ids.api, query: { mode: 'overwrite', failonwarnings: 'true', ignore: 'documentation' } },
+    ]);
+    // documentation is left to the entity-level path: the parts are still there
+    expect(sim.state.store.restApis.get(ids.api)?.documentationParts.size).toBe(4);
 
     const now = sim.state.store.restApis.get(ids.api)!;
     expect(now.models.get('Pet')).toMatchObject({ contentType: 'application/json', schema });
