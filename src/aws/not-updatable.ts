@@ -105,7 +105,8 @@ function contentOf(target: Snapshot, api: string): Partial<Record<EntityKind, En
 export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
   const warnings = notUpdatableWarnings(plan);
   if (warnings.length === 0) return plan;
-  if (!target) return { ...plan, warnings: [...plan.warnings, ...warnings] };
+  // an overwrite deletes what the definition does not name: not for a plan that must not delete
+  if (!target || plan.options.noDeletes) return { ...plan, warnings: [...plan.warnings, ...warnings] };
   const created = new Set(
     plan.steps.filter((s) => s.kind === 'restapis' && s.op !== 'update').map((s) => s.id),
   );

@@ -85,11 +85,15 @@ describe('reimportPlan', () => {
     expect(plan.warnings.map((w) => w.code)).toEqual(['not-updatable']);
   });
 
-  it('without the target (a caller that has none) every such change is a warning', () => {
+  it('without the target (a caller that has none), or in a plan that must not delete, every such change is a warning', () => {
     const live = snapshot({ Pet: 'application/xml' });
     const target = snapshot({ Pet: 'application/json' });
-    const plan = reimportPlan(planRestore(live, target));
-    expect(plan.steps.some((s) => s.reimport)).toBe(false);
-    expect(plan.warnings.map((w) => w.code)).toEqual(['not-updatable']);
+    for (const plan of [
+      reimportPlan(planRestore(live, target)),
+      reimportPlan(planRestore(live, target, { noDeletes: true }), target),
+    ]) {
+      expect(plan.steps.some((s) => s.reimport)).toBe(false);
+      expect(plan.warnings.map((w) => w.code)).toEqual(['not-updatable']);
+    }
   });
 });
