@@ -135,7 +135,7 @@ export async function applyAwsPlan(
     return d.id as string;
   };
 
-  /** One step's write against the gateway, `before` the live entity; returns the id AWS assigned, if any. */
+  /** One step's write against the gateway, `before` the live entity (assigned ids go into the map). */
   const write = async (step: PlanStep, before: Entity | undefined): Promise<void> => {
     const kind = step.kind as AwsKind;
     const entity = (step.body ?? before) as Entity | undefined;
