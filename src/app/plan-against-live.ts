@@ -43,6 +43,6 @@ export async function planOnGateway(
   FILLED_BY.set(filled, planner);
   // a backup whose profile left kinds out never deletes or changes the live gateway's entities of them
   const planned = keepExcluded(match ? match(filled, current) : filled, current);
-  const plan = planner.preflight(planRestore(current, planned, options));
+  const plan = planner.preflight(planRestore(current, planned, options), planned);
   return { plan, target: planned, current };
 }
