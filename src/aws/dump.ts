@@ -122,6 +122,8 @@ const COPIED: Record<string, readonly string[]> = {
 function copy(kind: string, from: object, into: Entity): Entity {
   const src = from as Record<string, unknown>;
   for (const f of COPIED[kind] ?? []) if (src[f] !== undefined && src[f] !== null) into[f] = src[f];
+  // no tags and an empty map of them are the same (an entity whose last tag was removed)
+  if (into.tags && typeof into.tags === 'object' && Object.keys(into.tags).length === 0) delete into.tags;
   return into;
 }
 

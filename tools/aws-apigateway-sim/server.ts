@@ -13,6 +13,7 @@ import { registerClientCertificates } from './http-client-certificates.ts';
 import { registerDocumentation } from './http-documentation.ts';
 import { registerImport } from './http-import.ts';
 import { registerRestApis } from './http-restapis.ts';
+import { registerTags } from './http-tags.ts';
 import { registerVpcLinks } from './http-vpclinks.ts';
 import { IdSource } from './ids.ts';
 import { type Reply, Router } from './router.ts';
@@ -57,6 +58,7 @@ export function createRouter(): Router {
   registerVpcLinks(router);
   registerClientCertificates(router);
   registerImport(router);
+  registerTags(router);
   return router;
 }
 
