@@ -1,7 +1,8 @@
 /**
  * Changes API Gateway cannot make in place, found when the plan is made (the AWS planner's preflight) so the
  * diff and the restore card say so before anyone approves: an update step whose changed member has no PATCH
- * path for its kind (an API key's value, a model's content type, tags, a VPC link's target).
+ * path for its kind (an API key's value, a model's content type, a VPC link's target; tags are
+ * written by TagResource / UntagResource, writes.ts).
  *
  * Where the member belongs to what an import writes (a model's content type, …: `IMPORTED_KINDS` in
  * openapi.ts) and the import can carry it, the REST API is restored through PutRestApi mode=overwrite
@@ -25,7 +26,7 @@ import {
 } from '../core/index.ts';
 import { apiOfEntity } from './ids.ts';
 import { IMPORTED_KINDS, IMPORTED_MODEL_CONTENT_TYPE, NOT_CARRIED } from './openapi.ts';
-import { PATCHABLE } from './patch-ops.ts';
+import { PATCHABLE, TAGGABLE } from './patch-ops.ts';
 
 /** Kinds written whole by their Put operation: any member can change. */
 const WRITTEN_WHOLE: ReadonlySet<AwsKind> = new Set([
@@ -49,6 +50,7 @@ export function notUpdatableFields(kind: AwsKind, paths: readonly string[]): str
   const out = new Set<string>();
   for (const path of paths) {
     const top = path.split('.')[0] ?? path;
+    if (top === 'tags' && TAGGABLE.has(kind)) continue; // TagResource / UntagResource
     if (!Object.hasOwn(patchable, AS_MEMBER[top] ?? top)) out.add(top);
   }
   return [...out];

@@ -85,7 +85,22 @@ export const PATCHABLE: Partial<Record<AwsKind, Readonly<Record<string, Shape>>>
     mutualTlsAuthentication: 'object',
   },
   base_path_mappings: { restapiId: 'scalar', stage: 'scalar' },
+  client_certificates: { description: 'scalar' },
 };
+
+/**
+ * Kinds whose `tags` are written by TagResource / UntagResource on the entity's ARN (no PATCH path takes
+ * them): `writes.ts` diffs them apart from the PATCH.
+ */
+export const TAGGABLE: ReadonlySet<AwsKind> = new Set([
+  'restapis',
+  'stages',
+  'usage_plans',
+  'api_keys',
+  'domain_names',
+  'vpc_links',
+  'client_certificates',
+]);
 
 const escapeSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const present = (v: unknown) => v !== undefined && v !== null;

@@ -46,9 +46,12 @@ import {
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateApiKeyCommand,
   UpdateAuthorizerCommand,
   UpdateBasePathMappingCommand,
+  UpdateClientCertificateCommand,
   UpdateDocumentationPartCommand,
   UpdateDocumentationVersionCommand,
   UpdateDomainNameCommand,
@@ -63,7 +66,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { type AwsKind, CATALOGUE, type Entity, NO_BASE_PATH } from '../core/index.ts';
 import { type IdMap, inApiParts, methodParts, splitLast } from './ids.ts';
-import { type PatchOperation, patchOperations } from './patch-ops.ts';
+import { type PatchOperation, patchOperations, TAGGABLE } from './patch-ops.ts';
 
 type Body = Record<string, unknown>;
 
@@ -322,6 +325,41 @@ export class NotUpdatableError extends Error {
   }
 }
 
+/** The path of a taggable entity's ARN, `arn:aws:apigateway:{region}::{path}` (TagResource's resource). */
+function arnPath(kind: AwsKind, e: Entity, ids: IdMap): string {
+  switch (kind) {
+    case 'restapis':
+      return `/restapis/${ids.need('restapis', e.id)}`;
+    case 'stages':
+      return `/restapis/${ids.need('restapis', e.restApi as string)}/stages/${e.stageName as string}`;
+    case 'usage_plans':
+      return `/usageplans/${ids.need('usage_plans', e.id)}`;
+    case 'api_keys':
+      return `/apikeys/${ids.need('api_keys', e.id)}`;
+    case 'domain_names':
+      return `/domainnames/${e.domainName as string}`;
+    case 'vpc_links':
+      return `/vpclinks/${ids.need('vpc_links', e.id)}`;
+    case 'client_certificates':
+      return `/clientcertificates/${ids.need('client_certificates', e.id)}`;
+    default:
+      throw new NotUpdatableError(kind, e.id);
+  }
+}
+
+type Tags = Record<string, string>;
+
+/** The live entity's tags made the target's: TagResource for what is new or changed, UntagResource for the rest. */
+async function writeTags(kind: AwsKind, e: Entity, before: Tags, after: Tags, ctx: StepContext) {
+  const put: Tags = {};
+  for (const [k, v] of Object.entries(after)) if (before[k] !== v) put[k] = v;
+  const gone = Object.keys(before).filter((k) => !(k in after));
+  if (Object.keys(put).length === 0 && gone.length === 0) return;
+  const resourceArn = `arn:aws:apigateway:${await ctx.client.config.region()}::${arnPath(kind, e, ctx.ids)}`;
+  if (Object.keys(put).length > 0) await ctx.client.send(new TagResourceCommand({ resourceArn, tags: put }));
+  if (gone.length > 0) await ctx.client.send(new UntagResourceCommand({ resourceArn, tagKeys: gone }));
+}
+
 /** Updates the live entity to `e`. */
 export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promise<void> {
   const { client, ids } = ctx;
@@ -330,6 +368,12 @@ export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promis
     return;
   }
   const before = ctx.before ? toService(kind, ctx.before, ids) : {};
+  const after = toService(kind, e, ids);
+  if (TAGGABLE.has(kind)) {
+    await writeTags(kind, e, (before.tags ?? {}) as Tags, (after.tags ?? {}) as Tags, ctx);
+    delete before.tags;
+    delete after.tags;
+  }
   // the members that make up the natural key cannot differ between the two (they name the same entity)
   const ignore = new Set([
     'name',
@@ -344,7 +388,7 @@ export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promis
     'location',
     'version',
   ]);
-  const ops = patchOperations(kind, before as Entity, toService(kind, e, ids) as Entity, ignore);
+  const ops = patchOperations(kind, before as Entity, after as Entity, ignore);
   if (ops === null) throw new NotUpdatableError(kind, e.id);
   if (ops.length === 0) return;
   const patchOperationsArg = { patchOperations: ops };
@@ -453,6 +497,14 @@ export async function update(kind: AwsKind, e: Entity, ctx: StepContext): Promis
         new UpdateBasePathMappingCommand({
           domainName: e.domainName as string,
           basePath: e.basePath as string,
+          ...patchOperationsArg,
+        }),
+      );
+      return;
+    case 'client_certificates':
+      await client.send(
+        new UpdateClientCertificateCommand({
+          clientCertificateId: ids.need('client_certificates', e.id),
           ...patchOperationsArg,
         }),
       );
