@@ -9,6 +9,9 @@
  * after the last write every API whose content changed is deployed once more and all its stages are
  * pointed at that deployment, so what was restored is what the stages serve.
  *
+ * Re-creation (an update step carrying `recreate`: an API key's value, a VPC link's target): the new entity
+ * made from the target, its id mapped, what used the old one moved to it, the old one deleted (`recreate`).
+ *
  * Re-import (a step carrying `reimport`, planned by not-updatable.ts, first in the plan): the API's
  * definition is built from the target's content of it (openapi.ts) and imported with PutRestApi
  * mode=overwrite, failonwarnings=true and ignore=documentation; the API is read back, the ids AWS assigned
@@ -21,6 +24,8 @@
 import {
   type APIGatewayClient,
   CreateDeploymentCommand,
+  DeleteApiKeyCommand,
+  DeleteVpcLinkCommand,
   PutRestApiCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -172,6 +177,55 @@ export async function applyAwsPlan(
     if (apiKey && API_CONTENT.has(kind) && !deletedApis.has(apiKey)) changedApis.add(apiKey);
   };
 
+  const deletedSteps = new Set(
+    plan.steps.filter((s) => s.op === 'delete').map((s) => `${s.kind}\u0000${s.id}`),
+  );
+  /**
+   * An entity re-created (`recreate`: an API key's value, a VPC link's target): the new one made from the
+   * target (its id into the map and the mapping), what referred to the old one moved to it (the key put in
+   * the usage plans that had the old one and keep it; the integrations through the old link re-Put through
+   * the new one), then the old one deleted. Made first, deleted last: if the create fails, the old one stays.
+   */
+  const recreate = async (step: PlanStep): Promise<void> => {
+    const kind = step.kind as AwsKind;
+    const body = step.body as Entity;
+    const oldId = ids.need(kind, step.id);
+    const ctx: StepContext = {
+      client,
+      ids,
+      before: undefined,
+      deploymentFor: async (key) => deployments[key] ?? deploy(key),
+    };
+    const assigned = (await create(kind, body, ctx)) as string;
+    ids.set(kind, step.id, assigned);
+    idMapping.push({
+      kind,
+      key: step.id,
+      from: typeof body.awsId === 'string' ? body.awsId : oldId,
+      to: assigned,
+    });
+    const users =
+      kind === 'api_keys'
+        ? Object.values(live.entities.usage_plan_keys ?? {}).filter((k) => k.apiKey === step.id)
+        : Object.values(live.entities.integrations ?? {}).filter((i) => i.vpcLink === step.id);
+    const moved = kind === 'api_keys' ? 'usage_plan_keys' : 'integrations';
+    for (const e of users) {
+      if (deletedSteps.has(`${moved}\u0000${e.id}`)) continue; // the plan deletes it
+      await create(moved, e, ctx);
+      const apiKey = apiOfEntity(moved, e);
+      if (apiKey && !deletedApis.has(apiKey)) changedApis.add(apiKey);
+    }
+    try {
+      if (kind === 'api_keys') await client.send(new DeleteApiKeyCommand({ apiKey: oldId }));
+      else await client.send(new DeleteVpcLinkCommand({ vpcLinkId: oldId }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw new Error(
+        `${step.name} was re-created as ${assigned} and what used it moved, but deleting the old one (${oldId}) failed: ${stepError(err).message}`,
+      );
+    }
+  };
+
   /** APIs re-imported, by key: true once the import (and what it did not carry) is written. */
   const reimported = new Map<string, boolean>();
   const reimport = async (step: PlanStep): Promise<void> => {
@@ -249,6 +303,7 @@ export async function applyAwsPlan(
     const apiKey = entity ? apiOfEntity(kind, entity) : null;
     try {
       if (step.reimport) await reimport(step);
+      else if (step.recreate) await recreate(step);
       else if (IMPORTED.has(kind) && apiKey && reimported.get(apiKey)) {
         // made by the re-import of its API
       } else await write(step, before);

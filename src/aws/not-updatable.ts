@@ -4,6 +4,10 @@
  * path for its kind (an API key's value, a model's content type, a VPC link's target; tags are
  * written by TagResource / UntagResource, writes.ts).
  *
+ * An API key's value and a VPC link's target (`RECREATED`): the update step is marked `recreate` and the
+ * applier re-creates the entity (apply.ts), with a `recreate` warning saying so — not in a plan that must
+ * not delete (the old entity is deleted).
+ *
  * Where the member belongs to what an import writes (a model's content type, …: `IMPORTED_KINDS` in
  * openapi.ts) and the import can carry it, the REST API is restored through PutRestApi mode=overwrite
  * instead (`reimportPlan`): the plan's update step of that API carries the target's content of it
@@ -56,6 +60,31 @@ export function notUpdatableFields(kind: AwsKind, paths: readonly string[]): str
   return [...out];
 }
 
+/** The `not-updatable` warning's message: the step will fail, and why no other path makes the change. */
+function failing(kind: EntityKind, name: string, field: string, why: string): string {
+  return `${KIND_NOUN[kind]} ${name}: API Gateway cannot change \`${field}\` in place, so this step will fail (${why}); delete it on the gateway and restore again`;
+}
+
+/** Members whose change re-creates the entity (no PATCH path, no import makes it; a new one is made). */
+const RECREATED: Partial<Record<AwsKind, readonly string[]>> = {
+  api_keys: ['value'],
+  vpc_links: ['targetArns'],
+};
+
+/** What the re-creation of an entity does, in the plan's words (never a secret's value). */
+function recreateMessage(w: PlanWarning, target: Snapshot | undefined): string {
+  const head = `${KIND_NOUN[w.kind]} ${w.name}: API Gateway cannot change \`${w.field}\` in place, so it will be re-created`;
+  if (w.kind === 'api_keys') {
+    const plans = Object.values(target?.entities.usage_plan_keys ?? {})
+      .filter((k) => k.apiKey === w.id)
+      .map((k) => String(k.usagePlan));
+    const into =
+      plans.length > 0 ? `, put back in usage plan${plans.length > 1 ? 's' : ''} ${plans.join(', ')}` : '';
+    return `${head} (CreateApiKey with the backup's value, name, description, enabled state, customer id and tags${into}, then the old key deleted): its id changes`;
+  }
+  return `${head} (CreateVpcLink with the backup's target, every integration through the old link moved to the new one, then the old link deleted): its id changes`;
+}
+
 export function notUpdatableWarnings(plan: Plan): PlanWarning[] {
   const out: PlanWarning[] = [];
   for (const c of plan.changes) {
@@ -70,7 +99,7 @@ export function notUpdatableWarnings(plan: Plan): PlanWarning[] {
         id: c.id,
         name: c.name,
         field,
-        message: `${KIND_NOUN[c.kind]} ${c.name}: API Gateway cannot change \`${field}\` in place, so this step will fail; delete it on the gateway and restore again (snapgate does not re-import the API with PutRestApi mode=overwrite)`,
+        message: failing(c.kind, c.name, field, 'no other write makes it'),
       });
     }
   }
@@ -105,14 +134,49 @@ function contentOf(target: Snapshot, api: string): Partial<Record<EntityKind, En
  * `not-updatable` warnings. Without the target (a caller that has none) every one stays a warning.
  */
 export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
-  const warnings = notUpdatableWarnings(plan);
+  let warnings = notUpdatableWarnings(plan);
   if (warnings.length === 0) return plan;
-  // an overwrite deletes what the definition does not name: not for a plan that must not delete
-  if (!target || plan.options.noDeletes) return { ...plan, warnings: [...plan.warnings, ...warnings] };
+  const out: PlanWarning[] = [];
+  let steps = plan.steps;
+  const done = (): Plan =>
+    steps === plan.steps
+      ? { ...plan, warnings: [...plan.warnings, ...out] }
+      : { ...plan, steps, warnings: [...plan.warnings, ...out], planHash: planHash(plan.options, steps) };
+  // an API key's value, a VPC link's target: the entity re-created (it deletes the old one: not for a plan
+  // that must not delete)
+  const entityOf = (w: PlanWarning) => `${w.kind}\u0000${w.id}`;
+  const recreated = new Set(
+    warnings.filter((w) => RECREATED[w.kind as AwsKind]?.includes(w.field)).map(entityOf),
+  );
+  if (plan.options.noDeletes) {
+    // re-creating deletes the old entity, and an overwrite deletes what the definition does not name
+    for (const w of warnings) {
+      const why = recreated.has(entityOf(w))
+        ? 'it would be re-created, which deletes the old one, and this plan must not delete'
+        : IMPORTED.has(w.kind)
+          ? 'a re-import of its REST API deletes what the backup does not name, and this plan must not delete'
+          : 'no other write makes it';
+      out.push({ ...w, message: failing(w.kind, w.name, w.field, why) });
+    }
+    return done();
+  }
+  if (recreated.size > 0) {
+    steps = steps.map((s) =>
+      s.op === 'update' && recreated.has(`${s.kind}\u0000${s.id}`) ? { ...s, recreate: true } : s,
+    );
+    for (const w of warnings)
+      if (recreated.has(entityOf(w)))
+        out.push({ ...w, code: 'recreate', message: recreateMessage(w, target) });
+    warnings = warnings.filter((w) => !recreated.has(entityOf(w)));
+  }
+  if (!target) {
+    for (const w of warnings)
+      out.push({ ...w, message: failing(w.kind, w.name, w.field, 'the plan was made without its target') });
+    return done();
+  }
   const created = new Set(
     plan.steps.filter((s) => s.kind === 'restapis' && s.op !== 'update').map((s) => s.id),
   );
-  const out: PlanWarning[] = [];
   const apis = new Map<string, PlanWarning[]>();
   for (const w of warnings) {
     const kind = w.kind as AwsKind;
@@ -123,18 +187,26 @@ export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
         ? 'an import of the API does not write it'
         : notImportable(kind, w.field, entity);
     if (why !== null || api === null) {
-      out.push(w);
+      out.push({ ...w, message: failing(w.kind, w.name, w.field, why ?? 'it belongs to no REST API') });
       continue;
     }
     apis.set(api, [...(apis.get(api) ?? []), w]);
   }
-  let steps = plan.steps;
   for (const [api, ws] of apis) {
     const content = contentOf(target, api);
     // every model of the API is imported application/json: one of another type would be changed by it
     const other = (content.models ?? []).find((m) => m.contentType !== IMPORTED_MODEL_CONTENT_TYPE);
     if (other) {
-      out.push(...ws);
+      for (const w of ws)
+        out.push({
+          ...w,
+          message: failing(
+            w.kind,
+            w.name,
+            w.field,
+            `REST API ${api} is not re-imported: an import would make its model ${String(other.name)} (${String(other.contentType)}) ${IMPORTED_MODEL_CONTENT_TYPE}`,
+          ),
+        });
       continue;
     }
     const body = target.entities.restapis?.[api] as Entity;
@@ -166,11 +238,5 @@ export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
         message: `${KIND_NOUN[w.kind]} ${w.name}: API Gateway cannot change \`${w.field}\` in place, so REST API ${api} will be restored through PutRestApi overwrite (its resources, methods, models, validators, authorizers and gateway responses imported from the backup; ids of those re-assigned and mapped)`,
       });
   }
-  if (steps === plan.steps) return { ...plan, warnings: [...plan.warnings, ...out] };
-  return {
-    ...plan,
-    steps,
-    warnings: [...plan.warnings, ...out],
-    planHash: planHash(plan.options, steps),
-  };
+  return done();
 }

@@ -57,6 +57,12 @@ export interface PlanStep {
    * no PATCH path; the plan's own steps of the kinds the import writes are made by it.
    */
   reimport?: { content: Partial<Record<EntityKind, Entity[]>> };
+  /**
+   * AWS API Gateway: this update step re-creates the entity (a new one made from `body`, what referred to
+   * the old one moved to it, the old one deleted: a new id), because a changed member cannot be changed in
+   * place (an API key's value, a VPC link's target).
+   */
+  recreate?: true;
 }
 
 /**
@@ -65,9 +71,10 @@ export interface PlanStep {
  * member); the step will fail and say so, the rest of the restore goes on.
  * `reimport`: such a change, made by re-importing the whole REST API instead (AWS API Gateway:
  * PutRestApi mode=overwrite); the step of that API carries `reimport`.
+ * `recreate`: such a change, made by re-creating the entity (a new id); its step carries `recreate`.
  */
 export interface PlanWarning {
-  code: 'hashed-secret' | 'not-updatable' | 'reimport';
+  code: 'hashed-secret' | 'not-updatable' | 'reimport' | 'recreate';
   kind: EntityKind;
   id: string;
   name: string;

@@ -120,6 +120,11 @@ export function diffResultCard(d: DiffCardInput, plan: Plan): SlackMessage {
     notes.push(
       `:arrows_counterclockwise: ${plural(reimported.length, 'change')} API Gateway cannot make in place will be restored through PutRestApi overwrite: ${escapeMrkdwn(reimported[0]!.message)}`,
     );
+  const recreated = plan.warnings.filter((w) => w.code === 'recreate');
+  if (recreated.length)
+    notes.push(
+      `:recycle: ${plural(recreated.length, 'change')} API Gateway cannot make in place will be made by re-creating the entity (a new id): ${escapeMrkdwn(recreated[0]!.message)}`,
+    );
   const stuck = plan.warnings.filter((w) => w.code === 'not-updatable');
   if (stuck.length)
     notes.push(

@@ -130,6 +130,13 @@ function planLines(plan: Plan): string[] {
       );
     if (reimported.length > 5) lines.push(`…and ${reimported.length - 5} more.`);
   }
+  const recreated = plan.warnings.filter((w) => w.code === 'recreate');
+  if (recreated.length) {
+    lines.push(`*Re-created* (API Gateway cannot change these in place: each gets a new id)`);
+    for (const w of recreated.slice(0, 5))
+      lines.push(`:recycle: ${escapeMrkdwn(oneOf(w.kind))} ${escapeMrkdwn(w.name)}: ${code(w.field)}`);
+    if (recreated.length > 5) lines.push(`…and ${recreated.length - 5} more.`);
+  }
   const stuck = plan.warnings.filter((w) => w.code === 'not-updatable');
   if (stuck.length) {
     lines.push(`*Will fail* (the gateway cannot change these in place: delete them on it and restore again)`);

@@ -187,7 +187,7 @@ describe('aws-apigateway gateway: petstore round trip', () => {
     );
   });
 
-  it('a change API Gateway cannot make in place is said in the plan, fails alone, and the rest applies', async () => {
+  it('a change API Gateway cannot make in place, in a plan that must not delete, is said in the plan, fails alone, and the rest applies', async () => {
     const target = structuredClone(backup);
     const key = target.entities.api_keys?.['petstore-partner-a'];
     if (key) key.value = 'a-new-value-for-partner-a-0123456789';
@@ -198,7 +198,10 @@ describe('aws-apigateway gateway: petstore round trip', () => {
     try {
       const live = await gateway.dump();
       const planner = await gateway.planner(await gateway.describe());
-      const plan = planner.preflight(planRestore(live, await planner.fillTarget(target)));
+      // re-creating the key would delete the old one: not in a plan that must not delete
+      const plan = planner.preflight(
+        planRestore(live, await planner.fillTarget(target), { noDeletes: true }),
+      );
       expect(plan.warnings).toEqual([
         expect.objectContaining({
           code: 'not-updatable',
@@ -206,7 +209,7 @@ describe('aws-apigateway gateway: petstore round trip', () => {
           name: 'petstore-partner-a',
           field: 'value',
           message: expect.stringContaining(
-            'API key petstore-partner-a: API Gateway cannot change `value` in place, so this step will fail',
+            'API key petstore-partner-a: API Gateway cannot change `value` in place, so this step will fail (it would be re-created, which deletes the old one, and this plan must not delete)',
           ),
         }),
       ]);

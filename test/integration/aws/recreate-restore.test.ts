@@ -4,7 +4,17 @@
  * mapped and put back in its usage plans), a VPC link's target (the link re-created, the integrations moved
  * to it, the old link deleted).
  */
-import { type APIGatewayClient, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-api-gateway';
+import {
+  type APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  CreateVpcLinkCommand,
+  DeleteApiKeyCommand,
+  DeleteVpcLinkCommand,
+  PutIntegrationCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-api-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backup } from '../../../src/db/index.ts';
 import {
@@ -80,5 +90,92 @@ describe('restoring what no PATCH path writes', () => {
     // the test's own calls (4 + 3 tags, 2 untags), then the restore's: 4 TagResource, 2 UntagResource
     expect(sim.state.byOperation['PUT /tags/{resourceArn}']).toBe(7 + 4);
     expect(sim.state.byOperation['DELETE /tags/{resourceArn}']).toBe(2 + 2);
+  }, 120_000);
+
+  it("an API key whose value changed is re-created with the backup's value, its new id mapped, back in its usage plan; the value is never shown", async () => {
+    const b = await backup('keys');
+    const name = 'petstore-partner-a';
+    const old = sim.state.store.apiKeys.get(ids.keys[0] as string)!;
+    const value = old.value as string;
+    // the console's way to give a key another value: a new key of that name, in the plan, the old one gone
+    const other = await client.send(
+      new CreateApiKeyCommand({
+        name,
+        enabled: true,
+        value: 'console-made-value-0123456789',
+        tags: { owner: 'payments' },
+      }),
+    );
+    await client.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId: ids.plan, keyId: other.id, keyType: 'API_KEY' }),
+    );
+    await client.send(new DeleteApiKeyCommand({ apiKey: ids.keys[0] }));
+    expect(await t.drift(b)).toBe(1);
+
+    const out = await t.restoreAndApprove(b.id, 'partner-a got a new key in the console');
+    expect(out).toContain(
+      `API key ${name}: API Gateway cannot change \`value\` in place, so it will be re-created (CreateApiKey with the backup's value, name, description, enabled state, customer id and tags, put back in usage plan petstore-basic, then the old key deleted): its id changes`,
+    );
+    expect(out).not.toContain('will fail');
+    expect(await t.drift(b)).toBe(0);
+
+    const keys = [...sim.state.store.apiKeys.values()].filter((k) => k.name === name);
+    expect(keys).toHaveLength(1);
+    const now = keys[0]!;
+    expect(now).toMatchObject({ value, enabled: true, tags: { owner: 'payments' } });
+    expect(now.id).not.toBe(other.id);
+    expect(sim.state.store.usagePlans.get(ids.plan)?.keys.has(now.id as string)).toBe(true);
+    expect(sim.state.store.usagePlans.get(ids.plan)?.keys.has(other.id as string)).toBe(false);
+    // the restore records the new id; neither value is anywhere in the plan, the record or the job's output
+    const [restore] = await t.services.repos.restores.listByConnection(CONNECTION, { limit: 1 });
+    expect(JSON.stringify(restore?.planSummary?.result)).toContain(
+      JSON.stringify({ kind: 'api_keys', key: name, from: old.id, to: now.id }).slice(1, -1),
+    );
+    for (const text of [out, JSON.stringify(restore)]) {
+      expect(text).not.toContain(value);
+      expect(text).not.toContain('console-made-value-0123456789');
+    }
+  }, 120_000);
+
+  it('a VPC link whose target changed is re-created, its integration moved to the new link, the old link deleted', async () => {
+    const NLB =
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/orders/0123456789abcdef';
+    const NLB2 =
+      'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/orders-2/fedcba9876543210';
+    const putThrough = (connectionId: string) =>
+      client.send(
+        new PutIntegrationCommand({
+          restApiId: ids.api,
+          resourceId: ids.pet,
+          httpMethod: 'GET',
+          type: 'HTTP_PROXY',
+          integrationHttpMethod: 'GET',
+          uri: 'http://orders.internal/pets/{petId}',
+          connectionType: 'VPC_LINK',
+          connectionId,
+        }),
+      );
+    const link = await client.send(new CreateVpcLinkCommand({ name: 'orders-nlb', targetArns: [NLB] }));
+    await putThrough(link.id as string);
+    const b = await backup('linked');
+    // the console's way to point a link elsewhere: a new link, the integration moved, the old link deleted
+    const other = await client.send(new CreateVpcLinkCommand({ name: 'orders-nlb', targetArns: [NLB2] }));
+    await putThrough(other.id as string);
+    await client.send(new DeleteVpcLinkCommand({ vpcLinkId: link.id }));
+    expect(await t.drift(b)).toBe(1);
+
+    const out = await t.restoreAndApprove(b.id, 'the orders link was pointed at the wrong NLB');
+    expect(out).toContain(
+      "VPC link orders-nlb: API Gateway cannot change `targetArns` in place, so it will be re-created (CreateVpcLink with the backup's target, every integration through the old link moved to the new one, then the old link deleted): its id changes",
+    );
+    expect(await t.drift(b)).toBe(0);
+    const links = [...sim.state.store.vpcLinks.values()];
+    expect(links.map((l) => l.targetArns)).toEqual([[NLB]]);
+    const now = links[0]!.id as string;
+    expect(now).not.toBe(other.id);
+    const api = sim.state.store.restApis.get(ids.api)!;
+    expect(api.resources.get(ids.pet)?.methods.get('GET')?.integration?.fields.connectionId).toBe(now);
+    // the stages serve the moved integration: a deployment was made after it
+    expect(api.stages.get('prod')?.deploymentId).not.toBe(ids.deployment);
   }, 120_000);
 });

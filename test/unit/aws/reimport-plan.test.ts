@@ -1,8 +1,9 @@
 /**
  * The AWS preflight's choice for a change API Gateway cannot make in place (src/aws/not-updatable.ts):
  * re-import the REST API through PutRestApi overwrite where an import makes the change (a model's content
- * type back to application/json), else warn that the step will fail (an API key's value, a content type an
- * import cannot give, an API whose other models an import would change).
+ * type back to application/json); re-create the entity where that makes it (an API key's value); else warn
+ * that the step will fail (a content type an import cannot give, an API whose other models an import would
+ * change, a plan that must not delete).
  */
 import { describe, expect, it } from 'vitest';
 import { reimportPlan } from '../../../src/aws/not-updatable.ts';
@@ -65,8 +66,6 @@ describe('reimportPlan', () => {
     const cases: [Snapshot, Snapshot, string][] = [
       // an import makes every model application/json
       [snapshot({ Pet: 'application/json' }), snapshot({ Pet: 'application/xml' }), 'contentType'],
-      // API keys are not part of an API's definition
-      [snapshot({}, 'old-value-0123456789012'), snapshot({}, 'new-value-0123456789012'), 'value'],
     ];
     for (const [live, target, field] of cases) {
       const plain = planRestore(live, target);
@@ -75,6 +74,31 @@ describe('reimportPlan', () => {
       expect(plan.planHash).toBe(plain.planHash);
       expect(plan.warnings).toEqual([expect.objectContaining({ code: 'not-updatable', field })]);
     }
+  });
+
+  it('an API key whose value changed is re-created: its step says so (in the plan hash), the value is in no message', () => {
+    const live = snapshot({}, 'old-value-0123456789012');
+    const target = snapshot({}, 'new-value-0123456789012');
+    const plain = planRestore(live, target);
+    const plan = reimportPlan(plain, target);
+    expect(plan.steps).toEqual([{ ...plain.steps[0], recreate: true }]);
+    expect(plan.planHash).toBe(planHash(plan.options, plan.steps));
+    expect(plan.planHash).not.toBe(plain.planHash);
+    expect(plan.warnings).toEqual([
+      expect.objectContaining({
+        code: 'recreate',
+        kind: 'api_keys',
+        field: 'value',
+        message: expect.stringContaining('so it will be re-created'),
+      }),
+    ]);
+    expect(JSON.stringify(plan.warnings)).not.toMatch(/(old|new)-value/);
+    // a plan that must not delete does not re-create (it deletes the old key): the step will fail
+    const kept = reimportPlan(planRestore(live, target, { noDeletes: true }), target);
+    expect(kept.steps.some((s) => s.recreate)).toBe(false);
+    expect(kept.warnings).toEqual([
+      expect.objectContaining({ code: 'not-updatable', message: expect.stringContaining('must not delete') }),
+    ]);
   });
 
   it('an API with another model of a type an import cannot give is not re-imported', () => {
