@@ -17,7 +17,9 @@
  * mode=overwrite, failonwarnings=true and ignore=documentation; the API is read back, the ids AWS assigned
  * to its resources, models, validators and authorizers go into the id map and the mapping, and what the
  * import did not carry (NOT_CARRIED: the API's endpoint settings, a model's description, …) is planned
- * between the read-back and the target and written entity-level. The plan's own steps of that API of the
+ * between the read-back and the target and written entity-level — models of another content type than
+ * application/json among it: left out of the definition with the references to them
+ * (`importableContent`), created with their own type and hooked back into their methods after the import. The plan's own steps of that API of the
  * kinds an import writes are then made (`ok`); its stages, documentation, deployments and the account's
  * entities stay entity-level as for any API. If the import fails, those steps run entity-level as planned.
  */
@@ -43,7 +45,7 @@ import {
 import { dumpOneApi } from './dump.ts';
 import { classifyAwsError } from './errors.ts';
 import { apiOfEntity, IdMap } from './ids.ts';
-import { buildOpenApi, IMPORTED_KINDS } from './openapi.ts';
+import { buildOpenApi, IMPORTED_KINDS, importableContent } from './openapi.ts';
 import { create, remove, type StepContext, update } from './writes.ts';
 
 /** The id AWS assigned anew to an entity of the backup (`from` is the backup's, when it had one). */
@@ -233,7 +235,10 @@ export async function applyAwsPlan(
     reimported.set(apiKey, false);
     const restApiId = ids.need('restapis', apiKey);
     const content = step.reimport?.content ?? {};
-    const definition = buildOpenApi(step.body as Entity, content, (k) => ids.get('vpc_links', k));
+    // models of another content type than application/json are created after it, entity-level
+    const definition = buildOpenApi(step.body as Entity, importableContent(content), (k) =>
+      ids.get('vpc_links', k),
+    );
     await client.send(
       new PutRestApiCommand({
         restApiId,

@@ -111,10 +111,8 @@ const IMPORTED: ReadonlySet<string> = new Set(IMPORTED_KINDS);
 /** Why importing the API would not make this change (null: it would). */
 function notImportable(kind: AwsKind, field: string, target: Entity | undefined): string | null {
   if (!IMPORTED.has(kind) || !target) return 'an import of the API does not write it';
-  if (kind === 'models' && field === 'contentType')
-    return target.contentType === IMPORTED_MODEL_CONTENT_TYPE
-      ? null
-      : `an import makes every model ${IMPORTED_MODEL_CONTENT_TYPE}`;
+  // an import makes application/json models; one of another type is created after it (importableContent)
+  if (kind === 'models' && field === 'contentType') return null;
   return (NOT_CARRIED[kind] ?? []).includes(field) ? 'an import of the API does not carry it' : null;
 }
 
@@ -194,21 +192,6 @@ export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
   }
   for (const [api, ws] of apis) {
     const content = contentOf(target, api);
-    // every model of the API is imported application/json: one of another type would be changed by it
-    const other = (content.models ?? []).find((m) => m.contentType !== IMPORTED_MODEL_CONTENT_TYPE);
-    if (other) {
-      for (const w of ws)
-        out.push({
-          ...w,
-          message: failing(
-            w.kind,
-            w.name,
-            w.field,
-            `REST API ${api} is not re-imported: an import would make its model ${String(other.name)} (${String(other.contentType)}) ${IMPORTED_MODEL_CONTENT_TYPE}`,
-          ),
-        });
-      continue;
-    }
     const body = target.entities.restapis?.[api] as Entity;
     const existing = steps.find((s) => s.kind === 'restapis' && s.id === api);
     const step: PlanStep = existing
@@ -231,11 +214,17 @@ export function reimportPlan(plan: Plan, target?: Snapshot): Plan {
       if (s.phase === 'upsert' && s.kind === 'vpc_links') at = i + 1;
     });
     steps = [...rest.slice(0, at), step, ...rest.slice(at)];
+    // an import makes every model application/json: the others are created after it, entity-level
+    const others = (content.models ?? []).filter((m) => m.contentType !== IMPORTED_MODEL_CONTENT_TYPE);
+    const after =
+      others.length > 0
+        ? `; ${others.map((m) => `model ${String(m.name)} (${String(m.contentType)})`).join(', ')} created after the import with ${others.length > 1 ? 'their' : 'its'} content type and hooked back into ${others.length > 1 ? 'their' : 'its'} methods`
+        : '';
     for (const w of ws)
       out.push({
         ...w,
         code: 'reimport',
-        message: `${KIND_NOUN[w.kind]} ${w.name}: API Gateway cannot change \`${w.field}\` in place, so REST API ${api} will be restored through PutRestApi overwrite (its resources, methods, models, validators, authorizers and gateway responses imported from the backup; ids of those re-assigned and mapped)`,
+        message: `${KIND_NOUN[w.kind]} ${w.name}: API Gateway cannot change \`${w.field}\` in place, so REST API ${api} will be restored through PutRestApi overwrite (its resources, methods, models, validators, authorizers and gateway responses imported from the backup; ids of those re-assigned and mapped${after})`,
       });
   }
   return done();

@@ -49,6 +49,41 @@ export const NOT_CARRIED: Partial<Record<AwsKind, readonly string[]>> = {
 /** The content type every model an import makes has. */
 export const IMPORTED_MODEL_CONTENT_TYPE = 'application/json';
 
+/**
+ * The content of an API as it is imported: its models of another content type than application/json left
+ * out (an import would make them application/json, and no PATCH path changes a model's content type), and
+ * with them the request models of methods and response models of method responses that name them. The
+ * overwrite removes them; apply.ts then creates those models entity-level with their own content type and
+ * patches the references back (methods name models by name: `/requestModels/<type>`,
+ * `/responseModels/<type>`). A JSON model's schema that `$ref`s one of them by URL is imported as it is.
+ */
+export function importableContent(content: ApiContent): ApiContent {
+  const other = new Set(
+    (content.models ?? [])
+      .filter((m) => m.contentType !== IMPORTED_MODEL_CONTENT_TYPE)
+      .map((m) => m.name as string),
+  );
+  if (other.size === 0) return content;
+  const strip = (e: Entity, member: string): Entity => {
+    const map = e[member] as Record<string, unknown> | undefined;
+    if (!map) return e;
+    const kept = Object.entries(map).filter(([, name]) => !other.has(name as string));
+    if (kept.length === Object.keys(map).length) return e;
+    const out: Entity = { ...e };
+    if (kept.length > 0) out[member] = Object.fromEntries(kept);
+    else delete out[member];
+    return out;
+  };
+  return {
+    ...content,
+    models: (content.models ?? []).filter((m) => !other.has(m.name as string)),
+    ...(content.methods ? { methods: content.methods.map((m) => strip(m, 'requestModels')) } : {}),
+    ...(content.method_responses
+      ? { method_responses: content.method_responses.map((r) => strip(r, 'responseModels')) }
+      : {}),
+  };
+}
+
 const OPERATION: Record<string, string> = {
   GET: 'get',
   PUT: 'put',

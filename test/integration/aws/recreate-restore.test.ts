@@ -24,7 +24,7 @@ import {
   startAwsApiGatewaySim,
 } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
-import { type AwsCliEnv, startAwsCliEnv } from './support.ts';
+import { type AwsCliEnv, recreateModel, startAwsCliEnv } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 const arn = (path: string) => `arn:aws:apigateway:eu-west-1::${path}`;
@@ -177,5 +177,34 @@ describe('restoring what no PATCH path writes', () => {
     expect(api.resources.get(ids.pet)?.methods.get('GET')?.integration?.fields.connectionId).toBe(now);
     // the stages serve the moved integration: a deployment was made after it
     expect(api.stages.get('prod')?.deploymentId).not.toBe(ids.deployment);
+  }, 120_000);
+});
+
+describe('restoring a model of another content type than application/json through the re-import', () => {
+  it('the model is left out of the imported definition, created after it with its own type, and hooked back into its method', async () => {
+    await recreateModel(sim, 'petstore', 'Pet', 'application/xml');
+    const b = await backup('Pet as XML');
+    expect(await t.drift(b)).toBe(0);
+    // the console made it JSON again (unhooked, deleted, created, hooked back)
+    await recreateModel(sim, 'petstore', 'Pet', 'application/json');
+    expect(await t.drift(b)).toBe(1);
+    const imports = sim.state.store.imports.length;
+
+    const out = await t.restoreAndApprove(b.id, 'Pet must stay XML');
+    expect(out).toContain(
+      'model petstore › Pet: API Gateway cannot change `contentType` in place, so REST API petstore will be restored through PutRestApi overwrite',
+    );
+    expect(out).toContain(
+      'model Pet (application/xml) created after the import with its content type and hooked back into its methods',
+    );
+    expect(out).not.toContain('will fail');
+    expect(await t.drift(b)).toBe(0);
+    expect(sim.state.store.imports).toHaveLength(imports + 1);
+    const api = sim.state.store.restApis.get(ids.api)!;
+    expect(api.models.get('Pet')?.contentType).toBe('application/xml');
+    // the import gave /pets a new id
+    const pets = [...api.resources.values()].find((r) => sim.state.store.pathOf(api, r) === '/pets');
+    const post = pets?.methods.get('POST');
+    expect(Object.values((post?.fields.requestModels as Record<string, string>) ?? {})).toContain('Pet');
   }, 120_000);
 });

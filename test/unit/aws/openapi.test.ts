@@ -8,7 +8,7 @@
  * The round trip through PutRestApi is test/integration/aws/openapi-import.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { buildOpenApi } from '../../../src/aws/openapi.ts';
+import { buildOpenApi, importableContent } from '../../../src/aws/openapi.ts';
 import type { Entity } from '../../../src/core/index.ts';
 
 const api: Entity = {
@@ -232,5 +232,30 @@ describe('buildOpenApi', () => {
         'x-amazon-apigateway-authtype': 'awsSigv4',
       },
     });
+  });
+});
+
+describe('importableContent', () => {
+  it('leaves out the models of another type than application/json and the references naming them', () => {
+    const models = [
+      { id: 'shop:Order', restApi: 'shop', name: 'Order', contentType: 'application/json', schema: '{}' },
+      { id: 'shop:Feed', restApi: 'shop', name: 'Feed', contentType: 'application/atom+xml', schema: '{}' },
+    ];
+    const method = {
+      id: 'shop:/orders POST',
+      httpMethod: 'POST',
+      requestModels: { 'application/json': 'Order', 'application/atom+xml': 'Feed' },
+    };
+    const response = {
+      id: 'shop:/orders POST 200',
+      statusCode: '200',
+      responseModels: { 'application/atom+xml': 'Feed' },
+    };
+    const out = importableContent({ models, methods: [method], method_responses: [response] });
+    expect(out.models?.map((m) => m.name)).toEqual(['Order']);
+    expect(out.methods).toEqual([{ ...method, requestModels: { 'application/json': 'Order' } }]);
+    expect(out.method_responses).toEqual([{ id: 'shop:/orders POST 200', statusCode: '200' }]);
+    const json = { models: [models[0] as Entity], methods: [] };
+    expect(importableContent(json)).toBe(json);
   });
 });
