@@ -1,6 +1,7 @@
 /**
  * Cards on an AWS connection: changes named by the console's nouns and breadcrumbs, and a change API Gateway
- * cannot make in place (`not-updatable`) said before approval — not as a Kong hashed secret.
+ * cannot make in place said before approval — failing (`not-updatable`) or made by re-creating the entity
+ * (`recreate`) — not as a Kong hashed secret.
  */
 import { describe, expect, it } from 'vitest';
 import { diffResultCard } from '../../../src/bot/views/diff-card.ts';
@@ -53,5 +54,34 @@ describe('cards on an AWS connection', () => {
     expect(text).toContain('create method response petstore › /pets › GET › 200');
     expect(text).toContain(':warning: 1 change the gateway cannot make in place would fail: API key partner');
     expect(text).not.toMatch(/Kong|hashed secret/);
+  });
+
+  it('say that an entity will be re-created (a new id), not that it would fail', () => {
+    const recreated = {
+      ...plan,
+      warnings: [
+        {
+          ...plan.warnings[0],
+          code: 'recreate',
+          message:
+            'API key partner: API Gateway cannot change `value` in place, so it will be re-created (…): its id changes',
+        },
+      ],
+    } as Plan;
+    const text = JSON.stringify(
+      diffResultCard(
+        {
+          connection: 'payments-api-eu',
+          backup: { id: 'b1', createdAt: null },
+          requestedBy: 'U1',
+          now: new Date(),
+        },
+        recreated,
+      ),
+    );
+    expect(text).toContain(
+      ':recycle: 1 change API Gateway cannot make in place will be made by re-creating the entity (a new id): API key partner',
+    );
+    expect(text).not.toContain('would fail');
   });
 });
