@@ -64,9 +64,28 @@ function typeOk(field: SchemaField, value: unknown): boolean {
 }
 
 function lengthOf(value: unknown): number | null {
-  if (typeof value === 'string') return [...value].length;
+  if (typeof value === 'string') return codePoints(value);
   if (Array.isArray(value)) return value.length;
   return null;
+}
+
+/**
+ * A string's length in code points, as `[...s].length` counts it (a lone surrogate counts one), without
+ * building that array: preflight measures every string field of every entity in the plan.
+ */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Kong's validators, in its `validators_order`; the first failing one is reported. */

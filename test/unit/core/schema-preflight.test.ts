@@ -62,6 +62,30 @@ describe('validateEntity (routes, Kong 3.9 traditional_compatible schema)', () =
     ]);
   });
 
+  it("measures string lengths in characters (code points), as Kong's utf8 length does, not UTF-16 units", () => {
+    // kong/db/schema/init.lua validators len_eq/len_min/len_max use utf8.len: an emoji is one character
+    const routes = KONG_39.entities.get('routes');
+    const named = (spec: Record<string, unknown>) =>
+      schemasOf(
+        {},
+        {
+          routes: {
+            ...routes,
+            fields: (routes?.fields ?? []).map((f) => ('name' in f ? { name: { ...f.name, ...spec } } : f)),
+          },
+        },
+      );
+    const name = (value: string, spec: Record<string, unknown>) =>
+      validateEntity('routes', route({ paths: ['/a'], name: value }), named(spec)).filter(
+        (p) => p.path === 'name',
+      );
+    expect(name('🦍🦍🦍', { len_max: 3 })).toEqual([]);
+    expect(name('🦍🦍🦍🦍', { len_max: 3 })).toEqual([{ path: 'name', message: 'length must be at most 3' }]);
+    expect(name('a🦍', { len_eq: 2 })).toEqual([]);
+    expect(name('a\ud83e', { len_eq: 2 })).toEqual([]); // a lone surrogate counts as one
+    expect(name('🦍', { len_min: 2 })).toEqual([{ path: 'name', message: 'length must be at least 2' }]);
+  });
+
   it('checks plugin config against the plugin schema and the plugin entity', () => {
     const p = (body: Record<string, unknown>) =>
       fillDefaults(buildSnapshot(meta, { plugins: { p: { id: uuid(9), ...body } as Entity } }), KONG_39)
