@@ -142,6 +142,20 @@ export async function applyAwsPlan(
     return d.id as string;
   };
 
+  /** A new deployment of the API, and every stage of it pointed there. */
+  const deployAndPoint = async (apiKey: string): Promise<void> => {
+    const deploymentId = await deploy(apiKey);
+    for (const stageName of stagesOf.get(apiKey) ?? []) {
+      await client.send(
+        new UpdateStageCommand({
+          restApiId: ids.need('restapis', apiKey),
+          stageName,
+          patchOperations: [{ op: 'replace', path: '/deploymentId', value: deploymentId }],
+        }),
+      );
+    }
+  };
+
   /** One step's write against the gateway, `before` the live entity (assigned ids go into the map). */
   const write = async (step: PlanStep, before: Entity | undefined): Promise<void> => {
     const kind = step.kind as AwsKind;
@@ -186,7 +200,7 @@ export async function applyAwsPlan(
    * An entity re-created (`recreate`: an API key's value, a VPC link's target): the new one made from the
    * target (its id into the map and the mapping), what referred to the old one moved to it (the key put in
    * the usage plans that had the old one and keep it; the integrations through the old link re-Put through
-   * the new one), then the old one deleted. Made first, deleted last: if the create fails, the old one stays.
+   * the new one and their APIs redeployed to their stages), then the old one deleted. Made first, deleted last: if the create fails, the old one stays.
    */
   const recreate = async (step: PlanStep): Promise<void> => {
     const kind = step.kind as AwsKind;
@@ -211,11 +225,18 @@ export async function applyAwsPlan(
         ? Object.values(live.entities.usage_plan_keys ?? {}).filter((k) => k.apiKey === step.id)
         : Object.values(live.entities.integrations ?? {}).filter((i) => i.vpcLink === step.id);
     const moved = kind === 'api_keys' ? 'usage_plan_keys' : 'integrations';
+    const apis = new Set<string>();
     for (const e of users) {
       if (deletedSteps.has(`${moved}\u0000${e.id}`)) continue; // the plan deletes it
       await create(moved, e, ctx);
       const apiKey = apiOfEntity(moved, e);
-      if (apiKey && !deletedApis.has(apiKey)) changedApis.add(apiKey);
+      if (apiKey && !deletedApis.has(apiKey)) apis.add(apiKey);
+    }
+    // a stage keeps going through the link of the deployment it serves: redeploy before deleting the link
+    // (AWS Knowledge Center, "How do I delete a VPC link for my API Gateway REST API?")
+    for (const apiKey of apis) {
+      await deployAndPoint(apiKey);
+      changedApis.add(apiKey);
     }
     try {
       if (kind === 'api_keys') await client.send(new DeleteApiKeyCommand({ apiKey: oldId }));
@@ -328,16 +349,7 @@ export async function applyAwsPlan(
   if (!aborted) {
     for (const apiKey of changedApis) {
       try {
-        const deploymentId = await deploy(apiKey);
-        for (const stageName of stagesOf.get(apiKey) ?? []) {
-          await client.send(
-            new UpdateStageCommand({
-              restApiId: ids.need('restapis', apiKey),
-              stageName,
-              patchOperations: [{ op: 'replace', path: '/deploymentId', value: deploymentId }],
-            }),
-          );
-        }
+        await deployAndPoint(apiKey);
       } catch (err) {
         error = stepError(err);
         error.message = `deploying REST API ${apiKey} after the restore: ${error.message}`;

@@ -2,10 +2,12 @@
  * VPC links as the API reference describes them, through the SDK: CreateVpcLink (202 Accepted, a name and
  * the network load balancer ARN in `targetArns`), GetVpcLinks (paged), UpdateVpcLink (`/name`,
  * `/description`), PutIntegration with `connectionType: VPC_LINK` (`connectionId` is the link's id, or a
- * stage variable resolved at run time), DeleteVpcLink (202; this simulator refuses a link an integration
- * still uses, which orders a restore's deletes: the integration first).
+ * stage variable resolved at run time), DeleteVpcLink (202; refused while an integration uses the link, or a
+ * stage serves a deployment made while one did — AWS Knowledge Center, "How do I delete a VPC link for my API
+ * Gateway REST API?": switch the integration, redeploy to the stage, then delete).
  */
 import {
+  CreateDeploymentCommand,
   CreateRestApiCommand,
   CreateVpcLinkCommand,
   DeleteVpcLinkCommand,
@@ -71,5 +73,33 @@ describe('aws-apigateway-sim: VPC links', () => {
       name: 'BadRequestException',
     });
     expect(sim().state.store.vpcLinks.has(link.id as string)).toBe(true);
+  });
+
+  it('a link a deployed stage still serves cannot be deleted until the stage is redeployed (Knowledge Center: "How do I delete a VPC link for my API Gateway REST API?")', async () => {
+    const api = await client().send(new CreateRestApiCommand({ name: 'deployed' }));
+    const where = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
+    await client().send(new PutMethodCommand({ ...where, authorizationType: 'NONE' }));
+    const link = await client().send(new CreateVpcLinkCommand({ name: 'deployed', targetArns: [NLB] }));
+    await client().send(
+      new PutIntegrationCommand({
+        ...where,
+        type: 'HTTP_PROXY',
+        integrationHttpMethod: 'GET',
+        uri: 'http://orders.internal/',
+        connectionType: 'VPC_LINK',
+        connectionId: link.id,
+      }),
+    );
+    await client().send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' }));
+    // the integration switched away from the link: the deployment prod serves still goes through it
+    await client().send(new PutIntegrationCommand({ ...where, type: 'MOCK' }));
+    expect(await awsError(client().send(new DeleteVpcLinkCommand({ vpcLinkId: link.id })))).toMatchObject({
+      name: 'BadRequestException',
+      status: 400,
+      message: expect.stringContaining('Cannot delete vpc link referenced in format of [Method:Resource]'),
+    });
+    await client().send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' }));
+    const deleted = await client().send(new DeleteVpcLinkCommand({ vpcLinkId: link.id }));
+    expect(deleted.$metadata.httpStatusCode).toBe(202);
   });
 });

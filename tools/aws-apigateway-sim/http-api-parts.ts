@@ -179,6 +179,11 @@ function createDeployment(call: Call) {
   for (const { m } of methods) if (!m.integration) throw badRequest('No integration defined for method');
   const d = { id: call.store.ids.id(), createdDate: call.store.now(), ...pick(call.body, ['description']) };
   api.deployments.set(d.id, d);
+  const links = new Set<string>();
+  for (const { m } of methods)
+    if (m.integration?.fields.connectionType === 'VPC_LINK')
+      links.add(String(m.integration.fields.connectionId));
+  if (links.size > 0) call.store.deploymentLinks.set(d.id, links);
   const stageName = call.body.stageName;
   if (typeof stageName === 'string' && stageName.length > 0) {
     const existing = api.stages.get(stageName);

@@ -2,7 +2,8 @@
  * VPC links of REST APIs (CreateVpcLink … DeleteVpcLink, API reference "VpcLink"): account-level, keyed by an
  * id the service assigns; a name and one network load balancer ARN (`targetArns`) each. Rules that decide a
  * restore's order: an integration of `connectionType: VPC_LINK` needs its link to exist (PutIntegration, in
- * http-restapis.ts), and a link an integration goes through cannot be deleted.
+ * http-restapis.ts), and a link an integration goes through — or a deployment a stage serves was made
+ * with — cannot be deleted.
  */
 import { badRequest, notFound } from './errors.ts';
 import { page } from './pagination.ts';
@@ -17,12 +18,22 @@ function linkOf(call: Call): Json {
   return l;
 }
 
+/**
+ * What still goes through the link: an integration of the API as it is, or a deployment a stage serves
+ * that was made while one did ("How do I delete a VPC link for my API Gateway REST API?", AWS Knowledge
+ * Center: switch the integration away from the link and, for a deployed API, redeploy to the same stage;
+ * the error is "Cannot delete vpc link referenced in format of [Method:Resource]").
+ */
 function usedBy(call: Call, id: string): string | null {
-  for (const api of call.store.restApis.values())
+  for (const api of call.store.restApis.values()) {
     for (const r of api.resources.values())
       for (const [verb, m] of r.methods)
         if (m.integration?.fields.connectionType === 'VPC_LINK' && m.integration.fields.connectionId === id)
-          return `${verb} ${call.store.pathOf(api, r)} of REST API ${String(api.fields.id)}`;
+          return `[${verb}:${call.store.pathOf(api, r)}] of REST API ${String(api.fields.id)}`;
+    for (const [name, s] of api.stages)
+      if (call.store.deploymentLinks.get(String(s.deploymentId))?.has(id))
+        return `the deployment stage ${name} of REST API ${String(api.fields.id)} serves`;
+  }
   return null;
 }
 
@@ -56,7 +67,7 @@ export function registerVpcLinks(router: Router): void {
     .add('DELETE', '/vpclinks/{vpcLinkId}', (call) => {
       const link = linkOf(call);
       const user = usedBy(call, link.id as string);
-      if (user) throw badRequest(`VPC link ${String(link.id)} is used by the integration of ${user}`);
+      if (user) throw badRequest(`Cannot delete vpc link referenced in format of [Method:Resource]: ${user}`);
       call.store.vpcLinks.delete(link.id as string);
       return accepted();
     });

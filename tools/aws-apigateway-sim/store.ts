@@ -63,6 +63,11 @@ export class Store {
   readonly vpcLinks = new Map<string, Json>();
   /** client certificates by id */
   readonly clientCertificates = new Map<string, Json>();
+  /**
+   * The VPC links each deployment's integrations went through when it was made (a deployment is a frozen
+   * copy of the API: a stage serving it keeps using those links), by deployment id
+   */
+  readonly deploymentLinks = new Map<string, Set<string>>();
   /** PutRestApi calls received, with their query (tests read what a caller asked for) */
   readonly imports: { restApiId: string; query: Record<string, string> }[] = [];
   /** the account the simulated caller belongs to (AWS names it in some messages) */
