@@ -7,11 +7,8 @@
  */
 import {
   type APIGatewayClient,
-  CreateApiKeyCommand,
   CreateDeploymentCommand,
-  CreateUsagePlanKeyCommand,
   CreateVpcLinkCommand,
-  DeleteApiKeyCommand,
   DeleteVpcLinkCommand,
   PutIntegrationCommand,
   TagResourceCommand,
@@ -26,7 +23,7 @@ import {
   startAwsApiGatewaySim,
 } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
-import { type AwsCliEnv, recreateModel, startAwsCliEnv } from './support.ts';
+import { type AwsCliEnv, recreateModel, replaceApiKey, startAwsCliEnv } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 const arn = (path: string) => `arn:aws:apigateway:eu-west-1::${path}`;
@@ -97,21 +94,9 @@ describe('restoring what no PATCH path writes', () => {
   it("an API key whose value changed is re-created with the backup's value, its new id mapped, back in its usage plan; the value is never shown", async () => {
     const b = await backup('keys');
     const name = 'petstore-partner-a';
-    const old = sim.state.store.apiKeys.get(ids.keys[0] as string)!;
-    const value = old.value as string;
     // the console's way to give a key another value: a new key of that name, in the plan, the old one gone
-    const other = await client.send(
-      new CreateApiKeyCommand({
-        name,
-        enabled: true,
-        value: 'console-made-value-0123456789',
-        tags: { owner: 'payments' },
-      }),
-    );
-    await client.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: ids.plan, keyId: other.id, keyType: 'API_KEY' }),
-    );
-    await client.send(new DeleteApiKeyCommand({ apiKey: ids.keys[0] }));
+    const { old, id: otherId } = await replaceApiKey(sim, name, 'console-made-value-0123456789');
+    const value = old.value as string;
     expect(await t.drift(b)).toBe(1);
 
     const out = await t.restoreAndApprove(b.id, 'partner-a got a new key in the console');
@@ -125,9 +110,9 @@ describe('restoring what no PATCH path writes', () => {
     expect(keys).toHaveLength(1);
     const now = keys[0]!;
     expect(now).toMatchObject({ value, enabled: true, tags: { owner: 'payments' } });
-    expect(now.id).not.toBe(other.id);
+    expect(now.id).not.toBe(otherId);
     expect(sim.state.store.usagePlans.get(ids.plan)?.keys.has(now.id as string)).toBe(true);
-    expect(sim.state.store.usagePlans.get(ids.plan)?.keys.has(other.id as string)).toBe(false);
+    expect(sim.state.store.usagePlans.get(ids.plan)?.keys.has(otherId as string)).toBe(false);
     // the restore records the new id; neither value is anywhere in the plan, the record or the job's output
     const [restore] = await t.services.repos.restores.listByConnection(CONNECTION, { limit: 1 });
     expect(JSON.stringify(restore?.planSummary?.result)).toContain(

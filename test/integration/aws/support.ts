@@ -3,7 +3,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateModelCommand, DeleteModelCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
+import {
+  CreateApiKeyCommand,
+  CreateModelCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteModelCommand,
+  UpdateMethodCommand,
+} from '@aws-sdk/client-api-gateway';
 import { expect } from 'vitest';
 import { credentialSha256, verifyAndOpenBackup } from '../../../src/app/index.ts';
 import { createServices, type Runtime as Services } from '../../../src/compose/index.ts';
@@ -212,6 +219,46 @@ export async function recreateModel(
         }),
       );
     return made.id as string;
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * An API key's value changed the way the console has to (API Gateway cannot change it in place): a new key
+ * of the same name, description, enabled state, customer id and tags with `value`, put in every usage plan
+ * that had the old one, and the old one deleted. Returns the old key and the new key's id.
+ */
+export async function replaceApiKey(
+  sim: AwsApiGatewaySim,
+  name: string,
+  value: string,
+): Promise<{ old: Record<string, unknown>; id: string }> {
+  const old = [...sim.state.store.apiKeys.values()].find((k) => k.name === name);
+  if (!old) throw new Error(`no API key ${name}`);
+  const plans = [...sim.state.store.usagePlans.values()].filter((p) => p.keys.has(old.id as string));
+  const client = clientFor(sim);
+  try {
+    const made = await client.send(
+      new CreateApiKeyCommand({
+        name,
+        value,
+        enabled: old.enabled as boolean,
+        ...(old.description ? { description: old.description as string } : {}),
+        ...(old.customerId ? { customerId: old.customerId as string } : {}),
+        ...(old.tags ? { tags: old.tags as Record<string, string> } : {}),
+      }),
+    );
+    for (const p of plans)
+      await client.send(
+        new CreateUsagePlanKeyCommand({
+          usagePlanId: p.fields.id as string,
+          keyId: made.id,
+          keyType: 'API_KEY',
+        }),
+      );
+    await client.send(new DeleteApiKeyCommand({ apiKey: old.id as string }));
+    return { old: { ...old }, id: made.id as string };
   } finally {
     client.destroy();
   }
