@@ -16,7 +16,7 @@
  *   (builder.go, Kong/deck#1765), so a backup's credential round-trips;
  * - a control plane group is read-only (its configuration is its members'): plans against it are refused.
  */
-import type { EntityKind, SnapshotSink } from '../core/index.ts';
+import type { Entity, EntityKind, SnapshotSink } from '../core/index.ts';
 import { type KongClient, seg } from './client.ts';
 import { KongApiError } from './errors.ts';
 
@@ -116,7 +116,11 @@ export async function resolveControlPlane(
 export function konnectManaged(kind: EntityKind, row: object): boolean {
   const tags = (row as { tags?: unknown }).tags;
   if (!Array.isArray(tags)) return false;
-  return tags.includes('konnect-managed') || (kind === 'plugins' && tags.includes('konnect-managed-plugin'));
+  const plugin = kind === 'plugins';
+  for (const tag of tags) {
+    if (tag === 'konnect-managed' || (plugin && tag === 'konnect-managed-plugin')) return true;
+  }
+  return false;
 }
 
 /** `sink` without the rows Konnect manages. */
@@ -127,8 +131,16 @@ export function withoutKonnectManaged(sink: SnapshotSink): SnapshotSink {
     ...(sink.skip ? { skip: (kind) => sink.skip?.(kind) } : {}),
     close: (kind) => sink.close(kind),
     add(kind, rows) {
-      const kept = rows.filter((r) => !konnectManaged(kind, r));
-      if (kept.length > 0 || rows.length === 0) sink.add(kind, kept);
+      // nearly every page holds no managed row: it goes on as it came, without a filtered copy
+      let first = 0;
+      while (first < rows.length && !konnectManaged(kind, rows[first] as object)) first++;
+      if (first === rows.length) return sink.add(kind, rows);
+      const kept = rows.slice(0, first);
+      for (let i = first + 1; i < rows.length; i++) {
+        const row = rows[i] as Entity;
+        if (!konnectManaged(kind, row)) kept.push(row);
+      }
+      if (kept.length > 0) sink.add(kind, kept);
     },
   };
 }
