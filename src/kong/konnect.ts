@@ -5,8 +5,12 @@
  * holds what is Konnect's own, each as decK does it (Kong/deck cmd/common_konnect.go,
  * Kong/go-database-reconciler pkg/dump, pkg/konnect, pkg/file/builder.go):
  *
- * - the control plane is found by listing control planes filtered by name and taking the exact match
- *   (`fetchKonnectControlPlaneID`); none or several is an error, naming them;
+ * - the control plane is found by exact name, as decK's `fetchKonnectControlPlaneID`, else by id. decK lists
+ *   every control plane and takes the first whose name matches; snapgate asks for the name
+ *   (`filter[name][eq]`) and refuses when several have it, naming their ids: Konnect refuses to create a
+ *   second control plane of a name (409 "Control Plane with provided name already exists.") but lists no
+ *   409 for a rename (update-control-plane), and backing up or restoring whichever came first could be the
+ *   wrong configuration. None is an error too;
  * - no `GET /` or `/status`: decK reports Kong `3.5.0.0` for Konnect (`fetchKonnectKongVersion`);
  *   health is the control plane's own record;
  * - Konnect offers no OAuth2 credentials (dump.go "OAuth2 credentials are not supported in Konnect");
