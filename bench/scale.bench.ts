@@ -21,7 +21,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestBackup, SILENT_NOTIFIER } from '../src/app/index.ts';
@@ -110,7 +110,45 @@ interface Round {
   ms: number;
   backupsPerMinute: number;
   failed: number;
+  /** CPU seconds spent during the round, by process: where the two cores went */
+  cpuSeconds: { workers: number; sims: number; postgres: number; bench: number; machine: number };
 }
+
+/** utime + stime of a process in clock ticks (/proc/<pid>/stat fields 14 and 15), 0 once it is gone. */
+function cpuTicks(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL server's processes (postmaster and backends), by command name. */
+function postgresPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim().startsWith('postgres');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Busy ticks of the whole machine (/proc/stat `cpu` line: everything but idle and iowait). */
+function machineBusyTicks(): number {
+  const [, ...v] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] as string).trim().split(/\s+/);
+  const n = v.map(Number);
+  return n.reduce((a, b) => a + b, 0) - (n[3] ?? 0) - (n[4] ?? 0);
+}
+
+/** Clock ticks per second on Linux (USER_HZ). */
+const HZ = 100;
 
 async function round(workers: number, sims: SimProcess[], root: string): Promise<Round> {
   const dir = join(root, `workers-${workers}`);
@@ -130,6 +168,14 @@ async function round(workers: number, sims: SimProcess[], root: string): Promise
   try {
     for (const c of await Promise.all(Array.from({ length: workers }, () => startWorker(configPath, env))))
       children.push(c);
+    const pgPids = postgresPids();
+    const cpu0 = {
+      sims: sims.reduce((n, s) => n + cpuTicks(s.child.pid), 0),
+      postgres: pgPids.reduce((n, p) => n + cpuTicks(p), 0),
+      bench: process.cpuUsage(),
+      machine: machineBusyTicks(),
+    };
+    const workers0 = children.reduce((n, c) => n + cpuTicks(c.pid), 0);
     const t0 = performance.now();
     const ids = await Promise.all(
       Array.from({ length: BACKUPS }, (_, i) =>
@@ -154,14 +200,23 @@ async function round(workers: number, sims: SimProcess[], root: string): Promise
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 100));
     }
     const ms = performance.now() - t0;
+    const bench = process.cpuUsage(cpu0.bench);
+    const secs = (ticks: number) => Number((ticks / HZ).toFixed(2));
     const r = {
       workers,
       ms: Math.round(ms),
       backupsPerMinute: Number(((BACKUPS / ms) * 60_000).toFixed(1)),
       failed,
+      cpuSeconds: {
+        workers: secs(children.reduce((n, c) => n + cpuTicks(c.pid), 0) - workers0),
+        sims: secs(sims.reduce((n, s) => n + cpuTicks(s.child.pid), 0) - cpu0.sims),
+        postgres: secs(postgresPids().reduce((n, p) => n + cpuTicks(p), 0) - cpu0.postgres),
+        bench: Number(((bench.user + bench.system) / 1e6).toFixed(2)),
+        machine: secs(machineBusyTicks() - cpu0.machine),
+      },
     };
     console.log(
-      `  ${workers} worker(s): ${BACKUPS} backups in ${r.ms} ms = ${r.backupsPerMinute}/min, ${failed} failed`,
+      `  ${workers} worker(s): ${BACKUPS} backups in ${r.ms} ms = ${r.backupsPerMinute}/min, ${failed} failed; CPU s ${JSON.stringify(r.cpuSeconds)}`,
     );
     return r;
   } finally {

@@ -15,6 +15,13 @@
 import { keepExcluded, type Plan, type PlanOptions, planRestore, type Snapshot } from '../core/index.ts';
 import type { GatewayPlanner } from './ports/gateway.ts';
 
+/**
+ * Targets this planner has already filled. Filling is idempotent, so a target planned again by the same
+ * planner (the restore's verification plans the filled backup the re-plan returned) is not walked again:
+ * ~0.3 s for 146k entities.
+ */
+const FILLED_BY = new WeakMap<Snapshot, GatewayPlanner>();
+
 /** A step between filling and planning: decK's natural-key matching of id-less file entities. */
 export type TargetStep = (filled: Snapshot, current: Snapshot) => Snapshot;
 
@@ -29,9 +36,13 @@ export async function planOnGateway(
   options: PlanOptions,
   match?: TargetStep,
 ): Promise<{ plan: Plan; target: Snapshot; current: Snapshot }> {
-  const [filled, current] = await Promise.all([planner.fillTarget(target), planner.prepareLive(live)]);
+  const [filled, current] = await Promise.all([
+    FILLED_BY.get(target) === planner ? target : planner.fillTarget(target),
+    planner.prepareLive(live),
+  ]);
+  FILLED_BY.set(filled, planner);
   // a backup whose profile left kinds out never deletes or changes the live gateway's entities of them
   const planned = keepExcluded(match ? match(filled, current) : filled, current);
-  const plan = planner.preflight(planRestore(current, planned, options));
+  const plan = planner.preflight(planRestore(current, planned, options), planned);
   return { plan, target: planned, current };
 }

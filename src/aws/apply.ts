@@ -8,16 +8,37 @@
  * Deployments: a stage needs one, so the first stage created for an API gets a fresh deployment of it; and
  * after the last write every API whose content changed is deployed once more and all its stages are
  * pointed at that deployment, so what was restored is what the stages serve.
+ *
+ * Re-import (a step carrying `reimport`, planned by not-updatable.ts, first in the plan): the API's
+ * definition is built from the target's content of it (openapi.ts) and imported with PutRestApi
+ * mode=overwrite, failonwarnings=true and ignore=documentation; the API is read back, the ids AWS assigned
+ * to its resources, models, validators and authorizers go into the id map and the mapping, and what the
+ * import did not carry (NOT_CARRIED: the API's endpoint settings, a model's description, …) is planned
+ * between the read-back and the target and written entity-level. The plan's own steps of that API of the
+ * kinds an import writes are then made (`ok`); its stages, documentation, deployments and the account's
+ * entities stay entity-level as for any API. If the import fails, those steps run entity-level as planned.
  */
 import {
   type APIGatewayClient,
   CreateDeploymentCommand,
+  PutRestApiCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import type { ApplyOptions, ApplyResult, AssignedId, StepError, StepResult } from '../app/ports/gateway.ts';
-import type { AwsKind, Entity, Plan, Snapshot } from '../core/index.ts';
+import {
+  type AwsKind,
+  type Entity,
+  type EntityMap,
+  type Plan,
+  type PlanStep,
+  planRestore,
+  type Snapshot,
+  stripServerFields,
+} from '../core/index.ts';
+import { dumpOneApi } from './dump.ts';
 import { classifyAwsError } from './errors.ts';
 import { apiOfEntity, IdMap } from './ids.ts';
+import { buildOpenApi, IMPORTED_KINDS } from './openapi.ts';
 import { create, remove, type StepContext, update } from './writes.ts';
 
 /** The id AWS assigned anew to an entity of the backup (`from` is the backup's, when it had one). */
@@ -77,6 +98,11 @@ function isNotFound(err: unknown): boolean {
   return err instanceof Error && err.name === 'NotFoundException';
 }
 
+const IMPORTED: ReadonlySet<string> = new Set(IMPORTED_KINDS);
+
+/** Kinds whose AWS ids a re-import assigns anew (the rest are keyed by what names them). */
+const ID_KINDS: readonly AwsKind[] = ['resources', 'models', 'request_validators', 'authorizers'];
+
 export async function applyAwsPlan(
   client: APIGatewayClient,
   plan: Plan,
@@ -109,6 +135,107 @@ export async function applyAwsPlan(
     return d.id as string;
   };
 
+  /** One step's write against the gateway, `before` the live entity (assigned ids go into the map). */
+  const write = async (step: PlanStep, before: Entity | undefined): Promise<void> => {
+    const kind = step.kind as AwsKind;
+    const entity = (step.body ?? before) as Entity | undefined;
+    const apiKey = entity ? apiOfEntity(kind, entity) : null;
+    const ctx: StepContext = {
+      client,
+      ids,
+      before,
+      deploymentFor: async (key) => deployments[key] ?? deploy(key),
+    };
+    if (step.op === 'delete') {
+      if (kind !== 'restapis' && apiKey && deletedApis.has(apiKey)) {
+        // DeleteRestApi (later in this plan) takes it with the API
+      } else if (before) {
+        await remove(kind, step.id, before, ctx).catch((err: unknown) => {
+          if (!isNotFound(err)) throw err;
+        });
+      }
+    } else if (step.op === 'create') {
+      const assigned = await create(kind, step.body as Entity, ctx);
+      if (assigned !== null) {
+        ids.set(kind, step.id, assigned);
+        const from = typeof step.body?.awsId === 'string' ? step.body.awsId : null;
+        if (from !== assigned) idMapping.push({ kind, key: step.id, from, to: assigned });
+      }
+      if (kind === 'stages') {
+        const set = stagesOf.get(step.body?.restApi as string) ?? new Set<string>();
+        set.add(step.body?.stageName as string);
+        stagesOf.set(step.body?.restApi as string, set);
+      }
+    } else {
+      await update(kind, step.body as Entity, ctx);
+    }
+    if (apiKey && API_CONTENT.has(kind) && !deletedApis.has(apiKey)) changedApis.add(apiKey);
+  };
+
+  /** APIs re-imported, by key: true once the import (and what it did not carry) is written. */
+  const reimported = new Map<string, boolean>();
+  const reimport = async (step: PlanStep): Promise<void> => {
+    const apiKey = step.id;
+    reimported.set(apiKey, false);
+    const restApiId = ids.need('restapis', apiKey);
+    const content = step.reimport?.content ?? {};
+    const definition = buildOpenApi(step.body as Entity, content, (k) => ids.get('vpc_links', k));
+    await client.send(
+      new PutRestApiCommand({
+        restApiId,
+        mode: 'overwrite',
+        failOnWarnings: true,
+        parameters: { ignore: 'documentation' },
+        body: new TextEncoder().encode(JSON.stringify(definition)),
+      }),
+    );
+    changedApis.add(apiKey);
+    reimported.set(apiKey, true);
+    // read it back: the ids the import assigned, and what it did not carry
+    const read = await dumpOneApi(
+      client,
+      restApiId,
+      apiKey,
+      ids.keysOf('vpc_links'),
+      ids.keysOf('client_certificates'),
+    );
+    const side = (kinds: readonly AwsKind[], of: (k: AwsKind) => readonly Entity[]): Snapshot => {
+      const entities: Snapshot['entities'] = { vpc_links: live.entities.vpc_links ?? {} };
+      for (const kind of kinds) {
+        const map: EntityMap = {};
+        for (const e of of(kind)) map[e.id] = e;
+        entities[kind] = map;
+      }
+      return { meta: live.meta, entities };
+    };
+    const kinds: AwsKind[] = ['restapis', ...IMPORTED_KINDS];
+    const after = side(kinds, (k) => (read.get(k) ?? []).map((e) => stripServerFields(k, e)));
+    const wanted = side(kinds, (k) => (k === 'restapis' ? [step.body as Entity] : (content[k] ?? [])));
+    for (const kind of ID_KINDS) {
+      for (const e of Object.values(after.entities[kind] ?? {})) {
+        if (typeof e.awsId !== 'string') continue;
+        ids.set(kind, e.id, e.awsId);
+        const from = wanted.entities[kind]?.[e.id]?.awsId;
+        if (from !== e.awsId)
+          idMapping.push({ kind, key: e.id, from: typeof from === 'string' ? from : null, to: e.awsId });
+      }
+    }
+    const failures: string[] = [];
+    for (const rest of planRestore(after, wanted).steps) {
+      if (rest.kind === 'vpc_links') continue;
+      try {
+        await write(rest, after.entities[rest.kind]?.[rest.id]);
+      } catch (err) {
+        failures.push(`${rest.op} ${rest.name}: ${stepError(err).message}`);
+      }
+    }
+    if (failures.length > 0) {
+      throw new Error(
+        `PutRestApi overwrite of ${apiKey} applied; ${failures.length} write(s) after it failed: ${failures.slice(0, 3).join('; ')}`,
+      );
+    }
+  };
+
   let aborted = false;
   for (const [i, step] of inWriteOrder(plan.steps).entries()) {
     if (options.signal?.aborted) aborted = true;
@@ -120,37 +247,11 @@ export async function applyAwsPlan(
     const before = live.entities[kind]?.[step.id] as Entity | undefined;
     const entity = (step.body ?? before) as Entity | undefined;
     const apiKey = entity ? apiOfEntity(kind, entity) : null;
-    const ctx: StepContext = {
-      client,
-      ids,
-      before,
-      deploymentFor: async (key) => deployments[key] ?? deploy(key),
-    };
     try {
-      if (step.op === 'delete') {
-        if (kind !== 'restapis' && apiKey && deletedApis.has(apiKey)) {
-          // DeleteRestApi (later in this plan) takes it with the API
-        } else if (before) {
-          await remove(kind, step.id, before, ctx).catch((err: unknown) => {
-            if (!isNotFound(err)) throw err;
-          });
-        }
-      } else if (step.op === 'create') {
-        const assigned = await create(kind, step.body as Entity, ctx);
-        if (assigned !== null) {
-          ids.set(kind, step.id, assigned);
-          const from = typeof step.body?.awsId === 'string' ? step.body.awsId : null;
-          if (from !== assigned) idMapping.push({ kind, key: step.id, from, to: assigned });
-        }
-        if (kind === 'stages') {
-          const set = stagesOf.get(step.body?.restApi as string) ?? new Set<string>();
-          set.add(step.body?.stageName as string);
-          stagesOf.set(step.body?.restApi as string, set);
-        }
-      } else {
-        await update(kind, step.body as Entity, ctx);
-      }
-      if (apiKey && API_CONTENT.has(kind) && !deletedApis.has(apiKey)) changedApis.add(apiKey);
+      if (step.reimport) await reimport(step);
+      else if (IMPORTED.has(kind) && apiKey && reimported.get(apiKey)) {
+        // made by the re-import of its API
+      } else await write(step, before);
       steps.push({ step, status: 'ok' });
     } catch (err) {
       steps.push({ step, status: 'failed', error: stepError(err) });

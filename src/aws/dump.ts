@@ -18,6 +18,7 @@ import {
   GetModelsCommand,
   GetRequestValidatorsCommand,
   GetResourcesCommand,
+  GetRestApiCommand,
   GetRestApisCommand,
   GetStagesCommand,
   GetUsagePlanKeysCommand,
@@ -296,6 +297,23 @@ async function dumpApi(
     }
     push(out, 'stages', stage);
   }
+}
+
+/**
+ * One REST API as a dump reads it (keyed `key`), by kind: what apply.ts reads back after importing it.
+ * `linkKey` and `certKey` name VPC links and client certificates by AWS id.
+ */
+export async function dumpOneApi(
+  client: APIGatewayClient,
+  restApiId: string,
+  key: string,
+  linkKey: Map<string, string>,
+  certKey: Map<string, string>,
+): Promise<Map<AwsKind, Entity[]>> {
+  const api = await client.send(new GetRestApiCommand({ restApiId }));
+  const out: Collected = new Map();
+  await dumpApi(client, api, key, out, linkKey, certKey);
+  return out;
 }
 
 function dumpMethod(

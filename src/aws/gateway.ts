@@ -18,7 +18,7 @@ import { applyAwsPlan } from './apply.ts';
 import { addressOf, apiGatewayClientFor } from './client.ts';
 import { AWS_VERSION, dumpInto } from './dump.ts';
 import { classifyAwsError } from './errors.ts';
-import { notUpdatableWarnings } from './not-updatable.ts';
+import { reimportPlan } from './not-updatable.ts';
 
 export { classifyAwsError };
 
@@ -49,16 +49,14 @@ function fillDefaults(target: Snapshot): Snapshot {
 }
 
 /**
- * Live dumps need no reshaping. What the service cannot change in place is said in the plan as a warning
- * (`not-updatable`), before approval; the applier refuses that step when it comes to it.
+ * Live dumps need no reshaping. What the service cannot change in place is planned before approval: through
+ * a re-import of its REST API where an import makes it (`reimport`), else said as a warning
+ * (`not-updatable`) and refused by the applier when it comes to it.
  */
 const PLANNER: GatewayPlanner = {
   fillTarget: async (target) => fillDefaults(target),
   prepareLive: async (live) => live,
-  preflight: (plan) => {
-    const warnings = notUpdatableWarnings(plan);
-    return warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] };
-  },
+  preflight: (plan, target) => reimportPlan(plan, target),
 };
 
 export function openAwsGateway(connection: AwsApiGatewayConnectionConfig): Gateway {

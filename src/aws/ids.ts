@@ -26,6 +26,14 @@ export class IdMap {
     return this.ids.get(`${kind}\u0000${key}`);
   }
 
+  /** AWS id → key, for every entity of `kind` known to this map. */
+  keysOf(kind: AwsKind): Map<string, string> {
+    const out = new Map<string, string>();
+    const prefix = `${kind}\u0000`;
+    for (const [k, id] of this.ids) if (k.startsWith(prefix)) out.set(id, k.slice(prefix.length));
+    return out;
+  }
+
   /** The id of `key`, or an error naming what is missing (a parent the plan did not create). */
   need(kind: AwsKind, key: string): string {
     const id = this.get(kind, key);

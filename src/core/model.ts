@@ -51,15 +51,23 @@ export interface PlanStep {
   reason?: 'rename' | 'dependent';
   /** the Kong Enterprise workspace the write goes to, in a plan of a multi-workspace backup */
   workspace?: string;
+  /**
+   * AWS API Gateway: this REST API (an update step of `restapis`) is restored by importing a definition
+   * built from these target entities of it (PutRestApi mode=overwrite), because a change of the plan has
+   * no PATCH path; the plan's own steps of the kinds the import writes are made by it.
+   */
+  reimport?: { content: Partial<Record<EntityKind, Entity[]>> };
 }
 
 /**
  * `hashed-secret`: a secret Kong keeps only as a hash cannot be written back as stored.
  * `not-updatable`: a change the gateway cannot make in place (AWS API Gateway: no PATCH path for that
  * member); the step will fail and say so, the rest of the restore goes on.
+ * `reimport`: such a change, made by re-importing the whole REST API instead (AWS API Gateway:
+ * PutRestApi mode=overwrite); the step of that API carries `reimport`.
  */
 export interface PlanWarning {
-  code: 'hashed-secret' | 'not-updatable';
+  code: 'hashed-secret' | 'not-updatable' | 'reimport';
   kind: EntityKind;
   id: string;
   name: string;

@@ -66,7 +66,7 @@ export function findRenames(
   for (const [kind, changedIds] of changedByKind) {
     const cur = current.entities[kind];
     const tgt = target.entities[kind];
-    if (!cur || !tgt) continue;
+    if (!cur || !tgt || isEmpty(cur)) continue;
     const found = new Set<string>();
     for (const fields of CATALOGUE[kind].unique) {
       const wanted = new Map<unknown, string>();
@@ -88,6 +88,12 @@ export function findRenames(
     }
   }
   return out.sort((a, b) => (a.kind === b.kind ? cmp(a.currentId, b.currentId) : cmp(a.kind, b.kind)));
+}
+
+/** No entity of the kind on the gateway: nothing can hold a value (a restore onto an empty gateway). */
+function isEmpty(entities: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in entities) return false;
+  return true;
 }
 
 function cmp(a: string, b: string): number {

@@ -33,19 +33,25 @@ export interface ApplyOptions {
   transform?: boolean;
 }
 
-/** Consecutive steps of the same phase and level: the unit that runs concurrently. */
-function batches(steps: readonly PlanStep[]): PlanStep[][] {
-  const out: PlanStep[][] = [];
+/**
+ * Consecutive steps of the same phase and level: the unit that runs concurrently, with the position of
+ * its first step in the plan (so a step's result slot is found by index, not through a 146k-entry map).
+ */
+function batches(steps: readonly PlanStep[]): { from: number; steps: PlanStep[] }[] {
+  const out: { from: number; steps: PlanStep[] }[] = [];
   let current: PlanStep[] = [];
-  for (const step of steps) {
+  let from = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as PlanStep;
     const last = current[current.length - 1];
     if (last && (last.phase !== step.phase || last.level !== step.level)) {
-      out.push(current);
+      out.push({ from, steps: current });
       current = [];
+      from = i;
     }
     current.push(step);
   }
-  if (current.length > 0) out.push(current);
+  if (current.length > 0) out.push({ from, steps: current });
   return out;
 }
 
@@ -76,7 +82,6 @@ export async function applyPlan(
   if (opts.current?.meta.database === 'off') return applyDbless(client, plan, opts.current, opts);
 
   const results: StepResult[] = plan.steps.map((step) => ({ step, status: 'not_attempted' }));
-  const indexOf = new Map(plan.steps.map((s, i) => [s, i]));
   const lookup = lookupFrom(plan, opts.current);
   const parallelism = Math.max(1, opts.parallelism ?? 10);
   const aborted = () => opts.signal?.aborted === true;
@@ -85,10 +90,10 @@ export async function applyPlan(
   for (const batch of batches(plan.steps)) {
     if (aborted()) break;
     await mapBounded(
-      batch,
+      batch.steps,
       parallelism,
-      async (step) => {
-        const slot = results[indexOf.get(step) as number] as StepResult;
+      async (step, i) => {
+        const slot = results[batch.from + i] as StepResult;
         try {
           await executeStep(client, step, lookup);
           slot.status = 'ok';

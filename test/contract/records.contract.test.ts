@@ -253,6 +253,44 @@ describe.each(RECORDS_UNDER_TEST)('records port: $name', (impl) => {
     expect((await records.restores.listSteps(r.id)).map((s) => s.status)).toEqual(['ok']);
   });
 
+  it('records many step results in order, each once: a second write of a step replaces it', async () => {
+    const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
+    const r = await records.restores.create({
+      connection: 'prod',
+      backupId: b.id,
+      requestedBy: 'U1',
+      reason: 'steps',
+      expiresAt: new Date(now + MINUTE),
+    });
+    // 123 rows: more than one multi-row statement and a remainder written row by row
+    const step = (seq: number, status: 'ok' | 'failed' | 'not_attempted') => ({
+      seq,
+      phase: 'upsert',
+      op: 'create',
+      kind: 'consumers',
+      entityId: `c${seq}`,
+      name: `consumer-${seq}`,
+      status,
+      error: status === 'failed' ? { status: 409, message: `unique violation ${seq}` } : null,
+    });
+    await records.restores.recordSteps(
+      r.id,
+      Array.from({ length: 123 }, (_, i) => step(i, i % 40 === 7 ? 'failed' : 'ok')),
+    );
+    // the same seqs written again (a resumed run) replace the rows instead of failing or duplicating
+    await records.restores.recordSteps(
+      r.id,
+      Array.from({ length: 60 }, (_, i) => step(100 + i, 'not_attempted')),
+    );
+    const listed = await records.restores.listSteps(r.id);
+    expect(listed.map((s) => s.seq)).toEqual(Array.from({ length: 160 }, (_, i) => i));
+    expect(listed.filter((s) => s.status === 'failed').map((s) => [s.seq, s.error])).toEqual(
+      [7, 47, 87].map((seq) => [seq, { status: 409, message: `unique violation ${seq}` }]),
+    );
+    expect(listed.filter((s) => s.status === 'not_attempted')).toHaveLength(60);
+    expect(listed[99]).toMatchObject({ seq: 99, entityId: 'c99', name: 'consumer-99', status: 'ok' });
+  });
+
   it('lets exactly one of two racing writers win: restore creation, backup completion', async () => {
     const b = await records.backups.create({ connection: 'prod', type: 'manual', requestedBy: 'U1' });
     const request = (requestedBy: string) =>

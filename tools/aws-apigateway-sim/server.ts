@@ -11,6 +11,7 @@ import { registerAccount } from './http-account.ts';
 import { registerApiParts } from './http-api-parts.ts';
 import { registerClientCertificates } from './http-client-certificates.ts';
 import { registerDocumentation } from './http-documentation.ts';
+import { registerImport } from './http-import.ts';
 import { registerRestApis } from './http-restapis.ts';
 import { registerVpcLinks } from './http-vpclinks.ts';
 import { IdSource } from './ids.ts';
@@ -55,6 +56,7 @@ export function createRouter(): Router {
   registerAccount(router);
   registerVpcLinks(router);
   registerClientCertificates(router);
+  registerImport(router);
   return router;
 }
 

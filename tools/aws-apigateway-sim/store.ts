@@ -63,6 +63,8 @@ export class Store {
   readonly vpcLinks = new Map<string, Json>();
   /** client certificates by id */
   readonly clientCertificates = new Map<string, Json>();
+  /** PutRestApi calls received, with their query (tests read what a caller asked for) */
+  readonly imports: { restApiId: string; query: Record<string, string> }[] = [];
   /** the account the simulated caller belongs to (AWS names it in some messages) */
   accountId = '123456789012';
 

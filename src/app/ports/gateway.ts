@@ -116,8 +116,12 @@ export interface ApplyOptions {
 export interface GatewayPlanner {
   fillTarget(target: Snapshot): Promise<Snapshot>;
   prepareLive(live: Snapshot): Promise<Snapshot>;
-  /** the plan with what the gateway cannot take added to its refusals (the same plan when it can) */
-  preflight(plan: Plan): Plan;
+  /**
+   * the plan with what the gateway cannot take added to its refusals (the same plan when it can);
+   * `target` (the filled target the plan was made to) lets a gateway plan a write of more than the plan's
+   * changes (AWS: re-importing a whole REST API)
+   */
+  preflight(plan: Plan, target?: Snapshot): Plan;
 }
 
 /** What went wrong talking to the gateway, in terms every gateway type shares. */

@@ -125,11 +125,17 @@ async function planFromDump(
   options: PlanOptions,
 ): Promise<LivePlan> {
   const { plan, current, target: planned } = await planOnGateway(planner, raw, target, options);
+  // hashed on first read: the plan job and the re-plan need it, the verification after applying (146k
+  // entities serialized and hashed for nothing) does not
+  let fingerprint: string | undefined;
   return {
     live: current,
     target: planned,
     plan,
-    liveFingerprint: contentSha256(services.artifacts, raw),
+    get liveFingerprint() {
+      fingerprint ??= contentSha256(services.artifacts, raw);
+      return fingerprint;
+    },
     gateway: gatewayKey(info),
   };
 }

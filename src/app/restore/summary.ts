@@ -23,8 +23,14 @@ function cut(value: unknown): unknown {
 
 /** The changes the plan writes (with `noDeletes`, deletions it skips are reported separately). */
 export function actedChanges(plan: Plan): Change[] {
-  const acted = new Set(plan.steps.map((s) => `${s.kind}:${s.id}`));
-  return plan.changes.filter((c) => acted.has(`${c.kind}:${c.id}`));
+  // ids per kind, no `kind:id` string per step (146k of them on a full restore)
+  const acted = new Map<string, Set<string>>();
+  for (const s of plan.steps) {
+    const ids = acted.get(s.kind);
+    if (ids) ids.add(s.id);
+    else acted.set(s.kind, new Set([s.id]));
+  }
+  return plan.changes.filter((c) => acted.get(c.kind)?.has(c.id) === true);
 }
 
 export interface SummaryChange {

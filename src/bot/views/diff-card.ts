@@ -115,6 +115,11 @@ export function diffResultCard(d: DiffCardInput, plan: Plan): SlackMessage {
     notes.push(
       `:information_source: ${plural(hashed.length, 'hashed secret')} cannot be restored as stored (Kong keeps only a hash).`,
     );
+  const reimported = plan.warnings.filter((w) => w.code === 'reimport');
+  if (reimported.length)
+    notes.push(
+      `:arrows_counterclockwise: ${plural(reimported.length, 'change')} API Gateway cannot make in place will be restored through PutRestApi overwrite: ${escapeMrkdwn(reimported[0]!.message)}`,
+    );
   const stuck = plan.warnings.filter((w) => w.code === 'not-updatable');
   if (stuck.length)
     notes.push(

@@ -115,6 +115,21 @@ function planLines(plan: Plan): string[] {
       );
     if (hashed.length > 5) lines.push(`…and ${hashed.length - 5} more.`);
   }
+  const reimported = plan.warnings.filter((w) => w.code === 'reimport');
+  if (reimported.length) {
+    // the warning names the API (a stored plan summary keeps a warning's message, not its key)
+    const apis = [
+      ...new Set(reimported.map((w) => /REST API (\S+) will be restored/.exec(w.message)?.[1] ?? w.name)),
+    ];
+    lines.push(
+      `*Restored through PutRestApi overwrite* (${apis.map((a) => `REST API ${escapeMrkdwn(a)}`).join(', ')}: API Gateway cannot change these in place)`,
+    );
+    for (const w of reimported.slice(0, 5))
+      lines.push(
+        `:arrows_counterclockwise: ${escapeMrkdwn(oneOf(w.kind))} ${escapeMrkdwn(w.name)}: ${code(w.field)}`,
+      );
+    if (reimported.length > 5) lines.push(`…and ${reimported.length - 5} more.`);
+  }
   const stuck = plan.warnings.filter((w) => w.code === 'not-updatable');
   if (stuck.length) {
     lines.push(`*Will fail* (the gateway cannot change these in place: delete them on it and restore again)`);

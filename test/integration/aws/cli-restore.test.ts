@@ -15,7 +15,7 @@ import {
 } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
 import { cliInProcess } from '../../support/snapgate-cli.ts';
-import { type AwsCliEnv, startAwsCliEnv } from './support.ts';
+import { type AwsCliEnv, recreateModel, startAwsCliEnv } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 
@@ -97,4 +97,20 @@ describe('the CLI twin on an AWS API Gateway connection', () => {
     expect(again).toContain('creating REST API petstore');
     expect(await drift(backup)).toBe(0);
   }, 180_000);
+
+  it('says in the plan that a model re-created with another content type comes back through PutRestApi overwrite, and restores it to zero drift', async () => {
+    const manual = (await services.repos.backups.listByConnection(CONNECTION, { limit: 20 })).find(
+      (b) => b.type === 'manual',
+    )!;
+    await recreateModel(sim, 'petstore', 'Pet', 'application/xml');
+    expect(await drift(manual)).toBe(1);
+    const plan = await restoreThroughCli(manual.id, 'Pet was re-created as XML');
+    expect(plan).toContain('updating model petstore › Pet');
+    expect(plan).toContain(
+      'model petstore › Pet: API Gateway cannot change `contentType` in place, so REST API petstore will be restored through PutRestApi overwrite',
+    );
+    expect(await drift(manual)).toBe(0);
+    const api = [...sim.state.store.restApis.values()][0];
+    expect(api?.models.get('Pet')?.contentType).toBe('application/json');
+  }, 120_000);
 });

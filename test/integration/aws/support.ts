@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateModelCommand, DeleteModelCommand, UpdateMethodCommand } from '@aws-sdk/client-api-gateway';
 import { expect } from 'vitest';
 import { credentialSha256, verifyAndOpenBackup } from '../../../src/app/index.ts';
 import { createServices, type Runtime as Services } from '../../../src/compose/index.ts';
@@ -11,6 +12,7 @@ import { loadConfig, Secret } from '../../../src/config/index.ts';
 import { planRestore } from '../../../src/core/index.ts';
 import type { Backup } from '../../../src/db/index.ts';
 import type { AwsApiGatewaySim } from '../../../tools/aws-apigateway-sim/index.ts';
+import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
 import { type CliRun, runSnapgateBin } from '../../support/snapgate-cli.ts';
 import { deletePrefix, REDIS_URL, RecordingNotifier } from '../jobs/harness.ts';
 import { APPROVER, startTestWorkers } from '../restore/harness.ts';
@@ -158,4 +160,59 @@ redis:
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A model's content type changed the way the console has to (API Gateway cannot change it in place): every
+ * method that names the model as a request model is unhooked, the model deleted and created again with
+ * `contentType` and the same schema, and the methods hooked back. Returns the model's new id.
+ */
+export async function recreateModel(
+  sim: AwsApiGatewaySim,
+  apiName: string,
+  modelName: string,
+  contentType: string,
+): Promise<string> {
+  const api = [...sim.state.store.restApis.values()].find((a) => a.fields.name === apiName);
+  const model = api?.models.get(modelName);
+  if (!api || !model) throw new Error(`no model ${modelName} in ${apiName}`);
+  const restApiId = api.fields.id as string;
+  const users: { resourceId: string; httpMethod: string; path: string }[] = [];
+  for (const r of api.resources.values())
+    for (const [verb, m] of r.methods)
+      for (const [ct, name] of Object.entries((m.fields.requestModels as Record<string, string>) ?? {}))
+        if (name === modelName)
+          users.push({
+            resourceId: r.id,
+            httpMethod: verb,
+            path: `/requestModels/${ct.replace(/\//g, '~1')}`,
+          });
+  const client = clientFor(sim);
+  try {
+    for (const u of users)
+      await client.send(
+        new UpdateMethodCommand({
+          restApiId,
+          resourceId: u.resourceId,
+          httpMethod: u.httpMethod,
+          patchOperations: [{ op: 'remove', path: u.path }],
+        }),
+      );
+    await client.send(new DeleteModelCommand({ restApiId, modelName }));
+    const made = await client.send(
+      new CreateModelCommand({ restApiId, name: modelName, contentType, schema: model.schema as string }),
+    );
+    for (const u of users)
+      await client.send(
+        new UpdateMethodCommand({
+          restApiId,
+          resourceId: u.resourceId,
+          httpMethod: u.httpMethod,
+          patchOperations: [{ op: 'add', path: u.path, value: modelName }],
+        }),
+      );
+    return made.id as string;
+  } finally {
+    client.destroy();
+  }
 }
