@@ -86,10 +86,11 @@ export async function collectSnapshot(
       }
       const { map } = into;
       const stripper = serverFieldStripper(kind);
-      // distinct ids counted on the way: cheaper than Object.keys of a 50k-key map at close
+      // distinct ids counted on the way: cheaper than Object.keys of a 50k-key map at close (own keys
+      // only: an id such as `constructor` is not taken for one seen before)
       let ids = into.ids;
       for (const e of list) {
-        if (map[e.id] === undefined) ids++;
+        if (!Object.hasOwn(map, e.id)) ids++;
         map[e.id] = stripper.strip(e);
       }
       into.ids = ids;
