@@ -5,6 +5,11 @@
  * event loop (same machine, though). Prints one JSON line last.
  * Goal: dumpMs ≤ 1.3 × rawListMs, fullApplyMs ≤ 1.5 × rawPutMs; in Konnect mode (a `type: konnect`
  * connection on kong-sim's Konnect mode, same seed) konnectDumpMs ≤ 1.3 × konnectRawListMs.
+ *
+ * Flags: `--only dump,konnect,apply` runs only those parts (`apply` includes the 1 % drift; default all);
+ * `--rounds N` the dump/raw rounds (default 3). Next to each dump's best wall time the JSON line has the
+ * median CPU time of our process (`process.cpuUsage`, all threads: GC helpers included) per round, for
+ * both sides: on a shared machine wall time swings with the load, the client's CPU much less.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,17 +70,61 @@ async function controlPlaneId(url: string): Promise<string> {
   return ((await res.json()) as { data: { id: string }[] }).data[0]?.id as string;
 }
 const APPLY_PARALLELISM = 10;
-const ROUNDS = 3;
 const APPLY_ROUNDS = 2;
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+const PARTS = ['dump', 'konnect', 'apply'] as const;
+const only = new Set((flag('--only') ?? PARTS.join(',')).split(',').map((p) => p.trim()));
+for (const p of only) {
+  if (!(PARTS as readonly string[]).includes(p))
+    throw new Error(`--only: unknown part ${p} (${PARTS.join(', ')})`);
+}
+const ROUNDS = Number(flag('--rounds') ?? 3);
 
 /** Start each measurement from a collected heap, so one run's garbage is not billed to the next. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
   collect();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
-  return { ms: Math.round(performance.now() - t0), value };
+  const ms = Math.round(performance.now() - t0);
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), value };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : Math.round(((s[mid - 1] as number) + (s[mid] as number)) / 2);
+}
+
+/** best wall time and median CPU time of `rounds` interleaved raw/dump rounds */
+async function compare(
+  rounds: number,
+  raw: () => Promise<unknown>,
+  dump: () => Promise<Snapshot>,
+): Promise<{ rawMs: number; dumpMs: number; rawCpuMs: number; dumpCpuMs: number; dumped: number }> {
+  const rawRuns: { ms: number; cpuMs: number }[] = [];
+  const dumpRuns: { ms: number; cpuMs: number }[] = [];
+  let dumped = 0;
+  for (let i = 0; i < rounds; i++) {
+    rawRuns.push(await timed(raw));
+    const d = await timed(dump);
+    dumpRuns.push(d);
+    dumped = total(d.value);
+  }
+  return {
+    rawMs: Math.min(...rawRuns.map((r) => r.ms)),
+    dumpMs: Math.min(...dumpRuns.map((r) => r.ms)),
+    rawCpuMs: median(rawRuns.map((r) => r.cpuMs)),
+    dumpCpuMs: median(dumpRuns.map((r) => r.cpuMs)),
+    dumped,
+  };
 }
 
 function total(s: Snapshot): number {
@@ -125,142 +174,147 @@ async function main(): Promise<void> {
     ...new Set(ENTITY_KINDS.map((k) => ADMIN_PATHS[k].collection).filter((p): p is string => p !== null)),
   ];
   const sims: SimProcess[] = [];
+  const result: Record<string, unknown> = { bench: 'kong', entities };
   try {
     // 1. dump vs raw list, best of ROUNDS each, interleaved so both see the same machine state
-    const seeded = await startSimProcess(['--port', '0', '--seed', seed]);
-    sims.push(seeded);
-    const client = createKongClient({ url: seeded.url, maxSockets: DUMP_PARALLELISM + 2 });
-    let dumpMs = Number.POSITIVE_INFINITY;
-    let rawListMs = Number.POSITIVE_INFINITY;
-    let dumped = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      const raw = await timed(() => rawList(seeded.url, collections, DUMP_PARALLELISM));
-      rawListMs = Math.min(rawListMs, raw.ms);
-      const d = await timed(() => dumpGateway(client, { parallelism: DUMP_PARALLELISM }));
-      dumpMs = Math.min(dumpMs, d.ms);
-      dumped = total(d.value);
+    if (only.has('dump')) {
+      const seeded = await startSimProcess(['--port', '0', '--seed', seed]);
+      sims.push(seeded);
+      const client = createKongClient({ url: seeded.url, maxSockets: DUMP_PARALLELISM + 2 });
+      const r = await compare(
+        ROUNDS,
+        () => rawList(seeded.url, collections, DUMP_PARALLELISM),
+        () => dumpGateway(client, { parallelism: DUMP_PARALLELISM }),
+      );
+      client.close();
+      await stopSimProcess(seeded);
+      sims.splice(sims.indexOf(seeded), 1);
+      console.error(
+        `dump: ${r.dumped}/${entities} entities in ${r.dumpMs} ms (raw ${r.rawMs} ms); ` +
+          `CPU ${r.dumpCpuMs} ms vs raw ${r.rawCpuMs} ms`,
+      );
+      Object.assign(result, {
+        dumpMs: r.dumpMs,
+        rawListMs: r.rawMs,
+        dumpCpuMs: r.dumpCpuMs,
+        rawListCpuMs: r.rawCpuMs,
+      });
     }
-    client.close();
-    console.error(`dump: ${dumped}/${entities} entities in ${dumpMs} ms (raw ${rawListMs} ms)`);
 
     // 1b. Konnect mode: the same dump through a `type: konnect` connection (control plane resolved by
     // name, bearer token, core-entities prefix, top-level /targets) vs the same raw GETs under that prefix
-    const konnect = await startSimProcess([
-      '--port',
-      '0',
-      '--seed',
-      seed,
-      '--konnect-token',
-      KONNECT_TOKEN,
-      '--control-planes',
-      'prod',
-    ]);
-    sims.push(konnect);
-    const cp = await controlPlaneId(konnect.url);
-    const konnectGateway = openGateway(konnectConnection(konnect.url));
-    const konnectCollections = collections.filter((c) => c !== '/oauth2');
-    let konnectDumpMs = Number.POSITIVE_INFINITY;
-    let konnectRawListMs = Number.POSITIVE_INFINITY;
-    let konnectDumped = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      const raw = await timed(() =>
-        rawList(konnect.url, konnectCollections, DUMP_PARALLELISM, {
-          prefix: `/v2/control-planes/${cp}/core-entities`,
-          headers: { authorization: `Bearer ${KONNECT_TOKEN}` },
-          topLevelTargets: true,
-        }),
-      );
-      konnectRawListMs = Math.min(konnectRawListMs, raw.ms);
-      const d = await timed(() => konnectGateway.dump({ parallelism: DUMP_PARALLELISM }));
-      konnectDumpMs = Math.min(konnectDumpMs, d.ms);
-      konnectDumped = total(d.value);
-    }
-    konnectGateway.close();
-    await stopSimProcess(konnect);
-    sims.splice(sims.indexOf(konnect), 1);
-    console.error(
-      `konnect dump: ${konnectDumped} entities in ${konnectDumpMs} ms (raw ${konnectRawListMs} ms, ` +
-        `${(konnectDumpMs / konnectRawListMs).toFixed(2)}×)`,
-    );
-
-    // 2. full apply to an empty gateway vs raw PUTs of the same bodies to another empty one; best of
-    // APPLY_ROUNDS, each round on fresh simulators, raw first then snapgate
-    const plan = planRestore(buildSnapshot({ ...target.meta }, {}), target);
-    const writes = planWrites(plan);
-    let rawPutMs = Number.POSITIVE_INFINITY;
-    let fullApplyMs = Number.POSITIVE_INFINITY;
-    await stopSimProcess(seeded);
-    let c2: KongClient | undefined;
-    for (let i = 0; i < APPLY_ROUNDS; i++) {
-      const [empty, emptyRaw] = await Promise.all([
-        startSimProcess(['--port', '0']),
-        startSimProcess(['--port', '0']),
+    if (only.has('konnect')) {
+      const konnect = await startSimProcess([
+        '--port',
+        '0',
+        '--seed',
+        seed,
+        '--konnect-token',
+        KONNECT_TOKEN,
+        '--control-planes',
+        'prod',
       ]);
-      sims.push(empty, emptyRaw);
-      const raw = await timed(() => rawWrites(emptyRaw.url, writes, APPLY_PARALLELISM));
-      c2?.close();
-      const client = createKongClient({ url: empty.url, maxSockets: APPLY_PARALLELISM + 2 });
-      c2 = client;
-      const full = await timed(() => applyPlan(client, plan, { parallelism: APPLY_PARALLELISM }));
+      sims.push(konnect);
+      const cp = await controlPlaneId(konnect.url);
+      const konnectGateway = openGateway(konnectConnection(konnect.url));
+      const konnectCollections = collections.filter((c) => c !== '/oauth2');
+      const r = await compare(
+        ROUNDS,
+        () =>
+          rawList(konnect.url, konnectCollections, DUMP_PARALLELISM, {
+            prefix: `/v2/control-planes/${cp}/core-entities`,
+            headers: { authorization: `Bearer ${KONNECT_TOKEN}` },
+            topLevelTargets: true,
+          }),
+        () => konnectGateway.dump({ parallelism: DUMP_PARALLELISM }),
+      );
+      konnectGateway.close();
+      await stopSimProcess(konnect);
+      sims.splice(sims.indexOf(konnect), 1);
       console.error(
-        `full apply: ${plan.steps.length} steps in ${full.ms} ms, ok=${full.value.ok} failed=${full.value.counts.failed} ` +
-          `(raw ${raw.ms} ms, ${raw.value} raw failures)`,
+        `konnect dump: ${r.dumped} entities in ${r.dumpMs} ms (raw ${r.rawMs} ms, ` +
+          `${(r.dumpMs / r.rawMs).toFixed(2)}×); CPU ${r.dumpCpuMs} ms vs raw ${r.rawCpuMs} ms ` +
+          `(${(r.dumpCpuMs / r.rawCpuMs).toFixed(2)}×)`,
       );
-      rawPutMs = Math.min(rawPutMs, raw.ms);
-      fullApplyMs = Math.min(fullApplyMs, full.ms);
-      await stopSimProcess(emptyRaw);
-      if (i < APPLY_ROUNDS - 1) await stopSimProcess(empty); // the last one takes the drift below
+      Object.assign(result, {
+        konnectDumpMs: r.dumpMs,
+        konnectRawListMs: r.rawMs,
+        konnectDumpCpuMs: r.dumpCpuMs,
+        konnectRawListCpuMs: r.rawCpuMs,
+      });
     }
 
-    // 3. 1 % drift: dump, plan and apply the difference
-    if (!c2) throw new Error('no apply round ran');
-    const live = c2;
-    const drifted = simCompatible(mutate(target, 0.01, 7));
-    const plainPlan = await timed(async () => planRestore(await dumpGateway(live), drifted));
-    // the path every caller takes: capabilities, schemas (one GET per plugin name), fill, plan, preflight
-    const driftPlan = await timed(async () => {
-      const gw = await describeGateway(live);
-      const [planning, dumped] = await Promise.all([
-        openGatewayPlanning(live, gw),
-        dumpGateway(live, { gateway: gw }),
-      ]);
-      const planned = await planOnGateway(planning, dumped, drifted, {});
-      return { ...planned, schemaGets: planning.registry.requested };
-    });
-    const { plan: gatewayPlan, current, schemaGets } = driftPlan.value;
-    if (gatewayPlan.refusals.length > 0) throw new Error(`refused: ${gatewayPlan.refusals[0]?.message}`);
-    const drift = await timed(() =>
-      applyPlan(live, gatewayPlan, { parallelism: APPLY_PARALLELISM, current }),
-    );
-    console.error(
-      `drift: ${gatewayPlan.steps.length} steps applied in ${drift.ms} ms (dump+fill+plan+preflight ${driftPlan.ms} ms, ` +
-        `dump+plan without the gateway's schemas ${plainPlan.ms} ms, ${plainPlan.value.steps.length} steps), ok=${drift.value.ok}; ` +
-        `schema GETs: ${schemaGets.join(' ')}`,
-    );
-    live.close();
-
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    console.log(
-      JSON.stringify({
-        bench: 'kong',
-        entities,
-        dumpMs,
-        rawListMs,
-        konnectDumpMs,
-        konnectRawListMs,
-        fullApplyMs,
-        rawPutMs,
-        driftApplyMs: drift.ms,
-        driftPlanMs: driftPlan.ms,
-        driftPlainPlanMs: plainPlan.ms,
-        schemaGets: schemaGets.length,
-        peakRssMb,
-      }),
-    );
+    if (only.has('apply')) Object.assign(result, await applyParts(target, sims));
+    result.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(JSON.stringify(result));
   } finally {
     for (const s of sims) void stopSimProcess(s);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** 2. full apply and 3. the 1 % drift */
+async function applyParts(target: Snapshot, sims: SimProcess[]): Promise<Record<string, number>> {
+  // 2. full apply to an empty gateway vs raw PUTs of the same bodies to another empty one; best of
+  // APPLY_ROUNDS, each round on fresh simulators, raw first then snapgate
+  const plan = planRestore(buildSnapshot({ ...target.meta }, {}), target);
+  const writes = planWrites(plan);
+  let rawPutMs = Number.POSITIVE_INFINITY;
+  let fullApplyMs = Number.POSITIVE_INFINITY;
+  let c2: KongClient | undefined;
+  for (let i = 0; i < APPLY_ROUNDS; i++) {
+    const [empty, emptyRaw] = await Promise.all([
+      startSimProcess(['--port', '0']),
+      startSimProcess(['--port', '0']),
+    ]);
+    sims.push(empty, emptyRaw);
+    const raw = await timed(() => rawWrites(emptyRaw.url, writes, APPLY_PARALLELISM));
+    c2?.close();
+    const client = createKongClient({ url: empty.url, maxSockets: APPLY_PARALLELISM + 2 });
+    c2 = client;
+    const full = await timed(() => applyPlan(client, plan, { parallelism: APPLY_PARALLELISM }));
+    console.error(
+      `full apply: ${plan.steps.length} steps in ${full.ms} ms, ok=${full.value.ok} failed=${full.value.counts.failed} ` +
+        `(raw ${raw.ms} ms, ${raw.value} raw failures)`,
+    );
+    rawPutMs = Math.min(rawPutMs, raw.ms);
+    fullApplyMs = Math.min(fullApplyMs, full.ms);
+    await stopSimProcess(emptyRaw);
+    if (i < APPLY_ROUNDS - 1) await stopSimProcess(empty); // the last one takes the drift below
+  }
+
+  // 3. 1 % drift: dump, plan and apply the difference
+  if (!c2) throw new Error('no apply round ran');
+  const live = c2;
+  const drifted = simCompatible(mutate(target, 0.01, 7));
+  const plainPlan = await timed(async () => planRestore(await dumpGateway(live), drifted));
+  // the path every caller takes: capabilities, schemas (one GET per plugin name), fill, plan, preflight
+  const driftPlan = await timed(async () => {
+    const gw = await describeGateway(live);
+    const [planning, dumped] = await Promise.all([
+      openGatewayPlanning(live, gw),
+      dumpGateway(live, { gateway: gw }),
+    ]);
+    const planned = await planOnGateway(planning, dumped, drifted, {});
+    return { ...planned, schemaGets: planning.registry.requested };
+  });
+  const { plan: gatewayPlan, current, schemaGets } = driftPlan.value;
+  if (gatewayPlan.refusals.length > 0) throw new Error(`refused: ${gatewayPlan.refusals[0]?.message}`);
+  const drift = await timed(() => applyPlan(live, gatewayPlan, { parallelism: APPLY_PARALLELISM, current }));
+  console.error(
+    `drift: ${gatewayPlan.steps.length} steps applied in ${drift.ms} ms (dump+fill+plan+preflight ${driftPlan.ms} ms, ` +
+      `dump+plan without the gateway's schemas ${plainPlan.ms} ms, ${plainPlan.value.steps.length} steps), ok=${drift.value.ok}; ` +
+      `schema GETs: ${schemaGets.join(' ')}`,
+  );
+  live.close();
+  return {
+    fullApplyMs,
+    rawPutMs,
+    driftApplyMs: drift.ms,
+    driftPlanMs: driftPlan.ms,
+    driftPlainPlanMs: plainPlan.ms,
+    schemaGets: schemaGets.length,
+  };
 }
 
 await main();

@@ -15,12 +15,15 @@
  * Runs on every entity of two gateways per diff, so it copies only what it rewrites.
  */
 import { ALL_KINDS, CATALOGUE, type Entity, type EntityKind } from './catalogue/index.ts';
+import { FieldStripper } from './field-strip.ts';
 import { type EntityMap, SERVER_MANAGED_FIELDS, type Snapshot, type SnapshotMeta } from './snapshot.ts';
 
 interface KindRules {
   /** removed from snapshots (server-managed, read-only). */
   dropped: Set<string>;
   droppedList: readonly string[];
+  /** copies an entity without `dropped` (field-strip.ts) */
+  stripper: FieldStripper;
   /** left out of the comparison form: `dropped` plus write options. */
   uncompared: Set<string>;
   sets: Set<string>;
@@ -38,6 +41,7 @@ const RULES = new Map<EntityKind, KindRules>(
       {
         dropped,
         droppedList: Object.freeze([...dropped]),
+        stripper: new FieldStripper(dropped),
         uncompared: new Set<string>([
           ...dropped,
           ...(def.writeOptionFields ?? []),
@@ -69,12 +73,12 @@ export function serverFieldsOf(kind: EntityKind): readonly string[] {
 
 /** The entity as it belongs in a snapshot: without server-managed and read-only fields. */
 export function stripServerFields(kind: EntityKind, e: Entity): Entity {
-  const { dropped } = rulesOf(kind);
-  const out: Record<string, unknown> = {};
-  // for…in over a plain (JSON-parsed) object: no inherited keys, and ~40 % faster than Object.keys
-  // on a dump's 146k rows (it allocates no key array per row)
-  for (const key in e) if (!dropped.has(key)) out[key] = e[key];
-  return out as Entity;
+  return rulesOf(kind).stripper.strip(e);
+}
+
+/** `stripServerFields` for many rows of one kind: the kind's stripper, looked up once. */
+export function serverFieldStripper(kind: EntityKind): FieldStripper {
+  return rulesOf(kind).stripper;
 }
 
 /** The hashed fields present on this entity (oauth2 `client_secret` only with `hash_secret: true`). */

@@ -138,6 +138,11 @@ function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Resolves after pending ticks and I/O callbacks have run (a request just made has been written). */
+function afterIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Percent-encode one path segment (names may hold characters that are special in URLs). */
 export function seg(value: string): string {
   return encodeURIComponent(value);
@@ -347,14 +352,17 @@ export function createKongClient(opts: KongClientOptions): KongClient {
     const size = lo.size ?? 1000;
     const out: T[] = [];
     let fetched = 0;
-    let offset: string | undefined;
     // Build each page's URL ourselves: Kong's `next` for nested collections drops `size` and `tags`
     // (kong/api/endpoints.lua), so following it would silently fall back to pages of 100.
-    do {
-      const page = await request<{ data?: T[]; offset?: string | null }>('GET', path, {
+    type Page = KongResponse<{ data?: T[]; offset?: string | null }>;
+    const pageAt = (offset: string | undefined): Promise<Page> =>
+      request<{ data?: T[]; offset?: string | null }>('GET', path, {
         query: { size, tags: lo.tags, offset },
         ...(lo.signal ? { signal: lo.signal } : {}),
       });
+    let next: Promise<Page> | undefined = pageAt(undefined);
+    while (next) {
+      const page: Page = await next;
       const data = page.data?.data;
       if (!Array.isArray(data)) {
         throw new KongApiError({
@@ -364,13 +372,22 @@ export function createKongClient(opts: KongClientOptions): KongClient {
           body: { message: 'response has no data array' },
         });
       }
+      const offset: string | undefined =
+        typeof page.data.offset === 'string' && page.data.offset.length > 0 ? page.data.offset : undefined;
+      // One collection's pages are a chain of round trips: the next page is asked for before this one's
+      // rows are handled, and the rows wait until node has written that request (it does so on the next
+      // tick), so the caller's work on a page overlaps the server's on the next one instead of adding to
+      // every link of the chain. Still one request in flight per list; the rows keep their page order.
+      next = offset === undefined ? undefined : pageAt(offset);
+      if (next && lo.onRows) {
+        next.catch(() => {}); // handled by the await above on the next turn; not an unhandled rejection meanwhile
+        await afterIo();
+      }
       fetched += data.length;
       if (lo.onRows) lo.onRows(data);
       else for (const row of data) out.push(row);
       lo.onPage?.(fetched);
-      offset =
-        typeof page.data.offset === 'string' && page.data.offset.length > 0 ? page.data.offset : undefined;
-    } while (offset);
+    }
     return out;
   }
 

@@ -5,8 +5,12 @@
  * holds what is Konnect's own, each as decK does it (Kong/deck cmd/common_konnect.go,
  * Kong/go-database-reconciler pkg/dump, pkg/konnect, pkg/file/builder.go):
  *
- * - the control plane is found by listing control planes filtered by name and taking the exact match
- *   (`fetchKonnectControlPlaneID`); none or several is an error, naming them;
+ * - the control plane is found by exact name, as decK's `fetchKonnectControlPlaneID`, else by id. decK lists
+ *   every control plane and takes the first whose name matches; snapgate asks for the name
+ *   (`filter[name][eq]`) and refuses when several have it, naming their ids: Konnect refuses to create a
+ *   second control plane of a name (409 "Control Plane with provided name already exists.") but lists no
+ *   409 for a rename (update-control-plane), and backing up or restoring whichever came first could be the
+ *   wrong configuration. None is an error too;
  * - no `GET /` or `/status`: decK reports Kong `3.5.0.0` for Konnect (`fetchKonnectKongVersion`);
  *   health is the control plane's own record;
  * - Konnect offers no OAuth2 credentials (dump.go "OAuth2 credentials are not supported in Konnect");
@@ -16,7 +20,7 @@
  *   (builder.go, Kong/deck#1765), so a backup's credential round-trips;
  * - a control plane group is read-only (its configuration is its members'): plans against it are refused.
  */
-import type { EntityKind, SnapshotSink } from '../core/index.ts';
+import type { Entity, EntityKind, SnapshotSink } from '../core/index.ts';
 import { type KongClient, seg } from './client.ts';
 import { KongApiError } from './errors.ts';
 
@@ -116,7 +120,11 @@ export async function resolveControlPlane(
 export function konnectManaged(kind: EntityKind, row: object): boolean {
   const tags = (row as { tags?: unknown }).tags;
   if (!Array.isArray(tags)) return false;
-  return tags.includes('konnect-managed') || (kind === 'plugins' && tags.includes('konnect-managed-plugin'));
+  const plugin = kind === 'plugins';
+  for (const tag of tags) {
+    if (tag === 'konnect-managed' || (plugin && tag === 'konnect-managed-plugin')) return true;
+  }
+  return false;
 }
 
 /** `sink` without the rows Konnect manages. */
@@ -127,8 +135,16 @@ export function withoutKonnectManaged(sink: SnapshotSink): SnapshotSink {
     ...(sink.skip ? { skip: (kind) => sink.skip?.(kind) } : {}),
     close: (kind) => sink.close(kind),
     add(kind, rows) {
-      const kept = rows.filter((r) => !konnectManaged(kind, r));
-      if (kept.length > 0 || rows.length === 0) sink.add(kind, kept);
+      // nearly every page holds no managed row: it goes on as it came, without a filtered copy
+      let first = 0;
+      while (first < rows.length && !konnectManaged(kind, rows[first] as object)) first++;
+      if (first === rows.length) return sink.add(kind, rows);
+      const kept = rows.slice(0, first);
+      for (let i = first + 1; i < rows.length; i++) {
+        const row = rows[i] as Entity;
+        if (!konnectManaged(kind, row)) kept.push(row);
+      }
+      if (kept.length > 0) sink.add(kind, kept);
     },
   };
 }

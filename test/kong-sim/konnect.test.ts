@@ -54,6 +54,34 @@ describe('kong-sim Konnect mode', () => {
     expect((await k.call('GET', `/v2/control-planes/${id}`, undefined, auth)).body.name).toBe('prod');
   });
 
+  it('two control planes of one name: filter[name][eq] lists both (ControlPlaneFilterParameters: "exactly matches"), each its own configuration, found by id', async () => {
+    // Konnect answers 409 "Control Plane with provided name already exists." to create-control-plane,
+    // but update-control-plane (a rename) lists no 409: an organization can end up with two of one name
+    const k = await sim({
+      konnect: {
+        token: TOKEN,
+        controlPlanes: [
+          { name: 'prod', seed: { _format_version: '3.0', services: [{ name: 'a', host: 'a.internal' }] } },
+          { name: 'prod', seed: { _format_version: '3.0', services: [{ name: 'b', host: 'b.internal' }] } },
+          { name: 'staging' },
+        ],
+      },
+    });
+    const list = await k.call('GET', '/v2/control-planes?filter[name][eq]=prod', undefined, auth);
+    expect(list.body.data.map((c: { name: string }) => c.name)).toEqual(['prod', 'prod']);
+    expect(list.body.meta.page.total).toBe(2);
+    const [first, second] = list.body.data.map((c: { id: string }) => c.id) as [string, string];
+    expect(first).not.toBe(second);
+    const names = async (id: string) =>
+      (await k.call('GET', `/v2/control-planes/${id}/core-entities/services`, undefined, auth)).body.data.map(
+        (s: { name: string }) => s.name,
+      );
+    expect([await names(first), await names(second)].sort()).toEqual([['a'], ['b']]);
+    expect(k.state.cell(first).name).toBe('prod');
+    expect(() => k.state.cell('prod')).toThrow(/2 control planes named prod/);
+    expect(k.state.cell('staging').name).toBe('staging');
+  });
+
   it('every request needs the bearer token: 401 BaseError on the control-planes API, {message, status} on core-entities', async () => {
     const k = await konnect();
     const cps = await k.call('GET', '/v2/control-planes');

@@ -85,7 +85,7 @@ const sim = await startKongSim({
 process.stdout.write(
   `kong-sim ${o.edition} ${o.dbless ? 'DB-less' : 'DB'} listening on ${sim.url}` +
     `${o.workspace ? ` (workspace ${o.workspace})` : ''}` +
-    `${o.konnectToken ? ` (Konnect mode, control planes ${[...sim.state.cells.keys()].join(', ')})` : ''}` +
+    `${o.konnectToken ? ` (Konnect mode, control planes ${[...sim.state.cells.values()].map((c) => `${c.name} ${c.id}`).join(', ')})` : ''}` +
     `${o.workspaces ? ` (workspaces ${[...sim.state.cells.keys()].join(', ')})` : ''}, ${sim.state.store.total()} entities\n`,
 );
 const stop = () => void sim.close().then(() => process.exit(0));

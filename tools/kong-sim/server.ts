@@ -98,9 +98,13 @@ export interface KongSimState {
     name: string,
     schema: { fields: Record<string, unknown>[]; entity_checks?: unknown[] },
   ): void;
-  /** every cell by name (workspace or control-plane name); `store`/`counts` above are the first one's */
+  /**
+   * every cell: workspaces by name, Konnect control planes by id (two may share a name); `store`/`counts`
+   * above are the first one's
+   */
   readonly cells: ReadonlyMap<string, CellState>;
-  cell(name: string): CellState;
+  /** a workspace by name, a control plane by id or by its name when no other has it */
+  cell(key: string): CellState;
 }
 
 export interface KongSim {
@@ -196,9 +200,12 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
   const now = new Date();
   if (konnect) {
     if (konnect.controlPlanes.length === 0) throw new Error('konnect mode needs at least one control plane');
+    // keyed by id: Konnect's names are not a key (list-control-planes' `filter[name][eq]` answers a list,
+    // and an organization may hold two control planes of one name, see konnect.ts)
     for (const spec of konnect.controlPlanes) {
       const cp = controlPlaneOf(spec, now);
-      cells.set(cp.name, { ...newCell(cp.name, cp.id, spec.seed), controlPlane: cp });
+      if (cells.has(cp.id)) throw new Error(`two control planes with id ${cp.id}`);
+      cells.set(cp.id, { ...newCell(cp.name, cp.id, spec.seed), controlPlane: cp });
     }
   } else if (multiWorkspace) {
     const names = ['default', ...(opts.workspaces ?? []).filter((w) => w !== 'default')];
@@ -247,10 +254,16 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
     plugins: registry.plugins,
     registerPlugin,
     cells,
-    cell(name) {
-      const c = cells.get(name);
-      if (!c) throw new Error(`kong-sim has no workspace or control plane named ${name}`);
-      return c;
+    cell(key) {
+      const c = cells.get(key);
+      if (c) return c;
+      // Konnect: cells are keyed by id; a name finds its control plane when only one has it
+      const named = konnect ? [...cells.values()].filter((cell) => cell.name === key) : [];
+      if (named.length > 1) {
+        throw new Error(`kong-sim has ${named.length} control planes named ${key}: ask for one by id`);
+      }
+      if (!named[0]) throw new Error(`kong-sim has no workspace or control plane named ${key}`);
+      return named[0];
     },
   };
   const node = {
@@ -279,7 +292,7 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
       if (raw[0] !== 'v2' || raw[1] !== 'control-planes') throw konnectError(404, 'Not Found', 'Not found');
       const cps = [...cells.values()].map((c) => c.controlPlane!);
       if (raw.length === 2 && method === 'GET') return { reply: listControlPlanes(cps, query) };
-      const cell = [...cells.values()].find((c) => c.controlPlane!.id === raw[2]);
+      const cell = cells.get(raw[2]!);
       if (!cell) throw konnectError(404, 'Not Found', 'ControlPlane not found');
       if (raw.length === 3 && method === 'GET')
         return { reply: { status: 200, body: controlPlaneJson(cell.controlPlane!) } };

@@ -126,6 +126,51 @@ describe('Konnect control planes through the Kong engine', () => {
     expect(await open('prod').health()).toMatchObject({ ok: true });
   });
 
+  it('two control planes of one name: refused, naming both ids, until the connection names one by id (decK would take the first)', async () => {
+    const k = await startSim({
+      konnect: {
+        token: KONNECT_TOKEN,
+        controlPlanes: [
+          { name: 'prod', seed: SEED },
+          {
+            name: 'prod',
+            seed: { _format_version: '3.0', services: [{ name: 'other', host: 'o.internal' }] },
+          },
+        ],
+      },
+    });
+    sim = k;
+    const list = await k.call('GET', `${CP}?filter[name][eq]=prod`, undefined, auth);
+    const ids = list.body.data.map((c: { id: string }) => c.id) as string[];
+    expect(ids).toHaveLength(2);
+
+    const byName = open('prod');
+    const err = (await byName.dump().then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toMatch(/^2 Konnect control planes at http:\/\/127\.0\.0\.1:\d+ are named "prod" \(/);
+    for (const id of ids) expect(err.message).toContain(id);
+    expect(err.message).toMatch(/set controlPlane to the id of one of them$/);
+    expect(byName.classifyError(err)).toMatchObject({
+      code: 'gateway_error',
+      retryable: false,
+      message: err.message,
+    });
+    expect(await byName.health()).toMatchObject({ ok: false, message: err.message });
+    // nothing was read from either control plane's configuration
+    // the list above, then one control-plane lookup each for the dump and the health check: no
+    // core-entities request reached either control plane
+    expect(k.state.requests).toBe(3);
+
+    // by id: that control plane, and only it (the simulator lists them in the order given above)
+    const servicesOf = async (id: string) =>
+      Object.values((await open(id).dump()).entities.services ?? {}).map((s) => s.name);
+    expect(await servicesOf(ids[0] as string)).toEqual(['orders']);
+    expect(await servicesOf(ids[1] as string)).toEqual(['other']);
+  });
+
   it('a dump leaves out konnect-managed entities and OAuth2 (not offered); targets come from the top-level /targets list', async () => {
     await start();
     const snap = await open('prod').dump();

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKongClient, type KongClientOptions } from '../../../src/kong/client.ts';
 import { KongApiError, KongAuthError, KongUnreachableError } from '../../../src/kong/errors.ts';
@@ -41,6 +42,38 @@ async function setup(
     ...extra,
   });
   return { stub, client, waits };
+}
+
+/**
+ * A paging server on its own thread, answering `?offset=` from `pages`: `count[0]` is the number of
+ * requests it has received (Atomics-notified), readable while the main thread is blocked.
+ */
+async function pagesInWorker(pages: Record<string, unknown>) {
+  const count = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const http = require('node:http');
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { count, pages } = workerData;
+    const server = http.createServer((req, res) => {
+      Atomics.add(count, 0, 1);
+      Atomics.notify(count, 0);
+      const offset = new URL(req.url, 'http://x').searchParams.get('offset') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(pages[offset]));
+    });
+    server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+    parentPort.on('message', () => server.closeAllConnections() || server.close(() => process.exit(0)));`,
+    { eval: true, workerData: { count, pages } },
+  );
+  const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    count,
+    close: async () => {
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
 }
 
 describe.each(TRANSPORTS)('%s transport', (transport) => {
@@ -206,6 +239,80 @@ describe.each(TRANSPORTS)('%s transport', (transport) => {
         expect(q.get('tags')).toBe('a,b');
       }
       client.close();
+    });
+
+    it('with onRows, asks for the next page before handing over this one; rows keep their page order', async () => {
+      // the server runs in a worker thread, so it receives requests while onRows blocks the main thread
+      const server = await pagesInWorker({
+        '': { data: [{ id: 'a' }, { id: 'b' }], offset: 'o1' },
+        o1: { data: [{ id: 'c' }], offset: 'o2' },
+        o2: { data: [{ id: 'd' }] },
+      });
+      const client = createKongClient({ url: server.url, transport });
+      const handed: { ids: string[]; received: number }[] = [];
+      try {
+        const rows = await client.listAll<{ id: string }>('/consumers', {
+          onRows: (page) => {
+            const received = handed.length + 1; // requests the server has had when this page arrived
+            // block (as a big page's row handling does) until the server has the next request, ≤ 5 s;
+            // the last page has no next one
+            if (page[0]?.id !== 'd') Atomics.wait(server.count, 0, received, 5000);
+            handed.push({ ids: page.map((r) => r.id), received: Atomics.load(server.count, 0) });
+          },
+        });
+        expect(rows).toEqual([]);
+        // while page 1 was being handled the server received the request for page 2, and so on
+        expect(handed).toEqual([
+          { ids: ['a', 'b'], received: 2 },
+          { ids: ['c'], received: 3 },
+          { ids: ['d'], received: 3 },
+        ]);
+      } finally {
+        client.close();
+        await server.close();
+      }
+    });
+
+    it('with onRows, a next page that fails fails the list after the pages before it were handed over', async () => {
+      const { client } = await setup((req) =>
+        new URL(req.url, 'http://x').searchParams.get('offset')
+          ? json(400, { message: 'bad offset' })
+          : json(200, { data: [{ id: 'a' }], offset: 'o1' }),
+      );
+      const handed: string[] = [];
+      const err = await failure(
+        client.listAll<{ id: string }>('/consumers', { onRows: (p) => handed.push(...p.map((r) => r.id)) }),
+      );
+      expect(err).toBeInstanceOf(KongApiError);
+      expect(err.status).toBe(400);
+      expect(handed).toEqual(['a']);
+      client.close();
+    });
+
+    it('with onRows, a caller that throws ends the list with its error; the page already asked for is dropped quietly', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const { client } = await setup((req) =>
+          new URL(req.url, 'http://x').searchParams.get('offset')
+            ? reset
+            : json(200, { data: [{ id: 'a' }], offset: 'o1' }),
+        );
+        const err = await failure(
+          client.listAll('/consumers', {
+            onRows: () => {
+              throw new Error('sink full');
+            },
+          }),
+        );
+        expect((err as Error).message).toBe('sink full');
+        await new Promise((r) => setTimeout(r, 50)); // the dropped request settles meanwhile
+        expect(unhandled).toEqual([]);
+        client.close();
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
     });
   });
 });
