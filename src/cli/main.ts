@@ -3,7 +3,6 @@
  * Errors a user can act on are printed as one line on stderr with exit code 1.
  */
 import { Command } from 'commander';
-import { keepYoungGenerationFull } from '../jobs/index.ts';
 import { keepRunningWhenOutputCloses, outputCutNotice } from './closed-output.ts';
 import { registerCommands } from './commands/index.ts';
 import { CliError } from './errors.ts';
@@ -13,10 +12,6 @@ import { CliError } from './errors.ts';
 // running it cannot act on (Node 20 is snapgate's runtime; the SDK version is pinned by the lockfile).
 // Someone who wants the warning sets the variable to anything else.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-// an apply of 100k+ entities in this process (serve, worker, the engine verbs) without its garbage
-// promoted into the old generation (src/jobs/young-generation.ts)
-keepYoungGenerationFull();
 
 // a closed stdout (`| head`) stops the printing, never the command (closed-output.ts)
 const output = keepRunningWhenOutputCloses();

@@ -52,4 +52,3 @@ export {
   runJobId,
 } from './work-queue.ts';
 export { type RunningWorkers, startWorkers, toQueueError, type WorkerOptions } from './worker.ts';
-export { keepYoungGenerationFull } from './young-generation.ts';

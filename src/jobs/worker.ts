@@ -51,7 +51,6 @@ import type { RedisClient } from './redis-connection.ts';
 import { type RestoreRecoveryResult, recoverRestores, settleFailedRestoreJob } from './restore/recovery.ts';
 import { type ResyncResult, type RunningResync, startResync } from './resync.ts';
 import { type ScheduleSyncResult, syncSchedules } from './schedules.ts';
-import { keepYoungGenerationFull } from './young-generation.ts';
 
 /** The BullMQ-facing error for a failure: UnrecoverableError stops retries at once. */
 export function toQueueError(err: unknown): Error {
@@ -253,7 +252,6 @@ export async function startWorkers(
   services: JobServices,
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
-  keepYoungGenerationFull();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const connection: RedisClient = workerConnection(services.redisConfig);
   const common = {
