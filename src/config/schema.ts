@@ -225,6 +225,24 @@ const INLINE_KONNECT_TOKEN =
   'with tokenEnv or a file with tokenFile holding the Konnect personal (kpat_…) or system account (spat_…) token';
 
 /**
+ * What every connection has whatever its gateway type — who owns it, its schedules, retention, roles,
+ * rehearsals, alerts and drift checks — as the Kong connection declares it: a field added there is
+ * offered on Konnect and AWS connections too, not copied into each.
+ */
+const OPERATIONS = kongConnectionSchema.pick({
+  environment: true,
+  owner: true,
+  tags: true,
+  schedules: true,
+  retention: true,
+  roles: true,
+  scratch: true,
+  rehearsal: true,
+  alerts: true,
+  drift: true,
+}).shape;
+
+/**
  * `type: konnect`: one Kong Konnect control plane, by exact name or id, in a region (or at `baseUrl`:
  * a private-link host, a simulator), with an access token from env or file.
  */
@@ -243,17 +261,8 @@ const konnectConnectionSchema = z
     tokenEnv: z.string().min(1).optional(),
     tokenFile: z.string().min(1).optional(),
     tls: tlsSchema.optional(),
-    environment: kongConnectionSchema.shape.environment,
-    owner: kongConnectionSchema.shape.owner,
-    tags: kongConnectionSchema.shape.tags,
-    schedules: kongConnectionSchema.shape.schedules,
-    retention: kongConnectionSchema.shape.retention,
-    roles: kongConnectionSchema.shape.roles,
+    ...OPERATIONS,
     exclude: kongConnectionSchema.shape.exclude,
-    scratch: kongConnectionSchema.shape.scratch,
-    rehearsal: kongConnectionSchema.shape.rehearsal,
-    alerts: kongConnectionSchema.shape.alerts,
-    drift: kongConnectionSchema.shape.drift,
   })
   .superRefine((c, ctx) => {
     if (c.region === undefined && c.baseUrl === undefined) {
@@ -310,16 +319,7 @@ const awsConnectionSchema = z.strictObject({
       tags: z.array(z.string().regex(/^[^=]+=.*$/, 'a tag is key=value')).optional(),
     })
     .optional(),
-  environment: kongConnectionSchema.shape.environment,
-  owner: kongConnectionSchema.shape.owner,
-  tags: kongConnectionSchema.shape.tags,
-  schedules: kongConnectionSchema.shape.schedules,
-  retention: kongConnectionSchema.shape.retention,
-  roles: kongConnectionSchema.shape.roles,
-  scratch: kongConnectionSchema.shape.scratch,
-  rehearsal: kongConnectionSchema.shape.rehearsal,
-  alerts: kongConnectionSchema.shape.alerts,
-  drift: kongConnectionSchema.shape.drift,
+  ...OPERATIONS,
 });
 
 /** A connection: Kong when `type` is absent, so every existing snapgate.yml keeps working. */
