@@ -5,7 +5,7 @@ import {
   generateAccount,
   startAwsApiGatewaySim,
 } from '../../../tools/aws-apigateway-sim/index.ts';
-import { type AwsCliEnv, startAwsCliEnv } from './support.ts';
+import { type AwsCliEnv, breakGeneratedAccount, startAwsCliEnv } from './support.ts';
 
 const CONNECTION = 'generated-eu';
 const APIS = 50;
@@ -41,23 +41,7 @@ describe('the CLI twin on a generated AWS account', () => {
     const backedUpMs = Date.now() - started;
 
     // break it: a resource subtree, an integration, a stage, a whole API
-    const store = sim.state.store;
-    const byName = (name: string) => [...store.restApis.values()].find((a) => a.fields.name === name)!;
-    const call = (verb: string, path: string, body?: Record<string, unknown>) =>
-      expect(sim.state.call(verb, path, body).status, `${verb} ${path}`).toBeLessThan(300);
-    const a7 = byName('generated-007');
-    const r1 = [...a7.resources.values()].find((r) => r.pathPart === 'r1')!;
-    call('DELETE', `/restapis/${a7.fields.id}/resources/${r1.id}`);
-    const a3 = byName('generated-003');
-    const root3 = [...a3.resources.values()].find((r) => r.parentId === null)!;
-    call('PATCH', `/restapis/${a3.fields.id}/resources/${root3.id}/methods/GET/integration`, {
-      patchOperations: [
-        { op: 'replace', path: '/requestTemplates/application~1json', value: '{"statusCode": 500}' },
-      ],
-    });
-    call('DELETE', `/restapis/${byName('generated-011').fields.id}/stages/prod`);
-    const gone = byName('generated-042').fields.id as string;
-    call('DELETE', `/restapis/${gone}`);
+    const { byName, goneId: gone } = breakGeneratedAccount(sim);
 
     const drift = () => t.drift(backup);
     expect(await drift()).toBeGreaterThan(RESOURCES * 3);

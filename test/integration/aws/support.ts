@@ -263,3 +263,29 @@ export async function replaceApiKey(
     client.destroy();
   }
 }
+
+/**
+ * The generated account broken the way people break one in the console: a resource subtree of
+ * `generated-007` deleted, `generated-003`'s root GET integration changed, `generated-011`'s stage `prod`
+ * deleted and the whole `generated-042` deleted. Returns a lookup by API name and the deleted API's id.
+ */
+export function breakGeneratedAccount(sim: AwsApiGatewaySim) {
+  const store = sim.state.store;
+  const byName = (name: string) => [...store.restApis.values()].find((a) => a.fields.name === name)!;
+  const call = (verb: string, path: string, body?: Record<string, unknown>) =>
+    expect(sim.state.call(verb, path, body).status, `${verb} ${path}`).toBeLessThan(300);
+  const a7 = byName('generated-007');
+  const r1 = [...a7.resources.values()].find((r) => r.pathPart === 'r1')!;
+  call('DELETE', `/restapis/${a7.fields.id}/resources/${r1.id}`);
+  const a3 = byName('generated-003');
+  const root3 = [...a3.resources.values()].find((r) => r.parentId === null)!;
+  call('PATCH', `/restapis/${a3.fields.id}/resources/${root3.id}/methods/GET/integration`, {
+    patchOperations: [
+      { op: 'replace', path: '/requestTemplates/application~1json', value: '{"statusCode": 500}' },
+    ],
+  });
+  call('DELETE', `/restapis/${byName('generated-011').fields.id}/stages/prod`);
+  const goneId = byName('generated-042').fields.id as string;
+  call('DELETE', `/restapis/${goneId}`);
+  return { byName, goneId };
+}
