@@ -5,8 +5,8 @@
  * make through Slack (a slash command, the card it posts, the backup or restore behind a card, the
  * two-person restore through the buttons, the drift of a backup against the live account).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -22,8 +22,9 @@ import type { AwsApiGatewaySim } from '../../../tools/aws-apigateway-sim/index.t
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import { type BotFixture, CHANNEL, PEOPLE, startBot, textOf } from '../bot/harness.ts';
 import { cardActions } from '../bot/restore-harness.ts';
-import { deletePrefix, REDIS_URL, waitFor, waitForBackup } from '../jobs/harness.ts';
+import { deletePrefix, waitFor, waitForBackup } from '../jobs/harness.ts';
 import { startTestWorkers, waitForRestore } from '../restore/harness.ts';
+import { writeAwsConfig } from './support.ts';
 
 export interface AwsSlackEnv {
   t: BotFixture;
@@ -57,44 +58,18 @@ export async function startAwsSlackEnv(
 ): Promise<AwsSlackEnv> {
   const dir = mkdtempSync(join(tmpdir(), tmpName));
   const prefix = `sgtest-${randomUUID().slice(0, 8)}`;
-  const configPath = join(dir, 'snapgate.yml');
-  writeFileSync(
-    configPath,
-    `connections:
-  - name: ${connection}
-    type: aws-apigateway
-    region: eu-west-1
-    endpoint: ${sim.url}
-    credentials: { accessKeyIdEnv: AWS_ID, secretAccessKeyEnv: AWS_SECRET }
-    environment: prod
-    roles:
+  const { configPath, env } = writeAwsConfig({
+    dir,
+    sim,
+    connection,
+    prefix,
+    connectionExtra: `    roles:
       operator: [${PEOPLE.operator}]
       approver: [${PEOPLE.approver}]
       admin: [${PEOPLE.admin}]
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'offsite')}
-keys:
-  - id: k1
-    env: SNAPGATE_KEY_1
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: ${REDIS_URL}
-  prefix: ${prefix}
 `,
-  );
-  const config = await loadConfig({
-    path: configPath,
-    env: {
-      AWS_ID: 'AKIDSNAPGATE',
-      AWS_SECRET: 'sim-does-not-check',
-      SNAPGATE_KEY_1: randomBytes(32).toString('hex'),
-    },
   });
+  const config = await loadConfig({ path: configPath, env });
   let services: Services | undefined;
   const t = await startBot(async (output) => {
     services = await createServices({

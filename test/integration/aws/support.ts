@@ -50,6 +50,54 @@ export function awsConnection(
 }
 
 /**
+ * A snapgate.yml with one `aws-apigateway` connection on the simulator (credentials from env), two
+ * directory copy targets under `dir`, SQLite and Redis under `prefix`; `connectionExtra` is YAML indented as
+ * the connection's fields (roles), `topExtra` top-level YAML (approvers). Returns its path and the env it reads.
+ */
+export function writeAwsConfig(opts: {
+  dir: string;
+  sim: AwsApiGatewaySim;
+  connection: string;
+  prefix: string;
+  connectionExtra?: string;
+  topExtra?: string;
+}): { configPath: string; env: Record<string, string> } {
+  const { dir, sim, connection, prefix } = opts;
+  const configPath = join(dir, 'snapgate.yml');
+  writeFileSync(
+    configPath,
+    `connections:
+  - name: ${connection}
+    type: aws-apigateway
+    region: eu-west-1
+    endpoint: ${sim.url}
+    credentials: { accessKeyIdEnv: AWS_ID, secretAccessKeyEnv: AWS_SECRET }
+    environment: prod
+${opts.connectionExtra ?? ''}${opts.topExtra ?? ''}storage:
+  primary: ${join(dir, 'primary')}
+  copies:
+    - type: directory
+      path: ${join(dir, 'offsite')}
+keys:
+  - id: k1
+    env: SNAPGATE_KEY_1
+    current: true
+database:
+  path: ${join(dir, 'snapgate.db')}
+redis:
+  url: ${REDIS_URL}
+  prefix: ${prefix}
+`,
+  );
+  const env = {
+    AWS_ID: 'AKIDSNAPGATE',
+    AWS_SECRET: 'sim-does-not-check',
+    SNAPGATE_KEY_1: randomBytes(32).toString('hex'),
+  };
+  return { configPath, env };
+}
+
+/**
  * What the CLI-twin tests run against: a snapgate.yml naming one `aws-apigateway` connection on the
  * simulator (an approver with a credential file), a worker on real Redis (random prefix) and SQLite,
  * `bin` for real `./bin/snapgate` processes, `drift` of a backup against the live account, and the second
@@ -77,42 +125,14 @@ export async function startAwsCliEnv(
   const credential = randomBytes(32).toString('base64url');
   const credentialFile = join(dir, 'approver.credential');
   writeFileSync(credentialFile, `${credential}\n`, { mode: 0o600 });
-  const configPath = join(dir, 'snapgate.yml');
-  writeFileSync(
-    configPath,
-    `connections:
-  - name: ${connection}
-    type: aws-apigateway
-    region: eu-west-1
-    endpoint: ${sim.url}
-    credentials: { accessKeyIdEnv: AWS_ID, secretAccessKeyEnv: AWS_SECRET }
-    environment: prod
-    roles:
-      approver: [${APPROVER}]
-approvers:
-  - user: ${APPROVER}
-    credentialSha256: ${credentialSha256(credential)}
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'offsite')}
-keys:
-  - id: k1
-    env: SNAPGATE_KEY_1
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: ${REDIS_URL}
-  prefix: ${prefix}
-`,
-  );
-  const env = {
-    AWS_ID: 'AKIDSNAPGATE',
-    AWS_SECRET: 'sim-does-not-check',
-    SNAPGATE_KEY_1: randomBytes(32).toString('hex'),
-  };
+  const { configPath, env } = writeAwsConfig({
+    dir,
+    sim,
+    connection,
+    prefix,
+    connectionExtra: `    roles:\n      approver: [${APPROVER}]\n`,
+    topExtra: `approvers:\n  - user: ${APPROVER}\n    credentialSha256: ${credentialSha256(credential)}\n`,
+  });
   Object.assign(process.env, env);
   const services = await createServices({
     config: await loadConfig({ path: configPath, env }),

@@ -5,8 +5,8 @@
  * changed, a stage deleted, then the whole API deleted) → plan → a second person approves → the restore
  * completes, its verification dump shows zero drift, and so does a fresh one.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -34,7 +34,7 @@ import {
   startAwsApiGatewaySim,
 } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
-import { deletePrefix, REDIS_URL, RecordingNotifier, waitForBackup } from '../jobs/harness.ts';
+import { deletePrefix, RecordingNotifier, waitForBackup } from '../jobs/harness.ts';
 import {
   APPROVER,
   authorize,
@@ -43,6 +43,7 @@ import {
   startTestWorkers,
   waitForRestore,
 } from '../restore/harness.ts';
+import { writeAwsConfig } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 
@@ -59,40 +60,8 @@ beforeEach(async () => {
   ids = seedPetstore(sim.state);
   dir = mkdtempSync(join(tmpdir(), 'snapgate-aws-'));
   prefix = `sgtest-${randomUUID().slice(0, 8)}`;
-  const configPath = join(dir, 'snapgate.yml');
-  writeFileSync(
-    configPath,
-    `connections:
-  - name: ${CONNECTION}
-    type: aws-apigateway
-    region: eu-west-1
-    endpoint: ${sim.url}
-    credentials: { accessKeyIdEnv: AWS_ID, secretAccessKeyEnv: AWS_SECRET }
-    environment: prod
-storage:
-  primary: ${join(dir, 'primary')}
-  copies:
-    - type: directory
-      path: ${join(dir, 'offsite')}
-keys:
-  - id: k1
-    env: SNAPGATE_KEY_1
-    current: true
-database:
-  path: ${join(dir, 'snapgate.db')}
-redis:
-  url: ${REDIS_URL}
-  prefix: ${prefix}
-`,
-  );
-  const config = await loadConfig({
-    path: configPath,
-    env: {
-      AWS_ID: 'AKIDSNAPGATE',
-      AWS_SECRET: 'sim-does-not-check',
-      SNAPGATE_KEY_1: randomBytes(32).toString('hex'),
-    },
-  });
+  const { configPath, env } = writeAwsConfig({ dir, sim, connection: CONNECTION, prefix });
+  const config = await loadConfig({ path: configPath, env });
   services = await createServices({
     config,
     notifier: new RecordingNotifier(),
