@@ -9,8 +9,8 @@
 // job, the pre-restore backup) — and from then on every request of the apply is old-generation garbage:
 // measured on bench:restore's 146k-entity restore with a sampling heap profile, 360 MB in 20 s, the old
 // generation growing to ~2.8x the ~230 MB live heap before each full collection, peak RSS 1.1-1.2 GB
-// in about half the runs. Without pretenuring those objects die young in the new space: peak RSS
-// 578-655 MB in every run measured (docs/benchmarks.md, bench:restore, session 9). snapgate allocates
+// in about half the runs. Without pretenuring those objects die young in the new space: the flow's peak
+// RSS 578-752 MB in every run measured (docs/benchmarks.md, bench:restore, session 9). snapgate allocates
 // little that is long-lived per request, so the pretenuring V8 gives up is the kind that misfires here.
 import { setFlagsFromString } from 'node:v8';
 
