@@ -25,8 +25,9 @@ export function describeStepError(e: StepError | undefined, product = 'Kong'): s
   return `${where}${e.message}${fields}`;
 }
 
-export function stepRecords(results: readonly StepResult[]): NewRestoreStep[] {
-  return results.map((r, seq) => ({
+/** The row of one step result at position `seq` of the apply's results (secrets in error fields redacted). */
+export function stepRecord(r: StepResult, seq: number): NewRestoreStep {
+  return {
     seq,
     phase: r.step.phase,
     op: r.step.op,
@@ -42,7 +43,7 @@ export function stepRecords(results: readonly StepResult[]): NewRestoreStep[] {
           fields: redact(r.error.fields),
         }
       : null,
-  }));
+  };
 }
 
 function failedStep(step: PlanStep, seq: number, error: StepError | undefined): FailedStep {

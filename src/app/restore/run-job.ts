@@ -11,7 +11,7 @@
  *      (prepared-plans.ts);
  *   3. a `pre-restore` backup of the whole gateway, taken inline (Undo restores it); if it saw other
  *      content than the re-plan's dump, the plan is made again from the live gateway;
- *   4. apply with progress; every step's result recorded;
+ *   4. apply with progress; every step's result recorded (those that went well while the apply runs);
  *   5. dump again and plan against the target: zero steps = zero drift for the selected sections (while
  *      the step results of 4 are written).
  * Never retried automatically (attempts 1, maxStalledCount 0): see README "a worker killed mid-restore".
@@ -21,22 +21,17 @@ import type { Plan, Snapshot, StepPhase } from '../../core/index.ts';
 import { BackupFailedError, runBackup } from '../backups/run-backup.ts';
 import { describeJobFailure } from '../failure.ts';
 import type { ApplyProgress, Gateway } from '../ports/gateway.ts';
-import {
-  type Backup,
-  type Failure,
-  type NewRestoreStep,
-  type Restore,
-  TransitionError,
-} from '../ports/records.ts';
+import { type Backup, type Failure, type Restore, TransitionError } from '../ports/records.ts';
 import type { Services } from '../services.ts';
 import { auditRestore, notifyRestore } from './audit.ts';
 import { approvalExpiresAt } from './expiry.ts';
 import { keepAlive } from './heartbeat.ts';
 import { openBackup } from './integrity.ts';
 import { type LivePlan, planAgainstLive, replanAgainstLive, withGateway } from './live.ts';
-import { decide, finishRestore, resultOf, stepRecords } from './outcome.ts';
+import { decide, finishRestore, resultOf } from './outcome.ts';
 import { settle } from './plan-job.ts';
 import { type PreparedPlan, preparedPlans } from './prepared-plans.ts';
+import { StepRecorder } from './step-recorder.ts';
 import { buildPlanSummary } from './summary.ts';
 import type { ApplyProgressEvent } from './types.ts';
 
@@ -178,22 +173,30 @@ async function replanAndApply(
     if (changed) return changed;
   }
   const { live, plan } = replanned;
+  // steps that went well are recorded while the apply waits for the gateway (step-recorder.ts)
+  const recorder = new StepRecorder(plan.steps, (rows) =>
+    services.repos.restores.recordSteps(restore.id, rows),
+  );
+  const report = progressReporter(services, restore, plan, options);
   const apply = await gateway.apply(plan, {
     current: live,
     parallelism: options.parallelism ?? 10,
-    onProgress: progressReporter(services, restore, plan, options),
+    onProgress: (p) => {
+      recorder.onStep(p.step, p.status);
+      report(p);
+    },
     signal: options.signal,
   });
   // failed meanwhile by another process (this worker was silent too long): its steps are recorded, the
   // request stays as that process settled it
   if (options.signal.aborted) {
-    await recordInChunks(services, restore.id, stepRecords(apply.steps));
+    await recorder.finish(apply.steps);
     return (await services.repos.restores.get(restore.id)) ?? restore;
   }
-  // the step results are written while the gateway is read again for the drift check (both are needed
-  // before the request may say `completed`; neither depends on the other)
+  // the rest of the step results are written while the gateway is read again for the drift check (both
+  // are needed before the request may say `completed`; neither depends on the other)
   const [, drift] = await Promise.all([
-    recordInChunks(services, restore.id, stepRecords(apply.steps)),
+    recorder.finish(apply.steps),
     measureDrift(services, gateway, restore, target),
   ]);
   const result = resultOf(apply, drift.drift);
@@ -219,20 +222,6 @@ async function stopBeforeWriting(
   }
   if (plan.planHash !== restore.planHash) return askAgain(services, restore, plan, liveFingerprint, backup);
   return null;
-}
-
-const STEPS_PER_TRANSACTION = 2000;
-
-/**
- * Step results in transactions of 2000, yielding between them: one synchronous transaction of 146k rows
- * blocks the event loop long enough for the job's lock renewal to miss (and with maxStalledCount 0 a
- * missed lock fails the job).
- */
-async function recordInChunks(services: Services, restoreId: string, steps: NewRestoreStep[]): Promise<void> {
-  for (let i = 0; i < steps.length; i += STEPS_PER_TRANSACTION) {
-    await services.repos.restores.recordSteps(restoreId, steps.slice(i, i + STEPS_PER_TRANSACTION));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** Zero steps against the target = zero drift for the selected sections; an unreadable gateway says why. */
