@@ -57,13 +57,31 @@ function parsePlaintext(plaintext: Buffer, formatVersion: number): unknown {
 
 const hasId = (e: unknown): e is { id: string } => typeof (e as { id?: unknown } | null)?.id === 'string';
 
+/**
+ * The plaintext, copied once into a buffer of the header's `plaintextBytes` as it is decrypted (fresh
+ * memory is what copies cost here: one 43 MB concatenation at the end was ~0.2 s). The header is
+ * authenticated only when the GCM tag checks, so a body longer than it says goes on in a list; the sha256
+ * proves the bytes either way.
+ */
 async function decryptToBuffer(path: string, frame: ArtifactFrame, dataKey: Buffer): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const { sha256 } = await decryptBody(path, frame, dataKey, (c) => chunks.push(c));
+  const declared = frame.header.plaintextBytes;
+  let into: Buffer | null = declared > 0 ? Buffer.allocUnsafe(declared) : null;
+  let filled = 0;
+  const overflow: Buffer[] = [];
+  const { sha256 } = await decryptBody(path, frame, dataKey, (c) => {
+    if (into && filled + c.length <= into.length) {
+      c.copy(into, filled);
+      filled += c.length;
+    } else {
+      if (into) overflow.push(into.subarray(0, filled));
+      into = null;
+      overflow.push(c);
+    }
+  });
   if (sha256 !== frame.header.plaintextSha256) {
     throw new ArtifactIntegrityError(`artifact ${path}: snapshot sha256 does not match the header`, path);
   }
-  return Buffer.concat(chunks);
+  return into ? into.subarray(0, filled) : Buffer.concat(overflow);
 }
 
 /**
