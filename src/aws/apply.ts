@@ -342,6 +342,7 @@ export async function applyAwsPlan(
       total: plan.steps.length,
       step,
       status: steps.at(-1)?.status ?? 'ok',
+      seq: steps.length - 1,
     });
   }
 

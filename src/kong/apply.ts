@@ -101,7 +101,13 @@ export async function applyPlan(
           slot.status = 'failed';
           slot.error = toStepError(err);
         }
-        opts.onProgress?.({ done: ++done, total: plan.steps.length, step, status: slot.status });
+        opts.onProgress?.({
+          done: ++done,
+          total: plan.steps.length,
+          step,
+          status: slot.status,
+          seq: batch.from + i,
+        });
       },
       () => !aborted(),
     );

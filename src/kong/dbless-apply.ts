@@ -105,7 +105,7 @@ export async function applyDbless(
   // 201 loaded, 304 already the loaded config (check_hash): either way every step holds.
   results.forEach((r, i) => {
     r.status = 'ok';
-    opts.onProgress?.({ done: i + 1, total: results.length, step: r.step, status: 'ok' });
+    opts.onProgress?.({ done: i + 1, total: results.length, step: r.step, status: 'ok', seq: i });
   });
   return summarize(results);
 }

@@ -138,7 +138,7 @@ async function applyWorkspaces(
       ...opts,
       ...(currents.get(ws) ? { current: currents.get(ws) } : {}),
       ...(opts.onProgress
-        ? { onProgress: (p) => opts.onProgress?.({ ...p, done: done + p.done, total }) }
+        ? { onProgress: (p) => opts.onProgress?.({ ...p, done: done + p.done, seq: done + p.seq, total }) }
         : {}),
     });
     done += part.steps.length;

@@ -6,7 +6,7 @@
  */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../src/app/ports/gateway.ts';
+import type { ApplyProgress, Gateway } from '../../src/app/ports/gateway.ts';
 import { awsKeys, buildSnapshot, fromDeckFile, planRestore, type Snapshot } from '../../src/core/index.ts';
 import { GATEWAYS_UNDER_TEST, type GatewayFixture, open } from './implementations.ts';
 
@@ -123,8 +123,15 @@ describe.each(GATEWAYS_UNDER_TEST)('gateway port: $type', (impl) => {
     const target = await planner.fillTarget(sample);
     const plan = planner.preflight(planRestore(live, target));
     expect(plan.refusals).toEqual([]);
-    const result = await gateway.apply(plan, { current: live });
+    const progress: ApplyProgress[] = [];
+    const result = await gateway.apply(plan, { current: live, onProgress: (p) => progress.push(p) });
     expect(result).toMatchObject({ ok: true, counts: { failed: 0, notAttempted: 0 } });
+    // every step reported once, at the position of its result (the restore's step records rely on it)
+    expect(progress.map((p) => p.seq).sort((a, b) => a - b)).toEqual(result.steps.map((_, i) => i));
+    for (const p of progress) {
+      expect(result.steps[p.seq]?.step).toBe(p.step);
+      expect(result.steps[p.seq]?.status).toBe(p.status);
+    }
 
     const after = await gateway.dump({ gateway: info });
     expect(count(after)).toBe(count(sample));

@@ -78,6 +78,8 @@ export interface ApplyProgress {
   total: number;
   step: PlanStep;
   status: StepStatus;
+  /** the position of this step's result in `ApplyResult.steps` (its step record's `seq`) */
+  seq: number;
 }
 
 /** An id the gateway assigned anew on create (AWS API Gateway), for the entity keyed `key`. */

@@ -174,15 +174,13 @@ async function replanAndApply(
   }
   const { live, plan } = replanned;
   // steps that went well are recorded while the apply waits for the gateway (step-recorder.ts)
-  const recorder = new StepRecorder(plan.steps, (rows) =>
-    services.repos.restores.recordSteps(restore.id, rows),
-  );
+  const recorder = new StepRecorder((rows) => services.repos.restores.recordSteps(restore.id, rows));
   const report = progressReporter(services, restore, plan, options);
   const apply = await gateway.apply(plan, {
     current: live,
     parallelism: options.parallelism ?? 10,
     onProgress: (p) => {
-      recorder.onStep(p.step, p.status);
+      recorder.onStep(p);
       report(p);
     },
     signal: options.signal,

@@ -7,15 +7,13 @@
  * appear as the restore goes.
  *
  * Only steps reported `ok` are written early: their row is fixed (`ok`, no error) and depends only on
- * the step. A row's `seq` is its position in the apply's results, which for Kong is the plan's order;
- * early rows are put at the step's plan position, and `finish` (given the final results) writes every
- * row that is not already standing as that result — so a gateway that reports its results in another
- * order (AWS: write order; a Kong gateway's workspaces one after another) still ends with exactly the
- * rows `results.map(stepRecord)` gives, only with fewer writes saved. A failed early write is left to
- * `finish` as well: it never loses a row, it only loses the head start.
+ * the step and its `seq` (its position in the apply's results, which every gateway reports with its
+ * progress). `finish`, given the final results, writes every row that is not already standing as that
+ * result, so the table always ends as `results.map(stepRecord)`; a failed early write is left to
+ * `finish` too: it never loses a row, only the head start.
  */
 import type { PlanStep } from '../../core/index.ts';
-import type { StepResult, StepStatus } from '../ports/gateway.ts';
+import type { ApplyProgress, StepResult } from '../ports/gateway.ts';
 import type { NewRestoreStep } from '../ports/records.ts';
 import { stepRecord } from './outcome.ts';
 
@@ -25,39 +23,32 @@ export const STEPS_PER_WRITE = 2000;
 export type WriteSteps = (rows: NewRestoreStep[]) => Promise<void>;
 
 export class StepRecorder {
-  readonly #steps: readonly PlanStep[];
   readonly #write: WriteSteps;
   readonly #chunk: number;
-  #position: Map<PlanStep, number> | undefined;
   /** the step whose `ok` row stands at each seq (written early) */
   readonly #standing: (PlanStep | undefined)[] = [];
-  #pending: number[] = [];
+  #pending: { step: PlanStep; seq: number }[] = [];
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(steps: readonly PlanStep[], write: WriteSteps, chunk = STEPS_PER_WRITE) {
-    this.#steps = steps;
+  constructor(write: WriteSteps, chunk = STEPS_PER_WRITE) {
     this.#write = write;
     this.#chunk = chunk;
   }
 
   /** One step's result as the apply reports it (progress callback). */
-  onStep(step: PlanStep, status: StepStatus): void {
+  onStep({ step, status, seq }: Pick<ApplyProgress, 'step' | 'status' | 'seq'>): void {
     if (status !== 'ok') return;
-    this.#position ??= new Map(this.#steps.map((s, i) => [s, i]));
-    const seq = this.#position.get(step);
-    if (seq === undefined) return;
-    this.#pending.push(seq);
+    this.#pending.push({ step, seq });
     if (this.#pending.length >= this.#chunk) this.#flush();
   }
 
   #flush(): void {
-    const seqs = this.#pending;
+    const done = this.#pending;
     this.#pending = [];
     this.#writes = this.#writes.then(async () => {
-      const rows = seqs.map((seq) => stepRecord({ step: this.#steps[seq] as PlanStep, status: 'ok' }, seq));
       try {
-        await this.#write(rows);
-        for (const seq of seqs) this.#standing[seq] = this.#steps[seq];
+        await this.#write(done.map(({ step, seq }) => stepRecord({ step, status: 'ok' }, seq)));
+        for (const { step, seq } of done) this.#standing[seq] = step;
       } catch {
         // left to finish(), which writes every row not standing
       }

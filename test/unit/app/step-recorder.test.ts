@@ -13,6 +13,7 @@ const steps: PlanStep[] = Array.from({ length: 10 }, (_, i) => ({
   name: `svc-${i}`,
   level: 0,
 })) as unknown as PlanStep[];
+const step = (i: number) => steps[i] as PlanStep;
 
 /** The step table as the records port keeps it: one row per (restore, seq), written again = replaced. */
 function table() {
@@ -36,24 +37,25 @@ const expected = (results: StepResult[]) => new Map(results.map((r, seq) => [seq
 describe('StepRecorder (step rows written while the apply runs)', () => {
   it('writes ok steps in chunks during the apply and only the rest at the end', async () => {
     const t = table();
-    const recorder = new StepRecorder(steps, t.write, 3);
-    for (const s of steps.slice(0, 7)) recorder.onStep(s, 'ok');
+    const recorder = new StepRecorder(t.write, 3);
+    for (let i = 0; i < 7; i++) recorder.onStep({ step: step(i), status: 'ok', seq: i });
+    recorder.onStep({ step: step(7), status: 'failed', seq: 7 });
     await settle();
-    // two chunks of three stand before the apply ends
+    // two chunks of three stand before the apply ends; the failure is not written early
     expect(t.writes).toEqual([
       [0, 1, 2],
       [3, 4, 5],
     ]);
-    const results: StepResult[] = steps.map((step, i) =>
+    const results: StepResult[] = steps.map((s, i) =>
       i < 7
-        ? { step, status: 'ok' }
+        ? { step: s, status: 'ok' }
         : i === 7
           ? {
-              step,
+              step: s,
               status: 'failed',
               error: { status: 400, code: 2, message: 'schema violation', fields: { password: 'hunter2' } },
             }
-          : { step, status: 'not_attempted' },
+          : { step: s, status: 'not_attempted' },
     );
     await recorder.finish(results);
     // the seventh ok step (below a chunk), the failure and the two not attempted; nothing written twice
@@ -62,51 +64,40 @@ describe('StepRecorder (step rows written while the apply runs)', () => {
     expect(JSON.stringify(t.rows.get(7))).not.toContain('hunter2');
   });
 
-  it('a gateway reporting results in another order (AWS write order) still ends with the rows of its results', async () => {
+  it('rows stand at the seq the gateway reports (AWS: write order), not at the plan position', async () => {
     const t = table();
-    const recorder = new StepRecorder(steps, t.write, 2);
+    const recorder = new StepRecorder(t.write, 2);
     const order = [...steps].reverse();
-    for (const s of order) recorder.onStep(s, 'ok');
+    for (const [seq, s] of order.entries()) recorder.onStep({ step: s, status: 'ok', seq });
     await settle();
     expect(t.writes.length).toBe(5);
-    const results: StepResult[] = order.map((step) => ({ step, status: 'ok' }));
+    const results: StepResult[] = order.map((s) => ({ step: s, status: 'ok' }));
     await recorder.finish(results);
+    // nothing left to write, and seq 0 holds the step written first (s9), as the results say
+    expect(t.writes.length).toBe(5);
     expect(t.rows).toEqual(expected(results));
-    // seq 0 holds the step written last (s9), as the results say
     expect(t.rows.get(0)?.entityId).toBe('s9');
   });
 
-  it('a failed early write is written by finish, and a step reported ok but ending otherwise is rewritten', async () => {
+  it('a failed early write is written by finish, and a result other than the reported one is rewritten', async () => {
     const t = table();
-    const recorder = new StepRecorder(steps, t.write, 5);
+    const recorder = new StepRecorder(t.write, 5);
     t.failOnce();
-    for (const s of steps) recorder.onStep(s, 'ok');
+    for (const [seq, s] of steps.entries()) recorder.onStep({ step: s, status: 'ok', seq });
     await settle();
     expect(t.writes).toEqual([[5, 6, 7, 8, 9]]);
-    const results: StepResult[] = steps.map((step) => ({ step, status: 'ok' }));
+    const results: StepResult[] = steps.map((s) => ({ step: s, status: 'ok' }));
     results[9] = {
-      step: steps[9] as PlanStep,
+      step: step(9),
       status: 'failed',
       error: { status: 500, code: null, message: 'boom', fields: null },
     };
+    results[8] = { step: step(0), status: 'ok' };
     await recorder.finish(results);
-    expect(t.writes.slice(1)).toEqual([[0, 1, 2, 3, 4], [9]]);
-    expect(t.rows).toEqual(expected(results));
-  });
-
-  it('steps not in the plan (a gateway that made its own) are left to finish', async () => {
-    const t = table();
-    const recorder = new StepRecorder(steps.slice(0, 2), t.write, 1);
-    const other = { ...steps[0] } as PlanStep;
-    recorder.onStep(other, 'ok');
-    recorder.onStep(steps[0] as PlanStep, 'failed');
-    await settle();
-    expect(t.writes).toEqual([]);
-    const results: StepResult[] = [
-      { step: other, status: 'ok' },
-      { step: steps[1] as PlanStep, status: 'not_attempted' },
-    ];
-    await recorder.finish(results);
+    expect(t.writes.slice(1)).toEqual([
+      [0, 1, 2, 3, 4],
+      [8, 9],
+    ]);
     expect(t.rows).toEqual(expected(results));
   });
 });
