@@ -223,8 +223,10 @@ describe('alerts: a failed scheduled backup', () => {
     const answer = await t.fake.waitFor(() => t.responses(r.responseId)[0]);
     expect(textOf(answer)).toMatch(/operator/);
     expect(alerts()).toHaveLength(before);
-    const [refused] = await base.audit.list({ actor: PEOPLE.nobody, limit: 1 });
-    expect(refused).toMatchObject({ action: 'slack.refused', connection: 'prod' });
+    // the refusal is audited beside the answer, not before it: wait for the entry
+    await expect
+      .poll(async () => (await base.audit.list({ actor: PEOPLE.nobody, limit: 1 }))[0], { timeout: 10_000 })
+      .toMatchObject({ action: 'slack.refused', connection: 'prod' });
   });
 
   it('Retry by an operator runs a backup; its completion posts "resolved" in the alert thread', async () => {
