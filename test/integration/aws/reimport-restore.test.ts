@@ -8,39 +8,25 @@
  * zero drift.
  */
 import { DeleteStageCommand } from '@aws-sdk/client-api-gateway';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AwsApiGatewaySim,
-  type PetstoreIds,
-  seedPetstore,
-  startAwsApiGatewaySim,
-} from '../../../tools/aws-apigateway-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { seedPetstore } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
 import { CHANNEL, PEOPLE } from '../bot/harness.ts';
-import { type AwsSlackEnv, startAwsSlackEnv } from './slack-support.ts';
+import { useAwsSlackEnv } from './slack-support.ts';
 import { recreateModel } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 
-let sim: AwsApiGatewaySim;
-let ids: PetstoreIds;
-let env: AwsSlackEnv;
-
-beforeAll(async () => {
-  sim = await startAwsApiGatewaySim({ idSeed: 71 });
-  ids = seedPetstore(sim.state);
-  env = await startAwsSlackEnv(sim, CONNECTION, 'snapgate-aws-reimport-');
-}, 30_000);
-
-afterAll(async () => {
-  await env?.close();
-  await sim?.close();
-}, 30_000);
-
-afterEach(() => env.t.fake.assertNoProblems());
+const fixture = useAwsSlackEnv({
+  idSeed: 71,
+  connection: CONNECTION,
+  tmpName: 'snapgate-aws-reimport-',
+  seed: (sim) => seedPetstore(sim.state),
+});
 
 describe('restore through PutRestApi overwrite', () => {
   it('a model whose content type changed comes back through a re-import of its API, to zero drift', async () => {
+    const { sim, env, seeded: ids } = fixture;
     let before = env.t.fake.channel(CHANNEL).length;
     await env.slash('/snapgate', PEOPLE.operator, `backup ${CONNECTION}`);
     const backup = await env.backupOfCard((await env.newCard(before, /Completed/)).ts);

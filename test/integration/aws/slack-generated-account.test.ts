@@ -5,38 +5,27 @@
  * `/snapgate restore` approved by a second person's click → zero drift. The CLI twin of the same account
  * is cli-generated-account.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AwsApiGatewaySim,
-  generateAccount,
-  startAwsApiGatewaySim,
-} from '../../../tools/aws-apigateway-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { generateAccount } from '../../../tools/aws-apigateway-sim/index.ts';
 import { CHANNEL, PEOPLE } from '../bot/harness.ts';
-import { type AwsSlackEnv, startAwsSlackEnv } from './slack-support.ts';
+import { useAwsSlackEnv } from './slack-support.ts';
 import { breakGeneratedAccount } from './support.ts';
 
 const CONNECTION = 'generated-eu';
 const APIS = 50;
 const RESOURCES = 200;
 
-let sim: AwsApiGatewaySim;
-let env: AwsSlackEnv;
-
-beforeAll(async () => {
-  sim = await startAwsApiGatewaySim({ idSeed: 51 });
-  generateAccount(sim.state, APIS, RESOURCES);
-  env = await startAwsSlackEnv(sim, CONNECTION, 'snapgate-aws-slack-scale-');
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-  await sim?.close();
-}, 60_000);
-
-afterEach(() => env.t.fake.assertNoProblems());
+const fixture = useAwsSlackEnv({
+  idSeed: 51,
+  connection: CONNECTION,
+  tmpName: 'snapgate-aws-slack-scale-',
+  seed: (sim) => generateAccount(sim.state, APIS, RESOURCES),
+  timeoutMs: 60_000,
+});
 
 describe('Slack on a generated AWS account', () => {
   it('backs up 30,100 entities, then restores a broken account to zero drift through two people', async () => {
+    const { sim, env } = fixture;
     const started = Date.now();
     let before = env.t.fake.channel(CHANNEL).length;
     expect(await env.slash('/snapgate', PEOPLE.operator, `backup ${CONNECTION}`)).toMatch(

@@ -4,40 +4,26 @@
  * changes), the restore re-creates it with the backup's value and puts it back in its usage plan, the thread
  * names the new id, a new dump shows zero drift — and neither value appears in any Slack call or file.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AwsApiGatewaySim,
-  type PetstoreIds,
-  seedPetstore,
-  startAwsApiGatewaySim,
-} from '../../../tools/aws-apigateway-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { seedPetstore } from '../../../tools/aws-apigateway-sim/index.ts';
 import { CHANNEL, PEOPLE } from '../bot/harness.ts';
-import { type AwsSlackEnv, startAwsSlackEnv } from './slack-support.ts';
+import { useAwsSlackEnv } from './slack-support.ts';
 import { replaceApiKey } from './support.ts';
 
 const CONNECTION = 'payments-api-eu';
 const KEY = 'petstore-partner-a';
 const CONSOLE_VALUE = 'console-made-value-0123456789';
 
-let sim: AwsApiGatewaySim;
-let ids: PetstoreIds;
-let env: AwsSlackEnv;
-
-beforeAll(async () => {
-  sim = await startAwsApiGatewaySim({ idSeed: 73 });
-  ids = seedPetstore(sim.state);
-  env = await startAwsSlackEnv(sim, CONNECTION, 'snapgate-aws-recreate-slack-');
-}, 30_000);
-
-afterAll(async () => {
-  await env?.close();
-  await sim?.close();
-}, 30_000);
-
-afterEach(() => env.t.fake.assertNoProblems());
+const fixture = useAwsSlackEnv({
+  idSeed: 73,
+  connection: CONNECTION,
+  tmpName: 'snapgate-aws-recreate-slack-',
+  seed: (sim) => seedPetstore(sim.state),
+});
 
 describe('an API key re-created through Slack', () => {
   it('is said before approval, re-created with the backup value, mapped, back in its usage plan, to zero drift', async () => {
+    const { sim, env, seeded: ids } = fixture;
     let before = env.t.fake.channel(CHANNEL).length;
     await env.slash('/snapgate', PEOPLE.operator, `backup ${CONNECTION}`);
     const backup = await env.backupOfCard((await env.newCard(before, /Completed/)).ts);

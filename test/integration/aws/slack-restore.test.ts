@@ -13,38 +13,24 @@ import {
   DeleteStageCommand,
   UpdateIntegrationCommand,
 } from '@aws-sdk/client-api-gateway';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AwsApiGatewaySim,
-  type PetstoreIds,
-  seedPetstore,
-  startAwsApiGatewaySim,
-} from '../../../tools/aws-apigateway-sim/index.ts';
+import { describe, expect, it } from 'vitest';
+import { seedPetstore } from '../../../tools/aws-apigateway-sim/index.ts';
 import { clientFor } from '../../aws-apigateway-sim/helpers.ts';
 import { CHANNEL, PEOPLE, textOf } from '../bot/harness.ts';
-import { type AwsSlackEnv, startAwsSlackEnv } from './slack-support.ts';
+import { useAwsSlackEnv } from './slack-support.ts';
 
 const CONNECTION = 'payments-api-eu';
 
-let sim: AwsApiGatewaySim;
-let ids: PetstoreIds;
-let env: AwsSlackEnv;
-
-beforeAll(async () => {
-  sim = await startAwsApiGatewaySim({ idSeed: 23 });
-  ids = seedPetstore(sim.state);
-  env = await startAwsSlackEnv(sim, CONNECTION, 'snapgate-aws-slack-');
-}, 30_000);
-
-afterAll(async () => {
-  await env?.close();
-  await sim?.close();
-}, 30_000);
-
-afterEach(() => env.t.fake.assertNoProblems());
+const fixture = useAwsSlackEnv({
+  idSeed: 23,
+  connection: CONNECTION,
+  tmpName: 'snapgate-aws-slack-',
+  seed: (sim) => seedPetstore(sim.state),
+});
 
 describe('Slack on an AWS API Gateway connection', () => {
   it('backs up, diffs and restores through two people, with AWS names on every card', async () => {
+    const { sim, env, seeded: ids } = fixture;
     // the connection list names the gateway type; help names the command typed
     expect(await env.slash('/snapgate', PEOPLE.operator, 'connections')).toContain(
       `\`${CONNECTION}\` — AWS API Gateway, prod`,

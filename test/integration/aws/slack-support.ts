@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { verifyAndOpenBackup } from '../../../src/app/index.ts';
 import { fromJobServices } from '../../../src/bot/job-services.ts';
 import { RESTORE_APPROVE_ACTION } from '../../../src/bot/views/restore-card.ts';
@@ -18,7 +18,7 @@ import { loadConfig } from '../../../src/config/index.ts';
 import { planRestore } from '../../../src/core/index.ts';
 import type { Backup, Restore } from '../../../src/db/index.ts';
 import type { RunningWorkers } from '../../../src/jobs/index.ts';
-import type { AwsApiGatewaySim } from '../../../tools/aws-apigateway-sim/index.ts';
+import { type AwsApiGatewaySim, startAwsApiGatewaySim } from '../../../tools/aws-apigateway-sim/index.ts';
 import type { FakeMessage } from '../../support/fake-slack/index.ts';
 import { type BotFixture, CHANNEL, PEOPLE, startBot, textOf } from '../bot/harness.ts';
 import { cardActions } from '../bot/restore-harness.ts';
@@ -203,4 +203,39 @@ export async function startAwsSlackEnv(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What `useAwsSlackEnv` gives a test once its `beforeAll` has run. */
+export interface AwsSlackFixture<S> {
+  sim: AwsApiGatewaySim;
+  /** what `seed` returned (the seeded account's ids) */
+  seeded: S;
+  env: AwsSlackEnv;
+}
+
+/**
+ * The lifecycle every Slack-on-AWS test file shares: a simulator with `idSeed`, seeded by `seed`, the Slack
+ * env on it (`startAwsSlackEnv`), both closed after the file, fake Slack's problems asserted after each test.
+ * The returned object is filled in by the `beforeAll` it registers.
+ */
+export function useAwsSlackEnv<S>(opts: {
+  idSeed: number;
+  connection: string;
+  tmpName: string;
+  seed: (sim: AwsApiGatewaySim) => S;
+  timeoutMs?: number;
+}): AwsSlackFixture<S> {
+  const fixture = {} as AwsSlackFixture<S>;
+  const timeout = opts.timeoutMs ?? 30_000;
+  beforeAll(async () => {
+    fixture.sim = await startAwsApiGatewaySim({ idSeed: opts.idSeed });
+    fixture.seeded = opts.seed(fixture.sim);
+    fixture.env = await startAwsSlackEnv(fixture.sim, opts.connection, opts.tmpName);
+  }, timeout);
+  afterAll(async () => {
+    await fixture.env?.close();
+    await fixture.sim?.close();
+  }, timeout);
+  afterEach(() => fixture.env.t.fake.assertNoProblems());
+  return fixture;
 }
