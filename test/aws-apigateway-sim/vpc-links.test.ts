@@ -7,6 +7,7 @@
  * Gateway REST API?": switch the integration, redeploy to the stage, then delete).
  */
 import {
+  type APIGatewayClient,
   CreateDeploymentCommand,
   CreateRestApiCommand,
   CreateVpcLinkCommand,
@@ -18,6 +19,24 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
 import { awsError, useSim } from './helpers.ts';
+
+/** An HTTP_PROXY integration of the method at `where` through VPC link `connectionId`. */
+function throughLink(
+  gateway: APIGatewayClient,
+  where: { restApiId: string | undefined; resourceId: string | undefined; httpMethod: string },
+  connectionId: string,
+) {
+  return gateway.send(
+    new PutIntegrationCommand({
+      ...where,
+      type: 'HTTP_PROXY',
+      integrationHttpMethod: 'GET',
+      uri: 'http://orders.internal/',
+      connectionType: 'VPC_LINK',
+      connectionId,
+    }),
+  );
+}
 
 const NLB = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/app/0123456789abcdef';
 
@@ -49,17 +68,7 @@ describe('aws-apigateway-sim: VPC links', () => {
     const api = await client().send(new CreateRestApiCommand({ name: 'private' }));
     const where = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
     await client().send(new PutMethodCommand({ ...where, authorizationType: 'NONE' }));
-    const integration = (connectionId: string) =>
-      client().send(
-        new PutIntegrationCommand({
-          ...where,
-          type: 'HTTP_PROXY',
-          integrationHttpMethod: 'GET',
-          uri: 'http://orders.internal/',
-          connectionType: 'VPC_LINK',
-          connectionId,
-        }),
-      );
+    const integration = (connectionId: string) => throughLink(client(), where, connectionId);
     expect(await awsError(integration('nosuchlink'))).toMatchObject({
       name: 'BadRequestException',
       message: 'Invalid VPC link identifier specified: nosuchlink',
@@ -80,16 +89,7 @@ describe('aws-apigateway-sim: VPC links', () => {
     const where = { restApiId: api.id, resourceId: api.rootResourceId, httpMethod: 'GET' };
     await client().send(new PutMethodCommand({ ...where, authorizationType: 'NONE' }));
     const link = await client().send(new CreateVpcLinkCommand({ name: 'deployed', targetArns: [NLB] }));
-    await client().send(
-      new PutIntegrationCommand({
-        ...where,
-        type: 'HTTP_PROXY',
-        integrationHttpMethod: 'GET',
-        uri: 'http://orders.internal/',
-        connectionType: 'VPC_LINK',
-        connectionId: link.id,
-      }),
-    );
+    await throughLink(client(), where, link.id as string);
     await client().send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod' }));
     // the integration switched away from the link: the deployment prod serves still goes through it
     await client().send(new PutIntegrationCommand({ ...where, type: 'MOCK' }));

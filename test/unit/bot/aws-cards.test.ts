@@ -36,19 +36,23 @@ const plan = {
   planHash: 'x',
 } as unknown as Plan;
 
+/** The diff card of `p` for a backup of the AWS connection, as the JSON Slack would get. */
+const cardText = (p: Plan) =>
+  JSON.stringify(
+    diffResultCard(
+      {
+        connection: 'payments-api-eu',
+        backup: { id: 'b1', createdAt: null },
+        requestedBy: 'U1',
+        now: new Date(),
+      },
+      p,
+    ),
+  );
+
 describe('cards on an AWS connection', () => {
   it('use AWS nouns and say what will fail, not Kong words', () => {
-    const text = JSON.stringify(
-      diffResultCard(
-        {
-          connection: 'payments-api-eu',
-          backup: { id: 'b1', createdAt: null },
-          requestedBy: 'U1',
-          now: new Date(),
-        },
-        plan,
-      ),
-    );
+    const text = cardText(plan);
     expect(text).toContain('update API key partner');
     expect(text).toContain('create REST API petstore');
     expect(text).toContain('create method response petstore › /pets › GET › 200');
@@ -68,17 +72,7 @@ describe('cards on an AWS connection', () => {
         },
       ],
     } as Plan;
-    const text = JSON.stringify(
-      diffResultCard(
-        {
-          connection: 'payments-api-eu',
-          backup: { id: 'b1', createdAt: null },
-          requestedBy: 'U1',
-          now: new Date(),
-        },
-        recreated,
-      ),
-    );
+    const text = cardText(recreated);
     expect(text).toContain(
       ':recycle: 1 change API Gateway cannot make in place will be made by re-creating the entity (a new id): API key partner',
     );
