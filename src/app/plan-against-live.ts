@@ -22,6 +22,15 @@ import type { GatewayPlanner } from './ports/gateway.ts';
  */
 const FILLED_BY = new WeakMap<Snapshot, GatewayPlanner>();
 
+/**
+ * `target` was filled for the gateway this planner plans on by another planner of the same gateway (the
+ * plan job's, held with its plan and reused by the restore run on the same gateway key): the run's
+ * verification plans against it as it was applied, without filling it again.
+ */
+export function adoptFilled(target: Snapshot, planner: GatewayPlanner): void {
+  FILLED_BY.set(target, planner);
+}
+
 /** A step between filling and planning: decK's natural-key matching of id-less file entities. */
 export type TargetStep = (filled: Snapshot, current: Snapshot) => Snapshot;
 

@@ -88,6 +88,8 @@ export interface KongSimState {
   writesSucceeded: number;
   requests: number;
   byMethod: Record<string, number>;
+  /** GETs of `/schemas/...` by path (what a client read of the gateway's schemas, and how often) */
+  schemaReads: Record<string, number>;
   faults: Faults;
   /** entity counts per kind (+ consumer_group_members). */
   counts(): Record<string, number>;
@@ -247,6 +249,7 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
     writesSucceeded: 0,
     requests: 0,
     byMethod: {},
+    schemaReads: {},
     faults,
     counts() {
       return first().counts();
@@ -338,6 +341,9 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
     state.byMethod[method] = (state.byMethod[method] ?? 0) + 1;
     const url = new URL(req.url ?? '/', 'http://kong-sim');
     const raw = url.pathname.split('/').filter((s) => s !== '');
+    if (method === 'GET' && raw.includes('schemas')) {
+      state.schemaReads[url.pathname] = (state.schemaReads[url.pathname] ?? 0) + 1;
+    }
     const isEntityWrite =
       isWriteMethod(method) && !(raw.length === 0 || ['status', 'kong'].includes(raw.at(-1)!));
     if (isEntityWrite) state.writes++;

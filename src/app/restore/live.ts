@@ -18,7 +18,7 @@ import {
   workspaceMismatch,
 } from '../../core/index.ts';
 import { contentSha256 } from '../backups/content-hash.ts';
-import { planOnGateway } from '../plan-against-live.ts';
+import { adoptFilled, planOnGateway } from '../plan-against-live.ts';
 import type { Gateway, GatewayInfo, GatewayPlanner } from '../ports/gateway.ts';
 import type { Restore } from '../ports/records.ts';
 import type { Services } from '../services.ts';
@@ -155,13 +155,16 @@ export async function replanAgainstLive(
   const info = await gateway.describe();
   if (prepared && prepared.planHash === restore.planHash && prepared.gateway === gatewayKey(info)) {
     requireSameWorkspace(prepared.target, info);
-    const raw = await dumpLive(services, gateway, info);
+    // the planner is read beside the dump: the verification after applying needs it either way
+    const [planner, raw] = await Promise.all([plannerFor(gateway, info), dumpLive(services, gateway, info)]);
     const liveFingerprint = contentSha256(services.artifacts, raw);
     if (liveFingerprint === prepared.liveFingerprint) {
       const { live, plan, target, gateway: key } = prepared;
+      // filled on this gateway key by the plan job: the verification plans against it as applied
+      adoptFilled(target, planner);
       return { live, plan, target, liveFingerprint, gateway: key };
     }
-    const [planner, target] = await Promise.all([plannerFor(gateway, info), open()]);
+    const target = await open();
     requireSameWorkspace(target, info);
     return planFromDump(services, planner, info, raw, target, planOptions(restore));
   }

@@ -52,6 +52,7 @@ describe('the plan job hands its plan to the restore job', () => {
     const ready = await planned();
     const drift = await driftFrom(t.services, t.backup);
     await corruptEveryCopy(); // a second read of the artifact would now fail the run
+    const schemaReads = { ...t.env.sim.state.schemaReads };
     const decision = await approveRestore(t.services, { restoreId: ready.id, approver: APPROVER, authorize });
     expect(decision.ok).toBe(true);
     const done = await waitForRestore(t.services, ready.id, FINAL);
@@ -59,6 +60,14 @@ describe('the plan job hands its plan to the restore job', () => {
     expect(done.planHash).toBe(ready.planHash);
     const result = (done.planSummary as { result: { applied: number; drift: number } }).result;
     expect(result).toMatchObject({ applied: drift.steps.length, drift: 0 });
+    // the verification planned against the held target as applied: filling it again would have read the
+    // entity schemas (`/schemas/services`, ...) a second time in the run; only the plugin schemas were
+    // read (the capabilities and the live side's comparison form)
+    const readInRun = Object.keys(t.env.sim.state.schemaReads).filter(
+      (path) => t.env.sim.state.schemaReads[path] !== schemaReads[path],
+    );
+    expect(readInRun.length).toBeGreaterThan(0);
+    expect(readInRun.filter((path) => !/^\/schemas\/plugins(\/|$)/.test(path))).toEqual([]);
   });
 
   it('a run in another process (nothing held) reads the backup again: a corrupt backup fails it, nothing written', async () => {
