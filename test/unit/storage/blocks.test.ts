@@ -227,6 +227,34 @@ describe('brotli-blocks bodies (format version 2)', () => {
     expect(brotliDecompressSync(packed).equals(plain)).toBe(true);
   });
 
+  it('blocks that pack small (a small frame holding MiBs of plaintext) open whole', async () => {
+    // the reader sizes zlib's output buffer by the frame: a small frame gets 1 MiB and its plaintext
+    // comes back in pieces, which must be joined in order
+    const s = sampleSnapshot();
+    const consumers: Record<string, Entity> = {};
+    for (let i = 0; i < 60_000; i++) {
+      const id = `c-${String(i).padStart(6, '0')}`;
+      consumers[id] = { id, username: `user-${id}`, tags: ['team-a'] } as unknown as Entity;
+    }
+    const snapshot: Snapshot = {
+      ...s,
+      entities: { ...s.entities, consumers },
+      meta: { ...s.meta, counts: { ...s.meta.counts, consumers: 60_000 } },
+    };
+    await withTempDir(async (dir) => {
+      const written = await writeArtifact({
+        ...base,
+        snapshot,
+        keyRing: ringA(),
+        primary: new DirectoryCopyTarget(join(dir, 'p')),
+      });
+      expect((await readArtifactHeader(written.path)).plaintextBytes).toBeGreaterThan(3 << 20);
+      expect(written.bytes).toBeLessThan(256 << 10);
+      const opened = await openArtifact(written.path, ringA());
+      expect(opened.snapshot).toEqual(snapshot);
+    });
+  });
+
   it('the read-back check refuses a file that changed after writing, or that decrypts to other blocks', async () => {
     await withTempDir(async (dir) => {
       const serialized = serializeSnapshot(sampleSnapshot());
