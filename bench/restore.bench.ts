@@ -3,9 +3,13 @@
  * request → plan job (integrity check, live dump, plan) → approve → run job (pre-restore backup, re-dump
  * and re-plan, apply, verification dump) — onto an empty gateway, next to the bare `applyPlan` of the
  * same backup onto another empty gateway in the same run. Real SQLite, real Redis (random prefix), kong-sim
- * in child processes; the worker runs in this process. Prints one JSON line last, with the CPU time this
- * process spent in the flow and in the bare apply (the simulators' CPU is not in it): on a shared or
- * noisy VM the wall-time ratio moves with the apply's speed, the CPU times less so.
+ * in child processes; the worker runs in this process.
+ *
+ * Measured in rounds (`--rounds N`, default 3) that alternate the order — flow then bare, bare then flow —
+ * because on a shared VM the same apply takes 15–24 s from one minute to the next: one pair can land in a
+ * fast and a slow minute. Each round's ratio is its own flow over its own bare apply; the JSON line
+ * (printed last) gives every round and the median round's figures, with the CPU time this process spent
+ * in the flow and in the bare apply (the simulators' CPU is not in it).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,13 +88,36 @@ async function deletePrefix(prefix: string): Promise<void> {
   redis.disconnect();
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'snapgate-bench-restore-'));
-  const prefix = `sgbench-${randomUUID().slice(0, 8)}`;
+interface Round {
+  planMs: number;
+  flowMs: number;
+  flowCpuMs: number;
+  bareApplyMs: number;
+  bareApplyCpuMs: number;
+  /** flowMs / bareApplyMs */
+  ratio: number;
+}
+
+/** The synthetic gateway as a seed file; not kept in memory (the rounds run without it). */
+function writeSeed(dir: string): { entities: number; seed: string } {
   const target = simCompatible(syntheticGateway());
-  const entities = total(target);
   const seed = join(dir, 'seed.json');
   writeFileSync(seed, JSON.stringify(toKongDeclarative(target)));
+  return { entities: total(target), seed };
+}
+
+function roundsArg(): number {
+  const at = process.argv.indexOf('--rounds');
+  const n = at >= 0 ? Number(process.argv[at + 1]) : 3;
+  if (!Number.isInteger(n) || n < 1) throw new Error('--rounds takes a whole number ≥ 1');
+  return n;
+}
+
+async function main(): Promise<void> {
+  const roundCount = roundsArg();
+  const dir = mkdtempSync(join(tmpdir(), 'snapgate-bench-restore-'));
+  const prefix = `sgbench-${randomUUID().slice(0, 8)}`;
+  const { entities, seed } = writeSeed(dir);
   const sims: SimProcess[] = [];
   let services: Services | undefined;
   try {
@@ -126,62 +153,100 @@ async function main(): Promise<void> {
 
     sims.splice(sims.indexOf(seeded), 1);
     await stopSimProcess(seeded);
-    sims.push(await startSimProcess(['--port', port]));
+    let connectionSim = await startSimProcess(['--port', port]);
+    sims.push(connectionSim);
 
-    t0 = performance.now();
-    cpu0 = process.cpuUsage();
-    const flowCpu0 = cpu0;
-    const { restore } = await requestRestore(s, {
-      connection: 'prod',
-      backup: { kind: 'id', id: backup.id },
-      reason: 'benchmark: empty gateway',
-      requestedBy: 'U0BENCHREQ',
-    });
-    const planned = await statusIn(s, restore.id, ['awaiting_approval', 'failed', 'completed']);
-    const planMs = Math.round(performance.now() - t0);
-    if (planned.status !== 'awaiting_approval') throw new Error(`plan: ${planned.failureReason}`);
-    const decision = await approveRestore(s, {
-      restoreId: restore.id,
-      approver: 'U0BENCHAPP',
-      authorize: async () => true,
-    });
-    if (!decision.ok) throw new Error(decision.message);
-    const done = await statusIn(s, restore.id, ['completed', 'partially_failed', 'failed']);
-    const flowMs = Math.round(performance.now() - t0);
-    const flowCpuMs = cpuMsSince(flowCpu0);
-    const result = (done.planSummary as { result?: { applied: number; drift: number | null } }).result;
-    console.error(
-      `flow: ${done.status} in ${flowMs} ms (plan ${planMs} ms), applied ${result?.applied}, drift ${result?.drift}` +
-        `${done.failureReason ? `: ${done.failureReason}` : ''}`,
-    );
+    /** The whole flow onto the connection's gateway, emptied first (a new simulator on the same port). */
+    const flow = async (round: number) => {
+      if (round > 0) {
+        sims.splice(sims.indexOf(connectionSim), 1);
+        await stopSimProcess(connectionSim);
+        connectionSim = await startSimProcess(['--port', port]);
+        sims.push(connectionSim);
+      }
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+      const flowCpu0 = cpu0;
+      const { restore } = await requestRestore(s, {
+        connection: 'prod',
+        backup: { kind: 'id', id: backup.id },
+        reason: 'benchmark: empty gateway',
+        requestedBy: 'U0BENCHREQ',
+      });
+      const planned = await statusIn(s, restore.id, ['awaiting_approval', 'failed', 'completed']);
+      const planMs = Math.round(performance.now() - t0);
+      if (planned.status !== 'awaiting_approval') throw new Error(`plan: ${planned.failureReason}`);
+      const decision = await approveRestore(s, {
+        restoreId: restore.id,
+        approver: 'U0BENCHAPP',
+        authorize: async () => true,
+      });
+      if (!decision.ok) throw new Error(decision.message);
+      const done = await statusIn(s, restore.id, ['completed', 'partially_failed', 'failed']);
+      const flowMs = Math.round(performance.now() - t0);
+      const flowCpuMs = cpuMsSince(flowCpu0);
+      const result = (done.planSummary as { result?: { applied: number; drift: number | null } }).result;
+      console.error(
+        `flow: ${done.status} in ${flowMs} ms (plan ${planMs} ms), applied ${result?.applied}, drift ${result?.drift}` +
+          `${done.failureReason ? `: ${done.failureReason}` : ''}`,
+      );
+      if (done.status !== 'completed')
+        throw new Error(`the restore ended ${done.status}: ${done.failureReason}`);
+      return { planMs, flowMs, flowCpuMs };
+    };
+
+    /**
+     * The same restore, bare: the backup's snapshot onto an empty gateway with planRestore + applyPlan (the
+     * backup holds entities as Kong returned them, defaults filled, so its bodies are the flow's). The
+     * snapshot is opened for this round only: the flow rounds run without it in memory.
+     */
+    const bare = async () => {
+      const backupSnapshot = await verifyAndOpenBackup(s, backup);
+      const sim = await startSimProcess(['--port', '0']);
+      sims.push(sim);
+      const client = createKongClient({ url: sim.url });
+      try {
+        const plan = planRestore(await dumpGateway(client), backupSnapshot);
+        const a0 = performance.now();
+        const bareCpu0 = process.cpuUsage();
+        const applied = await applyPlan(client, plan, { parallelism: 10 });
+        const bareApplyMs = Math.round(performance.now() - a0);
+        const bareApplyCpuMs = cpuMsSince(bareCpu0);
+        console.error(`bare apply: ${plan.steps.length} steps in ${bareApplyMs} ms, ok=${applied.ok}`);
+        if (!applied.ok) throw new Error('the bare apply failed');
+        return { bareApplyMs, bareApplyCpuMs };
+      } finally {
+        client.close();
+        sims.splice(sims.indexOf(sim), 1);
+        await stopSimProcess(sim);
+      }
+    };
+
+    const rounds: Round[] = [];
+    for (let r = 0; r < roundCount; r++) {
+      // flow first in even rounds, bare first in odd ones
+      const first = r % 2 === 0 ? await flow(r) : await bare();
+      const second = r % 2 === 0 ? await bare() : await flow(r);
+      const round = { ...first, ...second } as Omit<Round, 'ratio'>;
+      rounds.push({ ...round, ratio: Math.round((round.flowMs / round.bareApplyMs) * 100) / 100 });
+      console.error(`round ${r + 1}: flow / bare apply = ${rounds.at(-1)?.ratio}`);
+    }
     await workers.close(5000);
 
-    // The same restore, bare: the backup's snapshot onto an empty gateway with planRestore + applyPlan
-    // (the backup holds entities as Kong returned them, defaults filled, so its bodies are the flow's).
-    const backupSnapshot = await verifyAndOpenBackup(s, backup);
-    const bare = await startSimProcess(['--port', '0']);
-    sims.push(bare);
-    const client = createKongClient({ url: bare.url });
-    const plan = planRestore(await dumpGateway(client), backupSnapshot);
-    const a0 = performance.now();
-    const bareCpu0 = process.cpuUsage();
-    const applied = await applyPlan(client, plan, { parallelism: 10 });
-    const bareApplyMs = Math.round(performance.now() - a0);
-    const bareApplyCpuMs = cpuMsSince(bareCpu0);
-    client.close();
-    console.error(`bare apply: ${plan.steps.length} steps in ${bareApplyMs} ms, ok=${applied.ok}`);
-
+    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)] as Round;
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(
       JSON.stringify({
         bench: 'restore',
         entities,
-        status: done.status,
-        planMs,
-        flowMs,
-        bareApplyMs,
-        flowCpuMs,
-        bareApplyCpuMs,
+        status: 'completed',
+        planMs: median.planMs,
+        flowMs: median.flowMs,
+        bareApplyMs: median.bareApplyMs,
+        flowCpuMs: median.flowCpuMs,
+        bareApplyCpuMs: median.bareApplyCpuMs,
+        ratio: median.ratio,
+        rounds: rounds.map((r) => [r.flowMs, r.bareApplyMs, r.ratio]),
         peakRssMb,
       }),
     );
