@@ -17,8 +17,12 @@ import type { ApplyProgress, StepResult } from '../ports/gateway.ts';
 import type { NewRestoreStep } from '../ports/records.ts';
 import { stepRecord } from './outcome.ts';
 
-/** Rows per write: one SQLite transaction of 2000 rows stays well under the job lock's renewal interval. */
-export const STEPS_PER_WRITE = 2000;
+/**
+ * Rows per write. A SQLite write blocks the event loop, and while it is blocked the apply sends nothing:
+ * the gateway finishes the few writes in flight and waits. 250 rows hold the loop ~1 ms (2000 held it
+ * ~8 ms, up to 25 ms); the 146k rows of the benchmark cost no more in total (0.51 s vs 0.61 s measured).
+ */
+export const STEPS_PER_WRITE = 250;
 
 export type WriteSteps = (rows: NewRestoreStep[]) => Promise<void>;
 
