@@ -8,16 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { adoptFilled, planOnGateway } from '../../../src/app/plan-against-live.ts';
 import type { GatewayPlanner } from '../../../src/app/ports/gateway.ts';
 import type { Snapshot } from '../../../src/core/index.ts';
-
-const meta: Snapshot['meta'] = {
-  format: 1,
-  kongVersion: '3.9.3',
-  edition: 'community',
-  database: 'postgres',
-  workspace: null,
-  takenAt: '2026-12-06T00:00:00.000Z',
-  counts: {},
-};
+import { TEST_META as meta } from '../../support/snapshot-meta.ts';
 
 const snapshot = (services: Record<string, { id: string; name: string; host: string; retries?: number }>) =>
   ({ meta, entities: { services } }) as Snapshot;

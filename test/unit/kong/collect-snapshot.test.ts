@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotMeta } from '../../../src/core/index.ts';
 import { collectSnapshot } from '../../../src/kong/dump.ts';
-
-const META: SnapshotMeta = {
-  format: 1,
-  kongVersion: '3.9.3',
-  edition: 'community',
-  database: 'postgres',
-  workspace: null,
-  takenAt: '2026-12-06T00:00:00.000Z',
-  counts: {},
-};
+import { TEST_META as META } from '../../support/snapshot-meta.ts';
 
 describe('collectSnapshot (the in-memory sink of dumpGateway)', () => {
   it('counts distinct ids per kind across pages: a repeated id replaces the earlier row and counts once', async () => {
