@@ -67,26 +67,28 @@ function brotliParams(bytes: number) {
   };
 }
 
-/**
- * Decompression options for a block. zlib allocates a whole `chunkSize` output buffer for every call, so an
- * 8 MiB buffer for a few hundred bytes of separator cost ~1 ms a call (the meta and every kind's empty
- * list are blocks of their own: ~0.15 s in the backup of an empty gateway). A block whose plaintext is
- * known gets a buffer just past its size (one piece, returned as is); reading, a large frame gets room for
- * a whole block and a small one 1 MiB (a rare small frame of a large block comes back in pieces, joined).
- */
-function decompressOptions(plaintextBytes?: number, frameBytes?: number) {
-  const chunkSize =
-    plaintextBytes !== undefined
-      ? Math.min(BLOCK_OUTPUT_CHUNK, Math.max(SMALL_OUTPUT_CHUNK, plaintextBytes + 1))
-      : (frameBytes ?? 0) >= LARGE_FRAME_BYTES
-        ? BLOCK_OUTPUT_CHUNK
-        : ONE_SHOT_CHUNK;
-  return { chunkSize, maxOutputLength: MAX_BLOCK_PLAINTEXT };
-}
 /** the smallest output buffer asked of zlib */
 const SMALL_OUTPUT_CHUNK = 1 << 10;
 /** a frame at least this long holds a large block (brotli's quality 1 packs JSON ~5–10×) */
 const LARGE_FRAME_BYTES = 256 << 10;
+
+/**
+ * Decompression options for one block. zlib allocates a whole `chunkSize` output buffer for every call,
+ * so an 8 MiB buffer for a few hundred bytes of separator cost ~1 ms a call (the meta and every kind's
+ * empty list are blocks of their own: ~0.15 s in the backup of an empty gateway). A block whose plaintext
+ * size is known (the writer's round-trip proof) gets a buffer just past it, so it comes back in one
+ * piece; a block being read gets room for a whole block when its frame is large and 1 MiB when it is
+ * small (a rare small frame of a large block comes back in pieces, which zlib joins).
+ */
+function decompressOptions(block: { plaintextBytes: number } | { frameBytes: number }) {
+  const chunkSize =
+    'plaintextBytes' in block
+      ? Math.min(BLOCK_OUTPUT_CHUNK, Math.max(SMALL_OUTPUT_CHUNK, block.plaintextBytes + 1))
+      : block.frameBytes >= LARGE_FRAME_BYTES
+        ? BLOCK_OUTPUT_CHUNK
+        : ONE_SHOT_CHUNK;
+  return { chunkSize, maxOutputLength: MAX_BLOCK_PLAINTEXT };
+}
 
 function roundTripped(plain: Buffer, back: Buffer): void {
   if (!back.equals(plain)) throw new Error('a compressed block does not decompress to its plaintext');
@@ -102,14 +104,17 @@ export async function compressBlock(plain: Buffer): Promise<Buffer> {
     chunkSize: ONE_SHOT_CHUNK,
     params: brotliParams(plain.length),
   });
-  roundTripped(plain, await brotliDecompressAsync(packed, decompressOptions(plain.length)));
+  roundTripped(
+    plain,
+    await brotliDecompressAsync(packed, decompressOptions({ plaintextBytes: plain.length })),
+  );
   return packed;
 }
 
 /** A small block (separators, the meta), compressed and proven in place. */
 export function compressBlockNow(plain: Buffer): Buffer {
   const packed = brotliCompressSync(plain, { params: brotliParams(plain.length) });
-  roundTripped(plain, brotliDecompressSync(packed, decompressOptions(plain.length)));
+  roundTripped(plain, brotliDecompressSync(packed, decompressOptions({ plaintextBytes: plain.length })));
   return packed;
 }
 
@@ -159,7 +164,7 @@ class BlockDecoder extends Transform {
 
   async #drain(final: boolean): Promise<void> {
     for (let frame = this.#nextFrame(); frame; frame = this.#nextFrame()) {
-      const started = brotliDecompressAsync(frame, decompressOptions(undefined, frame.length));
+      const started = brotliDecompressAsync(frame, decompressOptions({ frameBytes: frame.length }));
       started.catch(() => undefined); // awaited below, in order; never left unhandled
       this.#inFlight.push(started);
       while (this.#inFlight.length > BLOCKS_IN_FLIGHT) this.push(await this.#inFlight.shift());
