@@ -88,7 +88,7 @@ export interface KongSimState {
   writesSucceeded: number;
   requests: number;
   byMethod: Record<string, number>;
-  /** GETs of `/schemas/...` by path (what a client read of the gateway's schemas, and how often) */
+  /** GETs of `/schemas/...` by path, outside a workspace prefix (which schemas a client read, how often) */
   schemaReads: Record<string, number>;
   faults: Faults;
   /** entity counts per kind (+ consumer_group_members). */
@@ -341,7 +341,7 @@ export async function startKongSim(opts: KongSimOptions = {}): Promise<KongSim> 
     state.byMethod[method] = (state.byMethod[method] ?? 0) + 1;
     const url = new URL(req.url ?? '/', 'http://kong-sim');
     const raw = url.pathname.split('/').filter((s) => s !== '');
-    if (method === 'GET' && raw.includes('schemas')) {
+    if (method === 'GET' && raw[0] === 'schemas') {
       state.schemaReads[url.pathname] = (state.schemaReads[url.pathname] ?? 0) + 1;
     }
     const isEntityWrite =
