@@ -43,24 +43,29 @@ const base = {
 };
 const writeSample = sampleWriter(base);
 
-/** ~9.5 MB of plaintext: more than two blocks. */
-function bigSnapshot(): Snapshot {
+/** The sample snapshot with `count` consumers more, made by `consumer` from each one's id and index. */
+function withConsumers(count: number, consumer: (id: string, i: number) => object): Snapshot {
   const s = sampleSnapshot();
   const consumers: Record<string, Entity> = {};
-  for (let i = 0; i < 45_000; i++) {
+  for (let i = 0; i < count; i++) {
     const id = `c-${String(i).padStart(6, '0')}`;
-    consumers[id] = {
-      id,
-      username: `user-${i}`,
-      custom_id: randomBytes(60).toString('hex'),
-      tags: ['team-a', `n${i % 97}`],
-    } as unknown as Entity;
+    consumers[id] = consumer(id, i) as Entity;
   }
   return {
     ...s,
     entities: { ...s.entities, consumers },
-    meta: { ...s.meta, counts: { ...s.meta.counts, consumers: 45_000 } },
+    meta: { ...s.meta, counts: { ...s.meta.counts, consumers: count } },
   };
+}
+
+/** ~9.5 MB of plaintext: more than two blocks. */
+function bigSnapshot(): Snapshot {
+  return withConsumers(45_000, (id, i) => ({
+    id,
+    username: `user-${i}`,
+    custom_id: randomBytes(60).toString('hex'),
+    tags: ['team-a', `n${i % 97}`],
+  }));
 }
 
 describe('brotli-blocks bodies (format version 2)', () => {
@@ -230,24 +235,9 @@ describe('brotli-blocks bodies (format version 2)', () => {
   it('blocks that pack small (a small frame holding MiBs of plaintext) open whole', async () => {
     // the reader sizes zlib's output buffer by the frame: a small frame gets 1 MiB and its plaintext
     // comes back in pieces, which must be joined in order
-    const s = sampleSnapshot();
-    const consumers: Record<string, Entity> = {};
-    for (let i = 0; i < 60_000; i++) {
-      const id = `c-${String(i).padStart(6, '0')}`;
-      consumers[id] = { id, username: `user-${id}`, tags: ['team-a'] } as unknown as Entity;
-    }
-    const snapshot: Snapshot = {
-      ...s,
-      entities: { ...s.entities, consumers },
-      meta: { ...s.meta, counts: { ...s.meta.counts, consumers: 60_000 } },
-    };
+    const snapshot = withConsumers(60_000, (id) => ({ id, username: `user-${id}`, tags: ['team-a'] }));
     await withTempDir(async (dir) => {
-      const written = await writeArtifact({
-        ...base,
-        snapshot,
-        keyRing: ringA(),
-        primary: new DirectoryCopyTarget(join(dir, 'p')),
-      });
+      const written = await writeSample(join(dir, 'p'), { snapshot });
       expect((await readArtifactHeader(written.path)).plaintextBytes).toBeGreaterThan(3 << 20);
       expect(written.bytes).toBeLessThan(256 << 10);
       const opened = await openArtifact(written.path, ringA());

@@ -73,12 +73,18 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
 
 type WriteBase = Pick<WriteArtifactBase, 'backupId' | 'connection' | 'environment' | 'type' | 'createdAt'>;
 
-/** `write(dir, extra?)`: writeArtifact of the sample snapshot under key A into `dir`, on top of `base`. */
+/**
+ * `write(dir, extra?)`: writeArtifact of the sample snapshot (or `extra.snapshot`) under key A into `dir`,
+ * on top of `base`.
+ */
 export function sampleWriter(base: WriteBase) {
-  return (primaryDir: string, extra: Partial<WriteArtifactBase> = {}) =>
+  return (
+    primaryDir: string,
+    { snapshot, ...extra }: Partial<WriteArtifactBase> & { snapshot?: Snapshot } = {},
+  ) =>
     writeArtifact({
       ...base,
-      snapshot: sampleSnapshot(),
+      snapshot: snapshot ?? sampleSnapshot(),
       keyRing: ringA(),
       primary: new DirectoryCopyTarget(primaryDir),
       ...extra,
