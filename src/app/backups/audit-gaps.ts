@@ -4,17 +4,18 @@
  * settled backup the audit log never mentions. At start-up the worker looks at the backups settled in the
  * last day and appends the missing `backup.completed` / `backup.failed`, marked `recovered: true`, so the
  * log is complete again. Backups settled in the last minute are left to the process that settled them
- * (it may be appending right now in another process).
+ * (it may be appending right now in another process). A job delivered again for such a backup (BullMQ
+ * gave the killed worker's stalled job to another) appends it at once: `auditOutcomeIfMissing`
+ * (run-backup.ts).
  */
 import type { Backup } from '../ports/records.ts';
 import type { Services } from '../services.ts';
-import { auditOutcome } from './run-backup.ts';
+import { auditedOutcomes, auditOutcome } from './run-backup.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const GRACE_MS = 60_000;
 /** newest backups looked at per connection */
 const PER_CONNECTION = 500;
-const AUDIT_PAGE = 1000;
 
 export interface AuditGapOptions {
   windowMs?: number;
@@ -43,22 +44,7 @@ export async function auditMissingOutcomes(
     }
   }
   if (settled.length === 0) return [];
-  const audited = new Set<string>();
-  let beforeSeq: number | undefined;
-  for (;;) {
-    const page = await services.audit.list({
-      action: 'backup.*',
-      since: new Date(from - DAY_MS),
-      limit: AUDIT_PAGE,
-      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-    });
-    for (const e of page) {
-      if ((e.action === 'backup.completed' || e.action === 'backup.failed') && e.targetId)
-        audited.add(e.targetId);
-    }
-    if (page.length < AUDIT_PAGE) break;
-    beforeSeq = page.at(-1)!.seq;
-  }
+  const audited = await auditedOutcomes(services, { since: new Date(from - DAY_MS) });
   const written: string[] = [];
   for (const b of settled.filter((s) => !audited.has(s.id))) {
     await auditOutcome(services, b, undefined, { recovered: true });

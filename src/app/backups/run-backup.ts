@@ -76,6 +76,9 @@ export async function runBackup(
   const repo = services.repos.backups;
   const existing = await repo.get(backupId);
   if (!existing) throw new BackupFailedError(`backup ${backupId} does not exist`, false);
+  if (existing.status === 'completed' || existing.status === 'failed') {
+    await auditOutcomeIfMissing(services, existing);
+  }
   if (existing.status === 'completed') return existing;
   if (existing.status === 'failed') {
     throw new BackupFailedError(`backup ${backupId} already failed: ${existing.failureReason ?? ''}`, false);
@@ -330,4 +333,42 @@ async function audit(
     outcome,
     details: { ...clean, requestedBy: backup.requestedBy },
   });
+}
+
+const AUDIT_PAGE = 1000;
+
+/**
+ * A job delivered again for a backup already settled (its worker was killed after `markCompleted` or
+ * `markFailed`, and BullMQ gave the stalled job to another worker): the outcome event is appended, marked
+ * `recovered`, unless the log has it — without waiting for a worker's start-up. The job is delivered again
+ * only after the first worker's lock expired, long after it would have appended had it lived.
+ */
+export async function auditOutcomeIfMissing(services: Services, backup: Backup): Promise<boolean> {
+  const audited = await auditedOutcomes(services, { since: backup.createdAt, connection: backup.connection });
+  if (audited.has(backup.id)) return false;
+  await auditOutcome(services, backup, undefined, { recovered: true });
+  return true;
+}
+
+/** The backup ids with a `backup.completed` or `backup.failed` event since `since`. */
+export async function auditedOutcomes(
+  services: Services,
+  query: { since: Date; connection?: string },
+): Promise<Set<string>> {
+  const audited = new Set<string>();
+  let beforeSeq: number | undefined;
+  for (;;) {
+    const page = await services.audit.list({
+      ...query,
+      action: 'backup.*',
+      limit: AUDIT_PAGE,
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+    });
+    for (const e of page) {
+      if ((e.action === 'backup.completed' || e.action === 'backup.failed') && e.targetId)
+        audited.add(e.targetId);
+    }
+    if (page.length < AUDIT_PAGE) return audited;
+    beforeSeq = page.at(-1)!.seq;
+  }
 }

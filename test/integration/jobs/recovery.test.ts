@@ -1,5 +1,6 @@
 /** Start-up recovery against real Redis and SQLite: orphaned pending rows run, orphaned running rows fail. */
 import { afterEach, expect, it } from 'vitest';
+import { runBackup } from '../../../src/app/backups/run-backup.ts';
 import { type RunningWorkers, recoverBackups, startWorkers } from '../../../src/jobs/index.ts';
 import { createTestEnv, type TestEnv, waitForBackup } from './harness.ts';
 
@@ -83,5 +84,46 @@ it('appends the outcome event a worker killed between the record and the audit a
   });
   // once written, never twice; the chain still verifies
   expect((await recoverBackups(services)).audited).toEqual([]);
+  expect(await services.audit.verify()).toMatchObject({ ok: true });
+});
+
+it('a backup job delivered again after its worker died between the record and the audit append writes the outcome event, once', async () => {
+  env = await createTestEnv();
+  const services = await env.open();
+  const repo = services.repos.backups;
+  // the first worker settled the record and was killed before appending (BullMQ then gives the stalled
+  // job to another worker, which finds the record settled)
+  const completed = await repo.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPS1' });
+  await repo.markRunning(completed.id);
+  await repo.markCompleted(completed.id, {
+    counts: { services: 2 },
+    bytes: 123,
+    sha256: 'a'.repeat(64),
+    keyId: 'k1',
+    artifactName: 'kong-prod-y.sgb',
+    copies: [{ target: 'primary', location: '/p/kong-prod-y.sgb', sha256: 'a'.repeat(64) }],
+  });
+  const failed = await repo.create({ connection: 'prod', type: 'manual', requestedBy: 'U0OPS1' });
+  await repo.markRunning(failed.id);
+  await repo.markFailed(failed.id, { code: 'gateway_unreachable', reason: 'connect ECONNREFUSED' });
+
+  const again = { attempt: 2, maxAttempts: 3 };
+  expect(await runBackup(services, completed.id, again)).toMatchObject({ status: 'completed' });
+  await expect(runBackup(services, failed.id, again)).rejects.toThrow(/already failed/);
+  // delivered a third time: the events stand, nothing is appended twice
+  await runBackup(services, completed.id, again);
+  await expect(runBackup(services, failed.id, again)).rejects.toThrow(/already failed/);
+
+  const events = await services.audit.list({ action: 'backup.*', limit: 10 });
+  expect(events.filter((e) => e.targetId === completed.id)).toMatchObject([
+    {
+      action: 'backup.completed',
+      outcome: 'ok',
+      details: expect.objectContaining({ recovered: true, copies: 1 }),
+    },
+  ]);
+  expect(events.filter((e) => e.targetId === failed.id)).toMatchObject([
+    { action: 'backup.failed', outcome: 'failed', details: expect.objectContaining({ recovered: true }) },
+  ]);
   expect(await services.audit.verify()).toMatchObject({ ok: true });
 });
