@@ -320,6 +320,24 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
     },
     60_000,
   );
+  // a worker killed between a backup's record and its audit append leaves the event to the worker its
+  // stalled job goes to next (after STALLED_AFTER_S): wait for every outcome event before stopping them
+  await waitFor(
+    "every finished backup's outcome event",
+    async () => {
+      const list = (
+        await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
+      ).flat();
+      const events = await records.audit.list({ action: 'backup.*', limit: 1000 });
+      const audited = new Set(
+        events
+          .filter((e) => e.action === 'backup.completed' || e.action === 'backup.failed')
+          .map((e) => e.targetId),
+      );
+      return list.every((b) => audited.has(b.id)) ? true : undefined;
+    },
+    30_000,
+  );
   for (const w of processes) await w.kill('SIGTERM');
   const finished = (
     await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
