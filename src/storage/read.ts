@@ -49,10 +49,24 @@ function parsePlaintext(plaintext: Buffer, formatVersion: number): unknown {
   const byKind: Record<string, unknown> = {};
   for (const [kind, list] of Object.entries(entities)) {
     // anything but a list of entities with ids is left as it is, for the schema to reject
-    byKind[kind] =
-      Array.isArray(list) && list.every(hasId) ? Object.fromEntries(list.map((e) => [e.id, e])) : list;
+    byKind[kind] = (Array.isArray(list) && keyedById(list)) || list;
   }
   return { ...parsed, entities: byKind };
+}
+
+/**
+ * The entities keyed by id, or null when one has no id. A plain loop: `Object.fromEntries` of mapped
+ * pairs allocated a pair per entity (~0.1 s more on 146k). An id `__proto__` stays an own key.
+ */
+function keyedById(list: unknown[]): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  for (const e of list) {
+    if (!hasId(e)) return null;
+    if (e.id === '__proto__') {
+      Object.defineProperty(out, e.id, { value: e, enumerable: true, writable: true, configurable: true });
+    } else out[e.id] = e;
+  }
+  return out;
 }
 
 const hasId = (e: unknown): e is { id: string } => typeof (e as { id?: unknown } | null)?.id === 'string';

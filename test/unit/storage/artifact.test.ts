@@ -96,6 +96,30 @@ describe('writeArtifact / openArtifact', () => {
     });
   });
 
+  it('keys entities by id when reading, an id `__proto__` as an own key (not the map prototype)', async () => {
+    await withTempDir(async (dir) => {
+      const snapshot = sampleSnapshot();
+      const odd = { id: '__proto__', username: 'proto', custom_id: null };
+      Object.defineProperty(snapshot.entities.consumers!, '__proto__', {
+        value: odd,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      const written = await writeArtifact({
+        ...base,
+        snapshot,
+        keyRing: ringA(),
+        primary: new DirectoryCopyTarget(dir),
+      });
+      const consumers = (await openArtifact(written.path, ringA())).snapshot.entities.consumers!;
+      expect(Object.getPrototypeOf(consumers)).toBe(Object.prototype);
+      expect(Object.keys(consumers).sort()).toEqual(['__proto__', 'c-1']);
+      expect(Object.getOwnPropertyDescriptor(consumers, '__proto__')?.value).toEqual(odd);
+      expect(consumers['c-1']).toEqual(snapshot.entities.consumers!['c-1']);
+    });
+  });
+
   it('gives equal content the same plaintext sha256 whatever order kinds and ids were dumped in', async () => {
     await withTempDir(async (dir) => {
       const a = sampleSnapshot();
