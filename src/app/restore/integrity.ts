@@ -63,11 +63,13 @@ export async function verifyAndOpenBackupFrom(services: Services, backup: Backup
   if (copies.length === 0) throw new BackupIntegrityError(backup.id, ['no copy is recorded']);
   const problems: string[] = [];
   const good: BackupCopy[] = [];
-  for (const copy of copies) {
-    const problem = await checkCopy(services, copy);
+  // every copy read at once (each is a whole file, local or remote); reported in the order above
+  const checked = await Promise.all(copies.map((copy) => checkCopy(services, copy)));
+  copies.forEach((copy, i) => {
+    const problem = checked[i];
     if (problem) problems.push(problem);
     else good.push(copy);
-  }
+  });
   try {
     if (good.length === 0) throw new BackupUnreadableError(backup.id, []);
     const opened = await services.artifacts.openBackup(backup.id, good);
