@@ -6,7 +6,9 @@
  * JSON.stringify encodes them. This is the only canonical serializer in snapgate: storage and jobs use it.
  *
  * Hot path of planHash (every step body of a 146k-entity plan, ~59 MB): strings are built by concatenation
- * (V8 ropes), plain strings skip JSON.stringify and quoted keys are cached (entities share a small key set).
+ * (V8 ropes), plain strings skip JSON.stringify, quoted keys are cached (entities share a small key set)
+ * and so is the sorted order of each key order met (rows of one kind come with the same keys in the same
+ * order: comparing a row's keys with a known order is cheaper than sorting them: planHash 10–16 % faster).
  * Measured alternatives on that plan (Node 20), all slower: a sorted-key clone handed to JSON.stringify
  * (~1.5x: the clone costs more than the native writer saves), JSON.stringify with a per-value sorted
  * key-list replacer (~1.5x: V8 leaves its fast path), an array of parts joined per chunk (~1.1x),
@@ -33,6 +35,39 @@ function quoteKey(key: string): string {
     if (QUOTED_KEYS.size < 10_000) QUOTED_KEYS.set(key, quoted);
   }
   return quoted;
+}
+
+interface KeyOrder {
+  keys: readonly string[];
+  sorted: readonly string[];
+}
+
+/** Key orders met, by first key; bounded, like QUOTED_KEYS, so a hostile document cannot grow them. */
+const KEY_ORDERS = new Map<string, KeyOrder[]>();
+const MAX_FIRST_KEYS = 1000;
+const MAX_ORDERS_PER_FIRST_KEY = 16;
+
+/** The same keys in the same order, given that the first keys are equal (the map's key). */
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `keys` in canonical (sorted) order: looked up when this exact order was met before, else sorted. */
+function sortedKeys(keys: string[]): readonly string[] {
+  if (keys.length < 2) return keys;
+  const first = keys[0] as string;
+  let orders = KEY_ORDERS.get(first);
+  if (orders) {
+    for (const order of orders) if (sameOrder(order.keys, keys)) return order.sorted;
+  } else if (KEY_ORDERS.size < MAX_FIRST_KEYS) {
+    orders = [];
+    KEY_ORDERS.set(first, orders);
+  }
+  const sorted = [...keys].sort();
+  if (orders && orders.length < MAX_ORDERS_PER_FIRST_KEY) orders.push({ keys, sorted });
+  return sorted;
 }
 
 function isAbsent(v: unknown): boolean {
@@ -69,7 +104,7 @@ function encode(value: unknown): string {
     return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = sortedKeys(Object.keys(obj));
   let out = '{';
   for (const key of keys) {
     const v = obj[key];

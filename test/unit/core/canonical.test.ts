@@ -72,6 +72,27 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(JSON.stringify(sortedCopy(value)));
   });
 
+  it('sorts each key order afresh: orders met before, orders sharing a first key, the same keys reordered', () => {
+    const rows = [
+      { id: '1', name: 'a', host: 'h', port: 1 },
+      { id: '2', name: 'b', host: 'h', port: 2 },
+      { id: '3', port: 3, host: 'h', name: 'c' },
+      { id: '4', name: 'd', host: 'h' },
+      { id: '5', name: 'e', host: 'h', port: 5, zone: 'z', alpha: 0 },
+      { id: '6', name: 'f', alpha: 1, host: 'h', port: 6 },
+      { id: '7', name: 'g', host: 'h', port: 7 },
+    ];
+    for (let pass = 0; pass < 2; pass++) {
+      for (const row of rows) expect(canonicalJson(row)).toBe(referenceCanonical(row));
+    }
+    // many distinct orders under one first key: past the cache's bound every order is still sorted
+    for (let i = 0; i < 40; i++) {
+      const row: Record<string, number> = { first: 0 };
+      for (let k = 0; k <= i % 7; k++) row[`k${(i * 3 + k * 5) % 11}`] = k;
+      expect(canonicalJson(row)).toBe(referenceCanonical(row));
+    }
+  });
+
   it('equals the reference on arbitrary values (unicode, escapes, odd keys, nested arrays, undefined)', () => {
     const key = fc.oneof(
       fc.string({ unit: 'binary' }),
