@@ -77,7 +77,7 @@ export async function runBackup(
   const existing = await repo.get(backupId);
   if (!existing) throw new BackupFailedError(`backup ${backupId} does not exist`, false);
   if (existing.status === 'completed' || existing.status === 'failed') {
-    await auditOutcomeIfMissing(services, existing);
+    await finishSettled(services, existing);
   }
   if (existing.status === 'completed') return existing;
   if (existing.status === 'failed') {
@@ -242,14 +242,15 @@ async function complete(
 ): Promise<Backup> {
   const done = await services.repos.backups.markCompleted(running.id, completion);
   await auditOutcome(services, done, completion.copies.length);
-  await notify(
-    services,
-    done,
-    'finished',
-    done.unchangedFrom ? `unchanged since ${done.unchangedFrom}` : undefined,
-  );
+  await notify(services, done, 'finished', finalMessage(done));
   await backupSettled(services, done);
   return done;
+}
+
+/** The message of a settled backup's final notification. */
+function finalMessage(backup: Backup): string | undefined {
+  if (backup.status === 'failed') return backup.failureReason ?? undefined;
+  return backup.unchangedFrom ? `unchanged since ${backup.unchangedFrom}` : undefined;
 }
 
 async function fail(services: Services, running: Backup, failure: Failure): Promise<void> {
@@ -338,10 +339,23 @@ async function audit(
 const AUDIT_PAGE = 1000;
 
 /**
- * A job delivered again for a backup already settled (its worker was killed after `markCompleted` or
- * `markFailed`, and BullMQ gave the stalled job to another worker): the outcome event is appended, marked
- * `recovered`, unless the log has it — without waiting for a worker's start-up. The job is delivered again
- * only after the first worker's lock expired, long after it would have appended had it lived.
+ * A job delivered again for a backup already settled: its worker was killed after `markCompleted` or
+ * `markFailed`, and BullMQ gave the stalled job to another worker — only after the first worker's lock
+ * expired, long after it would have finished had it lived. What that worker did after the record may be
+ * missing, and is done here: the outcome event (appended, marked `recovered`, unless the log has it), the
+ * final card and its result in the thread (a card left at "Running" otherwise; the card's final state set
+ * again changes nothing), and the alerts the outcome settles — when the event was missing, the killed
+ * worker stopped before them.
+ */
+async function finishSettled(services: Services, backup: Backup): Promise<void> {
+  const appended = await auditOutcomeIfMissing(services, backup);
+  await notify(services, backup, 'finished', finalMessage(backup));
+  if (appended) await backupSettled(services, backup);
+}
+
+/**
+ * The outcome event of a settled backup, appended (marked `recovered`) unless the log has it — without
+ * waiting for a worker's start-up (see finishSettled).
  */
 export async function auditOutcomeIfMissing(services: Services, backup: Backup): Promise<boolean> {
   const audited = await auditedOutcomes(services, { since: backup.createdAt, connection: backup.connection });

@@ -87,7 +87,7 @@ it('appends the outcome event a worker killed between the record and the audit a
   expect(await services.audit.verify()).toMatchObject({ ok: true });
 });
 
-it('a backup job delivered again after its worker died between the record and the audit append writes the outcome event, once', async () => {
+it('a backup job delivered again after its worker died between the record and the audit append writes the outcome event once and finishes the card', async () => {
   env = await createTestEnv();
   const services = await env.open();
   const repo = services.repos.backups;
@@ -126,4 +126,18 @@ it('a backup job delivered again after its worker died between the record and th
     { action: 'backup.failed', outcome: 'failed', details: expect.objectContaining({ recovered: true }) },
   ]);
   expect(await services.audit.verify()).toMatchObject({ ok: true });
+  // the killed worker never told the card: each delivery sets its final state (the same state again
+  // changes nothing), so the card does not stay at "Running"
+  const finals = (id: string) =>
+    env!.notifier.backups
+      .filter((e) => e.backup.id === id)
+      .map((e) => [e.phase, e.backup.status, e.message ?? null]);
+  expect(finals(completed.id)).toEqual([
+    ['finished', 'completed', null],
+    ['finished', 'completed', null],
+  ]);
+  expect(finals(failed.id)).toEqual([
+    ['finished', 'failed', 'connect ECONNREFUSED'],
+    ['finished', 'failed', 'connect ECONNREFUSED'],
+  ]);
 });
