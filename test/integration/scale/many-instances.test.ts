@@ -338,6 +338,18 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
     },
     30_000,
   );
+  // …and for every backup card's final state: a worker killed between the record and the card leaves the
+  // card to the worker its stalled job goes to (runBackup sets a settled backup's final state again)
+  await waitFor(
+    'every backup card to show its outcome',
+    async () =>
+      backups.every(
+        (b) => rank(slack.message(CHANNEL, b.slack!.ts)!, BACKUP_ORDER) === BACKUP_ORDER.length - 1,
+      )
+        ? true
+        : undefined,
+    30_000,
+  ).catch(() => undefined); // the card assertions below say which card did not
   for (const w of processes) await w.kill('SIGTERM');
   const finished = (
     await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
