@@ -5,8 +5,8 @@
  * last day and appends the missing `backup.completed` / `backup.failed`, marked `recovered: true`, so the
  * log is complete again. Backups settled in the last minute are left to the process that settled them
  * (it may be appending right now in another process). A job delivered again for such a backup (BullMQ
- * gave the killed worker's stalled job to another) appends it at once: `auditOutcomeIfMissing`
- * (run-backup.ts).
+ * gave the killed worker's stalled job to another) appends it at once, and finishes its card:
+ * `finishSettled` (run-backup.ts).
  */
 import type { Backup } from '../ports/records.ts';
 import type { Services } from '../services.ts';

@@ -78,9 +78,7 @@ export async function runBackup(
   if (!existing) throw new BackupFailedError(`backup ${backupId} does not exist`, false);
   if (existing.status === 'completed' || existing.status === 'failed') {
     await finishSettled(services, existing);
-  }
-  if (existing.status === 'completed') return existing;
-  if (existing.status === 'failed') {
+    if (existing.status === 'completed') return existing;
     throw new BackupFailedError(`backup ${backupId} already failed: ${existing.failureReason ?? ''}`, false);
   }
   const connection = services.connection(existing.connection);
@@ -348,20 +346,11 @@ const AUDIT_PAGE = 1000;
  * worker stopped before them.
  */
 async function finishSettled(services: Services, backup: Backup): Promise<void> {
-  const appended = await auditOutcomeIfMissing(services, backup);
-  await notify(services, backup, 'finished', finalMessage(backup));
-  if (appended) await backupSettled(services, backup);
-}
-
-/**
- * The outcome event of a settled backup, appended (marked `recovered`) unless the log has it — without
- * waiting for a worker's start-up (see finishSettled).
- */
-export async function auditOutcomeIfMissing(services: Services, backup: Backup): Promise<boolean> {
   const audited = await auditedOutcomes(services, { since: backup.createdAt, connection: backup.connection });
-  if (audited.has(backup.id)) return false;
-  await auditOutcome(services, backup, undefined, { recovered: true });
-  return true;
+  const missing = !audited.has(backup.id);
+  if (missing) await auditOutcome(services, backup, undefined, { recovered: true });
+  await notify(services, backup, 'finished', finalMessage(backup));
+  if (missing) await backupSettled(services, backup);
 }
 
 /** The backup ids with a `backup.completed` or `backup.failed` event since `since`. */
