@@ -129,6 +129,9 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
     ...[1, 2, 3].map((n) => startWorker(`worker-${n}`, configPath, env, STALLED_AFTER_S).then(track)),
   ]);
   const records: Records = await openRecords({ ...pg.database });
+  /** every backup record of the test's connections */
+  const allBackups = async () =>
+    (await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))).flat();
   cleanups.push(() => records.close());
 
   const serves: Serve[] = [serveA!, serveB!];
@@ -281,9 +284,7 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
   const takenOver = await waitFor(
     'the held command to be taken over',
     async () => {
-      const all = (
-        await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
-      ).flat();
+      const all = await allBackups();
       const found = all.filter((b) => b.note === 'held-by-a-dead-serve');
       return found.length > 0 ? found : undefined;
     },
@@ -313,9 +314,7 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
   await waitFor(
     'every backup to finish',
     async () => {
-      const list = (
-        await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
-      ).flat();
+      const list = await allBackups();
       return list.every((b) => b.status === 'completed' || b.status === 'failed') ? list : undefined;
     },
     60_000,
@@ -325,9 +324,7 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
   await waitFor(
     "every finished backup's outcome event",
     async () => {
-      const list = (
-        await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
-      ).flat();
+      const list = await allBackups();
       const events = await records.audit.list({ action: 'backup.*', limit: 1000 });
       const audited = new Set(
         events
@@ -351,9 +348,7 @@ it('two serves and three workers share Redis, PostgreSQL and one artifact store;
     30_000,
   ).catch(() => undefined); // the card assertions below say which card did not
   for (const w of processes) await w.kill('SIGTERM');
-  const finished = (
-    await Promise.all(CONNECTIONS.map((c) => records.backups.listByConnection(c, { limit: 1000 })))
-  ).flat();
+  const finished = await allBackups();
   expect(finished.filter((b) => b.status !== 'completed')).toEqual([]);
   const audit = await records.audit.list({ limit: 1000 });
   const count = (action: string, target: string) =>
