@@ -1,15 +1,20 @@
 /**
  * `npm run bench:restore`: a full restore of the ~146k-entity synthetic gateway through the whole flow —
  * request → plan job (integrity check, live dump, plan) → approve → run job (pre-restore backup, re-dump
- * and re-plan, apply, verification dump) — onto an empty gateway, next to the bare `applyPlan` of the
- * same backup onto another empty gateway in the same run. Real SQLite, real Redis (random prefix), kong-sim
+ * and re-plan, apply, verification dump) — onto an empty gateway, next to the bare apply of the same
+ * backup onto another empty gateway in the same run (the gateway port's `apply`, as the flow calls it, on
+ * a gateway opened from the same connection). Real SQLite, real Redis (random prefix), kong-sim
  * in child processes; the worker runs in this process.
  *
- * Measured in rounds (`--rounds N`, default 3) that alternate the order — flow then bare, bare then flow —
- * because on a shared VM the same apply takes 15–24 s from one minute to the next: one pair can land in a
- * fast and a slow minute. Each round's ratio is its own flow over its own bare apply; the JSON line
- * (printed last) gives every round and the median round's figures, with the CPU time this process spent
- * in the flow and in the bare apply (the simulators' CPU is not in it).
+ * Measured in rounds (`--rounds N`, default 4) that alternate the order — flow then bare, bare then flow —
+ * because on a shared VM the same apply takes 15–35 s from one minute to the next and the apply a round
+ * runs first was the slower one in most of session 13's rounds, whichever it was. So the headline `ratio`
+ * is the whole flow time over the whole bare apply time of all rounds (an even number of rounds runs each
+ * order equally often); `byOrder` gives the same per order, `medianRoundRatio` the median of the rounds'
+ * own ratios, and `rounds` every round as `[flowMs, bareApplyMs, ratio]`. The other figures are medians
+ * over the rounds, with the CPU time this process spent in the flow and in the bare apply (the
+ * simulators' CPU is not in it). One warm-up flow and bare apply run first and are not counted: the first
+ * apply in a process runs cold (3–8 s longer in session 13), and it fell on the flow in the first round of every earlier run.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,12 +28,12 @@ import {
   requestRestore,
   verifyAndOpenBackup,
 } from '../src/app/index.ts';
+import { openGateway } from '../src/compose/gateways.ts';
 import { createServices, type Runtime as Services } from '../src/compose/index.ts';
-import { loadConfig } from '../src/config/index.ts';
+import { type ConnectionConfig, loadConfig } from '../src/config/index.ts';
 import { toKongDeclarative } from '../src/core/deck/index.ts';
 import { planRestore, type Snapshot } from '../src/core/index.ts';
 import { startWorkers } from '../src/jobs/index.ts';
-import { applyPlan, createKongClient, dumpGateway } from '../src/kong/index.ts';
 import { BENCH_REDIS_URL, writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';
 import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.ts';
@@ -106,10 +111,20 @@ function writeSeed(dir: string): { entities: number; seed: string } {
   return { entities: total(target), seed };
 }
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const sum = (rs: Round[], key: 'flowMs' | 'bareApplyMs') => rs.reduce((n, r) => n + r[key], 0);
+/** The middle value; the mean of the two middle ones for an even count. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
 function roundsArg(): number {
   const at = process.argv.indexOf('--rounds');
-  const n = at >= 0 ? Number(process.argv[at + 1]) : 3;
+  const n = at >= 0 ? Number(process.argv[at + 1]) : 4;
   if (!Number.isInteger(n) || n < 1) throw new Error('--rounds takes a whole number ≥ 1');
+  if (n % 2 === 1) console.error(`--rounds ${n}: odd, so one order runs once more than the other`);
   return n;
 }
 
@@ -157,13 +172,15 @@ async function main(): Promise<void> {
     sims.push(connectionSim);
 
     /** The whole flow onto the connection's gateway, emptied first (a new simulator on the same port). */
-    const flow = async (round: number) => {
-      if (round > 0) {
+    let connectionSimUsed = false;
+    const flow = async () => {
+      if (connectionSimUsed) {
         sims.splice(sims.indexOf(connectionSim), 1);
         await stopSimProcess(connectionSim);
         connectionSim = await startSimProcess(['--port', port]);
         sims.push(connectionSim);
       }
+      connectionSimUsed = true;
       t0 = performance.now();
       cpu0 = process.cpuUsage();
       const flowCpu0 = cpu0;
@@ -196,56 +213,72 @@ async function main(): Promise<void> {
     };
 
     /**
-     * The same restore, bare: the backup's snapshot onto an empty gateway with planRestore + applyPlan (the
-     * backup holds entities as Kong returned them, defaults filled, so its bodies are the flow's). The
-     * snapshot is opened for this round only: the flow rounds run without it in memory.
+     * The same restore, bare: the backup's snapshot onto an empty gateway with planRestore and the
+     * gateway port's `apply` — what the flow's apply calls — through a gateway opened from the same
+     * connection (same client, same token header), so the two applies differ only in what the flow adds
+     * around them (step records, progress, the abort signal). The backup holds entities as Kong returned
+     * them, defaults filled, so its bodies are the flow's. The snapshot is opened for this round only:
+     * the flow rounds run without it in memory.
      */
     const bare = async () => {
       const backupSnapshot = await verifyAndOpenBackup(s, backup);
       const sim = await startSimProcess(['--port', '0']);
       sims.push(sim);
-      const client = createKongClient({ url: sim.url });
+      const gateway = openGateway({ ...s.connection('prod'), kongUrl: sim.url } as ConnectionConfig);
       try {
-        const plan = planRestore(await dumpGateway(client), backupSnapshot);
+        const live = await gateway.dump();
+        const plan = planRestore(live, backupSnapshot);
         const a0 = performance.now();
         const bareCpu0 = process.cpuUsage();
-        const applied = await applyPlan(client, plan, { parallelism: 10 });
+        const applied = await gateway.apply(plan, { current: live, parallelism: 10 });
         const bareApplyMs = Math.round(performance.now() - a0);
         const bareApplyCpuMs = cpuMsSince(bareCpu0);
         console.error(`bare apply: ${plan.steps.length} steps in ${bareApplyMs} ms, ok=${applied.ok}`);
         if (!applied.ok) throw new Error('the bare apply failed');
         return { bareApplyMs, bareApplyCpuMs };
       } finally {
-        client.close();
+        gateway.close();
         sims.splice(sims.indexOf(sim), 1);
         await stopSimProcess(sim);
       }
     };
 
+    // Warm-up, not counted: the first apply in a process runs cold (its code not yet optimized) and took
+    // 3–8 s longer than the later ones in session 13, which landed on the flow in every first round.
+    await flow();
+    await bare();
+    console.error('warm-up done');
+
     const rounds: Round[] = [];
     for (let r = 0; r < roundCount; r++) {
       // flow first in even rounds, bare first in odd ones
-      const first = r % 2 === 0 ? await flow(r) : await bare();
-      const second = r % 2 === 0 ? await bare() : await flow(r);
+      const first = r % 2 === 0 ? await flow() : await bare();
+      const second = r % 2 === 0 ? await bare() : await flow();
       const round = { ...first, ...second } as Omit<Round, 'ratio'>;
-      rounds.push({ ...round, ratio: Math.round((round.flowMs / round.bareApplyMs) * 100) / 100 });
+      rounds.push({ ...round, ratio: round2(round.flowMs / round.bareApplyMs) });
       console.error(`round ${r + 1}: flow / bare apply = ${rounds.at(-1)?.ratio}`);
     }
     await workers.close(5000);
 
-    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)] as Round;
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const ratioOf = (rs: Round[]) =>
+      rs.length === 0 ? null : round2(sum(rs, 'flowMs') / sum(rs, 'bareApplyMs'));
     console.log(
       JSON.stringify({
         bench: 'restore',
         entities,
         status: 'completed',
-        planMs: median.planMs,
-        flowMs: median.flowMs,
-        bareApplyMs: median.bareApplyMs,
-        flowCpuMs: median.flowCpuMs,
-        bareApplyCpuMs: median.bareApplyCpuMs,
-        ratio: median.ratio,
+        planMs: Math.round(median(rounds.map((r) => r.planMs))),
+        flowMs: Math.round(median(rounds.map((r) => r.flowMs))),
+        bareApplyMs: Math.round(median(rounds.map((r) => r.bareApplyMs))),
+        flowCpuMs: Math.round(median(rounds.map((r) => r.flowCpuMs))),
+        bareApplyCpuMs: Math.round(median(rounds.map((r) => r.bareApplyCpuMs))),
+        ratio: ratioOf(rounds),
+        byOrder: {
+          flowFirst: ratioOf(rounds.filter((_, i) => i % 2 === 0)),
+          bareFirst: ratioOf(rounds.filter((_, i) => i % 2 === 1)),
+        },
+        medianRoundRatio: round2(median(rounds.map((r) => r.ratio))),
         rounds: rounds.map((r) => [r.flowMs, r.bareApplyMs, r.ratio]),
         peakRssMb,
       }),
