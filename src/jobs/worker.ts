@@ -29,7 +29,7 @@ import {
   verifyScheduled,
   weeklyReport,
 } from '../app/index.ts';
-import { withLogContext } from '../app/log-context.ts';
+import { jobNotifier, withLogFields } from '../app/log-context.ts';
 import {
   type BackupJobData,
   type DiffJobData,
@@ -209,14 +209,22 @@ async function takeCheckpoint(services: JobServices, log: LogLine): Promise<void
 }
 
 /**
- * Runs each job of `queue` inside its log context: every line written while it runs (the use case's
- * notifier lines, retries, store warnings) carries its queue and job id.
+ * Runs each job of `queue` with its log fields (queue, job id, job name): the processor gets the services
+ * with a notifier that writes every line inside them (`jobNotifier`), so the use case's lines name the job,
+ * without async hooks (src/app/log-context.ts). The rest of the services are shared.
  */
-function inJobContext<D, R>(queue: string, processor: (job: Job<D>, token?: string) => Promise<R>) {
-  return (job: Job<D>, token?: string) =>
-    withLogContext({ queue, jobId: job.id ?? '?', ...(job.name ? { job: job.name } : {}) }, () =>
-      processor(job, token),
-    );
+function inJobContext<D, R>(
+  queue: string,
+  services: JobServices,
+  processorFor: (services: JobServices) => (job: Job<D>, token?: string) => Promise<R>,
+) {
+  return (job: Job<D>, token?: string) => {
+    const fields = { queue, jobId: job.id ?? '?', ...(job.name ? { job: job.name } : {}) };
+    const scoped: JobServices = Object.create(services, {
+      notifier: { value: jobNotifier(services.notifier, fields), enumerable: true },
+    });
+    return withLogFields(fields, () => processorFor(scoped)(job, token));
+  };
 }
 
 /** Diff jobs run once; the use case reports its result (or failure) to the notifier and never throws. */
@@ -267,44 +275,44 @@ export async function startWorkers(
   const workers = [
     new Worker(
       QUEUE_NAMES.backup,
-      inJobContext(QUEUE_NAMES.backup, backupProcessor(services, shutdown.signal)),
+      inJobContext(QUEUE_NAMES.backup, services, (s) => backupProcessor(s, shutdown.signal)),
       {
         ...common,
         concurrency: options.backupConcurrency ?? 2,
       },
     ),
-    new Worker(QUEUE_NAMES.verify, inJobContext(QUEUE_NAMES.verify, verifyProcessor(services)), {
+    new Worker(QUEUE_NAMES.verify, inJobContext(QUEUE_NAMES.verify, services, verifyProcessor), {
       ...common,
       concurrency: 1,
     }),
-    new Worker(QUEUE_NAMES.prune, inJobContext(QUEUE_NAMES.prune, pruneProcessor(services)), {
+    new Worker(QUEUE_NAMES.prune, inJobContext(QUEUE_NAMES.prune, services, pruneProcessor), {
       ...common,
       concurrency: 1,
     }),
-    new Worker(QUEUE_NAMES.restore, inJobContext(QUEUE_NAMES.restore, restoreProcessor(services)), {
+    new Worker(QUEUE_NAMES.restore, inJobContext(QUEUE_NAMES.restore, services, restoreProcessor), {
       ...common,
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       maxStalledCount: 0,
       concurrency: options.restoreConcurrency ?? 4,
     }),
     // a diff reads a whole gateway and an artifact: two at once per process, once each (no retries)
-    new Worker(QUEUE_NAMES.diff, inJobContext(QUEUE_NAMES.diff, diffProcessor(services)), {
+    new Worker(QUEUE_NAMES.diff, inJobContext(QUEUE_NAMES.diff, services, diffProcessor), {
       ...common,
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       concurrency: 2,
     }),
     // a rehearsal restores a whole backup into a scratch gateway: one at a time per process
-    new Worker(QUEUE_NAMES.rehearsal, inJobContext(QUEUE_NAMES.rehearsal, rehearsalProcessor(services)), {
+    new Worker(QUEUE_NAMES.rehearsal, inJobContext(QUEUE_NAMES.rehearsal, services, rehearsalProcessor), {
       ...common,
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       concurrency: 1,
     }),
-    new Worker(QUEUE_NAMES.report, inJobContext(QUEUE_NAMES.report, reportProcessor(services)), {
+    new Worker(QUEUE_NAMES.report, inJobContext(QUEUE_NAMES.report, services, reportProcessor), {
       ...common,
       concurrency: 1,
     }),
     // drift checks read a whole gateway; the staleness check reads records only: one at a time
-    new Worker(QUEUE_NAMES.watch, inJobContext(QUEUE_NAMES.watch, watchProcessor(services)), {
+    new Worker(QUEUE_NAMES.watch, inJobContext(QUEUE_NAMES.watch, services, watchProcessor), {
       ...common,
       lockDuration: options.restoreLockDurationMs ?? options.lockDurationMs ?? 120_000,
       concurrency: 1,
@@ -313,7 +321,7 @@ export async function startWorkers(
   for (const w of workers) {
     w.on('error', (err) => log(`worker ${w.name}: ${err.message}`));
     w.on('failed', (job, err) =>
-      withLogContext({ queue: w.name, jobId: job?.id ?? '?' }, () =>
+      withLogFields({ queue: w.name, jobId: job?.id ?? '?' }, () =>
         log(`job ${w.name}/${job?.id ?? '?'} failed: ${err.message}`),
       ),
     );

@@ -1,7 +1,8 @@
 /**
  * snapgate's logs: one JSON object per line (pino) on stdout, or a short readable line when stdout is a
- * terminal. Every line carries the unit of work it was written for — `jobId` and `queue` inside a job,
- * `requestId` inside a Slack request (`src/app/log-context.ts`) — and secrets are removed three ways
+ * terminal. Lines carry the unit of work they were written for (`src/app/log-context.ts`): `requestId` on
+ * every line written for a Slack request, `jobId` and `queue` on a job's notifier lines and the worker's
+ * own lines about it — and secrets are removed three ways
  * before it is written: fields named like secrets and secret-looking values (the audit log's guard,
  * `redactSecrets`), and every secret value of the loaded config (Kong tokens, store credentials, the
  * database password, keys) wherever it appears in the line.

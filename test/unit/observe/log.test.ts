@@ -6,10 +6,17 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { withLogContext } from '../../../src/app/log-context.ts';
+import { jobNotifier, withLogContext, withLogFields } from '../../../src/app/log-context.ts';
+import { CompositeNotifier, ConsoleNotifier } from '../../../src/app/notifier.ts';
 import { configSecretValues, Secret } from '../../../src/config/index.ts';
 import type { Config } from '../../../src/config/types.ts';
-import { createLogger, type LogOptions, logLevelFromEnv, readableLine } from '../../../src/observe/log.ts';
+import {
+  createLogger,
+  type LogOptions,
+  lineWriter,
+  logLevelFromEnv,
+  readableLine,
+} from '../../../src/observe/log.ts';
 
 function capture(options: Omit<LogOptions, 'destination'> = {}) {
   let text = '';
@@ -55,6 +62,61 @@ describe('log lines', () => {
     ]);
     expect(got[2]).toMatchObject({ level: 'warn', queue: 'backup', attempt: 2 });
     expect(typeof got[0]!.time).toBe('string');
+  });
+
+  it("carry a job's fields for the synchronous call they were set for, nested, and not after its first await", async () => {
+    const { logger, lines } = capture();
+    let later: Promise<void> = Promise.resolve();
+    withLogFields({ queue: 'restore', jobId: 'r-7' }, () => {
+      logger.info('job line');
+      withLogFields({ job: 'restore-run' }, () => logger.info('inner line'));
+      later = (async () => {
+        await null;
+        logger.info('after an await');
+      })();
+    });
+    await later;
+    expect(() =>
+      withLogFields({ jobId: 'r-8' }, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    logger.info('outside');
+    await withLogContext({ requestId: 'req-2' }, async () => {
+      withLogFields({ jobId: 'r-9' }, () => logger.info('a job line inside a request'));
+      await null;
+      logger.info('the request again');
+    });
+    expect(lines().map((l) => [l.msg, l.jobId ?? null, l.job ?? null, l.requestId ?? null])).toEqual([
+      ['job line', 'r-7', null, null],
+      ['inner line', 'r-7', 'restore-run', null],
+      ['after an await', null, null, null],
+      ['outside', null, null, null],
+      ['a job line inside a request', 'r-9', null, 'req-2'],
+      ['the request again', null, null, 'req-2'],
+    ]);
+  });
+
+  it("name a job's notifier lines, each job its own while they interleave, and leave the shared notifier alone", async () => {
+    const { logger, lines } = capture();
+    const shared = new CompositeNotifier([new ConsoleNotifier(lineWriter(logger))]);
+    const a = jobNotifier(shared, { queue: 'backup', jobId: 'b-1' });
+    const b = jobNotifier(shared, { queue: 'backup', jobId: 'b-2' });
+    const record = (id: string) => ({ kind: 'verify', id, connection: 'prod', status: 'ok' }) as const;
+    const jobA = (async () => {
+      await a.recordChanged?.(record('one'));
+      await new Promise((r) => setTimeout(r, 5));
+      await a.recordChanged?.(record('three'));
+    })();
+    const jobB = (async () => {
+      await b.recordChanged?.(record('two'));
+      await new Promise((r) => setTimeout(r, 1));
+      await b.recordChanged?.(record('four'));
+    })();
+    await Promise.all([jobA, jobB]);
+    await shared.recordChanged(record('five'));
+    const byId = Object.fromEntries(lines().map((l) => [String(l.msg).split(' ')[1], l.jobId ?? null]));
+    expect(byId).toEqual({ one: 'b-1', two: 'b-2', three: 'b-1', four: 'b-2', five: null });
   });
 
   it('never carry a secret: secret-named fields, secret-looking values, config secrets, Secret objects', () => {
