@@ -10,10 +10,10 @@
  * - **Jobs** (`withLogFields`, the BullMQ processors): the fields hold for one synchronous call only, and
  *   every job's notifier is wrapped so that each of its calls runs inside them (`jobNotifier`): the lines
  *   a job's use cases write through its notifier, and the worker's own lines about the job, name it. A
- *   restore's apply makes ~10 promises per written entity: with async hooks on, the 146k-entity apply
- *   took ~5 % longer and ~8 % more CPU (session 12), so a worker process never turns them on. A line
- *   written later by something the job started without its notifier (a Slack call's own error, a store's
- *   retry) does not carry the job's fields.
+ *   restore's apply makes several promises per written entity: with async hooks on, the 146k-entity
+ *   apply took ~5 % longer and ~8 % more CPU (session 12), so a worker process never turns them on. A
+ *   line written after an await by something that does not go through the job's notifier (the audit
+ *   checkpoint announcement, a Slack call's own error from Bolt's logger) does not carry the job's fields.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Notifier } from './notifier.ts';
