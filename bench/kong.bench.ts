@@ -40,6 +40,7 @@ import { requestBody } from '../src/kong/write-step.ts';
 import { type RawWrite, rawList, rawWrites } from './kong-raw.ts';
 import { simCompatible } from './sim-compat.ts';
 import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.ts';
+import { median } from './stats.ts';
 import { mutate, syntheticGateway } from './synthetic.ts';
 
 const DUMP_PARALLELISM = 8;
@@ -97,12 +98,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: numb
   return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), value };
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : Math.round(((s[mid - 1] as number) + (s[mid] as number)) / 2);
-}
-
 /** best wall time and median CPU time of `rounds` interleaved raw/dump rounds */
 async function compare(
   rounds: number,
@@ -121,8 +116,8 @@ async function compare(
   return {
     rawMs: Math.min(...rawRuns.map((r) => r.ms)),
     dumpMs: Math.min(...dumpRuns.map((r) => r.ms)),
-    rawCpuMs: median(rawRuns.map((r) => r.cpuMs)),
-    dumpCpuMs: median(dumpRuns.map((r) => r.cpuMs)),
+    rawCpuMs: Math.round(median(rawRuns.map((r) => r.cpuMs))),
+    dumpCpuMs: Math.round(median(dumpRuns.map((r) => r.cpuMs))),
     dumped,
   };
 }

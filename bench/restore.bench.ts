@@ -37,6 +37,7 @@ import { startWorkers } from '../src/jobs/index.ts';
 import { BENCH_REDIS_URL, writeBenchConfig } from './bench-config.ts';
 import { simCompatible } from './sim-compat.ts';
 import { type SimProcess, startSimProcess, stopSimProcess } from './sim-process.ts';
+import { median } from './stats.ts';
 import { syntheticGateway } from './synthetic.ts';
 
 /** CPU milliseconds this process spent since `start` (the simulators are child processes: not counted). */
@@ -113,12 +114,6 @@ function writeSeed(dir: string): { entities: number; seed: string } {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const sum = (rs: Round[], key: 'flowMs' | 'bareApplyMs') => rs.reduce((n, r) => n + r[key], 0);
-/** The middle value; the mean of the two middle ones for an even count. */
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 function roundsArg(): number {
   const at = process.argv.indexOf('--rounds');
